@@ -1,0 +1,210 @@
+//! The survey catalogue: importing definitions from files into the store, lifecycle, and an in-memory cache
+//! of parsed definitions keyed by (survey, version). Versions are immutable, so the cache never goes stale and
+//! app instances stay stateless (each fills its own cache from the database).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use crate::definition::{self, Definition, DefinitionErrors};
+use crate::store::{Imported, NewVersion, Store, StoreError, SurveyRow};
+use crate::weighting::Population;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(DefinitionErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("stored definition of '{slug}' version {version} cannot be read: {reason}")]
+    Corrupt { slug: String, version: i32, reason: String },
+}
+
+/// A definition read from a file, validated, with its population resolved.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub definition: Definition,
+    pub population: Option<Population>,
+    pub source: String,
+    pub source_name: String,
+}
+
+/// Reads and validates a definition file; a `weighting.population` path is resolved relative to the file
+/// and checked against the definition. Every problem is reported, not just the first.
+pub fn prepare_file(path: &Path) -> Result<Prepared, CatalogError> {
+    let source = read(path)?;
+    let name = path.display().to_string();
+    prepare_source(&source, &name, path.parent(), None)
+}
+
+/// Validates a definition given as text. `base_dir` resolves a population path; `populations` supplies
+/// already-known population files by their path as written in the definition (for embedded examples).
+pub fn prepare_source(
+    source: &str,
+    source_name: &str,
+    base_dir: Option<&Path>,
+    populations: Option<&dyn Fn(&str) -> Option<String>>,
+) -> Result<Prepared, CatalogError> {
+    let definition = definition::parse_definition(source, source_name).map_err(CatalogError::Invalid)?;
+    let population = match definition.weighting.as_ref().and_then(|w| w.population.clone()) {
+        None => None,
+        Some(rel) => {
+            let (text, pop_name) = match populations.and_then(|f| f(&rel)) {
+                Some(text) => (text, rel.clone()),
+                None => {
+                    let p: PathBuf = base_dir.map(|d| d.join(&rel)).unwrap_or_else(|| PathBuf::from(&rel));
+                    (read(&p)?, p.display().to_string())
+                }
+            };
+            let pop = definition::parse_population(&text, &pop_name).map_err(CatalogError::Invalid)?;
+            let problems = definition::check_population(&definition, &pop);
+            if !problems.is_empty() {
+                return Err(CatalogError::Invalid(DefinitionErrors { problems }));
+            }
+            Some(pop)
+        }
+    };
+    Ok(Prepared {
+        definition,
+        population,
+        source: source.to_owned(),
+        source_name: source_name.to_owned(),
+    })
+}
+
+fn read(path: &Path) -> Result<String, CatalogError> {
+    std::fs::read_to_string(path).map_err(|source| CatalogError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Stores a prepared definition as the next version of its survey.
+pub fn store_prepared(store: &Store, p: &Prepared) -> Result<Imported, CatalogError> {
+    let definition_json = serde_json::to_string(&p.definition).map_err(|e| CatalogError::Corrupt {
+        slug: p.definition.slug.clone(),
+        version: 0,
+        reason: e.to_string(),
+    })?;
+    let population_json = match &p.population {
+        Some(pop) => Some(serde_json::to_string(pop).map_err(|e| CatalogError::Corrupt {
+            slug: p.definition.slug.clone(),
+            version: 0,
+            reason: e.to_string(),
+        })?),
+        None => None,
+    };
+    Ok(store.import_version(&NewVersion {
+        slug: &p.definition.slug,
+        topic: &p.definition.topic,
+        definition_json: &definition_json,
+        population_json: population_json.as_deref(),
+        source: &p.source,
+        source_name: &p.source_name,
+    })?)
+}
+
+/// Imports several files all-or-nothing: every file is validated first, and nothing is stored unless all
+/// are valid. Problems of all files are returned together.
+pub fn import_files(store: &Store, paths: &[PathBuf]) -> Result<Vec<Imported>, CatalogError> {
+    let mut prepared = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        match prepare_file(path) {
+            Ok(p) => prepared.push(p),
+            Err(CatalogError::Invalid(errs)) => problems.extend(errs.problems),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CatalogError::Invalid(DefinitionErrors { problems }));
+    }
+    prepared.iter().map(|p| store_prepared(store, p)).collect()
+}
+
+/// A parsed, stored version of a survey.
+#[derive(Debug)]
+pub struct LoadedVersion {
+    pub version: i32,
+    pub definition: Definition,
+    pub population: Option<Population>,
+}
+
+/// Cache of parsed definitions by (survey id, version).
+#[derive(Default, Clone)]
+pub struct DefinitionCache {
+    inner: Arc<RwLock<HashMap<(String, i32), Arc<LoadedVersion>>>>,
+}
+
+impl DefinitionCache {
+    /// The current version of `slug` with the survey row (the row is always read fresh: status changes).
+    pub fn current(&self, store: &Store, slug: &str) -> Result<(SurveyRow, Arc<LoadedVersion>), CatalogError> {
+        let survey = store.find_survey(slug)?;
+        let v = self.get(store, &survey, survey.current_version)?;
+        Ok((survey, v))
+    }
+
+    pub fn get(&self, store: &Store, survey: &SurveyRow, version: i32) -> Result<Arc<LoadedVersion>, CatalogError> {
+        let key = (survey.id.clone(), version);
+        if let Ok(map) = self.inner.read() {
+            if let Some(v) = map.get(&key) {
+                return Ok(v.clone());
+            }
+        }
+        let (_, row) = store.version(&survey.slug, Some(version))?;
+        let corrupt = |reason: String| CatalogError::Corrupt {
+            slug: survey.slug.clone(),
+            version,
+            reason,
+        };
+        let definition: Definition = serde_json::from_str(&row.definition).map_err(|e| corrupt(e.to_string()))?;
+        let population = match row.population.as_deref() {
+            Some(p) => Some(serde_json::from_str(p).map_err(|e| corrupt(e.to_string()))?),
+            None => None,
+        };
+        let loaded = Arc::new(LoadedVersion {
+            version,
+            definition,
+            population,
+        });
+        if let Ok(mut map) = self.inner.write() {
+            map.insert(key, loaded.clone());
+        }
+        Ok(loaded)
+    }
+}
+
+/// The example surveys embedded in the binary, so a new database gets them whatever the working directory.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "surveys/"]
+struct ExampleSurveys;
+
+/// Imports and opens the embedded example surveys (done once, when the database has no surveys).
+pub fn seed_examples(store: &Store) -> Result<Vec<Imported>, CatalogError> {
+    let lookup = |rel: &str| -> Option<String> {
+        ExampleSurveys::get(rel).and_then(|f| String::from_utf8(f.data.into_owned()).ok())
+    };
+    let mut files: Vec<String> = ExampleSurveys::iter()
+        .map(|f| f.into_owned())
+        .filter(|f| !f.contains('/') && (f.ends_with(".yaml") || f.ends_with(".yml")))
+        .collect();
+    files.sort();
+    let mut prepared = Vec::new();
+    for name in &files {
+        let Some(text) = lookup(name) else { continue };
+        prepared.push(prepare_source(&text, &format!("surveys/{name}"), None, Some(&lookup))?);
+    }
+    let mut done = Vec::new();
+    for p in &prepared {
+        let imported = store_prepared(store, p)?;
+        store.set_status(&imported.slug, crate::store::Status::Open)?;
+        done.push(imported);
+    }
+    Ok(done)
+}

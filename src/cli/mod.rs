@@ -1,0 +1,190 @@
+//! Command line (`opros`): the server and the sociologist's verbs. Errors go to stderr with a non-zero exit.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod responses;
+
+use crate::catalog::{self, CatalogError};
+use crate::config::{Config, ConfigError};
+use crate::store::{Status, Store, StoreError};
+
+#[derive(Parser, Debug)]
+#[command(name = "opros", version, about = "Opros: online sociology surveys — forms, weighting, summaries")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (the default when no command is given).
+    Serve,
+    /// Manage survey definitions.
+    #[command(subcommand)]
+    Survey(SurveyCommand),
+    /// Import and export responses.
+    #[command(subcommand)]
+    Responses(responses::ResponsesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SurveyCommand {
+    /// Validate and store definitions (YAML). All-or-nothing: nothing is stored if any file has a problem.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Validate definitions without storing them.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List surveys with status, version and responses.
+    List,
+    /// Print a survey's definition (YAML as imported).
+    Show {
+        slug: String,
+        #[arg(long)]
+        version: Option<i32>,
+    },
+    /// Open a survey for responses.
+    Publish {
+        slug: String,
+        /// Publish the survey's results instead (the public results page and summary API).
+        #[arg(long)]
+        results: bool,
+    },
+    /// Close a survey: no more responses.
+    Close { slug: String },
+    /// Hide a survey's published results again.
+    UnpublishResults { slug: String },
+    /// Create invitation tokens (each usable once, for closed panels); prints one per line.
+    Invite {
+        slug: String,
+        #[arg(long)]
+        count: usize,
+        /// Print whole links with this base (e.g. https://opros.example.org) instead of bare tokens.
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OPROS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Survey(cmd) => survey(config, cmd),
+        Command::Responses(cmd) => responses::run(&Store::open(&config.database)?, cmd),
+    }
+}
+
+fn serve(config: Config) -> Result<(), CliError> {
+    tracing::info!(database = %config.database.redacted(), "opening database");
+    let state = crate::web::prepare_state(config)?;
+    actix_web::rt::System::new().block_on(crate::web::serve(state))?;
+    Ok(())
+}
+
+fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    if let SurveyCommand::Check { files } = &cmd {
+        for f in files {
+            let p = catalog::prepare_file(f)?;
+            writeln!(out, "{}: ok ({} questions)", f.display(), p.definition.questions().count())?;
+        }
+        return Ok(());
+    }
+    let store = Store::open(&config.database)?;
+    match cmd {
+        SurveyCommand::Import { files } => {
+            for i in catalog::import_files(&store, &files)? {
+                let what = if i.created_survey { "new survey" } else { "new version" };
+                writeln!(out, "{}: {what}, version {}", i.slug, i.version)?;
+            }
+        }
+        SurveyCommand::List => {
+            writeln!(out, "{:<32} {:<8} {:>7} {:>9} {:>8} {:<9}", "slug", "status", "version", "complete", "partial", "results")?;
+            for s in store.list_surveys()? {
+                let counts = store.response_counts(&s.id)?;
+                let count = |k: &str| counts.iter().find(|(s, _)| s == k).map(|(_, n)| *n).unwrap_or(0);
+                writeln!(
+                    out,
+                    "{:<32} {:<8} {:>7} {:>9} {:>8} {:<9}",
+                    s.slug,
+                    s.status,
+                    s.current_version,
+                    count("complete"),
+                    count("partial"),
+                    if s.results_published { "published" } else { "-" }
+                )?;
+            }
+        }
+        SurveyCommand::Show { slug, version } => {
+            let (_, v) = store.version(&slug, version)?;
+            writeln!(out, "# {} version {} ({})", slug, v.version, v.source_name)?;
+            out.write_all(v.source.as_bytes())?;
+        }
+        SurveyCommand::Publish { slug, results } => {
+            if results {
+                store.set_results_published(&slug, true)?;
+                writeln!(out, "{slug}: results published")?;
+            } else {
+                store.set_status(&slug, Status::Open)?;
+                writeln!(out, "{slug}: open")?;
+            }
+        }
+        SurveyCommand::Close { slug } => {
+            store.set_status(&slug, Status::Closed)?;
+            writeln!(out, "{slug}: closed")?;
+        }
+        SurveyCommand::Invite { slug, count, url } => {
+            responses::invite(&store, &slug, count, url.as_deref(), &mut out)?;
+        }
+        SurveyCommand::UnpublishResults { slug } => {
+            store.set_results_published(&slug, false)?;
+            writeln!(out, "{slug}: results unpublished")?;
+        }
+        SurveyCommand::Check { .. } => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,522 @@
+//! The typed survey definition: what [`crate::definition::parse_definition`] returns and what the database
+//! stores as JSON (a JSON round trip gives an equal value).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::answer::Answers;
+use super::condition::Condition;
+use super::texts::{OrderedMap, Texts};
+use crate::weighting::scheme::Scheme;
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Deserializes an option code written as text or as a number (`code: 1` and `code: "1"` are the same).
+pub(crate) fn code<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    crate::weighting::scheme::scalar_to_string(d)
+}
+
+/// A whole questionnaire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Definition {
+    /// URL name: `[a-z0-9-]`, 1 to 64 characters.
+    pub slug: String,
+    pub title: Texts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Texts>,
+    /// Subject area: healthcare, transport, housing, utilities, ecology, economy, or any other word.
+    pub topic: String,
+    /// Languages of the texts; the first is the default, which every text must have.
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes: Option<NaiveDate>,
+    /// No respondent identity is kept (default true).
+    #[serde(default = "yes")]
+    pub anonymous: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thank_you: Option<Texts>,
+    pub pages: Vec<Page>,
+    /// Sets of consecutive pages whose order is randomized per respondent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub page_blocks: Vec<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived: Vec<Derived>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotas: Vec<Quota>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<Scheme>,
+    #[serde(default)]
+    pub report: Report,
+}
+
+/// One page of the form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Texts>,
+    /// Shuffle this page's questions per respondent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub randomize_questions: bool,
+    pub questions: Vec<Question>,
+}
+
+/// One question; what is specific to its type is in `kind` (YAML key `type`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    #[serde(flatten)]
+    pub kind: QuestionKind,
+    pub text: Texts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Texts>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Shown only when this condition holds (see [`crate::definition::condition`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<Condition>,
+    /// Name that links the same question across surveys, for trends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+}
+
+/// The question types and their settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum QuestionKind {
+    SingleChoice(SingleChoice),
+    MultipleChoice(MultipleChoice),
+    Scale(Scale),
+    Matrix(Matrix),
+    Number(Number),
+    Text(Text),
+    Ranking(Ranking),
+    Date(DateQuestion),
+    /// A note shown to the respondent; takes no answer.
+    Info,
+}
+
+impl QuestionKind {
+    /// The YAML name of the type.
+    pub fn name(&self) -> &'static str {
+        match self {
+            QuestionKind::SingleChoice(_) => "single_choice",
+            QuestionKind::MultipleChoice(_) => "multiple_choice",
+            QuestionKind::Scale(_) => "scale",
+            QuestionKind::Matrix(_) => "matrix",
+            QuestionKind::Number(_) => "number",
+            QuestionKind::Text(_) => "text",
+            QuestionKind::Ranking(_) => "ranking",
+            QuestionKind::Date(_) => "date",
+            QuestionKind::Info => "info",
+        }
+    }
+}
+
+/// An answer option (also a scale point, a matrix row, "other" and "hard to say").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerOption {
+    /// Stable code stored in responses; text or number in YAML, kept as text.
+    #[serde(deserialize_with = "code")]
+    pub code: String,
+    pub label: Texts,
+    /// Keeps its place when the options are randomized (e.g. "none of these").
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub anchored: bool,
+    /// Multiple choice: choosing it excludes every other option (e.g. "none of these").
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub exclusive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SingleChoice {
+    #[serde(default)]
+    pub options: Vec<AnswerOption>,
+    /// Randomize the option order per respondent (anchored options keep their place).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub randomize: bool,
+    /// "Other, specify": an extra option with a text box, always last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<AnswerOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultipleChoice {
+    #[serde(default)]
+    pub options: Vec<AnswerOption>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub randomize: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<AnswerOption>,
+    /// At most this many choices (1..=number of options, counting "other").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_choices: Option<usize>,
+    /// At least this many choices when answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_choices: Option<usize>,
+}
+
+/// A labelled scale (Likert): point codes are numbers, so means can be computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scale {
+    #[serde(default)]
+    pub points: Vec<AnswerOption>,
+    /// "Hard to say": a valid answer excluded from means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hard_to_say: Option<AnswerOption>,
+}
+
+impl Scale {
+    /// The numeric value of a point code; `None` for "hard to say" and unknown codes.
+    pub fn value(&self, code: &str) -> Option<f64> {
+        self.points
+            .iter()
+            .find(|p| p.code == code)
+            .and_then(|p| p.code.trim().parse().ok())
+    }
+
+    /// Every code a respondent may give: the points, then "hard to say".
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.points
+            .iter()
+            .chain(self.hard_to_say.iter())
+            .map(|o| o.code.as_str())
+    }
+}
+
+/// Rows rated on one scale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matrix {
+    #[serde(default)]
+    pub rows: Vec<AnswerOption>,
+    #[serde(default)]
+    pub points: Vec<AnswerOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hard_to_say: Option<AnswerOption>,
+    /// Randomize the row order per respondent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub randomize: bool,
+}
+
+impl Matrix {
+    /// The scale shared by all rows.
+    pub fn scale(&self) -> Scale {
+        Scale {
+            points: self.points.clone(),
+            hard_to_say: self.hard_to_say.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Number {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Whole numbers only.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub integer: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Texts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Text {
+    /// A multi-line box instead of one line.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub long: bool,
+    /// Maximum length in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranking {
+    #[serde(default)]
+    pub options: Vec<AnswerOption>,
+    /// Every option must be ranked (otherwise a prefix, at least one, is enough).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub rank_all: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub randomize: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DateQuestion {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<NaiveDate>,
+}
+
+/// A variable computed from an answer, for weighting, quotas, conditions and report breakdowns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Derived {
+    pub id: String,
+    /// The question it is computed from.
+    pub from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Texts>,
+    #[serde(flatten)]
+    pub rule: DerivedRule,
+}
+
+/// How a derived variable is computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DerivedRule {
+    /// Binning a number: the first bin with `min <= value <= max` (both inclusive, either may be open).
+    Bins(Vec<Bin>),
+    /// Grouping option codes: `{centre: [d1, d2], periphery: [d3]}`, in report order.
+    Groups(OrderedMap<Vec<GroupCode>>),
+}
+
+/// An option code in a group list (text or number in YAML).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct GroupCode(#[serde(deserialize_with = "code")] pub String);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bin {
+    #[serde(deserialize_with = "code")]
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Texts>,
+}
+
+impl Derived {
+    /// The categories in report order.
+    pub fn codes(&self) -> Vec<&str> {
+        match &self.rule {
+            DerivedRule::Bins(bins) => bins.iter().map(|b| b.code.as_str()).collect(),
+            DerivedRule::Groups(groups) => groups.keys().collect(),
+        }
+    }
+}
+
+/// A quota: stop accepting complete responses of a kind once `limit` is reached.
+///
+/// Either `when` (one cell defined by a condition) or `question` (a separate cap for each category of a
+/// single-choice question or derived variable).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    pub limit: u64,
+}
+
+/// What is published and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// Default breakdown variables (single-choice questions or derived variables).
+    #[serde(default)]
+    pub breakdowns: Vec<String>,
+    /// Cells with fewer respondents are shown as "—" (default 10).
+    #[serde(default = "default_min_cell")]
+    pub min_cell: u32,
+    #[serde(default)]
+    pub publish: Publish,
+}
+
+fn default_min_cell() -> u32 {
+    10
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Report {
+            breakdowns: Vec::new(),
+            min_cell: default_min_cell(),
+            publish: Publish::All,
+        }
+    }
+}
+
+/// Which questions appear in published results: `all`, `none`, or a list of question ids.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Publish {
+    #[default]
+    All,
+    None,
+    Questions(Vec<String>),
+}
+
+impl Publish {
+    pub fn includes(&self, question_id: &str) -> bool {
+        match self {
+            Publish::All => true,
+            Publish::None => false,
+            Publish::Questions(ids) => ids.iter().any(|q| q == question_id),
+        }
+    }
+}
+
+impl Serialize for Publish {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Publish::All => s.serialize_str("all"),
+            Publish::None => s.serialize_str("none"),
+            Publish::Questions(ids) => ids.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Publish {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            List(Vec<String>),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Word(w) if w == "all" => Ok(Publish::All),
+            Raw::Word(w) if w == "none" => Ok(Publish::None),
+            Raw::Word(w) => Err(serde::de::Error::custom(format!(
+                "publish must be 'all', 'none' or a list of question ids, not '{w}'"
+            ))),
+            Raw::List(ids) => Ok(Publish::Questions(ids)),
+        }
+    }
+}
+
+impl Definition {
+    /// Every question in form order, with the index of its page.
+    pub fn questions(&self) -> impl Iterator<Item = (usize, &Question)> {
+        self.pages
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.questions.iter().map(move |q| (i, q)))
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().map(|(_, q)| q).find(|q| q.id == id)
+    }
+
+    /// The page index of a question.
+    pub fn page_of(&self, id: &str) -> Option<usize> {
+        self.questions().find(|(_, q)| q.id == id).map(|(i, _)| i)
+    }
+
+    pub fn derived_variable(&self, id: &str) -> Option<&Derived> {
+        self.derived.iter().find(|d| d.id == id)
+    }
+
+    /// The first of `languages` (`ru` when the list is empty, which validation rejects).
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map_or("ru", String::as_str)
+    }
+
+    /// A text of this survey in `lang`, falling back to the survey's default language.
+    pub fn text<'a>(&self, texts: &'a Texts, lang: &str) -> &'a str {
+        texts.get_or(lang, self.default_language())
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Whether the question is shown given the answers so far: true without `show_if`, false for an
+    /// unknown id. Derived variables used in the condition are computed from `answers`, which should hold
+    /// only answers to visible questions (see [`Definition::drop_hidden`]).
+    pub fn visible(&self, question_id: &str, answers: &Answers) -> bool {
+        match self.question(question_id) {
+            None => false,
+            Some(q) => match &q.show_if {
+                None => true,
+                Some(cond) => self.holds(cond, answers),
+            },
+        }
+    }
+
+    /// The answers without those of hidden questions (and of unknown ids), deciding visibility in form
+    /// order on what is kept so far — so a stale answer to a hidden question cannot make a later question
+    /// visible (cascading `show_if`). Use before storing, or before [`Definition::visible`].
+    pub fn drop_hidden(&self, answers: &Answers) -> Answers {
+        let mut kept = Answers::new();
+        for (_, q) in self.questions() {
+            if let Some(a) = answers.get(&q.id) {
+                if q.show_if.as_ref().is_none_or(|c| self.holds(c, &kept)) {
+                    kept.insert(q.id.clone(), a.clone());
+                }
+            }
+        }
+        kept
+    }
+
+    /// Evaluates a condition of this definition (a `show_if` or a quota `when`), with derived variables
+    /// computed from `answers`.
+    pub fn holds(&self, cond: &Condition, answers: &Answers) -> bool {
+        let expr = match cond.expr() {
+            Some(e) => e,
+            None => return false,
+        };
+        if self.derived.is_empty() {
+            return super::condition::eval(expr, answers);
+        }
+        let full = super::derived::with_derived(self, answers);
+        super::condition::eval(expr, &full)
+    }
+
+    /// Categories of a variable usable for weighting, quotas and breakdowns: option codes of a
+    /// single-choice question (with "other" last), point codes of a scale (with "hard to say"), or the codes
+    /// of a derived variable. `None` for other questions and unknown ids.
+    pub fn categories(&self, variable: &str) -> Option<Vec<String>> {
+        if let Some(d) = self.derived_variable(variable) {
+            return Some(d.codes().into_iter().map(str::to_owned).collect());
+        }
+        match &self.question(variable)?.kind {
+            QuestionKind::SingleChoice(c) => Some(
+                c.options
+                    .iter()
+                    .chain(c.other.iter())
+                    .map(|o| o.code.clone())
+                    .collect(),
+            ),
+            QuestionKind::Scale(s) => Some(s.codes().map(str::to_owned).collect()),
+            _ => None,
+        }
+    }
+
+    /// The quota keys a complete response counts towards: the id of each `when` quota whose condition
+    /// holds, and `id=category` for each `question` quota whose variable has a value.
+    pub fn quota_keys(&self, answers: &Answers) -> Vec<String> {
+        let full = super::derived::with_derived(self, answers);
+        let mut keys = Vec::new();
+        for quota in &self.quotas {
+            if let Some(cond) = &quota.when {
+                if cond
+                    .expr()
+                    .is_some_and(|e| super::condition::eval(e, &full))
+                {
+                    keys.push(quota.id.clone());
+                }
+            } else if let Some(var) = &quota.question {
+                if let Some(cat) = super::derived::category(self, var, answers) {
+                    keys.push(format!("{}={cat}", quota.id));
+                }
+            }
+        }
+        keys
+    }
+}

@@ -1,0 +1,957 @@
+//! Cross-checks of a parsed definition. Every rule adds problems and carries on, so one run reports all
+//! of them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::condition::{self, Condition, VarType};
+use super::error::Problem;
+use super::locate;
+use super::model::{
+    AnswerOption, Definition, Derived, DerivedRule, Publish, Question, QuestionKind,
+};
+use super::texts::Texts;
+use crate::weighting::scheme::Method;
+
+/// Collects problems with their locations.
+pub(crate) struct Ctx<'a> {
+    pub def: &'a Definition,
+    pub source: &'a str,
+    pub file: &'a str,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(def: &'a Definition, source: &'a str, file: &'a str) -> Self {
+        Ctx {
+            def,
+            source,
+            file,
+            problems: Vec::new(),
+        }
+    }
+
+    fn question(&mut self, id: &str, message: impl Into<String>) {
+        let line = locate::item(self.source, "pages", id);
+        self.problems
+            .push(Problem::new(self.file, line, Some(id), message));
+    }
+
+    fn item(&mut self, section: &str, id: &str, message: impl Into<String>) {
+        let line = locate::item(self.source, section, id)
+            .or_else(|| locate::top_key(self.source, section));
+        self.problems
+            .push(Problem::new(self.file, line, None, message));
+    }
+
+    fn derived(&mut self, id: &str, message: impl Into<String>) {
+        let line = locate::item(self.source, "derived", id);
+        self.problems
+            .push(Problem::new(self.file, line, Some(id), message));
+    }
+
+    fn top(&mut self, key: &str, message: impl Into<String>) {
+        let line = locate::top_key(self.source, key);
+        self.problems
+            .push(Problem::new(self.file, line, None, message));
+    }
+}
+
+/// Runs every rule; returns all problems (empty when the definition is fine).
+pub(crate) fn validate(def: &Definition, source: &str, file: &str) -> Vec<Problem> {
+    let mut cx = Ctx::new(def, source, file);
+    check_header(&mut cx);
+    check_texts(&mut cx);
+    check_pages(&mut cx);
+    check_questions(&mut cx);
+    check_derived(&mut cx);
+    check_conditions(&mut cx);
+    check_quotas(&mut cx);
+    check_weighting(&mut cx);
+    check_report(&mut cx);
+    cx.problems
+}
+
+/// `[a-z0-9-]`, 1 to 64 characters.
+pub fn valid_slug(slug: &str) -> bool {
+    (1..=64).contains(&slug.len())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Question, page and derived ids: a letter then letters, digits and `_` (they appear in conditions and as
+/// CSV column names).
+pub fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && id.len() <= 64
+}
+
+fn check_header(cx: &mut Ctx) {
+    let def = cx.def;
+    if !valid_slug(&def.slug) {
+        cx.top(
+            "slug",
+            format!(
+                "slug '{}' must be 1 to 64 characters of a-z, 0-9 and '-' (it becomes the address /s/{{slug}})",
+                def.slug
+            ),
+        );
+    }
+    if def.topic.trim().is_empty() {
+        cx.top(
+            "topic",
+            "topic is empty (e.g. transport, healthcare, housing)",
+        );
+    }
+    if def.languages.is_empty() {
+        cx.top(
+            "languages",
+            "languages is empty: list at least one, the default first (e.g. [ru, en])",
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for lang in &def.languages {
+        if !(2..=3).contains(&lang.len()) || !lang.chars().all(|c| c.is_ascii_lowercase()) {
+            cx.top(
+                "languages",
+                format!("language '{lang}' is not a 2–3 letter code such as ru or en"),
+            );
+        }
+        if !seen.insert(lang) {
+            cx.top("languages", format!("language '{lang}' is listed twice"));
+        }
+    }
+    if let (Some(o), Some(c)) = (def.opens, def.closes) {
+        if o > c {
+            cx.top("closes", format!("closes ({c}) is before opens ({o})"));
+        }
+    }
+}
+
+/// Where a text sits, for messages.
+struct TextRef<'a> {
+    question: Option<&'a str>,
+    /// The page, for page titles.
+    page: Option<&'a str>,
+    what: String,
+    texts: &'a Texts,
+}
+
+fn option_texts<'a>(q: &'a str, what: &str, opts: &'a [AnswerOption], out: &mut Vec<TextRef<'a>>) {
+    for o in opts {
+        out.push(TextRef {
+            question: Some(q),
+            page: None,
+            what: format!("{what} '{}'", o.code),
+            texts: &o.label,
+        });
+    }
+}
+
+fn all_texts(def: &Definition) -> Vec<TextRef<'_>> {
+    let mut out = Vec::new();
+    let top = |what: &str, texts| TextRef {
+        question: None,
+        page: None,
+        what: what.to_owned(),
+        texts,
+    };
+    out.push(top("title", &def.title));
+    if let Some(t) = &def.description {
+        out.push(top("description", t));
+    }
+    if let Some(t) = &def.thank_you {
+        out.push(top("thank_you", t));
+    }
+    for page in &def.pages {
+        if let Some(t) = &page.title {
+            out.push(TextRef {
+                question: None,
+                page: Some(&page.id),
+                what: format!("title of page '{}'", page.id),
+                texts: t,
+            });
+        }
+        for q in &page.questions {
+            question_texts(q, &mut out);
+        }
+    }
+    for d in &def.derived {
+        if let Some(t) = &d.label {
+            out.push(TextRef {
+                question: Some(&d.id),
+                page: None,
+                what: "label".into(),
+                texts: t,
+            });
+        }
+        if let DerivedRule::Bins(bins) = &d.rule {
+            for b in bins {
+                if let Some(t) = &b.label {
+                    out.push(TextRef {
+                        question: Some(&d.id),
+                        page: None,
+                        what: format!("label of bin '{}'", b.code),
+                        texts: t,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn question_texts<'a>(q: &'a Question, out: &mut Vec<TextRef<'a>>) {
+    let id = q.id.as_str();
+    out.push(TextRef {
+        question: Some(id),
+        page: None,
+        what: "text".into(),
+        texts: &q.text,
+    });
+    if let Some(h) = &q.hint {
+        out.push(TextRef {
+            question: Some(id),
+            page: None,
+            what: "hint".into(),
+            texts: h,
+        });
+    }
+    match &q.kind {
+        QuestionKind::SingleChoice(c) => {
+            option_texts(id, "option", &c.options, out);
+            option_texts(id, "option", c.other.as_slice(), out);
+        }
+        QuestionKind::MultipleChoice(c) => {
+            option_texts(id, "option", &c.options, out);
+            option_texts(id, "option", c.other.as_slice(), out);
+        }
+        QuestionKind::Ranking(r) => option_texts(id, "option", &r.options, out),
+        QuestionKind::Scale(s) => {
+            option_texts(id, "point", &s.points, out);
+            option_texts(id, "point", s.hard_to_say.as_slice(), out);
+        }
+        QuestionKind::Matrix(m) => {
+            option_texts(id, "row", &m.rows, out);
+            option_texts(id, "point", &m.points, out);
+            option_texts(id, "point", m.hard_to_say.as_slice(), out);
+        }
+        QuestionKind::Number(n) => {
+            if let Some(u) = &n.unit {
+                out.push(TextRef {
+                    question: Some(id),
+                    page: None,
+                    what: "unit".into(),
+                    texts: u,
+                });
+            }
+        }
+        QuestionKind::Text(_) | QuestionKind::Date(_) | QuestionKind::Info => {}
+    }
+}
+
+fn check_texts(cx: &mut Ctx) {
+    let def = cx.def;
+    let default = def.default_language();
+    if def.languages.is_empty() {
+        return;
+    }
+    for t in all_texts(def) {
+        if t.texts.exact(default).is_none_or(|s| s.trim().is_empty()) {
+            let msg = format!("{} has no text in the default language '{default}'", t.what);
+            push_text_problem(cx, &t, msg);
+        }
+        for lang in t.texts.languages() {
+            if !def.languages.iter().any(|l| l == lang) {
+                let msg = format!(
+                    "{} has a text in '{lang}', which is not in languages ({})",
+                    t.what,
+                    def.languages.join(", ")
+                );
+                push_text_problem(cx, &t, msg);
+            }
+        }
+    }
+}
+
+fn push_text_problem(cx: &mut Ctx, t: &TextRef, msg: String) {
+    match (t.question, t.page) {
+        (Some(q), _) if cx.def.derived_variable(q).is_some() => cx.derived(q, msg),
+        (Some(q), _) => cx.question(q, msg),
+        (None, Some(page)) => {
+            let line = locate::item(cx.source, "pages", page);
+            cx.problems.push(Problem::new(cx.file, line, None, msg));
+        }
+        (None, None) => {
+            let key = msg.split_whitespace().next().unwrap_or("title").to_owned();
+            cx.top(&key, msg)
+        }
+    }
+}
+
+fn check_pages(cx: &mut Ctx) {
+    let def = cx.def;
+    if def.pages.is_empty() {
+        cx.top("pages", "the survey has no pages");
+    }
+    let mut seen = BTreeSet::new();
+    for page in &def.pages {
+        let line = locate::item(cx.source, "pages", &page.id);
+        if !valid_id(&page.id) {
+            cx.problems.push(Problem::new(
+                cx.file,
+                line,
+                None,
+                format!(
+                    "page id '{}' must start with a letter and contain only a-z, 0-9, _",
+                    page.id
+                ),
+            ));
+        }
+        if !seen.insert(page.id.as_str()) {
+            cx.problems.push(Problem::new(
+                cx.file,
+                line,
+                None,
+                format!("page id '{}' is used twice", page.id),
+            ));
+        }
+        if page.questions.is_empty() {
+            cx.problems.push(Problem::new(
+                cx.file,
+                line,
+                None,
+                format!("page '{}' has no questions", page.id),
+            ));
+        }
+    }
+    check_page_blocks(cx);
+}
+
+fn check_page_blocks(cx: &mut Ctx) {
+    let def = cx.def;
+    let mut used = BTreeSet::new();
+    for block in &def.page_blocks {
+        let mut indices = Vec::new();
+        for id in block {
+            match def.pages.iter().position(|p| &p.id == id) {
+                Some(i) => indices.push(i),
+                None => cx.top(
+                    "page_blocks",
+                    format!("page_blocks names page '{id}', which does not exist"),
+                ),
+            }
+            if !used.insert(id.as_str()) {
+                cx.top(
+                    "page_blocks",
+                    format!("page '{id}' is in more than one page block"),
+                );
+            }
+        }
+        if block.len() < 2 {
+            cx.top(
+                "page_blocks",
+                "a page block needs at least two pages to shuffle",
+            );
+        }
+        indices.sort_unstable();
+        if indices
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if b - a != 1))
+        {
+            cx.top(
+                "page_blocks",
+                format!(
+                    "the pages of block [{}] must follow each other in the survey",
+                    block.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+fn check_questions(cx: &mut Ctx) {
+    let def = cx.def;
+    let mut seen = BTreeSet::new();
+    for (_, q) in def.questions() {
+        if !valid_id(&q.id) {
+            cx.question(
+                &q.id,
+                "the id must start with a letter and contain only a-z, A-Z, 0-9 and _ (at most 64)",
+            );
+        }
+        if !seen.insert(q.id.as_str()) {
+            let line = locate::nth_item(cx.source, "pages", &q.id, 1);
+            cx.problems.push(Problem::new(
+                cx.file,
+                line,
+                Some(&q.id),
+                format!("question id '{}' is used twice", q.id),
+            ));
+        }
+        if let Some(t) = &q.track {
+            if !valid_slug(t) && !valid_id(t) {
+                cx.question(&q.id, format!("track '{t}' must be a-z, 0-9, '-' or '_'"));
+            }
+        }
+        check_kind(cx, q);
+    }
+}
+
+/// Codes must be non-empty, unique within the question, and free of `;` (the multiple-choice separator
+/// in CSV files).
+fn check_codes<'a>(
+    cx: &mut Ctx,
+    q: &str,
+    what: &str,
+    opts: impl Iterator<Item = &'a AnswerOption>,
+) {
+    let mut seen = BTreeSet::new();
+    for o in opts {
+        if o.code.trim().is_empty() {
+            cx.question(q, format!("an {what} has an empty code"));
+        } else if o.code.contains(';') || o.code.trim() != o.code {
+            cx.question(
+                q,
+                format!(
+                    "{what} code '{}' must not contain ';' or surrounding spaces",
+                    o.code
+                ),
+            );
+        }
+        if !seen.insert(o.code.as_str()) {
+            cx.question(q, format!("{what} code '{}' is used twice", o.code));
+        }
+    }
+}
+
+fn check_kind(cx: &mut Ctx, q: &Question) {
+    let id = q.id.as_str();
+    match &q.kind {
+        QuestionKind::SingleChoice(c) => {
+            if c.options.is_empty() {
+                cx.question(id, "single_choice has no options");
+            }
+            check_codes(cx, id, "option", c.options.iter().chain(c.other.iter()));
+            if c.options.iter().any(|o| o.exclusive) {
+                cx.question(id, "'exclusive' only makes sense in a multiple_choice");
+            }
+        }
+        QuestionKind::MultipleChoice(c) => {
+            if c.options.is_empty() {
+                cx.question(id, "multiple_choice has no options");
+            }
+            check_codes(cx, id, "option", c.options.iter().chain(c.other.iter()));
+            let n = c.options.len() + usize::from(c.other.is_some());
+            if let Some(m) = c.max_choices {
+                if m == 0 || m > n {
+                    cx.question(id, format!("max_choices is {m} but must be between 1 and {n} (the number of options)"));
+                }
+            }
+            if let Some(m) = c.min_choices {
+                if m > c.max_choices.unwrap_or(n) {
+                    cx.question(
+                        id,
+                        format!(
+                            "min_choices is {m}, more than max_choices {}",
+                            c.max_choices.unwrap_or(n)
+                        ),
+                    );
+                }
+            }
+        }
+        QuestionKind::Ranking(r) => {
+            if r.options.len() < 2 {
+                cx.question(id, "ranking needs at least two options");
+            }
+            check_codes(cx, id, "option", r.options.iter());
+        }
+        QuestionKind::Scale(s) => check_scale(cx, id, &s.points, s.hard_to_say.as_ref()),
+        QuestionKind::Matrix(m) => {
+            if m.rows.is_empty() {
+                cx.question(id, "matrix has no rows");
+            }
+            check_codes(cx, id, "row", m.rows.iter());
+            check_scale(cx, id, &m.points, m.hard_to_say.as_ref());
+        }
+        QuestionKind::Number(n) => {
+            if let (Some(lo), Some(hi)) = (n.min, n.max) {
+                if lo > hi {
+                    cx.question(id, format!("min ({lo}) is greater than max ({hi})"));
+                }
+            }
+            if n.min.is_some_and(|x| !x.is_finite()) || n.max.is_some_and(|x| !x.is_finite()) {
+                cx.question(id, "min and max must be ordinary numbers");
+            }
+        }
+        QuestionKind::Text(t) => {
+            if t.max_length == Some(0) {
+                cx.question(id, "max_length must be at least 1");
+            }
+        }
+        QuestionKind::Date(d) => {
+            if let (Some(lo), Some(hi)) = (d.min, d.max) {
+                if lo > hi {
+                    cx.question(id, format!("min ({lo}) is after max ({hi})"));
+                }
+            }
+        }
+        QuestionKind::Info => {
+            if q.required {
+                cx.question(id, "an info text takes no answer, so it cannot be required");
+            }
+        }
+    }
+}
+
+fn check_scale(
+    cx: &mut Ctx,
+    id: &str,
+    points: &[AnswerOption],
+    hard_to_say: Option<&AnswerOption>,
+) {
+    if points.len() < 2 {
+        cx.question(id, "a scale needs at least two points");
+    }
+    for p in points {
+        if p.code.trim().parse::<f64>().is_err() {
+            cx.question(
+                id,
+                format!(
+                    "scale point code '{}' must be a number (means are computed from the codes)",
+                    p.code
+                ),
+            );
+        }
+    }
+    check_codes(cx, id, "point", points.iter().chain(hard_to_say));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Variables: what each id is and where it sits in the form
+
+/// Position of a variable in the form: (page index, index within the page). A derived variable sits where
+/// its source question sits.
+pub(crate) fn position(def: &Definition, id: &str) -> Option<(usize, usize)> {
+    for (p, page) in def.pages.iter().enumerate() {
+        if let Some(i) = page.questions.iter().position(|q| q.id == id) {
+            return Some((p, i));
+        }
+    }
+    // Derived variables may only use earlier ones, so following `from` ends; the bound guards cycles.
+    let mut current = id;
+    for _ in 0..=def.derived.len() {
+        let d = def.derived_variable(current)?;
+        if let Some(pos) = def.question(&d.from).and_then(|_| position(def, &d.from)) {
+            return Some(pos);
+        }
+        current = &d.from;
+    }
+    None
+}
+
+/// The type of a question or derived variable, for the condition checker.
+pub(crate) fn var_type(def: &Definition, id: &str) -> Option<VarType> {
+    if let Some(d) = def.derived_variable(id) {
+        return Some(VarType::Codes {
+            codes: d.codes().into_iter().map(str::to_owned).collect(),
+            numeric: false,
+        });
+    }
+    // Duplicate codes are reported elsewhere; listing them once keeps messages readable.
+    let codes = |opts: &[AnswerOption], extra: Option<&AnswerOption>| {
+        let mut list: Vec<String> = Vec::new();
+        for o in opts.iter().chain(extra) {
+            if !list.contains(&o.code) {
+                list.push(o.code.clone());
+            }
+        }
+        list
+    };
+    Some(match &def.question(id)?.kind {
+        QuestionKind::SingleChoice(c) => VarType::Codes {
+            codes: codes(&c.options, c.other.as_ref()),
+            numeric: false,
+        },
+        QuestionKind::MultipleChoice(c) => VarType::Multi {
+            codes: codes(&c.options, c.other.as_ref()),
+        },
+        QuestionKind::Ranking(r) => VarType::Multi {
+            codes: codes(&r.options, None),
+        },
+        QuestionKind::Scale(s) => VarType::Codes {
+            codes: codes(&s.points, s.hard_to_say.as_ref()),
+            numeric: true,
+        },
+        QuestionKind::Matrix(m) => VarType::Matrix {
+            rows: codes(&m.rows, None),
+            codes: codes(&m.points, m.hard_to_say.as_ref()),
+        },
+        QuestionKind::Number(_) => VarType::Number,
+        QuestionKind::Text(_) => VarType::Text,
+        QuestionKind::Date(_) => VarType::Date,
+        QuestionKind::Info => VarType::Info,
+    })
+}
+
+/// Whether a variable can be a weighting, quota or breakdown variable: a single choice or derived.
+fn categorical(def: &Definition, id: &str) -> Result<(), String> {
+    if def.derived_variable(id).is_some() {
+        return Ok(());
+    }
+    match def.question(id).map(|q| &q.kind) {
+        Some(QuestionKind::SingleChoice(_)) => Ok(()),
+        Some(k) => Err(format!(
+            "'{id}' is a {} question; use a single_choice question or a derived variable",
+            k.name()
+        )),
+        None => Err(format!("'{id}' is not a question or derived variable")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Conditions
+
+/// Checks syntax, references, order and types of one condition; `owner` is the question holding it
+/// (`None` for quota conditions, which may refer to any question).
+fn condition_problems(def: &Definition, cond: &Condition, owner: Option<&Question>) -> Vec<String> {
+    let expr = match (cond.expr(), cond.error()) {
+        (Some(e), _) => e,
+        (None, Some(e)) => return vec![format!("syntax error {e} in \"{}\"", cond.source())],
+        (None, None) => return vec![format!("cannot read \"{}\"", cond.source())],
+    };
+    let resolve = |id: &str| var_type(def, id);
+    let mut problems: Vec<String> = Vec::new();
+    let mut reported = BTreeSet::new();
+    if let Some(q) = owner {
+        for v in expr.variables() {
+            if reported.insert(v.question.as_str()) {
+                if let Some(msg) = order_problem(def, q, &v.question) {
+                    problems.push(msg);
+                }
+            }
+        }
+    }
+    let mut type_problems = condition::check(expr, &resolve);
+    // An unknown id is reported once by the reference check above for show_if.
+    if owner.is_some() {
+        type_problems.retain(|m| !m.contains("which is not a question or derived variable"));
+    }
+    problems.extend(type_problems);
+    problems
+}
+
+/// Why a `show_if` of question `q` may not refer to `target`, if it may not.
+fn order_problem(def: &Definition, q: &Question, target: &str) -> Option<String> {
+    if target == q.id {
+        return Some(format!("show_if refers to '{target}' itself"));
+    }
+    let Some(there) = position(def, target) else {
+        return Some(format!(
+            "show_if refers to '{target}', which is not a question or derived variable"
+        ));
+    };
+    let here = position(def, &q.id)?;
+    if there >= here {
+        return Some(format!("show_if refers to '{target}', which comes later"));
+    }
+    let (page_here, page_there) = (def.pages.get(here.0)?, def.pages.get(there.0)?);
+    if here.0 == there.0 && page_here.randomize_questions {
+        return Some(format!(
+            "show_if refers to '{target}' on the same page, whose questions are shuffled (randomize_questions), \
+             so it may come later"
+        ));
+    }
+    let same_block = def
+        .page_blocks
+        .iter()
+        .any(|b| b.contains(&page_here.id) && b.contains(&page_there.id));
+    if here.0 != there.0 && same_block {
+        return Some(format!(
+            "show_if refers to '{target}' on page '{}', which is shuffled with this page (page_blocks), so it \
+             may come later",
+            page_there.id
+        ));
+    }
+    None
+}
+
+fn check_conditions(cx: &mut Ctx) {
+    let def = cx.def;
+    for (_, q) in def.questions() {
+        if let Some(cond) = &q.show_if {
+            for msg in condition_problems(def, cond, Some(q)) {
+                let msg = if msg.starts_with("show_if") {
+                    msg
+                } else {
+                    format!("show_if: {msg}")
+                };
+                let line = locate::item(cx.source, "pages", &q.id)
+                    .and_then(|l| locate::key_after(cx.source, "show_if", l));
+                cx.problems
+                    .push(Problem::new(cx.file, line, Some(&q.id), msg));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Derived variables, quotas, weighting, report
+
+fn check_derived(cx: &mut Ctx) {
+    let def = cx.def;
+    let mut seen = BTreeSet::new();
+    for (i, d) in def.derived.iter().enumerate() {
+        if !valid_id(&d.id) {
+            cx.derived(
+                &d.id,
+                "the id must start with a letter and contain only a-z, A-Z, 0-9 and _",
+            );
+        }
+        if def.question(&d.id).is_some() {
+            cx.derived(
+                &d.id,
+                format!("derived variable '{}' has the same id as a question", d.id),
+            );
+        }
+        if !seen.insert(d.id.as_str()) {
+            cx.derived(
+                &d.id,
+                format!("derived variable '{}' is defined twice", d.id),
+            );
+        }
+        let earlier_derived = def.derived.iter().take(i).any(|e| e.id == d.from);
+        match &d.rule {
+            DerivedRule::Bins(bins) => check_bins(cx, d, bins),
+            DerivedRule::Groups(groups) => {
+                let source_codes = if earlier_derived {
+                    def.derived_variable(&d.from)
+                        .map(|e| e.codes().into_iter().map(str::to_owned).collect::<Vec<_>>())
+                } else {
+                    match def.question(&d.from).map(|q| &q.kind) {
+                        Some(QuestionKind::SingleChoice(_) | QuestionKind::Scale(_)) => {
+                            def.categories(&d.from)
+                        }
+                        Some(k) => {
+                            cx.derived(&d.id, format!(
+                                "groups need a single_choice or scale question (or an earlier derived variable); '{}' is a {}",
+                                d.from,
+                                k.name()
+                            ));
+                            None
+                        }
+                        None => {
+                            cx.derived(&d.id, unknown_from(d));
+                            None
+                        }
+                    }
+                };
+                check_groups(cx, d, groups, source_codes.as_deref());
+            }
+        }
+    }
+}
+
+fn unknown_from(d: &Derived) -> String {
+    format!(
+        "derived variable '{}' is computed from '{}', which is not a question (or an earlier derived variable)",
+        d.id, d.from
+    )
+}
+
+fn check_bins(cx: &mut Ctx, d: &Derived, bins: &[super::model::Bin]) {
+    match cx.def.question(&d.from).map(|q| &q.kind) {
+        Some(QuestionKind::Number(_) | QuestionKind::Scale(_)) => {}
+        Some(k) => cx.derived(
+            &d.id,
+            format!(
+                "bins need a number or scale question; '{}' is a {}",
+                d.from,
+                k.name()
+            ),
+        ),
+        None => cx.derived(&d.id, unknown_from(d)),
+    }
+    if bins.is_empty() {
+        cx.derived(&d.id, "bins is empty");
+    }
+    let mut codes = BTreeSet::new();
+    for b in bins {
+        if !codes.insert(b.code.as_str()) {
+            cx.derived(&d.id, format!("bin code '{}' is used twice", b.code));
+        }
+        if let (Some(lo), Some(hi)) = (b.min, b.max) {
+            if lo > hi {
+                cx.derived(
+                    &d.id,
+                    format!("bin '{}': min ({lo}) is greater than max ({hi})", b.code),
+                );
+            }
+        }
+    }
+    for (i, a) in bins.iter().enumerate() {
+        for b in bins.iter().skip(i + 1) {
+            let lo = match (a.min, b.min) {
+                (Some(x), Some(y)) => Some(x.max(y)),
+                (x, y) => x.or(y),
+            };
+            let hi = match (a.max, b.max) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
+            let overlap = match (lo, hi) {
+                (Some(l), Some(h)) => l <= h,
+                _ => true,
+            };
+            if overlap {
+                cx.derived(&d.id, format!("bins '{}' and '{}' overlap", a.code, b.code));
+            }
+        }
+    }
+}
+
+fn check_groups(
+    cx: &mut Ctx,
+    d: &Derived,
+    groups: &super::texts::OrderedMap<Vec<super::model::GroupCode>>,
+    source_codes: Option<&[String]>,
+) {
+    if groups.is_empty() {
+        cx.derived(&d.id, "groups is empty");
+    }
+    let mut placed: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, codes) in groups.iter() {
+        if codes.is_empty() {
+            cx.derived(&d.id, format!("group '{name}' lists no codes"));
+        }
+        for c in codes {
+            if let Some(first) = placed.insert(c.0.as_str(), name) {
+                cx.derived(
+                    &d.id,
+                    format!(
+                        "code '{}' is in both group '{first}' and group '{name}'",
+                        c.0
+                    ),
+                );
+            }
+            if let Some(known) = source_codes {
+                if !known.contains(&c.0) {
+                    cx.derived(
+                        &d.id,
+                        format!(
+                            "group '{name}' lists '{}', which is not a code of '{}' (codes: {})",
+                            c.0,
+                            d.from,
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_quotas(cx: &mut Ctx) {
+    let def = cx.def;
+    let mut seen = BTreeSet::new();
+    for quota in &def.quotas {
+        let id = quota.id.as_str();
+        if !seen.insert(id) {
+            cx.item("quotas", id, format!("quota '{id}' is defined twice"));
+        }
+        if quota.limit == 0 {
+            cx.item(
+                "quotas",
+                id,
+                format!("quota '{id}': limit must be at least 1"),
+            );
+        }
+        match (&quota.when, &quota.question) {
+            (Some(cond), None) => {
+                for msg in condition_problems(def, cond, None) {
+                    cx.item("quotas", id, format!("quota '{id}': when: {msg}"));
+                }
+            }
+            (None, Some(var)) => {
+                if let Err(msg) = categorical(def, var) {
+                    cx.item("quotas", id, format!("quota '{id}': {msg}"));
+                }
+            }
+            _ => cx.item(
+                "quotas",
+                id,
+                format!("quota '{id}' needs exactly one of 'when' (a condition) or 'question' (a cap per option)"),
+            ),
+        }
+    }
+}
+
+fn check_weighting(cx: &mut Ctx) {
+    let def = cx.def;
+    let Some(scheme) = &def.weighting else {
+        return;
+    };
+    if scheme.variables.is_empty() {
+        cx.top("weighting", "weighting has no variables");
+    }
+    for var in &scheme.variables {
+        if let Err(msg) = categorical(def, var) {
+            cx.top("weighting", format!("weighting variable {msg}"));
+        }
+    }
+    match (&scheme.population, &scheme.targets) {
+        (None, None) => cx.top(
+            "weighting",
+            "weighting needs a population file (population:) or targets",
+        ),
+        (Some(_), Some(_)) => cx.top(
+            "weighting",
+            "weighting has both population and targets; keep one",
+        ),
+        (None, Some(t)) => {
+            let problems = super::population::check_targets_against(def, t, &scheme.method);
+            for msg in problems {
+                cx.top("weighting", msg.message);
+            }
+        }
+        (Some(_), None) => {}
+    }
+    if scheme.method == Method::Logit && scheme.bounds.is_none() {
+        cx.top(
+            "weighting",
+            "logit calibration needs bounds: [L, U], e.g. [0.3, 3.0]",
+        );
+    }
+    if let Some((l, u)) = scheme.bounds {
+        if !(l < 1.0 && 1.0 < u) {
+            cx.top(
+                "weighting",
+                format!("bounds [{l}, {u}] must satisfy L < 1 < U"),
+            );
+        }
+    }
+}
+
+fn check_report(cx: &mut Ctx) {
+    let def = cx.def;
+    for var in &def.report.breakdowns {
+        if let Err(msg) = categorical(def, var) {
+            cx.top("report", format!("breakdown {msg}"));
+        }
+    }
+    if def.report.min_cell == 0 {
+        cx.top("report", "min_cell must be at least 1");
+    }
+    if let Publish::Questions(ids) = &def.report.publish {
+        for id in ids {
+            if def.question(id).is_none() {
+                cx.top(
+                    "report",
+                    format!("publish lists '{id}', which is not a question"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Responses as CSV (design.md §5): one row per respondent, a header of question ids, choice cells by option
+//! code, multiple choice and ranking as `a;b;c` (ranking: most important first), a matrix as one column
+//! per row named `question.row`, "other, specify" texts in `question.other`. Columns whose name starts with
+//! `_` carry facts about the response (`_response_id`, `_submitted_at`, …): export writes them, import
+//! ignores them, so an exported file can be imported again.
+//!
+//! Import validates every row with the web form's parser ([`super::parse::parse_all`]): a row is accepted
+//! exactly when the same answers would be accepted page by page on the web.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use super::fields::Fields;
+use super::parse::{parse_all, prune};
+use crate::definition::{Answer, Answers, Definition, Question, QuestionKind};
+
+/// The columns of one question.
+pub fn question_columns(q: &Question) -> Vec<String> {
+    let id = &q.id;
+    match &q.kind {
+        QuestionKind::SingleChoice(c) if c.other.is_some() => vec![id.clone(), format!("{id}.other")],
+        QuestionKind::MultipleChoice(c) if c.other.is_some() => vec![id.clone(), format!("{id}.other")],
+        QuestionKind::Matrix(m) => m.rows.iter().map(|r| format!("{id}.{}", r.code)).collect(),
+        QuestionKind::Info => Vec::new(),
+        _ => vec![id.clone()],
+    }
+}
+
+/// Facts about a response written before the answers.
+pub const META_COLUMNS: [&str; 5] = ["_response_id", "_submitted_at", "_version", "_language", "_duration_seconds"];
+
+/// The header: response facts, then the question columns in form order.
+pub fn export_header(def: &Definition) -> Vec<String> {
+    META_COLUMNS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain(def.questions().flat_map(|(_, q)| question_columns(q)))
+        .collect()
+}
+
+/// The answer cells of one response (without the response facts), aligned with the question columns.
+pub fn export_cells(def: &Definition, answers: &Answers) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, q) in def.questions() {
+        let a = answers.get(&q.id);
+        match &q.kind {
+            QuestionKind::Info => {}
+            QuestionKind::Matrix(m) => {
+                for r in &m.rows {
+                    out.push(match a {
+                        Some(Answer::Matrix(rows)) => rows.get(&r.code).cloned().unwrap_or_default(),
+                        _ => String::new(),
+                    });
+                }
+            }
+            QuestionKind::SingleChoice(c) if c.other.is_some() => {
+                let (code, other) = match a {
+                    Some(Answer::Choice { code, other_text }) => (code.clone(), other_text.clone().unwrap_or_default()),
+                    _ => (String::new(), String::new()),
+                };
+                out.push(code);
+                out.push(other);
+            }
+            QuestionKind::MultipleChoice(c) if c.other.is_some() => {
+                let (codes, other) = match a {
+                    Some(Answer::Choices { codes, other_text }) => (codes.join(";"), other_text.clone().unwrap_or_default()),
+                    _ => (String::new(), String::new()),
+                };
+                out.push(codes);
+                out.push(other);
+            }
+            _ => out.push(a.map(cell).unwrap_or_default()),
+        }
+    }
+    out
+}
+
+/// One answer as one cell.
+fn cell(a: &Answer) -> String {
+    match a {
+        Answer::Choice { code, .. } | Answer::Scale(code) => code.clone(),
+        Answer::Choices { codes, .. } | Answer::Ranking(codes) => codes.join(";"),
+        Answer::Matrix(rows) => rows.iter().map(|(r, c)| format!("{r}={c}")).collect::<Vec<_>>().join(";"),
+        Answer::Number(x) => format!("{x}"),
+        Answer::Text(t) => t.clone(),
+        Answer::Date(d) => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// A valid row of an import file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    /// 1-based line in the file.
+    pub line: u64,
+    pub answers: Answers,
+}
+
+/// A problem in an import file, with its line (1 = the header).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportProblem {
+    pub line: u64,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// Reads and validates a whole import file: every valid row, or every problem found (all rows are checked).
+/// Messages are in `lang` (the CLI uses English).
+pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Vec<ImportRow>, Vec<ImportProblem>> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(input);
+    let mut problems = Vec::new();
+    let header: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').trim().to_owned()).collect(),
+        Err(e) => {
+            return Err(vec![ImportProblem {
+                line: 1,
+                message: format!("cannot read the header: {e}"),
+            }])
+        }
+    };
+    let known: HashMap<String, &Question> = def
+        .questions()
+        .flat_map(|(_, q)| question_columns(q).into_iter().map(move |c| (c, q)))
+        .collect();
+    for (i, h) in header.iter().enumerate() {
+        if h.is_empty() || (!h.starts_with('_') && !known.contains_key(h)) {
+            problems.push(ImportProblem {
+                line: 1,
+                message: format!(
+                    "column {} '{h}' is not a question of survey '{}' (expected columns: {})",
+                    i + 1,
+                    def.slug,
+                    export_header(def)[META_COLUMNS.len()..].join(", ")
+                ),
+            });
+        }
+        if header[..i].contains(h) {
+            problems.push(ImportProblem {
+                line: 1,
+                message: format!("column '{h}' appears twice"),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut rows = Vec::new();
+    for record in rdr.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(ImportProblem {
+                    line,
+                    message: format!("cannot read the row: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let fields = row_fields(&header, &known, &record);
+        let parsed = parse_all(def, &fields);
+        if parsed.is_ok() {
+            let answers = prune(def, &parsed.answers);
+            if answers.is_empty() {
+                problems.push(ImportProblem {
+                    line,
+                    message: "the row has no answers".into(),
+                });
+            } else {
+                rows.push(ImportRow { line, answers });
+            }
+        } else {
+            for e in parsed.errors {
+                let q = e.question.map(|q| format!("question '{q}': ")).unwrap_or_default();
+                problems.push(ImportProblem {
+                    line,
+                    message: format!("{q}{}", e.problem.message(lang)),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The form fields a CSV row stands for.
+fn row_fields(header: &[String], known: &HashMap<String, &Question>, record: &csv::StringRecord) -> Fields {
+    let mut f = Fields::default();
+    for (h, value) in header.iter().zip(record.iter()) {
+        let value = value.trim();
+        if value.is_empty() || h.starts_with('_') {
+            continue;
+        }
+        match known.get(h).map(|q| (&q.kind, q.id == *h)) {
+            Some((QuestionKind::MultipleChoice(_), true)) => {
+                for code in value.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+                    f.push(h.clone(), code);
+                }
+            }
+            Some((QuestionKind::Ranking(_), true)) => {
+                for (k, code) in value.split(';').map(str::trim).filter(|c| !c.is_empty()).enumerate() {
+                    // A code ranked twice shows up as an unknown field or a duplicate rank.
+                    let name = format!("{h}.{code}");
+                    if f.all(&name).is_empty() {
+                        f.push(name, (k + 1).to_string());
+                    } else {
+                        f.push(name, "0");
+                    }
+                }
+            }
+            _ => f.push(h.clone(), value),
+        }
+    }
+    f
+}

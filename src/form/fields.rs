@@ -1,0 +1,88 @@
+//! The submitted fields of one form page (or one CSV row): name → values, as sent.
+//!
+//! Field names (question ids are `[A-Za-z][A-Za-z0-9_]*`, so `.` and a leading `_` never collide with them):
+//!
+//! | question | fields |
+//! |---|---|
+//! | single choice, scale | `q=code`; "other, specify" text in `q.other` |
+//! | multiple choice | `q=code` repeated; `q.other` |
+//! | matrix | `q.row=code` for each row |
+//! | number, text, date | `q=value` |
+//! | ranking | `q.option=rank` (1 = most important; empty = not ranked) |
+//!
+//! Fields of the form itself start with `_` (see [`SYSTEM_FIELDS`]).
+
+use std::collections::BTreeMap;
+
+/// CSRF token (must equal the token derived from the respondent cookie).
+pub const CSRF: &str = "_csrf";
+/// Id of the page being submitted.
+pub const PAGE: &str = "_page";
+/// Signed time the page was shown (minimum time per page, duration).
+pub const SHOWN: &str = "_shown";
+/// `next` (default) or `back`.
+pub const NAV: &str = "_nav";
+/// Honeypot: a text box hidden from people; bots fill it in.
+pub const HONEYPOT: &str = "_hp_url";
+
+pub const SYSTEM_FIELDS: [&str; 5] = [CSRF, PAGE, SHOWN, NAV, HONEYPOT];
+
+/// Submitted values by field name, in the order sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields {
+    map: BTreeMap<String, Vec<String>>,
+}
+
+impl Fields {
+    /// Parses an `application/x-www-form-urlencoded` body. Invalid percent-escapes and invalid UTF-8 are
+    /// replaced (U+FFFD), never an error: the values are validated afterwards like any other input.
+    pub fn from_urlencoded(body: &[u8]) -> Fields {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        Fields::from_pairs(pairs)
+    }
+
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Fields {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (k, v) in pairs {
+            map.entry(k.into()).or_default().push(v.into());
+        }
+        Fields { map }
+    }
+
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.map.entry(name.into()).or_default().push(value.into());
+    }
+
+    /// All values of a field (empty when absent).
+    pub fn all(&self, name: &str) -> &[String] {
+        self.map.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The non-empty (after trimming) values of a field.
+    pub fn non_empty(&self, name: &str) -> Vec<&str> {
+        self.all(name).iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect()
+    }
+
+    /// The first value of a field, if any.
+    pub fn first(&self, name: &str) -> Option<&str> {
+        self.all(name).first().map(String::as_str)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.map.keys().map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Number of distinct field names.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether the value `v` was sent for `name` (used to keep choices checked on a re-rendered page).
+    pub fn has_value(&self, name: &str, v: &str) -> bool {
+        self.all(name).iter().any(|x| x.trim() == v)
+    }
+}

@@ -1,0 +1,20 @@
+//! Respondent forms, as pure logic (no I/O): submitted fields → typed answers with per-field problems
+//! ([`parse`]), which page comes next ([`flow`]), per-respondent random orders ([`random`]), what the
+//! templates receive ([`view`]), signed tokens ([`tokens`]) and the CSV form of responses ([`csvio`]).
+//! The HTTP side is `web::form`; persistence is `store::responses` and `store::writer`.
+
+pub mod condjs;
+pub mod csvio;
+pub mod fields;
+pub mod flow;
+pub mod messages;
+pub mod parse;
+pub mod random;
+pub mod tokens;
+pub mod view;
+
+pub use fields::Fields;
+pub use flow::{Flow, Meta};
+pub use messages::Problem;
+pub use parse::{parse_all, parse_page, prune, FieldError, Parsed};
+pub use random::{draw, Orders};

@@ -1,0 +1,14 @@
+//! Opros: an online sociology survey platform.
+//!
+//! Data flows from survey definitions (`definition`) through web forms into the database (`store`); the
+//! statistics core (`weighting`, `stats`) is pure and does no I/O; `web` and `cli` are the edges.
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod definition;
+pub mod form;
+pub mod stats;
+pub mod store;
+pub mod web;
+pub mod weighting;

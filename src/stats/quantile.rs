@@ -1,0 +1,209 @@
+//! Weighted quantiles (median) with Woodruff confidence intervals.
+//!
+//! Matches R (survey ≥ 4.1) `svyquantile(~y, subset(design, !is.na(y)), p, ci = TRUE,
+//! interval.type = "mean", qrule = "math")`, the package defaults:
+//! - `qrule = "math"` (`survey:::qrule_math`): sort the answers (ties in input order), cumulate the weights
+//!   `C_j`; let `pos` = the last `j` with `C_j ≤ p·W` (the first answer when there is none, as R's `last()`
+//!   does); the quantile is `y_pos` when `C_pos = p·W` exactly (relative tolerance 1e-12 here) and
+//!   `y_{pos+1}` otherwise. Zero weights are dropped;
+//! - Woodruff interval (`survey:::woodruffCI`, `method = "mean"`): `p̂ = svymean(y ≤ q̂)` with its
+//!   linearised SE (domain estimation, calibration residuals), `[p̂ ∓ t_{df, 1−α/2}·SE]` with
+//!   `df = degf` of the domain, mapped back through the same `qrule`; a bound whose probability falls
+//!   outside [0, 1] is `None` (R: NaN);
+//! - `se = (ci_high − ci_low) / (2 t_{df, 1−α/2})`, as R reports.
+
+use serde::Serialize;
+
+use super::ci::check_level;
+use super::design::PreparedDesign;
+use super::dist::qt;
+use super::proportion::{check_column, domain_info};
+use super::variance::{variance, GroupTable, Linear};
+use super::StatsError;
+
+/// One estimated quantile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuantileEstimate {
+    /// The probability (0.5 = median).
+    pub p: f64,
+    pub suppressed: bool,
+    /// Respondents who answered.
+    pub n: Option<u64>,
+    pub quantile: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub se: Option<f64>,
+}
+
+impl QuantileEstimate {
+    /// Removes every number when fewer than `min_cell` respondents answered.
+    pub fn suppress_small(&mut self, min_cell: u64) {
+        if self.n.is_some_and(|n| n < min_cell) {
+            *self = QuantileEstimate {
+                p: self.p,
+                suppressed: true,
+                n: None,
+                quantile: None,
+                ci_low: None,
+                ci_high: None,
+                se: None,
+            };
+        }
+    }
+}
+
+/// Sorted answers with positive weight and their cumulated weights.
+struct Sorted {
+    y: Vec<f64>,
+    cum: Vec<f64>,
+    total: f64,
+}
+
+impl Sorted {
+    fn new(prep: &PreparedDesign, y: &[Option<f64>]) -> Sorted {
+        let mut pairs: Vec<(f64, f64)> = y
+            .iter()
+            .zip(prep.weights())
+            .filter_map(|(v, w)| v.filter(|_| *w > 0.0).map(|v| (v, *w)))
+            .collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0)); // stable: ties keep input order, like R's order()
+        // Neumaier-compensated cumulative sums: R accumulates in long double.
+        let (mut s, mut comp) = (0.0f64, 0.0f64);
+        let cum = pairs
+            .iter()
+            .map(|(_, w)| {
+                let t = s + w;
+                comp += if s.abs() >= w.abs() {
+                    (s - t) + w
+                } else {
+                    (w - t) + s
+                };
+                s = t;
+                s + comp
+            })
+            .collect::<Vec<_>>();
+        let total = cum.last().copied().unwrap_or(0.0);
+        Sorted {
+            y: pairs.into_iter().map(|p| p.0).collect(),
+            cum,
+            total,
+        }
+    }
+
+    /// `survey:::qrule_math`.
+    fn qrule_math(&self, p: f64) -> Option<f64> {
+        let n = self.y.len();
+        if n == 0 {
+            return None;
+        }
+        let target = p * self.total;
+        let tol = 1e-12 * self.total;
+        let below = self.cum.partition_point(|c| *c <= target + tol);
+        let pos = below.saturating_sub(1); // R's last(): first element when none qualifies
+        let next = if pos + 1 == n { pos } else { pos + 1 };
+        let exact = below > 0 && (self.cum[pos] - target).abs() <= tol;
+        Some(if exact { self.y[pos] } else { self.y[next] })
+    }
+}
+
+/// Quantiles of `y` at probabilities `probs` with Woodruff intervals at `level`.
+pub fn quantiles(
+    prep: &PreparedDesign,
+    y: &[Option<f64>],
+    probs: &[f64],
+    level: f64,
+) -> Result<Vec<QuantileEstimate>, StatsError> {
+    check_level(level)?;
+    check_column(prep, y.len(), "numeric variable")?;
+    if let Some(index) = y.iter().position(|v| v.is_some_and(|v| !v.is_finite())) {
+        return Err(StatsError::NotFinite { index });
+    }
+    if let Some(p) = probs.iter().find(|p| !(0.0..=1.0).contains(*p)) {
+        return Err(StatsError::BadProbability(*p));
+    }
+    let sorted = Sorted::new(prep, y);
+    let n = y.iter().filter(|v| v.is_some()).count() as u64;
+    Ok(probs
+        .iter()
+        .map(|p| one_quantile(prep, y, &sorted, *p, n, level))
+        .collect())
+}
+
+/// The median with its Woodruff interval.
+pub fn median(
+    prep: &PreparedDesign,
+    y: &[Option<f64>],
+    level: f64,
+) -> Result<QuantileEstimate, StatsError> {
+    let mut q = quantiles(prep, y, &[0.5], level)?;
+    Ok(q.pop().unwrap_or(QuantileEstimate {
+        p: 0.5,
+        suppressed: false,
+        n: Some(0),
+        quantile: None,
+        ci_low: None,
+        ci_high: None,
+        se: None,
+    }))
+}
+
+fn one_quantile(
+    prep: &PreparedDesign,
+    y: &[Option<f64>],
+    sorted: &Sorted,
+    p: f64,
+    n: u64,
+    level: f64,
+) -> QuantileEstimate {
+    let mut out = QuantileEstimate {
+        p,
+        suppressed: false,
+        n: Some(n),
+        quantile: None,
+        ci_low: None,
+        ci_high: None,
+        se: None,
+    };
+    let Some(q) = sorted.qrule_math(p) else {
+        return out;
+    };
+    out.quantile = Some(q);
+    // Woodruff: the share of answers ≤ q̂ and its confidence interval.
+    let t = GroupTable::build(prep, 3, |i| match y[i] {
+        None => 0,
+        Some(v) if v <= q => 2,
+        Some(_) => 1,
+    });
+    let in_dom = |g: usize| g >= 1;
+    let dom = domain_info(prep, &t, &in_dom);
+    if dom.w <= 0.0 {
+        return out;
+    }
+    let ph = t.sum(&t.t1, |g| g == 2) / dom.w;
+    let alpha: Vec<f64> = (0..3)
+        .map(|g| match g {
+            0 => 0.0,
+            2 => (1.0 - ph) / dom.w,
+            _ => -ph / dom.w,
+        })
+        .collect();
+    let lin = Linear {
+        alpha: &alpha,
+        beta: None,
+    };
+    let Some(var) = variance(prep, &t, &lin, true) else {
+        return out;
+    };
+    let crit = qt(1.0 - (1.0 - level) / 2.0, dom.df);
+    if !crit.is_finite() {
+        return out;
+    }
+    let half = crit * var.max(0.0).sqrt();
+    let (lo, hi) = (ph - half, ph + half);
+    out.ci_low = if lo < 0.0 { None } else { sorted.qrule_math(lo) };
+    out.ci_high = if hi > 1.0 { None } else { sorted.qrule_math(hi) };
+    if let (Some(l), Some(h)) = (out.ci_low, out.ci_high) {
+        out.se = Some((h - l) / (2.0 * crit));
+    }
+    out
+}

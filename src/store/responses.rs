@@ -1,0 +1,331 @@
+//! Responses of the web form and of imports: reads for the form handlers, the statements the group-commit
+//! writer runs inside its transaction (see [`super::writer`]), quotas, invitations, and the signing secret
+//! shared by app instances.
+//!
+//! Exactness under concurrency (several workers, several app instances on one PostgreSQL) rests on the
+//! database, never on process memory:
+//! - one response per respondent: the unique `(survey_id, respondent_key)` key and `INSERT … ON CONFLICT DO
+//!   NOTHING`; a response leaves `partial` only through `UPDATE … WHERE state = 'partial'`, so it is
+//!   completed once;
+//! - quotas: `UPDATE quota_counts SET n = n + 1 WHERE … AND n < limit` in the transaction that completes the
+//!   response; zero rows updated means the quota is full (PostgreSQL re-checks the condition after waiting
+//!   for a concurrent holder of the row lock; SQLite has one writer at a time).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::dispatch;
+
+use super::schema::{app_secrets, invitations, quota_counts, responses};
+use super::{now, AnyConnection, ResponseRow, Store, StoreError};
+
+pub const PARTIAL: &str = "partial";
+pub const COMPLETE: &str = "complete";
+pub const SCREENED_OUT: &str = "screened_out";
+
+/// A quota cell a response counts towards, with the quota's limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaCell {
+    pub key: String,
+    pub limit: u64,
+}
+
+/// What a form page submission writes.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub survey_id: String,
+    pub response_id: String,
+    pub version: i32,
+    /// SHA-256 of the respondent token (never the token).
+    pub key_hash: String,
+    pub language: String,
+    /// All answers of the response so far (compact JSON, `definition::answer`).
+    pub answers_json: String,
+    pub meta_json: String,
+    pub page_reached: i32,
+    /// When the respondent saw the first page (used when the row is created).
+    pub started_at: NaiveDateTime,
+    pub complete: bool,
+    /// Seconds from `started_at` to now, for a completing submission.
+    pub duration_seconds: Option<f64>,
+    /// The quota cells of the answers so far. A partial submission is screened out when one is already
+    /// full; a complete one takes a place in each, or is screened out.
+    pub quotas: Vec<QuotaCell>,
+    /// Answered through an invitation: mark it used on completion.
+    pub invited: bool,
+}
+
+/// What happened to a submission (known after COMMIT).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Saved as partial.
+    Saved,
+    Completed,
+    /// A quota of the respondent is full: recorded as screened out.
+    ScreenedOut,
+    /// The response was already complete or screened out (state given): nothing written.
+    AlreadyDone(String),
+}
+
+impl Store {
+    /// The response of a respondent in a survey.
+    pub fn find_response(&self, survey_id: &str, key_hash: &str) -> Result<Option<ResponseRow>, StoreError> {
+        Ok(responses::table
+            .filter(responses::survey_id.eq(survey_id))
+            .filter(responses::respondent_key.eq(key_hash))
+            .select(ResponseRow::as_select())
+            .first(&mut *self.reader()?)
+            .optional()?)
+    }
+
+    /// Whether an invitation token (given by its hash) belongs to the survey.
+    pub fn invitation_exists(&self, survey_id: &str, token_hash: &str) -> Result<bool, StoreError> {
+        let n: i64 = invitations::table
+            .filter(invitations::survey_id.eq(survey_id))
+            .filter(invitations::token_hash.eq(token_hash))
+            .count()
+            .get_result(&mut *self.reader()?)?;
+        Ok(n > 0)
+    }
+
+    /// Number of invitations of a survey and how many were used.
+    pub fn invitation_counts(&self, survey_id: &str) -> Result<(i64, i64), StoreError> {
+        let mut c = self.reader()?;
+        let all: i64 = invitations::table
+            .filter(invitations::survey_id.eq(survey_id))
+            .count()
+            .get_result(&mut *c)?;
+        let used: i64 = invitations::table
+            .filter(invitations::survey_id.eq(survey_id))
+            .filter(invitations::used_at.is_not_null())
+            .count()
+            .get_result(&mut *c)?;
+        Ok((all, used))
+    }
+
+    /// Complete responses counted per quota key of a survey.
+    pub fn quota_counts(&self, survey_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(quota_counts::table
+            .filter(quota_counts::survey_id.eq(survey_id))
+            .order(quota_counts::quota_key.asc())
+            .select((quota_counts::quota_key, quota_counts::n))
+            .load(&mut *self.reader()?)?)
+    }
+
+    /// The secret that signs form tokens, created once per database so every app instance on it agrees.
+    pub fn form_secret(&self) -> Result<String, StoreError> {
+        const NAME: &str = "form-signing";
+        let read = |c: &mut AnyConnection| -> Result<Option<String>, StoreError> {
+            Ok(app_secrets::table
+                .filter(app_secrets::name.eq(NAME))
+                .select(app_secrets::value)
+                .first(c)
+                .optional()?)
+        };
+        if let Some(v) = read(&mut *self.reader()?)? {
+            return Ok(v);
+        }
+        let fresh = format!("{}{}", crate::form::tokens::new_token(), crate::form::tokens::new_token());
+        let mut w = self.writer()?;
+        w.write_transaction(|c| -> Result<String, StoreError> {
+            dispatch!(c, |c| diesel::insert_into(app_secrets::table)
+                .values((
+                    app_secrets::name.eq(NAME),
+                    app_secrets::value.eq(&fresh),
+                    app_secrets::created_at.eq(now()),
+                ))
+                .on_conflict_do_nothing()
+                .execute(c))?;
+            read(c)?.ok_or_else(|| StoreError::Corrupt("the form signing secret could not be stored".into()))
+        })
+    }
+
+    /// Stores imported complete responses all-or-nothing in one transaction; each counts towards its quota
+    /// cells (without a limit: answers collected elsewhere are never refused).
+    pub fn import_responses(&self, rows: &[(ResponseRow, Vec<String>)]) -> Result<usize, StoreError> {
+        let mut w = self.writer()?;
+        w.write_transaction(|c| -> Result<usize, StoreError> {
+            for chunk in rows.chunks(200) {
+                let plain: Vec<&ResponseRow> = chunk.iter().map(|(r, _)| r).collect();
+                for r in plain {
+                    diesel::insert_into(responses::table).values(r).execute(c)?;
+                }
+                for (r, keys) in chunk {
+                    for k in keys {
+                        count_quota(c, &r.survey_id, k, None)?;
+                    }
+                }
+            }
+            Ok(rows.len())
+        })
+    }
+}
+
+/// Takes a place in a quota cell: `true` when taken, `false` when the cell is full (`limit` None: no limit).
+pub(crate) fn count_quota(c: &mut AnyConnection, survey_id: &str, key: &str, limit: Option<u64>) -> Result<bool, StoreError> {
+    dispatch!(c, |c| diesel::insert_into(quota_counts::table)
+        .values((
+            quota_counts::survey_id.eq(survey_id),
+            quota_counts::quota_key.eq(key),
+            quota_counts::n.eq(0i64),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    let target = quota_counts::table
+        .filter(quota_counts::survey_id.eq(survey_id))
+        .filter(quota_counts::quota_key.eq(key));
+    let n = match limit {
+        Some(limit) => diesel::update(target.filter(quota_counts::n.lt(i64::try_from(limit).unwrap_or(i64::MAX))))
+            .set(quota_counts::n.eq(quota_counts::n + 1i64))
+            .execute(c)?,
+        None => diesel::update(target)
+            .set(quota_counts::n.eq(quota_counts::n + 1i64))
+            .execute(c)?,
+    };
+    Ok(n == 1)
+}
+
+fn release_quota(c: &mut AnyConnection, survey_id: &str, key: &str) -> Result<(), StoreError> {
+    diesel::update(
+        quota_counts::table
+            .filter(quota_counts::survey_id.eq(survey_id))
+            .filter(quota_counts::quota_key.eq(key))
+            .filter(quota_counts::n.gt(0i64)),
+    )
+    .set(quota_counts::n.eq(quota_counts::n - 1i64))
+    .execute(c)?;
+    Ok(())
+}
+
+/// Whether any of the cells is already full.
+fn any_full(c: &mut AnyConnection, survey_id: &str, cells: &[QuotaCell]) -> Result<bool, StoreError> {
+    if cells.is_empty() {
+        return Ok(false);
+    }
+    let keys: Vec<&str> = cells.iter().map(|q| q.key.as_str()).collect();
+    let counts: Vec<(String, i64)> = quota_counts::table
+        .filter(quota_counts::survey_id.eq(survey_id))
+        .filter(quota_counts::quota_key.eq_any(keys))
+        .select((quota_counts::quota_key, quota_counts::n))
+        .load(c)?;
+    Ok(cells.iter().any(|cell| {
+        let n = counts.iter().find(|(k, _)| *k == cell.key).map_or(0, |(_, n)| *n);
+        u64::try_from(n).unwrap_or(0) >= cell.limit
+    }))
+}
+
+/// Applies one submission inside the writer's transaction.
+pub(crate) fn apply(c: &mut AnyConnection, s: &Submission) -> Result<Outcome, StoreError> {
+    let at = now();
+    let screened_early = !s.complete && any_full(c, &s.survey_id, &s.quotas)?;
+    let state = if s.complete {
+        COMPLETE
+    } else if screened_early {
+        SCREENED_OUT
+    } else {
+        PARTIAL
+    };
+    let submitted = (state != PARTIAL).then_some(at);
+    let mut written = false;
+    for _ in 0..2 {
+        let n = diesel::update(
+            responses::table
+                .filter(responses::survey_id.eq(&s.survey_id))
+                .filter(responses::respondent_key.eq(&s.key_hash))
+                .filter(responses::state.eq(PARTIAL)),
+        )
+        .set((
+            responses::state.eq(state),
+            responses::answers.eq(&s.answers_json),
+            responses::meta.eq(&s.meta_json),
+            responses::language.eq(&s.language),
+            responses::page_reached.eq(s.page_reached),
+            responses::version.eq(s.version),
+            responses::updated_at.eq(at),
+            responses::submitted_at.eq(submitted),
+            responses::duration_seconds.eq(s.duration_seconds),
+        ))
+        .execute(c)?;
+        if n == 1 {
+            written = true;
+            break;
+        }
+        let row = ResponseRow {
+            id: s.response_id.clone(),
+            survey_id: s.survey_id.clone(),
+            version: s.version,
+            respondent_key: s.key_hash.clone(),
+            state: state.to_owned(),
+            language: s.language.clone(),
+            page_reached: s.page_reached,
+            answers: s.answers_json.clone(),
+            meta: s.meta_json.clone(),
+            started_at: s.started_at.min(at),
+            updated_at: at,
+            submitted_at: submitted,
+            duration_seconds: s.duration_seconds,
+        };
+        let inserted = dispatch!(c, |c| diesel::insert_into(responses::table)
+            .values(&row)
+            .on_conflict_do_nothing()
+            .execute(c))?;
+        if inserted == 1 {
+            written = true;
+            break;
+        }
+        let existing: Option<String> = responses::table
+            .filter(responses::survey_id.eq(&s.survey_id))
+            .filter(responses::respondent_key.eq(&s.key_hash))
+            .select(responses::state)
+            .first(c)
+            .optional()?;
+        match existing {
+            // Another instance created the partial row meanwhile: update it (second round).
+            Some(st) if st == PARTIAL => continue,
+            Some(st) => return Ok(Outcome::AlreadyDone(st)),
+            None => {
+                return Err(StoreError::Corrupt(format!(
+                    "response {} could not be stored: its id is taken by another respondent",
+                    s.response_id
+                )))
+            }
+        }
+    }
+    if !written {
+        return Err(StoreError::Unavailable("a response kept changing while it was being saved".into()));
+    }
+    if screened_early {
+        return Ok(Outcome::ScreenedOut);
+    }
+    if !s.complete {
+        return Ok(Outcome::Saved);
+    }
+    let mut taken: Vec<&str> = Vec::new();
+    for cell in &s.quotas {
+        if count_quota(c, &s.survey_id, &cell.key, Some(cell.limit))? {
+            taken.push(&cell.key);
+        } else {
+            for k in taken {
+                release_quota(c, &s.survey_id, k)?;
+            }
+            diesel::update(
+                responses::table
+                    .filter(responses::survey_id.eq(&s.survey_id))
+                    .filter(responses::respondent_key.eq(&s.key_hash)),
+            )
+            .set(responses::state.eq(SCREENED_OUT))
+            .execute(c)?;
+            return Ok(Outcome::ScreenedOut);
+        }
+    }
+    if s.invited {
+        diesel::update(
+            invitations::table
+                .filter(invitations::token_hash.eq(&s.key_hash))
+                .filter(invitations::used_at.is_null()),
+        )
+        .set(invitations::used_at.eq(Some(at)))
+        .execute(c)?;
+    }
+    Ok(Outcome::Completed)
+}

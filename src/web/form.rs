@@ -1,0 +1,612 @@
+//! The respondent form over HTTP: `GET /s/{slug}` shows the page the respondent is on, `POST /s/{slug}`
+//! takes one page. Pure logic lives in [`crate::form`]; responses are written by the group-commit writer.
+//!
+//! Who is who: a per-survey cookie `opros_r_{slug}` holds the respondent token (random, or an invitation
+//! token from `?t=`); the database keeps only its SHA-256. The same cookie is the resume cookie, and
+//! `?r=TOKEN` (the resume link on every page) restores it on another device. CSRF: every POST carries
+//! `_csrf` = HMAC(secret, token); the secret is shared by all instances (OPROS_SECRET or the database), so
+//! nothing lives in process memory except the per-IP rate-limit counters.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
+use serde_json::json;
+
+use super::error::WebError;
+use super::{lang, pages, State};
+use crate::catalog::LoadedVersion;
+use crate::config::Config;
+use crate::definition::{Answers, Definition};
+use crate::form::fields::{self, Fields};
+use crate::form::messages::ui;
+use crate::form::parse::{parse_page, prune, FieldError};
+use crate::form::tokens::{self, Signer};
+use crate::form::view::{page_view, PageInput};
+use crate::form::{draw, Flow, Meta, Problem};
+use crate::store::response_store::{Outcome, QuotaCell, Submission, COMPLETE, SCREENED_OUT};
+use crate::store::writer::Writer;
+use crate::store::{ResponseRow, Status, Store, StoreError, SurveyRow};
+
+/// Cookie lifetime of the respondent token: long enough to come back to a long survey.
+const RESPONDENT_COOKIE_DAYS: i64 = 180;
+
+/// Form machinery shared by the workers of one process.
+pub struct Forms {
+    pub signer: Signer,
+    pub writer: Writer,
+    limiter: RateLimiter,
+}
+
+impl Forms {
+    /// Signing secret from `OPROS_SECRET`, else the one stored in the database (the same for every
+    /// instance); starts this process's writer thread.
+    pub fn new(store: &Store, config: &Config) -> Result<Forms, StoreError> {
+        let secret = match &config.secret {
+            Some(s) => s.clone(),
+            None => store.form_secret()?,
+        };
+        Ok(Forms {
+            signer: Signer::new(secret.as_bytes()),
+            writer: Writer::start(store.clone()),
+            limiter: RateLimiter::new(config.rate_limit_per_minute),
+        })
+    }
+}
+
+/// Fixed one-minute windows per client IP (in process: acceptable for rate limiting only).
+struct RateLimiter {
+    per_minute: u32,
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    fn new(per_minute: u32) -> Self {
+        RateLimiter {
+            per_minute,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts a request; false when the IP is over its limit for the current minute.
+    fn allow(&self, ip: Option<IpAddr>) -> bool {
+        if self.per_minute == 0 {
+            return true;
+        }
+        let Some(ip) = ip else { return true };
+        let now = Instant::now();
+        let Ok(mut map) = self.windows.lock() else { return true };
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let entry = map.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= self.per_minute
+    }
+}
+
+fn cookie_name(slug: &str) -> String {
+    format!("opros_r_{slug}")
+}
+
+fn respondent_cookie(state: &State, slug: &str, token: &str) -> Cookie<'static> {
+    Cookie::build(cookie_name(slug), token.to_owned())
+        .path(format!("/s/{slug}"))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .max_age(time::Duration::days(RESPONDENT_COOKIE_DAYS))
+        .finish()
+}
+
+fn lang_cookie(state: &State, lang: &str) -> Cookie<'static> {
+    Cookie::build(lang::LANG_COOKIE, lang.to_owned())
+        .path("/")
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .max_age(time::Duration::days(365))
+        .finish()
+}
+
+fn token_from_cookie(req: &HttpRequest, slug: &str) -> Option<String> {
+    req.cookie(&cookie_name(slug))
+        .map(|c| c.value().to_owned())
+        .filter(|t| tokens::is_token(t))
+}
+
+fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
+    req.query_string().split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+async fn blocking<T: Send + 'static, E: Into<WebError> + Send + 'static>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, WebError> {
+    web::block(f).await?.map_err(Into::into)
+}
+
+/// Whether the survey takes answers today, or the page to show instead.
+enum Availability {
+    Open,
+    NotYet(Option<chrono::NaiveDate>),
+    Closed,
+}
+
+fn availability(survey: &SurveyRow, def: &Definition) -> Result<Availability, WebError> {
+    let today = chrono::Utc::now().date_naive();
+    Ok(match survey.status()? {
+        Status::Draft => Availability::NotYet(def.opens),
+        Status::Closed => Availability::Closed,
+        Status::Open => match (def.opens, def.closes) {
+            (Some(o), _) if today < o => Availability::NotYet(Some(o)),
+            (_, Some(c)) if today > c => Availability::Closed,
+            _ => Availability::Open,
+        },
+    })
+}
+
+/// A page with a heading, a text and an optional link (closed, already answered, 403, …).
+fn notice(status: StatusCode, lang: &str, title: &str, heading: &str, text: &str, link: Option<(&str, &str)>) -> HttpResponse {
+    let u = ui(lang);
+    let body = pages::render(
+        "notice",
+        &json!({
+            "lang": lang, "title": title, "heading": heading, "text": text,
+            "link": link.map(|(href, label)| json!({"href": href, "label": label})),
+            "back_to_list": u["back_to_list"],
+        }),
+    );
+    html(status, body)
+}
+
+fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponseBuilder::new(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+fn ui_str(lang: &str, key: &str) -> String {
+    ui(lang)[key].as_str().unwrap_or("").to_owned()
+}
+
+fn availability_page(status: StatusCode, a: &Availability, lang: &str, title: &str) -> Option<HttpResponse> {
+    match a {
+        Availability::Open => None,
+        Availability::NotYet(date) => {
+            let text = match date {
+                Some(d) => format!("{} {}. {}", ui_str(lang, "not_open_text"), d.format(if lang == "ru" { "%d.%m.%Y" } else { "%Y-%m-%d" }), ui_str(lang, "not_open_soon")),
+                None => ui_str(lang, "not_open_soon"),
+            };
+            Some(notice(status, lang, title, &ui_str(lang, "not_open_heading"), &text, None))
+        }
+        Availability::Closed => Some(notice(
+            status,
+            lang,
+            title,
+            &ui_str(lang, "closed_heading"),
+            &ui_str(lang, "closed_text"),
+            None,
+        )),
+    }
+}
+
+fn done_page(state_name: &str, lang: &str, title: &str) -> HttpResponse {
+    if state_name == SCREENED_OUT {
+        notice(StatusCode::OK, lang, title, &ui_str(lang, "screened_heading"), &ui_str(lang, "screened_text"), None)
+    } else {
+        notice(StatusCode::OK, lang, title, &ui_str(lang, "already_heading"), &ui_str(lang, "already_text"), None)
+    }
+}
+
+fn thanks_page(survey: &SurveyRow, def: &Definition, lang: &str) -> HttpResponse {
+    let u = ui(lang);
+    let text = def
+        .thank_you
+        .as_ref()
+        .map(|t| t.get(lang).to_owned())
+        .unwrap_or_else(|| ui_str(lang, "thanks_default"));
+    let body = pages::render(
+        "thanks",
+        &json!({
+            "lang": lang,
+            "title": def.title.get(lang),
+            "heading": u["thanks_heading"],
+            "text": text,
+            "results": survey.results_published.then(|| format!("/results/{}", survey.slug)),
+            "ui": u,
+        }),
+    );
+    html(StatusCode::OK, body)
+}
+
+fn redirect(to: &str) -> HttpResponseBuilder {
+    let mut b = HttpResponse::SeeOther();
+    b.insert_header((header::LOCATION, to.to_owned()))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    b
+}
+
+/// The version a respondent answers: the one their response started on, else the current one.
+async fn load_version(state: &State, survey: &SurveyRow, response: Option<&ResponseRow>, current: std::sync::Arc<LoadedVersion>) -> Result<std::sync::Arc<LoadedVersion>, WebError> {
+    match response {
+        Some(r) if r.version != current.version => {
+            let st = state.clone();
+            let survey = survey.clone();
+            let v = r.version;
+            blocking(move || st.definitions.get(&st.store, &survey, v)).await
+        }
+        _ => Ok(current),
+    }
+}
+
+fn parse_answers(row: Option<&ResponseRow>) -> Answers {
+    row.and_then(|r| serde_json::from_str(&r.answers).ok()).unwrap_or_default()
+}
+
+/// The respondent's stored meta, with random orders drawn for a new one.
+fn meta_of(def: &Definition, row: Option<&ResponseRow>, response_id: &str) -> Meta {
+    let mut meta = row.map(|r| Meta::parse(&r.meta)).unwrap_or_default();
+    if meta.order.pages.is_empty() {
+        meta.order = draw(def, response_id);
+    }
+    meta
+}
+
+struct Respondent {
+    token: String,
+    key_hash: String,
+    response_id: String,
+    row: Option<ResponseRow>,
+}
+
+async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Result<Respondent, WebError> {
+    let key_hash = tokens::key_hash(&token);
+    let st = state.clone();
+    let (sid, kh) = (survey.id.clone(), key_hash.clone());
+    let row = blocking(move || st.store.find_response(&sid, &kh)).await?;
+    let response_id = row.as_ref().map(|r| r.id.clone()).unwrap_or_else(|| tokens::response_id(&survey.id, &token));
+    Ok(Respondent {
+        token,
+        key_hash,
+        response_id,
+        row,
+    })
+}
+
+/// `GET /s/{slug}`.
+pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+    let slug = slug.into_inner();
+    let st = state.clone();
+    let s2 = slug.clone();
+    let (survey, current) = blocking(move || st.definitions.current(&st.store, &s2)).await?;
+    let lang = lang::choose(&req, &current.definition.languages);
+    let lang_set = lang::query_lang(&req).is_some_and(|l| l == lang);
+    let title = current.definition.title.get(&lang).to_owned();
+
+    // An invitation or resume link: keep the token in the cookie and come back without it in the URL.
+    let invitation = query_param(&req, "t").filter(|t| !t.is_empty());
+    let resume = query_param(&req, "r").filter(|t| !t.is_empty());
+    if let Some(tok) = invitation.clone().or(resume) {
+        let valid = tokens::is_token(&tok)
+            && (invitation.is_none() || {
+                let st = state.clone();
+                let (sid, h) = (survey.id.clone(), tokens::key_hash(&tok));
+                blocking(move || st.store.invitation_exists(&sid, &h)).await?
+            });
+        if !valid {
+            return Ok(notice(
+                StatusCode::FORBIDDEN,
+                &lang,
+                &title,
+                &ui_str(&lang, "invitation_heading"),
+                &ui_str(&lang, "invitation_text"),
+                None,
+            ));
+        }
+        let mut b = redirect(&format!("/s/{slug}"));
+        b.cookie(respondent_cookie(&state, &slug, &tok));
+        if lang_set {
+            b.cookie(lang_cookie(&state, &lang));
+        }
+        return Ok(b.finish());
+    }
+
+    let avail = availability(&survey, &current.definition)?;
+    if let Some(page) = availability_page(StatusCode::OK, &avail, &lang, &title) {
+        return Ok(page);
+    }
+    let (token, new_cookie) = match token_from_cookie(&req, &slug) {
+        Some(t) => (t, false),
+        None => (tokens::new_token(), true),
+    };
+    let who = if new_cookie {
+        Respondent {
+            key_hash: tokens::key_hash(&token),
+            response_id: tokens::response_id(&survey.id, &token),
+            token,
+            row: None,
+        }
+    } else {
+        find_respondent(&state, &survey, token).await?
+    };
+    if let Some(r) = &who.row {
+        if r.state != crate::store::response_store::PARTIAL {
+            return Ok(done_page(&r.state, &lang, &title));
+        }
+    }
+    let version = load_version(&state, &survey, who.row.as_ref(), current).await?;
+    let def = &version.definition;
+    let answers = parse_answers(who.row.as_ref());
+    let meta = meta_of(def, who.row.as_ref(), &who.response_id);
+    let flow = Flow::new(def, &meta.order);
+    let pos = flow.current(&meta, &answers).unwrap_or(0);
+    let mut resp = render_page(&state, &survey, def, &lang, &who, &meta, &answers, pos, None, &[], StatusCode::OK);
+    if new_cookie {
+        let _ = resp.add_cookie(&respondent_cookie(&state, &slug, &who.token));
+    }
+    if lang_set {
+        let _ = resp.add_cookie(&lang_cookie(&state, &lang));
+    }
+    Ok(resp)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_page(
+    state: &State,
+    survey: &SurveyRow,
+    def: &Definition,
+    lang: &str,
+    who: &Respondent,
+    meta: &Meta,
+    answers: &Answers,
+    pos: usize,
+    submitted: Option<&Fields>,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> HttpResponse {
+    let flow = Flow::new(def, &meta.order);
+    let page = flow.page_at(pos).unwrap_or(0);
+    let csrf = state.forms.signer.csrf(&who.token);
+    let shown = state.forms.signer.shown(&who.token, now_ms());
+    let resume_url = format!("/s/{}?r={}", survey.slug, who.token);
+    let view = page_view(&PageInput {
+        def,
+        slug: &survey.slug,
+        lang,
+        page,
+        orders: &meta.order,
+        answers,
+        submitted,
+        errors,
+        progress: flow.progress(pos, answers),
+        is_last: flow.next_after(pos, answers).is_none(),
+        can_go_back: flow.prev_before(pos, answers).is_some(),
+        csrf: &csrf,
+        shown: &shown,
+        resume_url: &resume_url,
+    });
+    html(status, pages::render("form", &view))
+}
+
+/// `POST /s/{slug}`.
+pub async fn submit(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
+    let slug = slug.into_inner();
+    let fallback_lang = lang::choose(&req, &["ru".to_owned(), "en".to_owned()]);
+    if !state.forms.limiter.allow(req.peer_addr().map(|a| a.ip())) {
+        let mut r = notice(
+            StatusCode::TOO_MANY_REQUESTS,
+            &fallback_lang,
+            "429",
+            &ui_str(&fallback_lang, "rate_heading"),
+            &ui_str(&fallback_lang, "rate_text"),
+            Some((&format!("/s/{slug}"), &ui_str(&fallback_lang, "continue"))),
+        );
+        r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+        return Ok(r);
+    }
+    let body = match payload.to_bytes_limited(state.config.max_body_bytes).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => return Err(WebError::BadRequest("the form data could not be read; please send the page again".into())),
+        Err(_) => {
+            return Ok(notice(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &fallback_lang,
+                "413",
+                &ui_str(&fallback_lang, "too_large_heading"),
+                &ui_str(&fallback_lang, "too_large_text"),
+                Some((&format!("/s/{slug}"), &ui_str(&fallback_lang, "continue"))),
+            ))
+        }
+    };
+    let fields = Fields::from_urlencoded(&body);
+
+    let st = state.clone();
+    let s2 = slug.clone();
+    let (survey, current) = blocking(move || st.definitions.current(&st.store, &s2)).await?;
+    let lang = lang::choose(&req, &current.definition.languages);
+    let title = current.definition.title.get(&lang).to_owned();
+    let avail = availability(&survey, &current.definition)?;
+    if let Some(page) = availability_page(StatusCode::FORBIDDEN, &avail, &lang, &title) {
+        return Ok(page);
+    }
+    let continue_link = format!("/s/{slug}");
+    let csrf_fail = || {
+        notice(
+            StatusCode::FORBIDDEN,
+            &lang,
+            &title,
+            &ui_str(&lang, "csrf_heading"),
+            &ui_str(&lang, "csrf_text"),
+            Some((&continue_link, &ui_str(&lang, "continue"))),
+        )
+    };
+    let Some(token) = token_from_cookie(&req, &slug) else {
+        return Ok(csrf_fail());
+    };
+    let sent_csrf = fields.first(fields::CSRF).unwrap_or("");
+    if !state.forms.signer.check_csrf(&token, sent_csrf) {
+        return Ok(csrf_fail());
+    }
+    if fields.first(fields::HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
+        return Ok(notice(
+            StatusCode::BAD_REQUEST,
+            &lang,
+            &title,
+            &ui_str(&lang, "rejected_heading"),
+            &ui_str(&lang, "rejected_text"),
+            Some((&continue_link, &ui_str(&lang, "continue"))),
+        ));
+    }
+
+    let who = find_respondent(&state, &survey, token).await?;
+    if let Some(r) = &who.row {
+        if r.state != crate::store::response_store::PARTIAL {
+            return Ok(done_page(&r.state, &lang, &title));
+        }
+    }
+    let version = load_version(&state, &survey, who.row.as_ref(), current).await?;
+    let def = &version.definition;
+    let prior = parse_answers(who.row.as_ref());
+    let mut meta = meta_of(def, who.row.as_ref(), &who.response_id);
+    let flow = Flow::new(def, &meta.order);
+    let current_pos = flow.current(&meta, &prior).unwrap_or(0);
+    // The page sent must be the current one or one shown before it (a page sent again from history).
+    let pos = match fields.first(fields::PAGE).and_then(|p| flow.position_of(p)) {
+        Some(p) if p <= current_pos && flow.next_from(p, &prior) == Some(p) => p,
+        _ => return Ok(redirect(&continue_link).finish()),
+    };
+    let page = flow.page_at(pos).unwrap_or(0);
+    let shown_at = fields.first(fields::SHOWN).and_then(|s| state.forms.signer.check_shown(&who.token, s));
+    let invited = who.row.is_none() && {
+        let st = state.clone();
+        let (sid, kh) = (survey.id.clone(), who.key_hash.clone());
+        blocking(move || st.store.invitation_exists(&sid, &kh)).await?
+    };
+    if who.row.is_none() {
+        meta.invited = invited;
+    }
+
+    if fields.first(fields::NAV) == Some("back") {
+        let Some(prev) = flow.prev_before(pos, &prior) else {
+            return Ok(redirect(&continue_link).finish());
+        };
+        meta.at = flow.page_at(prev).map(|i| def.pages[i].id.clone());
+        if who.row.is_some() {
+            let sub = submission(&survey, &version, &who, &lang, &prior, &meta, prior_reached(&who), false, None, shown_at, Vec::new());
+            state.forms.writer.submit(sub).await?;
+        }
+        return Ok(redirect(&continue_link).finish());
+    }
+
+    let min_ms = (state.config.min_page_seconds * 1000.0) as i64;
+    if min_ms > 0 && shown_at.is_none_or(|t| now_ms() - t < min_ms) {
+        let errors = [FieldError {
+            question: None,
+            target: String::new(),
+            problem: Problem::TooFast,
+        }];
+        return Ok(render_page(&state, &survey, def, &lang, &who, &meta, &prior, pos, Some(&fields), &errors, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+
+    let parsed = parse_page(def, page, &prior, &fields);
+    if !parsed.is_ok() {
+        return Ok(render_page(&state, &survey, def, &lang, &who, &meta, &prior, pos, Some(&fields), &parsed.errors, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let mut answers = prior.clone();
+    for q in &def.pages[page].questions {
+        answers.remove(&q.id);
+    }
+    answers.extend(parsed.answers);
+    let answers = prune(def, &answers);
+    let next = flow.next_after(pos, &answers);
+    meta.at = next.and_then(|n| flow.page_at(n)).map(|i| def.pages[i].id.clone());
+    let reached = prior_reached(&who).max(next.map_or(pos, |n| n) as i32 + 1);
+    let complete = next.is_none();
+    let quotas = quota_cells(def, &answers);
+    let sub = submission(&survey, &version, &who, &lang, &answers, &meta, reached, complete, who.row.as_ref(), shown_at, quotas);
+    match state.forms.writer.submit(sub).await? {
+        Outcome::Saved => Ok(redirect(&continue_link).finish()),
+        Outcome::Completed => Ok(thanks_page(&survey, def, &lang)),
+        Outcome::ScreenedOut => Ok(done_page(SCREENED_OUT, &lang, &title)),
+        Outcome::AlreadyDone(s) if s == COMPLETE => Ok(done_page(COMPLETE, &lang, &title)),
+        Outcome::AlreadyDone(s) => Ok(done_page(&s, &lang, &title)),
+    }
+}
+
+fn prior_reached(who: &Respondent) -> i32 {
+    who.row.as_ref().map_or(0, |r| r.page_reached)
+}
+
+/// The quota cells of a response with their limits.
+pub fn quota_cells(def: &Definition, answers: &Answers) -> Vec<QuotaCell> {
+    def.quota_keys(answers)
+        .into_iter()
+        .filter_map(|key| {
+            let id = key.split('=').next().unwrap_or(&key);
+            def.quotas.iter().find(|q| q.id == id).map(|q| QuotaCell {
+                key: key.clone(),
+                limit: q.limit,
+            })
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn submission(
+    survey: &SurveyRow,
+    version: &LoadedVersion,
+    who: &Respondent,
+    lang: &str,
+    answers: &Answers,
+    meta: &Meta,
+    page_reached: i32,
+    complete: bool,
+    row: Option<&ResponseRow>,
+    shown_at: Option<i64>,
+    quotas: Vec<QuotaCell>,
+) -> Submission {
+    let now = crate::store::now();
+    let started_at = match (row, who.row.as_ref()) {
+        (Some(r), _) | (None, Some(r)) => r.started_at,
+        (None, None) => shown_at
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|t| t.naive_utc())
+            .filter(|t| *t <= now)
+            .unwrap_or(now),
+    };
+    let duration = complete.then(|| (now - started_at).num_milliseconds() as f64 / 1000.0);
+    Submission {
+        survey_id: survey.id.clone(),
+        response_id: who.response_id.clone(),
+        version: version.version,
+        key_hash: who.key_hash.clone(),
+        language: lang.to_owned(),
+        answers_json: serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()),
+        meta_json: meta.to_json(),
+        page_reached,
+        started_at: crate::store::now().min(started_at),
+        complete,
+        duration_seconds: duration,
+        quotas,
+        invited: meta.invited,
+    }
+}

@@ -1,0 +1,96 @@
+//! HTTP surface: routes, shared state, server start-up.
+
+pub mod error;
+pub mod form;
+mod lang;
+pub mod pages;
+mod public;
+
+use std::sync::Arc;
+
+use actix_web::{middleware, web, App, HttpServer};
+
+use crate::catalog::DefinitionCache;
+use crate::config::Config;
+use crate::store::Store;
+
+pub use error::{ApiError, WebError};
+
+/// State shared by all workers. Nothing here is per-process truth: the database is the only state, so
+/// several instances can serve one PostgreSQL behind a load balancer.
+pub struct AppState {
+    pub store: Store,
+    pub config: Config,
+    pub definitions: DefinitionCache,
+    /// Respondent forms: signing secret, the group-commit writer, per-IP rate limits.
+    pub forms: form::Forms,
+}
+
+pub type State = web::Data<AppState>;
+
+/// Registers every route; used by the server and by tests.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/").route(web::get().to(public::index)))
+        .service(web::resource("/healthz").route(web::get().to(public::healthz)))
+        .service(web::resource("/static/{file:.*}").route(web::get().to(public::static_file)))
+        .service(
+            web::resource("/s/{slug}")
+                .route(web::get().to(form::show))
+                .route(web::post().to(form::submit)),
+        )
+        .service(web::resource("/api/v1/surveys").route(web::get().to(public::api_surveys)));
+}
+
+/// Builds the app state from a config, opening the database (and seeding examples into a new one).
+pub fn prepare_state(config: Config) -> Result<AppState, crate::catalog::CatalogError> {
+    let store = Store::open(&config.database)?;
+    if store.survey_count()? == 0 {
+        let seeded = crate::catalog::seed_examples(&store)?;
+        tracing::info!(count = seeded.len(), "new database: example surveys imported and opened");
+    }
+    let forms = form::Forms::new(&store, &config)?;
+    Ok(AppState {
+        store,
+        config,
+        definitions: DefinitionCache::default(),
+        forms,
+    })
+}
+
+/// Runs the HTTP server on `config.bind` until it is stopped (SIGINT/SIGTERM stop accepting and drain
+/// in-flight requests for up to 30 s).
+pub async fn serve(state: AppState) -> std::io::Result<()> {
+    let listener = std::net::TcpListener::bind(&state.config.bind)?;
+    tracing::info!(bind = %state.config.bind, "opros listening");
+    build_server(state, listener)?.await
+}
+
+/// Builds the server on an already bound listener (tests bind port 0 and read the address).
+pub fn build_server(state: AppState, listener: std::net::TcpListener) -> std::io::Result<actix_web::dev::Server> {
+    let workers = state.config.workers;
+    let max_body = state.config.max_body_bytes;
+    let state = web::Data::from(Arc::new(state));
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::FormConfig::default().limit(max_body))
+            .app_data(web::PayloadConfig::default().limit(max_body))
+            .wrap(middleware::Compress::default())
+            .wrap(
+                middleware::DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add((
+                        "Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+                    )),
+            )
+            .configure(configure)
+    })
+    .shutdown_timeout(30);
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.listen(listener)?.run())
+}

@@ -1,0 +1,55 @@
+//! Page rendering: handlebars templates and static files embedded in the binary (it runs from any
+//! directory). Handlebars escapes every `{{value}}`; templates never use triple braces for user data.
+
+use std::sync::OnceLock;
+
+use actix_web::http::StatusCode;
+use handlebars::Handlebars;
+use serde::Serialize;
+use serde_json::json;
+
+#[derive(rust_embed::RustEmbed)]
+#[folder = "templates/"]
+struct Templates;
+
+#[derive(rust_embed::RustEmbed)]
+#[folder = "static/"]
+pub struct Static;
+
+/// The template registry, built once. Templates are part of the binary, so a failure here is a build bug,
+/// caught by every page test.
+pub fn registry() -> &'static Handlebars<'static> {
+    static REG: OnceLock<Handlebars<'static>> = OnceLock::new();
+    REG.get_or_init(|| {
+        let mut h = Handlebars::new();
+        h.set_strict_mode(false);
+        if let Err(e) = h.register_embed_templates_with_extension::<Templates>(".hbs") {
+            tracing::error!(error = %e, "template registration failed");
+        }
+        h.register_helper("eq", Box::new(eq_helper));
+        h
+    })
+}
+
+handlebars::handlebars_helper!(eq_helper: |a: Json, b: Json| a == b);
+
+/// Renders a template; on a template error logs it and returns a plain escaped message.
+pub fn render<T: Serialize>(name: &str, data: &T) -> String {
+    registry().render(name, data).unwrap_or_else(|e| {
+        tracing::error!(template = name, error = %e, "render failed");
+        "<!doctype html><title>Error</title><p>Page could not be rendered.</p>".to_owned()
+    })
+}
+
+/// An error page with its status and a message a person can act on.
+pub fn error_page(status: StatusCode, message: &str) -> String {
+    render(
+        "error",
+        &json!({
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "message": message,
+            "lang": "en",
+        }),
+    )
+}

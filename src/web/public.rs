@@ -1,0 +1,107 @@
+//! Public pages: the list of open surveys, health, static files, the survey API list.
+
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::json;
+
+use super::error::{ApiError, WebError};
+use super::{lang, pages, State};
+use crate::store::Status;
+
+/// A survey as listed publicly.
+#[derive(Debug, Serialize)]
+pub struct SurveySummary {
+    pub slug: String,
+    pub title: String,
+    pub topic: String,
+    pub status: String,
+    pub version: i32,
+    pub opens: Option<String>,
+    pub closes: Option<String>,
+    pub results_published: bool,
+}
+
+/// Open surveys (or all with `all`), titles in `lang`.
+fn list_surveys(state: &State, lang: &str, all: bool) -> Result<Vec<SurveySummary>, WebError> {
+    let mut out = Vec::new();
+    for row in state.store.list_surveys()? {
+        if !all && row.status()? != Status::Open {
+            continue;
+        }
+        let v = state.definitions.get(&state.store, &row, row.current_version)?;
+        let d = &v.definition;
+        out.push(SurveySummary {
+            title: d.title.get(lang).to_owned(),
+            topic: row.topic.clone(),
+            status: row.status.clone(),
+            version: row.current_version,
+            opens: d.opens.map(|d| d.to_string()),
+            closes: d.closes.map(|d| d.to_string()),
+            results_published: row.results_published,
+            slug: row.slug,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn index(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
+    let lang = lang::choose(&req, &["ru".to_owned(), "en".to_owned()]);
+    let st = state.clone();
+    let l = lang.clone();
+    let surveys = web::block(move || list_surveys(&st, &l, false)).await??;
+    let ru = lang == "ru";
+    let body = pages::render(
+        "index",
+        &json!({
+            "lang": lang,
+            "title": if ru { "Опросы" } else { "Surveys" },
+            "heading": if ru { "Открытые опросы" } else { "Open surveys" },
+            "empty": if ru { "Сейчас нет открытых опросов." } else { "There are no open surveys right now." },
+            "closes_label": if ru { "до" } else { "until" },
+            "surveys": surveys,
+            "lang_links": lang_links("/", &lang),
+        }),
+    );
+    Ok(html(body))
+}
+
+/// Links to switch the interface language.
+pub fn lang_links(path: &str, current: &str) -> serde_json::Value {
+    json!([
+        {"code": "ru", "name": "Русский", "href": format!("{path}?lang=ru"), "current": current == "ru"},
+        {"code": "en", "name": "English", "href": format!("{path}?lang=en"), "current": current == "en"},
+    ])
+}
+
+pub fn html(body: String) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body)
+}
+
+pub async fn healthz(state: State) -> HttpResponse {
+    let st = state.clone();
+    match web::block(move || st.store.ping()).await {
+        Ok(Ok(())) => HttpResponse::Ok().json(json!({"status": "ok", "database": "ok"})),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: database unavailable");
+            HttpResponse::ServiceUnavailable().json(json!({"status": "degraded", "database": "unavailable"}))
+        }
+        Err(_) => HttpResponse::ServiceUnavailable().json(json!({"status": "degraded", "database": "unavailable"})),
+    }
+}
+
+pub async fn static_file(path: web::Path<String>) -> HttpResponse {
+    match pages::Static::get(path.as_str()) {
+        Some(file) => HttpResponse::Ok()
+            .content_type(file.metadata.mimetype())
+            .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+            .body(file.data.into_owned()),
+        None => HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("not found"),
+    }
+}
+
+pub async fn api_surveys(req: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
+    let lang = lang::choose(&req, &["ru".to_owned(), "en".to_owned()]);
+    let st = state.clone();
+    let surveys = web::block(move || list_surveys(&st, &lang, true)).await.map_err(WebError::from)??;
+    Ok(HttpResponse::Ok().json(json!({ "surveys": surveys })))
+}

@@ -1,0 +1,598 @@
+//! The weighting engine: post-stratification, raking, calibration (linear, raking, logit) and trimming,
+//! agreeing with R `survey` (Lumley) to the last digits. Pure: data in, weights and diagnostics out.
+//!
+//! # Use
+//! ```
+//! use opros::weighting::{weight, Sample, Scheme};
+//! let scheme: Scheme = serde_norway::from_str(r#"
+//! method: raking
+//! variables: [sex, age]
+//! targets:
+//!   margins:
+//!     sex: {m: 480, f: 520}
+//!     age: {young: 400, old: 600}
+//! "#).unwrap();
+//! let mut sample = Sample::new(5);
+//! sample.add_variable("sex", ["m", "m", "f", "f", "f"].map(Some)).unwrap();
+//! sample.add_variable("age", ["young", "old", "young", "old", "old"].map(Some)).unwrap();
+//! let targets = scheme.targets.clone().unwrap();
+//! let out = weight(&sample, &scheme, &targets).unwrap();
+//! assert!((out.weights.iter().sum::<f64>() - 1000.0).abs() < 1e-6);
+//! assert!(out.diagnostics.converged);
+//! ```
+//!
+//! # How
+//! Respondents are grouped once into cells (distinct combinations of their categories); every method works
+//! on the cell table, whose size does not grow with the number of respondents, and weights are mapped back
+//! once: w_i = d_i · g_{cell(i)}, d_i the starting weights (design weights from the sample, or all equal to
+//! total / n).
+//!
+//! - `poststratify`: g_c = N_c / Σ_{i∈c} d_i over the joint cells of the variables (R `postStratify`).
+//! - `raking`: iterative proportional fitting over the margins until the largest relative gap of any
+//!   category is below `tolerance` (default 1e-10). That fixed point is R `calibrate(calfun = "raking")`;
+//!   should IPF not get there in `max_iterations` sweeps (default 100), Newton iterations on the same
+//!   problem finish the job (a note says so). R `rake()` stops much earlier by default (absolute change 1).
+//! - `linear`, `logit`: Deville–Särndal calibration by Newton iterations (module `calibrate`), bounds on
+//!   g = w / d from `bounds` (required for logit, optional for linear, as R `calibrate(bounds = c(L, U))`).
+//! - `trim`: [`trim_weights`] after weighting (R `trimWeights`).
+//!
+//! # Targets
+//! Margins are counts, or shares when they add up to 1 and `total` is given; margins within 0.5% of the
+//! total are scaled to it (noted), further apart is an error ([`WeightingError::TotalsDisagree`]).
+//! Post-stratification needs `cells:` (cells over more variables are summed over the others; a single
+//! variable may use its margin); raking and calibration may derive margins from cells.
+//!
+//! # Missing values
+//! `missing: exclude` (default): a respondent with a missing value on any weighting variable is left out:
+//! weight 0.0, `model.cell_of[i] == CalibrationModel::EXCLUDED`, counted in `diagnostics.n_excluded`; the
+//! other respondents are weighted to the full population. `missing: impute_mode`: the missing value is
+//! replaced by the category with the largest sum of starting weights among respondents who answered (ties:
+//! the first met in the data), and a note reports how many values were imputed.
+
+mod calibrate;
+mod cells;
+mod diagnostics;
+mod error;
+mod model;
+mod rake;
+mod sample;
+pub mod scheme;
+mod targets;
+mod trim;
+
+use std::collections::HashMap;
+
+pub use diagnostics::{CategoryDiagnostics, Diagnostics, VariableDiagnostics};
+pub use error::WeightingError;
+pub use model::{CalibrationModel, ModelVariable};
+pub use sample::{Sample, MISSING};
+pub use scheme::{Category, Method, MissingPolicy, Population, Redistribute, Scheme, Targets, Trim};
+pub use targets::{validate_population, validate_targets};
+pub use trim::{trim_weights, TrimReport};
+
+use calibrate::Distance;
+use cells::{CellTable, EXCLUDED};
+use rake::{Fit, Table};
+use sample::SampleVariable;
+use targets::{cell_label, Margins, MarginTarget};
+
+/// Default largest relative gap of any margin at convergence.
+pub const DEFAULT_TOLERANCE: f64 = 1e-10;
+/// Default limit on IPF sweeps / Newton iterations.
+pub const DEFAULT_MAX_ITERATIONS: usize = 100;
+
+/// Weights, one per respondent in input order (0.0 for excluded respondents), with diagnostics and the
+/// calibration model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weighted {
+    pub weights: Vec<f64>,
+    pub diagnostics: Diagnostics,
+    pub model: CalibrationModel,
+}
+
+/// Weights `sample` by `scheme` to `targets` (the scheme's inline `targets:` or its population file's, read
+/// by the caller).
+pub fn weight(sample: &Sample, scheme: &Scheme, targets: &Targets) -> Result<Weighted, WeightingError> {
+    let settings = Settings::from_scheme(scheme)?;
+    let vars = scheme
+        .variables
+        .iter()
+        .map(|name| sample.variable(name).ok_or_else(|| WeightingError::MissingVariable(name.clone())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let base = match (&scheme.base_weight, &sample.base_weights) {
+        (Some(col), None) => {
+            return Err(WeightingError::BadScheme(format!(
+                "`base_weight: {col}` is set, but no starting weights were given with the respondents"
+            )))
+        }
+        (_, b) => b.as_deref(),
+    };
+    let mut notes = Vec::new();
+    let substitute = missing_substitutes(&vars, base, scheme.missing, &mut notes);
+    let table = cells::group(&vars, &substitute, base, sample.len());
+    let n = sample.len() - table.n_excluded;
+    if n == 0 {
+        return Err(WeightingError::NoRespondents {
+            n: sample.len(),
+            excluded: table.n_excluded,
+        });
+    }
+    let problem = Problem::build(scheme, targets, &vars, &table)?;
+    notes.extend(problem.margins.notes.iter().cloned());
+    // Starting weights: the design weights, or total / n each.
+    let d_const = problem.margins.total / n as f64;
+    let cell_base: Vec<f64> = match base {
+        Some(_) => table.base.clone(),
+        None => table.base.iter().map(|&c| c * d_const).collect(),
+    };
+    let t = Table {
+        base: &cell_base,
+        codes: &problem.codes,
+    };
+    let fit = fit(scheme.method, &settings, &problem, &t, &mut notes)?;
+    let starting_weights = match base {
+        Some(b) => b.to_vec(),
+        None => vec![d_const; sample.len()],
+    };
+    finish(scheme, problem, &table, &cell_base, fit, starting_weights, notes)
+}
+
+/// Validated numeric settings of a scheme.
+struct Settings {
+    tolerance: f64,
+    max_iterations: usize,
+    bounds: Option<(f64, f64)>,
+}
+
+impl Settings {
+    fn from_scheme(scheme: &Scheme) -> Result<Settings, WeightingError> {
+        let bad = |m: String| Err(WeightingError::BadScheme(m));
+        if scheme.variables.is_empty() {
+            return bad("`variables` is empty: name the variables to weight by".into());
+        }
+        for (i, v) in scheme.variables.iter().enumerate() {
+            if scheme.variables[..i].contains(v) {
+                return bad(format!("`{v}` is listed twice in `variables`"));
+            }
+        }
+        let tolerance = scheme.tolerance.unwrap_or(DEFAULT_TOLERANCE);
+        if !(tolerance.is_finite() && tolerance > 0.0) {
+            return bad(format!("`tolerance` must be a small positive number, not {tolerance}"));
+        }
+        let max_iterations = scheme.max_iterations.unwrap_or(DEFAULT_MAX_ITERATIONS);
+        if max_iterations == 0 {
+            return bad("`max_iterations` must be at least 1".into());
+        }
+        check_bounds(scheme)?;
+        if let Some(trim) = &scheme.trim {
+            check_trim(trim)?;
+        }
+        Ok(Settings {
+            tolerance,
+            max_iterations,
+            bounds: scheme.bounds,
+        })
+    }
+}
+
+fn check_bounds(scheme: &Scheme) -> Result<(), WeightingError> {
+    let bad = |m: String| Err(WeightingError::BadScheme(m));
+    match (scheme.method, scheme.bounds) {
+        (Method::Logit, None) => bad(
+            "`method: logit` needs `bounds: [L, U]` on w / starting weight, with 0 <= L < 1 < U (e.g. [0.3, 3])"
+                .into(),
+        ),
+        (Method::Poststratify | Method::Raking, Some(_)) => bad(format!(
+            "`bounds` apply to `linear` and `logit` calibration, not to `{}`; use `trim` to limit weights",
+            scheme.method.as_str()
+        )),
+        (Method::Logit, Some((l, u))) if !((0.0..1.0).contains(&l) && u > 1.0 && u.is_finite()) => bad(format!(
+            "logit `bounds` must satisfy 0 <= L < 1 < U, finite; got [{l}, {u}]"
+        )),
+        (Method::Linear, Some((l, u))) if !(l < 1.0 && u > 1.0) => {
+            bad(format!("linear `bounds` must satisfy L < 1 < U; got [{l}, {u}]"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_trim(trim: &Trim) -> Result<(), WeightingError> {
+    let bad = |m: String| Err(WeightingError::BadScheme(m));
+    match (trim.lower, trim.upper) {
+        (None, None) => bad("`trim` needs `lower`, `upper` or both".into()),
+        (Some(l), _) if !(l.is_finite() && l >= 0.0) => bad(format!("`trim: lower` must be >= 0, not {l}")),
+        (_, Some(u)) if !(u.is_finite() && u > 0.0) => bad(format!("`trim: upper` must be > 0, not {u}")),
+        (Some(l), Some(u)) if l >= u => bad(format!("`trim: lower` ({l}) must be below `upper` ({u})")),
+        _ => Ok(()),
+    }
+}
+
+/// Per variable, the code that replaces a missing value (imputation), or MISSING (exclude).
+fn missing_substitutes(
+    vars: &[&SampleVariable],
+    base: Option<&[f64]>,
+    policy: MissingPolicy,
+    notes: &mut Vec<String>,
+) -> Vec<u32> {
+    vars.iter()
+        .map(|v| {
+            if policy != MissingPolicy::ImputeMode || v.n_missing == 0 || v.levels.is_empty() {
+                return MISSING;
+            }
+            let mut mass = vec![0.0; v.levels.len()];
+            for (i, &c) in v.codes.iter().enumerate() {
+                if c != MISSING {
+                    mass[c as usize] += base.map_or(1.0, |d| d[i]);
+                }
+            }
+            let mut mode = 0;
+            for (c, &m) in mass.iter().enumerate() {
+                if m > mass[mode] {
+                    mode = c;
+                }
+            }
+            notes.push(format!(
+                "{} missing value(s) of `{}` imputed as `{}` (the most frequent category)",
+                v.n_missing, v.name, v.levels[mode]
+            ));
+            mode as u32
+        })
+        .collect()
+}
+
+/// The fitting problem: margins (for poststratify: derived from the cells, for diagnostics), the target
+/// category of every cell on every variable, and for poststratify the target count of every cell.
+struct Problem {
+    margins: Margins,
+    codes: Vec<Vec<u32>>,
+    cell_targets: Option<Vec<f64>>,
+}
+
+impl Problem {
+    fn build(
+        scheme: &Scheme,
+        targets: &Targets,
+        vars: &[&SampleVariable],
+        table: &CellTable,
+    ) -> Result<Problem, WeightingError> {
+        if scheme.method == Method::Poststratify {
+            return Self::build_cells(scheme, targets, vars, table);
+        }
+        let margins = targets::resolve_margins(targets, &scheme.variables)?;
+        let codes = map_codes(vars, &margins.vars, table)?;
+        for (v, m) in margins.vars.iter().enumerate() {
+            let mut present = vec![0u64; m.counts.len()];
+            for (&c, &count) in codes[v].iter().zip(&table.count) {
+                present[c as usize] += count;
+            }
+            for (c, (&t, &n)) in m.counts.iter().zip(&present).enumerate() {
+                check_target_presence(&m.name, &m.categories[c].0, t, n)?;
+            }
+        }
+        Ok(Problem {
+            margins,
+            codes,
+            cell_targets: None,
+        })
+    }
+
+    fn build_cells(
+        scheme: &Scheme,
+        targets: &Targets,
+        vars: &[&SampleVariable],
+        table: &CellTable,
+    ) -> Result<Problem, WeightingError> {
+        let resolved = targets::resolve_cells(targets, &scheme.variables)?;
+        // Margins summed from the cells, for category lookup and diagnostics.
+        let mut vars_m: Vec<MarginTarget> = Vec::new();
+        for (v, name) in scheme.variables.iter().enumerate() {
+            let mut sums: std::collections::BTreeMap<&Category, f64> = Default::default();
+            for (key, count) in &resolved.cells {
+                *sums.entry(&key[v]).or_insert(0.0) += count;
+            }
+            vars_m.push(MarginTarget {
+                name: name.clone(),
+                categories: sums.keys().map(|c| (*c).clone()).collect(),
+                counts: sums.values().copied().collect(),
+            });
+        }
+        let codes = map_codes(vars, &vars_m, table)?;
+        let index: HashMap<Vec<u32>, usize> = resolved
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, (key, _))| {
+                let idx = key
+                    .iter()
+                    .zip(&vars_m)
+                    .map(|(cat, m)| m.categories.binary_search(cat).unwrap_or(0) as u32)
+                    .collect();
+                (idx, i)
+            })
+            .collect();
+        let mut present = vec![0u64; resolved.cells.len()];
+        let mut cell_targets = Vec::with_capacity(table.count.len());
+        for k in 0..table.count.len() {
+            let key: Vec<u32> = codes.iter().map(|col| col[k]).collect();
+            let Some(&i) = index.get(&key) else {
+                let cats: Vec<Category> = key
+                    .iter()
+                    .zip(&vars_m)
+                    .map(|(&c, m)| m.categories[c as usize].clone())
+                    .collect();
+                return Err(WeightingError::UnknownCell {
+                    cell: cell_label(&scheme.variables, &cats),
+                    n: table.count[k],
+                });
+            };
+            present[i] += table.count[k];
+            cell_targets.push(resolved.cells[i].1);
+        }
+        for ((key, t), &n) in resolved.cells.iter().zip(&present) {
+            if n == 0 && *t > 0.0 {
+                return Err(WeightingError::EmptyCell {
+                    cell: cell_label(&scheme.variables, key),
+                    target: *t,
+                });
+            }
+            if n > 0 && *t == 0.0 {
+                return Err(WeightingError::BadTarget {
+                    what: format!("the cell {} (which has {n} respondent(s))", cell_label(&scheme.variables, key)),
+                    value: 0.0,
+                });
+            }
+        }
+        Ok(Problem {
+            margins: Margins {
+                total: resolved.total,
+                vars: vars_m,
+                notes: resolved.notes,
+            },
+            codes,
+            cell_targets: Some(cell_targets),
+        })
+    }
+}
+
+/// A target category needs respondents, and respondents need a positive target.
+fn check_target_presence(variable: &str, category: &str, target: f64, n: u64) -> Result<(), WeightingError> {
+    if n == 0 && target > 0.0 {
+        return Err(WeightingError::EmptyCategory {
+            variable: variable.to_owned(),
+            category: category.to_owned(),
+            target,
+        });
+    }
+    if n > 0 && target == 0.0 {
+        return Err(WeightingError::BadTarget {
+            what: format!("`{variable}` = `{category}` (which has {n} respondent(s))"),
+            value: 0.0,
+        });
+    }
+    Ok(())
+}
+
+/// Translates the cells' sample codes into target category indexes, per variable.
+fn map_codes(
+    vars: &[&SampleVariable],
+    margins: &[MarginTarget],
+    table: &CellTable,
+) -> Result<Vec<Vec<u32>>, WeightingError> {
+    vars.iter()
+        .zip(margins)
+        .enumerate()
+        .map(|(v, (var, m))| {
+            let lookup: Vec<Option<u32>> = var
+                .levels
+                .iter()
+                .map(|l| m.categories.binary_search(l).ok().map(|i| i as u32))
+                .collect();
+            let mut out = Vec::with_capacity(table.count.len());
+            for &level in &table.codes[v] {
+                match lookup[level as usize] {
+                    Some(c) => out.push(c),
+                    None => {
+                        let n = table
+                            .codes[v]
+                            .iter()
+                            .zip(&table.count)
+                            .filter(|(&l, _)| l == level)
+                            .map(|(_, &c)| c)
+                            .sum();
+                        return Err(WeightingError::UnknownCategory {
+                            variable: var.name.clone(),
+                            category: var.levels[level as usize].0.clone(),
+                            n,
+                        });
+                    }
+                }
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+/// Runs the method on the cell table.
+fn fit(
+    method: Method,
+    settings: &Settings,
+    problem: &Problem,
+    t: &Table,
+    notes: &mut Vec<String>,
+) -> Result<Fit, WeightingError> {
+    let (tol, max_it) = (settings.tolerance, settings.max_iterations);
+    let margins = &problem.margins;
+    let fit = match method {
+        Method::Poststratify => {
+            let targets = problem.cell_targets.as_deref().unwrap_or_default();
+            let g: Vec<f64> = targets.iter().zip(t.base).map(|(&n_c, &d_c)| n_c / d_c).collect();
+            let gap = rake::max_gap(t, &g, margins);
+            return Ok(Fit { g, iterations: 1, gap });
+        }
+        Method::Raking => {
+            let ipf = rake::rake(t, margins, tol, max_it);
+            if ipf.gap.value < tol {
+                return Ok(ipf);
+            }
+            let newton = calibrate::calibrate(t, margins, Distance::Raking, tol, max_it);
+            let fit = Fit {
+                iterations: ipf.iterations + newton.iterations,
+                ..newton
+            };
+            if fit.gap.value < tol {
+                notes.push(format!(
+                    "iterative proportional fitting had not converged after {} sweeps; {} Newton iterations on \
+                     the same raking problem finished it",
+                    ipf.iterations,
+                    fit.iterations - ipf.iterations
+                ));
+            }
+            fit
+        }
+        Method::Linear => {
+            let (lower, upper) = settings.bounds.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+            calibrate::calibrate(t, margins, Distance::Linear { lower, upper }, tol, max_it)
+        }
+        Method::Logit => {
+            let (lower, upper) = settings.bounds.unwrap_or((0.0, f64::INFINITY));
+            calibrate::calibrate(t, margins, Distance::Logit { lower, upper }, tol, max_it)
+        }
+    };
+    if fit.gap.value < tol {
+        return Ok(fit);
+    }
+    let m = &margins.vars[fit.gap.var];
+    let (variable, category) = (m.name.clone(), m.categories[fit.gap.cat].0.clone());
+    Err(match (method, settings.bounds) {
+        (Method::Linear | Method::Logit, Some((lower, upper))) => WeightingError::BoundsInfeasible {
+            lower,
+            upper,
+            iterations: fit.iterations,
+            gap: fit.gap.value,
+            variable,
+            category,
+        },
+        _ => WeightingError::NotConverged {
+            method: method.as_str().to_owned(),
+            iterations: fit.iterations,
+            gap: fit.gap.value,
+            variable,
+            category,
+        },
+    })
+}
+
+/// Maps cell factors back to respondents, trims, and assembles diagnostics and model.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    scheme: &Scheme,
+    problem: Problem,
+    table: &CellTable,
+    cell_base: &[f64],
+    fit: Fit,
+    starting_weights: Vec<f64>,
+    mut notes: Vec<String>,
+) -> Result<Weighted, WeightingError> {
+    let mut weights = vec![0.0; table.cell_of.len()];
+    for ((w, &c), &d) in weights.iter_mut().zip(&table.cell_of).zip(&starting_weights) {
+        if c != EXCLUDED {
+            *w = d * fit.g[c as usize];
+        }
+    }
+    let trim = match &scheme.trim {
+        Some(trim) => Some(trim_included(&mut weights, &table.cell_of, trim)?),
+        None => None,
+    };
+    let trimmed = trim.as_ref().is_some_and(|r| r.rounds > 0);
+    let final_cell_totals: Vec<f64> = if trimmed {
+        let mut sums = vec![0.0; cell_base.len()];
+        for (&w, &c) in weights.iter().zip(&table.cell_of) {
+            if c != EXCLUDED {
+                sums[c as usize] += w;
+            }
+        }
+        sums
+    } else {
+        cell_base.iter().zip(&fit.g).map(|(d, g)| d * g).collect()
+    };
+    let mut summary = diagnostics::WeightSummary::new();
+    let mut negative = 0usize;
+    for (&w, &c) in weights.iter().zip(&table.cell_of) {
+        if c != EXCLUDED {
+            summary.add(w);
+            negative += usize::from(w < 0.0);
+        }
+    }
+    if negative > 0 {
+        notes.push(format!(
+            "{negative} weight(s) are negative (unbounded linear calibration); set `bounds` or use raking"
+        ));
+    }
+    let n = summary.n as f64;
+    let deff = n * summary.sum_sq / (summary.total * summary.total);
+    let t = Table {
+        base: cell_base,
+        codes: &problem.codes,
+    };
+    let gap_at = (fit.gap.value > 0.0).then(|| {
+        let m = &problem.margins.vars[fit.gap.var];
+        format!("{} = {}", m.name, m.categories[fit.gap.cat])
+    });
+    let diagnostics = Diagnostics {
+        method: scheme.method,
+        iterations: fit.iterations,
+        converged: true,
+        max_gap: fit.gap.value,
+        max_gap_at: gap_at,
+        deff,
+        effective_n: n / deff,
+        weight_min: summary.min,
+        weight_max: summary.max,
+        weight_mean: summary.total / n,
+        weight_cv: (deff - 1.0).max(0.0).sqrt(),
+        weight_total: summary.total,
+        n: summary.n,
+        n_excluded: table.n_excluded,
+        n_cells: cell_base.len(),
+        trim,
+        notes,
+        variables: diagnostics::variables(&t, &table.count, &final_cell_totals, &problem.margins),
+    };
+    let n_vars = problem.codes.len();
+    let cells = (0..cell_base.len())
+        .map(|k| (0..n_vars).map(|v| problem.codes[v][k]).collect())
+        .collect();
+    let model = CalibrationModel {
+        method: scheme.method,
+        variables: problem
+            .margins
+            .vars
+            .iter()
+            .map(|m| ModelVariable {
+                name: m.name.clone(),
+                categories: m.categories.clone(),
+            })
+            .collect(),
+        cells,
+        cell_of: table.cell_of.clone(),
+        starting_weights,
+        bounds: scheme.bounds,
+        trimmed,
+    };
+    Ok(Weighted {
+        weights,
+        diagnostics,
+        model,
+    })
+}
+
+/// Trims the weights of the included respondents only.
+fn trim_included(weights: &mut [f64], cell_of: &[u32], trim: &Trim) -> Result<TrimReport, WeightingError> {
+    let included: Vec<usize> = (0..weights.len()).filter(|&i| cell_of[i] != EXCLUDED).collect();
+    let mut w: Vec<f64> = included.iter().map(|&i| weights[i]).collect();
+    let report = trim_weights(&mut w, trim)?;
+    for (&i, &x) in included.iter().zip(&w) {
+        weights[i] = x;
+    }
+    Ok(report)
+}

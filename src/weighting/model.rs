@@ -1,0 +1,60 @@
+//! How the weights were formed, for calibration-adjusted variances in the statistics module.
+
+use super::cells::EXCLUDED;
+use super::scheme::{Category, Method};
+
+/// One calibration (or post-stratification) variable and its categories, in target order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelVariable {
+    pub name: String,
+    pub categories: Vec<Category>,
+}
+
+/// How the weights were formed, in a form the statistics module can use for calibration-adjusted variances
+/// (R `survey` keeps the same information in `design$postStrata`).
+///
+/// Respondents fall into weighting cells: the distinct combinations of categories of `variables` present in
+/// the sample. `cells[k][v]` is the index (into `variables[v].categories`) of cell `k`'s category on variable
+/// `v`, and `cell_of[i]` is the cell of respondent `i` (input order), or [`CalibrationModel::EXCLUDED`] for a
+/// respondent left out of weighting (missing value, `missing: exclude`; weight 0).
+///
+/// - `poststratify`: the cells are the post-strata; the variance uses residuals from the post-stratum means
+///   (R `postStratify`).
+/// - `raking`, `linear`, `logit`: the calibration model matrix has an intercept and an indicator for every
+///   category of every variable (one per variable is redundant); respondent `i`'s row is given by
+///   `cells[cell_of[i]]`. The variance uses residuals from the weighted regression of the variable on that
+///   matrix with weights `w` (R `calibrate`, `rake`).
+///
+/// Final weights are w_i = `starting_weights[i]` · g_i where g is constant within a cell before trimming.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationModel {
+    pub method: Method,
+    pub variables: Vec<ModelVariable>,
+    pub cells: Vec<Vec<u32>>,
+    pub cell_of: Vec<u32>,
+    /// Starting weights d_i (design weights, or all equal to total / n when none were given).
+    pub starting_weights: Vec<f64>,
+    /// Bounds (L, U) on g used by `linear`/`logit`.
+    pub bounds: Option<(f64, f64)>,
+    /// True when trimming changed weights after calibration (g is then no longer constant within cells).
+    pub trimmed: bool,
+}
+
+impl CalibrationModel {
+    /// `cell_of` value of an excluded respondent.
+    pub const EXCLUDED: u32 = EXCLUDED;
+
+    /// The weighting cell of respondent `i`, or None when excluded (or out of range).
+    pub fn cell(&self, i: usize) -> Option<usize> {
+        match self.cell_of.get(i) {
+            Some(&c) if c != EXCLUDED => Some(c as usize),
+            _ => None,
+        }
+    }
+
+    /// The category index of respondent `i` on variable `v`, or None when excluded.
+    pub fn category(&self, i: usize, v: usize) -> Option<usize> {
+        let k = self.cell(i)?;
+        self.cells.get(k)?.get(v).map(|&c| c as usize)
+    }
+}

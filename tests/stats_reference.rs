@@ -1,0 +1,388 @@
+//! Compares `opros::stats` with R `survey` on the data in tests/reference/stats (made by make_reference.R):
+//! estimates to 1e-9 relative, SEs, CI bounds and design effects to 1e-6 relative, p-values to 1e-4 absolute.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use opros::stats::{
+    crosstab, mean, option_shares, quantiles, shares, Calibration, CiMethod, CrosstabOptions, Design,
+    Fpc, PreparedDesign, ShareOptions,
+};
+
+fn ref_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/stats")
+}
+
+struct Table {
+    cols: HashMap<String, Vec<String>>,
+}
+
+impl Table {
+    fn read(name: &str) -> Table {
+        let mut rdr = csv::Reader::from_path(ref_dir().join(name)).expect("reference CSV readable");
+        let headers: Vec<String> = rdr.headers().expect("header").iter().map(String::from).collect();
+        let mut cols: HashMap<String, Vec<String>> = headers.iter().map(|h| (h.clone(), Vec::new())).collect();
+        for rec in rdr.records() {
+            let rec = rec.expect("record");
+            for (h, v) in headers.iter().zip(rec.iter()) {
+                cols.get_mut(h).expect("column").push(v.to_string());
+            }
+        }
+        Table { cols }
+    }
+    fn col(&self, name: &str) -> &Vec<String> {
+        self.cols.get(name).unwrap_or_else(|| panic!("column {name}"))
+    }
+    fn f64s(&self, name: &str) -> Vec<f64> {
+        self.col(name).iter().map(|v| v.parse().expect("number")).collect()
+    }
+    fn opt_f64(&self, name: &str) -> Vec<Option<f64>> {
+        self.col(name).iter().map(|v| (!v.is_empty() && v != "NA").then(|| v.parse().expect("number"))).collect()
+    }
+    fn cat(&self, name: &str) -> Vec<Option<usize>> {
+        self.opt_f64(name).into_iter().map(|v| v.map(|x| x as usize)).collect()
+    }
+    fn usizes(&self, name: &str) -> Vec<usize> {
+        self.f64s(name).into_iter().map(|x| x as usize).collect()
+    }
+}
+
+struct Expected(HashMap<(String, String, String, String, String, String), f64>);
+
+impl Expected {
+    fn load() -> Expected {
+        let t = Table::read("expected.csv");
+        let n = t.col("design").len();
+        let mut map = HashMap::new();
+        for i in 0..n {
+            let key = (
+                t.col("design")[i].clone(),
+                t.col("kind")[i].clone(),
+                t.col("var")[i].clone(),
+                t.col("level")[i].clone(),
+                t.col("by_level")[i].clone(),
+                t.col("stat")[i].clone(),
+            );
+            let v = match t.col("value")[i].as_str() {
+                "NA" | "NaN" | "" => f64::NAN,
+                "Inf" => f64::INFINITY,
+                "-Inf" => f64::NEG_INFINITY,
+                s => s.parse().expect("value"),
+            };
+            map.insert(key, v);
+        }
+        Expected(map)
+    }
+    fn get(&self, d: &str, kind: &str, var: &str, level: &str, by: &str, stat: &str) -> Option<f64> {
+        self.0
+            .get(&(d.into(), kind.into(), var.into(), level.into(), by.into(), stat.into()))
+            .copied()
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    checks: usize,
+    failures: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+enum Tol {
+    Estimate,
+    Se,
+    PValue,
+}
+
+impl Checker {
+    fn check(&mut self, what: String, got: Option<f64>, want: Option<f64>, tol: Tol) {
+        let Some(want) = want else { return };
+        self.checks += 1;
+        if !want.is_finite() {
+            if got.is_some_and(|g| g.is_finite()) && !what.contains("deff") {
+                self.failures.push(format!("{what}: R gives {want}, we give {got:?}"));
+            }
+            return;
+        }
+        let Some(got) = got else {
+            self.failures.push(format!("{what}: R gives {want}, we give nothing"));
+            return;
+        };
+        let ok = match tol {
+            Tol::Estimate => (got - want).abs() <= 1e-9 * want.abs() + 1e-13,
+            Tol::Se => (got - want).abs() <= 1e-6 * want.abs() + 1e-13,
+            Tol::PValue => (got - want).abs() <= 1e-4,
+        };
+        if !ok {
+            self.failures.push(format!("{what}: R {want:.12e}, ours {got:.12e}"));
+        }
+    }
+}
+
+struct Case {
+    name: &'static str,
+    prep: PreparedDesign,
+    fixed: bool,
+}
+
+fn api_designs() -> (Vec<(Case, &'static str)>, HashMap<&'static str, Table>) {
+    let mut tables = HashMap::new();
+    tables.insert("strat", Table::read("api_strat.csv"));
+    tables.insert("clus1", Table::read("api_clus1.csv"));
+    tables.insert("srs", Table::read("api_srs.csv"));
+    let s = &tables["strat"];
+    let strat = Design {
+        weights: s.f64s("pw"),
+        strata: Some(s.usizes("stratum")),
+        fpc: Some(Fpc::PopulationSize(s.f64s("fpc"))),
+        ..Design::default()
+    };
+    let c = &tables["clus1"];
+    let clus = Design {
+        weights: c.f64s("pw"),
+        psu: Some(c.usizes("dnum")),
+        fpc: Some(Fpc::PopulationSize(c.f64s("fpc"))),
+        ..Design::default()
+    };
+    let r = &tables["srs"];
+    let srs = Design {
+        weights: r.f64s("pw"),
+        fpc: Some(Fpc::PopulationSize(r.f64s("fpc"))),
+        ..Design::default()
+    };
+    let srs_nofpc = Design::weighted(r.f64s("pw"));
+    let case = |name, d: Design| Case {
+        name,
+        prep: d.prepare().expect("valid design"),
+        fixed: false,
+    };
+    let cases = vec![
+        (case("apistrat", strat), "strat"),
+        (case("apiclus1", clus), "clus1"),
+        (case("apisrs", srs), "srs"),
+        (case("apisrs_nofpc", srs_nofpc), "srs"),
+    ];
+    (cases, tables)
+}
+
+fn poll_designs(t: &Table) -> Vec<Case> {
+    let sex = t.usizes("sex");
+    let age = t.usizes("age_group");
+    let district = t.usizes("district");
+    let w0 = t.f64s("w0");
+    let cal = |w: &str| Design {
+        weights: t.f64s(w),
+        calibration: Some(Calibration::Calibrated {
+            variables: vec![sex.clone(), age.clone(), district.clone()],
+            base_weights: w0.clone(),
+        }),
+        ..Design::default()
+    };
+    let ps = Design {
+        weights: t.f64s("w_ps"),
+        calibration: Some(Calibration::Poststratified {
+            cell: sex.iter().zip(&age).map(|(s, a)| s * 5 + a).collect(),
+        }),
+        ..Design::default()
+    };
+    let mk = |name, d: Design, fixed| Case {
+        name,
+        prep: d.prepare().expect("valid design"),
+        fixed,
+    };
+    vec![
+        mk("poll_ps", ps, true),
+        mk("poll_rake", cal("w_rake"), true),
+        mk("poll_lin", cal("w_lin"), true),
+        mk("poll_base", Design::weighted(w0.clone()), false),
+    ]
+}
+
+fn check_shares(
+    ck: &mut Checker,
+    ex: &Expected,
+    case: &Case,
+    tag: &str,
+    x: &[Option<usize>],
+    k: usize,
+) {
+    for method in [CiMethod::Logit, CiMethod::Beta, CiMethod::Wilson] {
+        let opts = ShareOptions { method, level: 0.95 };
+        let s = shares(&case.prep, x, k, &opts).expect("shares");
+        let d = case.name;
+        let m = match method {
+            CiMethod::Logit => "logit",
+            CiMethod::Beta => "beta",
+            CiMethod::Wilson => "wilson",
+        };
+        ck.check(format!("{d} {tag} effective_n"), s.effective_n, ex.get(d, "kish", tag, "", "", "effective_n"), Tol::Se);
+        for c in &s.categories {
+            let lv = c.category.to_string();
+            let g = |stat: &str| ex.get(d, "share", tag, &lv, "", stat);
+            let name = |stat: &str| format!("{d} {tag}[{lv}] {stat}");
+            ck.check(name(&format!("{m}_low")), c.ci_low, g(&format!("{m}_low")), Tol::Se);
+            ck.check(name(&format!("{m}_high")), c.ci_high, g(&format!("{m}_high")), Tol::Se);
+            if method != CiMethod::Logit {
+                continue;
+            }
+            ck.check(name("share"), c.share, g("share"), Tol::Estimate);
+            ck.check(name("se"), c.se, g("se"), Tol::Se);
+            ck.check(name("deff"), c.deff, g("deff"), Tol::Se);
+            ck.check(name("df"), s.df, g("df"), Tol::Estimate);
+            if case.fixed {
+                ck.check(name("se_fixed"), c.se_fixed, g("se_fixed"), Tol::Se);
+            }
+            let gt = |stat: &str| ex.get(d, "total", tag, &lv, "", stat);
+            ck.check(name("total"), c.total, gt("total"), Tol::Estimate);
+            ck.check(name("total_se"), c.total_se, gt("se"), Tol::Se);
+            // an interval always exists and contains the estimate
+            let (lo, hi, p) = (c.ci_low.expect("ci_low"), c.ci_high.expect("ci_high"), c.share.expect("share"));
+            assert!(lo <= p && p <= hi, "{d} {tag}: {lo} <= {p} <= {hi}");
+        }
+    }
+}
+
+fn check_numeric(ck: &mut Checker, ex: &Expected, case: &Case, tag: &str, y: &[Option<f64>]) {
+    let d = case.name;
+    let m = mean(&case.prep, y, 0.95).expect("mean");
+    let g = |stat: &str| ex.get(d, "mean", tag, "", "", stat);
+    let name = |stat: &str| format!("{d} {tag} mean {stat}");
+    ck.check(name("mean"), m.mean, g("mean"), Tol::Estimate);
+    ck.check(name("se"), m.se, g("se"), Tol::Se);
+    ck.check(name("deff"), m.deff, g("deff"), Tol::Se);
+    ck.check(name("ci_low"), m.ci_low, g("ci_low"), Tol::Se);
+    ck.check(name("ci_high"), m.ci_high, g("ci_high"), Tol::Se);
+    if case.fixed {
+        ck.check(name("se_fixed"), m.se_fixed, g("se_fixed"), Tol::Se);
+    }
+    ck.check(name("total"), m.total, ex.get(d, "total", tag, "", "", "total"), Tol::Estimate);
+    ck.check(name("total_se"), m.total_se, ex.get(d, "total", tag, "", "", "se"), Tol::Se);
+    let probs = [0.1, 0.25, 0.5, 0.75, 0.9];
+    let qs = quantiles(&case.prep, y, &probs, 0.95).expect("quantiles");
+    for q in &qs {
+        let lv = q.p.to_string();
+        let g = |stat: &str| ex.get(d, "quantile", tag, &lv, "", stat);
+        let name = |stat: &str| format!("{d} {tag} q{lv} {stat}");
+        ck.check(name("quantile"), q.quantile, g("quantile"), Tol::Estimate);
+        ck.check(name("ci_low"), q.ci_low, g("ci_low"), Tol::Se);
+        ck.check(name("ci_high"), q.ci_high, g("ci_high"), Tol::Se);
+        ck.check(name("se"), q.se, g("se"), Tol::Se);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_crosstab(
+    ck: &mut Checker,
+    ex: &Expected,
+    case: &Case,
+    tag: &str,
+    row: &[Option<usize>],
+    r: usize,
+    col: &[Option<usize>],
+    c: usize,
+) {
+    let d = case.name;
+    let ct = crosstab(&case.prep, row, r, col, c, &CrosstabOptions::default()).expect("crosstab");
+    let test = ct.test.expect("a test for a full table");
+    let g = |stat: &str| ex.get(d, "chisq", tag, "", "", stat);
+    ck.check(format!("{d} {tag} F"), Some(test.f), g("f"), Tol::Se);
+    ck.check(format!("{d} {tag} ndf"), Some(test.ndf), g("ndf"), Tol::Se);
+    ck.check(format!("{d} {tag} ddf"), Some(test.ddf), g("ddf"), Tol::Se);
+    ck.check(format!("{d} {tag} p"), Some(test.p_value), g("p_value"), Tol::PValue);
+    for column in &ct.columns {
+        let j = column.category.to_string();
+        for cell in &column.cells {
+            let lv = cell.estimate.category.to_string();
+            let g = |stat: &str| ex.get(d, "share", tag, &lv, &j, stat);
+            let name = |stat: &str| format!("{d} {tag}[{lv},{j}] {stat}");
+            ck.check(name("share"), cell.estimate.share, g("share"), Tol::Estimate);
+            ck.check(name("se"), cell.estimate.se, g("se"), Tol::Se);
+            ck.check(name("deff"), cell.estimate.deff, g("deff"), Tol::Se);
+            ck.check(name("logit_low"), cell.estimate.ci_low, g("logit_low"), Tol::Se);
+            ck.check(name("logit_high"), cell.estimate.ci_high, g("logit_high"), Tol::Se);
+            ck.check(name("df"), column.df, g("df"), Tol::Estimate);
+            let gt = |stat: &str| ex.get(d, "cell_test", tag, &lv, &j, stat);
+            ck.check(name("diff"), cell.diff, gt("diff"), Tol::Estimate);
+            ck.check(name("diff_se"), cell.diff_se, gt("se"), Tol::Se);
+            ck.check(name("p_value"), cell.p_value, gt("p_value"), Tol::PValue);
+        }
+    }
+}
+
+fn finish(ck: Checker, min_checks: usize) {
+    assert!(ck.checks >= min_checks, "only {} comparisons made", ck.checks);
+    assert!(
+        ck.failures.is_empty(),
+        "{} of {} comparisons with R differ:\n{}",
+        ck.failures.len(),
+        ck.checks,
+        ck.failures.join("\n")
+    );
+    eprintln!("{} comparisons with R agree", ck.checks);
+}
+
+#[test]
+fn api_designs_match_r() {
+    let ex = Expected::load();
+    let mut ck = Checker::default();
+    let (cases, tables) = api_designs();
+    for (case, t) in &cases {
+        let t = &tables[t];
+        ck.check(format!("{} df", case.name), Some(case.prep.degrees_of_freedom()), ex.get(case.name, "design", "", "", "", "df"), Tol::Estimate);
+        ck.check(
+            format!("{} kish", case.name),
+            case.prep.weighting_effect().deff,
+            ex.get(case.name, "design", "", "", "", "kish_deff"),
+            Tol::Se,
+        );
+        for (tag, k) in [("stype", 3), ("awards", 2), ("sch_wide", 2), ("k3band", 3)] {
+            check_shares(&mut ck, &ex, case, tag, &t.cat(tag), k);
+        }
+        for tag in ["api00", "acs_k3"] {
+            check_numeric(&mut ck, &ex, case, tag, &t.opt_f64(tag));
+        }
+        check_crosstab(&mut ck, &ex, case, "awards_by_stype", &t.cat("awards"), 2, &t.cat("stype"), 3);
+        check_crosstab(&mut ck, &ex, case, "k3band_by_sch_wide", &t.cat("k3band"), 3, &t.cat("sch_wide"), 2);
+    }
+    finish(ck, 1500);
+}
+
+#[test]
+fn calibrated_poll_matches_r() {
+    let ex = Expected::load();
+    let mut ck = Checker::default();
+    let t = Table::read("poll.csv");
+    let q1 = t.cat("q1");
+    // "hard to say" (index 5) excluded by mapping it to None
+    let q1x: Vec<Option<usize>> = q1.iter().map(|v| v.filter(|k| *k != 5)).collect();
+    for case in &poll_designs(&t) {
+        ck.check(format!("{} df", case.name), Some(case.prep.degrees_of_freedom()), ex.get(case.name, "design", "", "", "", "df"), Tol::Estimate);
+        check_shares(&mut ck, &ex, case, "q1", &q1, 6);
+        check_shares(&mut ck, &ex, case, "q1x", &q1x, 5);
+        for (tag, k) in [("q2", 2), ("q3", 4), ("m1", 2), ("m2", 2), ("m3", 2), ("sex", 2), ("district", 6)] {
+            check_shares(&mut ck, &ex, case, tag, &t.cat(tag), k);
+        }
+        // multiple choice as options: the "chosen" share of each option equals level 1 of the yes/no variable
+        let cols: Vec<Vec<Option<bool>>> = ["m1", "m2", "m3"]
+            .iter()
+            .map(|m| t.cat(m).into_iter().map(|v| v.map(|x| x == 1)).collect())
+            .collect();
+        let refs: Vec<&[Option<bool>]> = cols.iter().map(|c| c.as_slice()).collect();
+        let opt = option_shares(&case.prep, &refs, &ShareOptions::default()).expect("options");
+        for (k, p) in opt.categories.iter().enumerate() {
+            let tag = format!("m{}", k + 1);
+            let g = |stat: &str| ex.get(case.name, "share", &tag, "1", "", stat);
+            ck.check(format!("{} option {tag} share", case.name), p.share, g("share"), Tol::Estimate);
+            ck.check(format!("{} option {tag} se", case.name), p.se, g("se"), Tol::Se);
+            ck.check(format!("{} option {tag} ci_low", case.name), p.ci_low, g("logit_low"), Tol::Se);
+        }
+        check_numeric(&mut ck, &ex, case, "num", &t.opt_f64("num"));
+        let district = t.cat("district");
+        let age = t.cat("age_group");
+        let sex = t.cat("sex");
+        check_crosstab(&mut ck, &ex, case, "q1_by_district", &q1, 6, &district, 6);
+        check_crosstab(&mut ck, &ex, case, "q1x_by_age_group", &q1x, 5, &age, 5);
+        check_crosstab(&mut ck, &ex, case, "q2_by_sex", &t.cat("q2"), 2, &sex, 2);
+        check_crosstab(&mut ck, &ex, case, "m2_by_district", &t.cat("m2"), 2, &district, 6);
+    }
+    finish(ck, 5000);
+}
