@@ -27,11 +27,25 @@ pub fn registry() -> &'static Handlebars<'static> {
             tracing::error!(error = %e, "template registration failed");
         }
         h.register_helper("eq", Box::new(eq_helper));
+        h.register_helper("pct", Box::new(pct_helper));
+        h.register_helper("fmt1", Box::new(fmt1_helper));
+        h.register_helper("fmt2", Box::new(fmt2_helper));
         h
     })
 }
 
 handlebars::handlebars_helper!(eq_helper: |a: Json, b: Json| a == b);
+handlebars::handlebars_helper!(pct_helper: |x: Json| fmt_num(x, 100.0, 1, "%"));
+handlebars::handlebars_helper!(fmt1_helper: |x: Json| fmt_num(x, 1.0, 1, ""));
+handlebars::handlebars_helper!(fmt2_helper: |x: Json| fmt_num(x, 1.0, 2, ""));
+
+/// A number scaled and rounded for display; "—" when absent.
+fn fmt_num(x: &serde_json::Value, scale: f64, decimals: usize, suffix: &str) -> String {
+    match x.as_f64() {
+        Some(v) => format!("{:.*}{suffix}", decimals, v * scale),
+        None => "—".to_owned(),
+    }
+}
 
 /// Renders a template; on a template error logs it and returns a plain escaped message.
 pub fn render<T: Serialize>(name: &str, data: &T) -> String {

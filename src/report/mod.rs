@@ -1,0 +1,574 @@
+//! Summaries of a survey's complete responses: weighting by the definition's scheme, then design-based
+//! estimates for every published question, with breakdowns. The JSON form of [`Summary`] is a contract
+//! (design notes §5): `report SLUG --json` and `GET /api/v1/surveys/{slug}/summary` print the same.
+//!
+//! [`summarize`] is pure (answers in, numbers out); [`load`] reads a survey from the store.
+//!
+//! What is estimated, per question type (base: respondents who were shown the question and answered it):
+//! - single choice, scale: the share of every option (for scales "hard to say" is one of the options, and
+//!   flagged); scales also get the mean of the point values, "hard to say" excluded;
+//! - multiple choice: the share of respondents choosing each option (shares add up to more than 1);
+//! - matrix: each row as a scale;
+//! - number: mean and median with intervals;
+//! - ranking: the share of respondents who ranked each option first;
+//! - text, date: only the number who answered (free text is never published in summaries).
+//! Breakdowns give the same per category of each breakdown variable (R `svyby`-style domains) and, for
+//! categorical questions, the Rao–Scott test of independence with per-cell flags (see `stats::crosstab`).
+//! A cell with fewer than `min_cell` respondents is `suppressed: true` and carries no numbers.
+
+mod columns;
+mod load;
+mod text;
+
+use serde::Serialize;
+
+use crate::definition::{Answers, Definition, QuestionKind};
+use crate::stats::{self, CiMethod, PreparedDesign, ShareOptions, StatsError, SuppressRule};
+use crate::weighting::{self, Diagnostics, Population, WeightingError};
+
+pub use load::{load, LoadedSurvey, ReportLoadError};
+pub use text::render_text;
+
+use columns::{Column, Columns};
+
+/// Confidence level of every interval.
+pub const LEVEL: f64 = 0.95;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("statistics: {0}")]
+    Stats(#[from] StatsError),
+    #[error("'{0}' is not a breakdown variable of this survey: use a single-choice question or a derived variable")]
+    UnknownBreakdown(String),
+}
+
+/// How to summarize.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// Breakdown variables; `None` = the definition's `report.breakdowns`.
+    pub by: Option<Vec<String>>,
+    pub method: CiMethod,
+    /// Weight by the definition's scheme (when it has one).
+    pub weighted: bool,
+    /// Include unpublished questions (staff view).
+    pub all_questions: bool,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            by: None,
+            method: CiMethod::Logit,
+            weighted: true,
+            all_questions: false,
+        }
+    }
+}
+
+/// The whole summary of a survey.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub slug: String,
+    pub title: String,
+    pub topic: String,
+    pub language: String,
+    /// Complete responses.
+    pub n: usize,
+    /// Respondents in the estimates (complete, and not excluded from weighting).
+    pub n_analysed: usize,
+    /// Kish effective sample size of the analysed respondents.
+    pub effective_n: Option<f64>,
+    pub weighted: bool,
+    pub ci_method: CiMethod,
+    pub level: f64,
+    pub min_cell: u32,
+    /// Weighting diagnostics (contract: `method`, `iterations`, `deff`, `effective_n`, `weight_min`, …).
+    pub weighting: Option<Diagnostics>,
+    /// Why weighting was not applied, when the definition asks for it but it failed.
+    pub weighting_error: Option<String>,
+    pub breakdowns: Vec<BreakdownVariable>,
+    pub questions: Vec<QuestionSummary>,
+}
+
+/// A breakdown variable and its categories (for labels).
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakdownVariable {
+    pub id: String,
+    pub label: String,
+    pub categories: Vec<Labelled>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Labelled {
+    pub code: String,
+    pub label: String,
+}
+
+/// One question's estimates.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionSummary {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+    #[serde(flatten)]
+    pub estimates: Estimates,
+    /// Matrix rows, each summarized as a scale.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowSummary>,
+    /// Per breakdown variable, the same estimates per category.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breakdowns: Vec<Breakdown>,
+}
+
+/// A matrix row.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowSummary {
+    pub code: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub estimates: Estimates,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breakdowns: Vec<Breakdown>,
+}
+
+/// Estimates for one base (a question, a matrix row, or one breakdown category).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Estimates {
+    /// Respondents who answered (unweighted). `None` when suppressed.
+    pub base_n: Option<u64>,
+    pub effective_n: Option<f64>,
+    pub suppressed: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionEstimate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub se: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub se_fixed: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_high: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_n: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median_ci_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median_ci_high: Option<f64>,
+}
+
+/// One option's share.
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionEstimate {
+    pub code: String,
+    pub label: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hard_to_say: bool,
+    pub suppressed: bool,
+    pub n: Option<u64>,
+    pub share: Option<f64>,
+    pub se: Option<f64>,
+    pub se_fixed: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub deff: Option<f64>,
+    /// Breakdown cells: significantly above/below the other categories (Benjamini–Hochberg).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flag: Option<stats::Flag>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q_value: Option<f64>,
+}
+
+/// A question by one breakdown variable.
+#[derive(Debug, Clone, Serialize)]
+pub struct Breakdown {
+    pub variable: String,
+    /// Rao–Scott test of independence (categorical questions).
+    pub test: Option<stats::RaoScott>,
+    pub categories: Vec<BreakdownCategory>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakdownCategory {
+    pub code: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub estimates: Estimates,
+}
+
+/// What a summary is computed from.
+pub struct SummaryInput<'a> {
+    pub definition: &'a Definition,
+    pub population: Option<&'a Population>,
+    /// Complete responses' answers.
+    pub answers: &'a [Answers],
+    pub language: &'a str,
+}
+
+/// Weights (when asked and possible) and summarizes every question.
+pub fn summarize(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<Summary, ReportError> {
+    let def = input.definition;
+    let lang = input.language;
+    let by = opts.by.clone().unwrap_or_else(|| def.report.breakdowns.clone());
+    for b in &by {
+        if def.categories(b).is_none() {
+            return Err(ReportError::UnknownBreakdown(b.clone()));
+        }
+    }
+    let (weights, diagnostics, calibration, weighting_error) = weigh(input, opts.weighted);
+    // Respondents left out of weighting (missing weighting variable) are left out of the estimates.
+    let keep: Vec<usize> = (0..input.answers.len()).filter(|&i| weights[i] > 0.0).collect();
+    let answers: Vec<&Answers> = keep.iter().map(|&i| &input.answers[i]).collect();
+    let design = stats::Design {
+        weights: keep.iter().map(|&i| weights[i]).collect(),
+        calibration: calibration.map(|c| subset_calibration(c, &keep)),
+        ..stats::Design::default()
+    };
+    let prep = design.prepare()?;
+    let cols = Columns::new(def, &answers);
+    let ctx = Ctx {
+        prep: &prep,
+        cols: &cols,
+        lang,
+        share_opts: ShareOptions {
+            method: opts.method,
+            level: LEVEL,
+        },
+        min_cell: u64::from(def.report.min_cell),
+        by: &by,
+    };
+    let mut questions = Vec::new();
+    for (_, q) in def.questions() {
+        if !(opts.all_questions || def.report.publish.includes(&q.id)) || matches!(q.kind, QuestionKind::Info) {
+            continue;
+        }
+        questions.push(ctx.question(q)?);
+    }
+    let effective_n = if prep.is_empty() { None } else { prep.weighting_effect().effective_n };
+    Ok(Summary {
+        slug: def.slug.clone(),
+        title: def.title.get(lang).to_owned(),
+        topic: def.topic.clone(),
+        language: lang.to_owned(),
+        n: input.answers.len(),
+        n_analysed: keep.len(),
+        effective_n,
+        weighted: diagnostics.is_some(),
+        ci_method: opts.method,
+        level: LEVEL,
+        min_cell: def.report.min_cell,
+        weighting: diagnostics,
+        weighting_error,
+        breakdowns: by.iter().map(|b| breakdown_variable(def, b, lang)).collect(),
+        questions,
+    })
+}
+
+type Weighing = (Vec<f64>, Option<Diagnostics>, Option<stats::Calibration>, Option<String>);
+
+/// Final weights (1 each when unweighted), diagnostics and the calibration model for variances.
+fn weigh(input: &SummaryInput<'_>, weighted: bool) -> Weighing {
+    let n = input.answers.len();
+    let unweighted = |err: Option<String>| (vec![1.0; n], None, None, err);
+    let Some(scheme) = input.definition.weighting.as_ref().filter(|_| weighted) else {
+        return unweighted(None);
+    };
+    if n == 0 {
+        return unweighted(None);
+    }
+    let targets = match (&scheme.targets, input.population) {
+        (Some(t), _) => t.clone(),
+        (None, Some(p)) => p.targets.clone(),
+        (None, None) => return unweighted(Some("the survey names no population targets".into())),
+    };
+    let mut sample = weighting::Sample::new(n);
+    for var in &scheme.variables {
+        let values = input
+            .answers
+            .iter()
+            .map(|a| crate::definition::derived::category(input.definition, var, a));
+        if let Err(e) = sample.add_variable(var, values) {
+            return unweighted(Some(e.to_string()));
+        }
+    }
+    match weighting::weight(&sample, scheme, &targets) {
+        Ok(w) => {
+            let cal = calibration_of(&w.model);
+            (w.weights, Some(w.diagnostics), Some(cal), None)
+        }
+        Err(e) => unweighted(Some(weighting_message(&e))),
+    }
+}
+
+fn weighting_message(e: &WeightingError) -> String {
+    format!("{e} — estimates are unweighted until this is fixed")
+}
+
+/// The weighting model in the form the variance estimator needs (R keeps it in `design$postStrata`).
+/// Excluded respondents get placeholder categories; they are dropped before estimation.
+fn calibration_of(model: &weighting::CalibrationModel) -> stats::Calibration {
+    let n = model.cell_of.len();
+    match model.method {
+        weighting::Method::Poststratify => stats::Calibration::Poststratified {
+            cell: (0..n).map(|i| model.cell(i).unwrap_or(0)).collect(),
+        },
+        _ => stats::Calibration::Calibrated {
+            variables: (0..model.variables.len())
+                .map(|v| (0..n).map(|i| model.category(i, v).unwrap_or(0)).collect())
+                .collect(),
+            base_weights: (0..n).map(|i| model.starting_weights.get(i)).collect(),
+        },
+    }
+}
+
+/// The calibration model restricted to the kept respondents.
+fn subset_calibration(c: stats::Calibration, keep: &[usize]) -> stats::Calibration {
+    match c {
+        stats::Calibration::Poststratified { cell } => stats::Calibration::Poststratified {
+            cell: keep.iter().map(|&i| cell[i]).collect(),
+        },
+        stats::Calibration::Calibrated {
+            variables,
+            base_weights,
+        } => stats::Calibration::Calibrated {
+            variables: variables
+                .into_iter()
+                .map(|v| keep.iter().map(|&i| v[i]).collect())
+                .collect(),
+            base_weights: keep.iter().map(|&i| base_weights[i]).collect(),
+        },
+    }
+}
+
+fn breakdown_variable(def: &Definition, id: &str, lang: &str) -> BreakdownVariable {
+    let label = def
+        .derived_variable(id)
+        .and_then(|d| d.label.as_ref().map(|l| l.get(lang).to_owned()))
+        .or_else(|| def.question(id).map(|q| q.text.get(lang).to_owned()))
+        .unwrap_or_else(|| id.to_owned());
+    BreakdownVariable {
+        id: id.to_owned(),
+        label,
+        categories: columns::category_labels(def, id, lang),
+    }
+}
+
+/// Everything the per-question estimation needs.
+struct Ctx<'a> {
+    prep: &'a PreparedDesign,
+    cols: &'a Columns<'a>,
+    lang: &'a str,
+    share_opts: ShareOptions,
+    min_cell: u64,
+    by: &'a [String],
+}
+
+impl Ctx<'_> {
+    fn question(&self, q: &crate::definition::Question) -> Result<QuestionSummary, ReportError> {
+        let column = self.cols.question(q, self.lang);
+        let (estimates, rows, breakdowns) = match &column {
+            Column::Matrix(rows) => {
+                let mut out = Vec::new();
+                for (code, label, row) in rows {
+                    out.push(RowSummary {
+                        code: code.clone(),
+                        label: label.clone(),
+                        estimates: self.estimate(row, None)?,
+                        breakdowns: self.breakdowns(row)?,
+                    });
+                }
+                let base = rows.first().map(|(_, _, r)| r.answered()).unwrap_or(0);
+                (self.counted(base), out, Vec::new())
+            }
+            other => (self.estimate(other, None)?, Vec::new(), self.breakdowns(other)?),
+        };
+        Ok(QuestionSummary {
+            id: q.id.clone(),
+            kind: q.kind.name().to_owned(),
+            text: q.text.get(self.lang).to_owned(),
+            track: q.track.clone(),
+            estimates,
+            rows,
+            breakdowns,
+        })
+    }
+
+    /// Base only (text, date, matrix header).
+    fn counted(&self, n: u64) -> Estimates {
+        if n < self.min_cell {
+            return Estimates {
+                suppressed: true,
+                ..Estimates::default()
+            };
+        }
+        Estimates {
+            base_n: Some(n),
+            ..Estimates::default()
+        }
+    }
+
+    /// Estimates of a column, optionally within a domain (`mask[i]` true = in the domain).
+    fn estimate(&self, column: &Column, mask: Option<&[bool]>) -> Result<Estimates, ReportError> {
+        let masked = |v: &[Option<usize>]| -> Vec<Option<usize>> { apply_mask(v, mask) };
+        match column {
+            Column::Categorical { codes, values, numeric, .. } => {
+                let x = masked(values);
+                let mut s = stats::shares(self.prep, &x, codes.len(), &self.share_opts)?;
+                s.suppress_small(self.min_cell, SuppressRule::Base);
+                let mut e = shares_estimates(&s, codes);
+                if let Some(num) = numeric {
+                    let y = apply_mask(num, mask);
+                    let mut m = stats::mean(self.prep, &y, LEVEL)?;
+                    m.suppress_small(self.min_cell);
+                    e.mean = m.mean;
+                    e.se = m.se;
+                    e.se_fixed = m.se_fixed;
+                    e.ci_low = m.ci_low;
+                    e.ci_high = m.ci_high;
+                    e.mean_n = m.n;
+                }
+                Ok(e)
+            }
+            Column::Multiple { codes, chosen } => {
+                let cols: Vec<Vec<Option<bool>>> = chosen.iter().map(|c| apply_mask(c, mask)).collect();
+                let refs: Vec<&[Option<bool>]> = cols.iter().map(Vec::as_slice).collect();
+                let mut s = stats::option_shares(self.prep, &refs, &self.share_opts)?;
+                s.suppress_small(self.min_cell, SuppressRule::Base);
+                Ok(shares_estimates(&s, codes))
+            }
+            Column::Numeric(y) => {
+                let y = apply_mask(y, mask);
+                let mut m = stats::mean(self.prep, &y, LEVEL)?;
+                m.suppress_small(self.min_cell);
+                let mut med = stats::median(self.prep, &y, LEVEL)?;
+                med.suppress_small(self.min_cell);
+                Ok(Estimates {
+                    base_n: m.n,
+                    effective_n: m.effective_n,
+                    suppressed: m.suppressed,
+                    mean: m.mean,
+                    se: m.se,
+                    se_fixed: m.se_fixed,
+                    ci_low: m.ci_low,
+                    ci_high: m.ci_high,
+                    mean_n: m.n,
+                    median: med.quantile,
+                    median_ci_low: med.ci_low,
+                    median_ci_high: med.ci_high,
+                    ..Estimates::default()
+                })
+            }
+            Column::Answered(flags) => {
+                let n = apply_mask(flags, mask).iter().filter(|v| v.is_some()).count() as u64;
+                Ok(self.counted(n))
+            }
+            Column::Matrix(_) => Ok(Estimates::default()),
+        }
+    }
+
+    /// The column by every breakdown variable.
+    fn breakdowns(&self, column: &Column) -> Result<Vec<Breakdown>, ReportError> {
+        let mut out = Vec::new();
+        for var in self.by {
+            let (codes, values) = self.cols.breakdown(var, self.lang);
+            let test = self.independence_test(column, &values, codes.len())?;
+            let mut cats = Vec::new();
+            for (k, code) in codes.iter().enumerate() {
+                let mask: Vec<bool> = values.iter().map(|v| *v == Some(k)).collect();
+                let mut estimates = self.estimate(column, Some(&mask))?;
+                if let Some(t) = &test {
+                    apply_flags(&mut estimates, t, k);
+                }
+                cats.push(BreakdownCategory {
+                    code: code.code.clone(),
+                    label: code.label.clone(),
+                    estimates,
+                });
+            }
+            out.push(Breakdown {
+                variable: var.clone(),
+                test: test.as_ref().and_then(|t| t.test),
+                categories: cats,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Rao–Scott test and cell flags for categorical columns.
+    fn independence_test(
+        &self,
+        column: &Column,
+        by: &[Option<usize>],
+        n_by: usize,
+    ) -> Result<Option<stats::Crosstab>, ReportError> {
+        let Column::Categorical { codes, values, .. } = column else {
+            return Ok(None);
+        };
+        if codes.len() < 2 || n_by < 2 {
+            return Ok(None);
+        }
+        let opts = stats::CrosstabOptions {
+            shares: self.share_opts,
+            fdr: 0.05,
+        };
+        let mut t = stats::crosstab(self.prep, values, codes.len(), by, n_by, &opts)?;
+        t.suppress_small(self.min_cell, SuppressRule::Base);
+        Ok(Some(t))
+    }
+}
+
+fn apply_mask<T: Copy>(v: &[Option<T>], mask: Option<&[bool]>) -> Vec<Option<T>> {
+    match mask {
+        None => v.to_vec(),
+        Some(m) => v.iter().zip(m).map(|(x, keep)| if *keep { *x } else { None }).collect(),
+    }
+}
+
+/// Copies the crosstab's significance flags for breakdown category `k` onto its option estimates.
+fn apply_flags(e: &mut Estimates, t: &stats::Crosstab, k: usize) {
+    let Some(col) = t.columns.iter().find(|c| c.category == k) else {
+        return;
+    };
+    for (opt, cell) in e.options.iter_mut().zip(&col.cells) {
+        if !opt.suppressed {
+            opt.flag = cell.flag;
+            opt.q_value = cell.q_value;
+        }
+    }
+}
+
+fn shares_estimates(s: &stats::Shares, codes: &[columns::Code]) -> Estimates {
+    let options = s
+        .categories
+        .iter()
+        .zip(codes)
+        .map(|(p, c)| OptionEstimate {
+            code: c.code.clone(),
+            label: c.label.clone(),
+            hard_to_say: c.hard_to_say,
+            suppressed: p.suppressed || s.suppressed,
+            n: p.n,
+            share: p.share,
+            se: p.se,
+            se_fixed: p.se_fixed,
+            ci_low: p.ci_low,
+            ci_high: p.ci_high,
+            deff: p.deff,
+            flag: None,
+            q_value: None,
+        })
+        .collect();
+    Estimates {
+        base_n: s.base_n,
+        effective_n: s.effective_n,
+        suppressed: s.suppressed,
+        options,
+        ..Estimates::default()
+    }
+}

@@ -1,0 +1,100 @@
+//! The human-readable form of a summary (`opros report SLUG`).
+
+use std::fmt::Write;
+
+use super::{Estimates, Summary};
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"))
+}
+
+/// Plain-text tables: one block per question, shares with 95% intervals, means, breakdown tests.
+pub fn render_text(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", s.title, s.slug);
+    let _ = writeln!(
+        out,
+        "complete responses: {}, analysed: {}, effective n: {}",
+        s.n,
+        s.n_analysed,
+        s.effective_n.map_or("—".into(), |v| format!("{v:.1}"))
+    );
+    match (&s.weighting, &s.weighting_error) {
+        (Some(w), _) => {
+            let _ = writeln!(
+                out,
+                "weighting: {} ({} iterations, converged: {}, deff {:.3}, weights {:.3}–{:.3})",
+                w.method.as_str(),
+                w.iterations,
+                w.converged,
+                w.deff,
+                w.weight_min,
+                w.weight_max
+            );
+        }
+        (None, Some(e)) => {
+            let _ = writeln!(out, "weighting FAILED: {e}");
+        }
+        (None, None) => {
+            let _ = writeln!(out, "unweighted");
+        }
+    }
+    let _ = writeln!(out, "intervals: {:.0}% ({:?}); cells under {} respondents suppressed (—)", s.level * 100.0, s.ci_method, s.min_cell);
+    for q in &s.questions {
+        let _ = writeln!(out, "\n[{}] {} ({})", q.id, q.text, q.kind);
+        block(&mut out, "", &q.estimates);
+        for r in &q.rows {
+            let _ = writeln!(out, "  row {} — {}", r.code, r.label);
+            block(&mut out, "    ", &r.estimates);
+        }
+        for b in &q.breakdowns {
+            match &b.test {
+                Some(t) => {
+                    let _ = writeln!(out, "  by {}: Rao–Scott F = {:.3} on {:.2}, {:.1} df, p = {:.4}", b.variable, t.f, t.ndf, t.ddf, t.p_value);
+                }
+                None => {
+                    let _ = writeln!(out, "  by {}:", b.variable);
+                }
+            }
+            for c in &b.categories {
+                let _ = writeln!(out, "    {} — {}", c.code, c.label);
+                block(&mut out, "      ", &c.estimates);
+            }
+        }
+    }
+    out
+}
+
+fn block(out: &mut String, indent: &str, e: &Estimates) {
+    if e.suppressed {
+        let _ = writeln!(out, "{indent}  — (too few respondents to publish)");
+        return;
+    }
+    let _ = writeln!(out, "{indent}  base n = {}", e.base_n.map_or("—".into(), |n| n.to_string()));
+    for o in &e.options {
+        let flag = match o.flag {
+            Some(crate::stats::Flag::Higher) => " ▲",
+            Some(crate::stats::Flag::Lower) => " ▼",
+            None => "",
+        };
+        let _ = writeln!(
+            out,
+            "{indent}  {:<12} {:>7}  [{} – {}]  n={}{flag}",
+            o.code,
+            pct(o.share),
+            pct(o.ci_low),
+            pct(o.ci_high),
+            o.n.map_or("—".into(), |n| n.to_string())
+        );
+    }
+    if e.mean.is_some() {
+        let _ = writeln!(out, "{indent}  mean {} [{} – {}]", num(e.mean), num(e.ci_low), num(e.ci_high));
+    }
+    if e.median.is_some() {
+        let _ = writeln!(out, "{indent}  median {} [{} – {}]", num(e.median), num(e.median_ci_low), num(e.median_ci_high));
+    }
+}
