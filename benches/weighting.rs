@@ -41,7 +41,9 @@ impl Rng {
 
 /// Skewed respondent shares (the sample) and different population shares (the targets), per variable.
 fn shares(levels: usize, skew: f64) -> Vec<f64> {
-    (0..levels).map(|c| 1.0 + skew * c as f64 / levels as f64).collect()
+    (0..levels)
+        .map(|c| 1.0 + skew * c as f64 / levels as f64)
+        .collect()
 }
 
 struct Data {
@@ -66,8 +68,12 @@ fn data() -> Data {
     }
     let mut sample = Sample::new(N);
     for (v, col) in codes.iter().enumerate() {
-        let levels = (0..LEVELS[v]).map(|c| Category(format!("{c:02}"))).collect();
-        sample.add_coded_variable(NAMES[v], levels, col.clone()).expect("sample");
+        let levels = (0..LEVELS[v])
+            .map(|c| Category(format!("{c:02}")))
+            .collect();
+        sample
+            .add_coded_variable(NAMES[v], levels, col.clone())
+            .expect("sample");
     }
     let total = 2_500_000.0;
     let margins = LEVELS
@@ -98,7 +104,10 @@ fn margin_targets(d: &Data) -> Targets {
     for (v, m) in d.margins.iter().enumerate() {
         t.margins.insert(
             NAMES[v].to_owned(),
-            m.iter().enumerate().map(|(c, &x)| (Category(format!("{c:02}")), x)).collect(),
+            m.iter()
+                .enumerate()
+                .map(|(c, &x)| (Category(format!("{c:02}")), x))
+                .collect(),
         );
     }
     t
@@ -111,8 +120,14 @@ fn cell_targets(d: &Data) -> Targets {
     let mut idx = [0usize; 4];
     loop {
         let share: f64 = (0..4).map(|v| d.margins[v][idx[v]] / total).product();
-        let parts: Vec<String> = (0..4).map(|v| format!("{}: \"{:02}\"", NAMES[v], idx[v])).collect();
-        lines.push_str(&format!("  - {{{}, count: {}}}\n", parts.join(", "), share * total));
+        let parts: Vec<String> = (0..4)
+            .map(|v| format!("{}: \"{:02}\"", NAMES[v], idx[v]))
+            .collect();
+        lines.push_str(&format!(
+            "  - {{{}, count: {}}}\n",
+            parts.join(", "),
+            share * total
+        ));
         let mut v = 0;
         loop {
             idx[v] += 1;
@@ -166,14 +181,22 @@ fn bench(c: &mut Criterion) {
     let margins = margin_targets(&d);
     let cells = cell_targets(&d);
     let mut group = c.benchmark_group("weight_1m_respondents_960_cells");
-    group.sample_size(20).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(8));
     for method in ["raking", "linear"] {
         let s = scheme(method);
-        group.bench_function(method, |b| b.iter(|| weight(black_box(&d.sample), &s, &margins).expect("weights")));
+        group.bench_function(method, |b| {
+            b.iter(|| weight(black_box(&d.sample), &s, &margins).expect("weights"))
+        });
     }
     let s = scheme("poststratify");
-    group.bench_function("poststratify", |b| b.iter(|| weight(black_box(&d.sample), &s, &cells).expect("weights")));
-    group.sample_size(10).measurement_time(Duration::from_secs(15));
+    group.bench_function("poststratify", |b| {
+        b.iter(|| weight(black_box(&d.sample), &s, &cells).expect("weights"))
+    });
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(15));
     group.bench_function("naive_per_respondent_raking", |b| {
         b.iter(|| naive_raking(black_box(&d.codes), &d.margins))
     });

@@ -25,7 +25,9 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::weighting::{self, Category, Diagnostics, Population, Sample, Scheme, Targets, WeightingError};
+use crate::weighting::{
+    self, Category, Diagnostics, Population, Sample, Scheme, Targets, WeightingError,
+};
 
 /// Command-line options of `opros weight`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -102,12 +104,14 @@ pub fn run(
                 source,
             })?;
             let mut w = BufWriter::new(file);
-            write_weights(&mut w, &data, &weighted.weights, &weighted.model).map_err(WeightFileError::Output)?;
+            write_weights(&mut w, &data, &weighted.weights, &weighted.model)
+                .map_err(WeightFileError::Output)?;
             w.flush().map_err(WeightFileError::Output)?;
         }
         None => {
             let mut w = BufWriter::new(stdout);
-            write_weights(&mut w, &data, &weighted.weights, &weighted.model).map_err(WeightFileError::Output)?;
+            write_weights(&mut w, &data, &weighted.weights, &weighted.model)
+                .map_err(WeightFileError::Output)?;
             w.flush().map_err(WeightFileError::Output)?;
         }
     }
@@ -136,13 +140,15 @@ pub fn read_scheme(path: &Path) -> Result<(Scheme, Targets), WeightFileError> {
         (Some(_), Some(_)) => {
             return Err(WeightFileError::Scheme {
                 path: shown,
-                message: "give either `population:` (a file) or `targets:` (inline), not both".into(),
+                message: "give either `population:` (a file) or `targets:` (inline), not both"
+                    .into(),
             })
         }
         (None, None) => {
             return Err(WeightFileError::Scheme {
                 path: shown,
-                message: "the scheme needs `population:` (a population file) or inline `targets:`".into(),
+                message: "the scheme needs `population:` (a population file) or inline `targets:`"
+                    .into(),
             })
         }
         (None, Some(t)) => t.clone(),
@@ -161,10 +167,11 @@ pub fn read_population(path: &Path) -> Result<Population, WeightFileError> {
         path: shown.clone(),
         source,
     })?;
-    let population: Population = serde_norway::from_str(&text).map_err(|e| WeightFileError::Population {
-        path: shown.clone(),
-        problems: vec![e.to_string()],
-    })?;
+    let population: Population =
+        serde_norway::from_str(&text).map_err(|e| WeightFileError::Population {
+            path: shown.clone(),
+            problems: vec![e.to_string()],
+        })?;
     let problems = weighting::validate_population(&population);
     if !problems.is_empty() {
         return Err(WeightFileError::Population {
@@ -202,7 +209,8 @@ impl Column {
             self.codes.push(c);
             return Ok(());
         }
-        let label = std::str::from_utf8(value).map_err(|_| "a value is not valid UTF-8 text".to_owned())?;
+        let label =
+            std::str::from_utf8(value).map_err(|_| "a value is not valid UTF-8 text".to_owned())?;
         let c = self.levels.len() as u32;
         self.index.insert(value.to_vec(), c);
         self.levels.push(Category(label.to_owned()));
@@ -221,7 +229,8 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
         path: shown.clone(),
         source,
     })?;
-    let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let mut reader =
+        csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 20, file));
     let headers = reader.byte_headers().map_err(csv_err)?.clone();
     let find = |name: &str| {
         headers
@@ -238,7 +247,11 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
             })
     };
     let id_pos = find(id_column)?;
-    let var_pos = scheme.variables.iter().map(|v| find(v)).collect::<Result<Vec<_>, _>>()?;
+    let var_pos = scheme
+        .variables
+        .iter()
+        .map(|v| find(v))
+        .collect::<Result<Vec<_>, _>>()?;
     let weight_pos = scheme.base_weight.as_deref().map(find).transpose()?;
     let mut columns: Vec<Column> = scheme.variables.iter().map(|_| Column::default()).collect();
     let mut base = Vec::new();
@@ -250,14 +263,17 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
         ids.extend_from_slice(record.get(id_pos).unwrap_or_default());
         id_ends.push(ids.len());
         for (col, &pos) in columns.iter_mut().zip(&var_pos) {
-            col.push(record.get(pos).unwrap_or_default()).map_err(|m| WeightFileError::Csv {
-                path: shown.clone(),
-                message: format!("line {line}: {m}"),
-            })?;
+            col.push(record.get(pos).unwrap_or_default())
+                .map_err(|m| WeightFileError::Csv {
+                    path: shown.clone(),
+                    message: format!("line {line}: {m}"),
+                })?;
         }
         if let (Some(pos), Some(column)) = (weight_pos, scheme.base_weight.as_deref()) {
             let raw = record.get(pos).unwrap_or_default();
-            let parsed = std::str::from_utf8(raw.trim_ascii()).ok().and_then(|s| s.parse::<f64>().ok());
+            let parsed = std::str::from_utf8(raw.trim_ascii())
+                .ok()
+                .and_then(|s| s.parse::<f64>().ok());
             match parsed {
                 Some(w) if w.is_finite() && w > 0.0 => base.push(w),
                 _ => {
@@ -277,7 +293,9 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
         source,
     };
     for (name, col) in scheme.variables.iter().zip(columns) {
-        sample.add_coded_variable(name, col.levels, col.codes).map_err(engine_err)?;
+        sample
+            .add_coded_variable(name, col.levels, col.codes)
+            .map_err(engine_err)?;
     }
     if weight_pos.is_some() {
         sample.set_base_weights(base).map_err(engine_err)?;
@@ -318,9 +336,16 @@ fn write_text_diagnostics(out: &mut dyn Write, d: &Diagnostics) -> std::io::Resu
         "weighting: {}, {} iteration(s), {} (largest remaining gap {:.2e}{})",
         d.method.as_str(),
         d.iterations,
-        if d.converged { "converged" } else { "NOT converged" },
+        if d.converged {
+            "converged"
+        } else {
+            "NOT converged"
+        },
         d.max_gap,
-        d.max_gap_at.as_deref().map(|a| format!(" at {a}")).unwrap_or_default()
+        d.max_gap_at
+            .as_deref()
+            .map(|a| format!(" at {a}"))
+            .unwrap_or_default()
     )?;
     writeln!(
         out,

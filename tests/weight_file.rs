@@ -55,7 +55,10 @@ fn run_ok(opts: &WeightFileOptions) -> (String, String) {
     if let Err(e) = run(opts, &mut out, &mut err) {
         panic!("{e}");
     }
-    (String::from_utf8(out).expect("utf8"), String::from_utf8(err).expect("utf8"))
+    (
+        String::from_utf8(out).expect("utf8"),
+        String::from_utf8(err).expect("utf8"),
+    )
 }
 
 fn run_err(opts: &WeightFileOptions) -> WeightFileError {
@@ -88,7 +91,11 @@ fn writes_one_row_per_input_row_in_order_with_empty_weight_for_excluded() {
     let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(ids, ["a", "b, with comma", "c", "d", "e", "f"]);
     assert_eq!(rows[4].1, "", "respondent e has no age: excluded");
-    let w: Vec<f64> = rows.iter().filter(|(_, w)| !w.is_empty()).map(|(_, w)| w.parse().expect("num")).collect();
+    let w: Vec<f64> = rows
+        .iter()
+        .filter(|(_, w)| !w.is_empty())
+        .map(|(_, w)| w.parse().expect("num"))
+        .collect();
     // Margins hold: sex m = a + b, age young = a + c (shares × total).
     assert!((w[0] + w[1] - 480.0).abs() < 1e-7);
     assert!((w[0] + w[2] - 400.0).abs() < 1e-7);
@@ -100,17 +107,37 @@ fn writes_one_row_per_input_row_in_order_with_empty_weight_for_excluded() {
 #[test]
 fn json_diagnostics_carry_the_contract_fields() {
     let f = Files::new(DATA, SCHEME);
-    let (_, err) = run_ok(&WeightFileOptions { json: true, ..f.opts() });
+    let (_, err) = run_ok(&WeightFileOptions {
+        json: true,
+        ..f.opts()
+    });
     let d: serde_json::Value = serde_json::from_str(err.trim()).expect("one JSON object");
-    for field in ["method", "iterations", "converged", "max_gap", "deff", "effective_n", "weight_min", "weight_max"] {
+    for field in [
+        "method",
+        "iterations",
+        "converged",
+        "max_gap",
+        "deff",
+        "effective_n",
+        "weight_min",
+        "weight_max",
+    ] {
         assert!(!d[field].is_null(), "missing `{field}` in {d}");
     }
     assert_eq!(d["method"], "raking");
     assert_eq!(d["n_excluded"], 1);
     let sex = &d["variables"][0];
     assert_eq!(sex["name"], "sex");
-    let f_cat = sex["categories"].as_array().expect("categories").iter().find(|c| c["category"] == "f").expect("f");
-    assert!((f_cat["sample_share"].as_f64().expect("share") - 0.6).abs() < 1e-12, "3 of 5 weighted are women");
+    let f_cat = sex["categories"]
+        .as_array()
+        .expect("categories")
+        .iter()
+        .find(|c| c["category"] == "f")
+        .expect("f");
+    assert!(
+        (f_cat["sample_share"].as_f64().expect("share") - 0.6).abs() < 1e-12,
+        "3 of 5 weighted are women"
+    );
     assert!((f_cat["weighted_share"].as_f64().expect("share") - 0.52).abs() < 1e-9);
     assert!((f_cat["target_share"].as_f64().expect("share") - 0.52).abs() < 1e-12);
 }
@@ -129,12 +156,18 @@ fn out_file_base_weight_and_id_column() {
     assert!(stdout.is_empty());
     let rows = rows(&std::fs::read_to_string(f.path("weights.csv")).expect("out"));
     assert_eq!(rows.len(), 6);
-    assert!(rows.iter().all(|(_, w)| !w.is_empty()), "impute_mode weights everybody");
+    assert!(
+        rows.iter().all(|(_, w)| !w.is_empty()),
+        "impute_mode weights everybody"
+    );
 }
 
 #[test]
 fn population_file_is_read_relative_to_the_scheme() {
-    let f = Files::new(DATA, "method: raking\nvariables: [sex, age]\npopulation: populations/region.yaml\n");
+    let f = Files::new(
+        DATA,
+        "method: raking\nvariables: [sex, age]\npopulation: populations/region.yaml\n",
+    );
     std::fs::create_dir(f.path("populations")).expect("dir");
     std::fs::write(
         f.path("populations/region.yaml"),
@@ -149,7 +182,10 @@ fn population_file_is_read_relative_to_the_scheme() {
 
 #[test]
 fn a_bad_population_file_lists_every_problem() {
-    let f = Files::new(DATA, "method: raking\nvariables: [sex, age]\npopulation: pop.yaml\n");
+    let f = Files::new(
+        DATA,
+        "method: raking\nvariables: [sex, age]\npopulation: pop.yaml\n",
+    );
     std::fs::write(
         f.path("pop.yaml"),
         "name: region\ntotal: 1000\nmargins:\n  sex: {m: -480, f: 520}\n  age: {young: 300, old: 600}\n",
@@ -160,7 +196,9 @@ fn a_bad_population_file_lists_every_problem() {
             assert!(path.ends_with("pop.yaml"));
             assert_eq!(problems.len(), 2, "{problems:?}");
             assert!(problems.iter().any(|p| p.contains("-480")));
-            assert!(problems.iter().any(|p| p.contains("900") && p.contains("1000")));
+            assert!(problems
+                .iter()
+                .any(|p| p.contains("900") && p.contains("1000")));
         }
         e => panic!("unexpected {e}"),
     }
@@ -170,12 +208,21 @@ fn a_bad_population_file_lists_every_problem() {
 fn errors_name_what_is_wrong() {
     let f = Files::new(DATA, &SCHEME.replace("[sex, age]", "[sex, age, district]"));
     let e = run_err(&f.opts());
-    assert!(matches!(e, WeightFileError::MissingColumn { ref column, .. } if column == "district"), "{e}");
+    assert!(
+        matches!(e, WeightFileError::MissingColumn { ref column, .. } if column == "district"),
+        "{e}"
+    );
     assert!(e.to_string().contains("data.csv"), "{e}");
 
-    let f = Files::new(&DATA.replace("c,f,young,1", "c,f,young,-1"), &format!("{SCHEME}base_weight: w\n"));
+    let f = Files::new(
+        &DATA.replace("c,f,young,1", "c,f,young,-1"),
+        &format!("{SCHEME}base_weight: w\n"),
+    );
     let e = run_err(&f.opts());
-    assert!(matches!(e, WeightFileError::BadWeight { line: 4, .. }), "{e}");
+    assert!(
+        matches!(e, WeightFileError::BadWeight { line: 4, .. }),
+        "{e}"
+    );
 
     let f = Files::new(&DATA.replace("d,f,old", "d,x,old"), SCHEME);
     let e = run_err(&f.opts());
@@ -188,7 +235,10 @@ fn errors_name_what_is_wrong() {
 
     let f = Files::new(DATA, &SCHEME.replace("f: 520}", "f: 500, other: 20}"));
     let msg = run_err(&f.opts()).to_string();
-    assert!(msg.contains("`sex` = `other`") && msg.contains("collapse"), "{msg}");
+    assert!(
+        msg.contains("`sex` = `other`") && msg.contains("collapse"),
+        "{msg}"
+    );
 
     let f = Files::new(DATA, &SCHEME.replace("f: 520", "f: 620"));
     let msg = run_err(&f.opts()).to_string();
@@ -211,6 +261,9 @@ fn errors_name_what_is_wrong() {
 fn no_output_file_is_created_when_weighting_fails() {
     let f = Files::new(DATA, &SCHEME.replace("f: 520", "f: 620"));
     let out = f.path("weights.csv");
-    let _ = run_err(&WeightFileOptions { out: Some(out.clone()), ..f.opts() });
+    let _ = run_err(&WeightFileOptions {
+        out: Some(out.clone()),
+        ..f.opts()
+    });
     assert!(!Path::new(&out).exists());
 }

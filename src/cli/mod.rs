@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod analysis;
 mod responses;
 
 use crate::catalog::{self, CatalogError};
@@ -29,6 +30,10 @@ pub enum Command {
     /// Import and export responses.
     #[command(subcommand)]
     Responses(responses::ResponsesCommand),
+    /// Summary of a survey's complete responses: weighted shares, means, intervals, breakdowns.
+    Report(analysis::ReportArgs),
+    /// Weight any respondent file by a scheme; prints `id,weight` and diagnostics (stderr).
+    Weight(analysis::WeightArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -115,6 +120,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve => serve(config),
         Command::Survey(cmd) => survey(config, cmd),
         Command::Responses(cmd) => responses::run(&Store::open(&config.database)?, cmd),
+        Command::Report(args) => analysis::run_report(&Store::open(&config.database)?, args),
+        Command::Weight(args) => analysis::run_weight(args),
     }
 }
 

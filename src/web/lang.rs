@@ -3,7 +3,6 @@
 use actix_web::HttpRequest;
 
 pub const LANG_COOKIE: &str = "opros_lang";
-pub const SUPPORTED: [&str; 2] = ["ru", "en"];
 
 /// The language to show, among `available` (the survey's languages; the first is its default).
 pub fn choose(req: &HttpRequest, available: &[String]) -> String {

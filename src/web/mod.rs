@@ -5,6 +5,7 @@ pub mod form;
 mod lang;
 pub mod pages;
 mod public;
+pub mod results;
 
 use std::sync::Arc;
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub definitions: DefinitionCache,
     /// Respondent forms: signing secret, the group-commit writer, per-IP rate limits.
     pub forms: form::Forms,
+    /// Computed summaries, reused until new responses arrive.
+    pub summaries: results::SummaryCache,
 }
 
 pub type State = web::Data<AppState>;
@@ -38,7 +41,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(form::show))
                 .route(web::post().to(form::submit)),
         )
-        .service(web::resource("/api/v1/surveys").route(web::get().to(public::api_surveys)));
+        .service(web::resource("/api/v1/surveys").route(web::get().to(public::api_surveys)))
+        .service(web::resource("/api/v1/surveys/{slug}/summary").route(web::get().to(results::api_summary)))
+        .service(web::resource("/results/{slug}").route(web::get().to(results::results_page)));
 }
 
 /// Builds the app state from a config, opening the database (and seeding examples into a new one).
@@ -54,6 +59,7 @@ pub fn prepare_state(config: Config) -> Result<AppState, crate::catalog::Catalog
         config,
         definitions: DefinitionCache::default(),
         forms,
+        summaries: results::SummaryCache::default(),
     })
 }
 

@@ -72,6 +72,7 @@ pub(crate) struct WeightSummary {
     pub sum_sq: f64,
     pub min: f64,
     pub max: f64,
+    pub negative: usize,
 }
 
 impl WeightSummary {
@@ -82,7 +83,22 @@ impl WeightSummary {
             sum_sq: 0.0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
+            negative: 0,
         }
+    }
+
+    /// Adds `count` equal weights `w`.
+    pub fn add_many(&mut self, w: f64, count: u64) {
+        if count == 0 {
+            return;
+        }
+        let c = count as usize;
+        self.n += c;
+        self.total += w * count as f64;
+        self.sum_sq += w * w * count as f64;
+        self.min = self.min.min(w);
+        self.max = self.max.max(w);
+        self.negative += if w < 0.0 { c } else { 0 };
     }
 
     #[inline]
@@ -92,6 +108,7 @@ impl WeightSummary {
         self.sum_sq += w * w;
         self.min = self.min.min(w);
         self.max = self.max.max(w);
+        self.negative += usize::from(w < 0.0);
     }
 }
 
@@ -113,9 +130,25 @@ pub(crate) fn variables(
         .enumerate()
         .map(|(v, m)| {
             let k = m.counts.len();
-            let n_c = totals_of(&Table { base: &count_f, codes: table.codes }, &ones, v, k);
+            let n_c = totals_of(
+                &Table {
+                    base: &count_f,
+                    codes: table.codes,
+                },
+                &ones,
+                v,
+                k,
+            );
             let base_c = totals_of(table, &ones, v, k);
-            let final_c = totals_of(&Table { base: final_cell_totals, codes: table.codes }, &ones, v, k);
+            let final_c = totals_of(
+                &Table {
+                    base: final_cell_totals,
+                    codes: table.codes,
+                },
+                &ones,
+                v,
+                k,
+            );
             let categories = (0..k)
                 .map(|c| CategoryDiagnostics {
                     category: m.categories[c].clone(),

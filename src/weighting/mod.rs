@@ -58,15 +58,19 @@ mod rake;
 mod sample;
 pub mod scheme;
 mod targets;
+#[cfg(test)]
+mod tests;
 mod trim;
 
 use std::collections::HashMap;
 
 pub use diagnostics::{CategoryDiagnostics, Diagnostics, VariableDiagnostics};
 pub use error::WeightingError;
-pub use model::{CalibrationModel, ModelVariable};
+pub use model::{CalibrationModel, ModelVariable, StartingWeights};
 pub use sample::{Sample, MISSING};
-pub use scheme::{Category, Method, MissingPolicy, Population, Redistribute, Scheme, Targets, Trim};
+pub use scheme::{
+    Category, Method, MissingPolicy, Population, Redistribute, Scheme, Targets, Trim,
+};
 pub use targets::{validate_population, validate_targets};
 pub use trim::{trim_weights, TrimReport};
 
@@ -74,7 +78,7 @@ use calibrate::Distance;
 use cells::{CellTable, EXCLUDED};
 use rake::{Fit, Table};
 use sample::SampleVariable;
-use targets::{cell_label, Margins, MarginTarget};
+use targets::{cell_label, MarginTarget, Margins};
 
 /// Default largest relative gap of any margin at convergence.
 pub const DEFAULT_TOLERANCE: f64 = 1e-10;
@@ -92,18 +96,27 @@ pub struct Weighted {
 
 /// Weights `sample` by `scheme` to `targets` (the scheme's inline `targets:` or its population file's, read
 /// by the caller).
-pub fn weight(sample: &Sample, scheme: &Scheme, targets: &Targets) -> Result<Weighted, WeightingError> {
+pub fn weight(
+    sample: &Sample,
+    scheme: &Scheme,
+    targets: &Targets,
+) -> Result<Weighted, WeightingError> {
     let settings = Settings::from_scheme(scheme)?;
     let vars = scheme
         .variables
         .iter()
-        .map(|name| sample.variable(name).ok_or_else(|| WeightingError::MissingVariable(name.clone())))
+        .map(|name| {
+            sample
+                .variable(name)
+                .ok_or_else(|| WeightingError::MissingVariable(name.clone()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let base = match (&scheme.base_weight, &sample.base_weights) {
         (Some(col), None) => {
-            return Err(WeightingError::BadScheme(format!(
-                "`base_weight: {col}` is set, but no starting weights were given with the respondents"
-            )))
+            let msg = format!(
+                "`base_weight: {col}` is set, but the respondents have no starting weights"
+            );
+            return Err(WeightingError::BadScheme(msg));
         }
         (_, b) => b.as_deref(),
     };
@@ -131,10 +144,18 @@ pub fn weight(sample: &Sample, scheme: &Scheme, targets: &Targets) -> Result<Wei
     };
     let fit = fit(scheme.method, &settings, &problem, &t, &mut notes)?;
     let starting_weights = match base {
-        Some(b) => b.to_vec(),
-        None => vec![d_const; sample.len()],
+        Some(b) => StartingWeights::Given(b.to_vec()),
+        None => StartingWeights::Equal(d_const),
     };
-    finish(scheme, problem, &table, &cell_base, fit, starting_weights, notes)
+    finish(
+        scheme,
+        problem,
+        table,
+        &cell_base,
+        fit,
+        starting_weights,
+        notes,
+    )
 }
 
 /// Validated numeric settings of a scheme.
@@ -157,7 +178,9 @@ impl Settings {
         }
         let tolerance = scheme.tolerance.unwrap_or(DEFAULT_TOLERANCE);
         if !(tolerance.is_finite() && tolerance > 0.0) {
-            return bad(format!("`tolerance` must be a small positive number, not {tolerance}"));
+            return bad(format!(
+                "`tolerance` must be a small positive number, not {tolerance}"
+            ));
         }
         let max_iterations = scheme.max_iterations.unwrap_or(DEFAULT_MAX_ITERATIONS);
         if max_iterations == 0 {
@@ -200,9 +223,15 @@ fn check_trim(trim: &Trim) -> Result<(), WeightingError> {
     let bad = |m: String| Err(WeightingError::BadScheme(m));
     match (trim.lower, trim.upper) {
         (None, None) => bad("`trim` needs `lower`, `upper` or both".into()),
-        (Some(l), _) if !(l.is_finite() && l >= 0.0) => bad(format!("`trim: lower` must be >= 0, not {l}")),
-        (_, Some(u)) if !(u.is_finite() && u > 0.0) => bad(format!("`trim: upper` must be > 0, not {u}")),
-        (Some(l), Some(u)) if l >= u => bad(format!("`trim: lower` ({l}) must be below `upper` ({u})")),
+        (Some(l), _) if !(l.is_finite() && l >= 0.0) => {
+            bad(format!("`trim: lower` must be >= 0, not {l}"))
+        }
+        (_, Some(u)) if !(u.is_finite() && u > 0.0) => {
+            bad(format!("`trim: upper` must be > 0, not {u}"))
+        }
+        (Some(l), Some(u)) if l >= u => {
+            bad(format!("`trim: lower` ({l}) must be below `upper` ({u})"))
+        }
         _ => Ok(()),
     }
 }
@@ -337,7 +366,10 @@ impl Problem {
             }
             if n > 0 && *t == 0.0 {
                 return Err(WeightingError::BadTarget {
-                    what: format!("the cell {} (which has {n} respondent(s))", cell_label(&scheme.variables, key)),
+                    what: format!(
+                        "the cell {} (which has {n} respondent(s))",
+                        cell_label(&scheme.variables, key)
+                    ),
                     value: 0.0,
                 });
             }
@@ -355,7 +387,12 @@ impl Problem {
 }
 
 /// A target category needs respondents, and respondents need a positive target.
-fn check_target_presence(variable: &str, category: &str, target: f64, n: u64) -> Result<(), WeightingError> {
+fn check_target_presence(
+    variable: &str,
+    category: &str,
+    target: f64,
+    n: u64,
+) -> Result<(), WeightingError> {
     if n == 0 && target > 0.0 {
         return Err(WeightingError::EmptyCategory {
             variable: variable.to_owned(),
@@ -392,8 +429,7 @@ fn map_codes(
                 match lookup[level as usize] {
                     Some(c) => out.push(c),
                     None => {
-                        let n = table
-                            .codes[v]
+                        let n = table.codes[v]
                             .iter()
                             .zip(&table.count)
                             .filter(|(&l, _)| l == level)
@@ -425,9 +461,17 @@ fn fit(
     let fit = match method {
         Method::Poststratify => {
             let targets = problem.cell_targets.as_deref().unwrap_or_default();
-            let g: Vec<f64> = targets.iter().zip(t.base).map(|(&n_c, &d_c)| n_c / d_c).collect();
+            let g: Vec<f64> = targets
+                .iter()
+                .zip(t.base)
+                .map(|(&n_c, &d_c)| n_c / d_c)
+                .collect();
             let gap = rake::max_gap(t, &g, margins);
-            return Ok(Fit { g, iterations: 1, gap });
+            return Ok(Fit {
+                g,
+                iterations: 1,
+                gap,
+            });
         }
         Method::Raking => {
             let ipf = rake::rake(t, margins, tol, max_it);
@@ -450,7 +494,9 @@ fn fit(
             fit
         }
         Method::Linear => {
-            let (lower, upper) = settings.bounds.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+            let (lower, upper) = settings
+                .bounds
+                .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
             calibrate::calibrate(t, margins, Distance::Linear { lower, upper }, tol, max_it)
         }
         Method::Logit => {
@@ -464,14 +510,16 @@ fn fit(
     let m = &margins.vars[fit.gap.var];
     let (variable, category) = (m.name.clone(), m.categories[fit.gap.cat].0.clone());
     Err(match (method, settings.bounds) {
-        (Method::Linear | Method::Logit, Some((lower, upper))) => WeightingError::BoundsInfeasible {
-            lower,
-            upper,
-            iterations: fit.iterations,
-            gap: fit.gap.value,
-            variable,
-            category,
-        },
+        (Method::Linear | Method::Logit, Some((lower, upper))) => {
+            WeightingError::BoundsInfeasible {
+                lower,
+                upper,
+                iterations: fit.iterations,
+                gap: fit.gap.value,
+                variable,
+                category,
+            }
+        }
         _ => WeightingError::NotConverged {
             method: method.as_str().to_owned(),
             iterations: fit.iterations,
@@ -483,49 +531,39 @@ fn fit(
 }
 
 /// Maps cell factors back to respondents, trims, and assembles diagnostics and model.
-#[allow(clippy::too_many_arguments)]
 fn finish(
     scheme: &Scheme,
     problem: Problem,
-    table: &CellTable,
+    table: CellTable,
     cell_base: &[f64],
     fit: Fit,
-    starting_weights: Vec<f64>,
+    starting_weights: StartingWeights,
     mut notes: Vec<String>,
 ) -> Result<Weighted, WeightingError> {
-    let mut weights = vec![0.0; table.cell_of.len()];
-    for ((w, &c), &d) in weights.iter_mut().zip(&table.cell_of).zip(&starting_weights) {
-        if c != EXCLUDED {
-            *w = d * fit.g[c as usize];
-        }
-    }
+    let mut summary = diagnostics::WeightSummary::new();
+    let mut weights = map_back(&table, &fit.g, &starting_weights, &mut summary);
     let trim = match &scheme.trim {
         Some(trim) => Some(trim_included(&mut weights, &table.cell_of, trim)?),
         None => None,
     };
     let trimmed = trim.as_ref().is_some_and(|r| r.rounds > 0);
     let final_cell_totals: Vec<f64> = if trimmed {
+        summary = diagnostics::WeightSummary::new();
         let mut sums = vec![0.0; cell_base.len()];
         for (&w, &c) in weights.iter().zip(&table.cell_of) {
             if c != EXCLUDED {
                 sums[c as usize] += w;
+                summary.add(w);
             }
         }
         sums
     } else {
         cell_base.iter().zip(&fit.g).map(|(d, g)| d * g).collect()
     };
-    let mut summary = diagnostics::WeightSummary::new();
-    let mut negative = 0usize;
-    for (&w, &c) in weights.iter().zip(&table.cell_of) {
-        if c != EXCLUDED {
-            summary.add(w);
-            negative += usize::from(w < 0.0);
-        }
-    }
-    if negative > 0 {
+    if summary.negative > 0 {
         notes.push(format!(
-            "{negative} weight(s) are negative (unbounded linear calibration); set `bounds` or use raking"
+            "{} weight(s) are negative (unbounded linear calibration); set `bounds` or use raking",
+            summary.negative
         ));
     }
     let n = summary.n as f64;
@@ -567,14 +605,14 @@ fn finish(
         variables: problem
             .margins
             .vars
-            .iter()
+            .into_iter()
             .map(|m| ModelVariable {
-                name: m.name.clone(),
-                categories: m.categories.clone(),
+                name: m.name,
+                categories: m.categories,
             })
             .collect(),
         cells,
-        cell_of: table.cell_of.clone(),
+        cell_of: table.cell_of,
         starting_weights,
         bounds: scheme.bounds,
         trimmed,
@@ -586,9 +624,49 @@ fn finish(
     })
 }
 
+/// w_i = d_i · g_{cell(i)} (0 for excluded respondents), summarising the included weights on the way.
+fn map_back(
+    table: &CellTable,
+    g: &[f64],
+    starting: &StartingWeights,
+    summary: &mut diagnostics::WeightSummary,
+) -> Vec<f64> {
+    let mut weights = Vec::with_capacity(table.cell_of.len());
+    match starting {
+        StartingWeights::Equal(d) => {
+            // One weight per cell, plus 0.0 at index K for excluded respondents (EXCLUDED clamps to K).
+            let mut per_cell: Vec<f64> = g.iter().map(|gk| d * gk).collect();
+            for (&w, &c) in per_cell.iter().zip(&table.count) {
+                summary.add_many(w, c);
+            }
+            per_cell.push(0.0);
+            let k = g.len() as u32;
+            weights.extend(table.cell_of.iter().map(|&c| per_cell[c.min(k) as usize]));
+        }
+        StartingWeights::Given(d) => {
+            weights.extend(table.cell_of.iter().zip(d).map(|(&c, &di)| {
+                if c == EXCLUDED {
+                    0.0
+                } else {
+                    let w = di * g[c as usize];
+                    summary.add(w);
+                    w
+                }
+            }));
+        }
+    }
+    weights
+}
+
 /// Trims the weights of the included respondents only.
-fn trim_included(weights: &mut [f64], cell_of: &[u32], trim: &Trim) -> Result<TrimReport, WeightingError> {
-    let included: Vec<usize> = (0..weights.len()).filter(|&i| cell_of[i] != EXCLUDED).collect();
+fn trim_included(
+    weights: &mut [f64],
+    cell_of: &[u32],
+    trim: &Trim,
+) -> Result<TrimReport, WeightingError> {
+    let included: Vec<usize> = (0..weights.len())
+        .filter(|&i| cell_of[i] != EXCLUDED)
+        .collect();
     let mut w: Vec<f64> = included.iter().map(|&i| weights[i]).collect();
     let report = trim_weights(&mut w, trim)?;
     for (&i, &x) in included.iter().zip(&w) {

@@ -25,15 +25,15 @@ pub struct ModelVariable {
 ///   `cells[cell_of[i]]`. The variance uses residuals from the weighted regression of the variable on that
 ///   matrix with weights `w` (R `calibrate`, `rake`).
 ///
-/// Final weights are w_i = `starting_weights[i]` · g_i where g is constant within a cell before trimming.
+/// Final weights are w_i = `starting_weights.get(i)` · g_i where g is constant within a cell before trimming.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalibrationModel {
     pub method: Method,
     pub variables: Vec<ModelVariable>,
     pub cells: Vec<Vec<u32>>,
     pub cell_of: Vec<u32>,
-    /// Starting weights d_i (design weights, or all equal to total / n when none were given).
-    pub starting_weights: Vec<f64>,
+    /// Starting weights d_i.
+    pub starting_weights: StartingWeights,
     /// Bounds (L, U) on g used by `linear`/`logit`.
     pub bounds: Option<(f64, f64)>,
     /// True when trimming changed weights after calibration (g is then no longer constant within cells).
@@ -56,5 +56,24 @@ impl CalibrationModel {
     pub fn category(&self, i: usize, v: usize) -> Option<usize> {
         let k = self.cell(i)?;
         self.cells.get(k)?.get(v).map(|&c| c as usize)
+    }
+}
+
+/// Starting weights d_i of the respondents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartingWeights {
+    /// No design weights were given: every respondent starts with total / n (n = weighted respondents).
+    Equal(f64),
+    /// Design weights, one per respondent in input order.
+    Given(Vec<f64>),
+}
+
+impl StartingWeights {
+    /// d_i (0.0 past the end).
+    pub fn get(&self, i: usize) -> f64 {
+        match self {
+            StartingWeights::Equal(d) => *d,
+            StartingWeights::Given(d) => d.get(i).copied().unwrap_or(0.0),
+        }
     }
 }

@@ -73,7 +73,9 @@ impl Sample {
                 Some(&c) => c,
                 None => {
                     let c = u32::try_from(levels.len()).map_err(|_| {
-                        WeightingError::BadSample(format!("`{name}` has too many distinct categories"))
+                        WeightingError::BadSample(format!(
+                            "`{name}` has too many distinct categories"
+                        ))
                     })?;
                     index.insert(label.to_owned(), c);
                     levels.push(Category(label.to_owned()));
@@ -100,7 +102,9 @@ impl Sample {
             )));
         }
         if self.variables.iter().any(|v| v.name == name) {
-            return Err(WeightingError::BadSample(format!("`{name}` is given twice")));
+            return Err(WeightingError::BadSample(format!(
+                "`{name}` is given twice"
+            )));
         }
         let n_levels = levels.len();
         let mut n_missing = 0;
@@ -137,7 +141,10 @@ impl Sample {
             .enumerate()
             .find(|(_, w)| !(w.is_finite() && **w > 0.0))
         {
-            return Err(WeightingError::BadBaseWeight { row: row + 1, value });
+            return Err(WeightingError::BadBaseWeight {
+                row: row + 1,
+                value,
+            });
         }
         self.base_weights = Some(weights);
         Ok(())
