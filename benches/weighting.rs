@@ -216,6 +216,26 @@ fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
     times[runs / 2]
 }
 
+/// CPU time (user + system) of this thread so far, from /proc (Linux, in clock ticks of 10 ms); None
+/// elsewhere. On a shared machine it is less disturbed by other processes than wall time.
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Mean CPU time of `runs` calls, when the platform reports it.
+fn mean_cpu_time(runs: u32, mut f: impl FnMut()) -> Option<Duration> {
+    let start = thread_cpu_time()?;
+    for _ in 0..runs {
+        f();
+    }
+    Some((thread_cpu_time()? - start) / runs)
+}
+
 /// Prints engine vs naive raking side by side, checks they agree, and gives the ratio.
 fn report_ratio() {
     let d = data();
@@ -235,6 +255,20 @@ fn report_ratio() {
     let slow = median_time(5, || {
         black_box(naive_raking(&d.codes, &d.margins));
     });
+    let cpu_engine = mean_cpu_time(100, || {
+        black_box(weight(&d.sample, &s, &margins).expect("weights"));
+    });
+    let cpu_naive = mean_cpu_time(5, || {
+        black_box(naive_raking(&d.codes, &d.margins));
+    });
+    if let (Some(e), Some(n)) = (cpu_engine, cpu_naive) {
+        println!(
+            "CPU time per run (less sensitive to other load): engine {:.2} ms, naive {:.1} ms, ratio {:.1}x",
+            e.as_secs_f64() * 1e3,
+            n.as_secs_f64() * 1e3,
+            n.as_secs_f64() / e.as_secs_f64()
+        );
+    }
     println!(
         "raking 1,000,000 respondents, 960 cells, {} sweeps: engine {:.2} ms, naive per-respondent loop {:.1} ms, \
          ratio {:.1}x (weights agree to {:.1e})",

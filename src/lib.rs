@@ -3,10 +3,13 @@
 //! Data flows from survey definitions (`definition`) through web forms into the database (`store`); the
 //! statistics core (`weighting`, `stats`) is pure and does no I/O; `web` and `cli` are the edges.
 
+pub mod auth;
 pub mod catalog;
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod definition;
+pub mod export;
 pub mod report;
 pub mod form;
 pub mod stats;

@@ -20,13 +20,15 @@
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
 use crate::weighting::{
-    self, Category, Diagnostics, Population, Sample, Scheme, Targets, WeightingError,
+    self, Category, Diagnostics, Population, Sample, Scheme, StartingWeights, Targets,
+    WeightingError,
 };
 
 /// Command-line options of `opros weight`.
@@ -193,9 +195,31 @@ struct Data {
 /// Interns category labels of one column as codes.
 #[derive(Default)]
 struct Column {
-    index: HashMap<Vec<u8>, u32>,
+    index: HashMap<Vec<u8>, u32, BuildHasherDefault<Fnv>>,
     levels: Vec<Category>,
     codes: Vec<u32>,
+}
+
+/// FNV-1a: labels are a few bytes long, where SipHash's set-up dominates; a local file needs no
+/// protection against hash flooding.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 impl Column {
@@ -307,27 +331,59 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
     })
 }
 
+/// Writes `id,weight` rows. Weights print as the shortest decimal that reads back to the same number;
+/// with equal starting weights and no trimming every cell has one weight, formatted once.
 fn write_weights(
     out: &mut dyn Write,
     data: &Data,
     weights: &[f64],
     model: &weighting::CalibrationModel,
 ) -> std::io::Result<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(out);
-    w.write_record(["id", "weight"])?;
+    let per_cell = matches!(model.starting_weights, StartingWeights::Equal(_)) && !model.trimmed;
+    let mut cell_text: Vec<Option<String>> = vec![None; model.cells.len()];
+    out.write_all(b"id,weight\n")?;
     let mut start = 0;
     let mut number = String::new();
     for (i, (&end, &weight)) in data.id_ends.iter().zip(weights).enumerate() {
-        number.clear();
-        if model.cell(i).is_some() {
-            use std::fmt::Write as _;
-            // Display of f64 is the shortest text that parses back to the same number.
-            let _ = write!(number, "{weight}");
-        }
-        w.write_record([&data.ids[start..end], number.as_bytes()])?;
+        write_csv_field(out, &data.ids[start..end])?;
+        out.write_all(b",")?;
         start = end;
+        match model.cell(i) {
+            None => {}
+            Some(k) if per_cell => {
+                let text = cell_text[k].get_or_insert_with(|| weight.to_string());
+                out.write_all(text.as_bytes())?;
+            }
+            Some(_) => {
+                use std::fmt::Write as _;
+                number.clear();
+                let _ = write!(number, "{weight}");
+                out.write_all(number.as_bytes())?;
+            }
+        }
+        out.write_all(b"\n")?;
     }
-    w.flush()
+    Ok(())
+}
+
+/// A CSV field, quoted (with doubled quotes) only when it needs to be.
+fn write_csv_field(out: &mut dyn Write, field: &[u8]) -> std::io::Result<()> {
+    let needs_quotes = field
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        || field.first().is_some_and(|b| b.is_ascii_whitespace())
+        || field.last().is_some_and(|b| b.is_ascii_whitespace());
+    if !needs_quotes {
+        return out.write_all(field);
+    }
+    out.write_all(b"\"")?;
+    for part in field.split_inclusive(|&b| b == b'"') {
+        out.write_all(part)?;
+        if part.last() == Some(&b'"') {
+            out.write_all(b"\"")?;
+        }
+    }
+    out.write_all(b"\"")
 }
 
 fn write_text_diagnostics(out: &mut dyn Write, d: &Diagnostics) -> std::io::Result<()> {
@@ -362,6 +418,13 @@ fn write_text_diagnostics(out: &mut dyn Write, d: &Diagnostics) -> std::io::Resu
             out,
             "trimming to [{:.4}, {:.4}]: {} weight(s) were outside, {} round(s)",
             t.lower, t.upper, t.n_trimmed, t.rounds
+        )?;
+    }
+    if let Some(gap) = d.max_gap_after_trim {
+        writeln!(
+            out,
+            "after trimming the weighted margins are up to {:.2}% (relative) away from their targets",
+            100.0 * gap
         )?;
     }
     for note in &d.notes {

@@ -267,3 +267,12 @@ fn no_output_file_is_created_when_weighting_fails() {
     });
     assert!(!Path::new(&out).exists());
 }
+
+#[test]
+fn ids_that_need_quoting_survive_the_round_trip() {
+    let data = "id,sex,age\n\"q\"\"uote\",m,young\n\" padded \",m,old\nplain,f,young\nlast,f,old\n";
+    let f = Files::new(data, SCHEME);
+    let (out, _) = run_ok(&f.opts());
+    let ids: Vec<String> = rows(&out).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["q\"uote", " padded ", "plain", "last"]);
+}

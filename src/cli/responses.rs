@@ -7,8 +7,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::CliError;
 use crate::catalog::DefinitionCache;
-use crate::definition::Answers;
-use crate::form::csvio::{export_cells, export_header, parse_import};
+use crate::form::csvio::parse_import;
 use crate::form::tokens;
 use crate::form::Meta;
 use crate::store::response_store::COMPLETE;
@@ -35,15 +34,17 @@ pub enum ResponsesCommand {
 pub enum ExportFormat {
     Csv,
     Xlsx,
+    /// SPSS system file (written by `crate::export`).
+    Sav,
 }
 
 pub fn run(store: &Store, cmd: ResponsesCommand) -> Result<(), CliError> {
     match cmd {
         ResponsesCommand::Import { slug, file } => import(store, &slug, &file),
         ResponsesCommand::Export { slug, format, out } => {
-            if format == ExportFormat::Xlsx {
+            if format != ExportFormat::Csv && out.is_none() {
                 return Err(CliError::Other(
-                    "XLSX export is not available yet; use --format csv (it opens in Excel and LibreOffice)".into(),
+                    "XLSX and SAV exports are binary files: give --out FILE".into(),
                 ));
             }
             match out {
@@ -52,7 +53,7 @@ pub fn run(store: &Store, cmd: ResponsesCommand) -> Result<(), CliError> {
                         CliError::Other(format!("cannot create {}: {e}", path.display()))
                     })?;
                     let mut w = std::io::BufWriter::new(f);
-                    export_csv(store, &slug, &mut w)?;
+                    export_any(store, &slug, format, &mut w)?;
                     w.flush()?;
                     Ok(())
                 }
@@ -131,29 +132,18 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Writes complete responses as CSV (UTF-8 with a BOM, so spreadsheet programs read Cyrillic correctly).
+/// Writes complete responses as CSV (UTF-8 with a BOM, so spreadsheet programs read Cyrillic correctly), with
+/// the `_weight` column when the survey is weighted (written by `crate::export`, issue 6).
 pub fn export_csv(store: &Store, slug: &str, out: &mut dyn Write) -> Result<(), CliError> {
-    let cache = DefinitionCache::default();
-    let (survey, loaded) = cache.current(store, slug)?;
-    let def = &loaded.definition;
-    out.write_all("\u{feff}".as_bytes())?;
-    let mut w = csv::Writer::from_writer(out);
-    let csv_err = |e: csv::Error| CliError::Other(format!("cannot write CSV: {e}"));
-    w.write_record(export_header(def)).map_err(csv_err)?;
-    for r in store.complete_responses(&survey.id)? {
-        let answers: Answers = serde_json::from_str(&r.answers).map_err(|e| {
-            CliError::Other(format!("response {} has unreadable answers: {e}", r.id))
-        })?;
-        let mut record = vec![
-            r.id.clone(),
-            r.submitted_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default(),
-            r.version.to_string(),
-            r.language.clone(),
-            r.duration_seconds.map(|d| format!("{d:.1}")).unwrap_or_default(),
-        ];
-        record.extend(export_cells(def, &answers));
-        w.write_record(&record).map_err(csv_err)?;
-    }
-    w.flush()?;
-    Ok(())
+    export_any(store, slug, ExportFormat::Csv, out)
+}
+
+/// Microdata in any export format (`crate::export`: CSV, XLSX workbook, SPSS `.sav`).
+fn export_any(store: &Store, slug: &str, format: ExportFormat, out: &mut dyn Write) -> Result<(), CliError> {
+    let format = match format {
+        ExportFormat::Csv => crate::export::Format::Csv,
+        ExportFormat::Xlsx => crate::export::Format::Xlsx,
+        ExportFormat::Sav => crate::export::Format::Sav,
+    };
+    crate::export::write_microdata(store, slug, format, out).map_err(|e| CliError::Other(e.to_string()))
 }

@@ -39,7 +39,8 @@ pub(crate) struct PropCi {
 
 /// `(low, high)`; `None` when it cannot be computed (no variance, `df ≤ 0`, empty domain).
 ///
-/// At p̂ = 0 or 1 (and whenever `Var(p̂) = 0`) the logit and the design-based effective sample size are
+/// When `Var(p̂) = 0` for 0 < p̂ < 1 the share is fixed by the design and the interval is `[p̂, p̂]`.
+/// At p̂ = 0 or 1 the logit and the design-based effective sample size are
 /// undefined, and R returns NaN. To keep an interval for "nobody chose this option" every method then uses
 /// Kish's effective sample size of the domain `ñ` (= n with equal weights): Clopper–Pearson
 /// `[0, 1 − (α/2)^{1/ñ}]` for logit and beta, the Wilson interval on `ñ` for Wilson.
@@ -49,7 +50,12 @@ pub(crate) fn proportion_ci(method: CiMethod, c: &PropCi) -> Option<(f64, f64)> 
     if !(c.df > 0.0) || !(c.kish_n > 0.0) {
         return None;
     }
-    let interior = c.p > 0.0 && c.p < 1.0 && var > 0.0;
+    if c.p > 0.0 && c.p < 1.0 && var == 0.0 {
+        // A share fixed by the design (stratification variable, calibrated margin): R's logit interval is
+        // [p̂, p̂]; its beta interval degenerates to [0.5, 0.5], which is not followed.
+        return Some((c.p, c.p));
+    }
+    let interior = c.p > 0.0 && c.p < 1.0;
     match method {
         CiMethod::Logit if interior => {
             let t = qt(1.0 - alpha / 2.0, c.df);

@@ -22,9 +22,7 @@ use super::ci::{check_level, finite, sqrt_var};
 use super::design::PreparedDesign;
 use super::dist::{p_two_sided_t, pf_upper};
 use super::linalg::solve_matrix;
-use super::proportion::{
-    check_column, domain_info, share_in_domain, Proportion, ShareOptions, SuppressRule,
-};
+use super::proportion::{check_column, shares_from_table, Proportion, ShareOptions, SuppressRule};
 use super::variance::{share_covariance, variance, GroupTable, Linear};
 use super::StatsError;
 
@@ -152,27 +150,37 @@ pub fn crosstab(
         }
     }
     let (r, c) = (n_rows, n_cols);
-    let m = r * c;
     // groups: 0 = not both answered; 1 + k + r·j = cell (k, j)
-    let t = GroupTable::build(prep, m + 1, |i| match (row[i], col[i]) {
+    let t = GroupTable::build(prep, r * c + 1, |i| match (row[i], col[i]) {
         (Some(k), Some(j)) => 1 + k + r * j,
         _ => 0,
     });
+    Ok(crosstab_from_table(prep, &t, r, c, opts))
+}
+
+/// The crosstab of a table whose groups are `0` = not both answered, `1 + k + r·j` = cell (k, j).
+pub(crate) fn crosstab_from_table(
+    prep: &PreparedDesign,
+    t: &GroupTable,
+    r: usize,
+    c: usize,
+    opts: &CrosstabOptions,
+) -> Crosstab {
     let both = |g: usize| g >= 1;
     let n_both = t.count(both);
     let df_both = t.domain_df(prep, both);
     let mut columns: Vec<CrosstabColumn> = (0..c)
-        .map(|j| column(prep, &t, r, j, &opts.shares, df_both))
+        .map(|j| column(prep, t, r, j, &opts.shares, df_both))
         .collect();
     adjust_bh(&mut columns, opts.fdr);
-    Ok(Crosstab {
+    Crosstab {
         n: n_both,
         method: opts.shares.method,
         level: opts.shares.level,
         fdr: opts.fdr,
         columns,
-        test: rao_scott(prep, &t, r, c),
-    })
+        test: rao_scott(prep, t, r, c),
+    }
 }
 
 fn column(
@@ -183,11 +191,15 @@ fn column(
     opts: &ShareOptions,
     df_both: f64,
 ) -> CrosstabColumn {
-    let in_col = move |g: usize| g >= 1 + r * j && g < 1 + r * (j + 1);
-    let dom = domain_info(prep, t, &in_col);
-    let cells = (0..r)
-        .map(|k| {
-            let estimate = share_in_domain(prep, t, &in_col, 1 + k + r * j, k, &dom, opts);
+    // this column's cells against everything else: the shares of a variable within the domain col = j
+    let in_col = |g: usize| g >= 1 + r * j && g < 1 + r * (j + 1);
+    let reduced = t.regroup(r + 1, |g| if in_col(g) { g - r * j } else { 0 });
+    let shares = shares_from_table(prep, &reduced, r, opts, |_| true);
+    let cells = shares
+        .categories
+        .into_iter()
+        .enumerate()
+        .map(|(k, estimate)| {
             let (diff, diff_se, p_value) = cell_test(prep, t, r, k, j, df_both - 1.0);
             CrosstabCell {
                 estimate,
@@ -202,9 +214,9 @@ fn column(
     CrosstabColumn {
         category: j,
         suppressed: false,
-        base_n: Some(dom.n),
-        effective_n: dom.kish.effective_n,
-        df: (dom.n > 0).then_some(dom.df),
+        base_n: shares.base_n,
+        effective_n: shares.effective_n,
+        df: shares.df,
         cells,
     }
 }
@@ -220,45 +232,32 @@ fn cell_test(
     j: usize,
     df: f64,
 ) -> TestResult {
-    let col_of = |g: usize| (g - 1) / r;
-    let row_of = |g: usize| (g - 1) % r;
-    let (mut w_in, mut w_out, mut wk_in, mut wk_out) = (0.0, 0.0, 0.0, 0.0);
-    for (idx, w) in t.t1.iter().enumerate() {
-        let g = idx % t.g;
+    // groups: 0 outside, 1 = (k, j), 2 = (not k, j), 3 = (k, not j), 4 = (not k, not j)
+    let reduced = t.regroup(5, |g| {
         if g == 0 {
-            continue;
+            return 0;
         }
-        let is_k = row_of(g) == k;
-        if col_of(g) == j {
-            w_in += w;
-            wk_in += if is_k { *w } else { 0.0 };
-        } else {
-            w_out += w;
-            wk_out += if is_k { *w } else { 0.0 };
-        }
-    }
+        let (row, col) = ((g - 1) % r, (g - 1) / r);
+        1 + usize::from(row != k) + 2 * usize::from(col != j)
+    });
+    let w = reduced.group_totals(&reduced.t1);
+    let (w_in, w_out) = (w[1] + w[2], w[3] + w[4]);
     if !(w_in > 0.0 && w_out > 0.0) {
         return (None, None, None);
     }
-    let (p1, p2) = (wk_in / w_in, wk_out / w_out);
-    let alpha: Vec<f64> = (0..t.g)
-        .map(|g| {
-            if g == 0 {
-                return 0.0;
-            }
-            let ind = f64::from(u8::from(row_of(g) == k));
-            if col_of(g) == j {
-                (ind - p1) / w_in
-            } else {
-                -(ind - p2) / w_out
-            }
-        })
-        .collect();
+    let (p1, p2) = (w[1] / w_in, w[3] / w_out);
+    let alpha = [
+        0.0,
+        (1.0 - p1) / w_in,
+        -p1 / w_in,
+        -(1.0 - p2) / w_out,
+        p2 / w_out,
+    ];
     let lin = Linear {
         alpha: &alpha,
         beta: None,
     };
-    let se = sqrt_var(variance(prep, t, &lin, true));
+    let se = sqrt_var(variance(prep, &reduced, &lin, true));
     let diff = p1 - p2;
     let p = se
         .filter(|s| *s > 0.0)
@@ -308,8 +307,7 @@ fn rao_scott(prep: &PreparedDesign, t: &GroupTable, r: usize, c: usize) -> Optio
     if !(w > 0.0) {
         return None;
     }
-    let cell_w: Vec<f64> = (0..m).map(|a| t.sum(&t.t1, |g| g == a + 1)).collect();
-    let p: Vec<f64> = cell_w.iter().map(|x| x / w).collect();
+    let p: Vec<f64> = t.group_totals(&t.t1)[1..].iter().map(|x| x / w).collect();
     let row_w: Vec<f64> = (0..r).map(|k| (0..c).map(|j| p[k + r * j]).sum()).collect();
     let col_w: Vec<f64> = (0..c).map(|j| (0..r).map(|k| p[k + r * j]).sum()).collect();
     let rows: Vec<usize> = (0..r).filter(|k| row_w[*k] > 0.0).collect();

@@ -76,6 +76,10 @@ pub struct Design {
     pub fpc: Option<Fpc>,
     pub calibration: Option<Calibration>,
     pub lonely_psu: LonelyPsu,
+    /// Breakdown variables (respondent's category, `None` = missing) that crosstabs will use. Declaring
+    /// them here lets [`super::summarize_categorical`] produce every crosstab of a question from the one
+    /// pass over the respondents that its shares need.
+    pub breakdowns: Vec<Vec<Option<usize>>>,
 }
 
 impl Design {
@@ -158,6 +162,54 @@ pub struct PreparedDesign {
     pub(crate) lonely: LonelyPsu,
     /// `#PSU − #strata` over the whole sample (R `degf(design)` before any subsetting).
     pub(crate) df: f64,
+    /// Some weight is zero (then positive-weight counts differ from counts).
+    pub(crate) has_zero_weight: bool,
+    /// `w0/w` per unit-cell when it is constant within every unit-cell (always without calibration, and
+    /// for calibrated weights `w = w0·g(x)` not trimmed afterwards): then `Σ w0 = ratio·Σ w` and the
+    /// respondent loop need not read the base weights.
+    pub(crate) w0_ratio: Option<Vec<f64>>,
+    /// Category of each declared breakdown variable in each unit-cell (`[b][uc]`).
+    pub(crate) uc_breakdown: Vec<Vec<Option<usize>>>,
+    pub(crate) breakdown_levels: Vec<usize>,
+}
+
+/// Assigns dense ids (in order of first appearance) to keys below `space`: a lookup table when the key
+/// space is small, a hash map otherwise.
+struct Indexer {
+    table: Vec<u32>,
+    map: HashMap<u64, u32>,
+    next: u32,
+}
+
+impl Indexer {
+    fn new(space: u128) -> Indexer {
+        let dense = space <= 1 << 24;
+        Indexer {
+            table: if dense { vec![u32::MAX; space as usize] } else { Vec::new() },
+            map: HashMap::new(),
+            next: 0,
+        }
+    }
+
+    /// The id of `key`, and whether it is new.
+    fn id(&mut self, key: u64) -> (u32, bool) {
+        let next = self.next;
+        let slot = if self.table.is_empty() {
+            self.map.entry(key).or_insert(next)
+        } else {
+            let s = &mut self.table[key as usize];
+            if *s == u32::MAX {
+                *s = next;
+            }
+            s
+        };
+        let id = *slot;
+        let new = id == next;
+        if new {
+            self.next += 1;
+        }
+        (id, new)
+    }
 }
 
 fn dense_ids(ids: &[usize]) -> (Vec<usize>, usize) {
@@ -199,6 +251,7 @@ impl PreparedDesign {
     fn new(d: Design) -> Result<PreparedDesign, StatsError> {
         let n = d.weights.len();
         check_weights("weights", &d.weights)?;
+        let has_zero_weight = d.weights.iter().any(|w| *w == 0.0);
         let (stratum, n_strata) = match &d.strata {
             Some(s) => {
                 check_len("strata", s.len(), n)?;
@@ -240,27 +293,50 @@ impl PreparedDesign {
         }
         let stratum_fpc = fpc_factors(d.fpc.as_ref(), &stratum, &stratum_npsu, n)?;
         let (cell, n_cells, model, w0) = build_model(d.calibration, &d.weights, n)?;
-        // unit-cells
-        let mut uc_map: HashMap<(usize, usize), u32> = HashMap::new();
+        // unit-cells: (variance unit, calibration cell, category of every breakdown variable)
+        let breakdown_levels: Vec<usize> = d
+            .breakdowns
+            .iter()
+            .map(|b| b.iter().flatten().max().map_or(0, |m| m + 1))
+            .collect();
+        for b in &d.breakdowns {
+            check_len("breakdown variable", b.len(), n)?;
+        }
+        let space = breakdown_levels
+            .iter()
+            .fold(n_units as u128 * n_cells as u128, |acc, l| acc.saturating_mul(*l as u128 + 1));
+        let mut indexer = Indexer::new(space);
         let mut uc_unit = Vec::new();
         let mut uc_cell = Vec::new();
+        let mut uc_breakdown: Vec<Vec<Option<usize>>> = vec![Vec::new(); d.breakdowns.len()];
         let mut uc = Vec::with_capacity(n);
-        for (u, c) in unit.iter().zip(&cell) {
-            let next = uc_map.len() as u32;
-            let id = *uc_map.entry((*u, *c)).or_insert_with(|| {
+        if space > u128::from(u64::MAX) {
+            return Err(StatsError::TooManyCalibrationCells);
+        }
+        for (i, (u, c)) in unit.iter().zip(&cell).enumerate() {
+            let mut key = (*u * n_cells + *c) as u64;
+            for (b, l) in d.breakdowns.iter().zip(&breakdown_levels) {
+                key = key * (*l as u64 + 1) + b[i].map_or(0, |v| v as u64 + 1);
+            }
+            let (id, new) = indexer.id(key);
+            if new {
                 uc_unit.push(*u);
                 uc_cell.push(*c);
-                next
-            });
+                for (ub, b) in uc_breakdown.iter_mut().zip(&d.breakdowns) {
+                    ub.push(b[i]);
+                }
+            }
             uc.push(id);
         }
+        let n_uc = uc_unit.len();
         let n_psu_total: usize = stratum_npsu.iter().sum();
+        let w0_ratio = base_weight_ratio(&d.weights, &w0, &uc, n_uc);
         Ok(PreparedDesign {
             n,
             w: d.weights,
             w0,
             uc,
-            n_uc: uc_map.len(),
+            n_uc,
             uc_unit,
             uc_cell,
             n_cells,
@@ -273,6 +349,10 @@ impl PreparedDesign {
             model,
             lonely: d.lonely_psu,
             df: n_psu_total as f64 - n_strata as f64,
+            has_zero_weight,
+            w0_ratio,
+            uc_breakdown,
+            breakdown_levels,
         })
     }
 
@@ -291,6 +371,11 @@ impl PreparedDesign {
         &self.w
     }
 
+    /// Number of declared breakdown variables ([`Design::breakdowns`]).
+    pub fn n_breakdowns(&self) -> usize {
+        self.breakdown_levels.len()
+    }
+
     /// Degrees of freedom of the whole design, `#PSU − #strata` (R `degf(design)`).
     pub fn degrees_of_freedom(&self) -> f64 {
         self.df
@@ -306,6 +391,26 @@ impl PreparedDesign {
     pub fn weighting_effect(&self) -> WeightingEffect {
         kish(self.w.iter().copied())
     }
+}
+
+/// `w0_i / w_i` per unit-cell if it is the same for all its respondents (relative 1e-12), else `None`.
+fn base_weight_ratio(w: &[f64], w0: &[f64], uc: &[u32], n_uc: usize) -> Option<Vec<f64>> {
+    let mut ratio: Vec<Option<f64>> = vec![None; n_uc];
+    for ((wi, w0i), u) in w.iter().zip(w0).zip(uc) {
+        if *wi == 0.0 {
+            if *w0i != 0.0 {
+                return None;
+            }
+            continue;
+        }
+        let r = w0i / wi;
+        match ratio[*u as usize] {
+            None => ratio[*u as usize] = Some(r),
+            Some(prev) if (prev - r).abs() <= 1e-12 * prev.abs() => {}
+            Some(_) => return None,
+        }
+    }
+    Some(ratio.into_iter().map(|r| r.unwrap_or(1.0)).collect())
 }
 
 /// Kish's design effect due to unequal weights and the effective sample size.
@@ -421,23 +526,24 @@ fn build_model(cal: Option<Calibration>, w: &[f64], n: usize) -> Result<ModelPar
                 .iter()
                 .map(|v| v.iter().max().map_or(1, |m| m + 1))
                 .collect();
-            // joint cell of every respondent
-            let mut map: HashMap<Vec<usize>, usize> = HashMap::new();
+            // joint cell of every respondent: mixed-radix code of its categories
+            let space: u128 = levels.iter().map(|l| *l as u128).product();
+            if space > u128::from(u64::MAX) {
+                return Err(StatsError::TooManyCalibrationCells);
+            }
+            let mut indexer = Indexer::new(space);
             let mut cells: Vec<Vec<usize>> = Vec::new();
-            let mut key = vec![0usize; variables.len()];
             let cell: Vec<usize> = (0..n)
                 .map(|i| {
-                    for (k, v) in key.iter_mut().zip(&variables) {
-                        *k = v[i];
+                    let code = variables
+                        .iter()
+                        .zip(&levels)
+                        .fold(0u64, |acc, (v, l)| acc * *l as u64 + v[i] as u64);
+                    let (id, new) = indexer.id(code);
+                    if new {
+                        cells.push(variables.iter().map(|v| v[i]).collect());
                     }
-                    if let Some(c) = map.get(&key) {
-                        *c
-                    } else {
-                        let c = cells.len();
-                        map.insert(key.clone(), c);
-                        cells.push(key.clone());
-                        c
-                    }
+                    id as usize
                 })
                 .collect();
             // model matrix: intercept + indicators of levels 1.. of every variable

@@ -5,7 +5,7 @@
 //! so each inverse is polished by a few safeguarded Newton steps on the (accurate) regularised incomplete
 //! beta function.
 
-use statrs::distribution::{Beta, ContinuousCDF, FisherSnedecor, Normal, StudentsT};
+use statrs::distribution::{Continuous, ContinuousCDF, FisherSnedecor, Normal, StudentsT};
 use statrs::function::beta::{beta_reg, ln_beta};
 
 /// Standard normal quantile, R `qnorm(p)`. `p` must lie in (0, 1).
@@ -17,6 +17,9 @@ pub fn qnorm(p: f64) -> f64 {
 }
 
 /// Student t quantile, R `qt(p, df)`; `df = ∞` gives the normal quantile. NaN when `df <= 0`.
+///
+/// Starts from the Cornish–Fisher expansion around the normal quantile and refines by safeguarded Newton
+/// steps on the t distribution function (statrs' own inverse can loop forever for some arguments).
 pub fn qt(p: f64, df: f64) -> f64 {
     if !(p > 0.0 && p < 1.0) || df.is_nan() || df <= 0.0 {
         return f64::NAN;
@@ -27,17 +30,43 @@ pub fn qt(p: f64, df: f64) -> f64 {
     let Ok(t) = StudentsT::new(0.0, 1.0, df) else {
         return f64::NAN;
     };
-    let mut x = t.inverse_cdf(p);
-    // Newton polish: x ← x − (F(x) − p)/f(x).
-    for _ in 0..4 {
-        let step = (t.cdf(x) - p) / statrs::distribution::Continuous::pdf(&t, x);
-        if !step.is_finite() {
+    if p == 0.5 {
+        return 0.0;
+    }
+    let z = qnorm(p);
+    // Cornish–Fisher (Abramowitz & Stegun 26.7.5), good for df ≥ 3; Newton does the rest.
+    let g1 = (z.powi(3) + z) / 4.0;
+    let g2 = (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / 96.0;
+    let mut x = z + g1 / df + g2 / (df * df);
+    if !x.is_finite() {
+        x = z;
+    }
+    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    for _ in 0..200 {
+        let f = t.cdf(x) - p;
+        if f == 0.0 {
             break;
         }
-        x -= step;
-        if step.abs() <= 1e-15 * x.abs().max(1.0) {
+        if f > 0.0 {
+            hi = hi.min(x);
+        } else {
+            lo = lo.max(x);
+        }
+        let step = f / t.pdf(x);
+        let mut next = x - step;
+        if !next.is_finite() || next <= lo || next >= hi {
+            next = match (lo.is_finite(), hi.is_finite()) {
+                (true, true) => 0.5 * (lo + hi),
+                (true, false) => lo.abs().max(1.0) * 2.0,
+                (false, true) => -hi.abs().max(1.0) * 2.0,
+                (false, false) => z,
+            };
+        }
+        if (next - x).abs() <= 1e-15 * x.abs().max(1e-300) {
+            x = next;
             break;
         }
+        x = next;
     }
     x
 }
@@ -58,20 +87,25 @@ pub fn p_two_sided_t(t: f64, df: f64) -> f64 {
 }
 
 /// Beta quantile, R `qbeta(p, a, b)`; NaN unless `a, b > 0` and `0 <= p <= 1`.
+///
+/// Safeguarded Newton iteration on the regularised incomplete beta function, started from the normal
+/// approximation (statrs' `inv_beta_reg` can loop forever for large shapes).
 pub fn qbeta(p: f64, a: f64, b: f64) -> f64 {
     if !(0.0..=1.0).contains(&p) || a.is_nan() || b.is_nan() || a <= 0.0 || b <= 0.0 {
+        return f64::NAN;
+    }
+    if !(a.is_finite() && b.is_finite()) {
         return f64::NAN;
     }
     if p == 0.0 || p == 1.0 {
         return p;
     }
-    let Ok(dist) = Beta::new(a, b) else {
-        return f64::NAN;
-    };
-    let mut x = dist.inverse_cdf(p);
     let lb = ln_beta(a, b);
+    let mean = a / (a + b);
+    let sd = (a * b / ((a + b) * (a + b) * (a + b + 1.0))).sqrt();
+    let mut x = (mean + qnorm(p) * sd).clamp(1e-300, 1.0 - 1e-16);
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
-    for _ in 0..30 {
+    for _ in 0..300 {
         let f = beta_reg(a, b, x) - p;
         if f == 0.0 {
             break;
@@ -84,9 +118,10 @@ pub fn qbeta(p: f64, a: f64, b: f64) -> f64 {
         let dens = ((a - 1.0) * x.ln() + (b - 1.0) * (-x).ln_1p() - lb).exp();
         let mut next = x - f / dens;
         if !next.is_finite() || next <= lo || next >= hi {
-            next = 0.5 * (lo + hi); // Newton left the bracket: bisect instead
+            // Newton left the bracket: bisect (geometrically near 0, where quantiles can be tiny)
+            next = if lo == 0.0 { hi * 0.01 } else { 0.5 * (lo + hi) };
         }
-        if (next - x).abs() <= 1e-15 * x.abs() {
+        if (next - x).abs() <= 1e-15 * x.abs() || hi - lo <= 1e-300 {
             x = next;
             break;
         }

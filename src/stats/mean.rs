@@ -69,54 +69,65 @@ impl MeanEstimate {
 
 /// Mean of `y` (`None` = not answered / excluded) with SE, normal CI at `level`, deff and total.
 pub fn mean(prep: &PreparedDesign, y: &[Option<f64>], level: f64) -> Result<MeanEstimate, StatsError> {
+    let t = numeric_table(prep, y, level)?;
+    Ok(mean_from_table(prep, &t, level))
+}
+
+/// Validates `y` and collects its sums (groups 0 = not answered, 1 = answered).
+pub(crate) fn numeric_table(
+    prep: &PreparedDesign,
+    y: &[Option<f64>],
+    level: f64,
+) -> Result<GroupTable, StatsError> {
     check_level(level)?;
     check_column(prep, y.len(), "numeric variable")?;
     if let Some(index) = y.iter().position(|v| v.is_some_and(|v| !v.is_finite())) {
         return Err(StatsError::NotFinite { index });
     }
-    let t = GroupTable::build_numeric(prep, y);
+    Ok(GroupTable::build_numeric(prep, y))
+}
+
+/// The mean over group 1 of a numeric table (moments of `y − shift`).
+pub(crate) fn mean_from_table(prep: &PreparedDesign, t: &GroupTable, level: f64) -> MeanEstimate {
     let in_dom = |g: usize| g == 1;
-    let dom = domain_info(prep, &t, &in_dom);
-    let moments = t.y.as_ref();
-    let wy = moments.map_or(0.0, |m| t.sum(&m.t1y, in_dom));
+    let dom = domain_info(prep, t, &in_dom);
     let mut out = MeanEstimate::empty();
     out.n = Some(dom.n);
-    out.total = Some(wy);
+    let Some(moments) = t.y.as_ref() else {
+        return out;
+    };
+    let shift = moments.shift;
+    let wy = t.sum(&moments.t1y, in_dom); // Σ w (y − shift)
+    let wyy = t.sum(&moments.t1yy, in_dom);
+    // total Σ w y = Σ w (y − shift) + shift·W; influence y = (y − shift) + shift in the domain
+    out.total = Some(wy + shift * dom.w);
     let total_lin = Linear {
-        alpha: &[0.0, 0.0],
+        alpha: &[0.0, shift],
         beta: Some(&[0.0, 1.0]),
     };
-    out.total_se = sqrt_var(variance(prep, &t, &total_lin, true));
+    out.total_se = sqrt_var(variance(prep, t, &total_lin, true));
     if dom.n == 0 || dom.w <= 0.0 {
-        return Ok(out);
+        return out;
     }
-    let m = wy / dom.w;
-    let alpha = [0.0, -m / dom.w];
+    let dm = wy / dom.w; // mean − shift
+    let m = shift + dm;
+    let alpha = [0.0, -dm / dom.w];
     let beta = [0.0, 1.0 / dom.w];
     let lin = Linear {
         alpha: &alpha,
         beta: Some(&beta),
     };
-    let var = variance(prep, &t, &lin, true);
+    let var = variance(prep, t, &lin, true);
     out.mean = Some(m);
     out.se = sqrt_var(var);
-    out.se_fixed = sqrt_var(variance(prep, &t, &lin, false));
+    out.se_fixed = sqrt_var(variance(prep, t, &lin, false));
     let z = qnorm(1.0 - (1.0 - level) / 2.0);
     out.ci_low = out.se.map(|s| m - z * s);
     out.ci_high = out.se.map(|s| m + z * s);
     out.df = Some(dom.df);
     out.effective_n = dom.kish.effective_n;
     // weighted population variance of the domain: Σw(y − ȳ)²/W
-    let s2 = weighted_variance(prep, y, m, dom.w);
+    let s2 = finite(((wyy - dm * wy) / dom.w).max(0.0));
     out.deff = s2.and_then(|s2| deff_from_unit_variance(s2, var, &dom));
-    Ok(out)
-}
-
-fn weighted_variance(prep: &PreparedDesign, y: &[Option<f64>], m: f64, w: f64) -> Option<f64> {
-    let s: f64 = y
-        .iter()
-        .zip(prep.weights())
-        .filter_map(|(v, wi)| v.map(|v| wi * (v - m) * (v - m)))
-        .sum();
-    finite(s / w)
+    out
 }

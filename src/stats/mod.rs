@@ -25,6 +25,7 @@ mod linalg;
 mod mean;
 mod proportion;
 mod quantile;
+mod summary;
 pub mod variance;
 
 pub use ci::CiMethod;
@@ -37,6 +38,9 @@ pub use design::{Calibration, Design, Fpc, LonelyPsu, PreparedDesign, WeightingE
 pub use mean::{mean, MeanEstimate};
 pub use proportion::{option_shares, shares, Proportion, ShareOptions, Shares, SuppressRule};
 pub use quantile::{median, quantiles, QuantileEstimate};
+pub use summary::{
+    summarize_categorical, summarize_numeric, summarize_options, CategoricalSummary, NumericSummary,
+};
 
 /// Errors of the statistics layer: problems with the data handed in, said so that the person preparing
 /// the data can find them.
@@ -72,6 +76,8 @@ pub enum StatsError {
     },
     #[error("finite population correction differs within a stratum (first at respondent {index})")]
     FpcVaries { index: usize },
+    #[error("the calibration and breakdown variables have too many category combinations to index")]
+    TooManyCalibrationCells,
     #[error("calibration needs at least one calibration variable")]
     NoCalibrationVariables,
     #[error("confidence level {0} must be between 0 and 1 (e.g. 0.95)")]

@@ -147,18 +147,7 @@ pub fn shares(
     opts: &ShareOptions,
 ) -> Result<Shares, StatsError> {
     check_level(opts.level)?;
-    check_column(prep, x.len(), "categorical variable")?;
-    if let Some(index) = x
-        .iter()
-        .position(|v| v.is_some_and(|k| k >= n_categories))
-    {
-        return Err(StatsError::CategoryOutOfRange {
-            index,
-            value: x[index].unwrap_or_default(),
-            categories: n_categories,
-        });
-    }
-    let table = GroupTable::build(prep, n_categories + 1, |i| x[i].map_or(0, |k| k + 1));
+    let table = super::summary::categorical_table(prep, x, n_categories)?;
     Ok(shares_from_table(prep, &table, n_categories, opts, |_| true))
 }
 

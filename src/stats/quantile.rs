@@ -2,10 +2,10 @@
 //!
 //! Matches R (survey ≥ 4.1) `svyquantile(~y, subset(design, !is.na(y)), p, ci = TRUE,
 //! interval.type = "mean", qrule = "math")`, the package defaults:
-//! - `qrule = "math"` (`survey:::qrule_math`): sort the answers (ties in input order), cumulate the weights
+//! - `qrule = "math"` (`survey:::qrule_math`): sort the answers, cumulate the weights
 //!   `C_j`; let `pos` = the last `j` with `C_j ≤ p·W` (the first answer when there is none, as R's `last()`
-//!   does); the quantile is `y_pos` when `C_pos = p·W` exactly (relative tolerance 1e-12 here) and
-//!   `y_{pos+1}` otherwise. Zero weights are dropped;
+//!   does); the quantile is `y_pos` when `p − C_pos/W = 0` exactly and
+//!   `y_{pos+1}` otherwise, with R's double-precision comparisons. Zero weights are dropped;
 //! - Woodruff interval (`survey:::woodruffCI`, `method = "mean"`): `p̂ = svymean(y ≤ q̂)` with its
 //!   linearised SE (domain estimation, calibration residuals), `[p̂ ∓ t_{df, 1−α/2}·SE]` with
 //!   `df = degf` of the domain, mapped back through the same `qrule`; a bound whose probability falls
@@ -66,7 +66,9 @@ impl Sorted {
             .zip(prep.weights())
             .filter_map(|(v, w)| v.filter(|_| *w > 0.0).map(|v| (v, *w)))
             .collect();
-        pairs.sort_by(|a, b| a.0.total_cmp(&b.0)); // stable: ties keep input order, like R's order()
+        // The order within ties does not change any quantile (equal values), and the compensated sums
+        // below make the cumulated weights independent of it: an unstable sort is enough.
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         // Neumaier-compensated cumulative sums: R accumulates in long double.
         let (mut s, mut comp) = (0.0f64, 0.0f64);
         let cum = pairs
@@ -90,18 +92,18 @@ impl Sorted {
         }
     }
 
-    /// `survey:::qrule_math`.
+    /// `survey:::qrule_math`, with R's floating-point comparisons: `C_j ≤ p·W` and the exact-hit test
+    /// `p − C_pos/W == 0` on doubles (R's long-double sums are emulated by compensated summation).
     fn qrule_math(&self, p: f64) -> Option<f64> {
         let n = self.y.len();
         if n == 0 {
             return None;
         }
         let target = p * self.total;
-        let tol = 1e-12 * self.total;
-        let below = self.cum.partition_point(|c| *c <= target + tol);
+        let below = self.cum.partition_point(|c| *c <= target);
         let pos = below.saturating_sub(1); // R's last(): first element when none qualifies
         let next = if pos + 1 == n { pos } else { pos + 1 };
-        let exact = below > 0 && (self.cum[pos] - target).abs() <= tol;
+        let exact = p - self.cum[pos] / self.total == 0.0;
         Some(if exact { self.y[pos] } else { self.y[next] })
     }
 }

@@ -28,11 +28,14 @@ pub(crate) struct GroupTable {
     pub y: Option<YMoments>,
 }
 
-/// Sums of `w0·y, w·y, w²·y, w²·y²` per (unit-cell, group).
+/// Sums of `w0·y, w·y, w·y², w²·y, w²·y²` per (unit-cell, group), of `y = value − shift` (the shift, the
+/// first answer, keeps the expansions of squares free of cancellation).
 #[derive(Debug, Clone)]
 pub(crate) struct YMoments {
+    pub shift: f64,
     pub t0y: Vec<f64>,
     pub t1y: Vec<f64>,
+    pub t1yy: Vec<f64>,
     pub t2y: Vec<f64>,
     pub t2yy: Vec<f64>,
 }
@@ -48,8 +51,10 @@ impl GroupTable {
             cnt: vec![0; size],
             cnt_pos: vec![0; size],
             y: with_y.then(|| YMoments {
+                shift: 0.0,
                 t0y: vec![0.0; size],
                 t1y: vec![0.0; size],
+                t1yy: vec![0.0; size],
                 t2y: vec![0.0; size],
                 t2yy: vec![0.0; size],
             }),
@@ -57,23 +62,127 @@ impl GroupTable {
     }
 
     /// Builds the table with `group(i) < g` for every respondent.
+    ///
+    /// The hot loop of every estimate: the four sums of a slot are interleaved so that each respondent
+    /// touches one cache line; counts of positive weights are only collected when some weight is zero.
     pub fn build(prep: &PreparedDesign, g: usize, group: impl Fn(usize) -> usize) -> GroupTable {
-        let mut t = GroupTable::empty(prep, g, false);
-        for i in 0..prep.n {
-            let k = prep.uc[i] as usize * g + group(i);
-            let w = prep.w[i];
-            t.t0[k] += prep.w0[i];
-            t.t1[k] += w;
-            t.t2[k] += w * w;
-            t.cnt[k] += 1;
-            t.cnt_pos[k] += u32::from(w > 0.0);
+        let size = prep.n_uc * g;
+        let mut acc = vec![[0.0f64; 4]; size];
+        if prep.w0_ratio.is_some() {
+            for i in 0..prep.n {
+                let slot = &mut acc[prep.uc[i] as usize * g + group(i)];
+                let w = prep.w[i];
+                slot[1] += w;
+                slot[2] += w * w;
+                slot[3] += 1.0;
+            }
+            if let Some(ratio) = &prep.w0_ratio {
+                for (k, slot) in acc.iter_mut().enumerate() {
+                    slot[0] = slot[1] * ratio[k / g];
+                }
+            }
+        } else {
+            for i in 0..prep.n {
+                let slot = &mut acc[prep.uc[i] as usize * g + group(i)];
+                let w = prep.w[i];
+                slot[0] += prep.w0[i];
+                slot[1] += w;
+                slot[2] += w * w;
+                slot[3] += 1.0;
+            }
         }
-        t
+        let cnt: Vec<u32> = acc.iter().map(|a| a[3] as u32).collect();
+        let cnt_pos = if prep.has_zero_weight {
+            let mut c = vec![0u32; size];
+            for i in (0..prep.n).filter(|i| prep.w[*i] > 0.0) {
+                c[prep.uc[i] as usize * g + group(i)] += 1;
+            }
+            c
+        } else {
+            cnt.clone()
+        };
+        GroupTable {
+            g,
+            t0: acc.iter().map(|a| a[0]).collect(),
+            t1: acc.iter().map(|a| a[1]).collect(),
+            t2: acc.iter().map(|a| a[2]).collect(),
+            cnt,
+            cnt_pos,
+            y: None,
+        }
+    }
+
+    /// Sums the groups of this table into `new_g` groups, `map(g) < new_g` (e.g. one column of a crosstab
+    /// against everything else). Cost independent of the number of respondents.
+    pub fn regroup(&self, new_g: usize, map: impl Fn(usize) -> usize) -> GroupTable {
+        let targets: Vec<usize> = (0..self.g).map(map).collect();
+        self.regroup_by_unit_cell(new_g, |_, g| targets[g])
+    }
+
+    /// Like [`GroupTable::regroup`] with a map that also depends on the unit-cell (e.g. its breakdown
+    /// category, which turns a question's table into its crosstab).
+    pub fn regroup_by_unit_cell(
+        &self,
+        new_g: usize,
+        map: impl Fn(usize, usize) -> usize,
+    ) -> GroupTable {
+        let n_uc = self.t1.len() / self.g;
+        let size = n_uc * new_g;
+        let mut out = GroupTable {
+            g: new_g,
+            t0: vec![0.0; size],
+            t1: vec![0.0; size],
+            t2: vec![0.0; size],
+            cnt: vec![0; size],
+            cnt_pos: vec![0; size],
+            y: self.y.as_ref().map(|m| YMoments {
+                shift: m.shift,
+                t0y: vec![0.0; size],
+                t1y: vec![0.0; size],
+                t1yy: vec![0.0; size],
+                t2y: vec![0.0; size],
+                t2yy: vec![0.0; size],
+            }),
+        };
+        for uc in 0..n_uc {
+            for g in 0..self.g {
+                let (k, to) = (uc * self.g + g, uc * new_g + map(uc, g));
+                out.t0[to] += self.t0[k];
+                out.t1[to] += self.t1[k];
+                out.t2[to] += self.t2[k];
+                out.cnt[to] += self.cnt[k];
+                out.cnt_pos[to] += self.cnt_pos[k];
+                if let (Some(o), Some(m)) = (out.y.as_mut(), self.y.as_ref()) {
+                    o.t0y[to] += m.t0y[k];
+                    o.t1y[to] += m.t1y[k];
+                    o.t1yy[to] += m.t1yy[k];
+                    o.t2y[to] += m.t2y[k];
+                    o.t2yy[to] += m.t2yy[k];
+                }
+            }
+        }
+        out
+    }
+
+    /// Per-group sums over all unit-cells of `field`.
+    pub fn group_totals(&self, field: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.g];
+        for chunk in field.chunks_exact(self.g) {
+            for (o, v) in out.iter_mut().zip(chunk) {
+                *o += v;
+            }
+        }
+        out
     }
 
     /// Builds a two-group table (0 = outside the domain, 1 = inside) with the moments of `y`.
     pub fn build_numeric(prep: &PreparedDesign, y: &[Option<f64>]) -> GroupTable {
         let mut t = GroupTable::empty(prep, 2, true);
+        let shift = y.iter().flatten().next().copied().unwrap_or(0.0);
+        let Some(m) = t.y.as_mut() else {
+            return t;
+        };
+        m.shift = shift;
         for (i, yi) in y.iter().enumerate() {
             let base = prep.uc[i] as usize * 2;
             let w = prep.w[i];
@@ -81,12 +190,12 @@ impl GroupTable {
             let k = match yi {
                 Some(v) => {
                     let k = base + 1;
-                    if let Some(m) = t.y.as_mut() {
-                        m.t0y[k] += w0 * v;
-                        m.t1y[k] += w * v;
-                        m.t2y[k] += w * w * v;
-                        m.t2yy[k] += w * w * v * v;
-                    }
+                    let v = v - shift;
+                    m.t0y[k] += w0 * v;
+                    m.t1y[k] += w * v;
+                    m.t1yy[k] += w * v * v;
+                    m.t2y[k] += w * w * v;
+                    m.t2yy[k] += w * w * v * v;
                     k
                 }
                 None => base,
@@ -102,33 +211,31 @@ impl GroupTable {
 
     /// Sum over unit-cells of `field[uc, g]` for the groups selected.
     pub fn sum(&self, field: &[f64], groups: impl Fn(usize) -> bool) -> f64 {
-        let mut s = 0.0;
-        for (k, v) in field.iter().enumerate() {
-            if groups(k % self.g) {
-                s += v;
-            }
-        }
-        s
+        self.group_totals(field)
+            .iter()
+            .enumerate()
+            .filter(|(g, _)| groups(*g))
+            .map(|(_, v)| v)
+            .sum()
+    }
+
+    fn count_in(&self, counts: &[u32], groups: impl Fn(usize) -> bool) -> u64 {
+        let sel: Vec<bool> = (0..self.g).map(groups).collect();
+        counts
+            .chunks_exact(self.g)
+            .flat_map(|chunk| chunk.iter().zip(&sel).filter(|(_, s)| **s))
+            .map(|(c, _)| u64::from(*c))
+            .sum()
     }
 
     /// Number of respondents in the groups selected.
     pub fn count(&self, groups: impl Fn(usize) -> bool) -> u64 {
-        self.cnt
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| groups(k % self.g))
-            .map(|(_, c)| u64::from(*c))
-            .sum()
+        self.count_in(&self.cnt, groups)
     }
 
     /// Number of respondents with positive weight in the groups selected.
     pub fn count_positive(&self, groups: impl Fn(usize) -> bool) -> u64 {
-        self.cnt_pos
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| groups(k % self.g))
-            .map(|(_, c)| u64::from(*c))
-            .sum()
+        self.count_in(&self.cnt_pos, groups)
     }
 
     /// R `degf(subset(design, domain))`: PSUs with a positive-weight respondent in the domain minus the
@@ -136,8 +243,9 @@ impl GroupTable {
     pub fn domain_df(&self, prep: &PreparedDesign, groups: impl Fn(usize) -> bool) -> f64 {
         let mut unit_has = vec![false; prep.n_units];
         let mut unit_count = vec![0u64; prep.n_units];
+        let sel: Vec<usize> = (0..self.g).filter(|g| groups(*g)).collect();
         for uc in 0..prep.n_uc {
-            for g in (0..self.g).filter(|g| groups(*g)) {
+            for &g in &sel {
                 let c = self.cnt_pos[uc * self.g + g];
                 if c > 0 {
                     unit_has[prep.uc_unit[uc]] = true;
@@ -255,7 +363,12 @@ pub(crate) fn combine_strata(
             continue;
         }
         if nh > 1 {
-            total += phi * nh as f64 / (nh as f64 - 1.0) * centred(h);
+            // Σ(e − ē)² = Σe² − (Σe)²/n loses ~n·ε·Σe² to cancellation: below that it is zero (e.g. the
+            // share of a stratification variable, which R computes as exactly 0).
+            let c = centred(h);
+            let noise = 4.0 * f64::EPSILON * nh as f64 * raw(h).abs();
+            let c = if c.abs() <= noise { 0.0 } else { c };
+            total += phi * nh as f64 / (nh as f64 - 1.0) * c;
             ok += 1;
             continue;
         }

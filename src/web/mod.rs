@@ -1,11 +1,19 @@
 //! HTTP surface: routes, shared state, server start-up.
 
+mod admin;
+mod admin_monitor;
+mod admin_upload;
+mod admin_users;
+pub mod auth;
 pub mod error;
 pub mod form;
 mod lang;
 pub mod pages;
 mod public;
 pub mod results;
+mod results_export;
+mod results_pages;
+pub mod results_view;
 
 use std::sync::Arc;
 
@@ -43,7 +51,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/api/v1/surveys").route(web::get().to(public::api_surveys)))
         .service(web::resource("/api/v1/surveys/{slug}/summary").route(web::get().to(results::api_summary)))
-        .service(web::resource("/results/{slug}").route(web::get().to(results::results_page)));
+        .service(web::resource("/results/{slug}").route(web::get().to(results::results_page)))
+        // Results for officials (issue 6): lists, trends, methodology, downloads.
+        .service(web::resource("/results").route(web::get().to(results_pages::results_index)))
+        .service(web::resource("/results/{slug}/methodology").route(web::get().to(results_pages::methodology_page)))
+        .service(web::resource("/results/{slug}/export.csv").route(web::get().to(results_export::export_csv)))
+        .service(web::resource("/results/{slug}/export.xlsx").route(web::get().to(results_export::export_xlsx)))
+        .service(web::resource("/results/{slug}/export.sav").route(web::get().to(results_export::export_sav)))
+        .service(web::resource("/topics/{topic}").route(web::get().to(results_pages::topic_page)))
+        .service(web::resource("/trends/{track}").route(web::get().to(results_pages::trend_page)))
+        // Staff sign-in and the workbench (issue 7).
+        .service(web::resource("/login").route(web::get().to(auth::login_form)).route(web::post().to(auth::login)))
+        .service(web::resource("/logout").route(web::post().to(auth::logout)))
+        .service(web::resource("/admin").route(web::get().to(admin::dashboard)))
+        .service(web::resource("/admin/surveys/new").route(web::get().to(admin::new_survey)).route(web::post().to(admin::upload)))
+        .service(web::resource("/admin/uploads/{id}").route(web::get().to(admin::upload_preview)).route(web::post().to(admin::upload_action)))
+        .service(web::resource("/admin/uploads/{id}/preview").route(web::post().to(admin::upload_preview_post)))
+        .service(web::resource("/admin/surveys/{slug}").route(web::get().to(admin::survey_detail)))
+        .service(web::resource("/admin/surveys/{slug}/preview").route(web::get().to(admin::survey_preview)).route(web::post().to(admin::survey_preview_post)))
+        .service(web::resource("/admin/surveys/{slug}/confirm").route(web::get().to(admin::confirm)))
+        .service(web::resource("/admin/surveys/{slug}/status").route(web::post().to(admin::change_status)))
+        .service(web::resource("/admin/surveys/{slug}/access").route(web::post().to(admin::change_access)))
+        .service(web::resource("/admin/surveys/{slug}/monitor").route(web::get().to(admin_monitor::monitor)))
+        .service(web::resource("/admin/populations").route(web::get().to(admin_users::populations)).route(web::post().to(admin_users::populations_upload)))
+        .service(web::resource("/admin/users").route(web::get().to(admin_users::users_list)).route(web::post().to(admin_users::users_add)))
+        .service(web::resource("/admin/users/{login}").route(web::post().to(admin_users::users_change)))
+        .service(web::resource("/admin/audit").route(web::get().to(admin_users::audit_log)));
 }
 
 /// Builds the app state from a config, opening the database (and seeding examples into a new one).
@@ -82,6 +115,8 @@ pub fn build_server(state: AppState, listener: std::net::TcpListener) -> std::io
             .app_data(web::FormConfig::default().limit(max_body))
             .app_data(web::PayloadConfig::default().limit(max_body))
             .wrap(middleware::Compress::default())
+            // Staff session (cookie `opros_staff`) looked up once per request that carries one.
+            .wrap(middleware::from_fn(auth::load_staff))
             .wrap(
                 middleware::DefaultHeaders::new()
                     .add(("X-Content-Type-Options", "nosniff"))

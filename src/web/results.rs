@@ -1,19 +1,36 @@
-//! Published results: the summary JSON API and the public results page.
+//! Published results: the summary cache, who may see what, the summary JSON API and the results page.
 //!
-//! A summary is computed once per (survey, version, number of complete responses, language, options) and
-//! reused until new responses arrive, so reading results never recomputes per request. The cache is a
-//! per-process memo of a pure function of database state: instances behind a load balancer stay
-//! consistent because each key includes the response count it was computed from.
+//! A summary is computed once per (survey, version, number of complete responses, language) and reused
+//! until new responses arrive, so reading results never recomputes per request. The cache is a per-process
+//! memo of a pure function of database state: instances behind a load balancer stay consistent because
+//! each key includes the response count it was computed from.
+//!
+//! Access: results whose survey is not `results_published` are 404 for the public; staff will see them
+//! through [`can_see_unpublished`]. Microdata exports are staff-only ([`can_download_microdata`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::error::{ApiError, WebError};
-use super::{lang, pages, public, State};
+use super::{lang, public, results_view, State};
+use crate::catalog::LoadedVersion;
 use crate::report::{self, ReportOptions, Summary, SummaryInput};
+use crate::store::SurveyRow;
+
+/// STAFF CHECK (issue 7): whether this request may see results that are not published (pages, summary
+/// API, summary exports). Everyone is public until staff sessions exist (`web::auth`); wire this one
+/// function to "is a signed-in staff member" and every results route follows.
+pub fn can_see_unpublished(_req: &HttpRequest) -> bool {
+    false
+}
+
+/// STAFF CHECK (issue 7): whether this request may download microdata (one row per response). Nobody
+/// may over the web until staff sessions exist; the CLI (`opros responses export`) is the staff route.
+pub fn can_download_microdata(_req: &HttpRequest) -> bool {
+    false
+}
 
 /// Key: survey id, version, complete responses, language.
 type Key = (String, i32, i64, String);
@@ -26,26 +43,40 @@ pub struct SummaryCache {
 impl SummaryCache {
     fn get(&self, key: &Key) -> Option<Arc<Summary>> {
         let map = self.inner.lock().ok()?;
-        map.get(&key.0).filter(|(k, _)| k == key).map(|(_, s)| s.clone())
+        map.get(&cache_slot(key)).filter(|(k, _)| k == key).map(|(_, s)| s.clone())
     }
 
     fn put(&self, key: Key, s: Arc<Summary>) {
         if let Ok(mut map) = self.inner.lock() {
-            map.insert(key.0.clone(), (key, s));
+            map.insert(cache_slot(&key), (key, s));
         }
     }
 }
 
-/// The published summary of `slug` in `lang` (404 unless its results are published).
-fn published_summary(state: &State, slug: &str, lang: Option<String>) -> Result<Arc<Summary>, WebError> {
+/// One slot per survey and language (an old count's summary is replaced, never accumulated).
+fn cache_slot(key: &Key) -> String {
+    format!("{}\u{1f}{}", key.0, key.3)
+}
+
+/// A survey's results as shown: its row, current definition and summary.
+pub struct Results {
+    pub survey: SurveyRow,
+    pub version: Arc<LoadedVersion>,
+    pub summary: Arc<Summary>,
+}
+
+/// The summary of `slug` in `lang` (or the survey's default language). Unpublished results are 404 unless
+/// `staff`.
+pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) -> Result<Results, WebError> {
     let (survey, version) = state.definitions.current(&state.store, slug)?;
-    if !survey.results_published {
+    if !survey.results_published && !staff {
         return Err(WebError::NotFound(format!("the results of '{slug}' are not published")));
     }
     let def = &version.definition;
     let lang = lang
         .filter(|l| def.languages.iter().any(|x| x == l))
-        .unwrap_or_else(|| def.default_language().to_owned());
+        .unwrap_or_else(|| def.default_language())
+        .to_owned();
     let complete = state
         .store
         .response_counts(&survey.id)?
@@ -53,8 +84,8 @@ fn published_summary(state: &State, slug: &str, lang: Option<String>) -> Result<
         .find(|(s, _)| s == "complete")
         .map_or(0, |(_, n)| n);
     let key: Key = (survey.id.clone(), version.version, complete, lang.clone());
-    if let Some(s) = state.summaries.get(&key) {
-        return Ok(s);
+    if let Some(summary) = state.summaries.get(&key) {
+        return Ok(Results { survey, version, summary });
     }
     let loaded = report::load(&state.store, &state.definitions, slug).map_err(|e| WebError::Internal(e.to_string()))?;
     let summary = report::summarize(
@@ -68,48 +99,50 @@ fn published_summary(state: &State, slug: &str, lang: Option<String>) -> Result<
     )
     .map_err(|e| WebError::Internal(e.to_string()))?;
     // Key by the count actually loaded, so a response arriving in between is not cached under the old count.
-    let key: Key = (survey.id, version.version, loaded.answers.len() as i64, lang);
+    let key: Key = (survey.id.clone(), loaded.version.version, loaded.answers.len() as i64, lang);
     let summary = Arc::new(summary);
     state.summaries.put(key, summary.clone());
-    Ok(summary)
+    Ok(Results {
+        survey: loaded.survey,
+        version: loaded.version,
+        summary,
+    })
 }
 
 pub async fn api_summary(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let lang = lang::query_lang(&req);
+    let staff = can_see_unpublished(&req);
     let st = state.clone();
-    let summary = web::block(move || published_summary(&st, &slug, lang))
+    let r = web::block(move || results_of(&st, &slug, lang.as_deref(), staff))
         .await
         .map_err(WebError::from)??;
-    Ok(HttpResponse::Ok().json(&*summary))
+    Ok(HttpResponse::Ok().json(&*r.summary))
 }
 
+/// The `?by=` breakdown variable, if any (validated against the summary by the view).
+pub(crate) fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).ok()?;
+    pairs
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+}
+
+/// The interface language of results pages (ru/en), as on the rest of the site.
+pub(crate) fn page_lang(req: &HttpRequest) -> String {
+    lang::choose(req, &["ru".to_owned(), "en".to_owned()])
+}
+
+/// `GET /results/{slug}[?by=variable]`: the results page.
 pub async fn results_page(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
-    let lang = lang::choose(&req, &["ru".to_owned(), "en".to_owned()]);
+    let lang = page_lang(&req);
+    let by = query_param(&req, "by");
+    let staff = can_see_unpublished(&req);
     let st = state.clone();
     let (s, l) = (slug.clone(), lang.clone());
-    let summary = web::block(move || published_summary(&st, &s, Some(l))).await??;
-    let ru = lang == "ru";
-    let body = pages::render(
-        "results",
-        &json!({
-            "lang": lang,
-            "title": summary.title,
-            "summary": &*summary,
-            "lang_links": public::lang_links(&format!("/results/{slug}"), &lang),
-            "t": {
-                "respondents": if ru { "Респондентов" } else { "Respondents" },
-                "effective_n": if ru { "Эффективный размер выборки" } else { "Effective sample size" },
-                "base": if ru { "База" } else { "Base" },
-                "share": if ru { "Доля" } else { "Share" },
-                "interval": if ru { "95% интервал" } else { "95% interval" },
-                "mean": if ru { "Среднее" } else { "Mean" },
-                "median": if ru { "Медиана" } else { "Median" },
-                "suppressed": if ru { "— слишком мало ответов для публикации" } else { "— too few answers to publish" },
-                "weighted": if ru { "Данные взвешены" } else { "Weighted" },
-                "unweighted": if ru { "Данные не взвешены" } else { "Unweighted" },
-            },
-        }),
-    );
+    let r = web::block(move || results_of(&st, &s, Some(&l), staff)).await??;
+    let body = results_view::render(&r, &lang, by.as_deref());
     Ok(public::html(body))
 }

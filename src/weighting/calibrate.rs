@@ -28,7 +28,7 @@ pub(crate) enum Distance {
 
 impl Distance {
     /// g = F(u).
-    fn f(self, u: f64) -> f64 {
+    pub(crate) fn f(self, u: f64) -> f64 {
         match self {
             Distance::Linear { lower, upper } => (1.0 + u).max(lower).min(upper),
             Distance::Raking => u.exp(),
@@ -47,7 +47,7 @@ impl Distance {
     }
 
     /// F'(u).
-    fn df(self, u: f64) -> f64 {
+    pub(crate) fn df(self, u: f64) -> f64 {
         match self {
             Distance::Linear { lower, upper } => {
                 if u > lower - 1.0 && u < upper - 1.0 {
@@ -67,7 +67,7 @@ impl Distance {
     }
 
     /// Φ(u) = ∫₀ᵘ F(t) dt, the dual objective's per-cell term.
-    fn phi(self, u: f64) -> f64 {
+    pub(crate) fn phi(self, u: f64) -> f64 {
         match self {
             Distance::Linear { lower, upper } => {
                 let (lo, hi) = (lower - 1.0, upper - 1.0);

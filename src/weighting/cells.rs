@@ -114,7 +114,10 @@ fn group_dense(
         for (var, (stride, levels, lut)) in vars.iter().zip(&encoders) {
             let codes = &var.codes[start..start + len];
             match lut {
-                None => keys.iter_mut().zip(codes).for_each(|(k, &c)| *k += c * stride),
+                None => keys
+                    .iter_mut()
+                    .zip(codes)
+                    .for_each(|(k, &c)| *k += c * stride),
                 Some(lut) => keys
                     .iter_mut()
                     .zip(codes)

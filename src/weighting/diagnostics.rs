@@ -37,11 +37,14 @@ pub struct Diagnostics {
     /// IPF sweeps plus Newton iterations (1 for post-stratification).
     pub iterations: usize,
     pub converged: bool,
-    /// Largest relative gap |weighted total − target| / target over every margin category (every cell for
-    /// post-stratification), before trimming.
+    /// Largest relative gap |weighted total − target| / target over every margin category (for
+    /// post-stratification: the margins summed from the cells), before trimming.
     pub max_gap: f64,
     /// Where that gap is, `variable = category`.
     pub max_gap_at: Option<String>,
+    /// The same gap under the final weights when trimming changed them (trimming trades exact margins
+    /// for less extreme weights).
+    pub max_gap_after_trim: Option<f64>,
     /// Kish design effect due to weighting, n·Σw² / (Σw)².
     pub deff: f64,
     /// n / deff.

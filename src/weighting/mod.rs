@@ -54,15 +54,15 @@ mod cells;
 mod diagnostics;
 mod error;
 mod model;
+mod problem;
 mod rake;
 mod sample;
 pub mod scheme;
+mod settings;
 mod targets;
 #[cfg(test)]
 mod tests;
 mod trim;
-
-use std::collections::HashMap;
 
 pub use diagnostics::{CategoryDiagnostics, Diagnostics, VariableDiagnostics};
 pub use error::WeightingError;
@@ -76,9 +76,9 @@ pub use trim::{trim_weights, TrimReport};
 
 use calibrate::Distance;
 use cells::{CellTable, EXCLUDED};
+use problem::{missing_substitutes, Problem};
 use rake::{Fit, Table};
-use sample::SampleVariable;
-use targets::{cell_label, MarginTarget, Margins};
+use settings::Settings;
 
 /// Default largest relative gap of any margin at convergence.
 pub const DEFAULT_TOLERANCE: f64 = 1e-10;
@@ -156,296 +156,6 @@ pub fn weight(
         starting_weights,
         notes,
     )
-}
-
-/// Validated numeric settings of a scheme.
-struct Settings {
-    tolerance: f64,
-    max_iterations: usize,
-    bounds: Option<(f64, f64)>,
-}
-
-impl Settings {
-    fn from_scheme(scheme: &Scheme) -> Result<Settings, WeightingError> {
-        let bad = |m: String| Err(WeightingError::BadScheme(m));
-        if scheme.variables.is_empty() {
-            return bad("`variables` is empty: name the variables to weight by".into());
-        }
-        for (i, v) in scheme.variables.iter().enumerate() {
-            if scheme.variables[..i].contains(v) {
-                return bad(format!("`{v}` is listed twice in `variables`"));
-            }
-        }
-        let tolerance = scheme.tolerance.unwrap_or(DEFAULT_TOLERANCE);
-        if !(tolerance.is_finite() && tolerance > 0.0) {
-            return bad(format!(
-                "`tolerance` must be a small positive number, not {tolerance}"
-            ));
-        }
-        let max_iterations = scheme.max_iterations.unwrap_or(DEFAULT_MAX_ITERATIONS);
-        if max_iterations == 0 {
-            return bad("`max_iterations` must be at least 1".into());
-        }
-        check_bounds(scheme)?;
-        if let Some(trim) = &scheme.trim {
-            check_trim(trim)?;
-        }
-        Ok(Settings {
-            tolerance,
-            max_iterations,
-            bounds: scheme.bounds,
-        })
-    }
-}
-
-fn check_bounds(scheme: &Scheme) -> Result<(), WeightingError> {
-    let bad = |m: String| Err(WeightingError::BadScheme(m));
-    match (scheme.method, scheme.bounds) {
-        (Method::Logit, None) => bad(
-            "`method: logit` needs `bounds: [L, U]` on w / starting weight, with 0 <= L < 1 < U (e.g. [0.3, 3])"
-                .into(),
-        ),
-        (Method::Poststratify | Method::Raking, Some(_)) => bad(format!(
-            "`bounds` apply to `linear` and `logit` calibration, not to `{}`; use `trim` to limit weights",
-            scheme.method.as_str()
-        )),
-        (Method::Logit, Some((l, u))) if !((0.0..1.0).contains(&l) && u > 1.0 && u.is_finite()) => bad(format!(
-            "logit `bounds` must satisfy 0 <= L < 1 < U, finite; got [{l}, {u}]"
-        )),
-        (Method::Linear, Some((l, u))) if !(l < 1.0 && u > 1.0) => {
-            bad(format!("linear `bounds` must satisfy L < 1 < U; got [{l}, {u}]"))
-        }
-        _ => Ok(()),
-    }
-}
-
-fn check_trim(trim: &Trim) -> Result<(), WeightingError> {
-    let bad = |m: String| Err(WeightingError::BadScheme(m));
-    match (trim.lower, trim.upper) {
-        (None, None) => bad("`trim` needs `lower`, `upper` or both".into()),
-        (Some(l), _) if !(l.is_finite() && l >= 0.0) => {
-            bad(format!("`trim: lower` must be >= 0, not {l}"))
-        }
-        (_, Some(u)) if !(u.is_finite() && u > 0.0) => {
-            bad(format!("`trim: upper` must be > 0, not {u}"))
-        }
-        (Some(l), Some(u)) if l >= u => {
-            bad(format!("`trim: lower` ({l}) must be below `upper` ({u})"))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Per variable, the code that replaces a missing value (imputation), or MISSING (exclude).
-fn missing_substitutes(
-    vars: &[&SampleVariable],
-    base: Option<&[f64]>,
-    policy: MissingPolicy,
-    notes: &mut Vec<String>,
-) -> Vec<u32> {
-    vars.iter()
-        .map(|v| {
-            if policy != MissingPolicy::ImputeMode || v.n_missing == 0 || v.levels.is_empty() {
-                return MISSING;
-            }
-            let mut mass = vec![0.0; v.levels.len()];
-            for (i, &c) in v.codes.iter().enumerate() {
-                if c != MISSING {
-                    mass[c as usize] += base.map_or(1.0, |d| d[i]);
-                }
-            }
-            let mut mode = 0;
-            for (c, &m) in mass.iter().enumerate() {
-                if m > mass[mode] {
-                    mode = c;
-                }
-            }
-            notes.push(format!(
-                "{} missing value(s) of `{}` imputed as `{}` (the most frequent category)",
-                v.n_missing, v.name, v.levels[mode]
-            ));
-            mode as u32
-        })
-        .collect()
-}
-
-/// The fitting problem: margins (for poststratify: derived from the cells, for diagnostics), the target
-/// category of every cell on every variable, and for poststratify the target count of every cell.
-struct Problem {
-    margins: Margins,
-    codes: Vec<Vec<u32>>,
-    cell_targets: Option<Vec<f64>>,
-}
-
-impl Problem {
-    fn build(
-        scheme: &Scheme,
-        targets: &Targets,
-        vars: &[&SampleVariable],
-        table: &CellTable,
-    ) -> Result<Problem, WeightingError> {
-        if scheme.method == Method::Poststratify {
-            return Self::build_cells(scheme, targets, vars, table);
-        }
-        let margins = targets::resolve_margins(targets, &scheme.variables)?;
-        let codes = map_codes(vars, &margins.vars, table)?;
-        for (v, m) in margins.vars.iter().enumerate() {
-            let mut present = vec![0u64; m.counts.len()];
-            for (&c, &count) in codes[v].iter().zip(&table.count) {
-                present[c as usize] += count;
-            }
-            for (c, (&t, &n)) in m.counts.iter().zip(&present).enumerate() {
-                check_target_presence(&m.name, &m.categories[c].0, t, n)?;
-            }
-        }
-        Ok(Problem {
-            margins,
-            codes,
-            cell_targets: None,
-        })
-    }
-
-    fn build_cells(
-        scheme: &Scheme,
-        targets: &Targets,
-        vars: &[&SampleVariable],
-        table: &CellTable,
-    ) -> Result<Problem, WeightingError> {
-        let resolved = targets::resolve_cells(targets, &scheme.variables)?;
-        // Margins summed from the cells, for category lookup and diagnostics.
-        let mut vars_m: Vec<MarginTarget> = Vec::new();
-        for (v, name) in scheme.variables.iter().enumerate() {
-            let mut sums: std::collections::BTreeMap<&Category, f64> = Default::default();
-            for (key, count) in &resolved.cells {
-                *sums.entry(&key[v]).or_insert(0.0) += count;
-            }
-            vars_m.push(MarginTarget {
-                name: name.clone(),
-                categories: sums.keys().map(|c| (*c).clone()).collect(),
-                counts: sums.values().copied().collect(),
-            });
-        }
-        let codes = map_codes(vars, &vars_m, table)?;
-        let index: HashMap<Vec<u32>, usize> = resolved
-            .cells
-            .iter()
-            .enumerate()
-            .map(|(i, (key, _))| {
-                let idx = key
-                    .iter()
-                    .zip(&vars_m)
-                    .map(|(cat, m)| m.categories.binary_search(cat).unwrap_or(0) as u32)
-                    .collect();
-                (idx, i)
-            })
-            .collect();
-        let mut present = vec![0u64; resolved.cells.len()];
-        let mut cell_targets = Vec::with_capacity(table.count.len());
-        for k in 0..table.count.len() {
-            let key: Vec<u32> = codes.iter().map(|col| col[k]).collect();
-            let Some(&i) = index.get(&key) else {
-                let cats: Vec<Category> = key
-                    .iter()
-                    .zip(&vars_m)
-                    .map(|(&c, m)| m.categories[c as usize].clone())
-                    .collect();
-                return Err(WeightingError::UnknownCell {
-                    cell: cell_label(&scheme.variables, &cats),
-                    n: table.count[k],
-                });
-            };
-            present[i] += table.count[k];
-            cell_targets.push(resolved.cells[i].1);
-        }
-        for ((key, t), &n) in resolved.cells.iter().zip(&present) {
-            if n == 0 && *t > 0.0 {
-                return Err(WeightingError::EmptyCell {
-                    cell: cell_label(&scheme.variables, key),
-                    target: *t,
-                });
-            }
-            if n > 0 && *t == 0.0 {
-                return Err(WeightingError::BadTarget {
-                    what: format!(
-                        "the cell {} (which has {n} respondent(s))",
-                        cell_label(&scheme.variables, key)
-                    ),
-                    value: 0.0,
-                });
-            }
-        }
-        Ok(Problem {
-            margins: Margins {
-                total: resolved.total,
-                vars: vars_m,
-                notes: resolved.notes,
-            },
-            codes,
-            cell_targets: Some(cell_targets),
-        })
-    }
-}
-
-/// A target category needs respondents, and respondents need a positive target.
-fn check_target_presence(
-    variable: &str,
-    category: &str,
-    target: f64,
-    n: u64,
-) -> Result<(), WeightingError> {
-    if n == 0 && target > 0.0 {
-        return Err(WeightingError::EmptyCategory {
-            variable: variable.to_owned(),
-            category: category.to_owned(),
-            target,
-        });
-    }
-    if n > 0 && target == 0.0 {
-        return Err(WeightingError::BadTarget {
-            what: format!("`{variable}` = `{category}` (which has {n} respondent(s))"),
-            value: 0.0,
-        });
-    }
-    Ok(())
-}
-
-/// Translates the cells' sample codes into target category indexes, per variable.
-fn map_codes(
-    vars: &[&SampleVariable],
-    margins: &[MarginTarget],
-    table: &CellTable,
-) -> Result<Vec<Vec<u32>>, WeightingError> {
-    vars.iter()
-        .zip(margins)
-        .enumerate()
-        .map(|(v, (var, m))| {
-            let lookup: Vec<Option<u32>> = var
-                .levels
-                .iter()
-                .map(|l| m.categories.binary_search(l).ok().map(|i| i as u32))
-                .collect();
-            let mut out = Vec::with_capacity(table.count.len());
-            for &level in &table.codes[v] {
-                match lookup[level as usize] {
-                    Some(c) => out.push(c),
-                    None => {
-                        let n = table.codes[v]
-                            .iter()
-                            .zip(&table.count)
-                            .filter(|(&l, _)| l == level)
-                            .map(|(_, &c)| c)
-                            .sum();
-                        return Err(WeightingError::UnknownCategory {
-                            variable: var.name.clone(),
-                            category: var.levels[level as usize].0.clone(),
-                            n,
-                        });
-                    }
-                }
-            }
-            Ok(out)
-        })
-        .collect()
 }
 
 /// Runs the method on the cell table.
@@ -576,12 +286,25 @@ fn finish(
         let m = &problem.margins.vars[fit.gap.var];
         format!("{} = {}", m.name, m.categories[fit.gap.cat])
     });
+    let max_gap_after_trim = trimmed.then(|| {
+        let after = Table {
+            base: &final_cell_totals,
+            codes: &problem.codes,
+        };
+        rake::max_gap(
+            &after,
+            &vec![1.0; final_cell_totals.len()],
+            &problem.margins,
+        )
+        .value
+    });
     let diagnostics = Diagnostics {
         method: scheme.method,
         iterations: fit.iterations,
         converged: true,
         max_gap: fit.gap.value,
         max_gap_at: gap_at,
+        max_gap_after_trim,
         deff,
         effective_n: n / deff,
         weight_min: summary.min,

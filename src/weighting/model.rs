@@ -57,6 +57,36 @@ impl CalibrationModel {
         let k = self.cell(i)?;
         self.cells.get(k)?.get(v).map(|&c| c as usize)
     }
+
+    /// Number of columns of the calibration model matrix: an intercept, then one indicator per category
+    /// of each variable except its first (R `model.matrix(~a + b + …)`; the column space, and so every
+    /// regression residual, does not depend on which category is left out).
+    pub fn n_columns(&self) -> usize {
+        1 + self
+            .variables
+            .iter()
+            .map(|v| v.categories.len().saturating_sub(1))
+            .sum::<usize>()
+    }
+
+    /// The columns where respondent `i`'s row of the model matrix is 1 (all others are 0), written to `out`;
+    /// false (and `out` empty) for an excluded respondent. A category nobody is in gives an all-zero
+    /// column; regressions must drop or pivot it.
+    pub fn row_columns(&self, i: usize, out: &mut Vec<usize>) -> bool {
+        out.clear();
+        let Some(cell) = self.cell(i).and_then(|k| self.cells.get(k)) else {
+            return false;
+        };
+        out.push(0);
+        let mut first_column = 1;
+        for (var, &c) in self.variables.iter().zip(cell) {
+            if c > 0 {
+                out.push(first_column + c as usize - 1);
+            }
+            first_column += var.categories.len().saturating_sub(1);
+        }
+        true
+    }
 }
 
 /// Starting weights d_i of the respondents.

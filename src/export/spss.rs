@@ -1,0 +1,362 @@
+//! A survey's microdata as an SPSS system file: variable names = question ids, variable labels = question
+//! texts, value labels = option labels, the `weight` variable set as the file's weight, user-missing codes.
+//!
+//! Coding (what a sociologist finds in SPSS):
+//! - single choice, scale, matrix row: one numeric variable; the value is the option code when every code
+//!   of the question is a whole number (scale points 1..5), otherwise the option's position 1..k in the
+//!   questionnaire; "other, specify" text in a string variable `id.other`;
+//! - "hard to say" of a scale or matrix: 99 (or 999, 9999 when 99 is a point), declared user-missing, so
+//!   SPSS leaves it out of means as the results page does;
+//! - multiple choice: one 0/1 variable per option `id.code` (1 = chosen);
+//! - ranking: one variable per option `id.code` holding its rank (1 = most important, 0 = not ranked);
+//! - number: numeric; text: string (at most 255 bytes); date: SPSS `DATE11`;
+//! - −1 = not asked (the question was hidden by its condition), −2 = asked but not answered: both
+//!   user-missing with value labels; numbers, texts and dates use system-missing / blank instead, since −1
+//!   may be a valid number;
+//! - `weight`: the final weight ([`super::respondent_weights`]), system-missing for respondents left out
+//!   of weighting (SPSS then leaves them out, as the summary does); 1 for an unweighted survey.
+
+use std::collections::HashSet;
+
+use super::sav::{self, format, Measure, SavFile, Value, VarType, Variable};
+use super::{ExportData, ExportError};
+use crate::definition::{Answer, AnswerOption, Answers, Definition, Question, QuestionKind};
+
+const NOT_ASKED: f64 = -1.0;
+const NO_ANSWER: f64 = -2.0;
+
+struct Texts {
+    not_asked: &'static str,
+    no_answer: &'static str,
+    chosen: &'static str,
+    not_chosen: &'static str,
+    not_ranked: &'static str,
+    weight: &'static str,
+}
+
+fn texts(lang: &str) -> Texts {
+    if lang == "ru" {
+        Texts {
+            not_asked: "не задавался",
+            no_answer: "нет ответа",
+            chosen: "выбран",
+            not_chosen: "не выбран",
+            not_ranked: "не отмечен",
+            weight: "итоговый вес",
+        }
+    } else {
+        Texts {
+            not_asked: "not asked",
+            no_answer: "no answer",
+            chosen: "chosen",
+            not_chosen: "not chosen",
+            not_ranked: "not ranked",
+            weight: "final weight",
+        }
+    }
+}
+
+/// How one column is filled from a respondent's answers.
+enum Fill<'a> {
+    /// Category code → value.
+    Coded { q: &'a Question, codes: Vec<(String, f64)>, get: Getter },
+    Chosen { q: &'a Question, code: String },
+    Rank { q: &'a Question, code: String },
+    Number(&'a Question),
+    Text { q: &'a Question, other: bool },
+    Date(&'a Question),
+    ResponseId,
+    Submitted,
+    Version,
+    Language,
+    Weight,
+}
+
+/// Which code of an answer a coded column takes.
+enum Getter {
+    Choice,
+    Scale,
+    MatrixRow(String),
+}
+
+/// The value of each code: the codes themselves when all are whole numbers, else positions 1..k.
+fn code_values(codes: &[&AnswerOption]) -> Vec<(String, f64)> {
+    let numbers: Option<Vec<f64>> = codes
+        .iter()
+        .map(|o| o.code.trim().parse::<i32>().ok().map(f64::from))
+        .collect();
+    let distinct = numbers.as_ref().is_some_and(|n| {
+        let mut s = n.clone();
+        s.sort_by(f64::total_cmp);
+        s.dedup();
+        s.len() == n.len() && s.iter().all(|v| *v >= 0.0)
+    });
+    codes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let v = match (&numbers, distinct) {
+                (Some(n), true) => n[i],
+                _ => (i + 1) as f64,
+            };
+            (o.code.clone(), v)
+        })
+        .collect()
+}
+
+/// The "hard to say" value: 99, or 999, 9999 when taken.
+fn hard_to_say_value(taken: &[(String, f64)]) -> f64 {
+    [99.0, 999.0, 9999.0, 99999.0]
+        .into_iter()
+        .find(|v| taken.iter().all(|(_, t)| t != v))
+        .unwrap_or(-9.0)
+}
+
+struct Builder<'a> {
+    def: &'a Definition,
+    lang: &'a str,
+    t: Texts,
+    names: HashSet<String>,
+    vars: Vec<Variable>,
+    fills: Vec<Fill<'a>>,
+}
+
+impl<'a> Builder<'a> {
+    /// A unique valid SPSS name from `wanted`.
+    fn name(&mut self, wanted: &str) -> String {
+        let mut base: String = wanted
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '.' { c } else { '_' })
+            .collect();
+        if !sav::valid_name(&base) {
+            base = format!("q_{}", base.trim_end_matches('.'));
+        }
+        base.truncate(60);
+        let mut name = base.clone();
+        let mut k = 2;
+        while !sav::valid_name(&name) || self.names.contains(&name.to_ascii_uppercase()) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        self.names.insert(name.to_ascii_uppercase());
+        name
+    }
+
+    fn push(&mut self, name: &str, label: String, ty: VarType, measure: Measure, fill: Fill<'a>) -> usize {
+        let name = self.name(name);
+        self.vars.push(Variable {
+            name,
+            label,
+            ty,
+            value_labels: Vec::new(),
+            missing: Vec::new(),
+            measure,
+        });
+        self.fills.push(fill);
+        self.vars.len() - 1
+    }
+
+    fn label(&self, t: &crate::definition::Texts) -> String {
+        self.def.text(t, self.lang).to_owned()
+    }
+
+    fn missing_labels(&self) -> Vec<(f64, String)> {
+        vec![(NOT_ASKED, self.t.not_asked.to_owned()), (NO_ANSWER, self.t.no_answer.to_owned())]
+    }
+
+    /// A numeric variable coded by option (single choice, scale, matrix row).
+    fn coded(&mut self, q: &'a Question, name: &str, label: String, opts: &[&AnswerOption], hts: Option<&AnswerOption>, get: Getter, measure: Measure) {
+        let mut codes = code_values(opts);
+        let mut value_labels: Vec<(f64, String)> = opts.iter().zip(&codes).map(|(o, (_, v))| (*v, self.label(&o.label))).collect();
+        let mut missing = vec![NOT_ASKED, NO_ANSWER];
+        if let Some(h) = hts {
+            let v = hard_to_say_value(&codes);
+            codes.push((h.code.clone(), v));
+            value_labels.push((v, self.label(&h.label)));
+            missing.push(v);
+        }
+        value_labels.extend(self.missing_labels());
+        let width = 8;
+        let k = self.push(name, label, VarType::Numeric { kind: format::F, width, decimals: 0 }, measure, Fill::Coded { q, codes, get });
+        self.vars[k].value_labels = value_labels;
+        self.vars[k].missing = missing;
+    }
+
+    fn flag(&mut self, fill: Fill<'a>, name: &str, label: String, labels: Vec<(f64, String)>, measure: Measure) {
+        let k = self.push(name, label, VarType::Numeric { kind: format::F, width: 8, decimals: 0 }, measure, fill);
+        let mut l = labels;
+        l.extend(self.missing_labels());
+        self.vars[k].value_labels = l;
+        self.vars[k].missing = vec![NOT_ASKED, NO_ANSWER];
+    }
+
+    fn question(&mut self, q: &'a Question, string_widths: &dyn Fn(&str, bool) -> u16) {
+        let text = self.label(&q.text);
+        let id = q.id.as_str();
+        match &q.kind {
+            QuestionKind::Info => {}
+            QuestionKind::SingleChoice(c) => {
+                let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
+                self.coded(q, id, text.clone(), &opts, None, Getter::Choice, Measure::Nominal);
+                if c.other.is_some() {
+                    let w = string_widths(id, true);
+                    self.push(&format!("{id}.other"), text, VarType::String { width: w }, Measure::Nominal, Fill::Text { q, other: true });
+                }
+            }
+            QuestionKind::Scale(s) => {
+                let opts: Vec<&AnswerOption> = s.points.iter().collect();
+                self.coded(q, id, text, &opts, s.hard_to_say.as_ref(), Getter::Scale, Measure::Ordinal);
+            }
+            QuestionKind::Matrix(m) => {
+                let opts: Vec<&AnswerOption> = m.points.iter().collect();
+                for r in &m.rows {
+                    let label = format!("{text} — {}", self.label(&r.label));
+                    self.coded(q, &format!("{id}.{}", r.code), label, &opts, m.hard_to_say.as_ref(), Getter::MatrixRow(r.code.clone()), Measure::Ordinal);
+                }
+            }
+            QuestionKind::MultipleChoice(c) => {
+                for o in c.options.iter().chain(c.other.iter()) {
+                    let labels = vec![(0.0, self.t.not_chosen.to_owned()), (1.0, self.t.chosen.to_owned())];
+                    let label = format!("{text} — {}", self.label(&o.label));
+                    self.flag(Fill::Chosen { q, code: o.code.clone() }, &format!("{id}.{}", o.code), label, labels, Measure::Nominal);
+                }
+                if c.other.is_some() {
+                    let w = string_widths(id, true);
+                    self.push(&format!("{id}.other"), text, VarType::String { width: w }, Measure::Nominal, Fill::Text { q, other: true });
+                }
+            }
+            QuestionKind::Ranking(r) => {
+                for o in &r.options {
+                    let labels = vec![(0.0, self.t.not_ranked.to_owned())];
+                    let label = format!("{text} — {}", self.label(&o.label));
+                    self.flag(Fill::Rank { q, code: o.code.clone() }, &format!("{id}.{}", o.code), label, labels, Measure::Ordinal);
+                }
+            }
+            QuestionKind::Number(n) => {
+                let decimals = if n.integer { 0 } else { 2 };
+                self.push(id, text, VarType::Numeric { kind: format::F, width: 10, decimals }, Measure::Scale, Fill::Number(q));
+            }
+            QuestionKind::Text(_) => {
+                let w = string_widths(id, false);
+                self.push(id, text, VarType::String { width: w }, Measure::Nominal, Fill::Text { q, other: false });
+            }
+            QuestionKind::Date(_) => {
+                self.push(id, text, VarType::Numeric { kind: format::DATE, width: 11, decimals: 0 }, Measure::Scale, Fill::Date(q));
+            }
+        }
+    }
+}
+
+/// The text of a string column in one response.
+fn text_of(a: Option<&Answer>, other: bool) -> Option<&str> {
+    match (a, other) {
+        (Some(Answer::Text(t)), false) => Some(t),
+        (Some(Answer::Choice { other_text: Some(t), .. } | Answer::Choices { other_text: Some(t), .. }), true) => Some(t),
+        _ => None,
+    }
+}
+
+/// Missing code of a question without an answer: not asked (hidden) or not answered.
+fn absent(def: &Definition, q: &Question, answers: &Answers) -> f64 {
+    if def.visible(&q.id, answers) {
+        NO_ANSWER
+    } else {
+        NOT_ASKED
+    }
+}
+
+fn cell(def: &Definition, fill: &Fill<'_>, answers: &Answers, data: (&crate::store::ResponseRow, Option<f64>)) -> Value {
+    let (row, weight) = data;
+    match fill {
+        Fill::Coded { q, codes, get } => {
+            let code = match (get, answers.get(&q.id)) {
+                (Getter::Choice | Getter::Scale, Some(a)) => a.code().map(str::to_owned),
+                (Getter::MatrixRow(r), Some(Answer::Matrix(rows))) => rows.get(r).cloned(),
+                _ => None,
+            };
+            match code.and_then(|c| codes.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)) {
+                Some(v) => Value::Number(v),
+                None => Value::Number(absent(def, q, answers)),
+            }
+        }
+        Fill::Chosen { q, code } => match answers.get(&q.id) {
+            Some(Answer::Choices { codes, .. }) => Value::Number(if codes.iter().any(|c| c == code) { 1.0 } else { 0.0 }),
+            _ => Value::Number(absent(def, q, answers)),
+        },
+        Fill::Rank { q, code } => match answers.get(&q.id) {
+            Some(Answer::Ranking(order)) => Value::Number(order.iter().position(|c| c == code).map_or(0.0, |p| (p + 1) as f64)),
+            _ => Value::Number(absent(def, q, answers)),
+        },
+        Fill::Number(q) => match answers.get(&q.id) {
+            Some(Answer::Number(x)) => Value::Number(*x),
+            _ => Value::Missing,
+        },
+        Fill::Text { q, other } => text_of(answers.get(&q.id), *other).map_or(Value::Missing, |t| Value::Text(t.to_owned())),
+        Fill::Date(q) => match answers.get(&q.id) {
+            Some(Answer::Date(d)) => d.and_hms_opt(0, 0, 0).map_or(Value::Missing, |t| Value::Number(sav::spss_seconds(t))),
+            _ => Value::Missing,
+        },
+        Fill::ResponseId => Value::Text(row.id.clone()),
+        Fill::Submitted => row.submitted_at.map_or(Value::Missing, |t| Value::Number(sav::spss_seconds(t))),
+        Fill::Version => Value::Number(f64::from(row.version)),
+        Fill::Language => Value::Text(row.language.clone()),
+        Fill::Weight => weight.map_or(Value::Missing, Value::Number),
+    }
+}
+
+/// Width of a string column: the longest value in bytes (at least 8, at most 255).
+fn widths<'a>(data: &'a ExportData) -> impl Fn(&str, bool) -> u16 + 'a {
+    move |id: &str, other: bool| {
+        let longest = data
+            .answers
+            .iter()
+            .filter_map(|a| text_of(a.get(id), other))
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        u16::try_from(longest.clamp(8, 255)).unwrap_or(255)
+    }
+}
+
+/// The SPSS file of a survey's microdata (see the module docs for the coding).
+pub fn sav_file(data: &ExportData) -> SavFile {
+    let def = &data.version.definition;
+    let lang = def.default_language();
+    let mut b = Builder {
+        def,
+        lang,
+        t: texts(lang),
+        names: HashSet::new(),
+        vars: Vec::new(),
+        fills: Vec::new(),
+    };
+    let id_width = data.rows.iter().map(|r| r.id.len()).max().unwrap_or(8).clamp(8, 255);
+    b.push("response_id", "response id".into(), VarType::String { width: u16::try_from(id_width).unwrap_or(255) }, Measure::Nominal, Fill::ResponseId);
+    b.push("submitted_at", "submitted (UTC)".into(), VarType::Numeric { kind: format::DATETIME, width: 20, decimals: 0 }, Measure::Scale, Fill::Submitted);
+    b.push("version", "questionnaire version".into(), VarType::Numeric { kind: format::F, width: 4, decimals: 0 }, Measure::Nominal, Fill::Version);
+    b.push("language", "language".into(), VarType::String { width: 8 }, Measure::Nominal, Fill::Language);
+    let w = widths(data);
+    for (_, q) in def.questions() {
+        b.question(q, &w);
+    }
+    let label = b.t.weight.to_owned();
+    let weight = b.push("weight", label, VarType::Numeric { kind: format::F, width: 12, decimals: 6 }, Measure::Scale, Fill::Weight);
+    let cases = data
+        .rows
+        .iter()
+        .zip(&data.answers)
+        .zip(&data.weights.values)
+        .map(|((row, answers), wt)| b.fills.iter().map(|f| cell(def, f, answers, (row, *wt))).collect())
+        .collect();
+    SavFile {
+        label: def.text(&def.title, lang).to_owned(),
+        variables: b.vars,
+        weight: Some(weight),
+        cases,
+    }
+}
+
+/// The `.sav` bytes of a survey's microdata.
+pub fn sav(data: &ExportData) -> Result<Vec<u8>, ExportError> {
+    sav::write(&sav_file(data), crate::store::now()).map_err(ExportError::Sav)
+}

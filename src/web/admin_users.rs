@@ -1,0 +1,198 @@
+//! Workbench pages for admins and population files: users (`/admin/users`), the audit log
+//! (`/admin/audit`), and population files (`/admin/populations`).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::admin::{blk, staff};
+use super::admin_upload::read_fields;
+use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
+use super::error::WebError;
+use super::State;
+use crate::auth::audit::{self, AuditEvent, AuditFilter};
+use crate::auth::workbench::{self, WorkbenchError};
+use crate::auth::{users, AuthError, Role};
+use crate::catalog::CatalogError;
+
+fn users_page(state: &State, s: &crate::auth::Session, status: StatusCode, list: Vec<users::User>, error: Option<String>) -> HttpResponse {
+    let rows: Vec<_> = list
+        .into_iter()
+        .map(|u| {
+            json!({
+                "login": u.login, "role": u.role, "disabled": u.disabled,
+                "created_at": u.created_at.format("%Y-%m-%d").to_string(),
+                "is_self": u.id == s.user.id,
+                "roles": Role::ALL.iter().map(|r| json!({"name": r.as_str(), "selected": *r == u.role})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    staff_page(
+        status,
+        "admin_users",
+        &json!({
+            "title": "Users",
+            "users": rows,
+            "roles": Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            "csrf": csrf_token(state, s),
+            "error": error,
+            "min_password": crate::auth::password::MIN_LENGTH,
+        }),
+        Some(s),
+    )
+}
+
+/// `GET /admin/users`.
+pub async fn users_list(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
+    let s = staff!(req, Role::Admin);
+    let st = state.clone();
+    let list = blk(move || Ok(users::list(&st.store)?)).await?;
+    Ok(users_page(&state, &s, StatusCode::OK, list, None))
+}
+
+/// Shows the users page again with an error for problems a person can fix (bad login, weak password, …).
+async fn with_error(state: &State, s: &crate::auth::Session, e: AuthError) -> Result<HttpResponse, WebError> {
+    let status = match &e {
+        AuthError::Store(_) | AuthError::Hash(_) => return Err(e.into()),
+        AuthError::UnknownUser(_) => StatusCode::NOT_FOUND,
+        AuthError::LoginTaken(_) | AuthError::LastAdmin => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let st = state.clone();
+    let list = blk(move || Ok(users::list(&st.store)?)).await?;
+    Ok(users_page(state, s, status, list, Some(e.to_string())))
+}
+
+/// `POST /admin/users`: adds a user (`login`, `role`, `password`).
+pub async fn users_add(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
+    let s = staff!(req, Role::Admin);
+    let f = auth::read_form(payload, 16 * 1024).await?;
+    if !check_csrf(&state, &s, &f) {
+        return Ok(csrf_failed(&s));
+    }
+    let login = f.first("login").unwrap_or("").to_owned();
+    let role = f.first("role").unwrap_or("").to_owned();
+    let pw = f.first("password").unwrap_or("").to_owned();
+    let st = state.clone();
+    let by = s.user.login.clone();
+    let r = web::block(move || -> Result<users::User, AuthError> {
+        let role = Role::parse(&role)?;
+        let u = users::add(&st.store, &login, role, &pw)?;
+        audit::record(&st.store, &AuditEvent { actor: &by, action: "user.add", detail: format!("{} as {}", u.login, u.role), ..Default::default() })?;
+        Ok(u)
+    })
+    .await?;
+    match r {
+        Ok(_) => Ok(see_other("/admin/users")),
+        Err(e) => with_error(&state, &s, e).await,
+    }
+}
+
+/// `POST /admin/users/{login}`: `action` = `set_role` (with `role`), `disable`, `enable`, or `password`
+/// (with `password`).
+pub async fn users_change(req: HttpRequest, state: State, login: web::Path<String>, payload: web::Payload) -> Result<HttpResponse, WebError> {
+    let s = staff!(req, Role::Admin);
+    let f = auth::read_form(payload, 16 * 1024).await?;
+    if !check_csrf(&state, &s, &f) {
+        return Ok(csrf_failed(&s));
+    }
+    let login = login.into_inner();
+    let action = f.first("action").unwrap_or("").to_owned();
+    let role = f.first("role").unwrap_or("").to_owned();
+    let pw = f.first("password").unwrap_or("").to_owned();
+    let st = state.clone();
+    let by = s.user.login.clone();
+    let r = web::block(move || -> Result<(), AuthError> {
+        let (what, detail) = match action.as_str() {
+            "set_role" => {
+                let u = users::set_role(&st.store, &login, Role::parse(&role)?)?;
+                ("user.set_role", format!("{} → {}", u.login, u.role))
+            }
+            "disable" => ("user.disable", users::set_disabled(&st.store, &login, true)?.login),
+            "enable" => ("user.enable", users::set_disabled(&st.store, &login, false)?.login),
+            "password" => ("user.set_password", users::set_password(&st.store, &login, &pw)?.login),
+            other => return Err(AuthError::BadRole(format!("(unknown action '{other}')"))),
+        };
+        audit::record(&st.store, &AuditEvent { actor: &by, action: what, detail, ..Default::default() })
+    })
+    .await?;
+    match r {
+        Ok(()) => Ok(see_other("/admin/users")),
+        Err(e) => with_error(&state, &s, e).await,
+    }
+}
+
+/// `GET /admin/audit?survey=SLUG&actor=LOGIN`: the newest 500 entries.
+pub async fn audit_log(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
+    let s = staff!(req, Role::Admin);
+    let q = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let filter = AuditFilter {
+        survey_slug: q.get("survey").filter(|v| !v.is_empty()).cloned(),
+        actor: q.get("actor").filter(|v| !v.is_empty()).cloned(),
+        limit: 500,
+    };
+    let (sv, ac) = (filter.survey_slug.clone(), filter.actor.clone());
+    let st = state.clone();
+    let entries = blk(move || Ok(audit::list(&st.store, &filter)?)).await?;
+    let rows: Vec<_> = entries
+        .into_iter()
+        .map(|e| json!({"at": e.at.format("%Y-%m-%d %H:%M:%S").to_string(), "actor": e.actor, "action": e.action, "survey": e.survey_slug, "version": e.survey_version, "detail": e.detail}))
+        .collect();
+    Ok(staff_page(
+        StatusCode::OK,
+        "admin_audit",
+        &json!({"title": "Audit log", "entries": rows, "survey": sv, "actor": ac}),
+        Some(&s),
+    ))
+}
+
+fn populations_page(state: &State, s: &crate::auth::Session, status: StatusCode, list: Vec<workbench::PopulationInfo>, problems: Vec<serde_json::Value>, error: Option<String>) -> HttpResponse {
+    staff_page(
+        status,
+        "admin_populations",
+        &json!({"title": "Populations", "populations": list, "problems": problems, "error": error, "csrf": csrf_token(state, s)}),
+        Some(s),
+    )
+}
+
+/// `GET /admin/populations`.
+pub async fn populations(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
+    let s = staff!(req, Role::Sociologist);
+    let st = state.clone();
+    let list = blk(move || Ok(workbench::list_populations(&st.store)?)).await?;
+    Ok(populations_page(&state, &s, StatusCode::OK, list, Vec::new(), None))
+}
+
+/// `POST /admin/populations`: uploads a population file (`file`, or `text` with `name`), validated by
+/// `definition::parse_population`; every problem is shown and nothing is stored when there is one.
+pub async fn populations_upload(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
+    let s = staff!(req, Role::Sociologist);
+    let f = read_fields(&req, payload, MAX_STAFF_BODY).await?;
+    if !check_csrf(&state, &s, &f) {
+        return Ok(csrf_failed(&s));
+    }
+    let pasted = f.first("text").unwrap_or("").trim().to_owned();
+    let (source, name) = if pasted.is_empty() {
+        (f.first("file").unwrap_or("").to_owned(), f.first("file.filename").unwrap_or("").to_owned())
+    } else {
+        (pasted, f.first("name").unwrap_or("").to_owned())
+    };
+    let st = state.clone();
+    let by = s.user.login.clone();
+    let r = web::block(move || workbench::upload_population(&st.store, &name, &source, &by)).await?;
+    let (status, problems, error) = match r {
+        Ok(_) => return Ok(see_other("/admin/populations")),
+        Err(WorkbenchError::Catalog(CatalogError::Invalid(errs))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errs.problems.iter().map(|p| json!({"file": p.file, "line": p.line, "question": p.question, "message": p.message})).collect(),
+            None,
+        ),
+        Err(WorkbenchError::Refused(m)) => (StatusCode::UNPROCESSABLE_ENTITY, Vec::new(), Some(m)),
+        Err(e) => return Err(e.into()),
+    };
+    let st = state.clone();
+    let list = blk(move || Ok(workbench::list_populations(&st.store)?)).await?;
+    Ok(populations_page(&state, &s, status, list, problems, error))
+}

@@ -1,0 +1,576 @@
+//! The results page's view: a [`Summary`] turned into what `templates/results.hbs` draws — headline facts,
+//! the weighting note, per question a bar chart of shares with 95% whiskers ("hard to say" apart), means
+//! as dots with intervals, the numbers in a table, and the breakdown chosen by `?by=` as a table with
+//! significant differences marked and suppressed cells as "—" with the reason.
+//!
+//! Everything here is pure (summary and definition in, JSON out), so the page is a function of the
+//! summary: the tests compare the page's numbers with the summary JSON.
+
+use serde_json::{json, Value};
+
+use super::pages;
+use crate::chart::{self, DotInput, ShareInput};
+use crate::definition::{Definition, QuestionKind};
+use crate::report::{Breakdown, Estimates, OptionEstimate, QuestionSummary, Summary};
+use crate::stats::Flag;
+use crate::weighting::Population;
+
+use super::results::Results;
+
+/// A JSON object of interface texts.
+pub fn dict(pairs: &[(&str, &str)]) -> Value {
+    Value::Object(pairs.iter().map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned()))).collect())
+}
+
+/// Interface texts of the results pages.
+pub fn texts(lang: &str) -> Value {
+    if lang == "ru" {
+        dict(&[
+            ("results", "Результаты опросов"),
+            ("respondents", "Опрошено"),
+            ("effective_n", "эффективный размер выборки"),
+            ("field_dates", "Сроки опроса"),
+            ("topic", "Тема"),
+            ("base", "База"),
+            ("base_note", "ответивших на вопрос"),
+            ("share", "Доля"),
+            ("interval", "95% интервал"),
+            ("n", "Число ответов"),
+            ("option", "Вариант ответа"),
+            ("mean", "Среднее"),
+            ("median", "Медиана"),
+            ("hard_to_say", "Затруднились ответить"),
+            ("suppressed", "—"),
+            ("suppressed_reason", "меньше минимального числа ответивших для публикации"),
+            ("breakdown", "Разрез"),
+            ("breakdown_none", "без разреза"),
+            ("all_respondents", "Все опрошенные"),
+            ("higher", "значимо выше, чем в других группах"),
+            ("lower", "значимо ниже, чем в других группах"),
+            ("flags_note", "▲ / ▼ — доля значимо выше / ниже, чем в остальных группах (тест Рао–Скотта по ячейкам, поправка Бенджамини–Хохберга)."),
+            ("test_significant", "Различия между группами статистически значимы"),
+            ("test_not_significant", "Различия между группами статистически не значимы"),
+            ("multiple_note", "Можно было выбрать несколько вариантов, поэтому сумма долей больше 100%."),
+            ("ranking_note", "Доля опрошенных, поставивших вариант на первое место."),
+            ("answered_note", "Открытый вопрос: ответы не публикуются в сводке."),
+            ("matrix_note", "Средняя оценка по каждой строке с 95% интервалом."),
+            ("matrix_breakdown_note", "Разрезы по строкам матрицы — в выгрузке XLSX/CSV."),
+            ("weighted", "Данные взвешены"),
+            ("unweighted", "Данные не взвешены"),
+            ("weighted_to", "по населению"),
+            ("by_variables", "по признакам"),
+            ("methodology", "Методика и анкета"),
+            ("downloads", "Скачать таблицы"),
+            ("trend", "Динамика этого вопроса"),
+            ("margin_note", "Интервал показывает, в каких пределах с вероятностью 95% находится доля среди всего населения."),
+            ("chart_desc", "Доли ответов с 95% интервалами"),
+            ("mean_desc", "Среднее с 95% интервалом"),
+            ("published_only", "Опубликованные результаты"),
+            ("headline", "Главное"),
+            ("year", "Год"),
+            ("no_results", "Опубликованных результатов пока нет."),
+            ("wave", "Волна"),
+            ("change", "Изменение к прошлой волне"),
+            ("significant_up", "значимый рост"),
+            ("significant_down", "значимое снижение"),
+            ("not_significant", "изменение незначимо"),
+            ("pp", "п.п."),
+        ])
+    } else {
+        dict(&[
+            ("results", "Survey results"),
+            ("respondents", "Respondents"),
+            ("effective_n", "effective sample size"),
+            ("field_dates", "Fieldwork"),
+            ("topic", "Topic"),
+            ("base", "Base"),
+            ("base_note", "respondents who answered"),
+            ("share", "Share"),
+            ("interval", "95% interval"),
+            ("n", "Answers"),
+            ("option", "Answer"),
+            ("mean", "Mean"),
+            ("median", "Median"),
+            ("hard_to_say", "Hard to say"),
+            ("suppressed", "—"),
+            ("suppressed_reason", "too few respondents to publish"),
+            ("breakdown", "Breakdown"),
+            ("breakdown_none", "no breakdown"),
+            ("all_respondents", "All respondents"),
+            ("higher", "significantly higher than in the other groups"),
+            ("lower", "significantly lower than in the other groups"),
+            ("flags_note", "▲ / ▼: share significantly higher / lower than in the other groups (Rao–Scott cell test, Benjamini–Hochberg correction)."),
+            ("test_significant", "The differences between groups are statistically significant"),
+            ("test_not_significant", "The differences between groups are not statistically significant"),
+            ("multiple_note", "Several answers were allowed, so the shares add up to more than 100%."),
+            ("ranking_note", "Share of respondents who ranked the option first."),
+            ("answered_note", "Open question: answers are not published in the summary."),
+            ("matrix_note", "Mean rating of each row with its 95% interval."),
+            ("matrix_breakdown_note", "Breakdowns of matrix rows are in the XLSX/CSV download."),
+            ("weighted", "Weighted"),
+            ("unweighted", "Unweighted"),
+            ("weighted_to", "to the population of"),
+            ("by_variables", "by"),
+            ("methodology", "Methodology and questionnaire"),
+            ("downloads", "Download tables"),
+            ("trend", "This question over time"),
+            ("margin_note", "The interval shows where the share in the whole population lies with 95% confidence."),
+            ("chart_desc", "Shares of answers with 95% intervals"),
+            ("mean_desc", "Mean with its 95% interval"),
+            ("published_only", "Published results"),
+            ("headline", "Headline"),
+            ("year", "Year"),
+            ("no_results", "No results have been published yet."),
+            ("wave", "Wave"),
+            ("change", "Change since the previous wave"),
+            ("significant_up", "significant rise"),
+            ("significant_down", "significant fall"),
+            ("not_significant", "not significant"),
+            ("pp", "pp"),
+        ])
+    }
+}
+
+fn t<'a>(tx: &'a Value, key: &str) -> &'a str {
+    tx.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A share as shown: "43.2%".
+pub fn pct(x: Option<f64>) -> String {
+    chart::pct(x)
+}
+
+/// An interval as shown: "38.1–48.4%"; empty when absent.
+pub fn pct_interval(lo: Option<f64>, hi: Option<f64>) -> String {
+    match (lo, hi) {
+        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => format!("{:.1}–{:.1}%", l * 100.0, h * 100.0),
+        _ => String::new(),
+    }
+}
+
+fn num(x: Option<f64>, decimals: usize) -> String {
+    x.filter(|v| v.is_finite()).map_or_else(|| "—".to_owned(), |v| format!("{v:.decimals$}"))
+}
+
+fn num_interval(lo: Option<f64>, hi: Option<f64>, decimals: usize) -> String {
+    match (lo, hi) {
+        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => format!("{l:.decimals$}–{h:.decimals$}"),
+        _ => String::new(),
+    }
+}
+
+/// A user-given id made safe for an HTML id attribute and an SVG id reference.
+pub fn dom_id(prefix: &str, s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    format!("{prefix}-{clean}")
+}
+
+/// Topic names in the interface language (other topics are shown as written).
+pub fn topic_label(topic: &str, lang: &str) -> String {
+    let ru = lang == "ru";
+    let known = match topic {
+        "healthcare" => Some(("Здравоохранение", "Healthcare")),
+        "transport" => Some(("Транспорт", "Transport")),
+        "housing" => Some(("Жильё и ЖКХ", "Housing")),
+        "utilities" => Some(("Коммунальные услуги", "Utilities")),
+        "ecology" => Some(("Экология", "Ecology")),
+        "economy" => Some(("Экономика", "Economy")),
+        "education" => Some(("Образование", "Education")),
+        _ => None,
+    };
+    known.map_or_else(|| topic.to_owned(), |(r, e)| (if ru { r } else { e }).to_owned())
+}
+
+/// "1 Mar 2026 – 31 Mar 2027" from the definition's dates.
+pub fn field_dates(def: &Definition) -> String {
+    let f = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    match (def.opens, def.closes) {
+        (Some(a), Some(b)) => format!("{} – {}", f(a), f(b)),
+        (Some(a), None) => format!("{} –", f(a)),
+        (None, Some(b)) => format!("– {}", f(b)),
+        (None, None) => String::new(),
+    }
+}
+
+/// Label of a weighting or breakdown variable: a derived variable's label, else the question's text.
+pub fn variable_label(def: &Definition, var: &str, lang: &str) -> String {
+    def.derived_variable(var)
+        .and_then(|d| d.label.as_ref().map(|l| def.text(l, lang).to_owned()))
+        .or_else(|| def.question(var).map(|q| def.text(&q.text, lang).to_owned()))
+        .unwrap_or_else(|| var.to_owned())
+}
+
+/// One line on how the estimates are weighted: "Weighted to the population of … by …: raking."
+pub fn weighting_note(s: &Summary, def: &Definition, population: Option<&Population>, lang: &str) -> String {
+    let tx = texts(lang);
+    match (&s.weighting, &s.weighting_error) {
+        (Some(d), _) => {
+            let pop = population
+                .and_then(|p| p.title.get(lang).or_else(|| p.title.values().next()).cloned())
+                .or_else(|| population.map(|p| p.name.clone()));
+            let vars: Vec<String> = def
+                .weighting
+                .as_ref()
+                .map(|w| w.variables.iter().map(|v| format!("«{}»", variable_label(def, v, lang))).collect())
+                .unwrap_or_default();
+            let mut out = t(&tx, "weighted").to_owned();
+            if let Some(p) = pop {
+                out.push_str(&format!(" {} {p}", t(&tx, "weighted_to")));
+            }
+            if !vars.is_empty() {
+                out.push_str(&format!(" {} {}", t(&tx, "by_variables"), vars.join(", ")));
+            }
+            out.push_str(&format!(" ({}, deff {:.2}).", d.method.as_str(), d.deff));
+            out
+        }
+        (None, Some(e)) => format!("{}: {e}", t(&tx, "unweighted")),
+        (None, None) => format!("{}.", t(&tx, "unweighted")),
+    }
+}
+
+fn share_input(o: &OptionEstimate) -> ShareInput {
+    ShareInput {
+        label: o.label.clone(),
+        share: o.share,
+        ci_low: o.ci_low,
+        ci_high: o.ci_high,
+        suppressed: o.suppressed,
+    }
+}
+
+fn flag_view(f: Option<Flag>, tx: &Value) -> Value {
+    match f {
+        Some(Flag::Higher) => json!({"mark": "▲", "class": "higher", "text": t(tx, "higher")}),
+        Some(Flag::Lower) => json!({"mark": "▼", "class": "lower", "text": t(tx, "lower")}),
+        None => Value::Null,
+    }
+}
+
+fn option_row(o: &OptionEstimate, tx: &Value) -> Value {
+    json!({
+        "code": o.code,
+        "label": o.label,
+        "suppressed": o.suppressed,
+        "hard_to_say": o.hard_to_say,
+        "share": if o.suppressed { "—".to_owned() } else { pct(o.share) },
+        "interval": if o.suppressed { String::new() } else { pct_interval(o.ci_low, o.ci_high) },
+        "n": if o.suppressed { String::new() } else { o.n.map_or_else(String::new, |n| n.to_string()) },
+        "flag": flag_view(o.flag, tx),
+    })
+}
+
+/// The scale range of a question (its points' numeric values), for mean dots.
+fn scale_axis(def: &Definition, qid: &str) -> Option<(f64, f64, Vec<f64>)> {
+    let q = def.question(qid)?;
+    let scale = match &q.kind {
+        QuestionKind::Scale(s) => s.clone(),
+        QuestionKind::Matrix(m) => m.scale(),
+        _ => return None,
+    };
+    let values: Vec<f64> = scale.points.iter().filter_map(|p| scale.value(&p.code)).collect();
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (min.is_finite() && max > min).then_some((min, max, values))
+}
+
+/// Axis of a number question's mean: from 0 (or the lowest interval end when negative) to a round number
+/// above every interval's upper end.
+fn number_axis(e: &Estimates) -> (f64, f64, Vec<f64>) {
+    let top = [e.ci_high, e.median_ci_high, e.mean, e.median]
+        .into_iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max);
+    let low = [e.ci_low, e.median_ci_low].into_iter().flatten().filter(|v| v.is_finite()).fold(0.0_f64, f64::min);
+    let (max, ticks) = chart::nice_axis(top);
+    (low.min(0.0), max, ticks)
+}
+
+struct Ctx<'a> {
+    s: &'a Summary,
+    def: &'a Definition,
+    tx: Value,
+    by: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    fn question(&self, q: &QuestionSummary) -> Value {
+        let tx = &self.tx;
+        let e = &q.estimates;
+        let id = dom_id("q", &q.id);
+        let kind_note = match q.kind.as_str() {
+            "multiple_choice" => t(tx, "multiple_note"),
+            "ranking" => t(tx, "ranking_note"),
+            "text" | "date" => t(tx, "answered_note"),
+            "matrix" => t(tx, "matrix_note"),
+            _ => "",
+        };
+        let main: Vec<&OptionEstimate> = e.options.iter().filter(|o| !o.hard_to_say).collect();
+        let hts: Vec<Value> = e.options.iter().filter(|o| o.hard_to_say).map(|o| option_row(o, tx)).collect();
+        let bars = (!main.is_empty() && !e.suppressed).then(|| {
+            let inputs: Vec<ShareInput> = main.iter().map(|o| share_input(o)).collect();
+            let desc = format!(
+                "{}: {}",
+                t(tx, "chart_desc"),
+                main.iter()
+                    .map(|o| format!("{} {} ({})", o.label, if o.suppressed { "—".into() } else { pct(o.share) }, pct_interval(o.ci_low, o.ci_high)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            chart::share_bars(&format!("{id}-chart"), &q.text, &desc, &inputs)
+        });
+        let mean = self.mean_view(q, e, &id);
+        let median = e.median.map(|_| {
+            json!({"value": num(e.median, 2), "interval": num_interval(e.median_ci_low, e.median_ci_high, 2)})
+        });
+        json!({
+            "id": q.id,
+            "dom_id": id,
+            "text": q.text,
+            "kind": q.kind,
+            "kind_note": kind_note,
+            "track": q.track,
+            "track_href": q.track.as_ref().map(|t| format!("/trends/{}", urlencode(t))),
+            "suppressed": e.suppressed,
+            "base_n": e.base_n,
+            "effective_n": e.effective_n.map(|v| format!("{v:.0}")),
+            "bars": bars,
+            "options": e.options.iter().filter(|o| !o.hard_to_say).map(|o| option_row(o, tx)).collect::<Vec<_>>(),
+            "hard_to_say": hts,
+            "mean": mean,
+            "median": median,
+            "matrix": self.matrix_view(q, &id),
+            "breakdown": self.breakdown_view(q),
+        })
+    }
+
+    fn mean_view(&self, q: &QuestionSummary, e: &Estimates, id: &str) -> Option<Value> {
+        e.mean?;
+        let (min, max, ticks, decimals) = match scale_axis(self.def, &q.id) {
+            Some((a, b, t)) => (a, b, t, 2),
+            None => {
+                let (a, b, t) = number_axis(e);
+                (a, b, t, 1)
+            }
+        };
+        let mut inputs = vec![DotInput {
+            label: t(&self.tx, "mean").to_owned(),
+            value: e.mean,
+            ci_low: e.ci_low,
+            ci_high: e.ci_high,
+            suppressed: e.suppressed,
+        }];
+        if e.median.is_some() {
+            inputs.push(DotInput {
+                label: t(&self.tx, "median").to_owned(),
+                value: e.median,
+                ci_low: e.median_ci_low,
+                ci_high: e.median_ci_high,
+                suppressed: e.suppressed,
+            });
+        }
+        let desc = format!("{}: {} ({})", t(&self.tx, "mean_desc"), num(e.mean, 2), num_interval(e.ci_low, e.ci_high, 2));
+        let chart = chart::mean_dots(&format!("{id}-mean"), &q.text, &desc, &inputs, min, max, &ticks, decimals);
+        Some(json!({
+            "value": num(e.mean, 2),
+            "interval": num_interval(e.ci_low, e.ci_high, 2),
+            "n": e.mean_n,
+            "chart": chart,
+        }))
+    }
+
+    fn matrix_view(&self, q: &QuestionSummary, id: &str) -> Option<Value> {
+        if q.rows.is_empty() {
+            return None;
+        }
+        let (min, max, ticks) = scale_axis(self.def, &q.id).unwrap_or((1.0, 5.0, vec![1.0, 2.0, 3.0, 4.0, 5.0]));
+        let inputs: Vec<DotInput> = q
+            .rows
+            .iter()
+            .map(|r| DotInput {
+                label: r.label.clone(),
+                value: r.estimates.mean,
+                ci_low: r.estimates.ci_low,
+                ci_high: r.estimates.ci_high,
+                suppressed: r.estimates.suppressed,
+            })
+            .collect();
+        let desc = format!(
+            "{}: {}",
+            t(&self.tx, "mean_desc"),
+            q.rows
+                .iter()
+                .map(|r| format!("{} {}", r.label, num(r.estimates.mean, 2)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        let chart = chart::mean_dots(&format!("{id}-rows"), &q.text, &desc, &inputs, min, max, &ticks, 2);
+        let columns: Vec<String> = q
+            .rows
+            .first()
+            .map(|r| r.estimates.options.iter().map(|o| o.label.clone()).collect())
+            .unwrap_or_default();
+        let rows: Vec<Value> = q
+            .rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "code": r.code,
+                    "label": r.label,
+                    "suppressed": r.estimates.suppressed,
+                    "base_n": r.estimates.base_n,
+                    "mean": num(r.estimates.mean, 2),
+                    "interval": num_interval(r.estimates.ci_low, r.estimates.ci_high, 2),
+                    "cells": r.estimates.options.iter().map(|o| option_row(o, &self.tx)).collect::<Vec<_>>(),
+                    // Options, mean, interval, base.
+                    "span": columns.len() + 3,
+                })
+            })
+            .collect();
+        Some(json!({"chart": chart, "columns": columns, "rows": rows}))
+    }
+
+    fn breakdown_view(&self, q: &QuestionSummary) -> Option<Value> {
+        let by = self.by?;
+        let b: &Breakdown = q.breakdowns.iter().find(|b| b.variable == by)?;
+        let tx = &self.tx;
+        let label = self
+            .s
+            .breakdowns
+            .iter()
+            .find(|v| v.id == by)
+            .map_or_else(|| by.to_owned(), |v| v.label.clone());
+        let has_options = !q.estimates.options.is_empty();
+        let has_mean = q.estimates.mean.is_some();
+        let columns: Vec<String> = q.estimates.options.iter().map(|o| o.label.clone()).collect();
+        let row = |label: &str, e: &Estimates, total: bool| {
+            json!({
+                "label": label,
+                "total": total,
+                "suppressed": e.suppressed,
+                "base_n": e.base_n,
+                "cells": e.options.iter().map(|o| option_row(o, tx)).collect::<Vec<_>>(),
+                "mean": num(e.mean, 2),
+                "mean_interval": num_interval(e.ci_low, e.ci_high, 2),
+                "median": num(e.median, 2),
+            })
+        };
+        let mut rows = vec![row(t(tx, "all_respondents"), &q.estimates, true)];
+        rows.extend(b.categories.iter().map(|c| row(&c.label, &c.estimates, false)));
+        let test = b.test.map(|r| {
+            let significant = r.p_value < 0.05;
+            json!({
+                "significant": significant,
+                "text": format!(
+                    "{} (Rao–Scott F = {:.2}, p = {:.3}).",
+                    t(tx, if significant { "test_significant" } else { "test_not_significant" }),
+                    r.f,
+                    r.p_value
+                ),
+            })
+        });
+        Some(json!({
+            "variable": by,
+            "label": label,
+            "columns": columns,
+            "has_options": has_options,
+            "has_mean": has_mean,
+            "has_median": q.estimates.median.is_some(),
+            "rows": rows,
+            "test": test,
+            // Data columns: base, options, mean and its interval, median.
+            "span": 1 + columns.len() + usize::from(has_mean) * 2 + usize::from(q.estimates.median.is_some()),
+        }))
+    }
+}
+
+/// Links to switch the interface language, keeping the page's query (e.g. `?by=sex`).
+pub fn lang_links(href: &str, current: &str) -> Value {
+    let sep = if href.contains('?') { '&' } else { '?' };
+    json!([
+        {"code": "ru", "name": "Русский", "href": format!("{href}{sep}lang=ru"), "current": current == "ru"},
+        {"code": "en", "name": "English", "href": format!("{href}{sep}lang=en"), "current": current == "en"},
+    ])
+}
+
+/// Percent-encodes a path segment or query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The page's JSON view (exposed for tests and snapshots).
+pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
+    let s = &*r.summary;
+    let def = &r.version.definition;
+    let by = by.filter(|b| s.breakdowns.iter().any(|v| v.id == *b));
+    let cx = Ctx {
+        s,
+        def,
+        tx: texts(lang),
+        by,
+    };
+    let slug = urlencode(&s.slug);
+    let base = format!("/results/{slug}");
+    let mut breakdowns = vec![json!({"label": t(&cx.tx, "breakdown_none"), "href": base.clone(), "current": by.is_none()})];
+    breakdowns.extend(s.breakdowns.iter().map(|v| {
+        json!({
+            "label": v.label,
+            "href": format!("{base}?by={}", urlencode(&v.id)),
+            "current": by == Some(v.id.as_str()),
+        })
+    }));
+    let min_cell_note = if lang == "ru" {
+        format!("«—»: в группе меньше {} ответивших, данные не публикуются.", s.min_cell)
+    } else {
+        format!("“—”: fewer than {} respondents in the group, so the figure is not published.", s.min_cell)
+    };
+    json!({
+        "lang": lang,
+        "title": s.title,
+        "t": cx.tx,
+        "lang_links": lang_links(&match by {
+            Some(b) => format!("{base}?by={}", urlencode(b)),
+            None => base.clone(),
+        }, lang),
+        "survey": {
+            "slug": s.slug,
+            "title": s.title,
+            "topic": s.topic,
+            "topic_label": topic_label(&s.topic, lang),
+            "topic_href": format!("/topics/{}", urlencode(&s.topic)),
+            "dates": field_dates(def),
+            "n": s.n,
+            "n_analysed": s.n_analysed,
+            "effective_n": s.effective_n.map(|v| format!("{v:.0}")),
+            "weighting_note": weighting_note(s, def, r.version.population.as_ref(), lang),
+            "min_cell_note": min_cell_note,
+            "published": r.survey.results_published,
+        },
+        "breakdowns": breakdowns,
+        "by": by,
+        "questions": s.questions.iter().map(|q| cx.question(q)).collect::<Vec<_>>(),
+        "links": {
+            "methodology": format!("{base}/methodology"),
+            "csv": format!("{base}/export.csv"),
+            "xlsx": format!("{base}/export.xlsx"),
+            "json": format!("/api/v1/surveys/{slug}/summary"),
+            "all": "/results",
+        },
+    })
+}
+
+/// The rendered results page.
+pub fn render(r: &Results, lang: &str, by: Option<&str>) -> String {
+    pages::render("results", &view(r, lang, by))
+}
