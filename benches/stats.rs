@@ -1,13 +1,14 @@
 //! Statistics core on a large survey: 1,000,000 respondents × 30 questions (15 single-choice, 5 scales,
 //! 5 multiple-choice with 4 options, 5 numbers), weighted by calibration (raking) on sex × age group ×
-//! district, with crosstabs of every choice question by 3 breakdown variables.
+//! district, with crosstabs of every choice question by 3 breakdown variables (the design declares them,
+//! so each question is read once: `summarize_*`), plus means by the breakdowns and medians of numbers.
 //!
 //! `cargo bench --bench stats`. Data are synthetic (a fixed linear congruential generator).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use opros::stats::{
-    crosstab, mean, median, option_shares, shares, Calibration, CrosstabOptions, Design,
-    PreparedDesign, ShareOptions,
+    crosstab, median, shares, summarize_categorical, summarize_numeric, summarize_options,
+    Calibration, CrosstabOptions, Design, PreparedDesign, ShareOptions,
 };
 use std::hint::black_box;
 
@@ -16,7 +17,10 @@ const N: usize = 1_000_000;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
     fn below(&mut self, k: usize) -> usize {
@@ -45,7 +49,9 @@ fn survey() -> Survey {
         .map(|i| 0.8 + 0.3 * sex[i] as f64 + 0.15 * age[i] as f64 + 0.05 * district[i] as f64)
         .collect();
     let cat = |r: &mut Lcg, k: usize| -> Vec<Option<usize>> {
-        (0..N).map(|_| (r.next() > 0.05).then(|| r.below(k))).collect()
+        (0..N)
+            .map(|_| (r.next() > 0.05).then(|| r.below(k)))
+            .collect()
     };
     let single = (0..15).map(|_| cat(&mut r, 5)).collect();
     let scales = (0..5).map(|_| cat(&mut r, 6)).collect(); // 5 points + "hard to say"
@@ -53,63 +59,83 @@ fn survey() -> Survey {
         .map(|_| {
             let answered: Vec<bool> = (0..N).map(|_| r.next() > 0.1).collect();
             (0..4)
-                .map(|_| (0..N).map(|i| answered[i].then(|| r.next() < 0.3)).collect())
+                .map(|_| {
+                    (0..N)
+                        .map(|i| answered[i].then(|| r.next() < 0.3))
+                        .collect()
+                })
                 .collect()
         })
         .collect();
     let numbers = (0..5)
-        .map(|_| (0..N).map(|_| (r.next() > 0.07).then(|| (r.next() * 1000.0).round())).collect())
+        .map(|_| {
+            (0..N)
+                .map(|_| (r.next() > 0.07).then(|| (r.next() * 1000.0).round()))
+                .collect()
+        })
         .collect();
-    Survey { sex, age, district, weights, single, scales, multi, numbers }
+    Survey {
+        sex,
+        age,
+        district,
+        weights,
+        single,
+        scales,
+        multi,
+        numbers,
+    }
 }
 
 fn prepare(s: &Survey) -> PreparedDesign {
+    let by = |v: &Vec<usize>| v.iter().map(|x| Some(*x)).collect::<Vec<_>>();
     Design {
         weights: s.weights.clone(),
         calibration: Some(Calibration::Calibrated {
             variables: vec![s.sex.clone(), s.age.clone(), s.district.clone()],
             base_weights: vec![1.0; N],
         }),
+        breakdowns: vec![by(&s.sex), by(&s.age), by(&s.district)],
         ..Design::default()
     }
     .prepare()
     .expect("valid design")
 }
 
+/// Everything a survey report needs; returns a count so the work cannot be optimised away.
 fn summary(s: &Survey, prep: &PreparedDesign) -> usize {
-    let opts = ShareOptions::default();
-    let copts = CrosstabOptions::default();
-    let by: Vec<(Vec<Option<usize>>, usize)> = vec![
-        (s.sex.iter().map(|v| Some(*v)).collect(), 2),
-        (s.age.iter().map(|v| Some(*v)).collect(), 5),
-        (s.district.iter().map(|v| Some(*v)).collect(), 10),
-    ];
+    let opts = CrosstabOptions::default();
     let mut out = 0;
-    let choice = s.single.iter().map(|q| (q, 5)).chain(s.scales.iter().map(|q| (q, 6)));
+    let choice = s
+        .single
+        .iter()
+        .map(|q| (q, 5))
+        .chain(s.scales.iter().map(|q| (q, 6)));
     for (q, k) in choice {
-        out += shares(prep, q, k, &opts).expect("shares").categories.len();
-        for (b, kb) in &by {
-            out += crosstab(prep, q, k, b, *kb, &copts).expect("crosstab").columns.len();
-        }
+        let sum = summarize_categorical(prep, q, k, &opts).expect("summary");
+        out += sum.crosstabs.iter().map(|c| c.columns.len()).sum::<usize>();
     }
-    for (q, scale) in s.scales.iter().enumerate() {
+    for scale in &s.scales {
         // the scale's mean without "hard to say" (point 6)
-        let y: Vec<Option<f64>> = scale.iter().map(|v| v.filter(|k| *k < 5).map(|k| k as f64 + 1.0)).collect();
-        out += usize::from(mean(prep, &y, 0.95).expect("mean").mean.is_some()) + q;
+        let y: Vec<Option<f64>> = scale
+            .iter()
+            .map(|v| v.filter(|k| *k < 5).map(|k| k as f64 + 1.0))
+            .collect();
+        out += summarize_numeric(prep, &y, &[], 0.95)
+            .expect("mean")
+            .by
+            .len();
     }
     for m in &s.multi {
         let cols: Vec<&[Option<bool>]> = m.iter().map(|c| c.as_slice()).collect();
-        out += option_shares(prep, &cols, &opts).expect("options").categories.len();
-        for c in m {
-            let c: Vec<Option<usize>> = c.iter().map(|v| v.map(usize::from)).collect();
-            for (b, kb) in &by {
-                out += crosstab(prep, &c, 2, b, *kb, &copts).expect("crosstab").columns.len();
-            }
-        }
+        out += summarize_options(prep, &cols, &opts)
+            .expect("options")
+            .len();
     }
     for y in &s.numbers {
-        out += usize::from(mean(prep, y, 0.95).expect("mean").mean.is_some());
-        out += usize::from(median(prep, y, 0.95).expect("median").quantile.is_some());
+        out += summarize_numeric(prep, y, &[0.5], 0.95)
+            .expect("numbers")
+            .quantiles
+            .len();
     }
     out
 }
@@ -125,9 +151,20 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("crosstab_one_question_by_district", |b| {
         let d: Vec<Option<usize>> = s.district.iter().map(|v| Some(*v)).collect();
-        b.iter(|| black_box(crosstab(&prep, &s.single[0], 5, &d, 10, &CrosstabOptions::default())))
+        b.iter(|| {
+            black_box(crosstab(
+                &prep,
+                &s.single[0],
+                5,
+                &d,
+                10,
+                &CrosstabOptions::default(),
+            ))
+        })
     });
-    g.bench_function("median_one_number", |b| b.iter(|| black_box(median(&prep, &s.numbers[0], 0.95))));
+    g.bench_function("median_one_number", |b| {
+        b.iter(|| black_box(median(&prep, &s.numbers[0], 0.95)))
+    });
     g.bench_function("full_summary", |b| b.iter(|| black_box(summary(&s, &prep))));
     g.finish();
 }

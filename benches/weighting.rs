@@ -1,13 +1,16 @@
 //! Weighting 1,000,000 respondents on 4 variables (2 × 6 × 20 × 4 = 960 cells): raking to convergence,
 //! post-stratification and linear calibration, plus a naive per-respondent raking loop measured in the same
-//! run, and the ratio between the two.
+//! run, and the ratio between the two; then `opros weight` as a whole process on a 1,000,000-row CSV
+//! (R `rake()` alone takes 10–25 s on these respondents).
 //!
 //! `cargo bench --bench weighting` (goal: raking under 20 ms on one core).
 
 use std::hint::black_box;
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
+use opros::weight_file::{run, WeightFileOptions};
 use opros::weighting::{weight, Category, Sample, Scheme, Targets};
 
 const N: usize = 1_000_000;
@@ -203,6 +206,50 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+/// `opros weight` as a whole (read the CSV, weight, write the CSV) on the same 1,000,000 respondents.
+fn bench_weight_file(c: &mut Criterion) {
+    let d = data();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv_path = dir.path().join("respondents.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&csv_path).expect("csv"));
+    writeln!(out, "id,{}", NAMES.join(",")).expect("write");
+    for i in 0..N {
+        let cats: Vec<String> = d.codes.iter().map(|col| format!("{:02}", col[i])).collect();
+        writeln!(out, "r{i},{}", cats.join(",")).expect("write");
+    }
+    out.flush().expect("flush");
+    drop(out);
+    let mut yaml = format!(
+        "method: raking\nvariables: [{}]\ntargets:\n  margins:\n",
+        NAMES.join(", ")
+    );
+    for (v, m) in d.margins.iter().enumerate() {
+        let parts: Vec<String> = m
+            .iter()
+            .enumerate()
+            .map(|(c, x)| format!("\"{c:02}\": {x}"))
+            .collect();
+        yaml.push_str(&format!("    {}: {{{}}}\n", NAMES[v], parts.join(", ")));
+    }
+    let scheme_path = dir.path().join("scheme.yaml");
+    std::fs::write(&scheme_path, yaml).expect("scheme");
+    let opts = WeightFileOptions {
+        data: csv_path,
+        scheme: scheme_path,
+        id: None,
+        out: Some(dir.path().join("weights.csv")),
+        json: true,
+    };
+    let mut group = c.benchmark_group("opros_weight_1m_rows");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("read_weight_write", |b| {
+        b.iter(|| run(&opts, &mut std::io::sink(), &mut std::io::sink()).expect("opros weight"))
+    });
+    group.finish();
+}
+
 /// Median wall time of `runs` calls.
 fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..runs)
@@ -280,7 +327,7 @@ fn report_ratio() {
     );
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, bench_weight_file);
 
 fn main() {
     benches();

@@ -22,6 +22,8 @@ pub enum CatalogError {
     Invalid(DefinitionErrors),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    XlsForm(String),
     #[error("stored definition of '{slug}' version {version} cannot be read: {reason}")]
     Corrupt { slug: String, version: i32, reason: String },
 }
@@ -36,11 +38,34 @@ pub struct Prepared {
 }
 
 /// Reads and validates a definition file; a `weighting.population` path is resolved relative to the file
-/// and checked against the definition. Every problem is reported, not just the first.
+/// and checked against the definition. Every problem is reported, not just the first. Spreadsheets
+/// (`.xlsx`, `.xls`, `.ods`) are XLSForms, converted first (strictly: anything unsupported is an error).
 pub fn prepare_file(path: &Path) -> Result<Prepared, CatalogError> {
-    let source = read(path)?;
+    prepare_file_with(path, false).map(|(p, _)| p)
+}
+
+/// Whether a file is an XLSForm spreadsheet (by extension).
+pub fn is_spreadsheet(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xlsx" | "xls" | "xlsb" | "ods"))
+}
+
+/// As [`prepare_file`]; with `lenient`, an XLSForm's unsupported rows are left out and returned as notes.
+pub fn prepare_file_with(path: &Path, lenient: bool) -> Result<(Prepared, Vec<String>), CatalogError> {
     let name = path.display().to_string();
-    prepare_source(&source, &name, path.parent(), None)
+    if !is_spreadsheet(path) {
+        let source = read(path)?;
+        return Ok((prepare_source(&source, &name, path.parent(), None)?, Vec::new()));
+    }
+    let bytes = std::fs::read(path).map_err(|source| CatalogError::Read {
+        path: name.clone(),
+        source,
+    })?;
+    let converted = crate::xlsform::convert(&bytes, &name, &crate::xlsform::ConvertOptions { lenient })
+        .map_err(|e| CatalogError::XlsForm(e.to_string()))?;
+    let notes = converted.unsupported.iter().map(ToString::to_string).collect();
+    Ok((prepare_source(&converted.yaml, &name, path.parent(), None)?, notes))
 }
 
 /// Validates a definition given as text. `base_dir` resolves a population path; `populations` supplies
@@ -113,11 +138,24 @@ pub fn store_prepared(store: &Store, p: &Prepared) -> Result<Imported, CatalogEr
 /// Imports several files all-or-nothing: every file is validated first, and nothing is stored unless all
 /// are valid. Problems of all files are returned together.
 pub fn import_files(store: &Store, paths: &[PathBuf]) -> Result<Vec<Imported>, CatalogError> {
+    import_files_with(store, paths, false, &mut |_| {})
+}
+
+/// As [`import_files`]; `lenient` XLSForm conversion reports left-out rows through `note`.
+pub fn import_files_with(
+    store: &Store,
+    paths: &[PathBuf],
+    lenient: bool,
+    note: &mut dyn FnMut(&str),
+) -> Result<Vec<Imported>, CatalogError> {
     let mut prepared = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        match prepare_file(path) {
-            Ok(p) => prepared.push(p),
+        match prepare_file_with(path, lenient) {
+            Ok((p, notes)) => {
+                notes.iter().for_each(|n| note(n));
+                prepared.push(p)
+            }
             Err(CatalogError::Invalid(errs)) => problems.extend(errs.problems),
             Err(e) => return Err(e),
         }

@@ -17,3 +17,4 @@ pub mod store;
 pub mod web;
 pub mod weight_file;
 pub mod weighting;
+pub mod xlsform;

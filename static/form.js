@@ -5,11 +5,6 @@
 // The condition evaluator mirrors src/definition/condition.rs `eval` (see src/form/condjs.rs).
 (function () {
   "use strict";
-  var form = document.querySelector("form.survey-form");
-  if (!form) return;
-
-  var prior = {};
-  try { prior = JSON.parse(form.getAttribute("data-vars") || "{}"); } catch (e) { prior = {}; }
 
   function asNum(s) {
     if (typeof s === "number") return s;
@@ -159,6 +154,16 @@
     }
     return true;
   }
+
+  // Under Node (tests/forms_js.rs) only the evaluator is exported.
+  if (typeof document === "undefined") {
+    if (typeof module !== "undefined") module.exports = { evaluate: evaluate };
+    return;
+  }
+  var form = document.querySelector("form.survey-form");
+  if (!form) return;
+  var prior = {};
+  try { prior = JSON.parse(form.getAttribute("data-vars") || "{}"); } catch (e) { prior = {}; }
 
   var conditional = Array.prototype.slice.call(form.querySelectorAll(".question[data-show-if]"));
   var parsed = conditional.map(function (box) {

@@ -116,3 +116,26 @@ fn serve_binds_opros_bind_and_answers() {
         let _ = child.wait();
     }
 }
+
+/// XLSForms import like YAML: strictly by default, leniently on request; `convert` prints YAML.
+#[test]
+fn xlsform_import_and_convert() {
+    let db = TestDb::new(&common::Backend::Sqlite);
+    let fixture = |n: &str| format!("{}/tests/fixtures/xlsform/{n}", env!("CARGO_MANIFEST_DIR"));
+    let (ok, out, err) = run(&db, &["survey", "import", &fixture("types.xlsx")]);
+    assert!(ok, "{err}");
+    assert!(out.contains("new survey, version 1"), "{out}");
+
+    let (ok, _, err) = run(&db, &["survey", "import", &fixture("unsupported.xlsx")]);
+    assert!(!ok);
+    assert!(err.contains("sheet survey, row"), "{err}");
+    assert_eq!(run(&db, &["survey", "list"]).1.lines().count(), 2, "strict failure stores nothing");
+
+    let (ok, _, err) = run(&db, &["survey", "import", "--lenient", &fixture("unsupported.xlsx")]);
+    assert!(ok, "{err}");
+    assert!(err.contains("left out:"), "{err}");
+
+    let (ok, yaml, err) = run(&db, &["survey", "convert", &fixture("types.xlsx")]);
+    assert!(ok, "{err}");
+    opros::definition::parse_definition(&yaml, "converted.yaml").expect("converted YAML is a valid definition");
+}

@@ -45,14 +45,20 @@ fn import_validates_every_row_and_export_reads_back() {
             assert!(err.contains(line), "{line} reported: {err}");
         }
         assert!(!err.contains("line 2:") && !err.contains("line 6:"), "{err}");
-        assert!(err.contains("question 'age'") && err.contains("at most 2") && err.contains("question 'sat'"), "{err}");
+        assert!(
+            err.contains("question 'age'") && err.contains("at most 2") && err.contains("question 'sat'"),
+            "{err}"
+        );
         let survey = store.find_survey("formtest").unwrap();
         assert!(store.response_counts(&survey.id).unwrap().is_empty(), "all-or-nothing");
 
         // An unknown column is refused at the header.
         let unknown_path = dir.path().join("unknown.csv");
         std::fs::write(&unknown_path, "sex,agee\nm,30\n").unwrap();
-        let (ok, _, err) = opros(&db, &["responses", "import", "formtest", unknown_path.to_str().unwrap()]);
+        let (ok, _, err) = opros(
+            &db,
+            &["responses", "import", "formtest", unknown_path.to_str().unwrap()],
+        );
         assert!(!ok && err.contains("line 1:") && err.contains("agee"), "{err}");
 
         let good = "sex,age,pets,pets.other,cat_name,sat,grid.a,grid.b,visit,men_q,prio\n\
@@ -66,18 +72,39 @@ fn import_validates_every_row_and_export_reads_back() {
 
         let rows = store.complete_responses(&survey.id).unwrap();
         assert_eq!(rows.len(), 2);
-        let second: Answers = serde_json::from_str(&rows.iter().find(|r| r.answers.contains("Мурка")).unwrap().answers).unwrap();
+        let second: Answers =
+            serde_json::from_str(&rows.iter().find(|r| r.answers.contains("Мурка")).unwrap().answers).unwrap();
         assert_eq!(
             second.get("pets"),
-            Some(&Answer::Choices { codes: vec!["cat".into(), "other".into()], other_text: Some("hamster, \"Bob\"".into()) })
+            Some(&Answer::Choices {
+                codes: vec!["cat".into(), "other".into()],
+                other_text: Some("hamster, \"Bob\"".into())
+            })
         );
-        assert!(!second.contains_key("men_q"), "a hidden question's cell is dropped (women do not see men_q)");
-        assert_eq!(second.get("prio"), Some(&Answer::Ranking(vec!["z".into(), "x".into(), "y".into()])));
+        assert!(
+            !second.contains_key("men_q"),
+            "a hidden question's cell is dropped (women do not see men_q)"
+        );
+        assert_eq!(
+            second.get("prio"),
+            Some(&Answer::Ranking(vec!["z".into(), "x".into(), "y".into()]))
+        );
         // Imported responses count towards quotas.
         assert_eq!(store.quota_counts(&survey.id).unwrap(), vec![("women".to_owned(), 1)]);
 
         let out_path = dir.path().join("export.csv");
-        let (ok, _, err) = opros(&db, &["responses", "export", "formtest", "--format", "csv", "--out", out_path.to_str().unwrap()]);
+        let (ok, _, err) = opros(
+            &db,
+            &[
+                "responses",
+                "export",
+                "formtest",
+                "--format",
+                "csv",
+                "--out",
+                out_path.to_str().unwrap(),
+            ],
+        );
         assert!(ok, "{err}");
         let exported = std::fs::read_to_string(&out_path).unwrap();
         assert!(exported.starts_with('\u{feff}'), "UTF-8 with BOM");
@@ -86,8 +113,14 @@ fn import_validates_every_row_and_export_reads_back() {
             lines.next().unwrap(),
             "_response_id,_submitted_at,_version,_language,_duration_seconds,sex,age,pets,pets.other,cat_name,sat,grid.a,grid.b,visit,men_q,prio"
         );
-        assert!(exported.contains(",m,42,dog;fish,,,dk,3,1,2026-03-01,yes,y;x"), "{exported}");
-        assert!(exported.contains(",f,30,cat;other,\"hamster, \"\"Bob\"\"\",Мурка,1,,2,,,z;x;y"), "{exported}");
+        assert!(
+            exported.contains(",m,42,dog;fish,,,dk,3,1,2026-03-01,yes,y;x"),
+            "{exported}"
+        );
+        assert!(
+            exported.contains(",f,30,cat;other,\"hamster, \"\"Bob\"\"\",Мурка,1,,2,,,z;x;y"),
+            "{exported}"
+        );
 
         // The exported file imports again (the `_` columns are ignored) and gives the same answers.
         let (ok, out, err) = opros(&db, &["responses", "import", "formtest", out_path.to_str().unwrap()]);
@@ -116,13 +149,33 @@ fn invite_prints_tokens_and_stores_only_hashes() {
     let survey = store.find_survey("formtest").unwrap();
     for t in &tokens {
         assert!(opros::form::tokens::is_token(t));
-        assert!(store.invitation_exists(&survey.id, &opros::form::tokens::key_hash(t)).unwrap());
-        assert!(!store.invitation_exists(&survey.id, t).unwrap(), "the raw token is not stored");
+        assert!(store
+            .invitation_exists(&survey.id, &opros::form::tokens::key_hash(t))
+            .unwrap());
+        assert!(
+            !store.invitation_exists(&survey.id, t).unwrap(),
+            "the raw token is not stored"
+        );
     }
     assert_eq!(store.invitation_counts(&survey.id).unwrap(), (5, 0));
-    let (ok, out, _) = opros(&db, &["survey", "invite", "formtest", "--count", "2", "--url", "https://opros.example.org/"]);
+    let (ok, out, _) = opros(
+        &db,
+        &[
+            "survey",
+            "invite",
+            "formtest",
+            "--count",
+            "2",
+            "--url",
+            "https://opros.example.org/",
+        ],
+    );
     assert!(ok);
-    assert!(out.lines().all(|l| l.starts_with("https://opros.example.org/s/formtest?t=")), "{out}");
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("https://opros.example.org/s/formtest?t=")),
+        "{out}"
+    );
     let (ok, _, err) = opros(&db, &["survey", "invite", "nope", "--count", "2"]);
     assert!(!ok && err.contains("nope"));
 }

@@ -66,7 +66,11 @@ fn orders_are_uniform_stable_and_keep_anchors() {
         assert_eq!(opts[3], "dk", "anchored option stays last");
         *options.entry(opts[..3].to_vec()).or_default() += 1;
         *questions.entry(o.questions["a"].clone()).or_default() += 1;
-        assert_eq!(&o.pages[..2], &["a".to_owned(), "b".to_owned()], "pages outside blocks keep their place");
+        assert_eq!(
+            &o.pages[..2],
+            &["a".to_owned(), "b".to_owned()],
+            "pages outside blocks keep their place"
+        );
         *pages.entry(o.pages[2..].to_vec()).or_default() += 1;
     }
     // 3! = 6 permutations, 5 degrees of freedom: the 0.999 quantile of chi-square(5) is 20.52
@@ -75,8 +79,14 @@ fn orders_are_uniform_stable_and_keep_anchors() {
     let x_qs = chi_square(&questions, 6, n);
     let x_pages = chi_square(&pages, 2, n);
     assert_eq!(options.len(), 6);
-    assert!(x_opts < 20.52, "option orders not uniform: chi2 = {x_opts}, {options:?}");
-    assert!(x_qs < 20.52, "question orders not uniform: chi2 = {x_qs}, {questions:?}");
+    assert!(
+        x_opts < 20.52,
+        "option orders not uniform: chi2 = {x_opts}, {options:?}"
+    );
+    assert!(
+        x_qs < 20.52,
+        "question orders not uniform: chi2 = {x_qs}, {questions:?}"
+    );
     assert!(x_pages < 10.83, "page orders not uniform: chi2 = {x_pages}, {pages:?}");
 }
 
@@ -123,12 +133,21 @@ fn realized_order_is_shown_and_recorded_in_the_response() {
                 .unwrap()
         };
         let meta = opros::form::Meta::parse(&rows[0]);
-        let order = meta.order.options.get("modes").expect("order of modes recorded").clone();
+        let order = meta
+            .order
+            .options
+            .get("modes")
+            .expect("order of modes recorded")
+            .clone();
         assert_eq!(order.len(), 5);
         // The page lists the options in that order.
         let positions: Vec<usize> = order
             .iter()
-            .map(|code| r.html.find(&format!("name=\"modes\" value=\"{code}\"")).expect("option shown"))
+            .map(|code| {
+                r.html
+                    .find(&format!("name=\"modes\" value=\"{code}\""))
+                    .expect("option shown")
+            })
             .collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{order:?} {positions:?}");
         // Reloading shows the same order.

@@ -55,7 +55,13 @@ fn every_question_type_renders_in_both_languages() {
 #[test]
 fn a_page_with_errors_renders_the_summary_and_keeps_input() {
     for lang in ["ru", "en"] {
-        let fields = Fields::from_pairs([("age", "12"), ("pets", "cat"), ("pets", "dog"), ("pets", "fish"), ("cat_name", "<script>")]);
+        let fields = Fields::from_pairs([
+            ("age", "12"),
+            ("pets", "cat"),
+            ("pets", "dog"),
+            ("pets", "fish"),
+            ("cat_name", "<script>"),
+        ]);
         let html = render(0, lang, Some(&fields));
         assert!(html.contains("error-summary"));
         assert!(html.contains("&lt;script&gt;") && !html.contains("<script>alert"));

@@ -9,7 +9,10 @@ use proptest::prelude::*;
 const METHODS: [CiMethod; 3] = [CiMethod::Logit, CiMethod::Beta, CiMethod::Wilson];
 
 fn opts(method: CiMethod) -> ShareOptions {
-    ShareOptions { method, level: 0.95 }
+    ShareOptions {
+        method,
+        level: 0.95,
+    }
 }
 
 fn rel_close(a: f64, b: f64, tol: f64) -> bool {
@@ -25,7 +28,10 @@ fn no_respondents_gives_no_numbers_and_no_panic() {
         let s = shares(&prep, &[], 3, &opts(m)).unwrap();
         assert_eq!(s.base_n, Some(0));
         assert_eq!(s.categories.len(), 3);
-        assert!(s.categories.iter().all(|c| c.share.is_none() && c.ci_low.is_none()));
+        assert!(s
+            .categories
+            .iter()
+            .all(|c| c.share.is_none() && c.ci_low.is_none()));
     }
     let m = mean(&prep, &[], 0.95).unwrap();
     assert_eq!((m.n, m.mean), (Some(0), None));
@@ -39,7 +45,10 @@ fn everyone_skipping_gives_an_empty_base() {
     let prep = Design::weighted(vec![1.0, 2.0, 3.0]).prepare().unwrap();
     let s = shares(&prep, &[None, None, None], 2, &ShareOptions::default()).unwrap();
     assert_eq!(s.base_n, Some(0));
-    assert!(s.categories.iter().all(|c| c.n == Some(0) && c.share.is_none()));
+    assert!(s
+        .categories
+        .iter()
+        .all(|c| c.n == Some(0) && c.share.is_none()));
     let m = mean(&prep, &[None, None, None], 0.95).unwrap();
     assert_eq!((m.n, m.mean, m.se), (Some(0), None, None));
     let q = median(&prep, &[None, None, None], 0.95).unwrap();
@@ -58,7 +67,10 @@ fn one_response_has_a_share_but_no_variance() {
     assert_eq!(s.df, Some(0.0));
     let m = mean(&prep, &[Some(7.0)], 0.95).unwrap();
     assert_eq!((m.mean, m.se), (Some(7.0), None));
-    assert_eq!(median(&prep, &[Some(7.0)], 0.95).unwrap().quantile, Some(7.0));
+    assert_eq!(
+        median(&prep, &[Some(7.0)], 0.95).unwrap().quantile,
+        Some(7.0)
+    );
 }
 
 #[test]
@@ -94,7 +106,10 @@ fn a_category_with_one_respondent_has_finite_estimates() {
         let se = c.se.unwrap();
         assert!(rel_close(se * se, p * (1.0 - p) / (n as f64 - 1.0), 1e-10));
         let (lo, hi) = (c.ci_low.unwrap(), c.ci_high.unwrap());
-        assert!(0.0 <= lo && lo < p && p < hi && hi < 1.0, "{m:?}: {lo} {p} {hi}");
+        assert!(
+            0.0 <= lo && lo < p && p < hi && hi < 1.0,
+            "{m:?}: {lo} {p} {hi}"
+        );
     }
 }
 
@@ -117,10 +132,27 @@ fn errors_name_the_problem() {
     };
     // a stratum with one respondent: no SE under "fail", an SE under "remove"
     let prep = d.clone().prepare().unwrap();
-    let s = shares(&prep, &[Some(0), Some(1), Some(0)], 2, &ShareOptions::default()).unwrap();
+    let s = shares(
+        &prep,
+        &[Some(0), Some(1), Some(0)],
+        2,
+        &ShareOptions::default(),
+    )
+    .unwrap();
     assert!(s.categories[0].se.is_none());
-    let prep = Design { lonely_psu: LonelyPsu::Remove, ..d }.prepare().unwrap();
-    let s = shares(&prep, &[Some(0), Some(1), Some(0)], 2, &ShareOptions::default()).unwrap();
+    let prep = Design {
+        lonely_psu: LonelyPsu::Remove,
+        ..d
+    }
+    .prepare()
+    .unwrap();
+    let s = shares(
+        &prep,
+        &[Some(0), Some(1), Some(0)],
+        2,
+        &ShareOptions::default(),
+    )
+    .unwrap();
     assert!(s.categories[0].se.is_some_and(|v| v > 0.0));
 }
 
@@ -135,7 +167,10 @@ fn suppression_removes_every_number() {
     assert!(small.suppressed);
     let json = serde_json::to_value(small).unwrap();
     for (k, v) in json.as_object().unwrap() {
-        assert!(k == "category" || k == "suppressed" || v.is_null(), "{k} = {v}");
+        assert!(
+            k == "category" || k == "suppressed" || v.is_null(),
+            "{k} = {v}"
+        );
     }
     let mut s = shares(&prep, &x, 2, &ShareOptions::default()).unwrap();
     s.suppress_small(31, SuppressRule::Base);
@@ -145,7 +180,10 @@ fn suppression_removes_every_number() {
     let mut ct = crosstab(&prep, &x, 2, &col, 2, &CrosstabOptions::default()).unwrap();
     ct.suppress_small(10, SuppressRule::Base);
     assert!(!ct.columns[0].suppressed && ct.columns[1].suppressed);
-    assert!(ct.columns[1].cells.iter().all(|c| c.estimate.share.is_none() && c.p_value.is_none()));
+    assert!(ct.columns[1]
+        .cells
+        .iter()
+        .all(|c| c.estimate.share.is_none() && c.p_value.is_none()));
     let mut m = mean(&prep, &vec![Some(1.0); 30], 0.95).unwrap();
     m.suppress_small(31);
     assert!(m.suppressed && m.mean.is_none());
@@ -155,9 +193,17 @@ fn suppression_removes_every_number() {
 fn difference_of_independent_proportions() {
     let d = difference_of_independent(0.62, 0.02, 0.55, 0.025, 0.95).unwrap();
     assert!(rel_close(d.diff, 0.07, 1e-12));
-    assert!(rel_close(d.se, (0.02f64.powi(2) + 0.025f64.powi(2)).sqrt(), 1e-12));
+    assert!(rel_close(
+        d.se,
+        (0.02f64.powi(2) + 0.025f64.powi(2)).sqrt(),
+        1e-12
+    ));
     // R: 2 * pnorm(-0.07 / sqrt(0.02^2 + 0.025^2)) = 0.0287839658757
-    assert!((d.p_value - 0.028_783_965_875_7).abs() < 1e-10, "{}", d.p_value);
+    assert!(
+        (d.p_value - 0.028_783_965_875_7).abs() < 1e-10,
+        "{}",
+        d.p_value
+    );
     assert!(d.ci_low < d.diff && d.diff < d.ci_high);
     assert!(difference_of_independent(0.5, f64::NAN, 0.4, 0.1, 0.95).is_err());
 }
@@ -243,7 +289,7 @@ proptest! {
     #[test]
     fn crosstab_columns_equal_shares_in_the_column((w, x) in sample(), seed in 0u64..100) {
         let n = w.len();
-        let col: Vec<Option<usize>> = (0..n).map(|i| if (i as u64 + seed) % 9 == 0 { None } else { Some(((i as u64 * 5 + seed) % 3) as usize) }).collect();
+        let col: Vec<Option<usize>> = (0..n).map(|i| if (i as u64 + seed).is_multiple_of(9) { None } else { Some(((i as u64 * 5 + seed) % 3) as usize) }).collect();
         let prep = Design::weighted(w).prepare().unwrap();
         let ct = crosstab(&prep, &x, 4, &col, 3, &CrosstabOptions::default()).unwrap();
         for j in 0..3 {
@@ -312,7 +358,11 @@ fn multiple_choice_options_have_their_own_shares() {
     assert_eq!(s.base_n, Some(16));
     assert_eq!(s.categories.len(), 2);
     let chosen_a = a.iter().filter(|v| **v == Some(true)).count() as f64;
-    assert!(rel_close(s.categories[0].share.unwrap(), chosen_a / 16.0, 1e-12));
+    assert!(rel_close(
+        s.categories[0].share.unwrap(),
+        chosen_a / 16.0,
+        1e-12
+    ));
     assert_eq!(s.categories[1].category, 1);
 }
 
@@ -331,10 +381,10 @@ proptest! {
         // a raked-like design with base weights, calibration on two variables, breakdowns declared
         let sex: Vec<usize> = (0..n).map(|i| ((i as u64 * 7 + seed) % 2) as usize).collect();
         let age: Vec<usize> = (0..n).map(|i| ((i as u64 * 13 + seed / 7) % 3) as usize).collect();
-        let region: Vec<Option<usize>> = (0..n).map(|i| if (i as u64 + seed) % 17 == 0 { None } else { Some(((i as u64 * 5 + seed) % 4) as usize) }).collect();
+        let region: Vec<Option<usize>> = (0..n).map(|i| if (i as u64 + seed).is_multiple_of(17) { None } else { Some(((i as u64 * 5 + seed) % 4) as usize) }).collect();
         let w0: Vec<f64> = (0..n).map(|i| 1.0 + ((i as u64 + seed) % 3) as f64 * 0.5).collect();
         let w: Vec<f64> = (0..n).map(|i| w0[i] * (1.0 + 0.2 * sex[i] as f64 + 0.1 * age[i] as f64)).collect();
-        let x: Vec<Option<usize>> = (0..n).map(|i| if (i as u64 * 3 + seed) % 11 == 0 { None } else { Some(((i as u64 * 31 + seed) % 3) as usize) }).collect();
+        let x: Vec<Option<usize>> = (0..n).map(|i| if (i as u64 * 3 + seed).is_multiple_of(11) { None } else { Some(((i as u64 * 31 + seed) % 3) as usize) }).collect();
         let y: Vec<Option<f64>> = (0..n).map(|i| if i % 9 == 4 { None } else { Some(((i as u64 * 37 + seed) % 23) as f64 + 1000.0) }).collect();
         let cal = Calibration::Calibrated { variables: vec![sex.clone(), age.clone()], base_weights: w0 };
         let plain = Design { weights: w.clone(), calibration: Some(cal.clone()), ..Design::default() };
@@ -374,5 +424,42 @@ proptest! {
             prop_assert!(close_opt(num.by[1][j].mean, mj.mean) && close_opt(num.by[1][j].se, mj.se));
         }
         prop_assert_eq!(num.quantiles[0].quantile, median(&plain, &y, 0.95).unwrap().quantile);
+    }
+}
+
+#[test]
+fn sampling_fraction_equals_population_size() {
+    let n = 40;
+    let x: Vec<Option<usize>> = (0..n).map(|i| Some(i % 3)).collect();
+    let strata: Vec<usize> = (0..n).map(|i| i % 2).collect();
+    let w: Vec<f64> = strata
+        .iter()
+        .map(|h| if *h == 0 { 10.0 } else { 25.0 })
+        .collect();
+    let pop: Vec<f64> = strata
+        .iter()
+        .map(|h| if *h == 0 { 200.0 } else { 500.0 })
+        .collect();
+    let frac: Vec<f64> = pop.iter().map(|p| 20.0 / p).collect();
+    let base = Design {
+        weights: w,
+        strata: Some(strata),
+        ..Design::default()
+    };
+    let a = Design {
+        fpc: Some(opros::stats::Fpc::PopulationSize(pop)),
+        ..base.clone()
+    };
+    let b = Design {
+        fpc: Some(opros::stats::Fpc::SamplingFraction(frac)),
+        ..base.clone()
+    };
+    let sa = shares(&a.prepare().unwrap(), &x, 3, &ShareOptions::default()).unwrap();
+    let sb = shares(&b.prepare().unwrap(), &x, 3, &ShareOptions::default()).unwrap();
+    let s0 = shares(&base.prepare().unwrap(), &x, 3, &ShareOptions::default()).unwrap();
+    for ((ca, cb), c0) in sa.categories.iter().zip(&sb.categories).zip(&s0.categories) {
+        assert!(rel_close(ca.se.unwrap(), cb.se.unwrap(), 1e-12));
+        // fpc (N − n)/N = 0.9 and 0.96 shrink the variance
+        assert!(ca.se.unwrap() < c0.se.unwrap());
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use opros::stats::{
-    crosstab, mean, option_shares, quantiles, shares, Calibration, CiMethod, CrosstabOptions, Design,
-    Fpc, PreparedDesign, ShareOptions,
+    crosstab, mean, option_shares, quantiles, shares, Calibration, CiMethod, CrosstabOptions,
+    Design, Fpc, PreparedDesign, ShareOptions,
 };
 
 fn ref_dir() -> PathBuf {
@@ -20,8 +20,14 @@ struct Table {
 impl Table {
     fn read(name: &str) -> Table {
         let mut rdr = csv::Reader::from_path(ref_dir().join(name)).expect("reference CSV readable");
-        let headers: Vec<String> = rdr.headers().expect("header").iter().map(String::from).collect();
-        let mut cols: HashMap<String, Vec<String>> = headers.iter().map(|h| (h.clone(), Vec::new())).collect();
+        let headers: Vec<String> = rdr
+            .headers()
+            .expect("header")
+            .iter()
+            .map(String::from)
+            .collect();
+        let mut cols: HashMap<String, Vec<String>> =
+            headers.iter().map(|h| (h.clone(), Vec::new())).collect();
         for rec in rdr.records() {
             let rec = rec.expect("record");
             for (h, v) in headers.iter().zip(rec.iter()) {
@@ -31,16 +37,27 @@ impl Table {
         Table { cols }
     }
     fn col(&self, name: &str) -> &Vec<String> {
-        self.cols.get(name).unwrap_or_else(|| panic!("column {name}"))
+        self.cols
+            .get(name)
+            .unwrap_or_else(|| panic!("column {name}"))
     }
     fn f64s(&self, name: &str) -> Vec<f64> {
-        self.col(name).iter().map(|v| v.parse().expect("number")).collect()
+        self.col(name)
+            .iter()
+            .map(|v| v.parse().expect("number"))
+            .collect()
     }
     fn opt_f64(&self, name: &str) -> Vec<Option<f64>> {
-        self.col(name).iter().map(|v| (!v.is_empty() && v != "NA").then(|| v.parse().expect("number"))).collect()
+        self.col(name)
+            .iter()
+            .map(|v| (!v.is_empty() && v != "NA").then(|| v.parse().expect("number")))
+            .collect()
     }
     fn cat(&self, name: &str) -> Vec<Option<usize>> {
-        self.opt_f64(name).into_iter().map(|v| v.map(|x| x as usize)).collect()
+        self.opt_f64(name)
+            .into_iter()
+            .map(|v| v.map(|x| x as usize))
+            .collect()
     }
     fn usizes(&self, name: &str) -> Vec<usize> {
         self.f64s(name).into_iter().map(|x| x as usize).collect()
@@ -73,9 +90,24 @@ impl Expected {
         }
         Expected(map)
     }
-    fn get(&self, d: &str, kind: &str, var: &str, level: &str, by: &str, stat: &str) -> Option<f64> {
+    fn get(
+        &self,
+        d: &str,
+        kind: &str,
+        var: &str,
+        level: &str,
+        by: &str,
+        stat: &str,
+    ) -> Option<f64> {
         self.0
-            .get(&(d.into(), kind.into(), var.into(), level.into(), by.into(), stat.into()))
+            .get(&(
+                d.into(),
+                kind.into(),
+                var.into(),
+                level.into(),
+                by.into(),
+                stat.into(),
+            ))
             .copied()
     }
 }
@@ -104,7 +136,8 @@ impl Checker {
         self.checks += 1;
         let scale = estimate.unwrap_or(1.0).abs();
         if !got.is_some_and(|g| g <= 1e-9 * scale) {
-            self.failures.push(format!("{what}: R gives zero, we give {got:?}"));
+            self.failures
+                .push(format!("{what}: R gives zero, we give {got:?}"));
         }
     }
 
@@ -113,12 +146,14 @@ impl Checker {
         self.checks += 1;
         if !want.is_finite() {
             if got.is_some_and(|g| g.is_finite()) && !what.contains("deff") {
-                self.failures.push(format!("{what}: R gives {want}, we give {got:?}"));
+                self.failures
+                    .push(format!("{what}: R gives {want}, we give {got:?}"));
             }
             return;
         }
         let Some(got) = got else {
-            self.failures.push(format!("{what}: R gives {want}, we give nothing"));
+            self.failures
+                .push(format!("{what}: R gives {want}, we give nothing"));
             return;
         };
         let ok = match tol {
@@ -127,7 +162,8 @@ impl Checker {
             Tol::PValue => (got - want).abs() <= 1e-4,
         };
         if !ok {
-            self.failures.push(format!("{what}: R {want:.12e}, ours {got:.12e}"));
+            self.failures
+                .push(format!("{what}: R {want:.12e}, ours {got:.12e}"));
         }
     }
 }
@@ -220,7 +256,10 @@ fn check_shares(
     k: usize,
 ) {
     for method in [CiMethod::Logit, CiMethod::Beta, CiMethod::Wilson] {
-        let opts = ShareOptions { method, level: 0.95 };
+        let opts = ShareOptions {
+            method,
+            level: 0.95,
+        };
         let s = shares(&case.prep, x, k, &opts).expect("shares");
         let d = case.name;
         let m = match method {
@@ -228,7 +267,12 @@ fn check_shares(
             CiMethod::Beta => "beta",
             CiMethod::Wilson => "wilson",
         };
-        ck.check(format!("{d} {tag} effective_n"), s.effective_n, ex.get(d, "kish", tag, "", "", "effective_n"), Tol::Se);
+        ck.check(
+            format!("{d} {tag} effective_n"),
+            s.effective_n,
+            ex.get(d, "kish", tag, "", "", "effective_n"),
+            Tol::Se,
+        );
         for c in &s.categories {
             let lv = c.category.to_string();
             let g = |stat: &str| ex.get(d, "share", tag, &lv, "", stat);
@@ -238,8 +282,18 @@ fn check_shares(
             // (n* = ∞ or ~1e30). Ours is [p̂, p̂]; such SEs are compared as "zero" below.
             let zero_var = fixed_by_design(g("se"), g("share"));
             if !(zero_var && method == CiMethod::Beta) {
-                ck.check(name(&format!("{m}_low")), c.ci_low, g(&format!("{m}_low")), Tol::Se);
-                ck.check(name(&format!("{m}_high")), c.ci_high, g(&format!("{m}_high")), Tol::Se);
+                ck.check(
+                    name(&format!("{m}_low")),
+                    c.ci_low,
+                    g(&format!("{m}_low")),
+                    Tol::Se,
+                );
+                ck.check(
+                    name(&format!("{m}_high")),
+                    c.ci_high,
+                    g(&format!("{m}_high")),
+                    Tol::Se,
+                );
             }
             if method != CiMethod::Logit {
                 continue;
@@ -263,8 +317,15 @@ fn check_shares(
                 ck.check(name("total_se"), c.total_se, gt("se"), Tol::Se);
             }
             // an interval always exists and contains the estimate
-            let (lo, hi, p) = (c.ci_low.expect("ci_low"), c.ci_high.expect("ci_high"), c.share.expect("share"));
-            assert!(lo <= p + 1e-12 && p <= hi + 1e-12, "{d} {tag}: {lo} <= {p} <= {hi}");
+            let (lo, hi, p) = (
+                c.ci_low.expect("ci_low"),
+                c.ci_high.expect("ci_high"),
+                c.share.expect("share"),
+            );
+            assert!(
+                lo <= p + 1e-12 && p <= hi + 1e-12,
+                "{d} {tag}: {lo} <= {p} <= {hi}"
+            );
         }
     }
 }
@@ -282,8 +343,18 @@ fn check_numeric(ck: &mut Checker, ex: &Expected, case: &Case, tag: &str, y: &[O
     if case.fixed {
         ck.check(name("se_fixed"), m.se_fixed, g("se_fixed"), Tol::Se);
     }
-    ck.check(name("total"), m.total, ex.get(d, "total", tag, "", "", "total"), Tol::Estimate);
-    ck.check(name("total_se"), m.total_se, ex.get(d, "total", tag, "", "", "se"), Tol::Se);
+    ck.check(
+        name("total"),
+        m.total,
+        ex.get(d, "total", tag, "", "", "total"),
+        Tol::Estimate,
+    );
+    ck.check(
+        name("total_se"),
+        m.total_se,
+        ex.get(d, "total", tag, "", "", "se"),
+        Tol::Se,
+    );
     let probs = [0.1, 0.25, 0.5, 0.75, 0.9];
     let qs = quantiles(&case.prep, y, &probs, 0.95).expect("quantiles");
     for q in &qs {
@@ -315,18 +386,38 @@ fn check_crosstab(
     ck.check(format!("{d} {tag} F"), Some(test.f), g("f"), Tol::Se);
     ck.check(format!("{d} {tag} ndf"), Some(test.ndf), g("ndf"), Tol::Se);
     ck.check(format!("{d} {tag} ddf"), Some(test.ddf), g("ddf"), Tol::Se);
-    ck.check(format!("{d} {tag} p"), Some(test.p_value), g("p_value"), Tol::PValue);
+    ck.check(
+        format!("{d} {tag} p"),
+        Some(test.p_value),
+        g("p_value"),
+        Tol::PValue,
+    );
     for column in &ct.columns {
         let j = column.category.to_string();
         for cell in &column.cells {
             let lv = cell.estimate.category.to_string();
             let g = |stat: &str| ex.get(d, "share", tag, &lv, &j, stat);
             let name = |stat: &str| format!("{d} {tag}[{lv},{j}] {stat}");
-            ck.check(name("share"), cell.estimate.share, g("share"), Tol::Estimate);
+            ck.check(
+                name("share"),
+                cell.estimate.share,
+                g("share"),
+                Tol::Estimate,
+            );
             ck.check(name("se"), cell.estimate.se, g("se"), Tol::Se);
             ck.check(name("deff"), cell.estimate.deff, g("deff"), Tol::Se);
-            ck.check(name("logit_low"), cell.estimate.ci_low, g("logit_low"), Tol::Se);
-            ck.check(name("logit_high"), cell.estimate.ci_high, g("logit_high"), Tol::Se);
+            ck.check(
+                name("logit_low"),
+                cell.estimate.ci_low,
+                g("logit_low"),
+                Tol::Se,
+            );
+            ck.check(
+                name("logit_high"),
+                cell.estimate.ci_high,
+                g("logit_high"),
+                Tol::Se,
+            );
             ck.check(name("df"), column.df, g("df"), Tol::Estimate);
             let gt = |stat: &str| ex.get(d, "cell_test", tag, &lv, &j, stat);
             ck.check(name("diff"), cell.diff, gt("diff"), Tol::Estimate);
@@ -337,7 +428,11 @@ fn check_crosstab(
 }
 
 fn finish(ck: Checker, min_checks: usize) {
-    assert!(ck.checks >= min_checks, "only {} comparisons made", ck.checks);
+    assert!(
+        ck.checks >= min_checks,
+        "only {} comparisons made",
+        ck.checks
+    );
     assert!(
         ck.failures.is_empty(),
         "{} of {} comparisons with R differ:\n{}",
@@ -355,7 +450,12 @@ fn api_designs_match_r() {
     let (cases, tables) = api_designs();
     for (case, t) in &cases {
         let t = &tables[t];
-        ck.check(format!("{} df", case.name), Some(case.prep.degrees_of_freedom()), ex.get(case.name, "design", "", "", "", "df"), Tol::Estimate);
+        ck.check(
+            format!("{} df", case.name),
+            Some(case.prep.degrees_of_freedom()),
+            ex.get(case.name, "design", "", "", "", "df"),
+            Tol::Estimate,
+        );
         ck.check(
             format!("{} kish", case.name),
             case.prep.weighting_effect().deff,
@@ -368,8 +468,26 @@ fn api_designs_match_r() {
         for tag in ["api00", "acs_k3"] {
             check_numeric(&mut ck, &ex, case, tag, &t.opt_f64(tag));
         }
-        check_crosstab(&mut ck, &ex, case, "awards_by_stype", &t.cat("awards"), 2, &t.cat("stype"), 3);
-        check_crosstab(&mut ck, &ex, case, "k3band_by_sch_wide", &t.cat("k3band"), 3, &t.cat("sch_wide"), 2);
+        check_crosstab(
+            &mut ck,
+            &ex,
+            case,
+            "awards_by_stype",
+            &t.cat("awards"),
+            2,
+            &t.cat("stype"),
+            3,
+        );
+        check_crosstab(
+            &mut ck,
+            &ex,
+            case,
+            "k3band_by_sch_wide",
+            &t.cat("k3band"),
+            3,
+            &t.cat("sch_wide"),
+            2,
+        );
     }
     finish(ck, 1200);
 }
@@ -383,10 +501,23 @@ fn calibrated_poll_matches_r() {
     // "hard to say" (index 5) excluded by mapping it to None
     let q1x: Vec<Option<usize>> = q1.iter().map(|v| v.filter(|k| *k != 5)).collect();
     for case in &poll_designs(&t) {
-        ck.check(format!("{} df", case.name), Some(case.prep.degrees_of_freedom()), ex.get(case.name, "design", "", "", "", "df"), Tol::Estimate);
+        ck.check(
+            format!("{} df", case.name),
+            Some(case.prep.degrees_of_freedom()),
+            ex.get(case.name, "design", "", "", "", "df"),
+            Tol::Estimate,
+        );
         check_shares(&mut ck, &ex, case, "q1", &q1, 6);
         check_shares(&mut ck, &ex, case, "q1x", &q1x, 5);
-        for (tag, k) in [("q2", 2), ("q3", 4), ("m1", 2), ("m2", 2), ("m3", 2), ("sex", 2), ("district", 6)] {
+        for (tag, k) in [
+            ("q2", 2),
+            ("q3", 4),
+            ("m1", 2),
+            ("m2", 2),
+            ("m3", 2),
+            ("sex", 2),
+            ("district", 6),
+        ] {
             check_shares(&mut ck, &ex, case, tag, &t.cat(tag), k);
         }
         // multiple choice as options: the "chosen" share of each option equals level 1 of the yes/no variable
@@ -399,9 +530,24 @@ fn calibrated_poll_matches_r() {
         for (k, p) in opt.categories.iter().enumerate() {
             let tag = format!("m{}", k + 1);
             let g = |stat: &str| ex.get(case.name, "share", &tag, "1", "", stat);
-            ck.check(format!("{} option {tag} share", case.name), p.share, g("share"), Tol::Estimate);
-            ck.check(format!("{} option {tag} se", case.name), p.se, g("se"), Tol::Se);
-            ck.check(format!("{} option {tag} ci_low", case.name), p.ci_low, g("logit_low"), Tol::Se);
+            ck.check(
+                format!("{} option {tag} share", case.name),
+                p.share,
+                g("share"),
+                Tol::Estimate,
+            );
+            ck.check(
+                format!("{} option {tag} se", case.name),
+                p.se,
+                g("se"),
+                Tol::Se,
+            );
+            ck.check(
+                format!("{} option {tag} ci_low", case.name),
+                p.ci_low,
+                g("logit_low"),
+                Tol::Se,
+            );
         }
         check_numeric(&mut ck, &ex, case, "num", &t.opt_f64("num"));
         let district = t.cat("district");
@@ -410,7 +556,16 @@ fn calibrated_poll_matches_r() {
         check_crosstab(&mut ck, &ex, case, "q1_by_district", &q1, 6, &district, 6);
         check_crosstab(&mut ck, &ex, case, "q1x_by_age_group", &q1x, 5, &age, 5);
         check_crosstab(&mut ck, &ex, case, "q2_by_sex", &t.cat("q2"), 2, &sex, 2);
-        check_crosstab(&mut ck, &ex, case, "m2_by_district", &t.cat("m2"), 2, &district, 6);
+        check_crosstab(
+            &mut ck,
+            &ex,
+            case,
+            "m2_by_district",
+            &t.cat("m2"),
+            2,
+            &district,
+            6,
+        );
     }
     finish(ck, 4500);
 }

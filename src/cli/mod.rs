@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod analysis;
 mod responses;
+mod users;
 
 use crate::catalog::{self, CatalogError};
 use crate::config::{Config, ConfigError};
@@ -34,6 +35,9 @@ pub enum Command {
     Report(analysis::ReportArgs),
     /// Weight any respondent file by a scheme; prints `id,weight` and diagnostics (stderr).
     Weight(analysis::WeightArgs),
+    /// Staff accounts (admin, sociologist, official) for the workbench under /admin.
+    #[command(subcommand)]
+    User(users::UserCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -42,6 +46,16 @@ pub enum SurveyCommand {
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// XLSForms: import what can be converted and list the rest (default: refuse the whole form).
+        #[arg(long)]
+        lenient: bool,
+    },
+    /// Convert an XLSForm (.xlsx) to an Opros YAML definition on stdout.
+    Convert {
+        file: PathBuf,
+        /// Convert what can be converted and list the rest on stderr.
+        #[arg(long)]
+        lenient: bool,
     },
     /// Validate definitions without storing them.
     Check {
@@ -122,6 +136,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Responses(cmd) => responses::run(&Store::open(&config.database)?, cmd),
         Command::Report(args) => analysis::run_report(&Store::open(&config.database)?, args),
         Command::Weight(args) => analysis::run_weight(args),
+        Command::User(cmd) => users::run(&Store::open(&config.database)?, cmd, &mut std::io::stdout().lock()),
     }
 }
 
@@ -134,6 +149,9 @@ fn serve(config: Config) -> Result<(), CliError> {
 
 fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
+    if let SurveyCommand::Convert { file, lenient } = &cmd {
+        return convert(file, *lenient, &mut out);
+    }
     if let SurveyCommand::Check { files } = &cmd {
         for f in files {
             let p = catalog::prepare_file(f)?;
@@ -143,8 +161,12 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
     }
     let store = Store::open(&config.database)?;
     match cmd {
-        SurveyCommand::Import { files } => {
-            for i in catalog::import_files(&store, &files)? {
+        SurveyCommand::Import { files, lenient } => {
+            let mut err = std::io::stderr();
+            let mut note = |n: &str| {
+                let _ = writeln!(err, "left out: {n}");
+            };
+            for i in catalog::import_files_with(&store, &files, lenient, &mut note)? {
                 let what = if i.created_survey { "new survey" } else { "new version" };
                 writeln!(out, "{}: {what}, version {}", i.slug, i.version)?;
             }
@@ -191,7 +213,21 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
             store.set_results_published(&slug, false)?;
             writeln!(out, "{slug}: results unpublished")?;
         }
-        SurveyCommand::Check { .. } => {}
+        SurveyCommand::Check { .. } | SurveyCommand::Convert { .. } => {}
     }
+    Ok(())
+}
+
+/// `opros survey convert FILE.xlsx`: the XLSForm as Opros YAML on stdout; left-out rows on stderr.
+fn convert(file: &std::path::Path, lenient: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let bytes = std::fs::read(file).map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
+    let name = file.display().to_string();
+    let converted = crate::xlsform::convert(&bytes, &name, &crate::xlsform::ConvertOptions { lenient })
+        .map_err(|e| CliError::Other(e.to_string()))?;
+    let mut err = std::io::stderr();
+    for u in &converted.unsupported {
+        writeln!(err, "left out: {u}")?;
+    }
+    out.write_all(converted.yaml.as_bytes())?;
     Ok(())
 }

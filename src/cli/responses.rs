@@ -49,9 +49,8 @@ pub fn run(store: &Store, cmd: ResponsesCommand) -> Result<(), CliError> {
             }
             match out {
                 Some(path) => {
-                    let f = std::fs::File::create(&path).map_err(|e| {
-                        CliError::Other(format!("cannot create {}: {e}", path.display()))
-                    })?;
+                    let f = std::fs::File::create(&path)
+                        .map_err(|e| CliError::Other(format!("cannot create {}: {e}", path.display())))?;
                     let mut w = std::io::BufWriter::new(f);
                     export_any(store, &slug, format, &mut w)?;
                     w.flush()?;
@@ -65,7 +64,13 @@ pub fn run(store: &Store, cmd: ResponsesCommand) -> Result<(), CliError> {
 
 /// `survey invite SLUG --count N`: stores N fresh tokens (as hashes) and prints the tokens, or links when a
 /// base URL is given.
-pub fn invite(store: &Store, slug: &str, count: usize, base_url: Option<&str>, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn invite(
+    store: &Store,
+    slug: &str,
+    count: usize,
+    base_url: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     if count == 0 || count > 1_000_000 {
         return Err(CliError::Other("--count must be between 1 and 1000000".into()));
     }
@@ -86,7 +91,8 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
     let cache = DefinitionCache::default();
     let (survey, loaded) = cache.current(store, slug)?;
     let def = &loaded.definition;
-    let reader = std::fs::File::open(file).map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
+    let reader =
+        std::fs::File::open(file).map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
     let rows = parse_import(def, std::io::BufReader::new(reader), "en").map_err(|problems| {
         let mut msg = format!(
             "{}: {} problem{} found, nothing imported:\n",
@@ -101,7 +107,12 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
     })?;
     let at = now();
     let meta = Meta {
-        source: Some(format!("import:{}", file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default())),
+        source: Some(format!(
+            "import:{}",
+            file.file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        )),
         ..Meta::default()
     };
     let stored: Vec<(ResponseRow, Vec<String>)> = rows

@@ -47,7 +47,11 @@ pub fn expr_json(e: &Expr) -> Value {
         Expr::Or(a, b) => json!({"or": [expr_json(a), expr_json(b)]}),
         Expr::Not(a) => json!({"not": expr_json(a)}),
         Expr::Compare { left, op: o, right } => json!({"cmp": op(*o), "l": operand(left), "r": operand(right)}),
-        Expr::In { operand: o, list, negated } => {
+        Expr::In {
+            operand: o,
+            list,
+            negated,
+        } => {
             json!({"in": operand(o), "list": list.iter().map(lit).collect::<Vec<_>>(), "neg": negated})
         }
         Expr::Answered(v) => json!({"answered": var(v)}),

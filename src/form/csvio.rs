@@ -27,7 +27,13 @@ pub fn question_columns(q: &Question) -> Vec<String> {
 }
 
 /// Facts about a response written before the answers.
-pub const META_COLUMNS: [&str; 5] = ["_response_id", "_submitted_at", "_version", "_language", "_duration_seconds"];
+pub const META_COLUMNS: [&str; 5] = [
+    "_response_id",
+    "_submitted_at",
+    "_version",
+    "_language",
+    "_duration_seconds",
+];
 
 /// The header: response facts, then the question columns in form order.
 pub fn export_header(def: &Definition) -> Vec<String> {
@@ -63,7 +69,9 @@ pub fn export_cells(def: &Definition, answers: &Answers) -> Vec<String> {
             }
             QuestionKind::MultipleChoice(c) if c.other.is_some() => {
                 let (codes, other) = match a {
-                    Some(Answer::Choices { codes, other_text }) => (codes.join(";"), other_text.clone().unwrap_or_default()),
+                    Some(Answer::Choices { codes, other_text }) => {
+                        (codes.join(";"), other_text.clone().unwrap_or_default())
+                    }
                     _ => (String::new(), String::new()),
                 };
                 out.push(codes);
@@ -80,7 +88,11 @@ fn cell(a: &Answer) -> String {
     match a {
         Answer::Choice { code, .. } | Answer::Scale(code) => code.clone(),
         Answer::Choices { codes, .. } | Answer::Ranking(codes) => codes.join(";"),
-        Answer::Matrix(rows) => rows.iter().map(|(r, c)| format!("{r}={c}")).collect::<Vec<_>>().join(";"),
+        Answer::Matrix(rows) => rows
+            .iter()
+            .map(|(r, c)| format!("{r}={c}"))
+            .collect::<Vec<_>>()
+            .join(";"),
         Answer::Number(x) => format!("{x}"),
         Answer::Text(t) => t.clone(),
         Answer::Date(d) => d.format("%Y-%m-%d").to_string(),
@@ -111,10 +123,16 @@ impl std::fmt::Display for ImportProblem {
 /// Reads and validates a whole import file: every valid row, or every problem found (all rows are checked).
 /// Messages are in `lang` (the CLI uses English).
 pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Vec<ImportRow>, Vec<ImportProblem>> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(input);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(input);
     let mut problems = Vec::new();
     let header: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').trim().to_owned()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|s| s.trim_start_matches('\u{feff}').trim().to_owned())
+            .collect(),
         Err(e) => {
             return Err(vec![ImportProblem {
                 line: 1,

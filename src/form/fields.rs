@@ -60,7 +60,11 @@ impl Fields {
 
     /// The non-empty (after trimming) values of a field.
     pub fn non_empty(&self, name: &str) -> Vec<&str> {
-        self.all(name).iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect()
+        self.all(name)
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect()
     }
 
     /// The first value of a field, if any.

@@ -81,7 +81,8 @@ impl<'a> Flow<'a> {
     /// The position a respondent is on: the stored page if it is still shown, else the next shown one.
     pub fn current(&self, meta: &Meta, answers: &Answers) -> Option<usize> {
         let start = meta.at.as_deref().and_then(|id| self.position_of(id)).unwrap_or(0);
-        self.next_from(start, answers).or_else(|| self.prev_before(start, answers))
+        self.next_from(start, answers)
+            .or_else(|| self.prev_before(start, answers))
     }
 
     /// "Page k of n": k counts shown pages up to `pos`, n adds the pages after it shown given the answers

@@ -20,7 +20,10 @@ pub enum Problem {
     NotInteger,
     BelowMin(f64),
     AboveMax(f64),
-    TooLong { max: usize, len: usize },
+    TooLong {
+        max: usize,
+        len: usize,
+    },
     NotADate,
     DateBefore(NaiveDate),
     DateAfter(NaiveDate),
@@ -32,7 +35,10 @@ pub enum Problem {
     /// A field that belongs to no question of this page.
     UnknownField(String),
     /// Several unknown fields, reported once.
-    UnknownFields { count: usize, first: String },
+    UnknownFields {
+        count: usize,
+        first: String,
+    },
     /// The page was submitted faster than a person can read it.
     TooFast,
 }
@@ -51,7 +57,11 @@ impl Problem {
     pub fn message(&self, lang: &str) -> String {
         let r = ru(lang);
         match self {
-            Problem::Required => pick(r, "Ответьте, пожалуйста, на этот вопрос.", "Please answer this question."),
+            Problem::Required => pick(
+                r,
+                "Ответьте, пожалуйста, на этот вопрос.",
+                "Please answer this question.",
+            ),
             Problem::OneValue => pick(r, "Выберите только один ответ.", "Please give only one answer."),
             Problem::UnknownOption(c) => {
                 if r {
@@ -124,7 +134,11 @@ impl Problem {
                     format!("The date must be on or before {d}.")
                 }
             }
-            Problem::RankNotNumber => pick(r, "Места обозначьте числами: 1, 2, 3…", "Please rank with numbers: 1, 2, 3…"),
+            Problem::RankNotNumber => pick(
+                r,
+                "Места обозначьте числами: 1, 2, 3…",
+                "Please rank with numbers: 1, 2, 3…",
+            ),
             Problem::RankOutOfRange(n) => {
                 if r {
                     format!("Место должно быть от 1 до {n}.")
@@ -173,7 +187,12 @@ pub fn ui(lang: &str) -> serde_json::Value {
     let r = ru(lang);
     let map: serde_json::Map<String, serde_json::Value> = WORDS
         .iter()
-        .map(|(k, a, b)| ((*k).to_owned(), serde_json::Value::String(if r { a } else { b }.to_string())))
+        .map(|(k, a, b)| {
+            (
+                (*k).to_owned(),
+                serde_json::Value::String(if r { a } else { b }.to_string()),
+            )
+        })
         .collect();
     serde_json::Value::Object(map)
 }

@@ -67,7 +67,8 @@ pub fn input_id(question: &str, index: Option<usize>) -> String {
 pub fn expected_fields(q: &Question) -> Vec<String> {
     let id = &q.id;
     match &q.kind {
-        QuestionKind::SingleChoice(SingleChoice { other, .. }) | QuestionKind::MultipleChoice(MultipleChoice { other, .. }) => {
+        QuestionKind::SingleChoice(SingleChoice { other, .. })
+        | QuestionKind::MultipleChoice(MultipleChoice { other, .. }) => {
             let mut v = vec![id.clone()];
             if other.is_some() {
                 v.push(format!("{id}.other"));
@@ -253,7 +254,13 @@ fn other_text(q: &Question, fields: &Fields) -> Result<Option<String>, (String, 
         1 => {
             let len = raw[0].chars().count();
             if len > OTHER_TEXT_MAX {
-                Err((target, Problem::TooLong { max: OTHER_TEXT_MAX, len }))
+                Err((
+                    target,
+                    Problem::TooLong {
+                        max: OTHER_TEXT_MAX,
+                        len,
+                    },
+                ))
             } else {
                 Ok(raw.into_iter().next())
             }
@@ -329,7 +336,11 @@ fn multiple_choice(q: &Question, c: &MultipleChoice, fields: &Fields) -> Outcome
         }
     }
     let other_code = c.other.as_ref().map(|o| o.code.as_str());
-    let other_text = if other_code.is_some_and(|oc| codes.iter().any(|c| c == oc)) { other } else { None };
+    let other_text = if other_code.is_some_and(|oc| codes.iter().any(|c| c == oc)) {
+        other
+    } else {
+        None
+    };
     Ok(Some(Answer::Choices { codes, other_text }))
 }
 

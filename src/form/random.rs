@@ -86,9 +86,7 @@ pub fn draw(def: &Definition, response_id: &str) -> Orders {
             let scope = format!("q:{}", q.id);
             let codes = match &q.kind {
                 QuestionKind::SingleChoice(c) if c.randomize => Some(option_codes(&c.options, &scope, response_id)),
-                QuestionKind::MultipleChoice(c) if c.randomize => {
-                    Some(option_codes(&c.options, &scope, response_id))
-                }
+                QuestionKind::MultipleChoice(c) if c.randomize => Some(option_codes(&c.options, &scope, response_id)),
                 QuestionKind::Matrix(m) if m.randomize => Some(option_codes(&m.rows, &scope, response_id)),
                 QuestionKind::Ranking(r) if r.randomize => Some(option_codes(&r.options, &scope, response_id)),
                 _ => None,

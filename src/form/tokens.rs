@@ -86,7 +86,9 @@ pub struct Signer {
 
 impl Signer {
     pub fn new(secret: &[u8]) -> Self {
-        Signer { secret: secret.to_vec() }
+        Signer {
+            secret: secret.to_vec(),
+        }
     }
 
     fn mac(&self, parts: &[&str]) -> String {
@@ -125,7 +127,10 @@ mod tests {
     use super::*;
 
     fn unhex(s: &str) -> Vec<u8> {
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     #[test]
@@ -142,7 +147,10 @@ mod tests {
         );
         // Test case 6: a key longer than the block.
         assert_eq!(
-            hex(&hmac_sha256(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First")),
+            hex(&hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
         assert_eq!(unhex("0b0c"), vec![11, 12]);

@@ -95,7 +95,10 @@ pub fn page_view(inp: &PageInput<'_>) -> Value {
                             continue;
                         }
                         None
-                    } else if vars.iter().any(|v| def.derived_variable(&v.question).is_some() && is_local(def, &local, &v.question)) {
+                    } else if vars
+                        .iter()
+                        .any(|v| def.derived_variable(&v.question).is_some() && is_local(def, &local, &v.question))
+                    {
                         // A derived variable computed from this page: the script cannot compute it, so the
                         // question stays shown and the server decides on submit.
                         None
@@ -112,7 +115,14 @@ pub fn page_view(inp: &PageInput<'_>) -> Value {
                 }
             },
         };
-        questions.push(question_view(q, lang, &values, errors_by_q.get(q.id.as_str()).copied(), inp.orders, cond));
+        questions.push(question_view(
+            q,
+            lang,
+            &values,
+            errors_by_q.get(q.id.as_str()).copied(),
+            inp.orders,
+            cond,
+        ));
     }
     let summary: Vec<Value> = inp
         .errors
@@ -155,7 +165,12 @@ fn is_local(def: &Definition, local: &HashSet<&str>, var: &str) -> bool {
         return true;
     }
     match def.derived_variable(var) {
-        Some(d) => local.contains(d.from.as_str()) || def.derived_variable(&d.from).is_some_and(|d2| local.contains(d2.from.as_str())),
+        Some(d) => {
+            local.contains(d.from.as_str())
+                || def
+                    .derived_variable(&d.from)
+                    .is_some_and(|d2| local.contains(d2.from.as_str()))
+        }
         None => false,
     }
 }
@@ -223,12 +238,23 @@ fn question_view(
         QuestionKind::SingleChoice(c) => {
             choice_extra(q, &c.options, c.other.as_ref(), lang, values, orders, false, None)
         }
-        QuestionKind::MultipleChoice(c) => {
-            choice_extra(q, &c.options, c.other.as_ref(), lang, values, orders, true, c.max_choices)
-        }
+        QuestionKind::MultipleChoice(c) => choice_extra(
+            q,
+            &c.options,
+            c.other.as_ref(),
+            lang,
+            values,
+            orders,
+            true,
+            c.max_choices,
+        ),
         QuestionKind::Scale(s) => {
-            let points: Vec<Value> =
-                s.points.iter().enumerate().map(|(i, o)| option_view(q, i, o, lang, values, id)).collect();
+            let points: Vec<Value> = s
+                .points
+                .iter()
+                .enumerate()
+                .map(|(i, o)| option_view(q, i, o, lang, values, id))
+                .collect();
             let hts = s
                 .hard_to_say
                 .as_ref()

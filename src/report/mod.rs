@@ -225,13 +225,15 @@ pub fn summarize(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<Summa
     // Respondents left out of weighting (missing weighting variable) are left out of the estimates.
     let keep: Vec<usize> = (0..input.answers.len()).filter(|&i| weights[i] > 0.0).collect();
     let answers: Vec<&Answers> = keep.iter().map(|&i| &input.answers[i]).collect();
+    let cols = Columns::new(def, &answers);
+    let by_levels: Vec<_> = by.iter().map(|b| cols.breakdown(b, lang)).collect();
     let design = stats::Design {
         weights: keep.iter().map(|&i| weights[i]).collect(),
         calibration: calibration.map(|c| subset_calibration(c, &keep)),
+        breakdowns: by_levels.iter().map(|(_, v)| v.clone()).collect(),
         ..stats::Design::default()
     };
     let prep = design.prepare()?;
-    let cols = Columns::new(def, &answers);
     let ctx = Ctx {
         prep: &prep,
         cols: &cols,
@@ -242,6 +244,7 @@ pub fn summarize(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<Summa
         },
         min_cell: u64::from(def.report.min_cell),
         by: &by,
+        by_levels,
     };
     let mut questions = Vec::new();
     for (_, q) in def.questions() {
@@ -315,6 +318,12 @@ fn weighting_message(e: &WeightingError) -> String {
 fn calibration_of(model: &weighting::CalibrationModel) -> stats::Calibration {
     let n = model.cell_of.len();
     match model.method {
+        // Trimmed post-stratified weights are no longer proportional to the base weights within a cell:
+        // the regression on the cell indicators gives R's postStratify residuals in both cases.
+        weighting::Method::Poststratify if model.trimmed => stats::Calibration::Calibrated {
+            variables: vec![(0..n).map(|i| model.cell(i).unwrap_or(0)).collect()],
+            base_weights: (0..n).map(|i| model.starting_weights.get(i)).collect(),
+        },
         weighting::Method::Poststratify => stats::Calibration::Poststratified {
             cell: (0..n).map(|i| model.cell(i).unwrap_or(0)).collect(),
         },
@@ -359,7 +368,8 @@ fn breakdown_variable(def: &Definition, id: &str, lang: &str) -> BreakdownVariab
     }
 }
 
-/// Everything the per-question estimation needs.
+/// Everything the per-question estimation needs. The design declares the breakdown variables, so each
+/// question is summarized with all its breakdowns in one pass over the respondents (`stats::summarize_*`).
 struct Ctx<'a> {
     prep: &'a PreparedDesign,
     cols: &'a Columns<'a>,
@@ -367,6 +377,8 @@ struct Ctx<'a> {
     share_opts: ShareOptions,
     min_cell: u64,
     by: &'a [String],
+    /// Categories of each breakdown variable, and each respondent's category (for masked medians).
+    by_levels: Vec<(Vec<Labelled>, Vec<Option<usize>>)>,
 }
 
 impl Ctx<'_> {
@@ -376,17 +388,21 @@ impl Ctx<'_> {
             Column::Matrix(rows) => {
                 let mut out = Vec::new();
                 for (code, label, row) in rows {
+                    let (estimates, breakdowns) = self.summarize(row)?;
                     out.push(RowSummary {
                         code: code.clone(),
                         label: label.clone(),
-                        estimates: self.estimate(row, None)?,
-                        breakdowns: self.breakdowns(row)?,
+                        estimates,
+                        breakdowns,
                     });
                 }
                 let base = rows.first().map(|(_, _, r)| r.answered()).unwrap_or(0);
                 (self.counted(base), out, Vec::new())
             }
-            other => (self.estimate(other, None)?, Vec::new(), self.breakdowns(other)?),
+            other => {
+                let (e, b) = self.summarize(other)?;
+                (e, Vec::new(), b)
+            }
         };
         Ok(QuestionSummary {
             id: q.id.clone(),
@@ -397,6 +413,13 @@ impl Ctx<'_> {
             rows,
             breakdowns,
         })
+    }
+
+    fn crosstab_opts(&self) -> stats::CrosstabOptions {
+        stats::CrosstabOptions {
+            shares: self.share_opts,
+            fdr: 0.05,
+        }
     }
 
     /// Base only (text, date, matrix header).
@@ -413,133 +436,245 @@ impl Ctx<'_> {
         }
     }
 
-    /// Estimates of a column, optionally within a domain (`mask[i]` true = in the domain).
-    fn estimate(&self, column: &Column, mask: Option<&[bool]>) -> Result<Estimates, ReportError> {
-        let masked = |v: &[Option<usize>]| -> Vec<Option<usize>> { apply_mask(v, mask) };
+    /// The whole-sample estimates of a column and its breakdowns.
+    fn summarize(&self, column: &Column) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
         match column {
-            Column::Categorical { codes, values, numeric, .. } => {
-                let x = masked(values);
-                let mut s = stats::shares(self.prep, &x, codes.len(), &self.share_opts)?;
-                s.suppress_small(self.min_cell, SuppressRule::Base);
-                let mut e = shares_estimates(&s, codes);
-                if let Some(num) = numeric {
-                    let y = apply_mask(num, mask);
-                    let mut m = stats::mean(self.prep, &y, LEVEL)?;
-                    m.suppress_small(self.min_cell);
-                    e.mean = m.mean;
-                    e.se = m.se;
-                    e.se_fixed = m.se_fixed;
-                    e.ci_low = m.ci_low;
-                    e.ci_high = m.ci_high;
-                    e.mean_n = m.n;
-                }
-                Ok(e)
-            }
-            Column::Multiple { codes, chosen } => {
-                let cols: Vec<Vec<Option<bool>>> = chosen.iter().map(|c| apply_mask(c, mask)).collect();
-                let refs: Vec<&[Option<bool>]> = cols.iter().map(Vec::as_slice).collect();
-                let mut s = stats::option_shares(self.prep, &refs, &self.share_opts)?;
-                s.suppress_small(self.min_cell, SuppressRule::Base);
-                Ok(shares_estimates(&s, codes))
-            }
-            Column::Numeric(y) => {
-                let y = apply_mask(y, mask);
-                let mut m = stats::mean(self.prep, &y, LEVEL)?;
-                m.suppress_small(self.min_cell);
-                let mut med = stats::median(self.prep, &y, LEVEL)?;
-                med.suppress_small(self.min_cell);
-                Ok(Estimates {
-                    base_n: m.n,
-                    effective_n: m.effective_n,
-                    suppressed: m.suppressed,
-                    mean: m.mean,
-                    se: m.se,
-                    se_fixed: m.se_fixed,
-                    ci_low: m.ci_low,
-                    ci_high: m.ci_high,
-                    mean_n: m.n,
-                    median: med.quantile,
-                    median_ci_low: med.ci_low,
-                    median_ci_high: med.ci_high,
-                    ..Estimates::default()
-                })
-            }
+            Column::Categorical { codes, values, numeric } => self.categorical(codes, values, numeric.as_deref()),
+            Column::Multiple { codes, chosen } => self.multiple(codes, chosen),
+            Column::Numeric(y) => self.numeric(y),
             Column::Answered(flags) => {
-                let n = apply_mask(flags, mask).iter().filter(|v| v.is_some()).count() as u64;
-                Ok(self.counted(n))
+                let total = self.counted(count(flags, None));
+                let breakdowns = self.each_breakdown(|_, values, j| Ok(self.counted(count(flags, Some((values, j))))))?;
+                Ok((total, breakdowns.into_iter().map(|(b, _)| b).collect()))
             }
-            Column::Matrix(_) => Ok(Estimates::default()),
+            Column::Matrix(_) => Ok((Estimates::default(), Vec::new())),
         }
     }
 
-    /// The column by every breakdown variable.
-    fn breakdowns(&self, column: &Column) -> Result<Vec<Breakdown>, ReportError> {
+    /// Runs `f(breakdown index, respondents' categories, category j)` for every category of every breakdown.
+    fn each_breakdown(
+        &self,
+        f: impl Fn(usize, &[Option<usize>], usize) -> Result<Estimates, ReportError>,
+    ) -> Result<Vec<(Breakdown, usize)>, ReportError> {
         let mut out = Vec::new();
-        for var in self.by {
-            let (codes, values) = self.cols.breakdown(var, self.lang);
-            let test = self.independence_test(column, &values, codes.len())?;
-            let mut cats = Vec::new();
-            for (k, code) in codes.iter().enumerate() {
-                let mask: Vec<bool> = values.iter().map(|v| *v == Some(k)).collect();
-                let mut estimates = self.estimate(column, Some(&mask))?;
-                if let Some(t) = &test {
-                    apply_flags(&mut estimates, t, k);
-                }
-                cats.push(BreakdownCategory {
-                    code: code.code.clone(),
-                    label: code.label.clone(),
-                    estimates,
+        for (b, (var, (levels, values))) in self.by.iter().zip(&self.by_levels).enumerate() {
+            let mut categories = Vec::new();
+            for (j, level) in levels.iter().enumerate() {
+                categories.push(BreakdownCategory {
+                    code: level.code.clone(),
+                    label: level.label.clone(),
+                    estimates: f(b, values, j)?,
                 });
             }
-            out.push(Breakdown {
-                variable: var.clone(),
-                test: test.as_ref().and_then(|t| t.test),
-                categories: cats,
-            });
+            out.push((
+                Breakdown {
+                    variable: var.clone(),
+                    test: None,
+                    categories,
+                },
+                b,
+            ));
         }
         Ok(out)
     }
 
-    /// Rao–Scott test and cell flags for categorical columns.
-    fn independence_test(
+    fn categorical(
         &self,
-        column: &Column,
-        by: &[Option<usize>],
-        n_by: usize,
-    ) -> Result<Option<stats::Crosstab>, ReportError> {
-        let Column::Categorical { codes, values, .. } = column else {
-            return Ok(None);
+        codes: &[columns::Code],
+        values: &[Option<usize>],
+        numeric: Option<&[Option<f64>]>,
+    ) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
+        let mut sum = stats::summarize_categorical(self.prep, values, codes.len(), &self.crosstab_opts())?;
+        sum.shares.suppress_small(self.min_cell, SuppressRule::Base);
+        let mut total = shares_estimates(&sum.shares, codes);
+        let means = match numeric {
+            Some(y) => Some(stats::summarize_numeric(self.prep, y, &[], LEVEL)?),
+            None => None,
         };
-        if codes.len() < 2 || n_by < 2 {
-            return Ok(None);
+        if let Some(m) = &means {
+            set_mean(&mut total, m.mean.clone(), self.min_cell);
         }
-        let opts = stats::CrosstabOptions {
-            shares: self.share_opts,
-            fdr: 0.05,
-        };
-        let mut t = stats::crosstab(self.prep, values, codes.len(), by, n_by, &opts)?;
-        t.suppress_small(self.min_cell, SuppressRule::Base);
-        Ok(Some(t))
+        let mut breakdowns = Vec::new();
+        for (b, tab) in sum.crosstabs.iter_mut().enumerate() {
+            tab.suppress_small(self.min_cell, SuppressRule::Base);
+            let (levels, _) = &self.by_levels[b];
+            let categories = levels
+                .iter()
+                .enumerate()
+                .map(|(j, level)| {
+                    let mut e = column_estimates(tab, j, codes, |cell| Some(cell));
+                    if let Some(m) = means.as_ref().and_then(|m| m.by.get(b)).and_then(|by| by.get(j)) {
+                        set_mean(&mut e, m.clone(), self.min_cell);
+                    }
+                    BreakdownCategory {
+                        code: level.code.clone(),
+                        label: level.label.clone(),
+                        estimates: e,
+                    }
+                })
+                .collect();
+            breakdowns.push(Breakdown {
+                variable: self.by[b].clone(),
+                test: if codes.len() >= 2 && levels.len() >= 2 { tab.test } else { None },
+                categories,
+            });
+        }
+        Ok((total, breakdowns))
+    }
+
+    fn multiple(&self, codes: &[columns::Code], chosen: &[Vec<Option<bool>>]) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
+        let refs: Vec<&[Option<bool>]> = chosen.iter().map(Vec::as_slice).collect();
+        let mut total = stats::option_shares(self.prep, &refs, &self.share_opts)?;
+        total.suppress_small(self.min_cell, SuppressRule::Base);
+        let mut per_option = stats::summarize_options(self.prep, &refs, &self.crosstab_opts())?;
+        for o in &mut per_option {
+            o.crosstabs.iter_mut().for_each(|t| t.suppress_small(self.min_cell, SuppressRule::Base));
+        }
+        let mut breakdowns = Vec::new();
+        for (b, (levels, _)) in self.by_levels.iter().enumerate() {
+            let categories = levels
+                .iter()
+                .enumerate()
+                .map(|(j, level)| {
+                    // Option k's share within category j is cell 1 ("chosen") of option k's crosstab column j.
+                    let mut e = Estimates::default();
+                    for (k, code) in codes.iter().enumerate() {
+                        let col = per_option[k].crosstabs[b].columns.iter().find(|c| c.category == j);
+                        if k == 0 {
+                            e.base_n = col.and_then(|c| c.base_n);
+                            e.effective_n = col.and_then(|c| c.effective_n);
+                            e.suppressed = col.is_none_or(|c| c.suppressed);
+                        }
+                        let cell = col.and_then(|c| c.cells.get(1));
+                        e.options.push(option_from_cell(code, cell, e.suppressed));
+                    }
+                    BreakdownCategory {
+                        code: level.code.clone(),
+                        label: level.label.clone(),
+                        estimates: e,
+                    }
+                })
+                .collect();
+            breakdowns.push(Breakdown {
+                variable: self.by[b].clone(),
+                test: None,
+                categories,
+            });
+        }
+        Ok((shares_estimates(&total, codes), breakdowns))
+    }
+
+    fn numeric(&self, y: &[Option<f64>]) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
+        let sum = stats::summarize_numeric(self.prep, y, &[0.5], LEVEL)?;
+        let median = sum.quantiles.first().cloned();
+        let total = numeric_estimates(sum.mean.clone(), median, self.min_cell);
+        let breakdowns = self.each_breakdown(|b, values, j| {
+            let masked: Vec<Option<f64>> = y
+                .iter()
+                .zip(values)
+                .map(|(v, c)| if *c == Some(j) { *v } else { None })
+                .collect();
+            let med = stats::median(self.prep, &masked, LEVEL)?;
+            let mean = sum.by.get(b).and_then(|by| by.get(j)).cloned();
+            Ok(match mean {
+                Some(m) => numeric_estimates(m, Some(med), self.min_cell),
+                None => Estimates::default(),
+            })
+        })?;
+        Ok((total, breakdowns.into_iter().map(|(b, _)| b).collect()))
     }
 }
 
-fn apply_mask<T: Copy>(v: &[Option<T>], mask: Option<&[bool]>) -> Vec<Option<T>> {
-    match mask {
-        None => v.to_vec(),
-        Some(m) => v.iter().zip(m).map(|(x, keep)| if *keep { *x } else { None }).collect(),
+/// Respondents with a value, optionally only those in category `j` of a breakdown.
+fn count<T>(v: &[Option<T>], within: Option<(&[Option<usize>], usize)>) -> u64 {
+    match within {
+        None => v.iter().filter(|x| x.is_some()).count() as u64,
+        Some((by, j)) => v.iter().zip(by).filter(|(x, c)| x.is_some() && **c == Some(j)).count() as u64,
     }
 }
 
-/// Copies the crosstab's significance flags for breakdown category `k` onto its option estimates.
-fn apply_flags(e: &mut Estimates, t: &stats::Crosstab, k: usize) {
-    let Some(col) = t.columns.iter().find(|c| c.category == k) else {
+fn numeric_estimates(mut m: stats::MeanEstimate, median: Option<stats::QuantileEstimate>, min_cell: u64) -> Estimates {
+    m.suppress_small(min_cell);
+    let mut med = median;
+    if let Some(q) = med.as_mut() {
+        q.suppress_small(min_cell);
+    }
+    let med = med.filter(|q| !q.suppressed);
+    Estimates {
+        base_n: m.n,
+        effective_n: m.effective_n,
+        suppressed: m.suppressed,
+        mean: m.mean,
+        se: m.se,
+        se_fixed: m.se_fixed,
+        ci_low: m.ci_low,
+        ci_high: m.ci_high,
+        mean_n: m.n,
+        median: med.as_ref().and_then(|q| q.quantile),
+        median_ci_low: med.as_ref().and_then(|q| q.ci_low),
+        median_ci_high: med.as_ref().and_then(|q| q.ci_high),
+        ..Estimates::default()
+    }
+}
+
+/// A scale's mean (without "hard to say") onto its share estimates.
+fn set_mean(e: &mut Estimates, mut m: stats::MeanEstimate, min_cell: u64) {
+    m.suppress_small(min_cell);
+    if e.suppressed || m.suppressed {
         return;
+    }
+    e.mean = m.mean;
+    e.se = m.se;
+    e.se_fixed = m.se_fixed;
+    e.ci_low = m.ci_low;
+    e.ci_high = m.ci_high;
+    e.mean_n = m.n;
+}
+
+/// Estimates of breakdown category `j` from a crosstab column (with significance flags).
+fn column_estimates<'t>(
+    tab: &'t stats::Crosstab,
+    j: usize,
+    codes: &[columns::Code],
+    pick: impl Fn(&'t stats::CrosstabCell) -> Option<&'t stats::CrosstabCell>,
+) -> Estimates {
+    let Some(col) = tab.columns.iter().find(|c| c.category == j) else {
+        return Estimates {
+            suppressed: true,
+            ..Estimates::default()
+        };
     };
-    for (opt, cell) in e.options.iter_mut().zip(&col.cells) {
-        if !opt.suppressed {
-            opt.flag = cell.flag;
-            opt.q_value = cell.q_value;
-        }
+    Estimates {
+        base_n: col.base_n,
+        effective_n: col.effective_n,
+        suppressed: col.suppressed,
+        options: codes
+            .iter()
+            .enumerate()
+            .map(|(k, code)| option_from_cell(code, col.cells.get(k).and_then(&pick), col.suppressed))
+            .collect(),
+        ..Estimates::default()
+    }
+}
+
+fn option_from_cell(code: &columns::Code, cell: Option<&stats::CrosstabCell>, suppressed: bool) -> OptionEstimate {
+    let p = cell.map(|c| &c.estimate);
+    let suppressed = suppressed || p.is_none_or(|p| p.suppressed);
+    let get = |f: fn(&stats::Proportion) -> Option<f64>| if suppressed { None } else { p.and_then(f) };
+    OptionEstimate {
+        code: code.code.clone(),
+        label: code.label.clone(),
+        hard_to_say: code.hard_to_say,
+        suppressed,
+        n: if suppressed { None } else { p.and_then(|p| p.n) },
+        share: get(|p| p.share),
+        se: get(|p| p.se),
+        se_fixed: get(|p| p.se_fixed),
+        ci_low: get(|p| p.ci_low),
+        ci_high: get(|p| p.ci_high),
+        deff: get(|p| p.deff),
+        flag: if suppressed { None } else { cell.and_then(|c| c.flag) },
+        q_value: if suppressed { None } else { cell.and_then(|c| c.q_value) },
     }
 }
 

@@ -47,7 +47,7 @@ pub(crate) struct PropCi {
 pub(crate) fn proportion_ci(method: CiMethod, c: &PropCi) -> Option<(f64, f64)> {
     let alpha = 1.0 - c.level;
     let var = c.var?;
-    if !(c.df > 0.0) || !(c.kish_n > 0.0) {
+    if c.df.is_nan() || c.df <= 0.0 || c.kish_n.is_nan() || c.kish_n <= 0.0 {
         return None;
     }
     if c.p > 0.0 && c.p < 1.0 && var == 0.0 {
@@ -64,7 +64,7 @@ pub(crate) fn proportion_ci(method: CiMethod, c: &PropCi) -> Option<(f64, f64)> 
             finite_pair(expit(l - t * se_logit), expit(l + t * se_logit))
         }
         CiMethod::Beta if interior => {
-            if !(c.nrow > 1.0) {
+            if c.nrow.is_nan() || c.nrow <= 1.0 {
                 return None;
             }
             let ratio = qt(alpha / 2.0, c.nrow - 1.0) / qt(alpha / 2.0, c.df);

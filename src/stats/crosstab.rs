@@ -192,7 +192,7 @@ fn column(
     df_both: f64,
 ) -> CrosstabColumn {
     // this column's cells against everything else: the shares of a variable within the domain col = j
-    let in_col = |g: usize| g >= 1 + r * j && g < 1 + r * (j + 1);
+    let in_col = |g: usize| g > r * j && g <= r * (j + 1);
     let reduced = t.regroup(r + 1, |g| if in_col(g) { g - r * j } else { 0 });
     let shares = shares_from_table(prep, &reduced, r, opts, |_| true);
     let cells = shares
@@ -280,7 +280,9 @@ fn adjust_bh(columns: &mut [CrosstabColumn], fdr: f64) {
         let cell = &mut columns[*ci].cells[*ki];
         cell.q_value = Some(qv);
         if qv <= fdr {
-            cell.flag = cell.diff.map(|d| if d > 0.0 { Flag::Higher } else { Flag::Lower });
+            cell.flag = cell
+                .diff
+                .map(|d| if d > 0.0 { Flag::Higher } else { Flag::Lower });
         }
     }
 }
@@ -304,7 +306,7 @@ pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
 fn rao_scott(prep: &PreparedDesign, t: &GroupTable, r: usize, c: usize) -> Option<RaoScott> {
     let m = r * c;
     let w: f64 = t.sum(&t.t1, |g| g >= 1);
-    if !(w > 0.0) {
+    if w.is_nan() || w <= 0.0 {
         return None;
     }
     let p: Vec<f64> = t.group_totals(&t.t1)[1..].iter().map(|x| x / w).collect();
@@ -348,7 +350,10 @@ fn rao_scott(prep: &PreparedDesign, t: &GroupTable, r: usize, c: usize) -> Optio
             }
         }
     }
-    let inv_p: Vec<f64> = pk.iter().map(|x| if *x == 0.0 { 0.0 } else { 1.0 / x }).collect();
+    let inv_p: Vec<f64> = pk
+        .iter()
+        .map(|x| if *x == 0.0 { 0.0 } else { 1.0 / x })
+        .collect();
     // D⁻¹C
     let mut dc = vec![0.0; mk * q];
     for a in 0..mk {

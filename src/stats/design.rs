@@ -102,9 +102,15 @@ impl Design {
 pub(crate) enum Model {
     None,
     /// Post-strata: fitted value = base-weighted mean of the cell.
-    Cells { w0: Vec<f64> },
+    Cells {
+        w0: Vec<f64>,
+    },
     /// Regression on `x` (`cells × p`, row-major) with weights `w0`.
-    Regression { x: Vec<f64>, p: usize, chol: Cholesky },
+    Regression {
+        x: Vec<f64>,
+        p: usize,
+        chol: Cholesky,
+    },
 }
 
 impl Model {
@@ -127,7 +133,13 @@ impl Model {
                 }
                 let beta = chol.solve(&b);
                 (0..z0.len())
-                    .map(|c| x[c * p..(c + 1) * p].iter().zip(&beta).map(|(a, b)| a * b).sum())
+                    .map(|c| {
+                        x[c * p..(c + 1) * p]
+                            .iter()
+                            .zip(&beta)
+                            .map(|(a, b)| a * b)
+                            .sum()
+                    })
                     .collect()
             }
         }
@@ -185,7 +197,11 @@ impl Indexer {
     fn new(space: u128) -> Indexer {
         let dense = space <= 1 << 24;
         Indexer {
-            table: if dense { vec![u32::MAX; space as usize] } else { Vec::new() },
+            table: if dense {
+                vec![u32::MAX; space as usize]
+            } else {
+                Vec::new()
+            },
             map: HashMap::new(),
             next: 0,
         }
@@ -251,7 +267,7 @@ impl PreparedDesign {
     fn new(d: Design) -> Result<PreparedDesign, StatsError> {
         let n = d.weights.len();
         check_weights("weights", &d.weights)?;
-        let has_zero_weight = d.weights.iter().any(|w| *w == 0.0);
+        let has_zero_weight = d.weights.contains(&0.0);
         let (stratum, n_strata) = match &d.strata {
             Some(s) => {
                 check_len("strata", s.len(), n)?;
@@ -304,7 +320,9 @@ impl PreparedDesign {
         }
         let space = breakdown_levels
             .iter()
-            .fold(n_units as u128 * n_cells as u128, |acc, l| acc.saturating_mul(*l as u128 + 1));
+            .fold(n_units as u128 * n_cells as u128, |acc, l| {
+                acc.saturating_mul(*l as u128 + 1)
+            });
         let mut indexer = Indexer::new(space);
         let mut uc_unit = Vec::new();
         let mut uc_cell = Vec::new();

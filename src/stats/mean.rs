@@ -68,7 +68,11 @@ impl MeanEstimate {
 }
 
 /// Mean of `y` (`None` = not answered / excluded) with SE, normal CI at `level`, deff and total.
-pub fn mean(prep: &PreparedDesign, y: &[Option<f64>], level: f64) -> Result<MeanEstimate, StatsError> {
+pub fn mean(
+    prep: &PreparedDesign,
+    y: &[Option<f64>],
+    level: f64,
+) -> Result<MeanEstimate, StatsError> {
     let t = numeric_table(prep, y, level)?;
     Ok(mean_from_table(prep, &t, level))
 }

@@ -12,9 +12,25 @@
 //! assert_eq!(s.base_n, Some(3));
 //! ```
 //!
-//! Formulas and the R function each one follows are documented on the functions; the variance machinery
-//! (linearisation, domains, calibration residuals, strata/PSU/fpc, lonely PSUs) is in [`variance`]'s
-//! module docs and [`Design`].
+//! For a whole report, declare the breakdown variables in [`Design::breakdowns`], prepare once, and call
+//! [`summarize_categorical`] / [`summarize_options`] / [`summarize_numeric`] per question: each reads
+//! the respondents once and returns the shares (or mean, quantiles) with every crosstab (or mean by
+//! breakdown category). [`shares`], [`crosstab`], [`mean`], [`quantiles`] are the same computations one
+//! at a time, for any variables.
+//!
+//! | estimate | R reference | interval |
+//! |---|---|---|
+//! | share of a category among those who answered | `svymean`, `svyciprop` on `subset(design, !is.na(y))` | logit (default), Korn–Graubard beta, Wilson on n* |
+//! | estimated population count | `svytotal(..., na.rm = TRUE)` | — (SE) |
+//! | mean | `svymean` | normal, as `confint(svymean)` |
+//! | quantile / median | `svyquantile(qrule = "math", interval.type = "mean")` | Woodruff, t on the domain's df |
+//! | design effect | `svymean(deff = TRUE)`; Kish `n·Σw²/(Σw)²` | — |
+//! | independence test | `svychisq(statistic = "F")` (Rao–Scott second order) | — |
+//! | cell flags | slope t test of `svyglm(I(row == k) ~ I(col == j))`, BH across cells | — |
+//!
+//! Every SE is also given with the weights treated as fixed (`se_fixed`: no calibration residuals).
+//! Formulas are documented on each function; the variance machinery (linearisation, domains,
+//! calibration residuals, strata/PSU/fpc, lonely PSUs) is in [`variance`]'s module docs and [`Design`].
 
 mod ci;
 mod compare;
@@ -52,7 +68,9 @@ pub enum StatsError {
         got: usize,
         expected: usize,
     },
-    #[error("{what}: respondent {index} has weight {value}; weights must be finite and not negative")]
+    #[error(
+        "{what}: respondent {index} has weight {value}; weights must be finite and not negative"
+    )]
     BadWeight {
         what: &'static str,
         index: usize,
@@ -76,7 +94,9 @@ pub enum StatsError {
     },
     #[error("finite population correction differs within a stratum (first at respondent {index})")]
     FpcVaries { index: usize },
-    #[error("the calibration and breakdown variables have too many category combinations to index")]
+    #[error(
+        "the calibration and breakdown variables have too many category combinations to index"
+    )]
     TooManyCalibrationCells,
     #[error("calibration needs at least one calibration variable")]
     NoCalibrationVariables,

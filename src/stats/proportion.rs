@@ -148,7 +148,9 @@ pub fn shares(
 ) -> Result<Shares, StatsError> {
     check_level(opts.level)?;
     let table = super::summary::categorical_table(prep, x, n_categories)?;
-    Ok(shares_from_table(prep, &table, n_categories, opts, |_| true))
+    Ok(shares_from_table(prep, &table, n_categories, opts, |_| {
+        true
+    }))
 }
 
 /// Shares of the options of a multiple-choice question: `options[k][i]` is `Some(true)` when respondent
@@ -294,7 +296,9 @@ pub(crate) fn share_in_domain(
     out.n = Some(n_k);
     let w_k = t.sum(&t.t1, |g| g == cat_group);
     // population count: z = 1[g = k]
-    let ind: Vec<f64> = (0..t.g).map(|g| f64::from(u8::from(g == cat_group))).collect();
+    let ind: Vec<f64> = (0..t.g)
+        .map(|g| f64::from(u8::from(g == cat_group)))
+        .collect();
     let tot_lin = Linear {
         alpha: &ind,
         beta: None,
@@ -306,13 +310,7 @@ pub(crate) fn share_in_domain(
     }
     let p = w_k / dom.w;
     let alpha: Vec<f64> = (0..t.g)
-        .map(|g| {
-            if in_dom(g) {
-                (ind[g] - p) / dom.w
-            } else {
-                0.0
-            }
-        })
+        .map(|g| if in_dom(g) { (ind[g] - p) / dom.w } else { 0.0 })
         .collect();
     let lin = Linear {
         alpha: &alpha,

@@ -202,8 +202,16 @@ fn one_quantile(
     }
     let half = crit * var.max(0.0).sqrt();
     let (lo, hi) = (ph - half, ph + half);
-    out.ci_low = if lo < 0.0 { None } else { sorted.qrule_math(lo) };
-    out.ci_high = if hi > 1.0 { None } else { sorted.qrule_math(hi) };
+    out.ci_low = if lo < 0.0 {
+        None
+    } else {
+        sorted.qrule_math(lo)
+    };
+    out.ci_high = if hi > 1.0 {
+        None
+    } else {
+        sorted.qrule_math(hi)
+    };
     if let (Some(l), Some(h)) = (out.ci_low, out.ci_high) {
         out.se = Some((h - l) / (2.0 * crit));
     }

@@ -13,8 +13,8 @@ use super::ci::check_level;
 use super::crosstab::{crosstab_from_table, Crosstab, CrosstabOptions};
 use super::design::PreparedDesign;
 use super::mean::{mean_from_table, numeric_table, MeanEstimate};
-use super::quantile::{quantiles, QuantileEstimate};
 use super::proportion::{check_column, shares_from_table, Shares};
+use super::quantile::{quantiles, QuantileEstimate};
 use super::variance::GroupTable;
 use super::StatsError;
 
@@ -133,7 +133,8 @@ pub fn summarize_numeric(
         .map(|(by, levels)| {
             (0..*levels)
                 .map(|j| {
-                    let dom = t.regroup_by_unit_cell(2, |uc, g| usize::from(g == 1 && by[uc] == Some(j)));
+                    let dom =
+                        t.regroup_by_unit_cell(2, |uc, g| usize::from(g == 1 && by[uc] == Some(j)));
                     mean_from_table(prep, &dom, level)
                 })
                 .collect()

@@ -12,7 +12,7 @@
 //! (`survey:::onestrat`). Respondents outside a domain keep `z_i = 0` but stay in the sum (and their
 //! residual `−f_c` counts): R's domain estimation. Because `z` is affine within a group and `f` constant
 //! within a calibration cell, all these sums come from per-(unit, cell, group) sums of `w0, w, w²` (and
-//! `w0·y, w·y, w²·y, w²·y²`), collected in one pass over the respondents ([`GroupTable`]).
+//! `w0·y, w·y, w·y², w²·y, w²·y²`), collected in one pass over the respondents (`GroupTable`).
 
 use super::design::{LonelyPsu, PreparedDesign};
 
@@ -343,7 +343,11 @@ pub(crate) fn variance(
             s2[h] += e * e;
         }
     }
-    combine_strata(prep, |h| s2[h] - s1[h] * s1[h] / prep.stratum_npsu[h] as f64, |h| s2[h])
+    combine_strata(
+        prep,
+        |h| s2[h] - s1[h] * s1[h] / prep.stratum_npsu[h] as f64,
+        |h| s2[h],
+    )
 }
 
 /// Sums stratum contributions with R's scale factors and lonely-PSU rules.

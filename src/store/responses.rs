@@ -125,7 +125,11 @@ impl Store {
         if let Some(v) = read(&mut *self.reader()?)? {
             return Ok(v);
         }
-        let fresh = format!("{}{}", crate::form::tokens::new_token(), crate::form::tokens::new_token());
+        let fresh = format!(
+            "{}{}",
+            crate::form::tokens::new_token(),
+            crate::form::tokens::new_token()
+        );
         let mut w = self.writer()?;
         w.write_transaction(|c| -> Result<String, StoreError> {
             dispatch!(c, |c| diesel::insert_into(app_secrets::table)
@@ -162,7 +166,12 @@ impl Store {
 }
 
 /// Takes a place in a quota cell: `true` when taken, `false` when the cell is full (`limit` None: no limit).
-pub(crate) fn count_quota(c: &mut AnyConnection, survey_id: &str, key: &str, limit: Option<u64>) -> Result<bool, StoreError> {
+pub(crate) fn count_quota(
+    c: &mut AnyConnection,
+    survey_id: &str,
+    key: &str,
+    limit: Option<u64>,
+) -> Result<bool, StoreError> {
     dispatch!(c, |c| diesel::insert_into(quota_counts::table)
         .values((
             quota_counts::survey_id.eq(survey_id),
@@ -292,7 +301,9 @@ pub(crate) fn apply(c: &mut AnyConnection, s: &Submission) -> Result<Outcome, St
         }
     }
     if !written {
-        return Err(StoreError::Unavailable("a response kept changing while it was being saved".into()));
+        return Err(StoreError::Unavailable(
+            "a response kept changing while it was being saved".into(),
+        ));
     }
     if screened_early {
         return Ok(Outcome::ScreenedOut);

@@ -445,3 +445,132 @@ pub async fn monitor(req: HttpRequest, state: State, slug: actix_web::web::Path<
         Some(&s),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEF: &str = r#"slug: mon
+title: {en: "Monitor test"}
+topic: test
+languages: [en]
+pages:
+  - id: a
+    questions:
+      - id: sex
+        type: single_choice
+        text: {en: "Sex"}
+        options:
+          - {code: m, label: {en: "Men"}}
+          - {code: f, label: {en: "Women"}}
+      - id: age
+        type: number
+        text: {en: "Age"}
+  - id: b
+    questions:
+      - id: q
+        type: text
+        text: {en: "Q"}
+  - id: c
+    questions:
+      - id: r
+        type: text
+        text: {en: "R"}
+derived:
+  - id: age_group
+    from: age
+    bins:
+      - {code: young, max: 39, label: {en: "under 40"}}
+      - {code: old, min: 40, label: {en: "40+"}}
+weighting:
+  method: poststratify
+  variables: [sex, age_group]
+  targets:
+    total: 1000
+    cells:
+      - {sex: m, age_group: young, count: 200}
+      - {sex: m, age_group: old, count: 300}
+      - {sex: f, age_group: young, count: 250}
+      - {sex: f, age_group: old, count: 250}
+"#;
+
+    fn at(day: u32, h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap().and_hms_opt(h, 0, 0).unwrap()
+    }
+
+    fn complete(day: u32, sex: &str, age: f64, secs: f64) -> MonitorRow {
+        let answers: Answers = serde_json::from_value(json!({"sex": sex, "age": age})).unwrap();
+        MonitorRow {
+            state: "complete".into(),
+            page_reached: 3,
+            started_at: at(day, 10),
+            submitted_at: Some(at(day, 11)),
+            duration_seconds: Some(secs),
+            answers: Some(answers),
+        }
+    }
+
+    fn partial(day: u32, reached: i32) -> MonitorRow {
+        MonitorRow { state: "partial".into(), page_reached: reached, started_at: at(day, 9), submitted_at: None, duration_seconds: None, answers: None }
+    }
+
+    #[test]
+    fn counts_days_drop_off_and_median() {
+        let def = crate::definition::parse_definition(DEF, "mon.yaml").unwrap();
+        let rows = vec![
+            complete(1, "m", 30.0, 100.0),
+            complete(1, "m", 50.0, 300.0),
+            complete(3, "m", 60.0, 200.0),
+            complete(3, "f", 25.0, 400.0),
+            partial(1, 1),
+            partial(3, 2),
+            partial(3, 2),
+            MonitorRow { state: "screened_out".into(), ..partial(3, 1) },
+        ];
+        let m = compute(&def, None, &rows, "en");
+        assert_eq!((m.started, m.complete, m.partial, m.screened_out), (8, 4, 3, 1));
+        assert_eq!(m.completion_rate, Some(4.0 / 7.0));
+        assert_eq!(m.median_duration_seconds, Some(250.0));
+        // Day 2 has no responses and still gets a (zero) bar.
+        let days: Vec<(u32, u64, u64)> = m.days.iter().map(|d| (chrono::Datelike::day(&d.date), d.started, d.completed)).collect();
+        assert_eq!(days, vec![(1, 3, 2), (2, 0, 0), (3, 5, 2)]);
+        // Page 1: everyone; page 2: 4 complete + 2 partial on it (+0 screened); page 3: the 4 complete.
+        let pages: Vec<(u64, u64)> = m.pages.iter().map(|p| (p.reached, p.stopped_here)).collect();
+        assert_eq!(pages, vec![(8, 1), (6, 2), (4, 0)]);
+    }
+
+    #[test]
+    fn representativeness_against_hand_computed_shares_and_deff() {
+        let def = crate::definition::parse_definition(DEF, "mon.yaml").unwrap();
+        // Cells: m·young 1, m·old 2, f·young 1, f·old 0 → post-stratification cannot weight (empty cell).
+        let rows = vec![complete(1, "m", 30.0, 1.0), complete(1, "m", 50.0, 1.0), complete(1, "m", 60.0, 1.0), complete(1, "f", 25.0, 1.0)];
+        let m = compute(&def, None, &rows, "en");
+        let sex = &m.representativeness[0];
+        assert_eq!(sex.variable, "sex");
+        let men = &sex.categories.iter().find(|c| c.code == "m").unwrap();
+        assert_eq!((men.n, men.sample_share, men.population_share), (3, Some(0.75), 0.5));
+        assert!(m.weighting.as_ref().unwrap().error.is_some(), "an empty cell is reported, not hidden");
+        // The most under-represented group: women 40+ (0% of sample, 25% of population), then women.
+        assert_eq!(m.under_represented[0].label, "Women, 40+");
+        assert_eq!(m.under_represented[0].sample_share, 0.0);
+        assert!((m.under_represented[0].population_share - 0.25).abs() < 1e-12);
+
+        // Add a woman 40+: every cell has respondents. Weights w = N_c / n_c: m·young 200, m·old 150 (×2),
+        // f·young 250, f·old 250 → Σw = 1000, Σw² = 200² + 2·150² + 250² + 250² = 210000, n = 5,
+        // deff = 5·210000/1000² = 1.05, effective n = 5/1.05.
+        let mut rows = rows;
+        rows.push(complete(1, "f", 70.0, 1.0));
+        let m = compute(&def, None, &rows, "en");
+        let w = m.weighting.unwrap();
+        assert!(w.error.is_none(), "{:?}", w.error);
+        assert!((w.deff.unwrap() - 1.05).abs() < 1e-9);
+        assert!((w.effective_n.unwrap() - 5.0 / 1.05).abs() < 1e-9);
+    }
+
+    #[test]
+    fn median_of_even_and_odd() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+    }
+}

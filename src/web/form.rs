@@ -159,7 +159,14 @@ fn availability(survey: &SurveyRow, def: &Definition) -> Result<Availability, We
 }
 
 /// A page with a heading, a text and an optional link (closed, already answered, 403, …).
-fn notice(status: StatusCode, lang: &str, title: &str, heading: &str, text: &str, link: Option<(&str, &str)>) -> HttpResponse {
+fn notice(
+    status: StatusCode,
+    lang: &str,
+    title: &str,
+    heading: &str,
+    text: &str,
+    link: Option<(&str, &str)>,
+) -> HttpResponse {
     let u = ui(lang);
     let body = pages::render(
         "notice",
@@ -188,10 +195,22 @@ fn availability_page(status: StatusCode, a: &Availability, lang: &str, title: &s
         Availability::Open => None,
         Availability::NotYet(date) => {
             let text = match date {
-                Some(d) => format!("{} {}. {}", ui_str(lang, "not_open_text"), d.format(if lang == "ru" { "%d.%m.%Y" } else { "%Y-%m-%d" }), ui_str(lang, "not_open_soon")),
+                Some(d) => format!(
+                    "{} {}. {}",
+                    ui_str(lang, "not_open_text"),
+                    d.format(if lang == "ru" { "%d.%m.%Y" } else { "%Y-%m-%d" }),
+                    ui_str(lang, "not_open_soon")
+                ),
                 None => ui_str(lang, "not_open_soon"),
             };
-            Some(notice(status, lang, title, &ui_str(lang, "not_open_heading"), &text, None))
+            Some(notice(
+                status,
+                lang,
+                title,
+                &ui_str(lang, "not_open_heading"),
+                &text,
+                None,
+            ))
         }
         Availability::Closed => Some(notice(
             status,
@@ -206,9 +225,23 @@ fn availability_page(status: StatusCode, a: &Availability, lang: &str, title: &s
 
 fn done_page(state_name: &str, lang: &str, title: &str) -> HttpResponse {
     if state_name == SCREENED_OUT {
-        notice(StatusCode::OK, lang, title, &ui_str(lang, "screened_heading"), &ui_str(lang, "screened_text"), None)
+        notice(
+            StatusCode::OK,
+            lang,
+            title,
+            &ui_str(lang, "screened_heading"),
+            &ui_str(lang, "screened_text"),
+            None,
+        )
     } else {
-        notice(StatusCode::OK, lang, title, &ui_str(lang, "already_heading"), &ui_str(lang, "already_text"), None)
+        notice(
+            StatusCode::OK,
+            lang,
+            title,
+            &ui_str(lang, "already_heading"),
+            &ui_str(lang, "already_text"),
+            None,
+        )
     }
 }
 
@@ -241,7 +274,12 @@ fn redirect(to: &str) -> HttpResponseBuilder {
 }
 
 /// The version a respondent answers: the one their response started on, else the current one.
-async fn load_version(state: &State, survey: &SurveyRow, response: Option<&ResponseRow>, current: std::sync::Arc<LoadedVersion>) -> Result<std::sync::Arc<LoadedVersion>, WebError> {
+async fn load_version(
+    state: &State,
+    survey: &SurveyRow,
+    response: Option<&ResponseRow>,
+    current: std::sync::Arc<LoadedVersion>,
+) -> Result<std::sync::Arc<LoadedVersion>, WebError> {
     match response {
         Some(r) if r.version != current.version => {
             let st = state.clone();
@@ -254,7 +292,8 @@ async fn load_version(state: &State, survey: &SurveyRow, response: Option<&Respo
 }
 
 fn parse_answers(row: Option<&ResponseRow>) -> Answers {
-    row.and_then(|r| serde_json::from_str(&r.answers).ok()).unwrap_or_default()
+    row.and_then(|r| serde_json::from_str(&r.answers).ok())
+        .unwrap_or_default()
 }
 
 /// The respondent's stored meta, with random orders drawn for a new one.
@@ -278,7 +317,10 @@ async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Re
     let st = state.clone();
     let (sid, kh) = (survey.id.clone(), key_hash.clone());
     let row = blocking(move || st.store.find_response(&sid, &kh)).await?;
-    let response_id = row.as_ref().map(|r| r.id.clone()).unwrap_or_else(|| tokens::response_id(&survey.id, &token));
+    let response_id = row
+        .as_ref()
+        .map(|r| r.id.clone())
+        .unwrap_or_else(|| tokens::response_id(&survey.id, &token));
     Ok(Respondent {
         token,
         key_hash,
@@ -354,7 +396,19 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
     let meta = meta_of(def, who.row.as_ref(), &who.response_id);
     let flow = Flow::new(def, &meta.order);
     let pos = flow.current(&meta, &answers).unwrap_or(0);
-    let mut resp = render_page(&state, &survey, def, &lang, &who, &meta, &answers, pos, None, &[], StatusCode::OK);
+    let mut resp = render_page(
+        &state,
+        &survey,
+        def,
+        &lang,
+        &who,
+        &meta,
+        &answers,
+        pos,
+        None,
+        &[],
+        StatusCode::OK,
+    );
     if new_cookie {
         let _ = resp.add_cookie(&respondent_cookie(&state, &slug, &who.token));
     }
@@ -420,12 +474,17 @@ pub async fn submit(
             &ui_str(&fallback_lang, "rate_text"),
             Some((&format!("/s/{slug}"), &ui_str(&fallback_lang, "continue"))),
         );
-        r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
         return Ok(r);
     }
     let body = match payload.to_bytes_limited(state.config.max_body_bytes).await {
         Ok(Ok(b)) => b,
-        Ok(Err(_)) => return Err(WebError::BadRequest("the form data could not be read; please send the page again".into())),
+        Ok(Err(_)) => {
+            return Err(WebError::BadRequest(
+                "the form data could not be read; please send the page again".into(),
+            ))
+        }
         Err(_) => {
             return Ok(notice(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -495,7 +554,9 @@ pub async fn submit(
         _ => return Ok(redirect(&continue_link).finish()),
     };
     let page = flow.page_at(pos).unwrap_or(0);
-    let shown_at = fields.first(fields::SHOWN).and_then(|s| state.forms.signer.check_shown(&who.token, s));
+    let shown_at = fields
+        .first(fields::SHOWN)
+        .and_then(|s| state.forms.signer.check_shown(&who.token, s));
     let invited = who.row.is_none() && {
         let st = state.clone();
         let (sid, kh) = (survey.id.clone(), who.key_hash.clone());
@@ -511,7 +572,19 @@ pub async fn submit(
         };
         meta.at = flow.page_at(prev).map(|i| def.pages[i].id.clone());
         if who.row.is_some() {
-            let sub = submission(&survey, &version, &who, &lang, &prior, &meta, prior_reached(&who), false, None, shown_at, Vec::new());
+            let sub = submission(
+                &survey,
+                &version,
+                &who,
+                &lang,
+                &prior,
+                &meta,
+                prior_reached(&who),
+                false,
+                None,
+                shown_at,
+                Vec::new(),
+            );
             state.forms.writer.submit(sub).await?;
         }
         return Ok(redirect(&continue_link).finish());
@@ -524,12 +597,36 @@ pub async fn submit(
             target: String::new(),
             problem: Problem::TooFast,
         }];
-        return Ok(render_page(&state, &survey, def, &lang, &who, &meta, &prior, pos, Some(&fields), &errors, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(render_page(
+            &state,
+            &survey,
+            def,
+            &lang,
+            &who,
+            &meta,
+            &prior,
+            pos,
+            Some(&fields),
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
 
     let parsed = parse_page(def, page, &prior, &fields);
     if !parsed.is_ok() {
-        return Ok(render_page(&state, &survey, def, &lang, &who, &meta, &prior, pos, Some(&fields), &parsed.errors, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(render_page(
+            &state,
+            &survey,
+            def,
+            &lang,
+            &who,
+            &meta,
+            &prior,
+            pos,
+            Some(&fields),
+            &parsed.errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     let mut answers = prior.clone();
     for q in &def.pages[page].questions {
@@ -542,7 +639,19 @@ pub async fn submit(
     let reached = prior_reached(&who).max(next.map_or(pos, |n| n) as i32 + 1);
     let complete = next.is_none();
     let quotas = quota_cells(def, &answers);
-    let sub = submission(&survey, &version, &who, &lang, &answers, &meta, reached, complete, who.row.as_ref(), shown_at, quotas);
+    let sub = submission(
+        &survey,
+        &version,
+        &who,
+        &lang,
+        &answers,
+        &meta,
+        reached,
+        complete,
+        who.row.as_ref(),
+        shown_at,
+        quotas,
+    );
     match state.forms.writer.submit(sub).await? {
         Outcome::Saved => Ok(redirect(&continue_link).finish()),
         Outcome::Completed => Ok(thanks_page(&survey, def, &lang)),

@@ -158,6 +158,25 @@ pub fn weight(
     )
 }
 
+/// Every problem of `scheme` found without respondents (empty when it is usable): its settings, and, when
+/// `targets` are given, whether they cover every variable the way the method needs, plus
+/// [`validate_targets`]. For checking a survey definition's `weighting` block at import.
+pub fn validate_scheme(scheme: &Scheme, targets: Option<&Targets>) -> Vec<WeightingError> {
+    let mut problems = settings::scheme_problems(scheme);
+    if let Some(t) = targets {
+        let target_problems = validate_targets(t);
+        if target_problems.is_empty() && !scheme.variables.is_empty() {
+            let resolved = match scheme.method {
+                Method::Poststratify => targets::resolve_cells(t, &scheme.variables).err(),
+                _ => targets::resolve_margins(t, &scheme.variables).err(),
+            };
+            problems.extend(resolved);
+        }
+        problems.extend(target_problems);
+    }
+    problems
+}
+
 /// Runs the method on the cell table.
 fn fit(
     method: Method,

@@ -12,36 +12,47 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
+    /// The settings, or the first problem of [`scheme_problems`].
     pub fn from_scheme(scheme: &Scheme) -> Result<Settings, WeightingError> {
-        let bad = |m: String| Err(WeightingError::BadScheme(m));
-        if scheme.variables.is_empty() {
-            return bad("`variables` is empty: name the variables to weight by".into());
-        }
-        for (i, v) in scheme.variables.iter().enumerate() {
-            if scheme.variables[..i].contains(v) {
-                return bad(format!("`{v}` is listed twice in `variables`"));
-            }
-        }
-        let tolerance = scheme.tolerance.unwrap_or(DEFAULT_TOLERANCE);
-        if !(tolerance.is_finite() && tolerance > 0.0) {
-            return bad(format!(
-                "`tolerance` must be a small positive number, not {tolerance}"
-            ));
-        }
-        let max_iterations = scheme.max_iterations.unwrap_or(DEFAULT_MAX_ITERATIONS);
-        if max_iterations == 0 {
-            return bad("`max_iterations` must be at least 1".into());
-        }
-        check_bounds(scheme)?;
-        if let Some(trim) = &scheme.trim {
-            check_trim(trim)?;
+        if let Some(first) = scheme_problems(scheme).into_iter().next() {
+            return Err(first);
         }
         Ok(Settings {
-            tolerance,
-            max_iterations,
+            tolerance: scheme.tolerance.unwrap_or(DEFAULT_TOLERANCE),
+            max_iterations: scheme.max_iterations.unwrap_or(DEFAULT_MAX_ITERATIONS),
             bounds: scheme.bounds,
         })
     }
+}
+
+/// Every problem of a scheme that can be seen without data.
+pub(crate) fn scheme_problems(scheme: &Scheme) -> Vec<WeightingError> {
+    let bad = |m: String| WeightingError::BadScheme(m);
+    let mut problems = Vec::new();
+    if scheme.variables.is_empty() {
+        problems.push(bad(
+            "`variables` is empty: name the variables to weight by".into()
+        ));
+    }
+    for (i, v) in scheme.variables.iter().enumerate() {
+        if scheme.variables[..i].contains(v) {
+            problems.push(bad(format!("`{v}` is listed twice in `variables`")));
+        }
+    }
+    let tolerance = scheme.tolerance.unwrap_or(DEFAULT_TOLERANCE);
+    if !(tolerance.is_finite() && tolerance > 0.0) {
+        problems.push(bad(format!(
+            "`tolerance` must be a small positive number, not {tolerance}"
+        )));
+    }
+    if scheme.max_iterations == Some(0) {
+        problems.push(bad("`max_iterations` must be at least 1".into()));
+    }
+    problems.extend(check_bounds(scheme).err());
+    if let Some(trim) = &scheme.trim {
+        problems.extend(check_trim(trim).err());
+    }
+    problems
 }
 
 fn check_bounds(scheme: &Scheme) -> Result<(), WeightingError> {

@@ -343,3 +343,24 @@ fn model_rows_follow_treatment_contrasts() {
     assert_eq!(m.category(1, 1), Some(2));
     assert!(matches!(m.starting_weights, StartingWeights::Equal(d) if d == 100.0 / 3.0));
 }
+
+#[test]
+fn scheme_validation_without_data_lists_every_problem() {
+    let sch =
+        scheme("method: logit\nvariables: [a, a, b]\ntolerance: -1\ntrim: {lower: 2, upper: 1}\n");
+    let problems = validate_scheme(&sch, None);
+    assert_eq!(problems.len(), 4, "{problems:?}"); // twice, tolerance, bounds, trim
+    let sch = scheme("method: raking\nvariables: [a, b]\n");
+    assert!(validate_scheme(&sch, Some(&targets(FAR_MARGINS))).is_empty());
+    let problems = validate_scheme(&sch, Some(&targets("margins:\n  a: {x: 1}\n")));
+    assert!(
+        matches!(problems.as_slice(), [WeightingError::NoTargetsFor(v)] if v == "b"),
+        "{problems:?}"
+    );
+    let sch = scheme("method: poststratify\nvariables: [a, b]\n");
+    assert_eq!(
+        validate_scheme(&sch, Some(&targets(FAR_MARGINS))).len(),
+        1,
+        "needs cells"
+    );
+}

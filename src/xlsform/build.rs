@@ -10,8 +10,8 @@ use super::translate::{self, Fail, Lookup, Var, VarKind};
 use super::xpath::{self, XExpr, XOp};
 use crate::definition::condition::VarType;
 use crate::definition::{
-    valid_id, AnswerOption, DateQuestion, Derived, MultipleChoice, Number, Question, QuestionKind,
-    Ranking, Scale, SingleChoice, Text, Texts,
+    valid_id, AnswerOption, Condition, DateQuestion, Derived, MultipleChoice, Number, Question,
+    QuestionKind, Ranking, Scale, SingleChoice, Text, Texts,
 };
 
 /// The converted questionnaire, before it is written as YAML.
@@ -38,12 +38,16 @@ pub(crate) fn build(book: &Workbook, file: &str, problems: &mut Vec<Unsupported>
     b.choices();
     b.walk();
     problems.append(&mut b.problems);
-    let pages = b.pages.into_iter().filter(|p| !p.questions.is_empty()).collect();
+    let pages = b
+        .pages
+        .into_iter()
+        .filter(|p| !p.questions.is_empty())
+        .collect();
     Form {
         slug: b.slug,
         title: b.title,
         topic: b.topic,
-        languages: b.langs.all.clone(),
+        languages: b.languages,
         pages,
         derived: b.derived,
     }
@@ -79,7 +83,8 @@ impl Cols {
 }
 
 /// Survey columns read by the importer (other non-empty columns are reported).
-const HANDLED: [&str; 11] = [
+const HANDLED: [&str; 12] = [
+    "select_from_list_name",
     "type",
     "name",
     "label",
@@ -95,13 +100,6 @@ const HANDLED: [&str; 11] = [
 
 /// Columns that carry messages Opros words itself (its own texts for required answers and limits).
 const WORDED_BY_OPROS: [&str; 2] = ["required_message", "constraint_message"];
-
-/// The languages of the form and where their texts are.
-#[derive(Default)]
-struct Langs {
-    /// Default first.
-    all: Vec<String>,
-}
 
 /// A choice of a list, ready to become an option.
 #[derive(Clone)]
@@ -136,7 +134,8 @@ struct Builder<'a> {
     book: &'a Workbook,
     file: &'a str,
     cols: Cols,
-    langs: Langs,
+    /// The languages of the form, the default first.
+    languages: Vec<String>,
     /// The language of the plain `label`/`hint` columns.
     plain_lang: String,
     lists: BTreeMap<String, Vec<Choice>>,
@@ -155,6 +154,18 @@ struct Builder<'a> {
     names: BTreeMap<String, NameInfo>,
     used_ids: BTreeSet<String>,
     page_ids: BTreeSet<String>,
+    /// The cascading filter of the question being built (see [`Builder::filter`]).
+    pending_split: Option<Split>,
+    /// Questions split by a cascading filter: XLSForm name → the parent's id.
+    split: BTreeMap<String, String>,
+}
+
+/// A question whose options depend on an earlier single choice: one copy per answer of `parent`.
+struct Split {
+    parent: Var,
+    /// The choices-sheet column compared with the parent's answer.
+    column: String,
+    choices: Vec<Choice>,
 }
 
 impl<'a> Builder<'a> {
@@ -163,7 +174,7 @@ impl<'a> Builder<'a> {
             book,
             file,
             cols: Cols::of(&book.survey),
-            langs: Langs::default(),
+            languages: Vec::new(),
             plain_lang: String::new(),
             lists: BTreeMap::new(),
             style_pages: false,
@@ -179,6 +190,8 @@ impl<'a> Builder<'a> {
             names: BTreeMap::new(),
             used_ids: BTreeSet::new(),
             page_ids: BTreeSet::new(),
+            pending_split: None,
+            split: BTreeMap::new(),
         }
     }
 
@@ -213,9 +226,8 @@ impl<'a> Builder<'a> {
         let stem = file_stem(self.file);
         let form_title = value(&["form_title"]).map(|(v, _)| v);
         let form_id = value(&["form_id", "id_string"]).map(|(v, _)| v);
-        self.style_pages = value(&["style"]).is_some_and(|(v, _)| {
-            v.split_whitespace().any(|w| w == "pages")
-        });
+        self.style_pages =
+            value(&["style"]).is_some_and(|(v, _)| v.split_whitespace().any(|w| w == "pages"));
         if let Some((topic, _)) = value(&["topic"]) {
             self.topic = topic;
         }
@@ -231,7 +243,7 @@ impl<'a> Builder<'a> {
     }
 
     fn default_lang(&self) -> &str {
-        self.langs.all.first().map_or("ru", String::as_str)
+        self.languages.first().map_or("ru", String::as_str)
     }
 
     /// Languages from the `label::…`/`hint::…` columns of the survey and choices sheets.
@@ -253,7 +265,9 @@ impl<'a> Builder<'a> {
                     Some(written) => match langs::code(written) {
                         Some(code) if !found.contains(&code) => found.push(code),
                         Some(_) => {}
-                        None => bad.push((sheet.name.clone(), sheet.header_row, col.header.clone())),
+                        None => {
+                            bad.push((sheet.name.clone(), sheet.header_row, col.header.clone()))
+                        }
                     },
                 }
             }
@@ -278,7 +292,10 @@ impl<'a> Builder<'a> {
                 "write its two-letter code, e.g. ru or Russian (ru)".to_owned(),
             );
         }
-        if chosen.as_ref().is_some_and(|c| !plain && !found.contains(c)) {
+        if chosen
+            .as_ref()
+            .is_some_and(|c| !plain && !found.contains(c))
+        {
             let (written, row) = default.clone().unwrap_or_default();
             let first = found.first().cloned().unwrap_or_else(|| "ru".to_owned());
             self.report(
@@ -286,17 +303,22 @@ impl<'a> Builder<'a> {
                 row,
                 "default_language",
                 format!("the default language '{written}' has no label column"),
-                format!("add label::… ({}) columns, or name one of the languages of the form; '{first}' is used", chosen.clone().unwrap_or_default()),
+                format!(
+                    "add label::… ({}) columns, or name one of the languages of the form; '{first}' is used",
+                    chosen.clone().unwrap_or_default()
+                ),
             );
             chosen = None;
         }
-        let default = chosen.or_else(|| found.first().cloned()).unwrap_or_else(|| {
-            langs::guess(self.plain_texts().iter().map(String::as_str)).to_owned()
-        });
+        let default = chosen
+            .or_else(|| found.first().cloned())
+            .unwrap_or_else(|| {
+                langs::guess(self.plain_texts().iter().map(String::as_str)).to_owned()
+            });
         let mut all = vec![default.clone()];
         all.extend(found.into_iter().filter(|c| *c != default));
         self.plain_lang = default;
-        self.langs.all = all;
+        self.languages = all;
     }
 
     /// Every text of the plain `label` columns (to guess their language).
@@ -345,7 +367,10 @@ impl<'a> Builder<'a> {
             let column = sheet
                 .columns
                 .iter()
-                .find(|c| c.split().0 == base && c.split().1.and_then(langs::code).as_deref() == Some(&default))
+                .find(|c| {
+                    c.split().0 == base
+                        && c.split().1.and_then(langs::code).as_deref() == Some(&default)
+                })
                 .map_or_else(|| base.to_owned(), |c| c.header.clone());
             let (from, text) = pairs.first().cloned().unwrap_or_default();
             self.report(
@@ -358,8 +383,7 @@ impl<'a> Builder<'a> {
             pairs.insert(0, (default.clone(), text));
         }
         let ordered = self
-            .langs
-            .all
+            .languages
             .iter()
             .filter_map(|l| pairs.iter().find(|(p, _)| p == l))
             .map(|(l, t)| (l.as_str(), t.as_str()));
@@ -384,24 +408,37 @@ impl<'a> Builder<'a> {
             let name = row.cell(name_col).to_owned();
             if name.is_empty() {
                 let col = sheet.header(&["name"]);
-                self.report("choices", row.number, &col, "the choice has no name".into(),
-                    "the name is the code stored in the answers; every choice needs one".into());
+                self.report(
+                    "choices",
+                    row.number,
+                    &col,
+                    "the choice has no name".into(),
+                    "the name is the code stored in the answers; every choice needs one".into(),
+                );
                 continue;
             }
             if name.contains(';') || name.contains(char::is_whitespace) {
                 let col = sheet.header(&["name"]);
-                self.report("choices", row.number, &col, format!("the choice name '{name}' contains a space or ';'"),
-                    "Opros codes are stored in CSV files, where ';' separates several choices".into());
+                self.report(
+                    "choices",
+                    row.number,
+                    &col,
+                    format!("the choice name '{name}' contains a space or ';'"),
+                    "Opros codes are stored in CSV files, where ';' separates several choices"
+                        .into(),
+                );
                 continue;
             }
-            let label = self.texts(sheet, row, "label").unwrap_or_else(|| {
-                Texts::from_pairs([(self.default_lang(), name.as_str())])
-            });
+            let label = self
+                .texts(sheet, row, "label")
+                .unwrap_or_else(|| Texts::from_pairs([(self.default_lang(), name.as_str())]));
             let attrs = sheet
                 .columns
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !matches!(c.split().0, "list_name" | "list name" | "name" | "label"))
+                .filter(|(_, c)| {
+                    !matches!(c.split().0, "list_name" | "list name" | "name" | "label")
+                })
                 .map(|(i, c)| (c.key.clone(), row.cell(Some(i)).to_owned()))
                 .collect();
             let choice = Choice {
@@ -418,8 +455,13 @@ impl<'a> Builder<'a> {
             if let Some(first) = entry.iter().find(|c| c.option.code == name) {
                 let first = first.row;
                 let col = sheet.header(&["name"]);
-                self.report("choices", row.number, &col, format!("list '{list}' has the choice '{name}' twice (also row {first})"),
-                    "each code of a question must be unique".into());
+                self.report(
+                    "choices",
+                    row.number,
+                    &col,
+                    format!("list '{list}' has the choice '{name}' twice (also row {first})"),
+                    "each code of a question must be unique".into(),
+                );
                 continue;
             }
             entry.push(choice);
@@ -434,8 +476,13 @@ impl<'a> Builder<'a> {
                 || base.starts_with("media::");
             if media && !row.cell(Some(i)).is_empty() {
                 let (sheet_name, header) = (sheet.name.clone(), col.header.clone());
-                self.report(&sheet_name, row.number, &header, format!("the media file '{}' is not supported", row.cell(Some(i))),
-                    "images, audio and video in labels are not part of Opros".into());
+                self.report(
+                    &sheet_name,
+                    row.number,
+                    &header,
+                    format!("the media file '{}' is not supported", row.cell(Some(i))),
+                    "images, audio and video in labels are not part of Opros".into(),
+                );
             }
         }
     }
@@ -458,7 +505,9 @@ impl<'a> Builder<'a> {
                 "begin_group" => self.begin_group(row),
                 "end_group" => self.end_group(row),
                 "begin_repeat" => skip_until = Some(self.repeat(index, row)),
-                "end_repeat" => self.report_type(row, "'end_repeat' has no begin_repeat", "remove the row"),
+                "end_repeat" => {
+                    self.report_type(row, "'end_repeat' has no begin_repeat", "remove the row")
+                }
                 "calculate" => self.calculate(row),
                 "start" | "end" | "today" => {} // Opros records when each response starts and ends.
                 _ => self.question(row, &words),
@@ -466,8 +515,14 @@ impl<'a> Builder<'a> {
         }
         for frame in std::mem::take(&mut self.groups) {
             let col = self.book.survey.header(&["type"]);
-            self.report("survey", frame.row, &col, format!("group '{}' has no end_group", frame.name),
-                "add an end_group row where the group ends; it is taken to end with the form".into());
+            self.report(
+                "survey",
+                frame.row,
+                &col,
+                format!("group '{}' has no end_group", frame.name),
+                "add an end_group row where the group ends; it is taken to end with the form"
+                    .into(),
+            );
         }
     }
 
@@ -499,7 +554,11 @@ impl<'a> Builder<'a> {
     fn typeless(&mut self, row: &Row) {
         let has_name = !row.cell(self.cols.name).is_empty();
         if has_name {
-            self.report_type(row, "the row has a name but no type", "write the question type, e.g. text or select_one list");
+            self.report_type(
+                row,
+                "the row has a name but no type",
+                "write the question type, e.g. text or select_one list",
+            );
         }
     }
 
@@ -509,7 +568,10 @@ impl<'a> Builder<'a> {
         let mut depth = 0usize;
         let mut end = rows.len().saturating_sub(1);
         for (i, r) in rows.iter().enumerate().skip(index) {
-            match normalized_type(r.cell(self.cols.kind)).split_whitespace().next() {
+            match normalized_type(r.cell(self.cols.kind))
+                .split_whitespace()
+                .next()
+            {
                 Some("begin_repeat") => depth += 1,
                 Some("end_repeat") => {
                     depth -= 1;
@@ -540,8 +602,13 @@ impl<'a> Builder<'a> {
         let name = row.cell(self.cols.name).to_owned();
         let col = self.book.survey.header(&["name"]);
         if name.is_empty() {
-            self.report("survey", row.number, &col, "the row has no name".into(),
-                "every question needs a name: it is the column of its answers".into());
+            self.report(
+                "survey",
+                row.number,
+                &col,
+                "the row has no name".into(),
+                "every question needs a name: it is the column of its answers".into(),
+            );
             return None;
         }
         let mut id = name.replace(['-', '.'], "_");
@@ -549,13 +616,23 @@ impl<'a> Builder<'a> {
             id.insert(0, 'q');
         }
         if !valid_id(&id) {
-            self.report("survey", row.number, &col, format!("the name '{name}' cannot be an Opros id"),
-                "Opros ids are Latin letters, digits and _ (at most 64 characters)".into());
+            self.report(
+                "survey",
+                row.number,
+                &col,
+                format!("the name '{name}' cannot be an Opros id"),
+                "Opros ids are Latin letters, digits and _ (at most 64 characters)".into(),
+            );
             return None;
         }
         if !self.used_ids.insert(id.clone()) {
-            self.report("survey", row.number, &col, format!("the name '{name}' is used twice"),
-                format!("each question needs its own name (as an Opros id: '{id}')"));
+            self.report(
+                "survey",
+                row.number,
+                &col,
+                format!("the name '{name}' is used twice"),
+                format!("each question needs its own name (as an Opros id: '{id}')"),
+            );
             return None;
         }
         Some(id)
@@ -693,20 +770,42 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let why = match base {
-                "default" => "Opros questions start unanswered; a default answer is not part of Opros",
-                "read_only" if matches!(value.to_lowercase().as_str(), "no" | "false" | "0" | "false()") => continue,
+                "default" => {
+                    "Opros questions start unanswered; a default answer is not part of Opros"
+                }
+                "read_only"
+                    if matches!(
+                        value.to_lowercase().as_str(),
+                        "no" | "false" | "0" | "false()"
+                    ) =>
+                {
+                    continue
+                }
                 "read_only" => "read-only questions are not part of Opros",
-                "guidance_hint" => "Opros shows one hint per question; the guidance hint is not shown",
+                "guidance_hint" => {
+                    "Opros shows one hint per question; the guidance hint is not shown"
+                }
                 "trigger" => "Opros has no triggers that recalculate answers",
                 "repeat_count" => "repeat groups are not part of Opros",
-                "image" | "audio" | "video" | "big-image" | "media" => "images, audio and video in labels are not part of Opros",
-                b if b.starts_with("media::") => "images, audio and video in labels are not part of Opros",
-                b if b.starts_with("bind::") || b.starts_with("body::") || b.starts_with("instance::") => {
+                "image" | "audio" | "video" | "big-image" | "media" => {
+                    "images, audio and video in labels are not part of Opros"
+                }
+                b if b.starts_with("media::") => {
+                    "images, audio and video in labels are not part of Opros"
+                }
+                b if b.starts_with("bind::")
+                    || b.starts_with("body::")
+                    || b.starts_with("instance::") =>
+                {
                     "extra ODK attributes have no Opros equivalent"
                 }
                 _ => "Opros does not know this column",
             };
-            found.push((col.header.clone(), format!("'{value}' in column '{}' is not supported", col.header), why.to_owned()));
+            found.push((
+                col.header.clone(),
+                format!("'{value}' in column '{}' is not supported", col.header),
+                why.to_owned(),
+            ));
         }
         for (column, what, why) in found {
             self.report("survey", row.number, &column, what, why);
@@ -719,8 +818,6 @@ impl<'a> Builder<'a> {
     fn question(&mut self, row: &Row, words: &[&str]) {
         let kind_word = words.first().copied().unwrap_or("");
         if let Some(why) = unsupported_type(kind_word) {
-            let name = row.cell(self.cols.name).to_owned();
-            let _ = name;
             self.report_type(row, &format!("'{kind_word}' is not supported"), why);
             return;
         }
@@ -736,14 +833,24 @@ impl<'a> Builder<'a> {
             self.used_ids.remove(&id);
             return;
         };
+        if let Some(why) = too_few_options(&kind) {
+            self.report_type(row, &format!("question '{name}' has too few choices"), why);
+            self.used_ids.remove(&id);
+            return;
+        }
         self.appearance(row, kind_word, &appearance);
         self.constraint(row, &mut kind);
         let text = match self.texts(&self.book.survey, row, "label") {
             Some(t) => t,
             None => {
                 let col = self.book.survey.header(&["label"]);
-                self.report("survey", row.number, &col, format!("question '{name}' has no label"),
-                    "a question needs a text to show; its name is used".into());
+                self.report(
+                    "survey",
+                    row.number,
+                    &col,
+                    format!("question '{name}' has no label"),
+                    "a question needs a text to show; its name is used".into(),
+                );
                 Texts::from_pairs([(self.default_lang(), name.as_str())])
             }
         };
@@ -752,7 +859,6 @@ impl<'a> Builder<'a> {
         let required = !matches!(kind, QuestionKind::Info) && self.required(row);
         let mut conds: Vec<String> = self.groups.iter().filter_map(|g| g.cond.clone()).collect();
         conds.extend(self.own_condition(row, &name));
-        self.choice_filter(row);
         self.check_columns(row, &[]);
         let var = Var {
             id: id.clone(),
@@ -764,26 +870,48 @@ impl<'a> Builder<'a> {
             text,
             hint,
             required,
-            show_if: translate::all_of(&conds).map(|c| crate::definition::Condition::new(&c)),
+            show_if: translate::all_of(&conds).map(|c| Condition::new(&c)),
             track: None,
         };
-        self.known.insert(name, var);
-        self.place(q, row.number);
+        match self.pending_split.take() {
+            Some(split) => {
+                self.used_ids.remove(&q.id);
+                self.place_split(q, &conds, split, &name, row.number);
+            }
+            None => {
+                self.known.insert(name, var);
+                self.place(q, row.number);
+            }
+        }
     }
 
     /// `${name}` inside a label: Opros texts do not show earlier answers.
     fn piping(&mut self, row: &Row, text: &Texts) {
-        let piped = text.languages().find(|l| text.exact(l).is_some_and(|t| t.contains("${")));
+        let piped = text
+            .languages()
+            .find(|l| text.exact(l).is_some_and(|t| t.contains("${")));
         if let Some(lang) = piped {
             let col = self
                 .book
                 .survey
                 .columns
                 .iter()
-                .find(|c| c.split().0 == "label" && c.split().1.and_then(langs::code).as_deref().is_none_or(|l| l == lang))
+                .find(|c| {
+                    c.split().0 == "label"
+                        && c.split()
+                            .1
+                            .and_then(langs::code)
+                            .as_deref()
+                            .is_none_or(|l| l == lang)
+                })
                 .map_or_else(|| "label".to_owned(), |c| c.header.clone());
-            self.report("survey", row.number, &col, "an answer inserted into the label (${…}) is not supported".into(),
-                "Opros texts are fixed; the reference is shown as written".into());
+            self.report(
+                "survey",
+                row.number,
+                &col,
+                "an answer inserted into the label (${…}) is not supported".into(),
+                "Opros texts are fixed; the reference is shown as written".into(),
+            );
         }
     }
 
@@ -799,20 +927,28 @@ impl<'a> Builder<'a> {
                 Some((k, v)) => {
                     out.insert(k.trim().to_lowercase(), v.trim().to_owned());
                 }
-                None => self.survey_report(row.number, &["parameters"], Fail {
-                    what: format!("the parameter '{part}' cannot be read"),
-                    why: "parameters are written key=value, e.g. randomize=true".into(),
-                }),
+                None => self.survey_report(
+                    row.number,
+                    &["parameters"],
+                    Fail {
+                        what: format!("the parameter '{part}' cannot be read"),
+                        why: "parameters are written key=value, e.g. randomize=true".into(),
+                    },
+                ),
             }
         }
         out
     }
 
     fn param_problem(&mut self, row: &Row, key: &str, why: &str) {
-        self.survey_report(row.number, &["parameters"], Fail {
-            what: format!("the parameter '{key}' is not supported"),
-            why: why.to_owned(),
-        });
+        self.survey_report(
+            row.number,
+            &["parameters"],
+            Fail {
+                what: format!("the parameter '{key}' is not supported"),
+                why: why.to_owned(),
+            },
+        );
     }
 
     /// The question type and its settings.
@@ -832,11 +968,17 @@ impl<'a> Builder<'a> {
         for key in params.keys() {
             if !known_params.contains(&key.as_str()) {
                 let key = key.clone();
-                self.param_problem(row, &key, &format!("'{first}' questions have no parameter '{key}' in Opros"));
+                self.param_problem(
+                    row,
+                    &key,
+                    &format!("'{first}' questions have no parameter '{key}' in Opros"),
+                );
             }
         }
         Some(match first {
-            "select_one" | "select_multiple" | "rank" => self.select(row, words, appearance, params)?,
+            "select_one" | "select_multiple" | "rank" => {
+                self.select(row, words, appearance, params)?
+            }
             "integer" | "int" => QuestionKind::Number(Number {
                 min: None,
                 max: None,
@@ -854,7 +996,10 @@ impl<'a> Builder<'a> {
                 long: appearance.iter().any(|a| a == "multiline"),
                 max_length: None,
             }),
-            "date" => QuestionKind::Date(DateQuestion { min: None, max: None }),
+            "date" => QuestionKind::Date(DateQuestion {
+                min: None,
+                max: None,
+            }),
             "note" => QuestionKind::Info,
             other => {
                 self.report_type(
@@ -873,7 +1018,11 @@ impl<'a> Builder<'a> {
                 None => default,
                 Some(Ok(v)) if v.is_finite() => v,
                 Some(_) => {
-                    self.param_problem(row, key, "its value is not a number; the XLSForm default is used");
+                    self.param_problem(
+                        row,
+                        key,
+                        "its value is not a number; the XLSForm default is used",
+                    );
                     default
                 }
             }
@@ -901,9 +1050,20 @@ impl<'a> Builder<'a> {
         params: &BTreeMap<String, String>,
     ) -> Option<QuestionKind> {
         let first = words.first().copied().unwrap_or("");
-        let Some(list) = words.get(1).copied() else {
-            self.report_type(row, &format!("'{first}' has no list name"),
-                &format!("write the list of choices after the type, e.g. {first} yes_no"));
+        // KoBoToolbox's own layout keeps the list in a column of its own.
+        let list_column = row
+            .cell(self.book.survey.column(&["select_from_list_name"]))
+            .to_owned();
+        let Some(list) = words
+            .get(1)
+            .copied()
+            .or(Some(list_column.as_str()).filter(|l| !l.is_empty()))
+        else {
+            self.report_type(
+                row,
+                &format!("'{first}' has no list name"),
+                &format!("write the list of choices after the type, e.g. {first} yes_no"),
+            );
             return None;
         };
         let mut or_other = false;
@@ -911,8 +1071,11 @@ impl<'a> Builder<'a> {
             if extra.eq_ignore_ascii_case("or_other") {
                 or_other = true;
             } else {
-                self.report_type(row, &format!("'{extra}' after the list name is not supported"),
-                    "only or_other may follow the list name");
+                self.report_type(
+                    row,
+                    &format!("'{extra}' after the list name is not supported"),
+                    "only or_other may follow the list name",
+                );
             }
         }
         let Some(choices) = self.lists.get(list).cloned() else {
@@ -924,7 +1087,7 @@ impl<'a> Builder<'a> {
             return None;
         };
         let mut options: Vec<AnswerOption> = choices.iter().map(|c| c.option.clone()).collect();
-        if let Some(filtered) = self.static_filter(row, &choices) {
+        if let Some(filtered) = self.filter(row, &choices) {
             options = filtered;
         }
         let randomize = match params.get("randomize").map(|v| v.to_lowercase()) {
@@ -932,20 +1095,35 @@ impl<'a> Builder<'a> {
             Some(v) if matches!(v.as_str(), "true" | "yes" | "1" | "true()") => true,
             Some(v) if matches!(v.as_str(), "false" | "no" | "0" | "false()") => false,
             Some(v) => {
-                self.param_problem(row, "randomize", &format!("randomize is true or false, not '{v}'"));
+                self.param_problem(
+                    row,
+                    "randomize",
+                    &format!("randomize is true or false, not '{v}'"),
+                );
                 false
             }
         };
         if params.contains_key("seed") {
-            self.param_problem(row, "seed", "Opros shuffles options per respondent without a seed");
+            self.param_problem(
+                row,
+                "seed",
+                "Opros shuffles options per respondent without a seed",
+            );
         }
         let other = if or_other {
             if options.iter().any(|o| o.code == "other") {
-                self.report_type(row, &format!("list '{list}' already has a choice 'other'"),
-                    "or_other adds its own 'other' choice; remove one of them");
+                self.report_type(
+                    row,
+                    &format!("list '{list}' already has a choice 'other'"),
+                    "or_other adds its own 'other' choice; remove one of them",
+                );
                 None
             } else {
-                let label = Texts::from_pairs(self.langs.all.iter().map(|l| (l.as_str(), langs::other_label(l))));
+                let label = Texts::from_pairs(
+                    self.languages
+                        .iter()
+                        .map(|l| (l.as_str(), langs::other_label(l))),
+                );
                 Some(AnswerOption {
                     code: "other".into(),
                     label,
@@ -959,8 +1137,14 @@ impl<'a> Builder<'a> {
         Some(match first {
             "select_one" => {
                 let numeric = options.len() >= 2
-                    && options.iter().all(|o| o.code.trim().parse::<f64>().is_ok_and(f64::is_finite));
-                if appearance.iter().any(|a| a == "likert") && numeric && other.is_none() && !randomize {
+                    && options
+                        .iter()
+                        .all(|o| o.code.trim().parse::<f64>().is_ok_and(f64::is_finite));
+                if appearance.iter().any(|a| a == "likert")
+                    && numeric
+                    && other.is_none()
+                    && !randomize
+                {
                     QuestionKind::Scale(Scale {
                         points: options,
                         hard_to_say: None,
@@ -982,7 +1166,11 @@ impl<'a> Builder<'a> {
             }),
             _ => {
                 if other.is_some() {
-                    self.report_type(row, "'or_other' on a rank question is not supported", "Opros rankings have no 'other' option");
+                    self.report_type(
+                        row,
+                        "'or_other' on a rank question is not supported",
+                        "Opros rankings have no 'other' option",
+                    );
                 }
                 // ODK's rank widget orders every item.
                 QuestionKind::Ranking(Ranking {
@@ -995,59 +1183,154 @@ impl<'a> Builder<'a> {
     }
 
     /// A `choice_filter` that compares a column of the choices sheet with a fixed value keeps the matching
-    /// choices; any other filter is reported (Opros options do not change with earlier answers).
-    fn static_filter(&mut self, row: &Row, choices: &[Choice]) -> Option<Vec<AnswerOption>> {
+    /// choices. One that compares it with an earlier single choice (`district = ${region}`, cascading
+    /// selects) keeps all choices here and leaves a [`Split`] for [`Builder::question`]. Any other filter is
+    /// reported (Opros options do not change with earlier answers).
+    fn filter(&mut self, row: &Row, choices: &[Choice]) -> Option<Vec<AnswerOption>> {
         let source = row.cell(self.cols.choice_filter).to_owned();
         if source.is_empty() {
             return None;
         }
-        let keep = xpath::parse(&source).ok().and_then(|e| filter_test(&e));
-        match keep {
-            Some((column, op, value)) => {
-                let kept: Vec<AnswerOption> = choices
-                    .iter()
-                    .filter(|c| {
-                        let v = c.attrs.get(&column).map_or("", String::as_str);
-                        (v == value) == (op == XOp::Eq)
-                    })
-                    .map(|c| c.option.clone())
-                    .collect();
-                Some(kept)
-            }
-            None => {
-                self.survey_report(row.number, &["choice_filter"], Fail {
-                    what: format!("the choice filter '{source}' is not supported"),
-                    why: "Opros options do not change with earlier answers; only a filter on a fixed value \
-                          (e.g. region = 'north') can be converted. Use a separate question for each case, \
-                          each with its own condition"
-                        .into(),
-                });
-                None
-            }
+        let parsed = xpath::parse(&source).ok();
+        if let Some((column, op, value)) = parsed.as_ref().and_then(filter_test) {
+            let kept = choices
+                .iter()
+                .filter(|c| {
+                    let v = c.attrs.get(&column).map_or("", String::as_str);
+                    (v == value) == (op == XOp::Eq)
+                })
+                .map(|c| c.option.clone())
+                .collect();
+            return Some(kept);
         }
+        let name = row.cell(self.cols.name).to_owned();
+        let result = match parsed.as_ref().and_then(cascade_test) {
+            Some((column, parent)) => self
+                .split_plan(row, &name, &column, &parent, choices)
+                .map_err(|f| Fail {
+                    what: format!("the choice filter '{source}' is not supported"),
+                    why: f.why,
+                }),
+            None => Err(Fail {
+                what: format!("the choice filter '{source}' is not supported"),
+                why: "Opros options do not change with earlier answers; a filter on a fixed value \
+                      (region = 'north') or on one earlier select_one (district = ${region}) can be converted"
+                    .into(),
+            }),
+        };
+        match result {
+            Ok(split) => self.pending_split = Some(split),
+            Err(f) => self.survey_report(row.number, &["choice_filter"], f),
+        }
+        None
     }
 
-    /// Marks a filter as handled so that [`Builder::check_columns`] does not report it twice.
-    fn choice_filter(&mut self, _row: &Row) {}
+    fn split_plan(
+        &self,
+        row: &Row,
+        name: &str,
+        column: &str,
+        parent: &str,
+        choices: &[Choice],
+    ) -> Result<Split, Fail> {
+        let parent = self.scope(name, row.number).lookup(parent)?;
+        if !matches!(parent.kind, VarKind::Choice { .. }) {
+            return translate::fail(
+                "",
+                format!(
+                    "options are split by the answer of an earlier select_one; ${{{}}} is not one",
+                    parent.id
+                ),
+            );
+        }
+        if !choices.iter().any(|c| c.attrs.contains_key(column)) {
+            return translate::fail("", format!("the choices sheet has no column '{column}'"));
+        }
+        Ok(Split {
+            parent,
+            column: column.to_owned(),
+            choices: choices.to_vec(),
+        })
+    }
+
+    /// Places one copy of a question per answer of the parent of its cascading filter, each with the
+    /// matching options and shown when the parent has that answer. Ids: `{id}_{code}`.
+    fn place_split(&mut self, q: Question, conds: &[String], split: Split, name: &str, row: usize) {
+        let VarKind::Choice { codes, .. } = &split.parent.kind else {
+            return;
+        };
+        for code in codes {
+            let options: Vec<AnswerOption> = split
+                .choices
+                .iter()
+                .filter(|c| c.attrs.get(&split.column).is_some_and(|v| v == code))
+                .map(|c| c.option.clone())
+                .collect();
+            if options.is_empty() {
+                continue;
+            }
+            let mut id = format!("{}_{}", q.id, code.replace(['-', '.'], "_"));
+            if !valid_id(&id) || self.used_ids.contains(&id) {
+                id = format!("{}_{}", q.id, self.used_ids.len());
+            }
+            let mut part = q.clone();
+            set_options(&mut part.kind, options);
+            let problem = match too_few_options(&part.kind) {
+                Some(why) => Some(why.to_owned()),
+                None if !valid_id(&id) => Some(format!("'{id}' is too long for an Opros id")),
+                None => None,
+            };
+            if let Some(why) = problem {
+                let col = self.book.survey.header(&["choice_filter"]);
+                self.report(
+                    "survey",
+                    row,
+                    &col,
+                    format!(
+                        "the part of '{name}' for {} = '{code}' is left out",
+                        split.parent.id
+                    ),
+                    why,
+                );
+                continue;
+            }
+            self.used_ids.insert(id.clone());
+            part.id = id;
+            let mut all = conds.to_vec();
+            all.push(format!("{} == {}", split.parent.id, translate::quote(code)));
+            part.show_if = translate::all_of(&all).map(|c| Condition::new(&c));
+            self.place(part, row);
+        }
+        self.split.insert(name.to_owned(), split.parent.id);
+    }
 
     fn appearance(&mut self, row: &Row, kind: &str, appearance: &[String]) {
         for a in appearance {
             let why = match (kind, a.as_str()) {
                 ("text", "multiline") | ("select_one", "likert") => continue,
                 (_, a) if is_cosmetic(a) => continue,
-                ("date", "month-year" | "year") => "Opros asks for a full date; a month or a year alone is not part of Opros",
-                (_, "ethiopian" | "coptic" | "islamic" | "bikram-sambat" | "myanmar" | "persian") => {
-                    "Opros dates use the Gregorian calendar"
+                ("date", "month-year" | "year") => {
+                    "Opros asks for a full date; a month or a year alone is not part of Opros"
                 }
-                (_, a) if a.starts_with("search(") => "it reads choices from an attached CSV file; Opros forms have no attached files",
+                (
+                    _,
+                    "ethiopian" | "coptic" | "islamic" | "bikram-sambat" | "myanmar" | "persian",
+                ) => "Opros dates use the Gregorian calendar",
+                (_, a) if a.starts_with("search(") => {
+                    "it reads choices from an attached CSV file; Opros forms have no attached files"
+                }
                 (_, "signature" | "draw" | "annotate") => "drawings are not part of Opros",
                 (_, "counter") => "Opros has no counter widget; the question is an ordinary number",
                 _ => "Opros has no such display",
             };
-            self.survey_report(row.number, &["appearance"], Fail {
-                what: format!("the appearance '{a}' is not supported"),
-                why: why.to_owned(),
-            });
+            self.survey_report(
+                row.number,
+                &["appearance"],
+                Fail {
+                    what: format!("the appearance '{a}' is not supported"),
+                    why: why.to_owned(),
+                },
+            );
         }
     }
 
@@ -1090,7 +1373,8 @@ impl<'a> Builder<'a> {
             QuestionKind::MultipleChoice(m) => {
                 let n = m.options.len() + usize::from(m.other.is_some());
                 m.max_choices.is_some_and(|x| x == 0 || x > n)
-                    || m.min_choices.is_some_and(|x| x > m.max_choices.unwrap_or(n))
+                    || m.min_choices
+                        .is_some_and(|x| x > m.max_choices.unwrap_or(n))
             }
             _ => false,
         };
@@ -1194,12 +1478,33 @@ fn unsupported_type(kind: &str) -> Option<&'static str> {
 fn is_cosmetic(a: &str) -> bool {
     matches!(
         a,
-        "minimal" | "horizontal" | "horizontal-compact" | "compact" | "quick" | "quickcompact" | "columns"
-            | "columns-pack" | "no-buttons" | "label" | "list-nolabel" | "list" | "autocomplete"
-            | "no-calendar" | "thousands-sep" | "vertical" | "field-list" | "table-list" | "numbers"
-            | "rating" | "picker" | "hidden-answer"
-    ) || a.strip_prefix("columns-").is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
-        || a.strip_prefix('w').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        "minimal"
+            | "horizontal"
+            | "horizontal-compact"
+            | "compact"
+            | "quick"
+            | "quickcompact"
+            | "columns"
+            | "columns-pack"
+            | "no-buttons"
+            | "label"
+            | "list-nolabel"
+            | "list"
+            | "autocomplete"
+            | "no-calendar"
+            | "thousands-sep"
+            | "vertical"
+            | "field-list"
+            | "table-list"
+            | "numbers"
+            | "rating"
+            | "picker"
+            | "hidden-answer"
+    ) || a
+        .strip_prefix("columns-")
+        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+        || a.strip_prefix('w')
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn clear_limits(kind: &mut QuestionKind) {
@@ -1216,6 +1521,45 @@ fn clear_limits(kind: &mut QuestionKind) {
             m.min_choices = None;
             m.max_choices = None;
         }
+        _ => {}
+    }
+}
+
+/// `column = ${parent}` (either side) in a choice filter: the column and the parent's name.
+fn cascade_test(e: &XExpr) -> Option<(String, String)> {
+    let XExpr::Cmp(XOp::Eq, l, r) = e else {
+        return None;
+    };
+    match (l.as_ref(), r.as_ref()) {
+        (XExpr::Path(col), XExpr::Ref(p)) | (XExpr::Ref(p), XExpr::Path(col)) => {
+            Some((col.to_lowercase(), p.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Why a choice question cannot be asked with the options it has, if it cannot.
+fn too_few_options(kind: &QuestionKind) -> Option<&'static str> {
+    match kind {
+        QuestionKind::SingleChoice(c) if c.options.is_empty() => {
+            Some("it has no choices to offer (after its choice_filter)")
+        }
+        QuestionKind::MultipleChoice(c) if c.options.is_empty() => {
+            Some("it has no choices to offer (after its choice_filter)")
+        }
+        QuestionKind::Ranking(r) if r.options.len() < 2 => {
+            Some("a ranking needs at least two choices")
+        }
+        _ => None,
+    }
+}
+
+fn set_options(kind: &mut QuestionKind, options: Vec<AnswerOption>) {
+    match kind {
+        QuestionKind::SingleChoice(c) => c.options = options,
+        QuestionKind::MultipleChoice(c) => c.options = options,
+        QuestionKind::Ranking(r) => r.options = options,
+        QuestionKind::Scale(s) => s.points = options,
         _ => {}
     }
 }
@@ -1280,6 +1624,30 @@ impl Lookup for Scope<'_, '_> {
         if let Some(v) = self.b.known.get(name) {
             return Ok(v.clone());
         }
+        // pyxform names the text box of `or_other` `{name}_other`; in Opros it belongs to the question.
+        let other_of = name
+            .strip_suffix("_other")
+            .and_then(|base| self.b.known.get(base).map(|v| (base, v)));
+        if let Some((base, v)) = other_of {
+            if let VarKind::Choice { codes, .. } | VarKind::Multi { codes } = &v.kind {
+                if codes.iter().any(|c| c == "other") && !self.b.names.contains_key(name) {
+                    return translate::fail(
+                        format!("${{{name}}} is the 'other, specify' text of ${{{base}}}"),
+                        "in Opros that text belongs to the question; conditions can test selected(${…}, 'other') \
+                         but not the text",
+                    );
+                }
+            }
+        }
+        if let Some(parent) = self.b.split.get(name) {
+            return translate::fail(
+                format!("${{{name}}} was split into one question per answer of {parent}"),
+                format!(
+                    "its choice_filter makes its options depend on an earlier answer; each part is its own Opros \
+                 question ({name}_…), so write this condition in the YAML"
+                ),
+            );
+        }
         match self.b.names.get(name) {
             None => translate::fail(
                 format!("${{{name}}} is not a question of this form"),
@@ -1324,8 +1692,14 @@ mod tests {
 
     #[test]
     fn type_spellings() {
-        assert_eq!(normalized_type("Select One  Yes_No or_other"), "select_one Yes_No or_other");
+        assert_eq!(
+            normalized_type("Select One  Yes_No or_other"),
+            "select_one Yes_No or_other"
+        );
         assert_eq!(normalized_type("begin group"), "begin_group");
-        assert_eq!(normalized_type("select_all_that_apply fruits"), "select_multiple fruits");
+        assert_eq!(
+            normalized_type("select_all_that_apply fruits"),
+            "select_multiple fruits"
+        );
     }
 }

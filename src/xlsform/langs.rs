@@ -35,11 +35,7 @@ pub(crate) fn code(written: &str) -> Option<String> {
     if let Some(open) = w.rfind('(') {
         let inner = w.get(open + 1..)?.strip_suffix(')')?.trim().to_lowercase();
         // `pt-BR` and `zh_Hans`: Opros texts are keyed by the base language.
-        let base: String = inner
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_owned();
+        let base: String = inner.split(['-', '_']).next().unwrap_or("").to_owned();
         return is_code(&base).then_some(base);
     }
     let lower = w.to_lowercase();

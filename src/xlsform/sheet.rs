@@ -62,7 +62,10 @@ impl Sheet {
     pub fn header(&self, keys: &[&str]) -> String {
         self.column(keys)
             .and_then(|i| self.columns.get(i))
-            .map_or_else(|| keys.first().copied().unwrap_or("").to_owned(), |c| c.header.clone())
+            .map_or_else(
+                || keys.first().copied().unwrap_or("").to_owned(),
+                |c| c.header.clone(),
+            )
     }
 }
 

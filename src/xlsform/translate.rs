@@ -39,10 +39,17 @@ pub(crate) fn fail<T>(what: impl Into<String>, why: impl Into<String>) -> Result
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum VarKind {
     /// One code: select_one (`scale: false`), a likert scale (`scale: true`) or a derived variable.
-    Choice { codes: Vec<String>, scale: bool },
+    Choice {
+        codes: Vec<String>,
+        scale: bool,
+    },
     /// Several codes: select_multiple or rank.
-    Multi { codes: Vec<String> },
-    Number { integer: bool },
+    Multi {
+        codes: Vec<String>,
+    },
+    Number {
+        integer: bool,
+    },
     Text,
     Date,
     Info,
@@ -141,9 +148,13 @@ impl Cond {
                 })
                 .collect::<Vec<_>>()
                 .join(" and "),
+            // `and` binds tighter than `or`; the parentheses are for the reader.
             Cond::Or(items) => items
                 .iter()
-                .map(Cond::render)
+                .map(|c| match c {
+                    Cond::And(_) => format!("({})", c.render()),
+                    c => c.render(),
+                })
                 .collect::<Vec<_>>()
                 .join(" or "),
         }
@@ -165,13 +176,15 @@ fn opros_op(op: XOp) -> &'static str {
 /// Translates a `relevant` expression into an Opros condition, checked with the Opros condition checker.
 pub(crate) fn condition(e: &XExpr, cx: &dyn Lookup) -> Result<String, Fail> {
     let text = boolean(e, cx)?.render();
-    let checked = condition::parse(&text).map_err(|err| err.to_string()).and_then(|expr| {
-        let problems = condition::check(&expr, &|id| cx.var_type(id));
-        match problems.is_empty() {
-            true => Ok(()),
-            false => Err(problems.join("; ")),
-        }
-    });
+    let checked = condition::parse(&text)
+        .map_err(|err| err.to_string())
+        .and_then(|expr| {
+            let problems = condition::check(&expr, &|id| cx.var_type(id));
+            match problems.is_empty() {
+                true => Ok(()),
+                false => Err(problems.join("; ")),
+            }
+        });
     match checked {
         Ok(()) => Ok(text),
         Err(why) => fail(format!("'{e}' (as '{text}') is not accepted"), why),
@@ -429,7 +442,11 @@ fn length_test(op: XOp, v: &Var, lit: &Lit, whole: &XExpr) -> Result<Cond, Fail>
         return no();
     }
     let answered = Cond::Atom(format!("answered({})", v.id));
-    Ok(if at_one { answered } else { Cond::not(answered) })
+    Ok(if at_one {
+        answered
+    } else {
+        Cond::not(answered)
+    })
 }
 
 fn find_code(codes: &[String], lit: &Lit) -> Option<String> {
@@ -654,11 +671,14 @@ fn constraint_part(c: &XExpr, kind: &mut QuestionKind) -> Result<(), Fail> {
         (XExpr::Call(f, args), QuestionKind::Text(t))
             if f == "string-length" && matches!(args.as_slice(), [XExpr::Dot]) =>
         {
-            let max = match (op, lit.number()) {
-                (XOp::Le, Some(x)) if x >= 1.0 => x.floor(),
-                (XOp::Lt, Some(x)) if x > 1.0 => x.ceil() - 1.0,
-                _ => return no("Opros limits only the greatest length of a text: string-length(.) <= n"),
-            };
+            let max =
+                match (op, lit.number()) {
+                    (XOp::Le, Some(x)) if x >= 1.0 => x.floor(),
+                    (XOp::Lt, Some(x)) if x > 1.0 => x.ceil() - 1.0,
+                    _ => return no(
+                        "Opros limits only the greatest length of a text: string-length(.) <= n",
+                    ),
+                };
             t.max_length = tighter(t.max_length, Some(max as usize), std::cmp::min);
             Ok(())
         }
@@ -681,7 +701,8 @@ fn constraint_part(c: &XExpr, kind: &mut QuestionKind) -> Result<(), Fail> {
     }
 }
 
-const GENERIC_CONSTRAINT: &str = "Opros can check limits of the answer itself: . >= n and . <= n for numbers and \
+const GENERIC_CONSTRAINT: &str =
+    "Opros can check limits of the answer itself: . >= n and . <= n for numbers and \
      dates, string-length(.) <= n for texts, count-selected(.) <= n for select_multiple";
 
 /// A reason that applies whatever the shape of the constraint part.
@@ -759,7 +780,8 @@ fn exclusive_pattern(c: &XExpr) -> Option<String> {
 
 /// Inclusive bounds for `. op x`; `>` and `<` only for whole numbers (Opros limits include their bounds).
 fn number_bounds(op: XOp, x: f64, integer: bool) -> Result<(Option<f64>, Option<f64>), String> {
-    let strict = "Opros limits include their bounds: write >= or <= (strict limits are converted for \
+    let strict =
+        "Opros limits include their bounds: write >= or <= (strict limits are converted for \
                   whole numbers only)";
     Ok(match (op, integer) {
         (XOp::Ge, true) => (Some(x.ceil()), None),
@@ -1111,7 +1133,10 @@ mod tests {
     #[test]
     fn rendering_keeps_or_inside_and() {
         let c = Cond::And(vec![
-            Cond::Or(vec![Cond::Atom("a == 'x'".into()), Cond::Atom("b > 1".into())]),
+            Cond::Or(vec![
+                Cond::Atom("a == 'x'".into()),
+                Cond::Atom("b > 1".into()),
+            ]),
             Cond::not(Cond::Atom("answered(c)".into())),
         ]);
         assert_eq!(c.render(), "(a == 'x' or b > 1) and not answered(c)");

@@ -132,11 +132,20 @@ enum Tok {
 /// Nesting deeper than this is refused rather than risking the stack on hostile input.
 const MAX_DEPTH: usize = 64;
 
+/// Longer expressions are refused for the same reason (real ones have a few dozen tokens).
+const MAX_TOKENS: usize = 1000;
+
 /// Parses an expression; the error says what is wrong in words.
 pub(crate) fn parse(source: &str) -> Result<XExpr, String> {
     let toks = lex(source)?;
     if toks.is_empty() {
         return Err("the expression is empty".into());
+    }
+    // `a and b and c …` builds a tree as deep as it is long; every walk over it recurses.
+    if toks.len() > MAX_TOKENS {
+        return Err(format!(
+            "the expression is too long (more than {MAX_TOKENS} names, values and operators)"
+        ));
     }
     let mut p = Parser {
         toks,
@@ -146,7 +155,10 @@ pub(crate) fn parse(source: &str) -> Result<XExpr, String> {
     let e = p.or()?;
     match p.toks.get(p.pos) {
         None => Ok(e),
-        Some(t) => Err(format!("unexpected {} after a complete expression", show(t))),
+        Some(t) => Err(format!(
+            "unexpected {} after a complete expression",
+            show(t)
+        )),
     }
 }
 
@@ -389,7 +401,12 @@ impl Parser {
                     self.pos += 1;
                     return Ok(XExpr::Call(name, args));
                 }
-                Some(t) => return Err(format!("expected ',' or ')' in {name}(), found {}", show(t))),
+                Some(t) => {
+                    return Err(format!(
+                        "expected ',' or ')' in {name}(), found {}",
+                        show(t)
+                    ))
+                }
                 None => return Err(format!("{name}( has no closing ')'")),
             }
         }
@@ -446,5 +463,9 @@ mod tests {
         }
         let deep = "(".repeat(10_000);
         assert!(parse(&deep).is_err());
+        let long = vec!["${a} = 1"; 5_000].join(" and ");
+        assert!(parse(&long).is_err_and(|e| e.contains("too long")));
+        let minus = format!("{}1", "-".repeat(100_000));
+        assert!(parse(&minus).is_err());
     }
 }

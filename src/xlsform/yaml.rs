@@ -7,18 +7,26 @@
 use std::fmt::Write as _;
 
 use super::build::Form;
-use crate::definition::{
-    AnswerOption, Derived, DerivedRule, Question, QuestionKind, Texts,
-};
+use super::error::Unsupported;
+use crate::definition::{AnswerOption, Derived, DerivedRule, Question, QuestionKind, Texts};
 
 /// The YAML text of a converted form.
-pub(crate) fn write(form: &Form, file: &str) -> String {
+///
+/// What was left out (lenient mode) is listed in comments at the top, so that whoever edits the YAML
+/// sees what to add by hand.
+pub(crate) fn write(form: &Form, file: &str, left_out: &[Unsupported]) -> String {
     let mut y = String::new();
     let _ = writeln!(
         y,
         "# Converted from {} by the Opros XLSForm importer; \"row\" comments are rows of its survey sheet.",
         one_line(file)
     );
+    if !left_out.is_empty() {
+        y.push_str("# Left out:\n");
+        for item in left_out {
+            let _ = writeln!(y, "#   {}", one_line(&item.to_string()));
+        }
+    }
     let _ = writeln!(y, "slug: {}", scalar(&form.slug));
     let _ = writeln!(y, "title: {}", texts(&form.title));
     let _ = writeln!(y, "topic: {}", scalar(&form.topic));
@@ -55,7 +63,8 @@ fn scalar(s: &str) -> String {
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !matches!(
             s.to_lowercase().as_str(),
             "y" | "yes" | "n" | "no" | "true" | "false" | "on" | "off" | "null"

@@ -6,6 +6,11 @@ use opros::catalog;
 use opros::config::Config;
 use opros::store::{Status, Store};
 use reqwest::blocking::Client;
+use chrono::NaiveDate;
+use opros::definition::{Answer, QuestionKind};
+use rand::rngs::StdRng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::Rng;
 
 use crate::common::{client, TestDb, TestServer};
 
@@ -122,3 +127,112 @@ impl Respondent {
         status
     }
 }
+
+/// A text a person could type: letters (Latin and Cyrillic), digits, punctuation that matters to CSV,
+/// HTML and SQL, inner spaces and line breaks; never empty, no surrounding spaces.
+pub fn random_text(rng: &mut StdRng, max: usize) -> String {
+    const CHARS: &[char] = &[
+        'a', 'z', 'Q', 'ж', 'Ё', 'я', '0', '9', ' ', ',', ';', '"', '\'', '<', '>', '&', '{', '}', '\n', '-', '=',
+    ];
+    let len = rng.random_range(1..=max.clamp(1, 40));
+    let s: String = (0..len).map(|_| *CHARS.choose(rng).unwrap_or(&'a')).collect();
+    let t = s.trim().to_owned();
+    if t.is_empty() {
+        "x".to_owned()
+    } else {
+        t
+    }
+}
+
+pub fn random_date(rng: &mut StdRng, min: Option<NaiveDate>, max: Option<NaiveDate>) -> NaiveDate {
+    let lo = min.unwrap_or(NaiveDate::from_ymd_opt(1950, 1, 1).unwrap());
+    let hi = max.unwrap_or(NaiveDate::from_ymd_opt(2050, 12, 31).unwrap());
+    let days = (hi - lo).num_days().max(0);
+    lo + chrono::Duration::days(rng.random_range(0..=days))
+}
+
+/// A random valid answer to a question, or None (left unanswered) when it is optional.
+pub fn random_answer(rng: &mut StdRng, q: &opros::definition::Question) -> Option<Answer> {
+    if !q.required && rng.random_bool(0.25) {
+        return None;
+    }
+    match &q.kind {
+        QuestionKind::SingleChoice(c) => {
+            let n = c.options.len() + usize::from(c.other.is_some());
+            let i = rng.random_range(0..n);
+            match c.options.get(i) {
+                Some(o) => Some(Answer::choice(&o.code)),
+                None => Some(Answer::Choice {
+                    code: c.other.as_ref()?.code.clone(),
+                    other_text: rng.random_bool(0.7).then(|| random_text(rng, 30)),
+                }),
+            }
+        }
+        QuestionKind::MultipleChoice(c) => {
+            let all: Vec<_> = c.options.iter().chain(c.other.iter()).collect();
+            let max = c.max_choices.unwrap_or(all.len()).min(all.len());
+            let min = c.min_choices.unwrap_or(1).max(1);
+            let non_exclusive: Vec<_> = all.iter().filter(|o| !o.exclusive).collect();
+            let exclusive: Vec<_> = all.iter().filter(|o| o.exclusive).collect();
+            let picked: Vec<String> = if !exclusive.is_empty() && min <= 1 && rng.random_bool(0.2) {
+                vec![exclusive.choose(rng)?.code.clone()]
+            } else {
+                let k = rng.random_range(min.min(non_exclusive.len())..=max.min(non_exclusive.len()));
+                let mut chosen: Vec<_> = non_exclusive.choose_multiple(rng, k).map(|o| o.code.clone()).collect();
+                // Form order.
+                chosen.sort_by_key(|c| all.iter().position(|o| &o.code == c));
+                chosen
+            };
+            if picked.is_empty() {
+                return None;
+            }
+            let other = c.other.as_ref().map(|o| o.code.clone());
+            let other_text = match other {
+                Some(oc) if picked.contains(&oc) && rng.random_bool(0.7) => Some(random_text(rng, 30)),
+                _ => None,
+            };
+            Some(Answer::Choices {
+                codes: picked,
+                other_text,
+            })
+        }
+        QuestionKind::Scale(s) => Some(Answer::Scale(s.codes().collect::<Vec<_>>().choose(rng)?.to_string())),
+        QuestionKind::Matrix(m) => {
+            let scale = m.scale();
+            let points: Vec<String> = scale.codes().map(str::to_owned).collect();
+            let mut rows = std::collections::BTreeMap::new();
+            for r in &m.rows {
+                if q.required || rng.random_bool(0.8) {
+                    rows.insert(r.code.clone(), points.choose(rng)?.clone());
+                }
+            }
+            (!rows.is_empty()).then_some(Answer::Matrix(rows))
+        }
+        QuestionKind::Number(n) => {
+            let lo = n.min.unwrap_or(-1.0e6);
+            let hi = n.max.unwrap_or(1.0e6);
+            let x = if n.integer {
+                rng.random_range(lo.ceil() as i64..=hi.floor() as i64) as f64
+            } else {
+                (rng.random_range(lo..=hi) * 100.0).round() / 100.0
+            };
+            let x = x.clamp(lo, hi);
+            Some(Answer::Number(if x == 0.0 { 0.0 } else { x }))
+        }
+        QuestionKind::Text(t) => Some(Answer::Text(random_text(rng, t.max_length.unwrap_or(100)))),
+        QuestionKind::Date(d) => Some(Answer::Date(random_date(rng, d.min, d.max))),
+        QuestionKind::Ranking(r) => {
+            let mut codes: Vec<String> = r.options.iter().map(|o| o.code.clone()).collect();
+            codes.shuffle(rng);
+            let k = if r.rank_all {
+                codes.len()
+            } else {
+                rng.random_range(1..=codes.len())
+            };
+            codes.truncate(k);
+            Some(Answer::Ranking(codes))
+        }
+        QuestionKind::Info => None,
+    }
+}
+

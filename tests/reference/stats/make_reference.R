@@ -64,7 +64,7 @@ q1[runif(n) < 0.05] <- NA
 # q2: yes/no, shown only to those older than 29 (NA otherwise), a few skips
 q2 <- ifelse(runif(n) < plogis(-0.5 + 0.3 * age_i - 0.4 * male), 1L, 0L)
 q2[age_i == 1 | runif(n) < 0.03] <- NA
-# q3: four options, option 3 (index 3) chosen by nobody; one option chosen by exactly one person
+# q3: four options, option 3 (index 3) chosen by nobody (share 0: R gives no logit/beta interval)
 q3 <- sample(0:2, n, TRUE, prob = c(0.5, 0.3, 0.2))
 # multiple choice, three options, base = 90% who answered
 answered_mc <- runif(n) < 0.9
@@ -84,7 +84,7 @@ d_ps <- postStratify(d0, ~sex + age_group, ps_pop)
 totals <- colSums(model.matrix(~sex + age_group + district, pop))
 d_rake <- calibrate(d0, ~sex + age_group + district, totals, calfun = "raking", epsilon = 1e-12, maxit = 500)
 d_lin <- calibrate(d0, ~sex + age_group + district, totals, calfun = "linear")
-# q3 has a level nobody chose: make it a 4-level factor for crosstabs that need it
+# final weights and the calibration variables, written for the Rust tests
 out_poll <- data.frame(
   sex = code(sex), age_group = code(age_group), district = code(district),
   q1 = ifelse(is.na(q1), NA, q1 - 1L), q2 = q2, q3 = q3, m1 = m1, m2 = m2, m3 = m3, num = num,
