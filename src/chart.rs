@@ -22,12 +22,14 @@ const VALUE_COL: f64 = 72.0;
 /// Left and right margins of the plot area.
 const PAD: f64 = 8.0;
 /// Height of one bar row: a label line, then the bar.
-const ROW: f64 = 44.0;
+const ROW: f64 = 50.0;
 const BAR_H: f64 = 16.0;
 /// Space for the axis ticks under the bars.
-const AXIS_H: f64 = 24.0;
-/// Longest label drawn in the SVG; the full label is in the bar's `<title>` and in the table.
-const MAX_LABEL_CHARS: usize = 64;
+const AXIS_H: f64 = 28.0;
+/// Longest label drawn in the SVG; the full label is in the bar's `<title>` and in the table. 48 characters
+/// fit the width at the larger text size phones get (`static/opros.css`: the chart scales down with the
+/// screen, so its text is set larger there).
+const MAX_LABEL_CHARS: usize = 48;
 
 fn r1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
@@ -95,6 +97,8 @@ pub struct BarChart {
     pub height: f64,
     pub plot_x: f64,
     pub plot_width: f64,
+    /// Right end of the axis.
+    pub plot_x2: f64,
     pub axis_y: f64,
     pub tick_label_y: f64,
     pub ticks: Vec<Tick>,
@@ -110,36 +114,56 @@ pub fn share_axis_max(inputs: &[ShareInput]) -> f64 {
         .filter_map(|i| i.ci_high.or(i.share))
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::max);
-    [0.2, 0.4, 0.6, 0.8].into_iter().find(|m| top <= *m + 1e-12).unwrap_or(1.0)
+    [0.2, 0.4, 0.6, 0.8]
+        .into_iter()
+        .find(|m| top <= *m + 1e-12)
+        .unwrap_or(1.0)
+}
+
+/// Ticks of a share axis from 0 to `max`: every 5% up to 20%, every 10% up to 60%, else every 20%.
+pub fn share_ticks(max: f64) -> Vec<f64> {
+    let step = if max <= 0.2 + 1e-12 {
+        0.05
+    } else if max <= 0.6 + 1e-12 {
+        0.1
+    } else {
+        0.2
+    };
+    let n = (max / step).round() as i32;
+    (0..=n).map(|k| f64::from(k) * step).collect()
 }
 
 /// "43.2%" (one decimal), "—" when absent.
 pub fn pct(x: Option<f64>) -> String {
-    x.filter(|v| v.is_finite()).map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
+    x.filter(|v| v.is_finite())
+        .map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
 }
 
 /// Lays out shares as horizontal bars: the bar's length is the share, the whisker spans the 95% interval,
 /// the axis runs from 0 to [`share_axis_max`]. Suppressed cells get no bar and the value "—".
 pub fn share_bars(id: &str, title: &str, desc: &str, inputs: &[ShareInput]) -> BarChart {
     let max = share_axis_max(inputs);
-    let plot_x = PAD;
-    let plot_width = WIDTH - VALUE_COL - 2.0 * PAD;
+    // Room on the left for half of the "0%" tick label.
+    let plot_x = 2.0 * PAD;
+    let plot_width = WIDTH - VALUE_COL - 3.0 * PAD;
     let sx = |v: f64| r1(plot_x + plot_width * (v.clamp(0.0, max) / max));
     let bars = inputs
         .iter()
         .enumerate()
         .map(|(i, inp)| {
             let top = i as f64 * ROW;
-            let y = top + 20.0;
+            let y = top + 26.0;
             let share = inp.share.filter(|v| v.is_finite() && !inp.suppressed);
             let ci = match (inp.ci_low, inp.ci_high) {
-                (Some(l), Some(h)) if share.is_some() && l.is_finite() && h.is_finite() => Some((l, h)),
+                (Some(l), Some(h)) if share.is_some() && l.is_finite() && h.is_finite() => {
+                    Some((l, h))
+                }
                 _ => None,
             };
             Bar {
                 label: inp.label.clone(),
                 short_label: short_label(&inp.label),
-                label_y: r1(top + 14.0),
+                label_y: r1(top + 19.0),
                 y: r1(y),
                 height: BAR_H,
                 x: plot_x,
@@ -152,19 +176,21 @@ pub fn share_bars(id: &str, title: &str, desc: &str, inputs: &[ShareInput]) -> B
                 cap_y2: r1(y + BAR_H - 3.0),
                 value_x: WIDTH - PAD,
                 value_y: r1(y + BAR_H - 3.0),
-                value: if inp.suppressed { "—".to_owned() } else { pct(share) },
+                value: if inp.suppressed {
+                    "—".to_owned()
+                } else {
+                    pct(share)
+                },
                 suppressed: inp.suppressed || share.is_none(),
             }
         })
         .collect::<Vec<_>>();
     let axis_y = r1(inputs.len() as f64 * ROW + 4.0);
-    let ticks = (0..=4)
-        .map(|k| {
-            let v = max * f64::from(k) / 4.0;
-            Tick {
-                x: sx(v),
-                label: format!("{:.0}%", v * 100.0),
-            }
+    let ticks = share_ticks(max)
+        .into_iter()
+        .map(|v| Tick {
+            x: sx(v),
+            label: format!("{:.0}%", v * 100.0),
         })
         .collect();
     BarChart {
@@ -175,8 +201,9 @@ pub fn share_bars(id: &str, title: &str, desc: &str, inputs: &[ShareInput]) -> B
         height: r1(axis_y + AXIS_H),
         plot_x,
         plot_width: r1(plot_width),
+        plot_x2: r1(plot_x + plot_width),
         axis_y,
-        tick_label_y: r1(axis_y + 16.0),
+        tick_label_y: r1(axis_y + 20.0),
         ticks,
         bars,
     }
@@ -218,16 +245,30 @@ pub struct DotChart {
     pub height: f64,
     pub plot_x: f64,
     pub plot_width: f64,
+    /// Right end of the axis.
+    pub plot_x2: f64,
     pub axis_y: f64,
     pub tick_label_y: f64,
     pub ticks: Vec<Tick>,
     pub dots: Vec<Dot>,
 }
 
-/// Lays out means on the axis `[min, max]` with the given tick values (e.g. a scale's points 1..5).
+/// Lays out means on the axis `(min, max, ticks)` with the given tick values (e.g. a scale's points 1..5).
 /// Values outside the axis are drawn at its ends. `decimals` formats the value text.
-pub fn mean_dots(id: &str, title: &str, desc: &str, inputs: &[DotInput], min: f64, max: f64, ticks: &[f64], decimals: usize) -> DotChart {
-    let (min, max) = if max > min { (min, max) } else { (min, min + 1.0) };
+pub fn mean_dots(
+    id: &str,
+    title: &str,
+    desc: &str,
+    inputs: &[DotInput],
+    axis: (f64, f64, &[f64]),
+    decimals: usize,
+) -> DotChart {
+    let (min, max, ticks) = axis;
+    let (min, max) = if max > min {
+        (min, max)
+    } else {
+        (min, min + 1.0)
+    };
     let plot_x = PAD + 8.0;
     let plot_width = WIDTH - VALUE_COL - 2.0 * PAD - 16.0;
     let sx = |v: f64| r1(plot_x + plot_width * ((v.clamp(min, max) - min) / (max - min)));
@@ -236,16 +277,18 @@ pub fn mean_dots(id: &str, title: &str, desc: &str, inputs: &[DotInput], min: f6
         .enumerate()
         .map(|(i, inp)| {
             let top = i as f64 * ROW;
-            let cy = r1(top + 28.0);
+            let cy = r1(top + 34.0);
             let value = inp.value.filter(|v| v.is_finite() && !inp.suppressed);
             let ci = match (inp.ci_low, inp.ci_high) {
-                (Some(l), Some(h)) if value.is_some() && l.is_finite() && h.is_finite() => Some((l, h)),
+                (Some(l), Some(h)) if value.is_some() && l.is_finite() && h.is_finite() => {
+                    Some((l, h))
+                }
                 _ => None,
             };
             Dot {
                 label: inp.label.clone(),
                 short_label: short_label(&inp.label),
-                label_y: r1(top + 14.0),
+                label_y: r1(top + 19.0),
                 has_value: value.is_some(),
                 cx: value.map_or(0.0, sx),
                 cy,
@@ -266,8 +309,9 @@ pub fn mean_dots(id: &str, title: &str, desc: &str, inputs: &[DotInput], min: f6
         height: r1(axis_y + AXIS_H),
         plot_x,
         plot_width: r1(plot_width),
+        plot_x2: r1(plot_x + plot_width),
         axis_y,
-        tick_label_y: r1(axis_y + 16.0),
+        tick_label_y: r1(axis_y + 20.0),
         ticks: ticks
             .iter()
             .filter(|t| **t >= min && **t <= max)
@@ -293,7 +337,11 @@ pub fn trim_number(x: f64) -> String {
 /// Round-number ticks and an axis end for a non-negative quantity whose intervals reach `top`
 /// (1, 2, 2.5 or 5 × a power of ten per step, four steps).
 pub fn nice_axis(top: f64) -> (f64, Vec<f64>) {
-    let top = if top.is_finite() && top > 0.0 { top } else { 1.0 };
+    let top = if top.is_finite() && top > 0.0 {
+        top
+    } else {
+        1.0
+    };
     let raw = top / 4.0;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -375,9 +423,21 @@ const TREND_H: f64 = 220.0;
 
 /// Lays out waves left to right (equally spaced, in the order given) on a vertical axis `[min, max]`.
 /// `changes[i]` is the change from wave `i` to `i + 1`. `percent` formats values as shares.
-pub fn trend(id: &str, title: &str, desc: &str, waves: &[WaveInput], changes: &[Option<Change>], axis: (f64, f64, &[f64]), percent: bool) -> TrendChart {
+pub fn trend(
+    id: &str,
+    title: &str,
+    desc: &str,
+    waves: &[WaveInput],
+    changes: &[Option<Change>],
+    axis: (f64, f64, &[f64]),
+    percent: bool,
+) -> TrendChart {
     let (min, max, ticks) = axis;
-    let (min, max) = if max > min { (min, max) } else { (min, min + 1.0) };
+    let (min, max) = if max > min {
+        (min, max)
+    } else {
+        (min, min + 1.0)
+    };
     let plot_x = 56.0;
     let plot_x2 = WIDTH - 40.0;
     let (plot_y1, plot_y2) = (12.0, TREND_H - 36.0);
@@ -390,14 +450,22 @@ pub fn trend(id: &str, title: &str, desc: &str, waves: &[WaveInput], changes: &[
             r1(plot_x + 20.0 + (plot_x2 - plot_x - 40.0) * i as f64 / (n - 1) as f64)
         }
     };
-    let fmt = |v: f64| if percent { pct(Some(v)) } else { format!("{v:.2}") };
+    let fmt = |v: f64| {
+        if percent {
+            pct(Some(v))
+        } else {
+            format!("{v:.2}")
+        }
+    };
     let points: Vec<TrendPoint> = waves
         .iter()
         .enumerate()
         .map(|(i, w)| {
             let value = w.value.filter(|v| v.is_finite());
             let ci = match (w.ci_low, w.ci_high) {
-                (Some(l), Some(h)) if value.is_some() && l.is_finite() && h.is_finite() => Some((l, h)),
+                (Some(l), Some(h)) if value.is_some() && l.is_finite() && h.is_finite() => {
+                    Some((l, h))
+                }
                 _ => None,
             };
             let y = value.map_or(plot_y2, sy);
@@ -423,7 +491,10 @@ pub fn trend(id: &str, title: &str, desc: &str, waves: &[WaveInput], changes: &[
             y1: p[0].y,
             x2: p[1].x,
             y2: p[1].y,
-            significant: matches!(changes.get(i).copied().flatten(), Some(Change::Up | Change::Down)),
+            significant: matches!(
+                changes.get(i).copied().flatten(),
+                Some(Change::Up | Change::Down)
+            ),
         })
         .collect();
     TrendChart {
@@ -442,7 +513,11 @@ pub fn trend(id: &str, title: &str, desc: &str, waves: &[WaveInput], changes: &[
             .filter(|t| **t >= min - 1e-12 && **t <= max + 1e-12)
             .map(|t| YTick {
                 y: sy(*t),
-                label: if percent { format!("{:.0}%", t * 100.0) } else { trim_number(*t) },
+                label: if percent {
+                    format!("{:.0}%", t * 100.0)
+                } else {
+                    trim_number(*t)
+                },
             })
             .collect(),
         points,
@@ -474,14 +549,23 @@ mod tests {
 
     #[test]
     fn bar_length_is_proportional_to_share() {
-        let c = share_bars("c", "t", "d", &[share("a", 0.4, 0.3, 0.5), share("b", 0.2, 0.1, 0.3)]);
+        let c = share_bars(
+            "c",
+            "t",
+            "d",
+            &[share("a", 0.4, 0.3, 0.5), share("b", 0.2, 0.1, 0.3)],
+        );
         // axis 0..60%: 0.4 of the plot width is 2/3.
         let w = c.plot_width;
         assert!((c.bars[0].width - w * 0.4 / 0.6).abs() < 0.11);
         assert!((c.bars[1].width - w * 0.2 / 0.6).abs() < 0.11);
-        assert!(c.bars[0].ci_x1 < c.bars[0].x + c.bars[0].width && c.bars[0].ci_x2 > c.bars[0].x + c.bars[0].width);
+        assert!(
+            c.bars[0].ci_x1 < c.bars[0].x + c.bars[0].width
+                && c.bars[0].ci_x2 > c.bars[0].x + c.bars[0].width
+        );
         assert_eq!(c.bars[0].value, "40.0%");
         assert_eq!(c.ticks.last().map(|t| t.label.as_str()), Some("60%"));
+        assert_eq!(c.ticks.len(), 7, "every 10%");
     }
 
     #[test]
@@ -521,7 +605,10 @@ mod tests {
         );
         assert_eq!(t.segments.len(), 2);
         assert!(t.segments[0].significant && !t.segments[1].significant);
-        assert!(t.points[1].y < t.points[0].y, "higher values are drawn higher");
+        assert!(
+            t.points[1].y < t.points[0].y,
+            "higher values are drawn higher"
+        );
     }
 
     #[test]

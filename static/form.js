@@ -191,6 +191,17 @@
       if (o !== t && (t.getAttribute("data-exclusive") || o.getAttribute("data-exclusive"))) o.checked = false;
     });
   });
+  // At most data-max choices: further boxes are disabled until one is unticked (the server checks too).
+  Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-max]"), function (fs) {
+    var max = Number(fs.getAttribute("data-max"));
+    var boxes = Array.prototype.slice.call(fs.querySelectorAll("input[type=checkbox]"));
+    var update = function () {
+      var n = boxes.filter(function (b) { return b.checked; }).length;
+      boxes.forEach(function (b) { b.disabled = !b.checked && n >= max; });
+    };
+    form.addEventListener("change", update);
+    update();
+  });
   // Typing an "other" text ticks its option.
   Array.prototype.forEach.call(form.querySelectorAll("input.other-text"), function (txt) {
     txt.addEventListener("input", function () {

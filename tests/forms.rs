@@ -17,7 +17,10 @@ fn complete(store: &Store, slug: &str) -> Vec<opros::store::ResponseRow> {
 fn token_of(r: &Respondent) -> String {
     let html = forms_support::html_unescape(&r.html);
     let start = html.find("?r=").expect("resume link");
-    html[start + 3..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect()
+    html[start + 3..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 fn answers_of(row: &opros::store::ResponseRow) -> Answers {
@@ -345,7 +348,11 @@ fn oversized_body_honeypot_and_junk_are_4xx() {
             .unwrap()
             .unwrap();
         let a = answers_of(&row);
-        assert_eq!(a.get("cat_name"), Some(&Answer::Text(evil[..9].to_owned())), "stored verbatim");
+        assert_eq!(
+            a.get("cat_name"),
+            Some(&Answer::Text(evil[..9].to_owned())),
+            "stored verbatim"
+        );
     }
 }
 
@@ -476,5 +483,133 @@ fn duplicate_final_submission_is_counted_once() {
         });
         assert!(outcomes.iter().all(|s| *s == 200), "{outcomes:?}");
         assert_eq!(complete(&store, "formtest").len(), 1);
+    }
+}
+
+#[test]
+fn concurrent_first_pages_are_all_stored_once() {
+    for backend in backends() {
+        let db = TestDb::new(&backend);
+        let (server, store) = start(&db, test_config(&db));
+        let mut people: Vec<Respondent> = (0..24)
+            .map(|_| {
+                let mut r = Respondent::new(&server, "formtest");
+                r.open("?lang=en");
+                r
+            })
+            .collect();
+        // Each person sends the first page twice at once (a double click), all people at the same time.
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let hs: Vec<_> = people
+                .iter_mut()
+                .enumerate()
+                .flat_map(|(i, r)| {
+                    let sex = if i % 3 == 0 { "f" } else { "m" };
+                    let body = serde_urlencoded::to_string([
+                        ("_csrf", r.hidden("_csrf")),
+                        ("_page", r.page_id()),
+                        ("_shown", r.hidden("_shown")),
+                        ("sex", sex.to_owned()),
+                        ("age", (20 + i).to_string()),
+                    ])
+                    .unwrap();
+                    (0..2)
+                        .map(|_| {
+                            let (http, url, body) = (r.http.clone(), r.url(), body.clone());
+                            s.spawn(move || {
+                                http.post(url)
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .body(body)
+                                    .send()
+                                    .unwrap()
+                                    .status()
+                                    .as_u16()
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+        let survey = store.find_survey("formtest").unwrap();
+        assert_eq!(
+            store.response_counts(&survey.id).unwrap(),
+            vec![("partial".to_owned(), 24)]
+        );
+        for (i, r) in people.iter_mut().enumerate() {
+            r.open("");
+            assert_eq!(r.page_id(), "p2", "person {i} continues on page 2");
+        }
+    }
+}
+
+#[test]
+fn not_open_yet_and_draft_surveys_show_a_page() {
+    let db = TestDb::new(&Backend::Sqlite);
+    let (server, store) = start(&db, test_config(&db));
+    let later = forms_support::FORMTEST
+        .replace("slug: formtest", "slug: formtest-later")
+        .replace("topic: test", "topic: test\nopens: 2099-01-01");
+    forms_support::import_open(&db, &later);
+    let mut r = Respondent::new(&server, "formtest-later");
+    assert_eq!(r.open("?lang=en"), 200);
+    assert!(
+        r.html.contains("has not started yet") && r.html.contains("2099-01-01"),
+        "{}",
+        r.html
+    );
+    let draft = forms_support::FORMTEST.replace("slug: formtest", "slug: formtest-draft");
+    let p = opros::catalog::prepare_source(&draft, "draft.yaml", None, None).unwrap();
+    opros::catalog::store_prepared(&store, &p).unwrap();
+    let mut d = Respondent::new(&server, "formtest-draft");
+    assert_eq!(d.open("?lang=ru"), 200);
+    assert!(d.html.contains("Опрос ещё не начался"), "{}", d.html);
+}
+
+#[test]
+fn language_choice_is_kept_in_a_cookie() {
+    let db = TestDb::new(&Backend::Sqlite);
+    let (server, _store) = start(&db, test_config(&db));
+    let mut r = Respondent::new(&server, "formtest");
+    r.open("?lang=en");
+    assert!(r.html.contains("Your sex"));
+    assert!(
+        r.html.contains("href=\"/s/formtest?lang&#x3D;ru\""),
+        "switch link: {}",
+        r.html
+    );
+    r.open("");
+    assert!(r.html.contains("Your sex"), "English kept");
+    r.send(&[("sex", "m"), ("age", "40")]);
+    assert!(r.html.contains("Are you satisfied?"));
+    r.open("?lang=ru");
+    assert!(r.html.contains("Довольны ли вы?"));
+    assert_eq!(r.send(&[("sat", "1")]), 303);
+    assert!(r.html.contains("Вопрос для мужчин"));
+}
+
+#[test]
+fn two_app_instances_share_respondents_without_a_configured_secret() {
+    for backend in backends() {
+        let db = TestDb::new(&backend);
+        let mut config = test_config(&db);
+        config.secret = None;
+        let (a, store) = start(&db, config.clone());
+        let b = common::TestServer::start(config);
+        let mut r = Respondent::new(&a, "formtest");
+        r.open("?lang=en");
+        // The next page goes to the other instance (cookies are per host, not per port).
+        r.base = b.base.clone();
+        assert_eq!(r.send(&[("sex", "m"), ("age", "33")]), 303, "{}", r.html);
+        assert_eq!(r.page_id(), "p2");
+        r.base = a.base.clone();
+        assert_eq!(r.send(&[("sat", "4")]), 303);
+        assert_eq!(r.page_id(), "p3");
+        let survey = store.find_survey("formtest").unwrap();
+        assert_eq!(
+            store.response_counts(&survey.id).unwrap(),
+            vec![("partial".to_owned(), 1)]
+        );
     }
 }

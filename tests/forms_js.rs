@@ -85,7 +85,11 @@ fn script_and_server_agree_on_every_condition() {
         }
     }
     let trues = cases.iter().filter(|c| c["expected"] == true).count();
-    assert!(trues > cases.len() / 10 && trues < cases.len() * 9 / 10, "both outcomes are exercised: {trues}/{}", cases.len());
+    assert!(
+        trues > cases.len() / 10 && trues < cases.len() * 9 / 10,
+        "both outcomes are exercised: {trues}/{}",
+        cases.len()
+    );
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("cases.json");
     std::fs::write(&data, serde_json::to_string(&cases).unwrap()).unwrap();
@@ -98,7 +102,11 @@ fn script_and_server_agree_on_every_condition() {
         data = data.display().to_string(),
     );
     let out = Command::new("node").arg("-e").arg(script).output().unwrap();
-    assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let result: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(result["n"].as_u64().unwrap() as usize, cases.len());
     assert_eq!(result["nbad"], 0, "script disagrees with the server: {}", result["bad"]);

@@ -168,3 +168,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_random_walk_answers_many_questions() {
+    for def in examples() {
+        let total: usize = (0..20).map(|seed| walk(def, seed).1.len()).sum();
+        let questions = def.questions().count();
+        assert!(
+            total >= 20 * questions / 3,
+            "{}: {total} answers in 20 walks of {questions} questions",
+            def.slug
+        );
+    }
+}

@@ -49,6 +49,9 @@ pub struct Session {
     /// The staff CSRF token of this session, filled in by the web layer (it holds the signing secret).
     #[serde(skip)]
     pub csrf: String,
+    /// For officials: slugs of the surveys whose unpublished results they were given access to.
+    #[serde(skip)]
+    pub result_access: Vec<String>,
 }
 
 pub fn token_hash(token: &str) -> String {
@@ -68,7 +71,11 @@ pub fn is_token(s: &str) -> bool {
 }
 
 /// Starts a session for a user; returns the cookie token.
-pub fn create(store: &Store, user_id: &str, policy: SessionPolicy) -> Result<(String, NaiveDateTime), AuthError> {
+pub fn create(
+    store: &Store,
+    user_id: &str,
+    policy: SessionPolicy,
+) -> Result<(String, NaiveDateTime), AuthError> {
     let token = new_token();
     let at = now();
     let expires = at + policy.idle.min(policy.absolute);
@@ -82,14 +89,18 @@ pub fn create(store: &Store, user_id: &str, policy: SessionPolicy) -> Result<(St
             sessions::expires_at.eq(expires),
         ))
         .execute(&mut *conn)?;
-    // Expired sessions of anyone are removed now and then (cheap: indexed by primary key scan is not
-    // needed, the table holds one row per signed-in person).
+    // Expired sessions (anyone's) are removed at each login, so the table stays about one row per person
+    // signed in; lookups never rely on it (they check `expires_at`).
     diesel::delete(sessions::table.filter(sessions::expires_at.lt(at))).execute(&mut *conn)?;
     Ok((token, expires))
 }
 
 /// The live session of a cookie token, extending its idle expiry. `None` for unknown, expired or disabled.
-pub fn lookup(store: &Store, token: &str, policy: SessionPolicy) -> Result<Option<Session>, AuthError> {
+pub fn lookup(
+    store: &Store,
+    token: &str,
+    policy: SessionPolicy,
+) -> Result<Option<Session>, AuthError> {
     if !is_token(token) {
         return Ok(None);
     }
@@ -117,22 +128,33 @@ pub fn lookup(store: &Store, token: &str, policy: SessionPolicy) -> Result<Optio
         expires_at = (at + policy.idle).min(created + policy.absolute);
         let mut conn = store.writer()?;
         diesel::update(sessions::table.filter(sessions::token_hash.eq(&hash)))
-            .set((sessions::last_seen_at.eq(at), sessions::expires_at.eq(expires_at)))
+            .set((
+                sessions::last_seen_at.eq(at),
+                sessions::expires_at.eq(expires_at),
+            ))
             .execute(&mut *conn)?;
     }
+    let user = User::try_from(user)?;
+    let result_access = if user.role == super::Role::Official {
+        granted_slugs(store, &user.id)?
+    } else {
+        Vec::new()
+    };
     Ok(Some(Session {
-        user: User::try_from(user)?,
+        user,
         token_hash: hash,
         token: token.to_owned(),
         expires_at,
         csrf: String::new(),
+        result_access,
     }))
 }
 
 /// Ends a session (logout).
 pub fn delete(store: &Store, token: &str) -> Result<(), AuthError> {
     let mut conn = store.writer()?;
-    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token)))).execute(&mut *conn)?;
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token))))
+        .execute(&mut *conn)?;
     Ok(())
 }
 
@@ -140,7 +162,26 @@ pub fn delete(store: &Store, token: &str) -> Result<(), AuthError> {
 pub fn expire_all(store: &Store, login: &str) -> Result<usize, AuthError> {
     let user = super::users::find(store, login)?;
     let mut conn = store.writer()?;
-    Ok(diesel::update(sessions::table.filter(sessions::user_id.eq(&user.id)))
-        .set(sessions::expires_at.eq(now() - Duration::seconds(1)))
-        .execute(&mut *conn)?)
+    Ok(
+        diesel::update(sessions::table.filter(sessions::user_id.eq(&user.id)))
+            .set(sessions::expires_at.eq(now() - Duration::seconds(1)))
+            .execute(&mut *conn)?,
+    )
+}
+
+/// Slugs of the surveys an official may read unpublished results of.
+fn granted_slugs(store: &Store, user_id: &str) -> Result<Vec<String>, AuthError> {
+    use super::schema::result_access;
+    use crate::store::schema::surveys;
+    let ids: Vec<String> = result_access::table
+        .filter(result_access::user_id.eq(user_id))
+        .select(result_access::survey_id)
+        .load(&mut *store.reader()?)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(surveys::table
+        .filter(surveys::id.eq_any(ids))
+        .select(surveys::slug)
+        .load(&mut *store.reader()?)?)
 }

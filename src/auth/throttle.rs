@@ -50,7 +50,12 @@ fn failures(store: &Store, key: &str, limits: &LoginLimits) -> Result<i64, AuthE
 }
 
 /// Whether a login for `login` from `ip` may be tried now.
-pub fn allowed(store: &Store, login: &str, ip: Option<&str>, limits: &LoginLimits) -> Result<bool, AuthError> {
+pub fn allowed(
+    store: &Store,
+    login: &str,
+    ip: Option<&str>,
+    limits: &LoginLimits,
+) -> Result<bool, AuthError> {
     if failures(store, &account_key(login), limits)? >= limits.per_account {
         return Ok(false);
     }
@@ -61,7 +66,12 @@ pub fn allowed(store: &Store, login: &str, ip: Option<&str>, limits: &LoginLimit
 }
 
 /// Records a failed login.
-pub fn record_failure(store: &Store, login: &str, ip: Option<&str>, limits: &LoginLimits) -> Result<(), AuthError> {
+pub fn record_failure(
+    store: &Store,
+    login: &str,
+    ip: Option<&str>,
+    limits: &LoginLimits,
+) -> Result<(), AuthError> {
     let at = now();
     let mut keys = vec![account_key(login)];
     keys.extend(ip.map(ip_key));
@@ -76,7 +86,8 @@ pub fn record_failure(store: &Store, login: &str, ip: Option<&str>, limits: &Log
                 ))
                 .execute(c)?;
         }
-        diesel::delete(login_attempts::table.filter(login_attempts::at.lt(at - limits.window))).execute(c)?;
+        diesel::delete(login_attempts::table.filter(login_attempts::at.lt(at - limits.window)))
+            .execute(c)?;
         Ok(())
     })
 }
@@ -84,6 +95,9 @@ pub fn record_failure(store: &Store, login: &str, ip: Option<&str>, limits: &Log
 /// Clears an account's failures after a successful login.
 pub fn clear_account(store: &Store, login: &str) -> Result<(), AuthError> {
     let mut conn = store.writer()?;
-    diesel::delete(login_attempts::table.filter(login_attempts::attempt_key.eq(account_key(login)))).execute(&mut *conn)?;
+    diesel::delete(
+        login_attempts::table.filter(login_attempts::attempt_key.eq(account_key(login))),
+    )
+    .execute(&mut *conn)?;
     Ok(())
 }

@@ -25,7 +25,9 @@ pub enum WorkbenchError {
     Auth(#[from] AuthError),
     #[error("{0}")]
     Refused(String),
-    #[error("this upload no longer exists (it was stored or discarded); upload the definition again")]
+    #[error(
+        "this upload no longer exists (it was stored or discarded); upload the definition again"
+    )]
     UnknownUpload,
 }
 
@@ -107,7 +109,10 @@ pub fn prepare(store: &Store, source: &str, source_name: &str) -> Result<Prepare
     let known = population_sources(store)?;
     if let Some(path) = def.weighting.as_ref().and_then(|w| w.population.clone()) {
         if !known.contains_key(&population_key(&path)) {
-            let line = source.lines().position(|l| l.contains(&path)).map(|i| i + 1);
+            let line = source
+                .lines()
+                .position(|l| l.contains(&path))
+                .map(|i| i + 1);
             return Err(CatalogError::Invalid(DefinitionErrors {
                 problems: vec![Problem::new(
                     source_name,
@@ -123,7 +128,12 @@ pub fn prepare(store: &Store, source: &str, source_name: &str) -> Result<Prepare
         }
     }
     let lookup = |rel: &str| known.get(&population_key(rel)).cloned();
-    Ok(catalog::prepare_source(source, source_name, None, Some(&lookup))?)
+    Ok(catalog::prepare_source(
+        source,
+        source_name,
+        None,
+        Some(&lookup),
+    )?)
 }
 
 /// Keeps a validated upload for preview; returns its id.
@@ -137,10 +147,15 @@ pub fn stage(store: &Store, p: &Prepared, by: &str) -> Result<Staged, WorkbenchE
         created_at: now(),
     };
     let mut conn = store.writer()?;
-    diesel::insert_into(staged_definitions::table).values(&row).execute(&mut *conn)?;
-    // Uploads nobody confirmed within a week are dropped.
-    diesel::delete(staged_definitions::table.filter(staged_definitions::created_at.lt(now() - chrono::Duration::days(7))))
+    diesel::insert_into(staged_definitions::table)
+        .values(&row)
         .execute(&mut *conn)?;
+    // Uploads nobody confirmed within a week are dropped.
+    diesel::delete(
+        staged_definitions::table
+            .filter(staged_definitions::created_at.lt(now() - chrono::Duration::days(7))),
+    )
+    .execute(&mut *conn)?;
     Ok(row)
 }
 
@@ -156,7 +171,8 @@ pub fn staged(store: &Store, id: &str) -> Result<Staged, WorkbenchError> {
 pub fn discard(store: &Store, id: &str, actor: &str) -> Result<(), WorkbenchError> {
     let s = staged(store, id)?;
     let mut conn = store.writer()?;
-    diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id))).execute(&mut *conn)?;
+    diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id)))
+        .execute(&mut *conn)?;
     audit::record_on(
         &mut conn,
         &AuditEvent {
@@ -172,18 +188,29 @@ pub fn discard(store: &Store, id: &str, actor: &str) -> Result<(), WorkbenchErro
 
 /// Stores a staged upload as the next version of its survey (validating it again: populations may have
 /// changed since), optionally opening it; the upload is then removed.
-pub fn commit(store: &Store, cache: &DefinitionCache, id: &str, open: bool, actor: &str) -> Result<Imported, WorkbenchError> {
+pub fn commit(
+    store: &Store,
+    cache: &DefinitionCache,
+    id: &str,
+    open: bool,
+    actor: &str,
+) -> Result<Imported, WorkbenchError> {
     let s = staged(store, id)?;
     let prepared = prepare(store, &s.source, &s.source_name)?;
     let imported = catalog::store_prepared(store, &prepared)?;
     {
         let mut conn = store.writer()?;
-        diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id))).execute(&mut *conn)?;
+        diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id)))
+            .execute(&mut *conn)?;
         audit::record_on(
             &mut conn,
             &AuditEvent {
                 actor,
-                action: if imported.created_survey { "survey.create" } else { "survey.new_version" },
+                action: if imported.created_survey {
+                    "survey.create"
+                } else {
+                    "survey.new_version"
+                },
                 survey_slug: Some(&imported.slug),
                 survey_version: Some(imported.version),
                 detail: s.source_name.clone(),
@@ -198,7 +225,12 @@ pub fn commit(store: &Store, cache: &DefinitionCache, id: &str, open: bool, acto
 
 /// Opens (or reopens) a survey. Refused once its `closes` date has passed: it would close again at once;
 /// a new version with a later date is the way to extend fieldwork.
-pub fn open_survey(store: &Store, cache: &DefinitionCache, slug: &str, actor: &str) -> Result<SurveyRow, WorkbenchError> {
+pub fn open_survey(
+    store: &Store,
+    cache: &DefinitionCache,
+    slug: &str,
+    actor: &str,
+) -> Result<SurveyRow, WorkbenchError> {
     let (_, v) = cache.current(store, slug)?;
     let today = chrono::Utc::now().date_naive();
     if let Some(c) = v.definition.closes.filter(|c| *c < today) {
@@ -213,7 +245,13 @@ pub fn close_survey(store: &Store, slug: &str, actor: &str) -> Result<SurveyRow,
     change_status(store, slug, Status::Closed, actor, "survey.close")
 }
 
-fn change_status(store: &Store, slug: &str, to: Status, actor: &str, action: &str) -> Result<SurveyRow, WorkbenchError> {
+fn change_status(
+    store: &Store,
+    slug: &str,
+    to: Status,
+    actor: &str,
+    action: &str,
+) -> Result<SurveyRow, WorkbenchError> {
     let row = store.set_status(slug, to)?;
     audit::record(
         store,
@@ -228,14 +266,23 @@ fn change_status(store: &Store, slug: &str, to: Status, actor: &str, action: &st
     Ok(row)
 }
 
-pub fn set_results_published(store: &Store, slug: &str, published: bool, actor: &str) -> Result<(), WorkbenchError> {
+pub fn set_results_published(
+    store: &Store,
+    slug: &str,
+    published: bool,
+    actor: &str,
+) -> Result<(), WorkbenchError> {
     let survey = store.find_survey(slug)?;
     store.set_results_published(slug, published)?;
     audit::record(
         store,
         &AuditEvent {
             actor,
-            action: if published { "results.publish" } else { "results.unpublish" },
+            action: if published {
+                "results.publish"
+            } else {
+                "results.unpublish"
+            },
             survey_slug: Some(slug),
             survey_version: Some(survey.current_version),
             ..Default::default()
@@ -247,7 +294,11 @@ pub fn set_results_published(store: &Store, slug: &str, published: bool, actor: 
 /// Closes every open survey whose current version's `closes` date is before `today`. Safe with any number
 /// of instances doing it at once: the status changes with a conditional update (`… WHERE status = 'open'`),
 /// and only the instance whose update changed the row writes the audit entry. Returns the surveys closed.
-pub fn auto_close_due(store: &Store, cache: &DefinitionCache, today: NaiveDate) -> Result<Vec<String>, WorkbenchError> {
+pub fn auto_close_due(
+    store: &Store,
+    cache: &DefinitionCache,
+    today: NaiveDate,
+) -> Result<Vec<String>, WorkbenchError> {
     let open: Vec<SurveyRow> = surveys::table
         .filter(surveys::status.eq(Status::Open.as_str()))
         .select(SurveyRow::as_select())
@@ -260,9 +311,16 @@ pub fn auto_close_due(store: &Store, cache: &DefinitionCache, today: NaiveDate) 
         };
         let mut conn = store.writer()?;
         let changed = conn.write_transaction(|c| -> Result<bool, WorkbenchError> {
-            let n = diesel::update(surveys::table.filter(surveys::id.eq(&s.id)).filter(surveys::status.eq(Status::Open.as_str())))
-                .set((surveys::status.eq(Status::Closed.as_str()), surveys::updated_at.eq(now())))
-                .execute(c)?;
+            let n = diesel::update(
+                surveys::table
+                    .filter(surveys::id.eq(&s.id))
+                    .filter(surveys::status.eq(Status::Open.as_str())),
+            )
+            .set((
+                surveys::status.eq(Status::Closed.as_str()),
+                surveys::updated_at.eq(now()),
+            ))
+            .execute(c)?;
             if n == 1 {
                 audit::record_on(
                     c,
@@ -285,7 +343,12 @@ pub fn auto_close_due(store: &Store, cache: &DefinitionCache, today: NaiveDate) 
 }
 
 /// Validates and stores (or replaces) a population file under `populations/FILE`.
-pub fn upload_population(store: &Store, file_name: &str, source: &str, actor: &str) -> Result<PopulationInfo, WorkbenchError> {
+pub fn upload_population(
+    store: &Store,
+    file_name: &str,
+    source: &str,
+    actor: &str,
+) -> Result<PopulationInfo, WorkbenchError> {
     let key = population_key(file_name.trim());
     let ok_name = key.len() > "populations/".len()
         && key["populations/".len()..]
@@ -321,7 +384,13 @@ pub fn upload_population(store: &Store, file_name: &str, source: &str, actor: &s
         )?;
         Ok(())
     })?;
-    Ok(info_of(&key, &pop, "uploaded", Some(actor.to_owned()), Some(now())))
+    Ok(info_of(
+        &key,
+        &pop,
+        "uploaded",
+        Some(actor.to_owned()),
+        Some(now()),
+    ))
 }
 
 fn info_of(
@@ -342,7 +411,11 @@ fn info_of(
     PopulationInfo {
         path: path.to_owned(),
         name: pop.name.clone(),
-        title: pop.title.get("ru").or_else(|| pop.title.values().next()).cloned(),
+        title: pop
+            .title
+            .get("ru")
+            .or_else(|| pop.title.values().next())
+            .cloned(),
         source_note: pop.source.clone(),
         total: pop.targets.total,
         variables,
@@ -356,7 +429,12 @@ fn info_of(
 /// Every known population file, with the survey versions that use it.
 pub fn list_populations(store: &Store) -> Result<Vec<PopulationInfo>, WorkbenchError> {
     let uploaded: Vec<(String, String, String, NaiveDateTime)> = populations::table
-        .select((populations::path, populations::source, populations::uploaded_by, populations::created_at))
+        .select((
+            populations::path,
+            populations::source,
+            populations::uploaded_by,
+            populations::created_at,
+        ))
         .load(&mut *store.reader()?)?;
     let mut out: BTreeMap<String, PopulationInfo> = BTreeMap::new();
     for (path, text) in population_sources(store)? {
@@ -374,7 +452,11 @@ pub fn list_populations(store: &Store) -> Result<Vec<PopulationInfo>, WorkbenchE
     let versions: Vec<(String, i32, String)> = survey_versions::table
         .inner_join(surveys::table)
         .filter(survey_versions::population.is_not_null())
-        .select((surveys::slug, survey_versions::version, survey_versions::definition))
+        .select((
+            surveys::slug,
+            survey_versions::version,
+            survey_versions::definition,
+        ))
         .order((surveys::slug.asc(), survey_versions::version.asc()))
         .load(&mut *store.reader()?)?;
     for (slug, version, def_json) in versions {
@@ -392,7 +474,12 @@ pub fn list_populations(store: &Store) -> Result<Vec<PopulationInfo>, WorkbenchE
 }
 
 /// Gives an official access to a survey's unpublished results.
-pub fn grant_results(store: &Store, login: &str, slug: &str, actor: &str) -> Result<(), WorkbenchError> {
+pub fn grant_results(
+    store: &Store,
+    login: &str,
+    slug: &str,
+    actor: &str,
+) -> Result<(), WorkbenchError> {
     let user = super::users::find(store, login)?;
     if user.role != Role::Official {
         return Err(WorkbenchError::Refused(format!(
@@ -430,7 +517,12 @@ pub fn grant_results(store: &Store, login: &str, slug: &str, actor: &str) -> Res
     })
 }
 
-pub fn revoke_results(store: &Store, login: &str, slug: &str, actor: &str) -> Result<(), WorkbenchError> {
+pub fn revoke_results(
+    store: &Store,
+    login: &str,
+    slug: &str,
+    actor: &str,
+) -> Result<(), WorkbenchError> {
     let user = super::users::find(store, login)?;
     let survey = store.find_survey(slug)?;
     let mut conn = store.writer()?;
@@ -456,7 +548,10 @@ pub fn revoke_results(store: &Store, login: &str, slug: &str, actor: &str) -> Re
 }
 
 /// Logins of the officials with access to a survey's unpublished results.
-pub fn officials_with_access(store: &Store, survey_id: &str) -> Result<Vec<String>, WorkbenchError> {
+pub fn officials_with_access(
+    store: &Store,
+    survey_id: &str,
+) -> Result<Vec<String>, WorkbenchError> {
     let ids: Vec<String> = result_access::table
         .filter(result_access::survey_id.eq(survey_id))
         .select(result_access::user_id)
@@ -469,7 +564,11 @@ pub fn officials_with_access(store: &Store, survey_id: &str) -> Result<Vec<Strin
 }
 
 /// Whether a user was given access to a survey's unpublished results.
-pub fn has_result_access(store: &Store, user_id: &str, survey_id: &str) -> Result<bool, WorkbenchError> {
+pub fn has_result_access(
+    store: &Store,
+    user_id: &str,
+    survey_id: &str,
+) -> Result<bool, WorkbenchError> {
     let n: i64 = result_access::table
         .filter(result_access::user_id.eq(user_id))
         .filter(result_access::survey_id.eq(survey_id))

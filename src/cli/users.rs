@@ -54,7 +54,9 @@ fn read_password(login: &str) -> Result<String, CliError> {
         let first = rpassword::prompt_password(format!("Password for {login}: "))?;
         let second = rpassword::prompt_password("Repeat the password: ")?;
         if first != second {
-            return Err(CliError::Other("the two passwords differ; nothing was changed".into()));
+            return Err(CliError::Other(
+                "the two passwords differ; nothing was changed".into(),
+            ));
         }
         Ok(first)
     } else {
@@ -62,14 +64,24 @@ fn read_password(login: &str) -> Result<String, CliError> {
         std::io::stdin().lock().read_line(&mut line)?;
         let pw = line.trim_end_matches(['\r', '\n']).to_owned();
         if pw.is_empty() {
-            return Err(CliError::Other("no password on standard input (expected it as the first line)".into()));
+            return Err(CliError::Other(
+                "no password on standard input (expected it as the first line)".into(),
+            ));
         }
         Ok(pw)
     }
 }
 
 fn log(store: &Store, action: &str, detail: String) -> Result<(), CliError> {
-    audit::record(store, &AuditEvent { actor: CLI_ACTOR, action, detail, ..Default::default() })?;
+    audit::record(
+        store,
+        &AuditEvent {
+            actor: CLI_ACTOR,
+            action,
+            detail,
+            ..Default::default()
+        },
+    )?;
     Ok(())
 }
 
@@ -87,7 +99,14 @@ pub fn run(store: &Store, cmd: UserCommand, out: &mut impl Write) -> Result<(), 
             writeln!(out, "{:<32} {:<12} {:<9} created", "login", "role", "state")?;
             for u in users::list(store)? {
                 let state = if u.disabled { "disabled" } else { "active" };
-                writeln!(out, "{:<32} {:<12} {:<9} {}", u.login, u.role.as_str(), state, u.created_at.format("%Y-%m-%d"))?;
+                writeln!(
+                    out,
+                    "{:<32} {:<12} {:<9} {}",
+                    u.login,
+                    u.role.as_str(),
+                    state,
+                    u.created_at.format("%Y-%m-%d")
+                )?;
             }
         }
         UserCommand::SetRole { login, role } => {

@@ -29,10 +29,14 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
         .map(|((r, answers), w)| {
             let mut record = vec![
                 r.id.clone(),
-                r.submitted_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default(),
+                r.submitted_at
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_default(),
                 r.version.to_string(),
                 r.language.clone(),
-                r.duration_seconds.map(|d| format!("{d:.1}")).unwrap_or_default(),
+                r.duration_seconds
+                    .map(|d| format!("{d:.1}"))
+                    .unwrap_or_default(),
             ];
             debug_assert_eq!(record.len(), META_COLUMNS.len());
             record.extend(export_cells(def, answers));

@@ -40,7 +40,11 @@ pub enum ExportError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("response {id} of '{slug}' has unreadable answers: {reason}")]
-    BadAnswers { slug: String, id: String, reason: String },
+    BadAnswers {
+        slug: String,
+        id: String,
+        reason: String,
+    },
     #[error("cannot write the export: {0}")]
     Io(#[from] std::io::Error),
     #[error("cannot write CSV: {0}")]
@@ -68,7 +72,11 @@ pub struct Weights {
 /// The weights [`crate::report::summarize`] uses: the definition's scheme applied to all complete responses
 /// (targets inline or from the survey's population file); 1 for everyone when the survey has no scheme or
 /// weighting fails (the summary then says why). Respondents with a weight of 0 (excluded) get `None`.
-pub fn respondent_weights(def: &Definition, population: Option<&Population>, answers: &[Answers]) -> Weights {
+pub fn respondent_weights(
+    def: &Definition,
+    population: Option<&Population>,
+    answers: &[Answers],
+) -> Weights {
     let n = answers.len();
     let ones = |scheme: bool, error: Option<String>| Weights {
         values: vec![Some(1.0); n],
@@ -88,7 +96,9 @@ pub fn respondent_weights(def: &Definition, population: Option<&Population>, ans
     };
     let mut sample = weighting::Sample::new(n);
     for var in &scheme.variables {
-        let values = answers.iter().map(|a| crate::definition::derived::category(def, var, a));
+        let values = answers
+            .iter()
+            .map(|a| crate::definition::derived::category(def, var, a));
         if let Err(e) = sample.add_variable(var, values) {
             return ones(true, Some(e.to_string()));
         }
@@ -145,7 +155,12 @@ pub enum Format {
 
 /// Writes a survey's whole microdata export (the staff view: every complete response, the weight, and in
 /// XLSX the questions and the summary tables) in `format`.
-pub fn write_microdata(store: &Store, slug: &str, format: Format, out: &mut dyn std::io::Write) -> Result<(), ExportError> {
+pub fn write_microdata(
+    store: &Store,
+    slug: &str,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ExportError> {
     let cache = DefinitionCache::default();
     let data = load(store, &cache, slug)?;
     match format {

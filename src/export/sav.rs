@@ -92,7 +92,9 @@ const MAX_VAR_LABEL: usize = 255;
 const MAX_VALUE_LABEL: usize = 120;
 
 /// Words SPSS reserves; they cannot be variable names.
-const RESERVED: [&str; 13] = ["ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"];
+const RESERVED: [&str; 13] = [
+    "ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH",
+];
 
 /// Whether `name` is a valid SPSS variable name (ASCII subset).
 pub fn valid_name(name: &str) -> bool {
@@ -148,29 +150,49 @@ fn check(f: &SavFile) -> Result<(), String> {
             return Err(format!("'{}' is not a valid SPSS variable name", v.name));
         }
         if !seen.insert(v.name.to_ascii_uppercase()) {
-            return Err(format!("variable name '{}' is used twice (SPSS ignores case)", v.name));
+            return Err(format!(
+                "variable name '{}' is used twice (SPSS ignores case)",
+                v.name
+            ));
         }
         match v.ty {
             VarType::String { width } if width == 0 || usize::from(width) > MAX_STRING => {
-                return Err(format!("string variable '{}' has width {width}; it must be 1 to 255", v.name))
+                return Err(format!(
+                    "string variable '{}' has width {width}; it must be 1 to 255",
+                    v.name
+                ))
             }
             VarType::String { .. } if !v.value_labels.is_empty() || !v.missing.is_empty() => {
-                return Err(format!("string variable '{}' cannot have value labels or missing values here", v.name))
+                return Err(format!(
+                    "string variable '{}' cannot have value labels or missing values here",
+                    v.name
+                ))
             }
             _ => {}
         }
         if v.missing.len() > 3 {
-            return Err(format!("variable '{}' has more than three missing values", v.name));
+            return Err(format!(
+                "variable '{}' has more than three missing values",
+                v.name
+            ));
         }
     }
     if let Some(w) = f.weight {
-        if !matches!(f.variables.get(w).map(|v| &v.ty), Some(VarType::Numeric { .. })) {
+        if !matches!(
+            f.variables.get(w).map(|v| &v.ty),
+            Some(VarType::Numeric { .. })
+        ) {
             return Err("the weight variable must be numeric".into());
         }
     }
     for (i, c) in f.cases.iter().enumerate() {
         if c.len() != f.variables.len() {
-            return Err(format!("case {} has {} values for {} variables", i + 1, c.len(), f.variables.len()));
+            return Err(format!(
+                "case {} has {} values for {} variables",
+                i + 1,
+                c.len(),
+                f.variables.len()
+            ));
         }
     }
     if i32::try_from(f.cases.len()).is_err() {
@@ -202,7 +224,11 @@ impl Out {
 
 fn format_code(ty: &VarType) -> i32 {
     match ty {
-        VarType::Numeric { kind, width, decimals } => (i32::from(*kind) << 16) | (i32::from(*width) << 8) | i32::from(*decimals),
+        VarType::Numeric {
+            kind,
+            width,
+            decimals,
+        } => (i32::from(*kind) << 16) | (i32::from(*width) << 8) | i32::from(*decimals),
         VarType::String { width } => (i32::from(format::A) << 16) | (i32::from(*width) << 8),
     }
 }
@@ -366,7 +392,11 @@ mod tests {
                 Variable {
                     name: "sex".into(),
                     label: "Пол".into(),
-                    ty: VarType::Numeric { kind: format::F, width: 8, decimals: 0 },
+                    ty: VarType::Numeric {
+                        kind: format::F,
+                        width: 8,
+                        decimals: 0,
+                    },
                     value_labels: vec![(1.0, "m".into())],
                     missing: vec![],
                     measure: Measure::Nominal,
@@ -382,20 +412,32 @@ mod tests {
                 Variable {
                     name: "weight".into(),
                     label: "w".into(),
-                    ty: VarType::Numeric { kind: format::F, width: 12, decimals: 6 },
+                    ty: VarType::Numeric {
+                        kind: format::F,
+                        width: 12,
+                        decimals: 6,
+                    },
                     value_labels: vec![],
                     missing: vec![],
                     measure: Measure::Scale,
                 },
             ],
             weight: Some(2),
-            cases: vec![vec![Value::Number(1.0), Value::Text("ok".into()), Value::Number(0.5)]],
+            cases: vec![vec![
+                Value::Number(1.0),
+                Value::Text("ok".into()),
+                Value::Number(0.5),
+            ]],
         };
         let b = write(&f, at()).unwrap();
         assert_eq!(&b[..4], b"$FL2");
         let i32_at = |o: usize| i32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
         assert_eq!(i32_at(64), 2, "layout code");
-        assert_eq!(i32_at(68), 1 + 3 + 1, "case size: 1 + 3 string segments + 1");
+        assert_eq!(
+            i32_at(68),
+            1 + 3 + 1,
+            "case size: 1 + 3 string segments + 1"
+        );
         assert_eq!(i32_at(76), 5, "weight is the 5th dictionary element");
         assert_eq!(i32_at(80), 1, "one case");
         assert_eq!(&b[92..101], b"29 Nov 26");
@@ -425,7 +467,9 @@ mod tests {
 
     #[test]
     fn spss_epoch() {
-        let d = chrono::NaiveDate::from_ymd_opt(1582, 10, 15).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default();
+        let d = chrono::NaiveDate::from_ymd_opt(1582, 10, 15)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or_default();
         assert_eq!(spss_seconds(d), 86400.0);
     }
 }

@@ -59,11 +59,24 @@ fn texts(lang: &str) -> Texts {
 /// How one column is filled from a respondent's answers.
 enum Fill<'a> {
     /// Category code → value.
-    Coded { q: &'a Question, codes: Vec<(String, f64)>, get: Getter },
-    Chosen { q: &'a Question, code: String },
-    Rank { q: &'a Question, code: String },
+    Coded {
+        q: &'a Question,
+        codes: Vec<(String, f64)>,
+        get: Getter,
+    },
+    Chosen {
+        q: &'a Question,
+        code: String,
+    },
+    Rank {
+        q: &'a Question,
+        code: String,
+    },
     Number(&'a Question),
-    Text { q: &'a Question, other: bool },
+    Text {
+        q: &'a Question,
+        other: bool,
+    },
     Date(&'a Question),
     ResponseId,
     Submitted,
@@ -126,7 +139,13 @@ impl<'a> Builder<'a> {
     fn name(&mut self, wanted: &str) -> String {
         let mut base: String = wanted
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '.' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         if !sav::valid_name(&base) {
             base = format!("q_{}", base.trim_end_matches('.'));
@@ -142,7 +161,14 @@ impl<'a> Builder<'a> {
         name
     }
 
-    fn push(&mut self, name: &str, label: String, ty: VarType, measure: Measure, fill: Fill<'a>) -> usize {
+    fn push(
+        &mut self,
+        name: &str,
+        label: String,
+        ty: VarType,
+        measure: Measure,
+        fill: Fill<'a>,
+    ) -> usize {
         let name = self.name(name);
         self.vars.push(Variable {
             name,
@@ -161,13 +187,28 @@ impl<'a> Builder<'a> {
     }
 
     fn missing_labels(&self) -> Vec<(f64, String)> {
-        vec![(NOT_ASKED, self.t.not_asked.to_owned()), (NO_ANSWER, self.t.no_answer.to_owned())]
+        vec![
+            (NOT_ASKED, self.t.not_asked.to_owned()),
+            (NO_ANSWER, self.t.no_answer.to_owned()),
+        ]
     }
 
     /// A numeric variable coded by option (single choice, scale, matrix row).
-    fn coded(&mut self, q: &'a Question, name: &str, label: String, opts: &[&AnswerOption], hts: Option<&AnswerOption>, get: Getter, measure: Measure) {
+    fn coded(
+        &mut self,
+        q: &'a Question,
+        name: &str,
+        label: String,
+        opts: &[&AnswerOption],
+        hts: Option<&AnswerOption>,
+        get: Getter,
+    ) {
         let mut codes = code_values(opts);
-        let mut value_labels: Vec<(f64, String)> = opts.iter().zip(&codes).map(|(o, (_, v))| (*v, self.label(&o.label))).collect();
+        let mut value_labels: Vec<(f64, String)> = opts
+            .iter()
+            .zip(&codes)
+            .map(|(o, (_, v))| (*v, self.label(&o.label)))
+            .collect();
         let mut missing = vec![NOT_ASKED, NO_ANSWER];
         if let Some(h) = hts {
             let v = hard_to_say_value(&codes);
@@ -177,13 +218,45 @@ impl<'a> Builder<'a> {
         }
         value_labels.extend(self.missing_labels());
         let width = 8;
-        let k = self.push(name, label, VarType::Numeric { kind: format::F, width, decimals: 0 }, measure, Fill::Coded { q, codes, get });
+        // Choices are categories; scale points (and matrix rows on a scale) are ordered.
+        let measure = match get {
+            Getter::Choice => Measure::Nominal,
+            Getter::Scale | Getter::MatrixRow(_) => Measure::Ordinal,
+        };
+        let k = self.push(
+            name,
+            label,
+            VarType::Numeric {
+                kind: format::F,
+                width,
+                decimals: 0,
+            },
+            measure,
+            Fill::Coded { q, codes, get },
+        );
         self.vars[k].value_labels = value_labels;
         self.vars[k].missing = missing;
     }
 
-    fn flag(&mut self, fill: Fill<'a>, name: &str, label: String, labels: Vec<(f64, String)>, measure: Measure) {
-        let k = self.push(name, label, VarType::Numeric { kind: format::F, width: 8, decimals: 0 }, measure, fill);
+    fn flag(
+        &mut self,
+        fill: Fill<'a>,
+        name: &str,
+        label: String,
+        labels: Vec<(f64, String)>,
+        measure: Measure,
+    ) {
+        let k = self.push(
+            name,
+            label,
+            VarType::Numeric {
+                kind: format::F,
+                width: 8,
+                decimals: 0,
+            },
+            measure,
+            fill,
+        );
         let mut l = labels;
         l.extend(self.missing_labels());
         self.vars[k].value_labels = l;
@@ -197,51 +270,117 @@ impl<'a> Builder<'a> {
             QuestionKind::Info => {}
             QuestionKind::SingleChoice(c) => {
                 let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
-                self.coded(q, id, text.clone(), &opts, None, Getter::Choice, Measure::Nominal);
+                self.coded(q, id, text.clone(), &opts, None, Getter::Choice);
                 if c.other.is_some() {
                     let w = string_widths(id, true);
-                    self.push(&format!("{id}.other"), text, VarType::String { width: w }, Measure::Nominal, Fill::Text { q, other: true });
+                    self.push(
+                        &format!("{id}.other"),
+                        text,
+                        VarType::String { width: w },
+                        Measure::Nominal,
+                        Fill::Text { q, other: true },
+                    );
                 }
             }
             QuestionKind::Scale(s) => {
                 let opts: Vec<&AnswerOption> = s.points.iter().collect();
-                self.coded(q, id, text, &opts, s.hard_to_say.as_ref(), Getter::Scale, Measure::Ordinal);
+                self.coded(q, id, text, &opts, s.hard_to_say.as_ref(), Getter::Scale);
             }
             QuestionKind::Matrix(m) => {
                 let opts: Vec<&AnswerOption> = m.points.iter().collect();
                 for r in &m.rows {
                     let label = format!("{text} — {}", self.label(&r.label));
-                    self.coded(q, &format!("{id}.{}", r.code), label, &opts, m.hard_to_say.as_ref(), Getter::MatrixRow(r.code.clone()), Measure::Ordinal);
+                    self.coded(
+                        q,
+                        &format!("{id}.{}", r.code),
+                        label,
+                        &opts,
+                        m.hard_to_say.as_ref(),
+                        Getter::MatrixRow(r.code.clone()),
+                    );
                 }
             }
             QuestionKind::MultipleChoice(c) => {
                 for o in c.options.iter().chain(c.other.iter()) {
-                    let labels = vec![(0.0, self.t.not_chosen.to_owned()), (1.0, self.t.chosen.to_owned())];
+                    let labels = vec![
+                        (0.0, self.t.not_chosen.to_owned()),
+                        (1.0, self.t.chosen.to_owned()),
+                    ];
                     let label = format!("{text} — {}", self.label(&o.label));
-                    self.flag(Fill::Chosen { q, code: o.code.clone() }, &format!("{id}.{}", o.code), label, labels, Measure::Nominal);
+                    self.flag(
+                        Fill::Chosen {
+                            q,
+                            code: o.code.clone(),
+                        },
+                        &format!("{id}.{}", o.code),
+                        label,
+                        labels,
+                        Measure::Nominal,
+                    );
                 }
                 if c.other.is_some() {
                     let w = string_widths(id, true);
-                    self.push(&format!("{id}.other"), text, VarType::String { width: w }, Measure::Nominal, Fill::Text { q, other: true });
+                    self.push(
+                        &format!("{id}.other"),
+                        text,
+                        VarType::String { width: w },
+                        Measure::Nominal,
+                        Fill::Text { q, other: true },
+                    );
                 }
             }
             QuestionKind::Ranking(r) => {
                 for o in &r.options {
                     let labels = vec![(0.0, self.t.not_ranked.to_owned())];
                     let label = format!("{text} — {}", self.label(&o.label));
-                    self.flag(Fill::Rank { q, code: o.code.clone() }, &format!("{id}.{}", o.code), label, labels, Measure::Ordinal);
+                    self.flag(
+                        Fill::Rank {
+                            q,
+                            code: o.code.clone(),
+                        },
+                        &format!("{id}.{}", o.code),
+                        label,
+                        labels,
+                        Measure::Ordinal,
+                    );
                 }
             }
             QuestionKind::Number(n) => {
                 let decimals = if n.integer { 0 } else { 2 };
-                self.push(id, text, VarType::Numeric { kind: format::F, width: 10, decimals }, Measure::Scale, Fill::Number(q));
+                self.push(
+                    id,
+                    text,
+                    VarType::Numeric {
+                        kind: format::F,
+                        width: 10,
+                        decimals,
+                    },
+                    Measure::Scale,
+                    Fill::Number(q),
+                );
             }
             QuestionKind::Text(_) => {
                 let w = string_widths(id, false);
-                self.push(id, text, VarType::String { width: w }, Measure::Nominal, Fill::Text { q, other: false });
+                self.push(
+                    id,
+                    text,
+                    VarType::String { width: w },
+                    Measure::Nominal,
+                    Fill::Text { q, other: false },
+                );
             }
             QuestionKind::Date(_) => {
-                self.push(id, text, VarType::Numeric { kind: format::DATE, width: 11, decimals: 0 }, Measure::Scale, Fill::Date(q));
+                self.push(
+                    id,
+                    text,
+                    VarType::Numeric {
+                        kind: format::DATE,
+                        width: 11,
+                        decimals: 0,
+                    },
+                    Measure::Scale,
+                    Fill::Date(q),
+                );
             }
         }
     }
@@ -251,7 +390,19 @@ impl<'a> Builder<'a> {
 fn text_of(a: Option<&Answer>, other: bool) -> Option<&str> {
     match (a, other) {
         (Some(Answer::Text(t)), false) => Some(t),
-        (Some(Answer::Choice { other_text: Some(t), .. } | Answer::Choices { other_text: Some(t), .. }), true) => Some(t),
+        (
+            Some(
+                Answer::Choice {
+                    other_text: Some(t),
+                    ..
+                }
+                | Answer::Choices {
+                    other_text: Some(t),
+                    ..
+                },
+            ),
+            true,
+        ) => Some(t),
         _ => None,
     }
 }
@@ -265,7 +416,12 @@ fn absent(def: &Definition, q: &Question, answers: &Answers) -> f64 {
     }
 }
 
-fn cell(def: &Definition, fill: &Fill<'_>, answers: &Answers, data: (&crate::store::ResponseRow, Option<f64>)) -> Value {
+fn cell(
+    def: &Definition,
+    fill: &Fill<'_>,
+    answers: &Answers,
+    data: (&crate::store::ResponseRow, Option<f64>),
+) -> Value {
     let (row, weight) = data;
     match fill {
         Fill::Coded { q, codes, get } => {
@@ -280,24 +436,40 @@ fn cell(def: &Definition, fill: &Fill<'_>, answers: &Answers, data: (&crate::sto
             }
         }
         Fill::Chosen { q, code } => match answers.get(&q.id) {
-            Some(Answer::Choices { codes, .. }) => Value::Number(if codes.iter().any(|c| c == code) { 1.0 } else { 0.0 }),
+            Some(Answer::Choices { codes, .. }) => {
+                Value::Number(if codes.iter().any(|c| c == code) {
+                    1.0
+                } else {
+                    0.0
+                })
+            }
             _ => Value::Number(absent(def, q, answers)),
         },
         Fill::Rank { q, code } => match answers.get(&q.id) {
-            Some(Answer::Ranking(order)) => Value::Number(order.iter().position(|c| c == code).map_or(0.0, |p| (p + 1) as f64)),
+            Some(Answer::Ranking(order)) => Value::Number(
+                order
+                    .iter()
+                    .position(|c| c == code)
+                    .map_or(0.0, |p| (p + 1) as f64),
+            ),
             _ => Value::Number(absent(def, q, answers)),
         },
         Fill::Number(q) => match answers.get(&q.id) {
             Some(Answer::Number(x)) => Value::Number(*x),
             _ => Value::Missing,
         },
-        Fill::Text { q, other } => text_of(answers.get(&q.id), *other).map_or(Value::Missing, |t| Value::Text(t.to_owned())),
+        Fill::Text { q, other } => text_of(answers.get(&q.id), *other)
+            .map_or(Value::Missing, |t| Value::Text(t.to_owned())),
         Fill::Date(q) => match answers.get(&q.id) {
-            Some(Answer::Date(d)) => d.and_hms_opt(0, 0, 0).map_or(Value::Missing, |t| Value::Number(sav::spss_seconds(t))),
+            Some(Answer::Date(d)) => d
+                .and_hms_opt(0, 0, 0)
+                .map_or(Value::Missing, |t| Value::Number(sav::spss_seconds(t))),
             _ => Value::Missing,
         },
         Fill::ResponseId => Value::Text(row.id.clone()),
-        Fill::Submitted => row.submitted_at.map_or(Value::Missing, |t| Value::Number(sav::spss_seconds(t))),
+        Fill::Submitted => row
+            .submitted_at
+            .map_or(Value::Missing, |t| Value::Number(sav::spss_seconds(t))),
         Fill::Version => Value::Number(f64::from(row.version)),
         Fill::Language => Value::Text(row.language.clone()),
         Fill::Weight => weight.map_or(Value::Missing, Value::Number),
@@ -330,23 +502,78 @@ pub fn sav_file(data: &ExportData) -> SavFile {
         vars: Vec::new(),
         fills: Vec::new(),
     };
-    let id_width = data.rows.iter().map(|r| r.id.len()).max().unwrap_or(8).clamp(8, 255);
-    b.push("response_id", "response id".into(), VarType::String { width: u16::try_from(id_width).unwrap_or(255) }, Measure::Nominal, Fill::ResponseId);
-    b.push("submitted_at", "submitted (UTC)".into(), VarType::Numeric { kind: format::DATETIME, width: 20, decimals: 0 }, Measure::Scale, Fill::Submitted);
-    b.push("version", "questionnaire version".into(), VarType::Numeric { kind: format::F, width: 4, decimals: 0 }, Measure::Nominal, Fill::Version);
-    b.push("language", "language".into(), VarType::String { width: 8 }, Measure::Nominal, Fill::Language);
+    let id_width = data
+        .rows
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 255);
+    b.push(
+        "response_id",
+        "response id".into(),
+        VarType::String {
+            width: u16::try_from(id_width).unwrap_or(255),
+        },
+        Measure::Nominal,
+        Fill::ResponseId,
+    );
+    b.push(
+        "submitted_at",
+        "submitted (UTC)".into(),
+        VarType::Numeric {
+            kind: format::DATETIME,
+            width: 20,
+            decimals: 0,
+        },
+        Measure::Scale,
+        Fill::Submitted,
+    );
+    b.push(
+        "version",
+        "questionnaire version".into(),
+        VarType::Numeric {
+            kind: format::F,
+            width: 4,
+            decimals: 0,
+        },
+        Measure::Nominal,
+        Fill::Version,
+    );
+    b.push(
+        "language",
+        "language".into(),
+        VarType::String { width: 8 },
+        Measure::Nominal,
+        Fill::Language,
+    );
     let w = widths(data);
     for (_, q) in def.questions() {
         b.question(q, &w);
     }
     let label = b.t.weight.to_owned();
-    let weight = b.push("weight", label, VarType::Numeric { kind: format::F, width: 12, decimals: 6 }, Measure::Scale, Fill::Weight);
+    let weight = b.push(
+        "weight",
+        label,
+        VarType::Numeric {
+            kind: format::F,
+            width: 12,
+            decimals: 6,
+        },
+        Measure::Scale,
+        Fill::Weight,
+    );
     let cases = data
         .rows
         .iter()
         .zip(&data.answers)
         .zip(&data.weights.values)
-        .map(|((row, answers), wt)| b.fills.iter().map(|f| cell(def, f, answers, (row, *wt))).collect())
+        .map(|((row, answers), wt)| {
+            b.fills
+                .iter()
+                .map(|f| cell(def, f, answers, (row, *wt)))
+                .collect()
+        })
         .collect();
     SavFile {
         label: def.text(&def.title, lang).to_owned(),

@@ -37,11 +37,13 @@ pub struct SummaryRow {
 const DASH: &str = "—";
 
 fn pct(x: Option<f64>) -> String {
-    x.filter(|v| v.is_finite()).map_or_else(String::new, |v| format!("{:.1}", v * 100.0))
+    x.filter(|v| v.is_finite())
+        .map_or_else(String::new, |v| format!("{:.1}", v * 100.0))
 }
 
 fn num(x: Option<f64>) -> String {
-    x.filter(|v| v.is_finite()).map_or_else(String::new, |v| format!("{v:.2}"))
+    x.filter(|v| v.is_finite())
+        .map_or_else(String::new, |v| format!("{v:.2}"))
 }
 
 fn int(x: Option<u64>) -> String {
@@ -52,13 +54,35 @@ fn int(x: Option<u64>) -> String {
 pub fn header(lang: &str) -> Vec<&'static str> {
     if lang == "ru" {
         vec![
-            "вопрос", "текст вопроса", "разрез", "категория", "код", "вариант", "значение, %/среднее", "95% ДИ от", "95% ДИ до",
-            "n", "база", "значимо", "примечание",
+            "вопрос",
+            "текст вопроса",
+            "разрез",
+            "категория",
+            "код",
+            "вариант",
+            "значение, %/среднее",
+            "95% ДИ от",
+            "95% ДИ до",
+            "n",
+            "база",
+            "значимо",
+            "примечание",
         ]
     } else {
         vec![
-            "question", "question text", "breakdown", "category", "code", "option", "value (% or mean)", "95% CI low", "95% CI high",
-            "n", "base", "significant", "note",
+            "question",
+            "question text",
+            "breakdown",
+            "category",
+            "code",
+            "option",
+            "value (% or mean)",
+            "95% CI low",
+            "95% CI high",
+            "n",
+            "base",
+            "significant",
+            "note",
         ]
     }
 }
@@ -108,13 +132,25 @@ impl Ctx<'_> {
                     None => String::new(),
                 };
                 if o.hard_to_say {
-                    r.note = if self.lang == "ru" { "затрудняюсь ответить" } else { "hard to say" }.to_owned();
+                    r.note = if self.lang == "ru" {
+                        "затрудняюсь ответить"
+                    } else {
+                        "hard to say"
+                    }
+                    .to_owned();
                 }
             }
             out.push(r);
         }
         if e.mean.is_some() {
-            let mut r = row("mean", if self.lang == "ru" { "среднее" } else { "mean" });
+            let mut r = row(
+                "mean",
+                if self.lang == "ru" {
+                    "среднее"
+                } else {
+                    "mean"
+                },
+            );
             r.value = num(e.mean);
             r.ci_low = num(e.ci_low);
             r.ci_high = num(e.ci_high);
@@ -122,7 +158,14 @@ impl Ctx<'_> {
             out.push(r);
         }
         if e.median.is_some() {
-            let mut r = row("median", if self.lang == "ru" { "медиана" } else { "median" });
+            let mut r = row(
+                "median",
+                if self.lang == "ru" {
+                    "медиана"
+                } else {
+                    "median"
+                },
+            );
             r.value = num(e.median);
             r.ci_low = num(e.median_ci_low);
             r.ci_high = num(e.median_ci_high);
@@ -130,7 +173,14 @@ impl Ctx<'_> {
             out.push(r);
         }
         if e.options.is_empty() && e.mean.is_none() && e.median.is_none() {
-            let mut r = row("answered", if self.lang == "ru" { "ответили" } else { "answered" });
+            let mut r = row(
+                "answered",
+                if self.lang == "ru" {
+                    "ответили"
+                } else {
+                    "answered"
+                },
+            );
             r.base_n = base_n;
             r.value = r.base_n.clone();
             out.push(r);
@@ -156,7 +206,12 @@ pub fn summary_rows(s: &Summary) -> Vec<SummaryRow> {
         let mut parts: Vec<(String, String, &Estimates, &[crate::report::Breakdown])> =
             vec![(q.id.clone(), q.text.clone(), &q.estimates, &q.breakdowns)];
         for r in &q.rows {
-            parts.push((format!("{}.{}", q.id, r.code), format!("{} — {}", q.text, r.label), &r.estimates, &r.breakdowns));
+            parts.push((
+                format!("{}.{}", q.id, r.code),
+                format!("{} — {}", q.text, r.label),
+                &r.estimates,
+                &r.breakdowns,
+            ));
         }
         for (id, text, e, breakdowns) in parts {
             let base = SummaryRow {
@@ -218,23 +273,63 @@ pub fn summary_csv(s: &Summary, out: &mut dyn Write) -> Result<(), ExportError> 
     let ru = s.language == "ru";
     w.write_record([if ru { "опрос" } else { "survey" }, &s.title, &s.slug])?;
     w.write_record([
-        if ru { "респондентов" } else { "respondents" },
+        if ru {
+            "респондентов"
+        } else {
+            "respondents"
+        },
         &s.n.to_string(),
-        if ru { "эффективный размер выборки" } else { "effective sample size" },
-        &s.effective_n.map_or_else(String::new, |v| format!("{v:.1}")),
+        if ru {
+            "эффективный размер выборки"
+        } else {
+            "effective sample size"
+        },
+        &s.effective_n
+            .map_or_else(String::new, |v| format!("{v:.1}")),
     ])?;
     let weighting = match (&s.weighting, &s.weighting_error) {
         (Some(d), _) => d.method.as_str().to_owned(),
-        (None, Some(e)) => format!("{} ({e})", if ru { "не взвешено" } else { "unweighted" }),
-        (None, None) => (if ru { "не взвешено" } else { "unweighted" }).to_owned(),
+        (None, Some(e)) => format!(
+            "{} ({e})",
+            if ru {
+                "не взвешено"
+            } else {
+                "unweighted"
+            }
+        ),
+        (None, None) => (if ru {
+            "не взвешено"
+        } else {
+            "unweighted"
+        })
+        .to_owned(),
     };
-    w.write_record([if ru { "взвешивание" } else { "weighting" }, &weighting])?;
     w.write_record([
-        if ru { "интервалы" } else { "intervals" },
+        if ru {
+            "взвешивание"
+        } else {
+            "weighting"
+        },
+        &weighting,
+    ])?;
+    w.write_record([
+        if ru {
+            "интервалы"
+        } else {
+            "intervals"
+        },
         &format!("{:.0}%", s.level * 100.0),
-        if ru { "ячейки меньше" } else { "cells under" },
+        if ru {
+            "ячейки меньше"
+        } else {
+            "cells under"
+        },
         &s.min_cell.to_string(),
-        if ru { "не публикуются (—)" } else { "respondents suppressed (—)" },
+        if ru {
+            "не публикуются (—)"
+        } else {
+            "respondents suppressed (—)"
+        },
     ])?;
     w.write_record([""])?;
     w.write_record(header(&s.language))?;

@@ -15,7 +15,11 @@ const MAX_ROWS: usize = 1_048_576;
 
 /// The workbook as bytes. `microdata` adds the `microdata` sheet (one row per complete response with
 /// option codes and the weight): pass it only to staff.
-pub fn xlsx(def: &Definition, summary: &Summary, microdata: Option<&ExportData>) -> Result<Vec<u8>, ExportError> {
+pub fn xlsx(
+    def: &Definition,
+    summary: &Summary,
+    microdata: Option<&ExportData>,
+) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     if let Some(data) = microdata {
@@ -25,14 +29,25 @@ pub fn xlsx(def: &Definition, summary: &Summary, microdata: Option<&ExportData>)
     }
     let ws = wb.add_worksheet();
     ws.set_name("questions")?;
-    questions_sheet(ws, def, summary.language.as_str(), microdata.is_some_and(|d| d.weights.scheme), &bold)?;
+    questions_sheet(
+        ws,
+        def,
+        summary.language.as_str(),
+        microdata.is_some_and(|d| d.weights.scheme),
+        &bold,
+    )?;
     let ws = wb.add_worksheet();
     ws.set_name("summary")?;
     summary_sheet(ws, summary, &bold)?;
     Ok(wb.save_to_buffer()?)
 }
 
-fn microdata_sheet(ws: &mut Worksheet, def: &Definition, data: &ExportData, bold: &Format) -> Result<(), ExportError> {
+fn microdata_sheet(
+    ws: &mut Worksheet,
+    def: &Definition,
+    data: &ExportData,
+    bold: &Format,
+) -> Result<(), ExportError> {
     let (head, rows) = table(data);
     if rows.len() + 1 > MAX_ROWS {
         return Err(ExportError::Xlsx(XlsxError::RowColumnLimitError));
@@ -43,7 +58,9 @@ fn microdata_sheet(ws: &mut Worksheet, def: &Definition, data: &ExportData, bold
         .map(|h| {
             matches!(h.as_str(), "_version" | "_duration_seconds")
                 || h == WEIGHT_COLUMN
-                || def.question(h).is_some_and(|q| matches!(q.kind, QuestionKind::Number(_)))
+                || def
+                    .question(h)
+                    .is_some_and(|q| matches!(q.kind, QuestionKind::Number(_)))
         })
         .collect();
     for (c, h) in head.iter().enumerate() {
@@ -70,7 +87,13 @@ fn col(c: usize) -> Result<u16, XlsxError> {
 }
 
 /// One line per column of the microdata, then one line per value with its label.
-fn questions_sheet(ws: &mut Worksheet, def: &Definition, lang: &str, weighted: bool, bold: &Format) -> Result<(), ExportError> {
+fn questions_sheet(
+    ws: &mut Worksheet,
+    def: &Definition,
+    lang: &str,
+    weighted: bool,
+    bold: &Format,
+) -> Result<(), ExportError> {
     let ru = lang == "ru";
     let head = if ru {
         ["переменная", "тип", "текст вопроса", "код", "значение"]
@@ -80,74 +103,22 @@ fn questions_sheet(ws: &mut Worksheet, def: &Definition, lang: &str, weighted: b
     for (c, h) in head.iter().enumerate() {
         ws.write_string_with_format(0, col(c)?, *h, bold)?;
     }
-    let mut row = 1u32;
-    let mut line = |ws: &mut Worksheet, cells: [&str; 5]| -> Result<(), XlsxError> {
-        for (c, v) in cells.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write_string(row, col(c)?, *v)?;
-            }
-        }
-        row += 1;
-        Ok(())
-    };
-    let label = |o: &AnswerOption| def.text(&o.label, lang).to_owned();
-    for (_, q) in def.questions() {
-        let text = def.text(&q.text, lang);
-        let kind = q.kind.name();
-        let values = |ws: &mut Worksheet, line: &mut dyn FnMut(&mut Worksheet, [&str; 5]) -> Result<(), XlsxError>, opts: &[&AnswerOption], var: &str| {
-            for o in opts {
-                line(ws, [var, "", "", &o.code, &label(o)])?;
-            }
-            Ok::<(), XlsxError>(())
-        };
-        match &q.kind {
-            QuestionKind::Info => {}
-            QuestionKind::SingleChoice(c) => {
-                line(ws, [&q.id, kind, text, "", ""])?;
-                let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
-                values(ws, &mut line, &opts, &q.id)?;
-                if c.other.is_some() {
-                    line(ws, [&format!("{}.other", q.id), "text", text, "", ""])?;
-                }
-            }
-            QuestionKind::MultipleChoice(c) => {
-                line(ws, [&q.id, kind, text, "", if ru { "коды через ;" } else { "codes separated by ;" }])?;
-                let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
-                values(ws, &mut line, &opts, &q.id)?;
-                if c.other.is_some() {
-                    line(ws, [&format!("{}.other", q.id), "text", text, "", ""])?;
-                }
-            }
-            QuestionKind::Ranking(r) => {
-                line(ws, [&q.id, kind, text, "", if ru { "коды по важности через ;" } else { "codes by rank, separated by ;" }])?;
-                let opts: Vec<&AnswerOption> = r.options.iter().collect();
-                values(ws, &mut line, &opts, &q.id)?;
-            }
-            QuestionKind::Scale(s) => {
-                line(ws, [&q.id, kind, text, "", ""])?;
-                let opts: Vec<&AnswerOption> = s.points.iter().chain(s.hard_to_say.iter()).collect();
-                values(ws, &mut line, &opts, &q.id)?;
-            }
-            QuestionKind::Matrix(m) => {
-                let opts: Vec<&AnswerOption> = m.points.iter().chain(m.hard_to_say.iter()).collect();
-                for r in &m.rows {
-                    let var = format!("{}.{}", q.id, r.code);
-                    line(ws, [&var, kind, &format!("{text} — {}", label(r)), "", ""])?;
-                    values(ws, &mut line, &opts, &var)?;
-                }
-            }
-            QuestionKind::Number(_) | QuestionKind::Text(_) | QuestionKind::Date(_) => {
-                line(ws, [&q.id, kind, text, "", ""])?;
-            }
-        }
-    }
+    let mut lines = question_lines(def, lang);
     if weighted {
         let text = if ru {
             "итоговый вес респондента (пусто: исключён из взвешивания)"
         } else {
             "final weight of the respondent (empty: excluded from weighting)"
         };
-        line(ws, [WEIGHT_COLUMN, "number", text, "", ""])?;
+        lines.push(line(WEIGHT_COLUMN, "number", text, "", ""));
+    }
+    for (i, cells) in lines.iter().enumerate() {
+        let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (c, v) in cells.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(row, col(c)?, v)?;
+            }
+        }
     }
     ws.set_column_width(0, 28)?;
     ws.set_column_width(2, 60)?;
@@ -156,13 +127,109 @@ fn questions_sheet(ws: &mut Worksheet, def: &Definition, lang: &str, weighted: b
     Ok(())
 }
 
+type Line = [String; 5];
+
+fn line(var: &str, kind: &str, text: &str, code: &str, label: &str) -> Line {
+    [
+        var.to_owned(),
+        kind.to_owned(),
+        text.to_owned(),
+        code.to_owned(),
+        label.to_owned(),
+    ]
+}
+
+/// Variable, type, question text, code, value label — for every microdata column and value.
+fn question_lines(def: &Definition, lang: &str) -> Vec<Line> {
+    let ru = lang == "ru";
+    let label = |o: &AnswerOption| def.text(&o.label, lang).to_owned();
+    let values = |out: &mut Vec<Line>, opts: &[&AnswerOption], var: &str| {
+        out.extend(opts.iter().map(|o| line(var, "", "", &o.code, &label(o))));
+    };
+    let mut out = Vec::new();
+    for (_, q) in def.questions() {
+        let text = def.text(&q.text, lang);
+        let kind = q.kind.name();
+        let other = format!("{}.other", q.id);
+        match &q.kind {
+            QuestionKind::Info => {}
+            QuestionKind::SingleChoice(c) => {
+                out.push(line(&q.id, kind, text, "", ""));
+                let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
+                values(&mut out, &opts, &q.id);
+                if c.other.is_some() {
+                    out.push(line(&other, "text", text, "", ""));
+                }
+            }
+            QuestionKind::MultipleChoice(c) => {
+                let note = if ru {
+                    "коды через ;"
+                } else {
+                    "codes separated by ;"
+                };
+                out.push(line(&q.id, kind, text, "", note));
+                let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
+                values(&mut out, &opts, &q.id);
+                if c.other.is_some() {
+                    out.push(line(&other, "text", text, "", ""));
+                }
+            }
+            QuestionKind::Ranking(r) => {
+                let note = if ru {
+                    "коды по важности через ;"
+                } else {
+                    "codes by rank, separated by ;"
+                };
+                out.push(line(&q.id, kind, text, "", note));
+                let opts: Vec<&AnswerOption> = r.options.iter().collect();
+                values(&mut out, &opts, &q.id);
+            }
+            QuestionKind::Scale(s) => {
+                out.push(line(&q.id, kind, text, "", ""));
+                let opts: Vec<&AnswerOption> =
+                    s.points.iter().chain(s.hard_to_say.iter()).collect();
+                values(&mut out, &opts, &q.id);
+            }
+            QuestionKind::Matrix(m) => {
+                let opts: Vec<&AnswerOption> =
+                    m.points.iter().chain(m.hard_to_say.iter()).collect();
+                for r in &m.rows {
+                    let var = format!("{}.{}", q.id, r.code);
+                    out.push(line(&var, kind, &format!("{text} — {}", label(r)), "", ""));
+                    values(&mut out, &opts, &var);
+                }
+            }
+            QuestionKind::Number(_) | QuestionKind::Text(_) | QuestionKind::Date(_) => {
+                out.push(line(&q.id, kind, text, "", ""));
+            }
+        }
+    }
+    out
+}
+
 fn summary_sheet(ws: &mut Worksheet, s: &Summary, bold: &Format) -> Result<(), ExportError> {
     let ru = s.language == "ru";
     ws.write_string_with_format(0, 0, &s.title, bold)?;
-    ws.write_string(1, 0, if ru { "респондентов" } else { "respondents" })?;
+    ws.write_string(
+        1,
+        0,
+        if ru {
+            "респондентов"
+        } else {
+            "respondents"
+        },
+    )?;
     ws.write_number(1, 1, s.n as f64)?;
     if let Some(e) = s.effective_n {
-        ws.write_string(1, 2, if ru { "эффективный размер выборки" } else { "effective sample size" })?;
+        ws.write_string(
+            1,
+            2,
+            if ru {
+                "эффективный размер выборки"
+            } else {
+                "effective sample size"
+            },
+        )?;
         ws.write_number(1, 3, (e * 10.0).round() / 10.0)?;
     }
     let note = if ru {
@@ -186,7 +253,9 @@ fn summary_sheet(ws: &mut Worksheet, s: &Summary, bold: &Format) -> Result<(), E
             }
             // Numbers of the value, interval and count columns are numbers; "—" and notes stay text.
             match cell.parse::<f64>() {
-                Ok(x) if (6..=10).contains(&c) && x.is_finite() => ws.write_number(row, col(c)?, x)?,
+                Ok(x) if (6..=10).contains(&c) && x.is_finite() => {
+                    ws.write_number(row, col(c)?, x)?
+                }
                 _ => ws.write_string(row, col(c)?, *cell)?,
             };
         }

@@ -211,8 +211,21 @@ pub struct SummaryInput<'a> {
     pub language: &'a str,
 }
 
+/// Time spent in each stage of [`summarize_timed`] (for the benchmark).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    pub weight: std::time::Duration,
+    pub estimate: std::time::Duration,
+}
+
 /// Weights (when asked and possible) and summarizes every question.
 pub fn summarize(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<Summary, ReportError> {
+    summarize_timed(input, opts).map(|(s, _)| s)
+}
+
+/// [`summarize`], also saying how long weighting and estimation took.
+pub fn summarize_timed(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<(Summary, StageTimes), ReportError> {
+    let started = std::time::Instant::now();
     let def = input.definition;
     let lang = input.language;
     let by = opts.by.clone().unwrap_or_else(|| def.report.breakdowns.clone());
@@ -222,6 +235,7 @@ pub fn summarize(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<Summa
         }
     }
     let (weights, diagnostics, calibration, weighting_error) = weigh(input, opts.weighted);
+    let weighed = std::time::Instant::now();
     // Respondents left out of weighting (missing weighting variable) are left out of the estimates.
     let keep: Vec<usize> = (0..input.answers.len()).filter(|&i| weights[i] > 0.0).collect();
     let answers: Vec<&Answers> = keep.iter().map(|&i| &input.answers[i]).collect();
@@ -254,7 +268,11 @@ pub fn summarize(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<Summa
         questions.push(ctx.question(q)?);
     }
     let effective_n = if prep.is_empty() { None } else { prep.weighting_effect().effective_n };
-    Ok(Summary {
+    let times = StageTimes {
+        weight: weighed - started,
+        estimate: weighed.elapsed(),
+    };
+    let summary = Summary {
         slug: def.slug.clone(),
         title: def.title.get(lang).to_owned(),
         topic: def.topic.clone(),
@@ -270,7 +288,8 @@ pub fn summarize(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<Summa
         weighting_error,
         breakdowns: by.iter().map(|b| breakdown_variable(def, b, lang)).collect(),
         questions,
-    })
+    };
+    Ok((summary, times))
 }
 
 type Weighing = (Vec<f64>, Option<Diagnostics>, Option<stats::Calibration>, Option<String>);

@@ -356,8 +356,11 @@ impl Store {
 }
 
 fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, StoreError> {
+    // Connections open on demand (min_idle 1): many stores on one PostgreSQL (tests, several instances)
+    // must not each hold a full pool of idle server connections.
     Pool::builder()
         .max_size(size)
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(10))
         .build(AnyManager(url.clone()))
         .map_err(|e| StoreError::Connect(e.to_string()))

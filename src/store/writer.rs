@@ -12,7 +12,7 @@ use std::thread;
 
 use tokio::sync::oneshot;
 
-use super::response_store::{apply, Outcome, Submission};
+use super::response_store::{apply, apply_batch, Outcome, Submission};
 use super::{Store, StoreError};
 
 /// Largest number of submissions in one transaction.
@@ -79,6 +79,7 @@ fn run(store: Store, rx: mpsc::Receiver<Job>) {
 }
 
 fn write_batch(store: &Store, batch: Vec<Job>) {
+    tracing::debug!(size = batch.len(), "writing a batch of submissions");
     let mut conn = match store.writer() {
         Ok(c) => c,
         Err(e) => {
@@ -90,7 +91,8 @@ fn write_batch(store: &Store, batch: Vec<Job>) {
         }
     };
     let together = conn.write_transaction(|c| -> Result<Vec<Outcome>, StoreError> {
-        batch.iter().map(|j| apply(c, &j.submission)).collect()
+        let subs: Vec<&Submission> = batch.iter().map(|j| &j.submission).collect();
+        apply_batch(c, &subs)
     });
     match together {
         Ok(outcomes) => {
@@ -109,6 +111,136 @@ fn write_batch(store: &Store, batch: Vec<Job>) {
                 let one = conn.write_transaction(|c| apply(c, &job.submission));
                 let _ = job.reply.send(one);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DatabaseUrl;
+    use crate::store::response_store::{QuotaCell, COMPLETE, PARTIAL, SCREENED_OUT};
+    use crate::store::{now, NewVersion};
+
+    /// Drops the PostgreSQL schema of a test.
+    struct PgSchema(String, String);
+    impl Drop for PgSchema {
+        fn drop(&mut self) {
+            use diesel::connection::SimpleConnection;
+            use diesel::Connection;
+            if let Ok(mut c) = diesel::PgConnection::establish(&self.0) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.1));
+            }
+        }
+    }
+
+    /// A fresh store with one survey: SQLite always, PostgreSQL when OPROS_TEST_POSTGRES_URL is set.
+    fn stores() -> Vec<(Box<dyn std::any::Any>, Store, String)> {
+        let mut urls: Vec<(Box<dyn std::any::Any>, DatabaseUrl)> = Vec::new();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        urls.push((Box::new(dir), DatabaseUrl::Sqlite(path)));
+        if let Ok(base) = std::env::var("OPROS_TEST_POSTGRES_URL") {
+            use diesel::connection::SimpleConnection;
+            use diesel::Connection;
+            let schema = format!("w_{}", uuid::Uuid::new_v4().simple());
+            let mut c = diesel::PgConnection::establish(&base).unwrap();
+            c.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+            urls.push((Box::new(PgSchema(base, schema)), DatabaseUrl::Postgres(url)));
+        }
+        urls.into_iter()
+            .map(|(guard, url)| {
+                let store = Store::open(&url).unwrap();
+                let imported = store
+                    .import_version(&NewVersion {
+                        slug: "s",
+                        topic: "t",
+                        definition_json: "{}",
+                        population_json: None,
+                        source: "",
+                        source_name: "s.yaml",
+                    })
+                    .unwrap();
+                (guard, store, imported.survey_id)
+            })
+            .collect()
+    }
+
+    fn sub(survey_id: &str, key: &str, complete: bool, quotas: Vec<QuotaCell>) -> Submission {
+        Submission {
+            survey_id: survey_id.to_owned(),
+            response_id: format!("id-{key}"),
+            version: 1,
+            key_hash: key.to_owned(),
+            language: "ru".into(),
+            answers_json: format!("{{\"k\": \"{key}\"}}"),
+            meta_json: "{}".into(),
+            page_reached: 1,
+            started_at: now(),
+            complete,
+            duration_seconds: complete.then_some(10.0),
+            quotas,
+            invited: false,
+            fresh: true,
+        }
+    }
+
+    #[test]
+    fn a_batch_inserts_fresh_rows_together_and_falls_back_for_the_rest() {
+        for (_guard, store, sid) in stores() {
+            let cell = |limit| vec![QuotaCell { key: "q".into(), limit }];
+            let subs = [
+                sub(&sid, "a", false, vec![]),
+                sub(&sid, "b", true, vec![]),
+                // The same respondent twice in one batch: the second updates the row the first created.
+                sub(&sid, "a", false, vec![]),
+                // Quotas go through the exact path: one place, two candidates.
+                sub(&sid, "c", true, cell(1)),
+                sub(&sid, "d", true, cell(1)),
+                // A completed response cannot be written again.
+                sub(&sid, "b", true, vec![]),
+            ];
+            let refs: Vec<&Submission> = subs.iter().collect();
+            let mut conn = store.writer().unwrap();
+            let outcomes = conn.write_transaction(|c| apply_batch(c, &refs)).unwrap();
+            drop(conn);
+            assert_eq!(
+                outcomes,
+                vec![
+                    Outcome::Saved,
+                    Outcome::Completed,
+                    Outcome::Saved,
+                    Outcome::Completed,
+                    Outcome::ScreenedOut,
+                    Outcome::AlreadyDone(COMPLETE.into()),
+                ]
+            );
+            let mut counts = store.response_counts(&sid).unwrap();
+            counts.sort();
+            assert_eq!(
+                counts,
+                vec![(COMPLETE.into(), 2), (PARTIAL.into(), 1), (SCREENED_OUT.into(), 1)]
+            );
+            assert_eq!(store.quota_counts(&sid).unwrap(), vec![("q".to_owned(), 1)]);
+        }
+    }
+
+    #[test]
+    fn the_writer_thread_acknowledges_after_commit() {
+        for (_guard, store, sid) in stores() {
+            let w = Writer::start(store.clone());
+            let handles: Vec<_> = (0..20)
+                .map(|i| {
+                    let (w, sid) = (w.clone(), sid.clone());
+                    std::thread::spawn(move || w.submit_blocking(sub(&sid, &format!("k{i}"), true, vec![])))
+                })
+                .collect();
+            for h in handles {
+                assert_eq!(h.join().unwrap().unwrap(), Outcome::Completed);
+            }
+            assert_eq!(store.complete_responses(&sid).unwrap().len(), 20);
         }
     }
 }

@@ -12,7 +12,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use super::admin_upload::read_fields;
-use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
+use super::auth::{
+    self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY,
+};
 use super::error::WebError;
 use super::{pages, State};
 use crate::auth::audit::{self, AuditFilter};
@@ -43,7 +45,9 @@ impl From<WorkbenchError> for WebError {
 }
 
 /// Runs blocking work off the async threads.
-pub async fn blk<T: Send + 'static>(f: impl FnOnce() -> Result<T, WebError> + Send + 'static) -> Result<T, WebError> {
+pub async fn blk<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+) -> Result<T, WebError> {
     web::block(f).await?
 }
 
@@ -58,7 +62,10 @@ macro_rules! staff {
 pub(crate) use staff;
 
 fn count(counts: &[(String, i64)], state: &str) -> i64 {
-    counts.iter().find(|(s, _)| s == state).map_or(0, |(_, n)| *n)
+    counts
+        .iter()
+        .find(|(s, _)| s == state)
+        .map_or(0, |(_, n)| *n)
 }
 
 fn today() -> chrono::NaiveDate {
@@ -114,7 +121,13 @@ pub async fn new_survey(req: HttpRequest, state: State) -> Result<HttpResponse, 
     Ok(upload_page(&state, &s, StatusCode::OK, "", &[]))
 }
 
-fn upload_page(state: &State, s: &Session, status: StatusCode, source: &str, problems: &[Value]) -> HttpResponse {
+fn upload_page(
+    state: &State,
+    s: &Session,
+    status: StatusCode,
+    source: &str,
+    problems: &[Value],
+) -> HttpResponse {
     staff_page(
         status,
         "admin_upload",
@@ -131,7 +144,11 @@ fn upload_page(state: &State, s: &Session, status: StatusCode, source: &str, pro
 
 /// `POST /admin/surveys/new`: validates; on problems shows them all (nothing stored), otherwise keeps the
 /// upload for the preview.
-pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn upload(
+    req: HttpRequest,
+    state: State,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let f = read_fields(&req, payload, MAX_STAFF_BODY).await?;
     if !check_csrf(&state, &s, &f) {
@@ -142,12 +159,24 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
         (pasted, "pasted definition".to_owned())
     } else {
         let file = f.first("file").unwrap_or("").to_owned();
-        let name = f.first("file.filename").filter(|n| !n.trim().is_empty()).unwrap_or("uploaded file").to_owned();
+        let name = f
+            .first("file.filename")
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or("uploaded file")
+            .to_owned();
         (file, name)
     };
     if source.trim().is_empty() {
-        let p = [json!({"file": "", "line": null, "question": null, "message": "choose a YAML file or paste the definition"})];
-        return Ok(upload_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
+        let p = [
+            json!({"file": "", "line": null, "question": null, "message": "choose a YAML file or paste the definition"}),
+        ];
+        return Ok(upload_page(
+            &state,
+            &s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "",
+            &p,
+        ));
     }
     let st = state.clone();
     let (src, nm, by) = (source.clone(), name.clone(), s.user.login.clone());
@@ -165,7 +194,13 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
                 .iter()
                 .map(|p| json!({"file": p.file, "line": p.line, "question": p.question, "message": p.message}))
                 .collect();
-            Ok(upload_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, &source, &problems))
+            Ok(upload_page(
+                &state,
+                &s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &source,
+                &problems,
+            ))
         }
     }
 }
@@ -238,13 +273,17 @@ fn load_preview(state: &State, of: &PreviewOf) -> Result<PreviewContext, WebErro
 }
 
 fn preview_lang(req: &HttpRequest, def: &Definition) -> String {
-    let asked = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.get("lang").cloned());
+    let asked =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.get("lang").cloned());
     asked
         .filter(|l| def.languages.iter().any(|x| x == l))
         .unwrap_or_else(|| def.default_language().to_owned())
 }
+
+/// Hidden field carrying the preview's answers from page to page (JSON), instead of a stored response.
+const PREVIEW_ANSWERS: &str = "_preview_answers";
 
 /// The randomization a preview uses: that of a fixed respondent, so pages stay put while clicking through.
 const PREVIEW_RESPONDENT: &str = "00000000-0000-0000-0000-000000000000";
@@ -286,13 +325,23 @@ fn render_preview(
         resume_url: "#",
     });
     if let Some(obj) = view.as_object_mut() {
-        obj.insert("action".into(), json!(format!("{}?lang={lang}", of.post_url())));
+        obj.insert(
+            "action".into(),
+            json!(format!("{}?lang={lang}", of.post_url())),
+        );
         let links: Vec<Value> = def
             .languages
             .iter()
             .map(|l| json!({"code": l, "name": l, "href": format!("{}?lang={l}", of.base()), "current": l == lang}))
             .collect();
-        obj.insert("lang_links".into(), if links.len() > 1 { Value::Array(links) } else { Value::Null });
+        obj.insert(
+            "lang_links".into(),
+            if links.len() > 1 {
+                Value::Array(links)
+            } else {
+                Value::Null
+            },
+        );
     }
     let html = pages::render("form", &view);
     let bar = pages::render(
@@ -306,12 +355,15 @@ fn render_preview(
         }),
     );
     let carried = format!(
-        "<input type=\"hidden\" name=\"_preview_answers\" value=\"{}\">\n</form>",
+        "<input type=\"hidden\" name=\"{PREVIEW_ANSWERS}\" value=\"{}\">\n</form>",
         handlebars::html_escape(&serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()))
     );
-    let html = html
-        .replacen("<main id=\"main\">", &format!("<main id=\"main\">\n{bar}"), 1)
-        .replacen("</form>", &carried, 1);
+    // The respondent form is the page's only form until the bar (with its own forms) is added.
+    let html = html.replacen("</form>", &carried, 1).replacen(
+        "<main id=\"main\">",
+        &format!("<main id=\"main\">\n{bar}"),
+        1,
+    );
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
@@ -319,11 +371,22 @@ fn render_preview(
 }
 
 /// The end of a preview: what respondents see after the last page, with the answers given.
-fn preview_end(s: &Session, of: &PreviewOf, ctx: &PreviewContext, lang: &str, answers: &Answers, csrf: &str) -> HttpResponse {
+fn preview_end(
+    s: &Session,
+    of: &PreviewOf,
+    ctx: &PreviewContext,
+    lang: &str,
+    answers: &Answers,
+    csrf: &str,
+) -> HttpResponse {
     let def = &ctx.def;
     let rows: Vec<Value> = def
         .questions()
-        .filter_map(|(_, q)| answers.get(&q.id).map(|a| json!({"id": q.id, "answer": serde_json::to_string(a).unwrap_or_default()})))
+        .filter_map(|(_, q)| {
+            answers.get(&q.id).map(
+                |a| json!({"id": q.id, "answer": serde_json::to_string(a).unwrap_or_default()}),
+            )
+        })
         .collect();
     staff_page(
         StatusCode::OK,
@@ -342,7 +405,11 @@ fn preview_end(s: &Session, of: &PreviewOf, ctx: &PreviewContext, lang: &str, an
 }
 
 /// `GET /admin/uploads/{id}` and `GET /admin/surveys/{slug}/preview`: the first page.
-async fn preview_get(req: HttpRequest, state: State, of: PreviewOf) -> Result<HttpResponse, WebError> {
+async fn preview_get(
+    req: HttpRequest,
+    state: State,
+    of: PreviewOf,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let st = state.clone();
     let of2 = of.clone();
@@ -352,12 +419,28 @@ async fn preview_get(req: HttpRequest, state: State, of: PreviewOf) -> Result<Ht
     let flow = Flow::new(&ctx.def, &orders);
     let answers = Answers::new();
     let pos = flow.next_from(0, &answers).unwrap_or(0);
-    Ok(render_preview(&state, &s, &of, &ctx, &lang, pos, &answers, None, &[], StatusCode::OK))
+    Ok(render_preview(
+        &state,
+        &s,
+        &of,
+        &ctx,
+        &lang,
+        pos,
+        &answers,
+        None,
+        &[],
+        StatusCode::OK,
+    ))
 }
 
 /// `POST …/preview`: one page sent in the preview — checked exactly as for a respondent, then the next
 /// page (or the end). Nothing is stored.
-async fn preview_post(req: HttpRequest, state: State, of: PreviewOf, payload: web::Payload) -> Result<HttpResponse, WebError> {
+async fn preview_post(
+    req: HttpRequest,
+    state: State,
+    of: PreviewOf,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let f = auth::read_form(payload, MAX_STAFF_BODY).await?;
     if !check_csrf(&state, &s, &f) {
@@ -368,7 +451,10 @@ async fn preview_post(req: HttpRequest, state: State, of: PreviewOf, payload: we
     let ctx = blk(move || load_preview(&st, &of2)).await?;
     let def = &ctx.def;
     let lang = preview_lang(&req, def);
-    let prior: Answers = f.first("_preview_answers").and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
+    let prior: Answers = f
+        .first(PREVIEW_ANSWERS)
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
     let prior = prune(def, &prior);
     let orders = draw(def, PREVIEW_RESPONDENT);
     let flow = Flow::new(def, &orders);
@@ -378,11 +464,40 @@ async fn preview_post(req: HttpRequest, state: State, of: PreviewOf, payload: we
     let page = flow.page_at(pos).unwrap_or(0);
     if f.first(fields::NAV) == Some("back") {
         let prev = flow.prev_before(pos, &prior).unwrap_or(pos);
-        return Ok(render_preview(&state, &s, &of, &ctx, &lang, prev, &prior, None, &[], StatusCode::OK));
+        return Ok(render_preview(
+            &state,
+            &s,
+            &of,
+            &ctx,
+            &lang,
+            prev,
+            &prior,
+            None,
+            &[],
+            StatusCode::OK,
+        ));
     }
-    let parsed = parse_page(def, page, &prior, &f);
+    // The carried answers are the preview's own field, not the respondent's.
+    let sent = Fields::from_pairs(
+        f.names()
+            .filter(|n| *n != PREVIEW_ANSWERS)
+            .flat_map(|n| f.all(n).iter().map(move |v| (n.to_owned(), v.clone())))
+            .collect::<Vec<_>>(),
+    );
+    let parsed = parse_page(def, page, &prior, &sent);
     if !parsed.is_ok() {
-        return Ok(render_preview(&state, &s, &of, &ctx, &lang, pos, &prior, Some(&f), &parsed.errors, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(render_preview(
+            &state,
+            &s,
+            &of,
+            &ctx,
+            &lang,
+            pos,
+            &prior,
+            Some(&sent),
+            &parsed.errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     let mut answers = prior.clone();
     for q in &def.pages[page].questions {
@@ -391,30 +506,71 @@ async fn preview_post(req: HttpRequest, state: State, of: PreviewOf, payload: we
     answers.extend(parsed.answers);
     let answers = prune(def, &answers);
     match flow.next_after(pos, &answers) {
-        Some(next) => Ok(render_preview(&state, &s, &of, &ctx, &lang, next, &answers, None, &[], StatusCode::OK)),
-        None => Ok(preview_end(&s, &of, &ctx, &lang, &answers, &csrf_token(&state, &s))),
+        Some(next) => Ok(render_preview(
+            &state,
+            &s,
+            &of,
+            &ctx,
+            &lang,
+            next,
+            &answers,
+            None,
+            &[],
+            StatusCode::OK,
+        )),
+        None => Ok(preview_end(
+            &s,
+            &of,
+            &ctx,
+            &lang,
+            &answers,
+            &csrf_token(&state, &s),
+        )),
     }
 }
 
-pub async fn upload_preview(req: HttpRequest, state: State, id: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn upload_preview(
+    req: HttpRequest,
+    state: State,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     preview_get(req, state, PreviewOf::Upload(id.into_inner())).await
 }
 
-pub async fn upload_preview_post(req: HttpRequest, state: State, id: web::Path<String>, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn upload_preview_post(
+    req: HttpRequest,
+    state: State,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     preview_post(req, state, PreviewOf::Upload(id.into_inner()), payload).await
 }
 
-pub async fn survey_preview(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn survey_preview(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     preview_get(req, state, PreviewOf::Version(slug.into_inner())).await
 }
 
-pub async fn survey_preview_post(req: HttpRequest, state: State, slug: web::Path<String>, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn survey_preview_post(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     preview_post(req, state, PreviewOf::Version(slug.into_inner()), payload).await
 }
 
 /// `POST /admin/uploads/{id}`: `action` = `store` (as a draft, or as the new current version of an
 /// existing survey), `store_open` (and open it), or `discard`.
-pub async fn upload_action(req: HttpRequest, state: State, id: web::Path<String>, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn upload_action(
+    req: HttpRequest,
+    state: State,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let f = auth::read_form(payload, 64 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
@@ -427,14 +583,25 @@ pub async fn upload_action(req: HttpRequest, state: State, id: web::Path<String>
     match action.as_str() {
         "store" | "store_open" => {
             let open = action == "store_open";
-            let imported = blk(move || Ok(workbench::commit(&st.store, &st.definitions, &id, open, &by)?)).await?;
+            let imported = blk(move || {
+                Ok(workbench::commit(
+                    &st.store,
+                    &st.definitions,
+                    &id,
+                    open,
+                    &by,
+                )?)
+            })
+            .await?;
             Ok(see_other(&format!("/admin/surveys/{}", imported.slug)))
         }
         "discard" => {
             blk(move || Ok(workbench::discard(&st.store, &id, &by)?)).await?;
             Ok(see_other("/admin"))
         }
-        other => Err(WebError::BadRequest(format!("unknown action '{other}': use store, store_open or discard"))),
+        other => Err(WebError::BadRequest(format!(
+            "unknown action '{other}': use store, store_open or discard"
+        ))),
     }
 }
 
@@ -450,7 +617,11 @@ fn action_text(action: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// `GET /admin/surveys/{slug}`: one survey: versions, counts, actions, officials' access, its audit log.
-pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn survey_detail(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let slug = slug.into_inner();
     let st = state.clone();
@@ -501,15 +672,22 @@ pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<Strin
 }
 
 /// `GET /admin/surveys/{slug}/confirm?action=…`: the confirmation page of a lifecycle action.
-pub async fn confirm(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn confirm(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let slug = slug.into_inner();
-    let action = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.get("action").cloned())
-        .unwrap_or_default();
+    let action =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.get("action").cloned())
+            .unwrap_or_default();
     let Some((heading, text)) = action_text(&action) else {
-        return Err(WebError::BadRequest(format!("unknown action '{action}': use open, close, publish_results or unpublish_results")));
+        return Err(WebError::BadRequest(format!(
+            "unknown action '{action}': use open, close, publish_results or unpublish_results"
+        )));
     };
     let st = state.clone();
     let sl = slug.clone();
@@ -526,14 +704,21 @@ pub async fn confirm(req: HttpRequest, state: State, slug: web::Path<String>) ->
 }
 
 /// `POST /admin/surveys/{slug}/status`: carries out a confirmed lifecycle action.
-pub async fn change_status(req: HttpRequest, state: State, slug: web::Path<String>, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn change_status(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let f = auth::read_form(payload, 64 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
         return Ok(csrf_failed(&s));
     }
     if f.first("confirm") != Some("yes") {
-        return Err(WebError::BadRequest("the action was not confirmed: use the confirmation page".into()));
+        return Err(WebError::BadRequest(
+            "the action was not confirmed: use the confirmation page".into(),
+        ));
     }
     let slug = slug.into_inner();
     let action = f.first("action").unwrap_or("").to_owned();
@@ -560,7 +745,12 @@ pub async fn change_status(req: HttpRequest, state: State, slug: web::Path<Strin
 
 /// `POST /admin/surveys/{slug}/access`: gives (`grant`) or takes (`revoke`) an official's access to the
 /// survey's unpublished results.
-pub async fn change_access(req: HttpRequest, state: State, slug: web::Path<String>, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn change_access(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let f = auth::read_form(payload, 64 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
@@ -571,7 +761,11 @@ pub async fn change_access(req: HttpRequest, state: State, slug: web::Path<Strin
     let grant = match f.first("action") {
         Some("grant") => true,
         Some("revoke") => false,
-        _ => return Err(WebError::BadRequest("unknown action: use grant or revoke".into())),
+        _ => {
+            return Err(WebError::BadRequest(
+                "unknown action: use grant or revoke".into(),
+            ))
+        }
     };
     let st = state.clone();
     let by = s.user.login.clone();

@@ -126,11 +126,20 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(|a, b| a.total_cmp(b));
     let n = values.len();
-    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
 }
 
 /// Computes the monitor of a survey from its responses (pure).
-pub fn compute(def: &Definition, population: Option<&Population>, rows: &[MonitorRow], lang: &str) -> Monitor {
+pub fn compute(
+    def: &Definition,
+    population: Option<&Population>,
+    rows: &[MonitorRow],
+    lang: &str,
+) -> Monitor {
     let is = |r: &MonitorRow, s: &str| r.state == s;
     let complete = rows.iter().filter(|r| is(r, "complete")).count() as u64;
     let partial = rows.iter().filter(|r| is(r, "partial")).count() as u64;
@@ -141,14 +150,20 @@ pub fn compute(def: &Definition, population: Option<&Population>, rows: &[Monito
         .filter_map(|r| r.duration_seconds)
         .filter(|d| d.is_finite() && *d >= 0.0)
         .collect();
-    let answers: Vec<&Answers> = rows.iter().filter(|r| is(r, "complete")).filter_map(|r| r.answers.as_ref()).collect();
-    let (representativeness, weighting, under_represented) = represent(def, population, &answers, lang);
+    let answers: Vec<&Answers> = rows
+        .iter()
+        .filter(|r| is(r, "complete"))
+        .filter_map(|r| r.answers.as_ref())
+        .collect();
+    let (representativeness, weighting, under_represented) =
+        represent(def, population, &answers, lang);
     Monitor {
         started: rows.len() as u64,
         complete,
         partial,
         screened_out,
-        completion_rate: (complete + partial > 0).then(|| complete as f64 / (complete + partial) as f64),
+        completion_rate: (complete + partial > 0)
+            .then(|| complete as f64 / (complete + partial) as f64),
         median_duration_seconds: median(&mut durations),
         days: per_day(rows),
         pages: drop_off(def, rows),
@@ -169,14 +184,19 @@ fn per_day(rows: &[MonitorRow]) -> Vec<Day> {
         }
     }
     // Days without any response are shown as zero bars, so gaps in fieldwork are visible.
-    let (Some(first), Some(last)) = (days.keys().next().copied(), days.keys().last().copied()) else {
+    let (Some(first), Some(last)) = (days.keys().next().copied(), days.keys().last().copied())
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();
     let mut d = first;
     while d <= last && out.len() < 366 {
         let (started, completed) = days.get(&d).copied().unwrap_or((0, 0));
-        out.push(Day { date: d, started, completed });
+        out.push(Day {
+            date: d,
+            started,
+            completed,
+        });
         d = d.succ_opt().unwrap_or(last + chrono::Duration::days(1));
     }
     out
@@ -186,15 +206,22 @@ fn drop_off(def: &Definition, rows: &[MonitorRow]) -> Vec<PageDrop> {
     let n_pages = def.pages.len();
     (1..=n_pages)
         .map(|k| {
-            let reached_page = |r: &MonitorRow| r.state == "complete" || (r.page_reached.max(1) as usize) >= k;
+            let reached_page =
+                |r: &MonitorRow| r.state == "complete" || (r.page_reached.max(1) as usize) >= k;
             let reached = rows.iter().filter(|r| reached_page(r)).count() as u64;
             let stopped_here = rows
                 .iter()
-                .filter(|r| r.state == "partial" && (r.page_reached.max(1) as usize).min(n_pages) == k)
+                .filter(|r| {
+                    r.state == "partial" && (r.page_reached.max(1) as usize).min(n_pages) == k
+                })
                 .count() as u64;
             PageDrop {
                 position: k,
-                page_id: if def.page_blocks.is_empty() { def.pages[k - 1].id.clone() } else { format!("page {k}") },
+                page_id: if def.page_blocks.is_empty() {
+                    def.pages[k - 1].id.clone()
+                } else {
+                    format!("page {k}")
+                },
                 reached,
                 stopped_here,
                 drop_rate: (reached > 0).then(|| stopped_here as f64 / reached as f64),
@@ -207,7 +234,11 @@ fn drop_off(def: &Definition, rows: &[MonitorRow]) -> Vec<PageDrop> {
 pub fn category_label(def: &Definition, var: &str, code: &str, lang: &str) -> String {
     if let Some(d) = def.derived_variable(var) {
         if let DerivedRule::Bins(bins) = &d.rule {
-            if let Some(l) = bins.iter().find(|b| b.code == code).and_then(|b| b.label.as_ref()) {
+            if let Some(l) = bins
+                .iter()
+                .find(|b| b.code == code)
+                .and_then(|b| b.label.as_ref())
+            {
                 return def.text(l, lang).to_owned();
             }
         }
@@ -218,14 +249,19 @@ pub fn category_label(def: &Definition, var: &str, code: &str, lang: &str) -> St
         Some(QuestionKind::Scale(s)) => s.points.iter().chain(s.hard_to_say.iter()).collect(),
         _ => Vec::new(),
     };
-    opts.into_iter().find(|o| o.code == code).map(|o| def.text(&o.label, lang).to_owned()).unwrap_or_else(|| code.to_owned())
+    opts.into_iter()
+        .find(|o| o.code == code)
+        .map(|o| def.text(&o.label, lang).to_owned())
+        .unwrap_or_else(|| code.to_owned())
 }
 
 fn variable_label(def: &Definition, var: &str, lang: &str) -> String {
     if let Some(l) = def.derived_variable(var).and_then(|d| d.label.as_ref()) {
         return def.text(l, lang).to_owned();
     }
-    def.question(var).map(|q| def.text(&q.text, lang).to_owned()).unwrap_or_else(|| var.to_owned())
+    def.question(var)
+        .map(|q| def.text(&q.text, lang).to_owned())
+        .unwrap_or_else(|| var.to_owned())
 }
 
 /// Population shares of a variable's categories: from its margin, else from the cells summed over the
@@ -252,7 +288,12 @@ pub fn population_shares(t: &Targets, var: &str) -> BTreeMap<String, f64> {
 
 type Represent = (Vec<VariableShares>, Option<WeightingNow>, Vec<Group>);
 
-fn represent(def: &Definition, population: Option<&Population>, answers: &[&Answers], lang: &str) -> Represent {
+fn represent(
+    def: &Definition,
+    population: Option<&Population>,
+    answers: &[&Answers],
+    lang: &str,
+) -> Represent {
     let Some(scheme) = def.weighting.as_ref() else {
         return (Vec::new(), None, Vec::new());
     };
@@ -263,7 +304,15 @@ fn represent(def: &Definition, population: Option<&Population>, answers: &[&Answ
     let values: BTreeMap<&str, Vec<Option<String>>> = scheme
         .variables
         .iter()
-        .map(|v| (v.as_str(), answers.iter().map(|a| derived::category(def, v, a)).collect()))
+        .map(|v| {
+            (
+                v.as_str(),
+                answers
+                    .iter()
+                    .map(|a| derived::category(def, v, a))
+                    .collect(),
+            )
+        })
         .collect();
     let mut vars = Vec::new();
     let mut groups = Vec::new();
@@ -277,22 +326,54 @@ fn represent(def: &Definition, population: Option<&Population>, answers: &[&Answ
             let sshare = (answered > 0).then(|| n as f64 / answered as f64);
             let label = category_label(def, var, code, lang);
             if let Some(s) = sshare.filter(|_| *pshare > 0.0) {
-                groups.push(Group { label: format!("{}: {label}", variable_label(def, var, lang)), n, sample_share: s, population_share: *pshare, ratio: s / pshare });
+                groups.push(Group {
+                    label: format!("{}: {label}", variable_label(def, var, lang)),
+                    n,
+                    sample_share: s,
+                    population_share: *pshare,
+                    ratio: s / pshare,
+                });
             }
-            cats.push(CategoryShare { code: code.clone(), label, n, sample_share: sshare, population_share: *pshare, gap: sshare.map(|s| s - pshare) });
+            cats.push(CategoryShare {
+                code: code.clone(),
+                label,
+                n,
+                sample_share: sshare,
+                population_share: *pshare,
+                gap: sshare.map(|s| s - pshare),
+            });
         }
-        vars.push(VariableShares { variable: var.clone(), label: variable_label(def, var, lang), answered, categories: cats });
+        vars.push(VariableShares {
+            variable: var.clone(),
+            label: variable_label(def, var, lang),
+            answered,
+            categories: cats,
+        });
     }
-    groups.extend(cell_groups(def, targets, &values, lang));
+    groups.extend(cell_groups(def, targets, &values, &scheme.variables, lang));
     groups.retain(|g| g.ratio < 1.0 && g.population_share >= 0.01);
-    groups.sort_by(|a, b| a.ratio.total_cmp(&b.ratio).then(b.population_share.total_cmp(&a.population_share)));
+    groups.sort_by(|a, b| {
+        a.ratio
+            .total_cmp(&b.ratio)
+            .then(b.population_share.total_cmp(&a.population_share))
+    });
     groups.truncate(8);
-    (vars, Some(weight_now(scheme, targets, &values, answers.len())), groups)
+    (
+        vars,
+        Some(weight_now(scheme, targets, &values, answers.len())),
+        groups,
+    )
 }
 
 /// Groups from the population's joint table (e.g. sex × age group): sample share among respondents with
 /// all of the cell's variables known.
-fn cell_groups(def: &Definition, t: &Targets, values: &BTreeMap<&str, Vec<Option<String>>>, lang: &str) -> Vec<Group> {
+fn cell_groups(
+    def: &Definition,
+    t: &Targets,
+    values: &BTreeMap<&str, Vec<Option<String>>>,
+    order: &[String],
+    lang: &str,
+) -> Vec<Group> {
     let total: f64 = t.cells.iter().map(|c| c.count).sum();
     if total <= 0.0 {
         return Vec::new();
@@ -308,36 +389,66 @@ fn cell_groups(def: &Definition, t: &Targets, values: &BTreeMap<&str, Vec<Option
             continue;
         }
         let n_resp = cols[0].0.len();
-        let known = (0..n_resp).filter(|&i| cols.iter().all(|(col, _)| col[i].is_some())).count();
+        let known = (0..n_resp)
+            .filter(|&i| cols.iter().all(|(col, _)| col[i].is_some()))
+            .count();
         if known == 0 {
             continue;
         }
-        let n = (0..n_resp).filter(|&i| cols.iter().all(|(col, c)| col[i].as_deref() == Some(*c))).count();
+        let n = (0..n_resp)
+            .filter(|&i| cols.iter().all(|(col, c)| col[i].as_deref() == Some(*c)))
+            .count();
         let pshare = cell.count / total;
         if pshare <= 0.0 {
             continue;
         }
         let sshare = n as f64 / known as f64;
-        let label = cell
+        // Described in the order of the weighting variables ("Women, 40+").
+        let mut parts: Vec<(usize, String)> = cell
             .categories
             .iter()
-            .map(|(v, c)| category_label(def, v, &c.0, lang))
+            .map(|(v, c)| {
+                (
+                    order.iter().position(|o| o == v).unwrap_or(usize::MAX),
+                    category_label(def, v, &c.0, lang),
+                )
+            })
+            .collect();
+        parts.sort();
+        let label = parts
+            .into_iter()
+            .map(|(_, l)| l)
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(Group { label, n: n as u64, sample_share: sshare, population_share: pshare, ratio: sshare / pshare });
+        out.push(Group {
+            label,
+            n: n as u64,
+            sample_share: sshare,
+            population_share: pshare,
+            ratio: sshare / pshare,
+        });
     }
     out
 }
 
-fn weight_now(scheme: &weighting::Scheme, targets: &Targets, values: &BTreeMap<&str, Vec<Option<String>>>, n: usize) -> WeightingNow {
-    let mut out = WeightingNow { method: scheme.method.as_str().to_owned(), ..Default::default() };
+fn weight_now(
+    scheme: &weighting::Scheme,
+    targets: &Targets,
+    values: &BTreeMap<&str, Vec<Option<String>>>,
+    n: usize,
+) -> WeightingNow {
+    let mut out = WeightingNow {
+        method: scheme.method.as_str().to_owned(),
+        ..Default::default()
+    };
     if n == 0 {
         out.error = Some("no complete responses yet".into());
         return out;
     }
     let mut sample = weighting::Sample::new(n);
     for var in &scheme.variables {
-        if let Err(e) = sample.add_variable(var, values[var.as_str()].iter().map(|v| v.as_deref())) {
+        if let Err(e) = sample.add_variable(var, values[var.as_str()].iter().map(|v| v.as_deref()))
+        {
             out.error = Some(e.to_string());
             return out;
         }
@@ -361,7 +472,12 @@ fn chart(days: &[Day]) -> serde_json::Value {
     const W: f64 = 640.0;
     const H: f64 = 160.0;
     let shown = &days[days.len().saturating_sub(90)..];
-    let max = shown.iter().map(|d| d.started.max(d.completed)).max().unwrap_or(0).max(1) as f64;
+    let max = shown
+        .iter()
+        .map(|d| d.started.max(d.completed))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     let slot = W / shown.len().max(1) as f64;
     let bars: Vec<_> = shown
         .iter()
@@ -382,7 +498,14 @@ fn chart(days: &[Day]) -> serde_json::Value {
 }
 
 fn load_rows(state: &State, survey_id: &str) -> Result<Vec<MonitorRow>, WebError> {
-    type Raw = (String, i32, NaiveDateTime, Option<NaiveDateTime>, Option<f64>, String);
+    type Raw = (
+        String,
+        i32,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        Option<f64>,
+        String,
+    );
     let raw: Vec<Raw> = responses::table
         .filter(responses::survey_id.eq(survey_id))
         .select((
@@ -397,19 +520,28 @@ fn load_rows(state: &State, survey_id: &str) -> Result<Vec<MonitorRow>, WebError
         .map_err(|e| WebError::from(crate::store::StoreError::Query(e)))?;
     Ok(raw
         .into_iter()
-        .map(|(state, page_reached, started_at, submitted_at, duration_seconds, answers)| MonitorRow {
-            answers: (state == "complete").then(|| serde_json::from_str(&answers).unwrap_or_default()),
-            state,
-            page_reached,
-            started_at,
-            submitted_at,
-            duration_seconds,
-        })
+        .map(
+            |(state, page_reached, started_at, submitted_at, duration_seconds, answers)| {
+                MonitorRow {
+                    answers: (state == "complete")
+                        .then(|| serde_json::from_str(&answers).unwrap_or_default()),
+                    state,
+                    page_reached,
+                    started_at,
+                    submitted_at,
+                    duration_seconds,
+                }
+            },
+        )
         .collect())
 }
 
 /// `GET /admin/surveys/{slug}/monitor`.
-pub async fn monitor(req: HttpRequest, state: State, slug: actix_web::web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn monitor(
+    req: HttpRequest,
+    state: State,
+    slug: actix_web::web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let slug = slug.into_inner();
     let st = state.clone();
@@ -419,7 +551,12 @@ pub async fn monitor(req: HttpRequest, state: State, slug: actix_web::web::Path<
         let rows = load_rows(&st, &survey.id)?;
         let lang = v.definition.default_language().to_owned();
         let m = compute(&v.definition, v.population.as_ref(), &rows, &lang);
-        Ok((v.definition.title.get(&lang).to_owned(), (survey.slug, survey.status), m, lang))
+        Ok((
+            v.definition.title.get(&lang).to_owned(),
+            (survey.slug, survey.status),
+            m,
+            lang,
+        ))
     })
     .await?;
     let max_reached = m.pages.iter().map(|p| p.reached).max().unwrap_or(0).max(1) as f64;
@@ -495,7 +632,10 @@ weighting:
 "#;
 
     fn at(day: u32, h: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 11, day).unwrap().and_hms_opt(h, 0, 0).unwrap()
+        NaiveDate::from_ymd_opt(2026, 11, day)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
     }
 
     fn complete(day: u32, sex: &str, age: f64, secs: f64) -> MonitorRow {
@@ -511,7 +651,14 @@ weighting:
     }
 
     fn partial(day: u32, reached: i32) -> MonitorRow {
-        MonitorRow { state: "partial".into(), page_reached: reached, started_at: at(day, 9), submitted_at: None, duration_seconds: None, answers: None }
+        MonitorRow {
+            state: "partial".into(),
+            page_reached: reached,
+            started_at: at(day, 9),
+            submitted_at: None,
+            duration_seconds: None,
+            answers: None,
+        }
     }
 
     #[test]
@@ -525,17 +672,31 @@ weighting:
             partial(1, 1),
             partial(3, 2),
             partial(3, 2),
-            MonitorRow { state: "screened_out".into(), ..partial(3, 1) },
+            MonitorRow {
+                state: "screened_out".into(),
+                ..partial(3, 1)
+            },
         ];
         let m = compute(&def, None, &rows, "en");
-        assert_eq!((m.started, m.complete, m.partial, m.screened_out), (8, 4, 3, 1));
+        assert_eq!(
+            (m.started, m.complete, m.partial, m.screened_out),
+            (8, 4, 3, 1)
+        );
         assert_eq!(m.completion_rate, Some(4.0 / 7.0));
         assert_eq!(m.median_duration_seconds, Some(250.0));
         // Day 2 has no responses and still gets a (zero) bar.
-        let days: Vec<(u32, u64, u64)> = m.days.iter().map(|d| (chrono::Datelike::day(&d.date), d.started, d.completed)).collect();
+        let days: Vec<(u32, u64, u64)> = m
+            .days
+            .iter()
+            .map(|d| (chrono::Datelike::day(&d.date), d.started, d.completed))
+            .collect();
         assert_eq!(days, vec![(1, 3, 2), (2, 0, 0), (3, 5, 2)]);
         // Page 1: everyone; page 2: 4 complete + 2 partial on it (+0 screened); page 3: the 4 complete.
-        let pages: Vec<(u64, u64)> = m.pages.iter().map(|p| (p.reached, p.stopped_here)).collect();
+        let pages: Vec<(u64, u64)> = m
+            .pages
+            .iter()
+            .map(|p| (p.reached, p.stopped_here))
+            .collect();
         assert_eq!(pages, vec![(8, 1), (6, 2), (4, 0)]);
     }
 
@@ -543,13 +704,24 @@ weighting:
     fn representativeness_against_hand_computed_shares_and_deff() {
         let def = crate::definition::parse_definition(DEF, "mon.yaml").unwrap();
         // Cells: m·young 1, m·old 2, f·young 1, f·old 0 → post-stratification cannot weight (empty cell).
-        let rows = vec![complete(1, "m", 30.0, 1.0), complete(1, "m", 50.0, 1.0), complete(1, "m", 60.0, 1.0), complete(1, "f", 25.0, 1.0)];
+        let rows = vec![
+            complete(1, "m", 30.0, 1.0),
+            complete(1, "m", 50.0, 1.0),
+            complete(1, "m", 60.0, 1.0),
+            complete(1, "f", 25.0, 1.0),
+        ];
         let m = compute(&def, None, &rows, "en");
         let sex = &m.representativeness[0];
         assert_eq!(sex.variable, "sex");
         let men = &sex.categories.iter().find(|c| c.code == "m").unwrap();
-        assert_eq!((men.n, men.sample_share, men.population_share), (3, Some(0.75), 0.5));
-        assert!(m.weighting.as_ref().unwrap().error.is_some(), "an empty cell is reported, not hidden");
+        assert_eq!(
+            (men.n, men.sample_share, men.population_share),
+            (3, Some(0.75), 0.5)
+        );
+        assert!(
+            m.weighting.as_ref().unwrap().error.is_some(),
+            "an empty cell is reported, not hidden"
+        );
         // The most under-represented group: women 40+ (0% of sample, 25% of population), then women.
         assert_eq!(m.under_represented[0].label, "Women, 40+");
         assert_eq!(m.under_represented[0].sample_share, 0.0);

@@ -10,7 +10,11 @@ use super::error::WebError;
 use crate::form::Fields;
 
 /// Reads a staff form of either encoding.
-pub async fn read_fields(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<Fields, WebError> {
+pub async fn read_fields(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<Fields, WebError> {
     let ctype = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -19,11 +23,24 @@ pub async fn read_fields(req: &HttpRequest, payload: web::Payload, limit: usize)
         .to_owned();
     let body = match payload.to_bytes_limited(limit).await {
         Ok(Ok(b)) => b,
-        Ok(Err(_)) => return Err(WebError::BadRequest("the form data could not be read; please send it again".into())),
-        Err(_) => return Err(WebError::TooLarge(format!("the upload is larger than {} KiB", limit / 1024))),
+        Ok(Err(_)) => {
+            return Err(WebError::BadRequest(
+                "the form data could not be read; please send it again".into(),
+            ))
+        }
+        Err(_) => {
+            return Err(WebError::TooLarge(format!(
+                "the upload is larger than {} KiB",
+                limit / 1024
+            )))
+        }
     };
-    if ctype.to_ascii_lowercase().starts_with("multipart/form-data") {
-        let boundary = boundary_of(&ctype).ok_or_else(|| WebError::BadRequest("the upload has no multipart boundary".into()))?;
+    if ctype
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        let boundary = boundary_of(&ctype)
+            .ok_or_else(|| WebError::BadRequest("the upload has no multipart boundary".into()))?;
         parse_multipart(&body, &boundary)
     } else {
         Ok(Fields::from_urlencoded(&body))
@@ -32,23 +49,36 @@ pub async fn read_fields(req: &HttpRequest, payload: web::Payload, limit: usize)
 
 /// The `boundary` parameter of a multipart content type.
 pub fn boundary_of(content_type: &str) -> Option<String> {
-    content_type.split(';').skip(1).find_map(|p| {
-        let (k, v) = p.trim().split_once('=')?;
-        k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"').to_owned())
-    }).filter(|b| !b.is_empty() && b.len() <= 200)
+    content_type
+        .split(';')
+        .skip(1)
+        .find_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            k.trim()
+                .eq_ignore_ascii_case("boundary")
+                .then(|| v.trim().trim_matches('"').to_owned())
+        })
+        .filter(|b| !b.is_empty() && b.len() <= 200)
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if needle.is_empty() || from > hay.len() {
         return None;
     }
-    hay[from..].windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+    hay[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
 }
 
 /// Parses a multipart body. Text is decoded as UTF-8 (invalid bytes replaced; the YAML parser then reports
 /// them). A body without any part is an error.
 pub fn parse_multipart(body: &[u8], boundary: &str) -> Result<Fields, WebError> {
-    let bad = || WebError::BadRequest("the upload is not valid multipart/form-data; please send it again".into());
+    let bad = || {
+        WebError::BadRequest(
+            "the upload is not valid multipart/form-data; please send it again".into(),
+        )
+    };
     let delim = format!("--{boundary}");
     let mut fields = Fields::default();
     let mut pos = find(body, delim.as_bytes(), 0).ok_or_else(bad)? + delim.len();
@@ -88,11 +118,15 @@ pub fn parse_multipart(body: &[u8], boundary: &str) -> Result<Fields, WebError> 
 
 /// `name` and `filename` of a part's `Content-Disposition: form-data` header.
 fn disposition(head: &str) -> Option<(String, Option<String>)> {
-    let line = head.lines().find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+    let line = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
     let mut name = None;
     let mut filename = None;
     for p in line.split(';').skip(1) {
-        let Some((k, v)) = p.trim().split_once('=') else { continue };
+        let Some((k, v)) = p.trim().split_once('=') else {
+            continue;
+        };
         let v = v.trim().trim_matches('"').to_owned();
         match k.trim().to_ascii_lowercase().as_str() {
             "name" => name = Some(v),
@@ -122,7 +156,10 @@ mod tests {
         assert!(parse_multipart(b"hello", "XyZ").is_err());
         assert!(parse_multipart(b"--XyZ\r\nno header end", "XyZ").is_err());
         assert!(parse_multipart(b"--XyZ--\r\n", "XyZ").is_err());
-        assert_eq!(boundary_of("multipart/form-data; boundary=\"ab\""), Some("ab".into()));
+        assert_eq!(
+            boundary_of("multipart/form-data; boundary=\"ab\""),
+            Some("ab".into())
+        );
         assert_eq!(boundary_of("multipart/form-data"), None);
     }
 }

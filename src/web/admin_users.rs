@@ -7,7 +7,9 @@ use serde_json::json;
 
 use super::admin::{blk, staff};
 use super::admin_upload::read_fields;
-use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
+use super::auth::{
+    self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY,
+};
 use super::error::WebError;
 use super::State;
 use crate::auth::audit::{self, AuditEvent, AuditFilter};
@@ -15,7 +17,13 @@ use crate::auth::workbench::{self, WorkbenchError};
 use crate::auth::{users, AuthError, Role};
 use crate::catalog::CatalogError;
 
-fn users_page(state: &State, s: &crate::auth::Session, status: StatusCode, list: Vec<users::User>, error: Option<String>) -> HttpResponse {
+fn users_page(
+    state: &State,
+    s: &crate::auth::Session,
+    status: StatusCode,
+    list: Vec<users::User>,
+    error: Option<String>,
+) -> HttpResponse {
     let rows: Vec<_> = list
         .into_iter()
         .map(|u| {
@@ -51,7 +59,11 @@ pub async fn users_list(req: HttpRequest, state: State) -> Result<HttpResponse, 
 }
 
 /// Shows the users page again with an error for problems a person can fix (bad login, weak password, …).
-async fn with_error(state: &State, s: &crate::auth::Session, e: AuthError) -> Result<HttpResponse, WebError> {
+async fn with_error(
+    state: &State,
+    s: &crate::auth::Session,
+    e: AuthError,
+) -> Result<HttpResponse, WebError> {
     let status = match &e {
         AuthError::Store(_) | AuthError::Hash(_) => return Err(e.into()),
         AuthError::UnknownUser(_) => StatusCode::NOT_FOUND,
@@ -64,7 +76,11 @@ async fn with_error(state: &State, s: &crate::auth::Session, e: AuthError) -> Re
 }
 
 /// `POST /admin/users`: adds a user (`login`, `role`, `password`).
-pub async fn users_add(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn users_add(
+    req: HttpRequest,
+    state: State,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Admin);
     let f = auth::read_form(payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
@@ -78,7 +94,15 @@ pub async fn users_add(req: HttpRequest, state: State, payload: web::Payload) ->
     let r = web::block(move || -> Result<users::User, AuthError> {
         let role = Role::parse(&role)?;
         let u = users::add(&st.store, &login, role, &pw)?;
-        audit::record(&st.store, &AuditEvent { actor: &by, action: "user.add", detail: format!("{} as {}", u.login, u.role), ..Default::default() })?;
+        audit::record(
+            &st.store,
+            &AuditEvent {
+                actor: &by,
+                action: "user.add",
+                detail: format!("{} as {}", u.login, u.role),
+                ..Default::default()
+            },
+        )?;
         Ok(u)
     })
     .await?;
@@ -90,7 +114,12 @@ pub async fn users_add(req: HttpRequest, state: State, payload: web::Payload) ->
 
 /// `POST /admin/users/{login}`: `action` = `set_role` (with `role`), `disable`, `enable`, or `password`
 /// (with `password`).
-pub async fn users_change(req: HttpRequest, state: State, login: web::Path<String>, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn users_change(
+    req: HttpRequest,
+    state: State,
+    login: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Admin);
     let f = auth::read_form(payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
@@ -108,12 +137,29 @@ pub async fn users_change(req: HttpRequest, state: State, login: web::Path<Strin
                 let u = users::set_role(&st.store, &login, Role::parse(&role)?)?;
                 ("user.set_role", format!("{} → {}", u.login, u.role))
             }
-            "disable" => ("user.disable", users::set_disabled(&st.store, &login, true)?.login),
-            "enable" => ("user.enable", users::set_disabled(&st.store, &login, false)?.login),
-            "password" => ("user.set_password", users::set_password(&st.store, &login, &pw)?.login),
+            "disable" => (
+                "user.disable",
+                users::set_disabled(&st.store, &login, true)?.login,
+            ),
+            "enable" => (
+                "user.enable",
+                users::set_disabled(&st.store, &login, false)?.login,
+            ),
+            "password" => (
+                "user.set_password",
+                users::set_password(&st.store, &login, &pw)?.login,
+            ),
             other => return Err(AuthError::BadRole(format!("(unknown action '{other}')"))),
         };
-        audit::record(&st.store, &AuditEvent { actor: &by, action: what, detail, ..Default::default() })
+        audit::record(
+            &st.store,
+            &AuditEvent {
+                actor: &by,
+                action: what,
+                detail,
+                ..Default::default()
+            },
+        )
     })
     .await?;
     match r {
@@ -148,7 +194,14 @@ pub async fn audit_log(req: HttpRequest, state: State) -> Result<HttpResponse, W
     ))
 }
 
-fn populations_page(state: &State, s: &crate::auth::Session, status: StatusCode, list: Vec<workbench::PopulationInfo>, problems: Vec<serde_json::Value>, error: Option<String>) -> HttpResponse {
+fn populations_page(
+    state: &State,
+    s: &crate::auth::Session,
+    status: StatusCode,
+    list: Vec<workbench::PopulationInfo>,
+    problems: Vec<serde_json::Value>,
+    error: Option<String>,
+) -> HttpResponse {
     staff_page(
         status,
         "admin_populations",
@@ -162,12 +215,23 @@ pub async fn populations(req: HttpRequest, state: State) -> Result<HttpResponse,
     let s = staff!(req, Role::Sociologist);
     let st = state.clone();
     let list = blk(move || Ok(workbench::list_populations(&st.store)?)).await?;
-    Ok(populations_page(&state, &s, StatusCode::OK, list, Vec::new(), None))
+    Ok(populations_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        list,
+        Vec::new(),
+        None,
+    ))
 }
 
 /// `POST /admin/populations`: uploads a population file (`file`, or `text` with `name`), validated by
 /// `definition::parse_population`; every problem is shown and nothing is stored when there is one.
-pub async fn populations_upload(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn populations_upload(
+    req: HttpRequest,
+    state: State,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let f = read_fields(&req, payload, MAX_STAFF_BODY).await?;
     if !check_csrf(&state, &s, &f) {
@@ -175,13 +239,17 @@ pub async fn populations_upload(req: HttpRequest, state: State, payload: web::Pa
     }
     let pasted = f.first("text").unwrap_or("").trim().to_owned();
     let (source, name) = if pasted.is_empty() {
-        (f.first("file").unwrap_or("").to_owned(), f.first("file.filename").unwrap_or("").to_owned())
+        (
+            f.first("file").unwrap_or("").to_owned(),
+            f.first("file.filename").unwrap_or("").to_owned(),
+        )
     } else {
         (pasted, f.first("name").unwrap_or("").to_owned())
     };
     let st = state.clone();
     let by = s.user.login.clone();
-    let r = web::block(move || workbench::upload_population(&st.store, &name, &source, &by)).await?;
+    let r =
+        web::block(move || workbench::upload_population(&st.store, &name, &source, &by)).await?;
     let (status, problems, error) = match r {
         Ok(_) => return Ok(see_other("/admin/populations")),
         Err(WorkbenchError::Catalog(CatalogError::Invalid(errs))) => (

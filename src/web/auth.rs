@@ -21,7 +21,9 @@ use serde_json::json;
 use super::error::WebError;
 use super::{pages, State};
 use crate::auth::audit::{self, AuditEvent};
-use crate::auth::{password, sessions, throttle, users, AuthError, LoginLimits, Role, Session, SessionPolicy};
+use crate::auth::{
+    password, sessions, throttle, users, AuthError, LoginLimits, Role, Session, SessionPolicy,
+};
 use crate::form::fields::{self, Fields};
 use crate::form::tokens;
 
@@ -45,10 +47,18 @@ impl From<AuthError> for WebError {
 /// Middleware: when the request carries a staff session cookie, looks the session up once and puts it in
 /// the request extensions for handlers (and `can_see_unpublished`). Requests without the cookie (all
 /// respondents) pay nothing.
-pub async fn load_staff(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()).filter(|t| sessions::is_token(t));
+pub async fn load_staff(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let token = req
+        .cookie(SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|t| sessions::is_token(t));
     if let (Some(token), Some(state)) = (token, req.app_data::<State>().cloned()) {
-        match web::block(move || sessions::lookup(&state.store, &token, SessionPolicy::default())).await {
+        match web::block(move || sessions::lookup(&state.store, &token, SessionPolicy::default()))
+            .await
+        {
             Ok(Ok(Some(mut session))) => {
                 if let Some(state) = req.app_data::<State>() {
                     session.csrf = csrf_token(state, &session);
@@ -68,14 +78,34 @@ pub fn current(req: &HttpRequest) -> Option<Session> {
     req.extensions().get::<Session>().cloned()
 }
 
+/// Whether the request may read unpublished results: sociologists and admins always; officials when the
+/// route's `{slug}` is a survey they were given access to (loaded with the session, no query here).
+pub fn can_see_unpublished(req: &HttpRequest) -> bool {
+    match current(req) {
+        None => false,
+        Some(s) if s.user.role >= Role::Sociologist => true,
+        Some(s) => req
+            .match_info()
+            .get("slug")
+            .is_some_and(|slug| s.result_access.iter().any(|g| g == slug)),
+    }
+}
+
 /// Whether the request comes from staff who may read the unpublished results of the survey `survey_id`:
 /// sociologists and admins always, officials when given access to that survey (`auth::workbench`).
-pub fn may_see_unpublished(state: &State, req: &HttpRequest, survey_id: &str) -> Result<bool, WebError> {
-    let Some(s) = current(req) else { return Ok(false) };
+pub fn may_see_unpublished(
+    state: &State,
+    req: &HttpRequest,
+    survey_id: &str,
+) -> Result<bool, WebError> {
+    let Some(s) = current(req) else {
+        return Ok(false);
+    };
     if s.user.role >= Role::Sociologist {
         return Ok(true);
     }
-    crate::auth::workbench::has_result_access(&state.store, &s.user.id, survey_id).map_err(super::admin::werr)
+    crate::auth::workbench::has_result_access(&state.store, &s.user.id, survey_id)
+        .map_err(super::admin::werr)
 }
 
 /// The session of a staff member with at least `role`; otherwise the response to send: a redirect to the
@@ -115,7 +145,9 @@ fn path_and_query(req: &HttpRequest) -> String {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -128,7 +160,10 @@ pub fn csrf_token(state: &State, s: &Session) -> String {
 
 /// Checks the `_csrf` field of a staff form against the session.
 pub fn check_csrf(state: &State, s: &Session, f: &Fields) -> bool {
-    state.forms.signer.check_csrf(&format!("staff:{}", s.token), f.first(fields::CSRF).unwrap_or(""))
+    state.forms.signer.check_csrf(
+        &format!("staff:{}", s.token),
+        f.first(fields::CSRF).unwrap_or(""),
+    )
 }
 
 /// The page shown when a staff form's CSRF token is missing or wrong.
@@ -153,7 +188,12 @@ pub fn see_other(to: &str) -> HttpResponse {
 }
 
 /// Renders a staff page: adds the navigation (who is signed in, their links, the logout form) to `data`.
-pub fn staff_page(status: StatusCode, template: &str, data: &serde_json::Value, s: Option<&Session>) -> HttpResponse {
+pub fn staff_page(
+    status: StatusCode,
+    template: &str,
+    data: &serde_json::Value,
+    s: Option<&Session>,
+) -> HttpResponse {
     let mut data = data.clone();
     if let (Some(obj), Some(s)) = (data.as_object_mut(), s) {
         obj.insert(
@@ -178,12 +218,22 @@ pub fn staff_page(status: StatusCode, template: &str, data: &serde_json::Value, 
 pub async fn read_form(payload: web::Payload, limit: usize) -> Result<Fields, WebError> {
     match payload.to_bytes_limited(limit).await {
         Ok(Ok(b)) => Ok(Fields::from_urlencoded(&b)),
-        Ok(Err(_)) => Err(WebError::BadRequest("the form data could not be read; please send it again".into())),
-        Err(_) => Err(WebError::TooLarge(format!("the form is larger than {} KiB", limit / 1024))),
+        Ok(Err(_)) => Err(WebError::BadRequest(
+            "the form data could not be read; please send it again".into(),
+        )),
+        Err(_) => Err(WebError::TooLarge(format!(
+            "the form is larger than {} KiB",
+            limit / 1024
+        ))),
     }
 }
 
-fn cookie(state: &State, name: &str, value: &str, max_age: Option<time::Duration>) -> Cookie<'static> {
+fn cookie(
+    state: &State,
+    name: &str,
+    value: &str,
+    max_age: Option<time::Duration>,
+) -> Cookie<'static> {
     let mut b = Cookie::build(name.to_owned(), value.to_owned())
         .path("/")
         .http_only(true)
@@ -204,8 +254,12 @@ fn removal(state: &State, name: &str) -> Cookie<'static> {
 /// Where to go after login: only local workbench paths (never another site).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/admin") && !n.contains("//") && !n.contains('\\') => n.to_owned(),
-        Some(n) if n.starts_with("/results/") && !n.contains("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if n.starts_with("/admin") && !n.contains("//") && !n.contains('\\') => {
+            n.to_owned()
+        }
+        Some(n) if n.starts_with("/results/") && !n.contains("//") && !n.contains('\\') => {
+            n.to_owned()
+        }
         _ => "/admin".to_owned(),
     }
 }
@@ -216,7 +270,14 @@ fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
         .and_then(|q| q.get(name).cloned())
 }
 
-fn login_page(state: &State, status: StatusCode, login_token: &str, next: &str, login: &str, error: Option<&str>) -> HttpResponse {
+fn login_page(
+    state: &State,
+    status: StatusCode,
+    login_token: &str,
+    next: &str,
+    login: &str,
+    error: Option<&str>,
+) -> HttpResponse {
     staff_page(
         status,
         "login",
@@ -238,11 +299,19 @@ pub async fn login_form(req: HttpRequest, state: State) -> Result<HttpResponse, 
     if current(&req).is_some() {
         return Ok(see_other(&next));
     }
-    let existing = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_owned()).filter(|t| tokens::is_token(t));
+    let existing = req
+        .cookie(LOGIN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|t| tokens::is_token(t));
     let token = existing.clone().unwrap_or_else(tokens::new_token);
     let mut resp = login_page(&state, StatusCode::OK, &token, &next, "", None);
     if existing.is_none() {
-        let _ = resp.add_cookie(&cookie(&state, LOGIN_COOKIE, &token, Some(time::Duration::hours(12))));
+        let _ = resp.add_cookie(&cookie(
+            &state,
+            LOGIN_COOKIE,
+            &token,
+            Some(time::Duration::hours(12)),
+        ));
     }
     Ok(resp)
 }
@@ -250,15 +319,26 @@ pub async fn login_form(req: HttpRequest, state: State) -> Result<HttpResponse, 
 const BAD_CREDENTIALS: &str = "Wrong login or password.";
 
 /// `POST /login`.
-pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn login(
+    req: HttpRequest,
+    state: State,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let f = read_form(payload, 16 * 1024).await?;
     let login = f.first("login").unwrap_or("").trim().to_owned();
     let pw = f.first("password").unwrap_or("").to_owned();
     let next = safe_next(f.first("next"));
-    let Some(login_token) = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_owned()).filter(|t| tokens::is_token(t)) else {
+    let Some(login_token) = req
+        .cookie(LOGIN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|t| tokens::is_token(t))
+    else {
         return Ok(login_expired(&state));
     };
-    if !state.forms.signer.check_csrf(&format!("login:{login_token}"), f.first(fields::CSRF).unwrap_or("")) {
+    if !state.forms.signer.check_csrf(
+        &format!("login:{login_token}"),
+        f.first(fields::CSRF).unwrap_or(""),
+    ) {
         return Ok(login_expired(&state));
     }
     let ip = req.peer_addr().map(|a| a.ip().to_string());
@@ -276,13 +356,26 @@ pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Res
                 &login,
                 Some("Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin."),
             );
-            r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("900"));
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("900"));
             Ok(r)
         }
-        Attempt::Failed => Ok(login_page(&state, StatusCode::UNAUTHORIZED, &login_token, &next, &login, Some(BAD_CREDENTIALS))),
+        Attempt::Failed => Ok(login_page(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            &login_token,
+            &next,
+            &login,
+            Some(BAD_CREDENTIALS),
+        )),
         Attempt::Ok { token } => {
             let mut r = see_other(&next);
-            let _ = r.add_cookie(&cookie(&state, SESSION_COOKIE, &token, Some(time::Duration::hours(12))));
+            let _ = r.add_cookie(&cookie(
+                &state,
+                SESSION_COOKIE,
+                &token,
+                Some(time::Duration::hours(12)),
+            ));
             let _ = r.add_cookie(&removal(&state, LOGIN_COOKIE));
             Ok(r)
         }
@@ -299,7 +392,12 @@ fn login_expired(state: &State) -> HttpResponse {
         "",
         Some("The sign-in form expired or did not come from this site. Please sign in again."),
     );
-    let _ = r.add_cookie(&cookie(state, LOGIN_COOKIE, &token, Some(time::Duration::hours(12))));
+    let _ = r.add_cookie(&cookie(
+        state,
+        LOGIN_COOKIE,
+        &token,
+        Some(time::Duration::hours(12)),
+    ));
     r
 }
 
@@ -311,7 +409,13 @@ enum Attempt {
 
 /// Checks limits, then the password (an unknown or disabled login costs the same hashing time and gets the
 /// same answer as a wrong password), then starts a session.
-fn attempt(state: &State, login: &str, pw: &str, ip: Option<&str>, limits: &LoginLimits) -> Result<Attempt, WebError> {
+fn attempt(
+    state: &State,
+    login: &str,
+    pw: &str,
+    ip: Option<&str>,
+    limits: &LoginLimits,
+) -> Result<Attempt, WebError> {
     let store = &state.store;
     if !throttle::allowed(store, login, ip, limits)? {
         return Ok(Attempt::Throttled);
@@ -343,7 +447,11 @@ fn attempt(state: &State, login: &str, pw: &str, ip: Option<&str>, limits: &Logi
 }
 
 /// `POST /logout`.
-pub async fn logout(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
+pub async fn logout(
+    req: HttpRequest,
+    state: State,
+    payload: web::Payload,
+) -> Result<HttpResponse, WebError> {
     let Some(s) = current(&req) else {
         return Ok(see_other("/login"));
     };
@@ -386,6 +494,9 @@ mod tests {
 
     #[test]
     fn urlencode_keeps_paths_readable() {
-        assert_eq!(urlencode("/admin/x?page=2&a=b c"), "/admin/x%3Fpage%3D2%26a%3Db%20c");
+        assert_eq!(
+            urlencode("/admin/x?page=2&a=b c"),
+            "/admin/x%3Fpage%3D2%26a%3Db%20c"
+        );
     }
 }

@@ -28,7 +28,7 @@ use crate::form::parse::{parse_page, prune, FieldError};
 use crate::form::tokens::{self, Signer};
 use crate::form::view::{page_view, PageInput};
 use crate::form::{draw, Flow, Meta, Problem};
-use crate::store::response_store::{Outcome, QuotaCell, Submission, COMPLETE, SCREENED_OUT};
+use crate::store::response_store::{Outcome, QuotaCell, Submission, PARTIAL, SCREENED_OUT};
 use crate::store::writer::Writer;
 use crate::store::{ResponseRow, Status, Store, StoreError, SurveyRow};
 
@@ -386,7 +386,7 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
         find_respondent(&state, &survey, token).await?
     };
     if let Some(r) = &who.row {
-        if r.state != crate::store::response_store::PARTIAL {
+        if r.state != PARTIAL {
             return Ok(done_page(&r.state, &lang, &title));
         }
     }
@@ -538,7 +538,7 @@ pub async fn submit(
 
     let who = find_respondent(&state, &survey, token).await?;
     if let Some(r) = &who.row {
-        if r.state != crate::store::response_store::PARTIAL {
+        if r.state != PARTIAL {
             return Ok(done_page(&r.state, &lang, &title));
         }
     }
@@ -581,7 +581,6 @@ pub async fn submit(
                 &meta,
                 prior_reached(&who),
                 false,
-                None,
                 shown_at,
                 Vec::new(),
             );
@@ -591,7 +590,12 @@ pub async fn submit(
     }
 
     let min_ms = (state.config.min_page_seconds * 1000.0) as i64;
-    if min_ms > 0 && shown_at.is_none_or(|t| now_ms() - t < min_ms) {
+    // A page of notes only (an introduction) may be read in a second.
+    let answerable = def.pages[page]
+        .questions
+        .iter()
+        .any(|q| !matches!(q.kind, crate::definition::QuestionKind::Info));
+    if min_ms > 0 && answerable && shown_at.is_none_or(|t| now_ms() - t < min_ms) {
         let errors = [FieldError {
             question: None,
             target: String::new(),
@@ -640,23 +644,12 @@ pub async fn submit(
     let complete = next.is_none();
     let quotas = quota_cells(def, &answers);
     let sub = submission(
-        &survey,
-        &version,
-        &who,
-        &lang,
-        &answers,
-        &meta,
-        reached,
-        complete,
-        who.row.as_ref(),
-        shown_at,
-        quotas,
+        &survey, &version, &who, &lang, &answers, &meta, reached, complete, shown_at, quotas,
     );
     match state.forms.writer.submit(sub).await? {
         Outcome::Saved => Ok(redirect(&continue_link).finish()),
         Outcome::Completed => Ok(thanks_page(&survey, def, &lang)),
         Outcome::ScreenedOut => Ok(done_page(SCREENED_OUT, &lang, &title)),
-        Outcome::AlreadyDone(s) if s == COMPLETE => Ok(done_page(COMPLETE, &lang, &title)),
         Outcome::AlreadyDone(s) => Ok(done_page(&s, &lang, &title)),
     }
 }
@@ -689,14 +682,14 @@ fn submission(
     meta: &Meta,
     page_reached: i32,
     complete: bool,
-    row: Option<&ResponseRow>,
     shown_at: Option<i64>,
     quotas: Vec<QuotaCell>,
 ) -> Submission {
     let now = crate::store::now();
-    let started_at = match (row, who.row.as_ref()) {
-        (Some(r), _) | (None, Some(r)) => r.started_at,
-        (None, None) => shown_at
+    // The first page was shown when the response started; a stored response knows its start.
+    let started_at = match who.row.as_ref() {
+        Some(r) => r.started_at,
+        None => shown_at
             .and_then(chrono::DateTime::from_timestamp_millis)
             .map(|t| t.naive_utc())
             .filter(|t| *t <= now)
@@ -712,10 +705,11 @@ fn submission(
         answers_json: serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()),
         meta_json: meta.to_json(),
         page_reached,
-        started_at: crate::store::now().min(started_at),
+        started_at,
         complete,
         duration_seconds: duration,
         quotas,
         invited: meta.invited,
+        fresh: who.row.is_none(),
     }
 }

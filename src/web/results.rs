@@ -22,14 +22,19 @@ use crate::store::SurveyRow;
 /// STAFF CHECK (issue 7): whether this request may see results that are not published (pages, summary
 /// API, summary exports). Everyone is public until staff sessions exist (`web::auth`); wire this one
 /// function to "is a signed-in staff member" and every results route follows.
-pub fn can_see_unpublished(_req: &HttpRequest) -> bool {
-    false
+///
+/// Wired (issue 7, `web::auth::can_see_unpublished`): sociologists and admins; officials for the surveys
+/// (route segment `{slug}`) a sociologist gave them access to.
+pub fn can_see_unpublished(req: &HttpRequest) -> bool {
+    super::auth::can_see_unpublished(req)
 }
 
 /// STAFF CHECK (issue 7): whether this request may download microdata (one row per response). Nobody
 /// may over the web until staff sessions exist; the CLI (`opros responses export`) is the staff route.
-pub fn can_download_microdata(_req: &HttpRequest) -> bool {
-    false
+///
+/// Wired (issue 7): sociologists and admins (officials never get microdata).
+pub fn can_download_microdata(req: &HttpRequest) -> bool {
+    super::auth::current(req).is_some_and(|s| s.user.role >= crate::auth::Role::Sociologist)
 }
 
 /// Key: survey id, version, complete responses, language.
@@ -43,7 +48,9 @@ pub struct SummaryCache {
 impl SummaryCache {
     fn get(&self, key: &Key) -> Option<Arc<Summary>> {
         let map = self.inner.lock().ok()?;
-        map.get(&cache_slot(key)).filter(|(k, _)| k == key).map(|(_, s)| s.clone())
+        map.get(&cache_slot(key))
+            .filter(|(k, _)| k == key)
+            .map(|(_, s)| s.clone())
     }
 
     fn put(&self, key: Key, s: Arc<Summary>) {
@@ -67,10 +74,17 @@ pub struct Results {
 
 /// The summary of `slug` in `lang` (or the survey's default language). Unpublished results are 404 unless
 /// `staff`.
-pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) -> Result<Results, WebError> {
+pub fn results_of(
+    state: &State,
+    slug: &str,
+    lang: Option<&str>,
+    staff: bool,
+) -> Result<Results, WebError> {
     let (survey, version) = state.definitions.current(&state.store, slug)?;
     if !survey.results_published && !staff {
-        return Err(WebError::NotFound(format!("the results of '{slug}' are not published")));
+        return Err(WebError::NotFound(format!(
+            "the results of '{slug}' are not published"
+        )));
     }
     let def = &version.definition;
     let lang = lang
@@ -85,9 +99,14 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
         .map_or(0, |(_, n)| n);
     let key: Key = (survey.id.clone(), version.version, complete, lang.clone());
     if let Some(summary) = state.summaries.get(&key) {
-        return Ok(Results { survey, version, summary });
+        return Ok(Results {
+            survey,
+            version,
+            summary,
+        });
     }
-    let loaded = report::load(&state.store, &state.definitions, slug).map_err(|e| WebError::Internal(e.to_string()))?;
+    let loaded = report::load(&state.store, &state.definitions, slug)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let summary = report::summarize(
         &SummaryInput {
             definition: &loaded.version.definition,
@@ -99,7 +118,12 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
     )
     .map_err(|e| WebError::Internal(e.to_string()))?;
     // Key by the count actually loaded, so a response arriving in between is not cached under the old count.
-    let key: Key = (survey.id.clone(), loaded.version.version, loaded.answers.len() as i64, lang);
+    let key: Key = (
+        survey.id.clone(),
+        loaded.version.version,
+        loaded.answers.len() as i64,
+        lang,
+    );
     let summary = Arc::new(summary);
     state.summaries.put(key, summary.clone());
     Ok(Results {
@@ -109,7 +133,11 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
     })
 }
 
-pub async fn api_summary(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn api_summary(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let lang = lang::query_lang(&req);
     let staff = can_see_unpublished(&req);
     let st = state.clone();
@@ -135,7 +163,11 @@ pub(crate) fn page_lang(req: &HttpRequest) -> String {
 }
 
 /// `GET /results/{slug}[?by=variable]`: the results page.
-pub async fn results_page(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn results_page(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let lang = page_lang(&req);
     let by = query_param(&req, "by");

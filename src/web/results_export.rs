@@ -12,7 +12,9 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::error::WebError;
-use super::results::{can_download_microdata, can_see_unpublished, page_lang, query_param, results_of};
+use super::results::{
+    can_download_microdata, can_see_unpublished, page_lang, query_param, results_of,
+};
 use super::State;
 use crate::export::{self, ExportError};
 
@@ -31,14 +33,25 @@ fn internal(e: ExportError) -> WebError {
 fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(bytes)
 }
 
 /// A file name part from a slug (slugs are `[a-z0-9-]`; anything else is replaced).
 fn file_part(slug: &str) -> String {
-    slug.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+    slug.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn wants_microdata(req: &HttpRequest) -> bool {
@@ -56,7 +69,11 @@ fn forbid_microdata(req: &HttpRequest) -> Result<(), WebError> {
 }
 
 /// `GET /results/{slug}/export.csv`.
-pub async fn export_csv(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn export_csv(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let name = file_part(&slug);
     if wants_microdata(&req) {
@@ -85,7 +102,11 @@ pub async fn export_csv(req: HttpRequest, state: State, slug: web::Path<String>)
 }
 
 /// `GET /results/{slug}/export.xlsx`.
-pub async fn export_xlsx(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn export_xlsx(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let name = file_part(&slug);
     let microdata = wants_microdata(&req);
@@ -110,7 +131,11 @@ pub async fn export_xlsx(req: HttpRequest, state: State, slug: web::Path<String>
 }
 
 /// `GET /results/{slug}/export.sav` (microdata: staff only).
-pub async fn export_sav(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn export_sav(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     forbid_microdata(&req)?;
     let slug = slug.into_inner();
     let name = file_part(&slug);

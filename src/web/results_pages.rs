@@ -22,7 +22,10 @@ use serde_json::{json, Value};
 
 use super::error::WebError;
 use super::results::{can_see_unpublished, page_lang, results_of, Results};
-use super::results_view::{self as view, dict, field_dates, lang_links, pct, pct_interval, texts, topic_label, urlencode, variable_label};
+use super::results_view::{
+    self as view, dict, field_dates, lang_links, pct, pct_interval, texts, topic_label, urlencode,
+    variable_label,
+};
 use super::{pages, public, State};
 use crate::catalog::LoadedVersion;
 use crate::chart::{self, Change, WaveInput};
@@ -31,13 +34,19 @@ use crate::report::{OptionEstimate, QuestionSummary, LEVEL};
 use crate::store::SurveyRow;
 
 /// Surveys whose results the request may see, newest first (by opening date, else import date).
-fn visible_surveys(state: &State, staff: bool, topic: Option<&str>) -> Result<Vec<(SurveyRow, Arc<LoadedVersion>)>, WebError> {
+fn visible_surveys(
+    state: &State,
+    staff: bool,
+    topic: Option<&str>,
+) -> Result<Vec<(SurveyRow, Arc<LoadedVersion>)>, WebError> {
     let mut out = Vec::new();
     for row in state.store.list_surveys()? {
         if !(row.results_published || staff) || topic.is_some_and(|t| t != row.topic) {
             continue;
         }
-        let v = state.definitions.get(&state.store, &row, row.current_version)?;
+        let v = state
+            .definitions
+            .get(&state.store, &row, row.current_version)?;
         out.push((row, v));
     }
     out.sort_by_key(|(row, v)| std::cmp::Reverse(survey_date(row, &v.definition)));
@@ -49,11 +58,55 @@ fn survey_date(row: &SurveyRow, def: &Definition) -> chrono::NaiveDate {
     def.opens.unwrap_or_else(|| row.created_at.date())
 }
 
-/// The headline of a survey: the most chosen answer of its first published categorical question.
+/// The headline of a survey: its first substantive question — a tracked one, else the first scale, else the
+/// first choice question that is not a respondent characteristic (weighting or breakdown variable) — as
+/// its mean (scales) or its most chosen answer.
 fn headline(r: &Results) -> Option<Value> {
-    let q = r.summary.questions.iter().find(|q| {
-        !q.estimates.suppressed && q.estimates.options.iter().any(|o| !o.hard_to_say && o.share.is_some())
-    })?;
+    let def = &r.version.definition;
+    let trait_vars: Vec<&str> = r
+        .summary
+        .breakdowns
+        .iter()
+        .map(|b| b.id.as_str())
+        .chain(
+            def.weighting
+                .iter()
+                .flat_map(|w| w.variables.iter().map(String::as_str)),
+        )
+        .collect();
+    let usable = |q: &&QuestionSummary| {
+        !q.estimates.suppressed
+            && q.estimates
+                .options
+                .iter()
+                .any(|o| !o.hard_to_say && o.share.is_some())
+    };
+    let qs = &r.summary.questions;
+    let q = qs
+        .iter()
+        .filter(usable)
+        .find(|q| q.track.is_some())
+        .or_else(|| {
+            qs.iter()
+                .filter(usable)
+                .find(|q| q.kind == "scale" && q.estimates.mean.is_some())
+        })
+        .or_else(|| {
+            qs.iter()
+                .filter(usable)
+                .find(|q| !trait_vars.contains(&q.id.as_str()))
+        })?;
+    if let (Some(m), Some((lo, hi, _))) = (q.estimates.mean, scale_range(def, &q.id)) {
+        return Some(json!({
+            "question": q.text,
+            "label": format!("{} ({}–{})", texts(&r.summary.language)["mean"].as_str().unwrap_or("mean"), lo, hi),
+            "share": format!("{m:.2}"),
+            "interval": match (q.estimates.ci_low, q.estimates.ci_high) {
+                (Some(l), Some(h)) => format!("{l:.2}–{h:.2}"),
+                _ => String::new(),
+            },
+        }));
+    }
     let top = q
         .estimates
         .options
@@ -71,7 +124,12 @@ fn headline(r: &Results) -> Option<Value> {
 }
 
 /// The calendar view of the given surveys: by year, newest first.
-fn calendar(state: &State, lang: &str, staff: bool, topic: Option<&str>) -> Result<Vec<Value>, WebError> {
+fn calendar(
+    state: &State,
+    lang: &str,
+    staff: bool,
+    topic: Option<&str>,
+) -> Result<Vec<Value>, WebError> {
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
     for (row, v) in visible_surveys(state, staff, topic)? {
         let r = results_of(state, &row.slug, Some(lang), staff)?;
@@ -92,7 +150,10 @@ fn calendar(state: &State, lang: &str, staff: bool, topic: Option<&str>) -> Resu
             _ => years.push((year, vec![item])),
         }
     }
-    Ok(years.into_iter().map(|(year, surveys)| json!({"year": year, "surveys": surveys})).collect())
+    Ok(years
+        .into_iter()
+        .map(|(year, surveys)| json!({"year": year, "surveys": surveys}))
+        .collect())
 }
 
 /// `GET /results`: all published results, newest first, by year.
@@ -117,14 +178,20 @@ pub async fn results_index(req: HttpRequest, state: State) -> Result<HttpRespons
 }
 
 /// `GET /topics/{topic}`: the published results of one topic.
-pub async fn topic_page(req: HttpRequest, state: State, topic: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn topic_page(
+    req: HttpRequest,
+    state: State,
+    topic: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let topic = topic.into_inner();
     let lang = page_lang(&req);
     let staff = can_see_unpublished(&req);
     let (st, l, tp) = (state.clone(), lang.clone(), topic.clone());
     let years = web::block(move || calendar(&st, &l, staff, Some(&tp))).await??;
     if years.is_empty() {
-        return Err(WebError::NotFound(format!("no published results on the topic '{topic}'")));
+        return Err(WebError::NotFound(format!(
+            "no published results on the topic '{topic}'"
+        )));
     }
     let tx = texts(&lang);
     let label = topic_label(&topic, &lang);
@@ -158,11 +225,19 @@ fn waves_of(state: &State, track: &str, lang: &str, staff: bool) -> Result<Vec<W
     surveys.reverse(); // oldest first
     for (row, v) in surveys {
         let def = &v.definition;
-        if !def.questions().any(|(_, q)| q.track.as_deref() == Some(track)) {
+        if !def
+            .questions()
+            .any(|(_, q)| q.track.as_deref() == Some(track))
+        {
             continue;
         }
         let r = results_of(state, &row.slug, Some(lang), staff)?;
-        let Some(q) = r.summary.questions.iter().find(|q| q.track.as_deref() == Some(track)) else {
+        let Some(q) = r
+            .summary
+            .questions
+            .iter()
+            .find(|q| q.track.as_deref() == Some(track))
+        else {
             continue;
         };
         let date = survey_date(&row, def);
@@ -228,8 +303,18 @@ fn option_point(o: &OptionEstimate) -> Option<Point> {
 }
 
 /// One series (the mean, or one option's share) over the waves: its chart and table.
-fn series(id: &str, label: &str, waves: &[Wave], points: &[Option<Point>], percent: bool, axis: (f64, f64, Vec<f64>), tx: &Value) -> Value {
-    let changes: Vec<Option<(Change, f64, f64)>> = (1..points.len()).map(|i| change(points[i - 1], points[i])).collect();
+fn series(
+    id: &str,
+    label: &str,
+    waves: &[Wave],
+    points: &[Option<Point>],
+    percent: bool,
+    axis: (f64, f64, Vec<f64>),
+    tx: &Value,
+) -> Value {
+    let changes: Vec<Option<(Change, f64, f64)>> = (1..points.len())
+        .map(|i| change(points[i - 1], points[i]))
+        .collect();
     let inputs: Vec<WaveInput> = waves
         .iter()
         .zip(points)
@@ -240,10 +325,22 @@ fn series(id: &str, label: &str, waves: &[Wave], points: &[Option<Point>], perce
             ci_high: p.and_then(|p| p.hi),
         })
         .collect();
-    let fmt = |v: f64| if percent { pct(Some(v)) } else { format!("{v:.2}") };
+    let fmt = |v: f64| {
+        if percent {
+            pct(Some(v))
+        } else {
+            format!("{v:.2}")
+        }
+    };
     let desc = inputs
         .iter()
-        .map(|w| format!("{}: {}", w.label, w.value.map_or_else(|| "—".to_owned(), fmt)))
+        .map(|w| {
+            format!(
+                "{}: {}",
+                w.label,
+                w.value.map_or_else(|| "—".to_owned(), fmt)
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     let chart = chart::trend(
@@ -251,7 +348,10 @@ fn series(id: &str, label: &str, waves: &[Wave], points: &[Option<Point>], perce
         label,
         &desc,
         &inputs,
-        &changes.iter().map(|c| c.map(|(k, _, _)| k)).collect::<Vec<_>>(),
+        &changes
+            .iter()
+            .map(|c| c.map(|(k, _, _)| k))
+            .collect::<Vec<_>>(),
         (axis.0, axis.1, &axis.2),
         percent,
     );
@@ -309,7 +409,15 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
                 })
             })
             .collect();
-        all_series.push(series(&format!("{tid}-mean"), tx["mean"].as_str().unwrap_or("Mean"), waves, &points, false, axis, &tx));
+        all_series.push(series(
+            &format!("{tid}-mean"),
+            tx["mean"].as_str().unwrap_or("Mean"),
+            waves,
+            &points,
+            false,
+            axis,
+            &tx,
+        ));
     }
     // Options in the order of the latest wave, then any only older waves had.
     let mut codes: Vec<(String, String)> = Vec::new();
@@ -325,7 +433,14 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
         .map(|(code, _)| {
             waves
                 .iter()
-                .map(|w| w.question.estimates.options.iter().find(|o| o.code == *code).and_then(option_point))
+                .map(|w| {
+                    w.question
+                        .estimates
+                        .options
+                        .iter()
+                        .find(|o| o.code == *code)
+                        .and_then(option_point)
+                })
                 .collect()
         })
         .collect();
@@ -335,10 +450,21 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
         .flatten()
         .filter_map(|p| p.hi.or(Some(p.value)))
         .fold(0.0_f64, f64::max);
-    let share_max = [0.2, 0.4, 0.6, 0.8].into_iter().find(|m| max <= *m).unwrap_or(1.0);
-    let ticks: Vec<f64> = (0..=4).map(|k| share_max * f64::from(k) / 4.0).collect();
+    let share_max = [0.2, 0.4, 0.6, 0.8]
+        .into_iter()
+        .find(|m| max <= *m)
+        .unwrap_or(1.0);
+    let ticks = chart::share_ticks(share_max);
     for ((code, label), points) in codes.iter().zip(&option_points) {
-        all_series.push(series(&view::dom_id(&format!("{tid}-o"), code), label, waves, points, true, (0.0, share_max, ticks.clone()), &tx));
+        all_series.push(series(
+            &view::dom_id(&format!("{tid}-o"), code),
+            label,
+            waves,
+            points,
+            true,
+            (0.0, share_max, ticks.clone()),
+            &tx,
+        ));
     }
     let ru = lang == "ru";
     json!({
@@ -359,23 +485,36 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
 }
 
 /// `GET /trends/{track}`: a tracked question over the surveys that asked it.
-pub async fn trend_page(req: HttpRequest, state: State, track: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn trend_page(
+    req: HttpRequest,
+    state: State,
+    track: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let track = track.into_inner();
     let lang = page_lang(&req);
     let staff = can_see_unpublished(&req);
     let (st, l, tr) = (state.clone(), lang.clone(), track.clone());
     let waves = web::block(move || waves_of(&st, &tr, &l, staff)).await??;
     if waves.is_empty() {
-        return Err(WebError::NotFound(format!("no published results ask the tracked question '{track}'")));
+        return Err(WebError::NotFound(format!(
+            "no published results ask the tracked question '{track}'"
+        )));
     }
-    Ok(public::html(pages::render("trend", &trend_view(&waves, &track, &lang))))
+    Ok(public::html(pages::render(
+        "trend",
+        &trend_view(&waves, &track, &lang),
+    )))
 }
 
 /// Label of a category of a weighting variable (a bin's or option's label, else the code).
 fn category_label(def: &Definition, var: &str, code: &str, lang: &str) -> String {
     if let Some(d) = def.derived_variable(var) {
         if let DerivedRule::Bins(bins) = &d.rule {
-            if let Some(l) = bins.iter().find(|b| b.code == code).and_then(|b| b.label.as_ref()) {
+            if let Some(l) = bins
+                .iter()
+                .find(|b| b.code == code)
+                .and_then(|b| b.label.as_ref())
+            {
                 return def.text(l, lang).to_owned();
             }
         }
@@ -394,15 +533,32 @@ fn category_label(def: &Definition, var: &str, code: &str, lang: &str) -> String
 fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
     let label = |o: &AnswerOption| json!({"code": o.code, "label": def.text(&o.label, lang)});
     let (options, rows, extra): (Vec<Value>, Vec<Value>, String) = match &q.kind {
-        QuestionKind::SingleChoice(c) => (c.options.iter().chain(c.other.iter()).map(label).collect(), vec![], String::new()),
+        QuestionKind::SingleChoice(c) => (
+            c.options.iter().chain(c.other.iter()).map(label).collect(),
+            vec![],
+            String::new(),
+        ),
         QuestionKind::MultipleChoice(c) => (
             c.options.iter().chain(c.other.iter()).map(label).collect(),
             vec![],
-            c.max_choices.map_or_else(String::new, |m| format!("max {m}")),
+            c.max_choices
+                .map_or_else(String::new, |m| format!("max {m}")),
         ),
-        QuestionKind::Scale(s) => (s.points.iter().chain(s.hard_to_say.iter()).map(label).collect(), vec![], String::new()),
+        QuestionKind::Scale(s) => (
+            s.points
+                .iter()
+                .chain(s.hard_to_say.iter())
+                .map(label)
+                .collect(),
+            vec![],
+            String::new(),
+        ),
         QuestionKind::Matrix(m) => (
-            m.points.iter().chain(m.hard_to_say.iter()).map(label).collect(),
+            m.points
+                .iter()
+                .chain(m.hard_to_say.iter())
+                .map(label)
+                .collect(),
             m.rows.iter().map(label).collect(),
             String::new(),
         ),
@@ -414,10 +570,16 @@ fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
                 "{}{}{}",
                 n.min.map_or_else(String::new, |v| format!("min {v} ")),
                 n.max.map_or_else(String::new, |v| format!("max {v} ")),
-                n.unit.as_ref().map_or_else(String::new, |u| def.text(u, lang).to_owned())
+                n.unit
+                    .as_ref()
+                    .map_or_else(String::new, |u| def.text(u, lang).to_owned())
             ),
         ),
-        QuestionKind::Text(t) => (vec![], vec![], t.max_length.map_or_else(String::new, |m| format!("≤ {m}"))),
+        QuestionKind::Text(t) => (
+            vec![],
+            vec![],
+            t.max_length.map_or_else(String::new, |m| format!("≤ {m}")),
+        ),
         QuestionKind::Date(_) | QuestionKind::Info => (vec![], vec![], String::new()),
     };
     json!({
@@ -499,7 +661,11 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
         })
     });
     // Margin of error of a share among all respondents: 1.96 · √(p(1 − p)/n_eff).
-    let moe = |p: f64| s.effective_n.filter(|n| *n > 0.0).map(|n| 1.959964 * (p * (1.0 - p) / n).sqrt() * 100.0);
+    let moe = |p: f64| {
+        s.effective_n
+            .filter(|n| *n > 0.0)
+            .map(|n| 1.959964 * (p * (1.0 - p) / n).sqrt() * 100.0)
+    };
     let margin = match (moe(0.5), moe(0.2)) {
         (Some(m50), Some(m20)) => {
             if ru {
@@ -574,7 +740,10 @@ fn methodology_texts(lang: &str) -> Value {
             ("trim", "Обрезка весов"),
             ("excluded", "Исключено из взвешивания"),
             ("margin", "Что означает погрешность"),
-            ("suppression", "Ячейки, где меньше {n} ответивших, не публикуются и показаны «—»."),
+            (
+                "suppression",
+                "Ячейки, где меньше {n} ответивших, не публикуются и показаны «—».",
+            ),
             ("back", "К результатам"),
             ("unweighted", "Опрос не взвешивается."),
         ])
@@ -589,7 +758,10 @@ fn methodology_texts(lang: &str) -> Value {
             ("weighting", "Weighting"),
             ("population", "Population"),
             ("source", "Source"),
-            ("diagnostics", "Sample and population before and after weighting"),
+            (
+                "diagnostics",
+                "Sample and population before and after weighting",
+            ),
             ("category", "Category"),
             ("n", "Respondents"),
             ("sample", "Sample share (before)"),
@@ -601,11 +773,17 @@ fn methodology_texts(lang: &str) -> Value {
             ("max_gap", "Largest remaining gap to the targets"),
             ("deff", "Design effect due to weighting (Kish)"),
             ("effective_n", "Effective sample size"),
-            ("weights", "Weights: min / max / mean / coefficient of variation"),
+            (
+                "weights",
+                "Weights: min / max / mean / coefficient of variation",
+            ),
             ("trim", "Weight trimming"),
             ("excluded", "Left out of weighting"),
             ("margin", "What the margin of error means"),
-            ("suppression", "Cells with fewer than {n} respondents are not published and shown as “—”."),
+            (
+                "suppression",
+                "Cells with fewer than {n} respondents are not published and shown as “—”.",
+            ),
             ("back", "Back to the results"),
             ("unweighted", "This survey is not weighted."),
         ])
@@ -613,7 +791,11 @@ fn methodology_texts(lang: &str) -> Value {
 }
 
 /// `GET /results/{slug}/methodology`.
-pub async fn methodology_page(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+pub async fn methodology_page(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let lang = page_lang(&req);
     let staff = can_see_unpublished(&req);

@@ -19,7 +19,12 @@ use super::results::Results;
 
 /// A JSON object of interface texts.
 pub fn dict(pairs: &[(&str, &str)]) -> Value {
-    Value::Object(pairs.iter().map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned()))).collect())
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
+            .collect(),
+    )
 }
 
 /// Interface texts of the results pages.
@@ -143,18 +148,23 @@ pub fn pct(x: Option<f64>) -> String {
 /// An interval as shown: "38.1–48.4%"; empty when absent.
 pub fn pct_interval(lo: Option<f64>, hi: Option<f64>) -> String {
     match (lo, hi) {
-        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => format!("{:.1}–{:.1}%", l * 100.0, h * 100.0),
+        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => {
+            format!("{:.1}–{:.1}%", l * 100.0, h * 100.0)
+        }
         _ => String::new(),
     }
 }
 
 fn num(x: Option<f64>, decimals: usize) -> String {
-    x.filter(|v| v.is_finite()).map_or_else(|| "—".to_owned(), |v| format!("{v:.decimals$}"))
+    x.filter(|v| v.is_finite())
+        .map_or_else(|| "—".to_owned(), |v| format!("{v:.decimals$}"))
 }
 
 fn num_interval(lo: Option<f64>, hi: Option<f64>, decimals: usize) -> String {
     match (lo, hi) {
-        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => format!("{l:.decimals$}–{h:.decimals$}"),
+        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => {
+            format!("{l:.decimals$}–{h:.decimals$}")
+        }
         _ => String::new(),
     }
 }
@@ -163,7 +173,13 @@ fn num_interval(lo: Option<f64>, hi: Option<f64>, decimals: usize) -> String {
 pub fn dom_id(prefix: &str, s: &str) -> String {
     let clean: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("{prefix}-{clean}")
 }
@@ -181,7 +197,10 @@ pub fn topic_label(topic: &str, lang: &str) -> String {
         "education" => Some(("Образование", "Education")),
         _ => None,
     };
-    known.map_or_else(|| topic.to_owned(), |(r, e)| (if ru { r } else { e }).to_owned())
+    known.map_or_else(
+        || topic.to_owned(),
+        |(r, e)| (if ru { r } else { e }).to_owned(),
+    )
 }
 
 /// "1 Mar 2026 – 31 Mar 2027" from the definition's dates.
@@ -199,22 +218,40 @@ pub fn field_dates(def: &Definition) -> String {
 pub fn variable_label(def: &Definition, var: &str, lang: &str) -> String {
     def.derived_variable(var)
         .and_then(|d| d.label.as_ref().map(|l| def.text(l, lang).to_owned()))
-        .or_else(|| def.question(var).map(|q| def.text(&q.text, lang).to_owned()))
+        .or_else(|| {
+            def.question(var)
+                .map(|q| def.text(&q.text, lang).to_owned())
+        })
         .unwrap_or_else(|| var.to_owned())
 }
 
 /// One line on how the estimates are weighted: "Weighted to the population of … by …: raking."
-pub fn weighting_note(s: &Summary, def: &Definition, population: Option<&Population>, lang: &str) -> String {
+pub fn weighting_note(
+    s: &Summary,
+    def: &Definition,
+    population: Option<&Population>,
+    lang: &str,
+) -> String {
     let tx = texts(lang);
     match (&s.weighting, &s.weighting_error) {
         (Some(d), _) => {
             let pop = population
-                .and_then(|p| p.title.get(lang).or_else(|| p.title.values().next()).cloned())
+                .and_then(|p| {
+                    p.title
+                        .get(lang)
+                        .or_else(|| p.title.values().next())
+                        .cloned()
+                })
                 .or_else(|| population.map(|p| p.name.clone()));
             let vars: Vec<String> = def
                 .weighting
                 .as_ref()
-                .map(|w| w.variables.iter().map(|v| format!("«{}»", variable_label(def, v, lang))).collect())
+                .map(|w| {
+                    w.variables
+                        .iter()
+                        .map(|v| format!("«{}»", variable_label(def, v, lang)))
+                        .collect()
+                })
                 .unwrap_or_default();
             let mut out = t(&tx, "weighted").to_owned();
             if let Some(p) = pop {
@@ -270,7 +307,11 @@ fn scale_axis(def: &Definition, qid: &str) -> Option<(f64, f64, Vec<f64>)> {
         QuestionKind::Matrix(m) => m.scale(),
         _ => return None,
     };
-    let values: Vec<f64> = scale.points.iter().filter_map(|p| scale.value(&p.code)).collect();
+    let values: Vec<f64> = scale
+        .points
+        .iter()
+        .filter_map(|p| scale.value(&p.code))
+        .collect();
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     (min.is_finite() && max > min).then_some((min, max, values))
@@ -284,7 +325,11 @@ fn number_axis(e: &Estimates) -> (f64, f64, Vec<f64>) {
         .flatten()
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::max);
-    let low = [e.ci_low, e.median_ci_low].into_iter().flatten().filter(|v| v.is_finite()).fold(0.0_f64, f64::min);
+    let low = [e.ci_low, e.median_ci_low]
+        .into_iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::min);
     let (max, ticks) = chart::nice_axis(top);
     (low.min(0.0), max, ticks)
 }
@@ -309,14 +354,28 @@ impl Ctx<'_> {
             _ => "",
         };
         let main: Vec<&OptionEstimate> = e.options.iter().filter(|o| !o.hard_to_say).collect();
-        let hts: Vec<Value> = e.options.iter().filter(|o| o.hard_to_say).map(|o| option_row(o, tx)).collect();
+        let hts: Vec<Value> = e
+            .options
+            .iter()
+            .filter(|o| o.hard_to_say)
+            .map(|o| option_row(o, tx))
+            .collect();
         let bars = (!main.is_empty() && !e.suppressed).then(|| {
             let inputs: Vec<ShareInput> = main.iter().map(|o| share_input(o)).collect();
             let desc = format!(
                 "{}: {}",
                 t(tx, "chart_desc"),
                 main.iter()
-                    .map(|o| format!("{} {} ({})", o.label, if o.suppressed { "—".into() } else { pct(o.share) }, pct_interval(o.ci_low, o.ci_high)))
+                    .map(|o| format!(
+                        "{} {} ({})",
+                        o.label,
+                        if o.suppressed {
+                            "—".into()
+                        } else {
+                            pct(o.share)
+                        },
+                        pct_interval(o.ci_low, o.ci_high)
+                    ))
                     .collect::<Vec<_>>()
                     .join("; ")
             );
@@ -372,8 +431,20 @@ impl Ctx<'_> {
                 suppressed: e.suppressed,
             });
         }
-        let desc = format!("{}: {} ({})", t(&self.tx, "mean_desc"), num(e.mean, 2), num_interval(e.ci_low, e.ci_high, 2));
-        let chart = chart::mean_dots(&format!("{id}-mean"), &q.text, &desc, &inputs, min, max, &ticks, decimals);
+        let desc = format!(
+            "{}: {} ({})",
+            t(&self.tx, "mean_desc"),
+            num(e.mean, 2),
+            num_interval(e.ci_low, e.ci_high, 2)
+        );
+        let chart = chart::mean_dots(
+            &format!("{id}-mean"),
+            &q.text,
+            &desc,
+            &inputs,
+            (min, max, &ticks),
+            decimals,
+        );
         Some(json!({
             "value": num(e.mean, 2),
             "interval": num_interval(e.ci_low, e.ci_high, 2),
@@ -386,7 +457,8 @@ impl Ctx<'_> {
         if q.rows.is_empty() {
             return None;
         }
-        let (min, max, ticks) = scale_axis(self.def, &q.id).unwrap_or((1.0, 5.0, vec![1.0, 2.0, 3.0, 4.0, 5.0]));
+        let (min, max, ticks) =
+            scale_axis(self.def, &q.id).unwrap_or((1.0, 5.0, vec![1.0, 2.0, 3.0, 4.0, 5.0]));
         let inputs: Vec<DotInput> = q
             .rows
             .iter()
@@ -407,11 +479,24 @@ impl Ctx<'_> {
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        let chart = chart::mean_dots(&format!("{id}-rows"), &q.text, &desc, &inputs, min, max, &ticks, 2);
+        let chart = chart::mean_dots(
+            &format!("{id}-rows"),
+            &q.text,
+            &desc,
+            &inputs,
+            (min, max, &ticks),
+            2,
+        );
         let columns: Vec<String> = q
             .rows
             .first()
-            .map(|r| r.estimates.options.iter().map(|o| o.label.clone()).collect())
+            .map(|r| {
+                r.estimates
+                    .options
+                    .iter()
+                    .map(|o| o.label.clone())
+                    .collect()
+            })
             .unwrap_or_default();
         let rows: Vec<Value> = q
             .rows
@@ -445,7 +530,12 @@ impl Ctx<'_> {
             .map_or_else(|| by.to_owned(), |v| v.label.clone());
         let has_options = !q.estimates.options.is_empty();
         let has_mean = q.estimates.mean.is_some();
-        let columns: Vec<String> = q.estimates.options.iter().map(|o| o.label.clone()).collect();
+        let columns: Vec<String> = q
+            .estimates
+            .options
+            .iter()
+            .map(|o| o.label.clone())
+            .collect();
         let row = |label: &str, e: &Estimates, total: bool| {
             json!({
                 "label": label,
@@ -459,7 +549,11 @@ impl Ctx<'_> {
             })
         };
         let mut rows = vec![row(t(tx, "all_respondents"), &q.estimates, true)];
-        rows.extend(b.categories.iter().map(|c| row(&c.label, &c.estimates, false)));
+        rows.extend(
+            b.categories
+                .iter()
+                .map(|c| row(&c.label, &c.estimates, false)),
+        );
         let test = b.test.map(|r| {
             let significant = r.p_value < 0.05;
             json!({
@@ -522,7 +616,9 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
     };
     let slug = urlencode(&s.slug);
     let base = format!("/results/{slug}");
-    let mut breakdowns = vec![json!({"label": t(&cx.tx, "breakdown_none"), "href": base.clone(), "current": by.is_none()})];
+    let mut breakdowns = vec![
+        json!({"label": t(&cx.tx, "breakdown_none"), "href": base.clone(), "current": by.is_none()}),
+    ];
     breakdowns.extend(s.breakdowns.iter().map(|v| {
         json!({
             "label": v.label,
@@ -531,9 +627,15 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
         })
     }));
     let min_cell_note = if lang == "ru" {
-        format!("«—»: в группе меньше {} ответивших, данные не публикуются.", s.min_cell)
+        format!(
+            "«—»: в группе меньше {} ответивших, данные не публикуются.",
+            s.min_cell
+        )
     } else {
-        format!("“—”: fewer than {} respondents in the group, so the figure is not published.", s.min_cell)
+        format!(
+            "“—”: fewer than {} respondents in the group, so the figure is not published.",
+            s.min_cell
+        )
     };
     json!({
         "lang": lang,

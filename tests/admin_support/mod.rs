@@ -33,7 +33,11 @@ pub struct Staff {
 impl Staff {
     /// A browser that has not signed in.
     pub fn anonymous(server: &TestServer) -> Staff {
-        Staff { http: client(), base: server.base.clone(), csrf: String::new() }
+        Staff {
+            http: client(),
+            base: server.base.clone(),
+            csrf: String::new(),
+        }
     }
 
     /// Signs in; panics unless the login succeeds.
@@ -44,7 +48,10 @@ impl Staff {
         let page = s.get("/admin");
         assert_eq!(page.status().as_u16(), 200);
         s.csrf = csrf_of(&page.text().expect("body"));
-        assert!(!s.csrf.is_empty(), "the workbench page carries a CSRF token");
+        assert!(
+            !s.csrf.is_empty(),
+            "the workbench page carries a CSRF token"
+        );
         s
     }
 
@@ -52,7 +59,10 @@ impl Staff {
     pub fn try_login(&mut self, login: &str, password: &str) -> Response {
         let page = self.get("/login").text().expect("login page");
         let csrf = csrf_of(&page);
-        self.post_form("/login", &[("_csrf", &csrf), ("login", login), ("password", password)])
+        self.post_form(
+            "/login",
+            &[("_csrf", &csrf), ("login", login), ("password", password)],
+        )
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -88,7 +98,10 @@ impl Staff {
         );
         self.http
             .post(self.url(path))
-            .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .body(body)
             .send()
             .expect("POST multipart")
@@ -96,5 +109,9 @@ impl Staff {
 }
 
 pub fn location(r: &Response) -> String {
-    r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
 }

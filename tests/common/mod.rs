@@ -14,7 +14,9 @@ pub fn backends() -> Vec<Backend> {
     let mut v = vec![Backend::Sqlite];
     match std::env::var("OPROS_TEST_POSTGRES_URL") {
         Ok(url) if !url.trim().is_empty() => v.push(Backend::Postgres(url)),
-        _ => eprintln!("note: OPROS_TEST_POSTGRES_URL is not set; PostgreSQL half of this test skipped"),
+        _ => eprintln!(
+            "note: OPROS_TEST_POSTGRES_URL is not set; PostgreSQL half of this test skipped"
+        ),
     }
     v
 }
@@ -38,15 +40,25 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let path: PathBuf = dir.path().join("opros-test.db");
-                TestDb { url: DatabaseUrl::Sqlite(path), _dir: Some(dir), pg: None }
+                TestDb {
+                    url: DatabaseUrl::Sqlite(path),
+                    _dir: Some(dir),
+                    pg: None,
+                }
             }
             Backend::Postgres(base) => {
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let mut c = diesel::PgConnection::establish(base).expect("connect to OPROS_TEST_POSTGRES_URL");
-                c.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create schema");
+                let mut c = diesel::PgConnection::establish(base)
+                    .expect("connect to OPROS_TEST_POSTGRES_URL");
+                c.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .expect("create schema");
                 let sep = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-                TestDb { url: DatabaseUrl::Postgres(url), _dir: None, pg: Some((base.clone(), schema)) }
+                TestDb {
+                    url: DatabaseUrl::Postgres(url),
+                    _dir: None,
+                    pg: Some((base.clone(), schema)),
+                }
             }
         }
     }
@@ -109,7 +121,10 @@ impl TestServer {
             })
         });
         let handle = rx.recv().expect("server handle");
-        TestServer { base: format!("http://{addr}"), handle }
+        TestServer {
+            base: format!("http://{addr}"),
+            handle,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -2,15 +2,15 @@
 //! reads the hidden fields of a page and posts pages like a browser without JavaScript.
 #![allow(dead_code)]
 
+use chrono::NaiveDate;
 use opros::catalog;
 use opros::config::Config;
-use opros::store::{Status, Store};
-use reqwest::blocking::Client;
-use chrono::NaiveDate;
 use opros::definition::{Answer, QuestionKind};
+use opros::store::{Status, Store};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::Rng;
+use reqwest::blocking::Client;
 
 use crate::common::{client, TestDb, TestServer};
 
@@ -235,4 +235,3 @@ pub fn random_answer(rng: &mut StdRng, q: &opros::definition::Question) -> Optio
         QuestionKind::Info => None,
     }
 }
-

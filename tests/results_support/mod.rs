@@ -14,12 +14,17 @@ pub struct Lcg(u64);
 
 impl Lcg {
     pub fn new(seed: u64) -> Self {
-        Lcg(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407))
+        Lcg(seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407))
     }
 
     /// Uniform in [0, 1).
     pub fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 
@@ -89,7 +94,11 @@ fn one(def: &Definition, rng: &mut Lcg, p: Profile) -> Answers {
                 Answer::choice(opts[i])
             }
             QuestionKind::MultipleChoice(c) => {
-                let max = c.max_choices.unwrap_or(c.options.len()).min(c.options.len()).max(1);
+                let max = c
+                    .max_choices
+                    .unwrap_or(c.options.len())
+                    .min(c.options.len())
+                    .max(1);
                 let mut codes: Vec<String> = Vec::new();
                 for o in &c.options {
                     if codes.len() < max && rng.next() < 0.35 && !o.exclusive {
@@ -99,7 +108,10 @@ fn one(def: &Definition, rng: &mut Lcg, p: Profile) -> Answers {
                 if codes.is_empty() {
                     codes.push(c.options[0].code.clone());
                 }
-                Answer::Choices { codes, other_text: None }
+                Answer::Choices {
+                    codes,
+                    other_text: None,
+                }
             }
             QuestionKind::Scale(s) => {
                 let k = s.points.len();
@@ -112,7 +124,12 @@ fn one(def: &Definition, rng: &mut Lcg, p: Profile) -> Answers {
                     probs.push(0.08);
                 }
                 let i = rng.pick(&probs);
-                let code = s.points.get(i).or(s.hard_to_say.as_ref()).map(|o| o.code.clone()).unwrap_or_default();
+                let code = s
+                    .points
+                    .get(i)
+                    .or(s.hard_to_say.as_ref())
+                    .map(|o| o.code.clone())
+                    .unwrap_or_default();
                 Answer::Scale(code)
             }
             QuestionKind::Matrix(m) => {
@@ -120,14 +137,23 @@ fn one(def: &Definition, rng: &mut Lcg, p: Profile) -> Answers {
                 for r in &m.rows {
                     let k = m.points.len() as i64;
                     let i = rng.int(0, k) as usize;
-                    let code = m.points.get(i).or(m.hard_to_say.as_ref()).map(|o| o.code.clone()).unwrap_or_default();
+                    let code = m
+                        .points
+                        .get(i)
+                        .or(m.hard_to_say.as_ref())
+                        .map(|o| o.code.clone())
+                        .unwrap_or_default();
                     rows.insert(r.code.clone(), code);
                 }
                 Answer::Matrix(rows)
             }
             QuestionKind::Number(num) => {
                 let lo = num.min.unwrap_or(0.0) as i64;
-                let hi = if q.id == "age" { 85 } else { num.max.map_or(lo + 60, |m| (m as i64).min(lo + 60)) };
+                let hi = if q.id == "age" {
+                    85
+                } else {
+                    num.max.map_or(lo + 60, |m| (m as i64).min(lo + 60))
+                };
                 Answer::Number(rng.int(lo, hi) as f64)
             }
             QuestionKind::Text(_) => Answer::Text(format!("ответ {}", rng.int(1, 999))),
@@ -178,7 +204,11 @@ pub fn add_responses(store: &Store, slug: &str, answers: &[Answers]) {
 
 /// The three example surveys with respondents, as named by the trend tests: transport (opens Feb 2026),
 /// healthcare (Mar 2026), housing (Sep 2026).
-pub const EXAMPLES: [(&str, u64, f64); 3] = [("transport-2026", 11, 0.0), ("healthcare-2026", 12, 0.25), ("housing-2026", 13, 0.27)];
+pub const EXAMPLES: [(&str, u64, f64); 3] = [
+    ("transport-2026", 11, 0.0),
+    ("healthcare-2026", 12, 0.25),
+    ("housing-2026", 13, 0.27),
+];
 
 /// Respondents per example survey.
 pub const N: usize = 400;
@@ -191,11 +221,21 @@ pub fn seeded(db: &TestDb, publish: &[&str]) -> (TestServer, Store) {
     for (slug, seed, tilt) in EXAMPLES {
         let (_, v) = store.version(slug, None).expect("example survey seeded");
         let def: Definition = serde_json::from_str(&v.definition).expect("definition");
-        let answers = synth_answers(&def, N, seed, Profile { tilt, rare_district: 0.02 });
+        let answers = synth_answers(
+            &def,
+            N,
+            seed,
+            Profile {
+                tilt,
+                rare_district: 0.02,
+            },
+        );
         add_responses(&store, slug, &answers);
     }
     for slug in publish {
-        store.set_results_published(slug, true).expect("publish results");
+        store
+            .set_results_published(slug, true)
+            .expect("publish results");
     }
     (server, store)
 }
