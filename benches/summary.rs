@@ -140,7 +140,11 @@ fn main() {
                 answers: &loaded.answers,
                 language: "ru",
             },
-            &ReportOptions::default(),
+            &ReportOptions {
+                // OPROS_BENCH_NO_BREAKDOWNS=1: the same without crosstabs, to see what breakdowns cost.
+                by: std::env::var("OPROS_BENCH_NO_BREAKDOWNS").ok().map(|_| Vec::new()),
+                ..ReportOptions::default()
+            },
         )
         .expect("summary");
         let t1 = Instant::now();

@@ -83,7 +83,7 @@ impl Answer {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(untagged)]
 enum Wire {
     Code(String),
@@ -215,27 +215,70 @@ impl Serialize for Answer {
     }
 }
 
+/// Reads the compact form directly by the JSON type of the value (no buffering as an untagged enum would:
+/// loading a large survey's answers is dominated by this).
 impl<'de> Deserialize<'de> for Answer {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let wire = Wire::deserialize(d).map_err(|_| {
-            D::Error::custom(
-                "an answer is a code \"x\", a list of codes [\"a\", \"b\"], a number, or an object \
-                 with one of choice, choices, scale, matrix, text, date, ranking",
-            )
-        })?;
-        match wire {
-            Wire::Code(code) => Ok(Answer::Choice {
-                code,
-                other_text: None,
-            }),
-            Wire::Codes(codes) => Ok(Answer::Choices {
-                codes,
-                other_text: None,
-            }),
-            Wire::Number(x) if x.is_finite() => Ok(Answer::Number(x)),
-            Wire::Number(_) => Err(D::Error::custom("a number answer must be finite")),
-            Wire::Tagged(t) => t.into_answer().map_err(D::Error::custom),
+        d.deserialize_any(AnswerVisitor)
+    }
+}
+
+struct AnswerVisitor;
+
+impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
+    type Value = Answer;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(
+            "an answer: a code \"x\", a list of codes [\"a\", \"b\"], a number, or an object with one of \
+             choice, choices, scale, matrix, text, date, ranking",
+        )
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Answer, E> {
+        Ok(Answer::Choice {
+            code: v.to_owned(),
+            other_text: None,
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Answer, E> {
+        Ok(Answer::Choice {
+            code: v,
+            other_text: None,
+        })
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Answer, E> {
+        if v.is_finite() {
+            Ok(Answer::Number(v))
+        } else {
+            Err(E::custom("a number answer must be finite"))
         }
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Answer, E> {
+        Ok(Answer::Number(v as f64))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Answer, E> {
+        Ok(Answer::Number(v as f64))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Answer, A::Error> {
+        let mut codes = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+        while let Some(c) = seq.next_element::<String>()? {
+            codes.push(c);
+        }
+        Ok(Answer::Choices {
+            codes,
+            other_text: None,
+        })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Answer, A::Error> {
+        let t = Tagged::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        t.into_answer().map_err(A::Error::custom)
     }
 }
 

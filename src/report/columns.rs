@@ -1,5 +1,7 @@
 //! Answers turned into columns (one value per respondent) for the statistics core.
 
+use std::collections::HashMap;
+
 use crate::definition::{derived, Answer, AnswerOption, Answers, Definition, Question, QuestionKind, Scale};
 
 use super::Labelled;
@@ -43,10 +45,13 @@ impl Column {
     }
 }
 
-/// The analysed respondents' answers.
+/// The analysed respondents' answers, transposed once into one column per question (so estimating a
+/// question reads its column without a lookup by question id per respondent).
 pub struct Columns<'a> {
     def: &'a Definition,
     answers: &'a [&'a Answers],
+    slot: HashMap<&'a str, usize>,
+    by_question: Vec<Vec<Option<&'a Answer>>>,
 }
 
 fn code(o: &AnswerOption, lang: &str, hard_to_say: bool) -> Code {
@@ -65,17 +70,49 @@ fn scale_codes(s: &Scale, lang: &str) -> Vec<Code> {
         .collect()
 }
 
-fn index_of(codes: &[Code], c: &str) -> Option<usize> {
-    codes.iter().position(|k| k.code == c)
+/// Finds a code's position; option lists are short, so a scan beats hashing.
+struct Positions<'c>(Vec<&'c str>);
+
+impl Positions<'_> {
+    fn get(&self, code: &str) -> Option<usize> {
+        self.0.iter().position(|c| *c == code)
+    }
+}
+
+fn positions<'c>(codes: &'c [Code]) -> Positions<'c> {
+    Positions(codes.iter().map(|c| c.code.as_str()).collect())
 }
 
 impl<'a> Columns<'a> {
     pub fn new(def: &'a Definition, answers: &'a [&'a Answers]) -> Self {
-        Columns { def, answers }
+        let slot: HashMap<&str, usize> = def.questions().enumerate().map(|(k, (_, q))| (q.id.as_str(), k)).collect();
+        // Question ids in sorted order: each respondent's answers (a BTreeMap, also sorted) are matched by
+        // one merge walk instead of a hash lookup per answer.
+        let mut sorted: Vec<(&str, usize)> = slot.iter().map(|(id, k)| (*id, *k)).collect();
+        sorted.sort_unstable();
+        let mut by_question = vec![vec![None; answers.len()]; slot.len()];
+        for (i, a) in answers.iter().enumerate() {
+            let mut q = sorted.iter().peekable();
+            for (id, answer) in a.iter() {
+                while q.next_if(|(qid, _)| *qid < id.as_str()).is_some() {}
+                if let Some((_, k)) = q.next_if(|(qid, _)| *qid == id.as_str()) {
+                    by_question[*k][i] = Some(answer);
+                }
+            }
+        }
+        Columns {
+            def,
+            answers,
+            slot,
+            by_question,
+        }
     }
 
-    fn each<T>(&self, f: impl Fn(Option<&Answer>) -> Option<T>, id: &str) -> Vec<Option<T>> {
-        self.answers.iter().map(|a| f(a.get(id))).collect()
+    fn each<T>(&self, f: impl Fn(Option<&'a Answer>) -> Option<T>, id: &str) -> Vec<Option<T>> {
+        match self.slot.get(id) {
+            Some(&k) => self.by_question[k].iter().map(|a| f(*a)).collect(),
+            None => (0..self.answers.len()).map(|_| None).collect(),
+        }
     }
 
     pub fn question(&self, q: &Question, lang: &str) -> Column {
@@ -88,21 +125,28 @@ impl<'a> Columns<'a> {
                     .chain(c.other.iter())
                     .map(|o| code(o, lang, false))
                     .collect();
-                let values = self.each(|a| a.and_then(Answer::code).and_then(|c| index_of(&codes, c)), id);
+                let pos = positions(&codes);
+                let values = self.each(|a| a.and_then(Answer::code).and_then(|c| pos.get(c)), id);
                 Column::Categorical { codes, values, numeric: None }
             }
-            QuestionKind::Scale(s) => self.scale_column(s, lang, |a: &Answers| a.get(id).and_then(Answer::code).map(str::to_owned)),
+            QuestionKind::Scale(s) => {
+                let column = self.each(|a| a.and_then(Answer::code), id);
+                self.scale_column(s, lang, &column)
+            }
             QuestionKind::Matrix(m) => {
                 let scale = m.scale();
                 let rows = m
                     .rows
                     .iter()
                     .map(|r| {
-                        let row = r.code.clone();
-                        let col = self.scale_column(&scale, lang, |a: &Answers| match a.get(id) {
-                            Some(Answer::Matrix(cells)) => cells.get(&row).cloned(),
-                            _ => None,
-                        });
+                        let column = self.each(
+                            |a| match a {
+                                Some(Answer::Matrix(cells)) => cells.get(&r.code).map(String::as_str),
+                                _ => None,
+                            },
+                            id,
+                        );
+                        let col = self.scale_column(&scale, lang, &column);
                         (r.code.clone(), r.label.get(lang).to_owned(), col)
                     })
                     .collect();
@@ -115,25 +159,28 @@ impl<'a> Columns<'a> {
                     .chain(c.other.iter())
                     .map(|o| code(o, lang, false))
                     .collect();
-                let chosen = codes
-                    .iter()
-                    .map(|k| {
-                        self.each(
-                            |a| match a {
-                                Some(Answer::Choices { codes, .. }) => Some(codes.iter().any(|c| *c == k.code)),
-                                _ => None,
-                            },
-                            id,
-                        )
-                    })
-                    .collect();
+                let pos = positions(&codes);
+                let mut chosen = vec![vec![None; self.answers.len()]; codes.len()];
+                if let Some(&k) = self.slot.get(id) {
+                    for (i, a) in self.by_question[k].iter().enumerate() {
+                        if let Some(Answer::Choices { codes: picked, .. }) = a {
+                            chosen.iter_mut().for_each(|c| c[i] = Some(false));
+                            for p in picked {
+                                if let Some(j) = pos.get(p.as_str()) {
+                                    chosen[j][i] = Some(true);
+                                }
+                            }
+                        }
+                    }
+                }
                 Column::Multiple { codes, chosen }
             }
             QuestionKind::Ranking(r) => {
                 let codes: Vec<Code> = r.options.iter().map(|o| code(o, lang, false)).collect();
+                let pos = positions(&codes);
                 let values = self.each(
                     |a| match a {
-                        Some(Answer::Ranking(order)) => order.first().and_then(|c| index_of(&codes, c)),
+                        Some(Answer::Ranking(order)) => order.first().and_then(|c| pos.get(c.as_str())),
                         _ => None,
                     },
                     id,
@@ -153,14 +200,16 @@ impl<'a> Columns<'a> {
         }
     }
 
-    fn scale_column(&self, s: &Scale, lang: &str, get: impl Fn(&Answers) -> Option<String>) -> Column {
+    /// A scale's answers (point codes per respondent) as categories and point values.
+    fn scale_column(&self, s: &Scale, lang: &str, column: &[Option<&str>]) -> Column {
         let codes = scale_codes(s, lang);
-        let mut values = Vec::with_capacity(self.answers.len());
-        let mut numeric = Vec::with_capacity(self.answers.len());
-        for a in self.answers {
-            let c = get(a);
-            values.push(c.as_deref().and_then(|c| index_of(&codes, c)));
-            numeric.push(c.as_deref().and_then(|c| s.value(c)));
+        let pos = positions(&codes);
+        let value: Vec<Option<f64>> = codes.iter().map(|c| s.value(&c.code)).collect();
+        let mut values = Vec::with_capacity(column.len());
+        let mut numeric = Vec::with_capacity(column.len());
+        for c in column {
+            values.push(c.and_then(|c| pos.get(c)));
+            numeric.push(c.and_then(|c| pos.get(c)).and_then(|k| value[k]));
         }
         Column::Categorical {
             codes,
@@ -172,10 +221,11 @@ impl<'a> Columns<'a> {
     /// A breakdown variable's categories and each respondent's category index.
     pub fn breakdown(&self, var: &str, lang: &str) -> (Vec<Labelled>, Vec<Option<usize>>) {
         let cats = category_labels(self.def, var, lang);
+        let pos: HashMap<&str, usize> = cats.iter().enumerate().map(|(k, c)| (c.code.as_str(), k)).collect();
         let values = self
             .answers
             .iter()
-            .map(|a| derived::category(self.def, var, a).and_then(|c| cats.iter().position(|k| k.code == c)))
+            .map(|a| derived::category(self.def, var, a).and_then(|c| pos.get(c.as_str()).copied()))
             .collect();
         (cats, values)
     }

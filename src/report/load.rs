@@ -26,12 +26,12 @@ pub struct LoadedSurvey {
 
 pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<LoadedSurvey, ReportLoadError> {
     let (survey, version) = cache.current(store, slug)?;
-    let rows = store.complete_responses(&survey.id)?;
+    let rows = store.complete_answers(&survey.id)?;
     let mut answers = Vec::with_capacity(rows.len());
-    for r in rows {
-        let a: Answers = serde_json::from_str(&r.answers).map_err(|e| ReportLoadError::BadAnswers {
+    for (id, json) in rows {
+        let a: Answers = serde_json::from_str(&json).map_err(|e| ReportLoadError::BadAnswers {
             slug: slug.to_owned(),
-            id: r.id.clone(),
+            id,
             reason: e.to_string(),
         })?;
         answers.push(a);
