@@ -12,6 +12,7 @@
 //! opens: 2026-01-10                 # optional
 //! closes: 2026-12-31                # optional
 //! anonymous: true                   # default true
+//! invitation_only: false            # true: only people with an invitation link (`opros survey invite`) may answer
 //! thank_you: {ru: ..., en: ...}     # optional
 //! pages:
 //!   - id: about_you
@@ -125,6 +126,8 @@ struct Skeleton {
     #[serde(default = "yes")]
     anonymous: bool,
     #[serde(default)]
+    invitation_only: bool,
+    #[serde(default)]
     thank_you: Option<Texts>,
     pages: Vec<PageSkeleton>,
     #[serde(default)]
@@ -224,6 +227,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         opens: skeleton.opens,
         closes: skeleton.closes,
         anonymous: skeleton.anonymous,
+        invitation_only: skeleton.invitation_only,
         thank_you: skeleton.thank_you,
         pages,
         page_blocks: skeleton.page_blocks,

@@ -41,6 +41,9 @@ pub struct Definition {
     /// No respondent identity is kept (default true).
     #[serde(default = "yes")]
     pub anonymous: bool,
+    /// Only respondents with an invitation token (`?t=…`, `opros survey invite`) may answer.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub invitation_only: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thank_you: Option<Texts>,
     pub pages: Vec<Page>,

@@ -329,6 +329,18 @@ async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Re
     })
 }
 
+/// The page for someone without a valid invitation to an invitation-only survey.
+fn invitation_required(lang: &str, title: &str) -> HttpResponse {
+    notice(
+        StatusCode::FORBIDDEN,
+        lang,
+        title,
+        &ui_str(lang, "invitation_heading"),
+        &ui_str(lang, "invitation_text"),
+        None,
+    )
+}
+
 /// `GET /s/{slug}`.
 pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
@@ -388,6 +400,16 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
     if let Some(r) = &who.row {
         if r.state != PARTIAL {
             return Ok(done_page(&r.state, &lang, &title));
+        }
+    }
+    if current.definition.invitation_only && who.row.is_none() {
+        let invited = !new_cookie && {
+            let st = state.clone();
+            let (sid, kh) = (survey.id.clone(), who.key_hash.clone());
+            blocking(move || st.store.invitation_exists(&sid, &kh)).await?
+        };
+        if !invited {
+            return Ok(invitation_required(&lang, &title));
         }
     }
     let version = load_version(&state, &survey, who.row.as_ref(), current).await?;
@@ -564,6 +586,9 @@ pub async fn submit(
     };
     if who.row.is_none() {
         meta.invited = invited;
+        if def.invitation_only && !invited {
+            return Ok(invitation_required(&lang, &title));
+        }
     }
 
     if fields.first(fields::NAV) == Some("back") {
