@@ -54,6 +54,19 @@ fn survey_verbs_on_every_backend() {
         let (ok, _, err) = run(&db, &["survey", "show", "no-such-slug"]);
         assert!(!ok);
         assert!(err.contains("no survey with slug 'no-such-slug'"), "{err}");
+
+        // Every change made from the command line is in the audit log, by actor `cli`.
+        let store = opros::store::Store::open(&db.url).unwrap();
+        let filter = opros::auth::audit::AuditFilter {
+            survey_slug: Some(slug.clone()),
+            limit: 100,
+            ..Default::default()
+        };
+        let entries = opros::auth::audit::list(&store, &filter).unwrap();
+        let mut actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+        actions.sort_unstable();
+        assert_eq!(actions, ["survey.close", "survey.create", "survey.new_version", "survey.open"]);
+        assert!(entries.iter().all(|e| e.actor == "cli"));
     }
 }
 

@@ -12,7 +12,8 @@ mod users;
 
 use crate::catalog::{self, CatalogError};
 use crate::config::{Config, ConfigError};
-use crate::store::{Status, Store, StoreError};
+use crate::auth::workbench;
+use crate::store::{Store, StoreError};
 
 #[derive(Parser, Debug)]
 #[command(name = "opros", version, about = "Opros: online sociology surveys — forms, weighting, summaries")]
@@ -168,6 +169,12 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
             };
             for i in catalog::import_files_with(&store, &files, lenient, &mut note)? {
                 let what = if i.created_survey { "new survey" } else { "new version" };
+                audit(
+                    &store,
+                    if i.created_survey { "survey.create" } else { "survey.new_version" },
+                    &i.slug,
+                    Some(i.version),
+                )?;
                 writeln!(out, "{}: {what}, version {}", i.slug, i.version)?;
             }
         }
@@ -195,27 +202,49 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
         }
         SurveyCommand::Publish { slug, results } => {
             if results {
-                store.set_results_published(&slug, true)?;
+                workbench::set_results_published(&store, &slug, true, CLI_ACTOR).map_err(other)?;
                 writeln!(out, "{slug}: results published")?;
             } else {
-                store.set_status(&slug, Status::Open)?;
+                workbench::open_survey(&store, &catalog::DefinitionCache::default(), &slug, CLI_ACTOR).map_err(other)?;
                 writeln!(out, "{slug}: open")?;
             }
         }
         SurveyCommand::Close { slug } => {
-            store.set_status(&slug, Status::Closed)?;
+            workbench::close_survey(&store, &slug, CLI_ACTOR).map_err(other)?;
             writeln!(out, "{slug}: closed")?;
         }
         SurveyCommand::Invite { slug, count, url } => {
             responses::invite(&store, &slug, count, url.as_deref(), &mut out)?;
         }
         SurveyCommand::UnpublishResults { slug } => {
-            store.set_results_published(&slug, false)?;
+            workbench::set_results_published(&store, &slug, false, CLI_ACTOR).map_err(other)?;
             writeln!(out, "{slug}: results unpublished")?;
         }
         SurveyCommand::Check { .. } | SurveyCommand::Convert { .. } => {}
     }
     Ok(())
+}
+
+/// Who the audit log names for changes made from the command line.
+const CLI_ACTOR: &str = "cli";
+
+fn other(e: impl std::fmt::Display) -> CliError {
+    CliError::Other(e.to_string())
+}
+
+/// Records a command-line change in the audit log (as the workbench does for its own).
+fn audit(store: &Store, action: &str, slug: &str, version: Option<i32>) -> Result<(), CliError> {
+    crate::auth::audit::record(
+        store,
+        &crate::auth::audit::AuditEvent {
+            actor: CLI_ACTOR,
+            action,
+            survey_slug: Some(slug),
+            survey_version: version,
+            ..Default::default()
+        },
+    )
+    .map_err(other)
 }
 
 /// `opros survey convert FILE.xlsx`: the XLSForm as Opros YAML on stdout; left-out rows on stderr.
