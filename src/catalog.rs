@@ -68,13 +68,19 @@ pub fn prepare_file_with(path: &Path, lenient: bool) -> Result<(Prepared, Vec<St
     Ok((prepare_source(&converted.yaml, &name, path.parent(), None)?, notes))
 }
 
+/// Finds the text of a population file by the path written in a definition (embedded examples).
+pub type PopulationLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// Parsed versions by (survey id, version).
+type VersionMap = HashMap<(String, i32), Arc<LoadedVersion>>;
+
 /// Validates a definition given as text. `base_dir` resolves a population path; `populations` supplies
 /// already-known population files by their path as written in the definition (for embedded examples).
 pub fn prepare_source(
     source: &str,
     source_name: &str,
     base_dir: Option<&Path>,
-    populations: Option<&dyn Fn(&str) -> Option<String>>,
+    populations: Option<&PopulationLookup<'_>>,
 ) -> Result<Prepared, CatalogError> {
     let definition = definition::parse_definition(source, source_name).map_err(CatalogError::Invalid)?;
     let population = match definition.weighting.as_ref().and_then(|w| w.population.clone()) {
@@ -177,7 +183,7 @@ pub struct LoadedVersion {
 /// Cache of parsed definitions by (survey id, version).
 #[derive(Default, Clone)]
 pub struct DefinitionCache {
-    inner: Arc<RwLock<HashMap<(String, i32), Arc<LoadedVersion>>>>,
+    inner: Arc<RwLock<VersionMap>>,
 }
 
 impl DefinitionCache {

@@ -135,7 +135,9 @@ fn validation_errors_come_back_with_the_page_and_messages() {
         let (server, _store) = start(&db, test_config(&db));
         let mut r = Respondent::new(&server, "formtest");
         r.open("?lang=en");
-        let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+        // (answers sent, message expected, link of the error summary)
+        type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+        let cases: Vec<Case> = vec![
             (vec![("age", "30")], "Please answer this question.", "#q-sex-0"),
             (vec![("sex", "m"), ("age", "12")], "at least 18", "#q-age"),
             (vec![("sex", "m"), ("age", "30.5")], "whole number", "#q-age"),

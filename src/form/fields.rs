@@ -41,6 +41,14 @@ impl Fields {
         Fields::from_pairs(pairs)
     }
 
+    /// Whether every name and value of an `application/x-www-form-urlencoded` body decodes (after `+`
+    /// and `%XX`) to valid UTF-8. Browsers always send UTF-8 for our pages (`<meta charset="utf-8">`), so
+    /// anything else is a broken or hostile client: refused with 400 rather than stored with U+FFFD.
+    pub fn is_utf8_urlencoded(body: &[u8]) -> bool {
+        body.split(|b| *b == b'&' || *b == b'=')
+            .all(|part| std::str::from_utf8(&percent_decode(part)).is_ok())
+    }
+
     pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Fields {
         let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (k, v) in pairs {
@@ -89,4 +97,26 @@ impl Fields {
     pub fn has_value(&self, name: &str, v: &str) -> bool {
         self.all(name).iter().any(|x| x.trim() == v)
     }
+}
+
+/// `+` → space and `%XX` → byte; a `%` without two hex digits stays as it is (as in the WHATWG parser).
+fn percent_decode(part: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(part.len());
+    let mut i = 0;
+    while i < part.len() {
+        match part[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (part.get(i + 1).and_then(|b| hex(*b)), part.get(i + 2).and_then(|b| hex(*b))) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
 }

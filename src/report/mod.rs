@@ -12,6 +12,7 @@
 //! - number: mean and median with intervals;
 //! - ranking: the share of respondents who ranked each option first;
 //! - text, date: only the number who answered (free text is never published in summaries).
+//!
 //! Breakdowns give the same per category of each breakdown variable (R `svyby`-style domains) and, for
 //! categorical questions, the Rao–Scott test of independence with per-cell flags (see `stats::crosstab`).
 //! A cell with fewer than `min_cell` respondents is `suppressed: true` and carries no numbers.
@@ -521,7 +522,7 @@ impl Ctx<'_> {
                 .iter()
                 .enumerate()
                 .map(|(j, level)| {
-                    let mut e = column_estimates(tab, j, codes, |cell| Some(cell));
+                    let mut e = column_estimates(tab, j, codes);
                     if let Some(m) = means.as_ref().and_then(|m| m.by.get(b)).and_then(|by| by.get(j)) {
                         set_mean(&mut e, m.clone(), self.min_cell);
                     }
@@ -651,12 +652,7 @@ fn set_mean(e: &mut Estimates, mut m: stats::MeanEstimate, min_cell: u64) {
 }
 
 /// Estimates of breakdown category `j` from a crosstab column (with significance flags).
-fn column_estimates<'t>(
-    tab: &'t stats::Crosstab,
-    j: usize,
-    codes: &[columns::Code],
-    pick: impl Fn(&'t stats::CrosstabCell) -> Option<&'t stats::CrosstabCell>,
-) -> Estimates {
+fn column_estimates(tab: &stats::Crosstab, j: usize, codes: &[columns::Code]) -> Estimates {
     let Some(col) = tab.columns.iter().find(|c| c.category == j) else {
         return Estimates {
             suppressed: true,
@@ -670,7 +666,7 @@ fn column_estimates<'t>(
         options: codes
             .iter()
             .enumerate()
-            .map(|(k, code)| option_from_cell(code, col.cells.get(k).and_then(&pick), col.suppressed))
+            .map(|(k, code)| option_from_cell(code, col.cells.get(k), col.suppressed))
             .collect(),
         ..Estimates::default()
     }

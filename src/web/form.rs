@@ -518,6 +518,11 @@ pub async fn submit(
             ))
         }
     };
+    if !Fields::is_utf8_urlencoded(&body) {
+        return Err(WebError::BadRequest(
+            "the form data is not valid UTF-8 text; please reload the page and send it again".into(),
+        ));
+    }
     let fields = Fields::from_urlencoded(&body);
 
     let st = state.clone();
