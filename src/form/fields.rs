@@ -31,6 +31,8 @@ pub const SYSTEM_FIELDS: [&str; 5] = [CSRF, PAGE, SHOWN, NAV, HONEYPOT];
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields {
     map: BTreeMap<String, Vec<String>>,
+    /// Raw bytes of uploaded files by field name (multipart uploads; binary files such as XLSForms).
+    files: BTreeMap<String, Vec<u8>>,
 }
 
 impl Fields {
@@ -54,7 +56,20 @@ impl Fields {
         for (k, v) in pairs {
             map.entry(k.into()).or_default().push(v.into());
         }
-        Fields { map }
+        Fields {
+            map,
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// Keeps the raw bytes of an uploaded file.
+    pub fn push_file(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
+        self.files.insert(name.into(), bytes);
+    }
+
+    /// The raw bytes of an uploaded file.
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files.get(name).map(Vec::as_slice)
     }
 
     pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {

@@ -158,13 +158,28 @@ pub async fn upload(
     let (source, name) = if !pasted.is_empty() {
         (pasted, "pasted definition".to_owned())
     } else {
-        let file = f.first("file").unwrap_or("").to_owned();
         let name = f
             .first("file.filename")
             .filter(|n| !n.trim().is_empty())
             .unwrap_or("uploaded file")
             .to_owned();
-        (file, name)
+        if crate::catalog::is_spreadsheet(std::path::Path::new(&name)) {
+            // An XLSForm: converted strictly; what cannot be converted is listed like validation problems.
+            let bytes = f.file("file").unwrap_or_default();
+            match crate::xlsform::convert(bytes, &name, &crate::xlsform::ConvertOptions::default()) {
+                Ok(c) => (c.yaml, name),
+                Err(e) => {
+                    let p: Vec<Value> = e
+                        .to_string()
+                        .lines()
+                        .map(|l| json!({"file": name, "line": null, "question": null, "message": l.trim()}))
+                        .collect();
+                    return Ok(upload_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
+                }
+            }
+        } else {
+            (f.first("file").unwrap_or("").to_owned(), name)
+        }
     };
     if source.trim().is_empty() {
         let p = [

@@ -102,6 +102,7 @@ pub fn parse_multipart(body: &[u8], boundary: &str) -> Result<Fields, WebError> 
         let value = String::from_utf8_lossy(&body[data_start..data_end]).into_owned();
         if let Some(f) = filename {
             fields.push(format!("{name}.filename"), f);
+            fields.push_file(name.clone(), body[data_start..data_end].to_vec());
         }
         fields.push(name, value);
         parts += 1;

@@ -108,6 +108,26 @@ impl Staff {
     }
 }
 
+impl Staff {
+    /// Uploads a binary file (e.g. an XLSForm) as a multipart form with the CSRF token.
+    pub fn upload_bytes(&self, path: &str, field: &str, file_name: &str, content: &[u8]) -> Response {
+        let boundary = "----opros-test-boundary-9a2c";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            self.csrf
+        )
+        .into_bytes();
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.http
+            .post(self.url(path))
+            .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .expect("POST multipart")
+    }
+}
+
 pub fn location(r: &Response) -> String {
     r.headers()
         .get("location")
