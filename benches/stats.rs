@@ -7,8 +7,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use opros::stats::{
-    crosstab, median, shares, summarize_categorical, summarize_numeric, summarize_options,
-    Calibration, CrosstabOptions, Design, PreparedDesign, ShareOptions,
+    crosstab, median, shares, summarize_categorical, summarize_numeric, summarize_options, Calibration,
+    CrosstabOptions, Design, PreparedDesign, ShareOptions,
 };
 use std::hint::black_box;
 
@@ -49,9 +49,7 @@ fn survey() -> Survey {
         .map(|i| 0.8 + 0.3 * sex[i] as f64 + 0.15 * age[i] as f64 + 0.05 * district[i] as f64)
         .collect();
     let cat = |r: &mut Lcg, k: usize| -> Vec<Option<usize>> {
-        (0..N)
-            .map(|_| (r.next() > 0.05).then(|| r.below(k)))
-            .collect()
+        (0..N).map(|_| (r.next() > 0.05).then(|| r.below(k))).collect()
     };
     let single = (0..15).map(|_| cat(&mut r, 5)).collect();
     let scales = (0..5).map(|_| cat(&mut r, 6)).collect(); // 5 points + "hard to say"
@@ -59,11 +57,7 @@ fn survey() -> Survey {
         .map(|_| {
             let answered: Vec<bool> = (0..N).map(|_| r.next() > 0.1).collect();
             (0..4)
-                .map(|_| {
-                    (0..N)
-                        .map(|i| answered[i].then(|| r.next() < 0.3))
-                        .collect()
-                })
+                .map(|_| (0..N).map(|i| answered[i].then(|| r.next() < 0.3)).collect())
                 .collect()
         })
         .collect();
@@ -105,11 +99,7 @@ fn prepare(s: &Survey) -> PreparedDesign {
 fn summary(s: &Survey, prep: &PreparedDesign) -> usize {
     let opts = CrosstabOptions::default();
     let mut out = 0;
-    let choice = s
-        .single
-        .iter()
-        .map(|q| (q, 5))
-        .chain(s.scales.iter().map(|q| (q, 6)));
+    let choice = s.single.iter().map(|q| (q, 5)).chain(s.scales.iter().map(|q| (q, 6)));
     for (q, k) in choice {
         let sum = summarize_categorical(prep, q, k, &opts).expect("summary");
         out += sum.crosstabs.iter().map(|c| c.columns.len()).sum::<usize>();
@@ -120,16 +110,11 @@ fn summary(s: &Survey, prep: &PreparedDesign) -> usize {
             .iter()
             .map(|v| v.filter(|k| *k < 5).map(|k| k as f64 + 1.0))
             .collect();
-        out += summarize_numeric(prep, &y, &[], 0.95)
-            .expect("mean")
-            .by
-            .len();
+        out += summarize_numeric(prep, &y, &[], 0.95).expect("mean").by.len();
     }
     for m in &s.multi {
         let cols: Vec<&[Option<bool>]> = m.iter().map(|c| c.as_slice()).collect();
-        out += summarize_options(prep, &cols, &opts)
-            .expect("options")
-            .len();
+        out += summarize_options(prep, &cols, &opts).expect("options").len();
     }
     for y in &s.numbers {
         out += summarize_numeric(prep, y, &[0.5], 0.95)
@@ -151,16 +136,7 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("crosstab_one_question_by_district", |b| {
         let d: Vec<Option<usize>> = s.district.iter().map(|v| Some(*v)).collect();
-        b.iter(|| {
-            black_box(crosstab(
-                &prep,
-                &s.single[0],
-                5,
-                &d,
-                10,
-                &CrosstabOptions::default(),
-            ))
-        })
+        b.iter(|| black_box(crosstab(&prep, &s.single[0], 5, &d, 10, &CrosstabOptions::default())))
     });
     g.bench_function("median_one_number", |b| {
         b.iter(|| black_box(median(&prep, &s.numbers[0], 0.95)))

@@ -27,14 +27,26 @@ fn options(codes: &[&str]) -> String {
 /// A 30-question definition: sex, age, district + 10 single, 6 multiple, 8 scale, 3 number questions.
 fn definition() -> String {
     let mut q = String::new();
-    q += &format!("      - id: sex\n        type: single_choice\n        text: {{ru: s, en: s}}\n        options:\n{}", options(&["m", "f"]));
+    q += &format!(
+        "      - id: sex\n        type: single_choice\n        text: {{ru: s, en: s}}\n        options:\n{}",
+        options(&["m", "f"])
+    );
     q += "      - {id: age, type: number, text: {ru: a, en: a}, min: 18, max: 99, integer: true}\n";
-    q += &format!("      - id: district\n        type: single_choice\n        text: {{ru: d, en: d}}\n        options:\n{}", options(&DISTRICTS));
+    q += &format!(
+        "      - id: district\n        type: single_choice\n        text: {{ru: d, en: d}}\n        options:\n{}",
+        options(&DISTRICTS)
+    );
     for i in 0..10 {
-        q += &format!("      - id: s{i}\n        type: single_choice\n        text: {{ru: q, en: q}}\n        options:\n{}", options(&["a", "b", "c", "d"]));
+        q += &format!(
+            "      - id: s{i}\n        type: single_choice\n        text: {{ru: q, en: q}}\n        options:\n{}",
+            options(&["a", "b", "c", "d"])
+        );
     }
     for i in 0..6 {
-        q += &format!("      - id: m{i}\n        type: multiple_choice\n        text: {{ru: q, en: q}}\n        options:\n{}", options(&["a", "b", "c", "d", "e"]));
+        q += &format!(
+            "      - id: m{i}\n        type: multiple_choice\n        text: {{ru: q, en: q}}\n        options:\n{}",
+            options(&["a", "b", "c", "d", "e"])
+        );
     }
     for i in 0..8 {
         q += &format!(
@@ -73,13 +85,20 @@ fn answers_json(rng: &mut StdRng) -> String {
         a.insert(format!("s{i}"), pick(rng, &["a", "b", "c", "d"]).into());
     }
     for i in 0..6 {
-        let chosen: Vec<String> = ["a", "b", "c", "d", "e"].iter().filter(|_| rng.random_bool(0.35)).map(|s| (*s).to_owned()).collect();
+        let chosen: Vec<String> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .filter(|_| rng.random_bool(0.35))
+            .map(|s| (*s).to_owned())
+            .collect();
         if !chosen.is_empty() {
             a.insert(format!("m{i}"), chosen.into());
         }
     }
     for i in 0..8 {
-        a.insert(format!("k{i}"), serde_json::json!({"scale": pick(rng, &["1", "2", "3", "4", "5", "dk"])}));
+        a.insert(
+            format!("k{i}"),
+            serde_json::json!({"scale": pick(rng, &["1", "2", "3", "4", "5", "dk"])}),
+        );
     }
     for i in 0..3 {
         a.insert(format!("n{i}"), (rng.random_range(0..1000) as f64 / 4.0).into());
@@ -90,12 +109,19 @@ fn answers_json(rng: &mut StdRng) -> String {
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 fn main() {
-    let n: usize = std::env::var("OPROS_BENCH_RESPONSES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = std::env::var("OPROS_BENCH_RESPONSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(&DatabaseUrl::Sqlite(dir.path().join("bench.db"))).expect("open");
     let prepared = catalog::prepare_source(&definition(), "bench.yaml", None, None).expect("definition");
@@ -126,7 +152,10 @@ fn main() {
             .collect();
         store.import_responses(&rows).expect("insert");
     }
-    println!("set-up: {n} responses × 30 questions inserted in {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "set-up: {n} responses × 30 questions inserted in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     for run in 1..=3 {
         let cache = DefinitionCache::default();

@@ -44,9 +44,7 @@ impl Rng {
 
 /// Skewed respondent shares (the sample) and different population shares (the targets), per variable.
 fn shares(levels: usize, skew: f64) -> Vec<f64> {
-    (0..levels)
-        .map(|c| 1.0 + skew * c as f64 / levels as f64)
-        .collect()
+    (0..levels).map(|c| 1.0 + skew * c as f64 / levels as f64).collect()
 }
 
 struct Data {
@@ -71,9 +69,7 @@ fn data() -> Data {
     }
     let mut sample = Sample::new(N);
     for (v, col) in codes.iter().enumerate() {
-        let levels = (0..LEVELS[v])
-            .map(|c| Category(format!("{c:02}")))
-            .collect();
+        let levels = (0..LEVELS[v]).map(|c| Category(format!("{c:02}"))).collect();
         sample
             .add_coded_variable(NAMES[v], levels, col.clone())
             .expect("sample");
@@ -87,11 +83,7 @@ fn data() -> Data {
             p.iter().map(|x| x * total / s).collect()
         })
         .collect();
-    Data {
-        codes,
-        sample,
-        margins,
-    }
+    Data { codes, sample, margins }
 }
 
 fn scheme(method: &str) -> Scheme {
@@ -123,14 +115,8 @@ fn cell_targets(d: &Data) -> Targets {
     let mut idx = [0usize; 4];
     loop {
         let share: f64 = (0..4).map(|v| d.margins[v][idx[v]] / total).product();
-        let parts: Vec<String> = (0..4)
-            .map(|v| format!("{}: \"{:02}\"", NAMES[v], idx[v]))
-            .collect();
-        lines.push_str(&format!(
-            "  - {{{}, count: {}}}\n",
-            parts.join(", "),
-            share * total
-        ));
+        let parts: Vec<String> = (0..4).map(|v| format!("{}: \"{:02}\"", NAMES[v], idx[v])).collect();
+        lines.push_str(&format!("  - {{{}, count: {}}}\n", parts.join(", "), share * total));
         let mut v = 0;
         loop {
             idx[v] += 1;
@@ -184,9 +170,7 @@ fn bench(c: &mut Criterion) {
     let margins = margin_targets(&d);
     let cells = cell_targets(&d);
     let mut group = c.benchmark_group("weight_1m_respondents_960_cells");
-    group
-        .sample_size(20)
-        .measurement_time(Duration::from_secs(8));
+    group.sample_size(20).measurement_time(Duration::from_secs(8));
     for method in ["raking", "linear"] {
         let s = scheme(method);
         group.bench_function(method, |b| {
@@ -197,9 +181,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("poststratify", |b| {
         b.iter(|| weight(black_box(&d.sample), &s, &cells).expect("weights"))
     });
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(15));
+    group.sample_size(10).measurement_time(Duration::from_secs(15));
     group.bench_function("naive_per_respondent_raking", |b| {
         b.iter(|| naive_raking(black_box(&d.codes), &d.margins))
     });
@@ -224,11 +206,7 @@ fn bench_weight_file(c: &mut Criterion) {
         NAMES.join(", ")
     );
     for (v, m) in d.margins.iter().enumerate() {
-        let parts: Vec<String> = m
-            .iter()
-            .enumerate()
-            .map(|(c, x)| format!("\"{c:02}\": {x}"))
-            .collect();
+        let parts: Vec<String> = m.iter().enumerate().map(|(c, x)| format!("\"{c:02}\": {x}")).collect();
         yaml.push_str(&format!("    {}: {{{}}}\n", NAMES[v], parts.join(", ")));
     }
     let scheme_path = dir.path().join("scheme.yaml");
@@ -241,9 +219,7 @@ fn bench_weight_file(c: &mut Criterion) {
         json: true,
     };
     let mut group = c.benchmark_group("opros_weight_1m_rows");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
     group.bench_function("read_weight_write", |b| {
         b.iter(|| run(&opts, &mut std::io::sink(), &mut std::io::sink()).expect("opros weight"))
     });

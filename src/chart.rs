@@ -155,9 +155,7 @@ pub fn share_bars(id: &str, title: &str, desc: &str, inputs: &[ShareInput]) -> B
             let y = top + 26.0;
             let share = inp.share.filter(|v| v.is_finite() && !inp.suppressed);
             let ci = match (inp.ci_low, inp.ci_high) {
-                (Some(l), Some(h)) if share.is_some() && l.is_finite() && h.is_finite() => {
-                    Some((l, h))
-                }
+                (Some(l), Some(h)) if share.is_some() && l.is_finite() && h.is_finite() => Some((l, h)),
                 _ => None,
             };
             Bar {
@@ -176,11 +174,7 @@ pub fn share_bars(id: &str, title: &str, desc: &str, inputs: &[ShareInput]) -> B
                 cap_y2: r1(y + BAR_H - 3.0),
                 value_x: WIDTH - PAD,
                 value_y: r1(y + BAR_H - 3.0),
-                value: if inp.suppressed {
-                    "—".to_owned()
-                } else {
-                    pct(share)
-                },
+                value: if inp.suppressed { "—".to_owned() } else { pct(share) },
                 suppressed: inp.suppressed || share.is_none(),
             }
         })
@@ -264,11 +258,7 @@ pub fn mean_dots(
     decimals: usize,
 ) -> DotChart {
     let (min, max, ticks) = axis;
-    let (min, max) = if max > min {
-        (min, max)
-    } else {
-        (min, min + 1.0)
-    };
+    let (min, max) = if max > min { (min, max) } else { (min, min + 1.0) };
     let plot_x = PAD + 8.0;
     let plot_width = WIDTH - VALUE_COL - 2.0 * PAD - 16.0;
     let sx = |v: f64| r1(plot_x + plot_width * ((v.clamp(min, max) - min) / (max - min)));
@@ -280,9 +270,7 @@ pub fn mean_dots(
             let cy = r1(top + 34.0);
             let value = inp.value.filter(|v| v.is_finite() && !inp.suppressed);
             let ci = match (inp.ci_low, inp.ci_high) {
-                (Some(l), Some(h)) if value.is_some() && l.is_finite() && h.is_finite() => {
-                    Some((l, h))
-                }
+                (Some(l), Some(h)) if value.is_some() && l.is_finite() && h.is_finite() => Some((l, h)),
                 _ => None,
             };
             Dot {
@@ -337,11 +325,7 @@ pub fn trim_number(x: f64) -> String {
 /// Round-number ticks and an axis end for a non-negative quantity whose intervals reach `top`
 /// (1, 2, 2.5 or 5 × a power of ten per step, four steps).
 pub fn nice_axis(top: f64) -> (f64, Vec<f64>) {
-    let top = if top.is_finite() && top > 0.0 {
-        top
-    } else {
-        1.0
-    };
+    let top = if top.is_finite() && top > 0.0 { top } else { 1.0 };
     let raw = top / 4.0;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -433,11 +417,7 @@ pub fn trend(
     percent: bool,
 ) -> TrendChart {
     let (min, max, ticks) = axis;
-    let (min, max) = if max > min {
-        (min, max)
-    } else {
-        (min, min + 1.0)
-    };
+    let (min, max) = if max > min { (min, max) } else { (min, min + 1.0) };
     let plot_x = 56.0;
     let plot_x2 = WIDTH - 40.0;
     let (plot_y1, plot_y2) = (12.0, TREND_H - 36.0);
@@ -463,9 +443,7 @@ pub fn trend(
         .map(|(i, w)| {
             let value = w.value.filter(|v| v.is_finite());
             let ci = match (w.ci_low, w.ci_high) {
-                (Some(l), Some(h)) if value.is_some() && l.is_finite() && h.is_finite() => {
-                    Some((l, h))
-                }
+                (Some(l), Some(h)) if value.is_some() && l.is_finite() && h.is_finite() => Some((l, h)),
                 _ => None,
             };
             let y = value.map_or(plot_y2, sy);
@@ -491,10 +469,7 @@ pub fn trend(
             y1: p[0].y,
             x2: p[1].x,
             y2: p[1].y,
-            significant: matches!(
-                changes.get(i).copied().flatten(),
-                Some(Change::Up | Change::Down)
-            ),
+            significant: matches!(changes.get(i).copied().flatten(), Some(Change::Up | Change::Down)),
         })
         .collect();
     TrendChart {
@@ -549,20 +524,12 @@ mod tests {
 
     #[test]
     fn bar_length_is_proportional_to_share() {
-        let c = share_bars(
-            "c",
-            "t",
-            "d",
-            &[share("a", 0.4, 0.3, 0.5), share("b", 0.2, 0.1, 0.3)],
-        );
+        let c = share_bars("c", "t", "d", &[share("a", 0.4, 0.3, 0.5), share("b", 0.2, 0.1, 0.3)]);
         // axis 0..60%: 0.4 of the plot width is 2/3.
         let w = c.plot_width;
         assert!((c.bars[0].width - w * 0.4 / 0.6).abs() < 0.11);
         assert!((c.bars[1].width - w * 0.2 / 0.6).abs() < 0.11);
-        assert!(
-            c.bars[0].ci_x1 < c.bars[0].x + c.bars[0].width
-                && c.bars[0].ci_x2 > c.bars[0].x + c.bars[0].width
-        );
+        assert!(c.bars[0].ci_x1 < c.bars[0].x + c.bars[0].width && c.bars[0].ci_x2 > c.bars[0].x + c.bars[0].width);
         assert_eq!(c.bars[0].value, "40.0%");
         assert_eq!(c.ticks.last().map(|t| t.label.as_str()), Some("60%"));
         assert_eq!(c.ticks.len(), 7, "every 10%");
@@ -605,10 +572,7 @@ mod tests {
         );
         assert_eq!(t.segments.len(), 2);
         assert!(t.segments[0].significant && !t.segments[1].significant);
-        assert!(
-            t.points[1].y < t.points[0].y,
-            "higher values are drawn higher"
-        );
+        assert!(t.points[1].y < t.points[0].y, "higher values are drawn higher");
     }
 
     #[test]

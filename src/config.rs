@@ -141,7 +141,10 @@ mod tests {
 
     #[test]
     fn database_url_forms() {
-        assert_eq!(DatabaseUrl::parse("opros.db").unwrap(), DatabaseUrl::Sqlite("opros.db".into()));
+        assert_eq!(
+            DatabaseUrl::parse("opros.db").unwrap(),
+            DatabaseUrl::Sqlite("opros.db".into())
+        );
         assert_eq!(
             DatabaseUrl::parse("sqlite:///tmp/x.db").unwrap(),
             DatabaseUrl::Sqlite("/tmp/x.db".into())

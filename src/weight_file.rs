@@ -27,8 +27,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::weighting::{
-    self, Category, Diagnostics, Population, Sample, Scheme, StartingWeights, Targets,
-    WeightingError,
+    self, Category, Diagnostics, Population, Sample, Scheme, StartingWeights, Targets, WeightingError,
 };
 
 /// Command-line options of `opros weight`.
@@ -85,19 +84,13 @@ pub enum WeightFileError {
 }
 
 /// Runs `opros weight`: reads, weights, writes `id,weight` (stdout or `--out`) and diagnostics (stderr).
-pub fn run(
-    opts: &WeightFileOptions,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> Result<(), WeightFileError> {
+pub fn run(opts: &WeightFileOptions, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), WeightFileError> {
     let (scheme, targets) = read_scheme(&opts.scheme)?;
     let id_column = opts.id.as_deref().unwrap_or("id");
     let data = read_data(&opts.data, id_column, &scheme)?;
-    let weighted = weighting::weight(&data.sample, &scheme, &targets).map_err(|source| {
-        WeightFileError::Weighting {
-            path: opts.data.display().to_string(),
-            source,
-        }
+    let weighted = weighting::weight(&data.sample, &scheme, &targets).map_err(|source| WeightFileError::Weighting {
+        path: opts.data.display().to_string(),
+        source,
     })?;
     match &opts.out {
         Some(path) => {
@@ -106,14 +99,12 @@ pub fn run(
                 source,
             })?;
             let mut w = BufWriter::new(file);
-            write_weights(&mut w, &data, &weighted.weights, &weighted.model)
-                .map_err(WeightFileError::Output)?;
+            write_weights(&mut w, &data, &weighted.weights, &weighted.model).map_err(WeightFileError::Output)?;
             w.flush().map_err(WeightFileError::Output)?;
         }
         None => {
             let mut w = BufWriter::new(stdout);
-            write_weights(&mut w, &data, &weighted.weights, &weighted.model)
-                .map_err(WeightFileError::Output)?;
+            write_weights(&mut w, &data, &weighted.weights, &weighted.model).map_err(WeightFileError::Output)?;
             w.flush().map_err(WeightFileError::Output)?;
         }
     }
@@ -142,15 +133,13 @@ pub fn read_scheme(path: &Path) -> Result<(Scheme, Targets), WeightFileError> {
         (Some(_), Some(_)) => {
             return Err(WeightFileError::Scheme {
                 path: shown,
-                message: "give either `population:` (a file) or `targets:` (inline), not both"
-                    .into(),
+                message: "give either `population:` (a file) or `targets:` (inline), not both".into(),
             })
         }
         (None, None) => {
             return Err(WeightFileError::Scheme {
                 path: shown,
-                message: "the scheme needs `population:` (a population file) or inline `targets:`"
-                    .into(),
+                message: "the scheme needs `population:` (a population file) or inline `targets:`".into(),
             })
         }
         (None, Some(t)) => t.clone(),
@@ -169,11 +158,10 @@ pub fn read_population(path: &Path) -> Result<Population, WeightFileError> {
         path: shown.clone(),
         source,
     })?;
-    let population: Population =
-        serde_norway::from_str(&text).map_err(|e| WeightFileError::Population {
-            path: shown.clone(),
-            problems: vec![e.to_string()],
-        })?;
+    let population: Population = serde_norway::from_str(&text).map_err(|e| WeightFileError::Population {
+        path: shown.clone(),
+        problems: vec![e.to_string()],
+    })?;
     let problems = weighting::validate_population(&population);
     if !problems.is_empty() {
         return Err(WeightFileError::Population {
@@ -233,8 +221,7 @@ impl Column {
             self.codes.push(c);
             return Ok(());
         }
-        let label =
-            std::str::from_utf8(value).map_err(|_| "a value is not valid UTF-8 text".to_owned())?;
+        let label = std::str::from_utf8(value).map_err(|_| "a value is not valid UTF-8 text".to_owned())?;
         let c = self.levels.len() as u32;
         self.index.insert(value.to_vec(), c);
         self.levels.push(Category(label.to_owned()));
@@ -253,8 +240,7 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
         path: shown.clone(),
         source,
     })?;
-    let mut reader =
-        csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 20, file));
     let headers = reader.byte_headers().map_err(csv_err)?.clone();
     let find = |name: &str| {
         headers
@@ -324,11 +310,7 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
     if weight_pos.is_some() {
         sample.set_base_weights(base).map_err(engine_err)?;
     }
-    Ok(Data {
-        sample,
-        ids,
-        id_ends,
-    })
+    Ok(Data { sample, ids, id_ends })
 }
 
 /// Writes `id,weight` rows. Weights print as the shortest decimal that reads back to the same number;
@@ -368,9 +350,7 @@ fn write_weights(
 
 /// A CSV field, quoted (with doubled quotes) only when it needs to be.
 fn write_csv_field(out: &mut dyn Write, field: &[u8]) -> std::io::Result<()> {
-    let needs_quotes = field
-        .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    let needs_quotes = field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
         || field.first().is_some_and(|b| b.is_ascii_whitespace())
         || field.last().is_some_and(|b| b.is_ascii_whitespace());
     if !needs_quotes {
@@ -392,16 +372,9 @@ fn write_text_diagnostics(out: &mut dyn Write, d: &Diagnostics) -> std::io::Resu
         "weighting: {}, {} iteration(s), {} (largest remaining gap {:.2e}{})",
         d.method.as_str(),
         d.iterations,
-        if d.converged {
-            "converged"
-        } else {
-            "NOT converged"
-        },
+        if d.converged { "converged" } else { "NOT converged" },
         d.max_gap,
-        d.max_gap_at
-            .as_deref()
-            .map(|a| format!(" at {a}"))
-            .unwrap_or_default()
+        d.max_gap_at.as_deref().map(|a| format!(" at {a}")).unwrap_or_default()
     )?;
     writeln!(
         out,

@@ -27,13 +27,7 @@ type Row = (&'static str, &'static str, &'static str, bool, [u16; 5]);
 const MATRIX: &[Row] = &[
     // Public pages.
     ("GET", "/", "/", false, [200, 200, 200, 200, 200]),
-    (
-        "GET",
-        "/healthz",
-        "/healthz",
-        false,
-        [200, 200, 200, 200, 200],
-    ),
+    ("GET", "/healthz", "/healthz", false, [200, 200, 200, 200, 200]),
     (
         "GET",
         "/static/{file:.*}",
@@ -77,13 +71,7 @@ const MATRIX: &[Row] = &[
         false,
         [200, 200, 200, 200, 200],
     ),
-    (
-        "GET",
-        "/results",
-        "/results",
-        false,
-        [200, 200, 200, 200, 200],
-    ),
+    ("GET", "/results", "/results", false, [200, 200, 200, 200, 200]),
     (
         "GET",
         "/results/{slug}/methodology",
@@ -152,13 +140,7 @@ const MATRIX: &[Row] = &[
     // Sign-in.
     ("GET", "/login", "/login", false, [200, 200, 303, 303, 303]),
     ("POST", "/login", "/login", false, [403, 403, 403, 403, 403]),
-    (
-        "POST",
-        "/logout",
-        "/logout",
-        false,
-        [303, 303, 403, 403, 403],
-    ),
+    ("POST", "/logout", "/logout", false, [303, 303, 403, 403, 403]),
     // Workbench.
     ("GET", "/admin", "/admin", false, [303, 303, 200, 200, 200]),
     (
@@ -280,20 +262,8 @@ const MATRIX: &[Row] = &[
         true,
         [303, 303, 403, 422, 422],
     ),
-    (
-        "GET",
-        "/admin/users",
-        "/admin/users",
-        false,
-        [303, 303, 403, 403, 200],
-    ),
-    (
-        "POST",
-        "/admin/users",
-        "/admin/users",
-        true,
-        [303, 303, 403, 403, 422],
-    ),
+    ("GET", "/admin/users", "/admin/users", false, [303, 303, 403, 403, 200]),
+    ("POST", "/admin/users", "/admin/users", true, [303, 303, 403, 403, 422]),
     (
         "POST",
         "/admin/users/{login}",
@@ -301,26 +271,15 @@ const MATRIX: &[Row] = &[
         true,
         [303, 303, 403, 403, 422],
     ),
-    (
-        "GET",
-        "/admin/audit",
-        "/admin/audit",
-        false,
-        [303, 303, 403, 403, 200],
-    ),
+    ("GET", "/admin/audit", "/admin/audit", false, [303, 303, 403, 403, 200]),
 ];
 
 /// (METHOD, pattern) of every route registered in `web::configure`, read from its source.
 fn configured_routes() -> BTreeSet<(String, String)> {
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs"))
-        .expect("read src/web/mod.rs");
-    let start = src
-        .find("pub fn configure(")
-        .expect("web::configure exists");
-    let body_end = src[start..]
-        .find("\n}\n")
-        .map(|e| start + e)
-        .expect("end of configure");
+    let src =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).expect("read src/web/mod.rs");
+    let start = src.find("pub fn configure(").expect("web::configure exists");
+    let body_end = src[start..].find("\n}\n").map(|e| start + e).expect("end of configure");
     let body = &src[start..body_end];
     for unsupported in [".configure(", "web::scope(", ".route(\"", "cfg.route("] {
         assert!(
@@ -346,10 +305,7 @@ fn configured_routes() -> BTreeSet<(String, String)> {
                 methods += 1;
             }
         }
-        assert!(
-            methods > 0,
-            "route {path} has no method this test recognizes"
-        );
+        assert!(methods > 0, "route {path} has no method this test recognizes");
     }
     out
 }
@@ -357,20 +313,14 @@ fn configured_routes() -> BTreeSet<(String, String)> {
 #[test]
 fn every_configured_route_is_in_the_matrix() {
     let configured = configured_routes();
-    let listed: BTreeSet<(String, String)> = MATRIX
-        .iter()
-        .map(|r| (r.0.to_owned(), r.1.to_owned()))
-        .collect();
+    let listed: BTreeSet<(String, String)> = MATRIX.iter().map(|r| (r.0.to_owned(), r.1.to_owned())).collect();
     let missing: Vec<_> = configured.difference(&listed).collect();
     assert!(
         missing.is_empty(),
         "routes without a row in the access matrix: {missing:?}"
     );
     let stale: Vec<_> = listed.difference(&configured).collect();
-    assert!(
-        stale.is_empty(),
-        "matrix rows for routes that do not exist: {stale:?}"
-    );
+    assert!(stale.is_empty(), "matrix rows for routes that do not exist: {stale:?}");
 }
 
 #[test]
@@ -405,9 +355,7 @@ fn access_matrix() {
             for (i, (name, client)) in who.iter().enumerate() {
                 let status = match *method {
                     "GET" => client.get(path).status().as_u16(),
-                    "POST" if *with_csrf && !client.csrf.is_empty() => {
-                        client.post(path, &[]).status().as_u16()
-                    }
+                    "POST" if *with_csrf && !client.csrf.is_empty() => client.post(path, &[]).status().as_u16(),
                     "POST" => client.post_form(path, &[]).status().as_u16(),
                     other => panic!("method {other} not handled"),
                 };
@@ -421,11 +369,7 @@ fn access_matrix() {
         }
         // Everyone is still signed in: no row of the matrix logged anybody out or changed a role.
         for (name, client) in who.iter().skip(2) {
-            assert_eq!(
-                client.get("/admin").status().as_u16(),
-                200,
-                "{name} still signed in"
-            );
+            assert_eq!(client.get("/admin").status().as_u16(), 200, "{name} still signed in");
         }
         assert!(
             failures.is_empty(),

@@ -115,10 +115,7 @@ fn workbench_flow_end_to_end() {
         assert_eq!(r.status().as_u16(), 422);
         let page = r.text().unwrap();
         let problems: Vec<&str> = page.split("<li><code>broken.yaml:").skip(1).collect();
-        assert!(
-            problems.len() >= 2,
-            "every problem is listed, each with a line: {page}"
-        );
+        assert!(problems.len() >= 2, "every problem is listed, each with a line: {page}");
         assert!(page.contains("nothing was stored"));
         assert!(
             page.contains("broken.yaml:11"),
@@ -128,39 +125,22 @@ fn workbench_flow_end_to_end() {
         assert!(store.find_survey("broken-survey").is_err());
 
         // A definition naming a population the workbench does not know is refused with a way forward.
-        let r = s.post(
-            "/admin/surveys/new",
-            &[("definition", &good("city-parks", ""))],
-        );
+        let r = s.post("/admin/surveys/new", &[("definition", &good("city-parks", ""))]);
         assert_eq!(r.status().as_u16(), 422);
-        assert!(r
-            .text()
-            .unwrap()
-            .contains("upload it on the Populations page first"));
+        assert!(r.text().unwrap().contains("upload it on the Populations page first"));
 
         // 2. Populations: a bad file shows its problems; a good one is stored and listed.
-        let r = s.upload(
-            "/admin/populations",
-            "file",
-            "parks-town.yaml",
-            BAD_POPULATION,
-        );
+        let r = s.upload("/admin/populations", "file", "parks-town.yaml", BAD_POPULATION);
         assert_eq!(r.status().as_u16(), 422);
         assert!(r.text().unwrap().contains("populations/parks-town.yaml"));
         let r = s.upload("/admin/populations", "file", "parks-town.yaml", POPULATION);
         assert_eq!(r.status().as_u16(), 303);
         let pops = s.get("/admin/populations").text().unwrap();
         assert!(pops.contains("populations/parks-town.yaml") && pops.contains("parks-town"));
-        assert!(
-            pops.contains("populations/example.yaml"),
-            "the examples are listed too"
-        );
+        assert!(pops.contains("populations/example.yaml"), "the examples are listed too");
 
         // 3. The good definition (pasted): preview, nothing stored yet.
-        let r = s.post(
-            "/admin/surveys/new",
-            &[("definition", &good("city-parks", ""))],
-        );
+        let r = s.post("/admin/surveys/new", &[("definition", &good("city-parks", ""))]);
         assert_eq!(r.status().as_u16(), 303);
         let id = upload_id(&r);
         assert!(
@@ -172,21 +152,12 @@ fn workbench_flow_end_to_end() {
             preview.contains("Preview") && preview.contains("Ваш пол"),
             "the respondent's first page"
         );
-        assert!(
-            preview.contains("name=\"sex\""),
-            "the respondent form's own inputs"
-        );
+        assert!(preview.contains("name=\"sex\""), "the respondent form's own inputs");
         assert!(preview.contains("A new survey."));
-        let en = s
-            .get(&format!("/admin/uploads/{id}?lang=en"))
-            .text()
-            .unwrap();
+        let en = s.get(&format!("/admin/uploads/{id}?lang=en")).text().unwrap();
         assert!(en.contains("Your sex"));
         // Sending a page in the preview checks it as for a respondent…
-        let r = s.post(
-            &format!("/admin/uploads/{id}/preview?lang=en"),
-            &[("_page", "about")],
-        );
+        let r = s.post(&format!("/admin/uploads/{id}/preview?lang=en"), &[("_page", "about")]);
         assert_eq!(r.status().as_u16(), 422, "required question unanswered");
         let r = s.post(
             &format!("/admin/uploads/{id}/preview?lang=en"),
@@ -196,8 +167,7 @@ fn workbench_flow_end_to_end() {
         let page2 = r.text().unwrap();
         assert_eq!(status, 200, "{page2}");
         assert!(page2.contains("How often do you visit parks?"));
-        let carried =
-            forms_support::attr_after(&page2, "name=\"_preview_answers\"", "value").unwrap();
+        let carried = forms_support::attr_after(&page2, "name=\"_preview_answers\"", "value").unwrap();
         assert_eq!(carried, r#"{"sex":"f"}"#);
         let form_start = page2.find("class=\"survey-form\"").unwrap();
         let form_end = form_start + page2[form_start..].find("</form>").unwrap();
@@ -207,20 +177,13 @@ fn workbench_flow_end_to_end() {
         );
         let r = s.post(
             &format!("/admin/uploads/{id}/preview?lang=en"),
-            &[
-                ("_page", "parks"),
-                ("visits", "often"),
-                ("_preview_answers", &carried),
-            ],
+            &[("_page", "parks"), ("visits", "often"), ("_preview_answers", &carried)],
         );
         let status = r.status().as_u16();
         let end = r.text().unwrap();
         assert_eq!(status, 200, "{end}");
         assert!(end.contains("End of the preview") && end.contains("Nothing was stored"));
-        assert!(
-            store.find_survey("city-parks").is_err(),
-            "the preview stored nothing"
-        );
+        assert!(store.find_survey("city-parks").is_err(), "the preview stored nothing");
 
         // 4. Store and open.
         let r = s.post(&format!("/admin/uploads/{id}"), &[("action", "store_open")]);
@@ -236,7 +199,10 @@ fn workbench_flow_end_to_end() {
             "the upload is used up"
         );
         let pops = s.get("/admin/populations").text().unwrap();
-        assert!(pops.contains("city-parks v1"), "the population lists the versions that use it");
+        assert!(
+            pops.contains("city-parks v1"),
+            "the population lists the versions that use it"
+        );
 
         // 5. Responses through the respondent form: 3 men and 1 woman complete, one stops after page 1.
         for sex in ["m", "m", "m", "f"] {
@@ -273,17 +239,11 @@ fn workbench_flow_end_to_end() {
         );
 
         // 7. Close (with confirmation), then publish results.
-        let confirm = s
-            .get("/admin/surveys/city-parks/confirm?action=close")
-            .text()
-            .unwrap();
+        let confirm = s.get("/admin/surveys/city-parks/confirm?action=close").text().unwrap();
         assert!(confirm.contains("name=\"confirm\" value=\"yes\""));
         let r = s.post("/admin/surveys/city-parks/status", &[("action", "close")]);
         assert_eq!(r.status().as_u16(), 400, "not without the confirmation");
-        assert_eq!(
-            store.find_survey("city-parks").unwrap().status().unwrap(),
-            Status::Open
-        );
+        assert_eq!(store.find_survey("city-parks").unwrap().status().unwrap(), Status::Open);
         let r = s.post(
             "/admin/surveys/city-parks/status",
             &[("action", "close"), ("confirm", "yes")],
@@ -295,10 +255,7 @@ fn workbench_flow_end_to_end() {
         );
         let mut late = Respondent::new(&server, "city-parks");
         late.open("");
-        assert!(
-            !late.html.contains("name=\"sex\""),
-            "a closed survey shows no form"
-        );
+        assert!(!late.html.contains("name=\"sex\""), "a closed survey shows no form");
 
         let anon = Staff::anonymous(&server);
         assert_eq!(anon.get("/results/city-parks").status().as_u16(), 404);
@@ -316,12 +273,7 @@ fn workbench_flow_end_to_end() {
         assert_eq!(anon.get("/results/city-parks").status().as_u16(), 404);
 
         // 8. A new version of the survey: the preview says which version it becomes.
-        let r = s.upload(
-            "/admin/surveys/new",
-            "file",
-            "parks-v2.yaml",
-            &good("city-parks", ""),
-        );
+        let r = s.upload("/admin/surveys/new", "file", "parks-v2.yaml", &good("city-parks", ""));
         let id2 = upload_id(&r);
         let p = s.get(&format!("/admin/uploads/{id2}")).text().unwrap();
         assert!(p.contains("Will become version 2"), "{p}");
@@ -367,11 +319,7 @@ fn workbench_flow_end_to_end() {
         );
         let admin = Staff::login(&server, "root");
         let page = admin.get("/admin/audit?survey=city-parks").text().unwrap();
-        assert!(
-            page.contains("survey.close")
-                && page.contains("results.publish")
-                && page.contains("socio")
-        );
+        assert!(page.contains("survey.close") && page.contains("results.publish") && page.contains("socio"));
     }
 }
 
@@ -393,10 +341,7 @@ fn staff_forms_need_the_csrf_token() {
             vec![("action", "close"), ("confirm", "yes")],
         ),
         ("/admin/surveys/new", vec![("definition", "slug: x")]),
-        (
-            "/admin/populations",
-            vec![("name", "x.yaml"), ("text", POPULATION)],
-        ),
+        ("/admin/populations", vec![("name", "x.yaml"), ("text", POPULATION)]),
         (
             "/admin/surveys/transport-2026/access",
             vec![("action", "grant"), ("login", "socio")],
@@ -414,11 +359,7 @@ fn staff_forms_need_the_csrf_token() {
         );
     }
     assert_eq!(
-        store
-            .find_survey("transport-2026")
-            .unwrap()
-            .status()
-            .unwrap(),
+        store.find_survey("transport-2026").unwrap().status().unwrap(),
         Status::Open
     );
     assert!(audit::list(&store, &AuditFilter::default())
@@ -450,19 +391,12 @@ fn surveys_close_by_themselves_after_their_closes_date_exactly_once() {
             .map(|_| {
                 let st = store.clone();
                 std::thread::spawn(move || {
-                    workbench::auto_close_due(
-                        &st,
-                        &DefinitionCache::default(),
-                        chrono::Utc::now().date_naive(),
-                    )
-                    .unwrap()
+                    workbench::auto_close_due(&st, &DefinitionCache::default(), chrono::Utc::now().date_naive())
+                        .unwrap()
                 })
             })
             .collect();
-        let closed: Vec<String> = handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect();
+        let closed: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
         assert_eq!(closed, vec!["old-parks".to_owned()]);
         assert_eq!(
             store.find_survey("old-parks").unwrap().status().unwrap(),
@@ -489,19 +423,11 @@ fn surveys_close_by_themselves_after_their_closes_date_exactly_once() {
             &[("action", "open"), ("confirm", "yes")],
         );
         assert_eq!(r.status().as_u16(), 409);
-        assert!(r
-            .text()
-            .unwrap()
-            .contains("store a new version with a later"));
+        assert!(r.text().unwrap().contains("store a new version with a later"));
 
         // The check also runs on workbench requests: another overdue survey is closed by viewing the list.
-        let p = opros::catalog::prepare_source(
-            &def.replace("old-parks", "old-parks-2"),
-            "old2.yaml",
-            None,
-            None,
-        )
-        .unwrap();
+        let p =
+            opros::catalog::prepare_source(&def.replace("old-parks", "old-parks-2"), "old2.yaml", None, None).unwrap();
         opros::catalog::store_prepared(&store, &p).unwrap();
         store.set_status("old-parks-2", Status::Open).unwrap();
         assert_eq!(s.get("/admin").status().as_u16(), 200);
@@ -521,15 +447,8 @@ fn officials_see_the_list_but_not_the_workbench_and_can_be_given_results() {
     let s = Staff::login(&server, "socio");
     let o = Staff::login(&server, "mayor");
     let list = o.get("/admin").text().unwrap();
-    assert!(
-        list.contains("transport-2026") && !list.contains("/admin/surveys/transport-2026/monitor")
-    );
-    assert_eq!(
-        o.get("/admin/surveys/transport-2026/monitor")
-            .status()
-            .as_u16(),
-        403
-    );
+    assert!(list.contains("transport-2026") && !list.contains("/admin/surveys/transport-2026/monitor"));
+    assert_eq!(o.get("/admin/surveys/transport-2026/monitor").status().as_u16(), 403);
     let r = s.post(
         "/admin/surveys/housing-2026/access",
         &[("action", "grant"), ("login", "mayor")],
@@ -548,18 +467,10 @@ fn officials_see_the_list_but_not_the_workbench_and_can_be_given_results() {
     assert!(workbench::has_result_access(&store, &mayor.id, &housing.id).unwrap());
     // Unpublished results: the official reads those of housing, not those of healthcare; the public neither.
     assert_eq!(o.get("/results/housing-2026").status().as_u16(), 200);
-    assert_eq!(
-        o.get("/api/v1/surveys/housing-2026/summary")
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(o.get("/api/v1/surveys/housing-2026/summary").status().as_u16(), 200);
     assert_eq!(o.get("/results/healthcare-2026").status().as_u16(), 404);
     assert_eq!(
-        Staff::anonymous(&server)
-            .get("/results/housing-2026")
-            .status()
-            .as_u16(),
+        Staff::anonymous(&server).get("/results/housing-2026").status().as_u16(),
         404
     );
     assert_eq!(

@@ -26,11 +26,22 @@ fn xlsform_upload_is_converted_previewed_or_refused_with_every_row() {
     let preview = s.get(&location(&r));
     assert_eq!(preview.status().as_u16(), 200);
     let page = preview.text().unwrap();
-    assert!(page.contains("Транспорт и город") && page.contains("Добро пожаловать"), "{page}");
+    assert!(
+        page.contains("Транспорт и город") && page.contains("Добро пожаловать"),
+        "{page}"
+    );
 
-    let r = s.upload_bytes("/admin/surveys/new", "file", "unsupported.xlsx", &fixture("unsupported.xlsx"));
+    let r = s.upload_bytes(
+        "/admin/surveys/new",
+        "file",
+        "unsupported.xlsx",
+        &fixture("unsupported.xlsx"),
+    );
     assert_eq!(r.status().as_u16(), 422);
     let page = r.text().unwrap();
     assert!(page.contains("sheet survey, row"), "{page}");
-    assert!(page.matches("<li>").count() >= 10, "every unsupported row is listed: {page}");
+    assert!(
+        page.matches("<li>").count() >= 10,
+        "every unsupported row is listed: {page}"
+    );
 }

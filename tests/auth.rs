@@ -48,10 +48,7 @@ fn login_logout_cookie_flags_and_one_message_for_unknown_and_wrong() {
         let unknown_body = unknown.text().unwrap();
         assert!(wrong_body.contains("Wrong login or password."));
         assert!(unknown_body.contains("Wrong login or password."));
-        assert!(
-            !unknown_body.to_lowercase().contains("no such user")
-                && !unknown_body.contains("unknown")
-        );
+        assert!(!unknown_body.to_lowercase().contains("no such user") && !unknown_body.contains("unknown"));
 
         let ok = s.try_login("Ivanova", PASSWORD); // logins are case-insensitive
         assert_eq!(ok.status().as_u16(), 303);
@@ -60,10 +57,7 @@ fn login_logout_cookie_flags_and_one_message_for_unknown_and_wrong() {
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         assert!(cookie.contains("SameSite=Lax"), "{cookie}");
         assert!(cookie.contains("Path=/"), "{cookie}");
-        assert!(
-            !cookie.contains("Secure"),
-            "secure_cookies is off in tests: {cookie}"
-        );
+        assert!(!cookie.contains("Secure"), "secure_cookies is off in tests: {cookie}");
         let token = cookie
             .split(';')
             .next()
@@ -122,12 +116,8 @@ fn secure_flag_follows_config() {
         .header("Cookie", format!("opros_login={token}"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body(
-            serde_urlencoded::to_string([
-                ("_csrf", csrf.as_str()),
-                ("login", "admin1"),
-                ("password", PASSWORD),
-            ])
-            .unwrap(),
+            serde_urlencoded::to_string([("_csrf", csrf.as_str()), ("login", "admin1"), ("password", PASSWORD)])
+                .unwrap(),
         )
         .send()
         .unwrap();
@@ -154,17 +144,10 @@ fn login_form_needs_its_csrf_token() {
     let foreign = csrf_of(&other.get("/login").text().unwrap());
     let r = s.post_form(
         "/login",
-        &[
-            ("_csrf", &foreign),
-            ("login", "admin1"),
-            ("password", PASSWORD),
-        ],
+        &[("_csrf", &foreign), ("login", "admin1"), ("password", PASSWORD)],
     );
     assert_eq!(r.status().as_u16(), 403);
-    assert!(
-        s.get("/admin").status().as_u16() == 303,
-        "no session was created"
-    );
+    assert!(s.get("/admin").status().as_u16() == 303, "no session was created");
 }
 
 #[test]
@@ -184,11 +167,7 @@ fn sessions_expire_and_are_shared_by_instances() {
         let store = Store::open(&db.url).unwrap();
         assert_eq!(sessions::expire_all(&store, "petrov").unwrap(), 1);
         let r = s.get("/admin");
-        assert_eq!(
-            r.status().as_u16(),
-            303,
-            "an expired session no longer signs in"
-        );
+        assert_eq!(r.status().as_u16(), 303, "an expired session no longer signs in");
         assert_eq!(location(&r), "/login?next=/admin");
     }
 }
@@ -207,20 +186,14 @@ fn brute_force_is_limited_per_account_and_per_ip_across_instances() {
         for i in 0..5 {
             let server = if i % 2 == 0 { &a } else { &other };
             let mut s = Staff::anonymous(server);
-            assert_eq!(
-                s.try_login("target", "wrong password!").status().as_u16(),
-                401
-            );
+            assert_eq!(s.try_login("target", "wrong password!").status().as_u16(), 401);
         }
         // Now even the right password is refused, on either instance.
         for server in [&a, &other] {
             let mut s = Staff::anonymous(server);
             let r = s.try_login("target", PASSWORD);
             assert_eq!(r.status().as_u16(), 429);
-            assert!(r
-                .text()
-                .unwrap()
-                .contains("Too many failed sign-in attempts"));
+            assert!(r.text().unwrap().contains("Too many failed sign-in attempts"));
         }
         // Another account from the same IP is not locked by that.
         let mut s = Staff::anonymous(&a);
@@ -230,9 +203,7 @@ fn brute_force_is_limited_per_account_and_per_ip_across_instances() {
         for i in 0..15 {
             let mut s = Staff::anonymous(&other);
             assert_eq!(
-                s.try_login(&format!("spray{i}"), "wrong password!")
-                    .status()
-                    .as_u16(),
+                s.try_login(&format!("spray{i}"), "wrong password!").status().as_u16(),
                 401
             );
         }
@@ -257,10 +228,7 @@ fn disabled_accounts_cannot_sign_in_and_lose_their_sessions() {
     assert_eq!(r.status().as_u16(), 401);
     assert!(r.text().unwrap().contains("Wrong login or password."));
     // The last admin cannot disable or demote themselves into a lockout.
-    let r = admin.post(
-        "/admin/users/root",
-        &[("action", "set_role"), ("role", "official")],
-    );
+    let r = admin.post("/admin/users/root", &[("action", "set_role"), ("role", "official")]);
     assert_eq!(r.status().as_u16(), 409);
     let store = Store::open(&db.url).unwrap();
     assert!(actions(&store).contains(&"root user.disable".to_owned()));
@@ -276,55 +244,32 @@ fn admins_manage_users_in_the_browser_with_audit_entries() {
         // Without the CSRF token nothing happens.
         let r = admin.post_form(
             "/admin/users",
-            &[
-                ("login", "newbie"),
-                ("role", "official"),
-                ("password", PASSWORD),
-            ],
+            &[("login", "newbie"), ("role", "official"), ("password", PASSWORD)],
         );
         assert_eq!(r.status().as_u16(), 403);
         let r = admin.post(
             "/admin/users",
-            &[
-                ("login", "newbie"),
-                ("role", "official"),
-                ("password", "short"),
-            ],
+            &[("login", "newbie"), ("role", "official"), ("password", "short")],
         );
         assert_eq!(r.status().as_u16(), 422);
         assert!(r.text().unwrap().contains("too short"));
         let r = admin.post(
             "/admin/users",
-            &[
-                ("login", "newbie"),
-                ("role", "official"),
-                ("password", PASSWORD),
-            ],
+            &[("login", "newbie"), ("role", "official"), ("password", PASSWORD)],
         );
         assert_eq!(r.status().as_u16(), 303);
         let r = admin.post(
             "/admin/users",
-            &[
-                ("login", "NEWBIE"),
-                ("role", "official"),
-                ("password", PASSWORD),
-            ],
+            &[("login", "NEWBIE"), ("role", "official"), ("password", PASSWORD)],
         );
-        assert_eq!(
-            r.status().as_u16(),
-            409,
-            "logins are unique whatever the case"
-        );
+        assert_eq!(r.status().as_u16(), 409, "logins are unique whatever the case");
         let r = admin.post(
             "/admin/users/newbie",
             &[("action", "set_role"), ("role", "sociologist")],
         );
         assert_eq!(r.status().as_u16(), 303);
         let store = Store::open(&db.url).unwrap();
-        assert_eq!(
-            users::find(&store, "newbie").unwrap().role,
-            Role::Sociologist
-        );
+        assert_eq!(users::find(&store, "newbie").unwrap().role, Role::Sociologist);
         let newbie = Staff::login(&server, "newbie");
         assert_eq!(newbie.get("/admin/surveys/new").status().as_u16(), 200);
 
@@ -360,31 +305,16 @@ fn cli_user_verbs_read_the_password_from_stdin() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
         child.wait_with_output().unwrap()
     };
-    let out = run(
-        &["user", "add", "Chief", "--role", "admin"],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run(&["user", "add", "Chief", "--role", "admin"], &format!("{PASSWORD}\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("chief: created (admin)"));
     let out = run(&["user", "add", "weak", "--role", "official"], "short\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("too short"));
-    let out = run(
-        &["user", "add", "x1", "--role", "boss"],
-        &format!("{PASSWORD}\n"),
-    );
+    let out = run(&["user", "add", "x1", "--role", "boss"], &format!("{PASSWORD}\n"));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role 'boss'"));
     let out = run(
@@ -393,11 +323,7 @@ fn cli_user_verbs_read_the_password_from_stdin() {
     );
     assert!(out.status.success());
     let out = run(&["user", "set-role", "helper", "--role", "sociologist"], "");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = run(&["user", "disable", "helper"], "");
     assert!(out.status.success());
     let out = run(&["user", "disable", "chief"], "");

@@ -41,7 +41,10 @@ fn survey_verbs_on_every_backend() {
 
         let (ok, out, _) = run(&db, &["survey", "list"]);
         assert!(ok);
-        let line = out.lines().find(|l| l.contains("draft")).expect("a draft survey listed");
+        let line = out
+            .lines()
+            .find(|l| l.contains("draft"))
+            .expect("a draft survey listed");
         let slug = line.split_whitespace().next().unwrap().to_owned();
         assert!(line.contains(" 2 "), "{line}");
 
@@ -65,7 +68,10 @@ fn survey_verbs_on_every_backend() {
         let entries = opros::auth::audit::list(&store, &filter).unwrap();
         let mut actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
         actions.sort_unstable();
-        assert_eq!(actions, ["survey.close", "survey.create", "survey.new_version", "survey.open"]);
+        assert_eq!(
+            actions,
+            ["survey.close", "survey.create", "survey.new_version", "survey.open"]
+        );
         assert!(entries.iter().all(|e| e.actor == "cli"));
     }
 }
@@ -73,7 +79,10 @@ fn survey_verbs_on_every_backend() {
 #[test]
 fn invalid_definition_exits_non_zero_with_every_problem() {
     let db = TestDb::new(&common::Backend::Sqlite);
-    let bad = format!("{}/tests/fixtures/definitions/several_problems.yaml", env!("CARGO_MANIFEST_DIR"));
+    let bad = format!(
+        "{}/tests/fixtures/definitions/several_problems.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let (ok, out, err) = run(&db, &["survey", "import", &bad]);
     assert!(!ok, "{out}");
     assert!(err.lines().count() >= 3, "several problems listed: {err}");
@@ -103,7 +112,11 @@ fn bad_database_url_is_a_clear_error() {
 fn serve_binds_opros_bind_and_answers() {
     for backend in backends() {
         let db = TestDb::new(&backend);
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let mut child = opros(&db)
             .arg("serve")
             .env("OPROS_BIND", format!("127.0.0.1:{port}"))
@@ -123,7 +136,12 @@ fn serve_binds_opros_bind_and_answers() {
             }
         };
         assert_eq!(health.status(), 200);
-        let index = http.get(format!("http://127.0.0.1:{port}/")).send().unwrap().text().unwrap();
+        let index = http
+            .get(format!("http://127.0.0.1:{port}/"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
         assert!(index.matches("href=\"/s/").count() >= 3, "{index}");
         let _ = child.kill();
         let _ = child.wait();
@@ -142,7 +160,11 @@ fn xlsform_import_and_convert() {
     let (ok, _, err) = run(&db, &["survey", "import", &fixture("unsupported.xlsx")]);
     assert!(!ok);
     assert!(err.contains("sheet survey, row"), "{err}");
-    assert_eq!(run(&db, &["survey", "list"]).1.lines().count(), 2, "strict failure stores nothing");
+    assert_eq!(
+        run(&db, &["survey", "list"]).1.lines().count(),
+        2,
+        "strict failure stores nothing"
+    );
 
     let (ok, _, err) = run(&db, &["survey", "import", "--lenient", &fixture("unsupported.xlsx")]);
     assert!(ok, "{err}");

@@ -1,10 +1,6 @@
 //! Survey definitions: parsing, every validation rule with a failing example, round trips, the condition
 //! language, derived variables, the answers JSON form, and the example surveys in `surveys/`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a test fails loudly on purpose"
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on purpose")]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -127,11 +123,7 @@ fn base() -> Definition {
 
 /// BASE with `from` replaced by `to` (which must occur exactly once).
 fn broken(from: &str, to: &str) -> String {
-    assert_eq!(
-        BASE.matches(from).count(),
-        1,
-        "'{from}' must occur once in BASE"
-    );
+    assert_eq!(BASE.matches(from).count(), 1, "'{from}' must occur once in BASE");
     BASE.replace(from, to)
 }
 
@@ -216,18 +208,13 @@ fn parsed_values_are_what_the_yaml_says() {
     };
     assert_eq!(d.min, NaiveDate::from_ymd_opt(2020, 1, 1));
     assert_eq!(
-        def.question("sat")
-            .and_then(|q| q.show_if.as_ref())
-            .map(|c| c.source()),
+        def.question("sat").and_then(|q| q.show_if.as_ref()).map(|c| c.source()),
         Some("count(modes) >= 1")
     );
     assert!(def.anonymous, "anonymous defaults to true");
     assert_eq!(def.report.min_cell, 10, "min_cell defaults to 10");
     assert_eq!(def.report.publish, Publish::All);
-    assert_eq!(
-        def.categories("age_group").unwrap(),
-        ["18-29", "30-44", "45-59", "60+"]
-    );
+    assert_eq!(def.categories("age_group").unwrap(), ["18-29", "30-44", "45-59", "60+"]);
     assert_eq!(def.categories("area").unwrap(), ["centre", "periphery"]);
     assert_eq!(def.categories("age"), None);
 }
@@ -263,10 +250,7 @@ fn texts_fall_back_to_the_default_language() {
 fn duplicate_question_id() {
     let src = broken("      - id: comment\n", "      - id: sex\n");
     let e = errors_of(&src);
-    assert!(
-        e.mentions("question 'sex': question id 'sex' is used twice"),
-        "{e}"
-    );
+    assert!(e.mentions("question 'sex': question id 'sex' is used twice"), "{e}");
 }
 
 #[test]
@@ -287,10 +271,7 @@ fn duplicate_option_code() {
 
 #[test]
 fn show_if_unknown_question() {
-    let src = broken(
-        r#"show_if: "count(modes) >= 1""#,
-        r#"show_if: "nosuch == 'x'""#,
-    );
+    let src = broken(r#"show_if: "count(modes) >= 1""#, r#"show_if: "nosuch == 'x'""#);
     let msg = only_problem(&src);
     assert_eq!(
         msg,
@@ -327,19 +308,13 @@ fn show_if_later_question_on_the_same_page_and_itself() {
         e.mentions("question 'sat': show_if refers to 'comment', which comes later"),
         "{e}"
     );
-    assert!(
-        e.mentions("question 'sat': show_if refers to 'sat' itself"),
-        "{e}"
-    );
+    assert!(e.mentions("question 'sat': show_if refers to 'sat' itself"), "{e}");
     assert_eq!(e.len(), 2, "{e}");
 }
 
 #[test]
 fn show_if_on_a_shuffled_page_may_not_refer_to_the_same_page() {
-    let src = broken(
-        "  - id: p2\n",
-        "  - id: p2\n    randomize_questions: true\n",
-    );
+    let src = broken("  - id: p2\n", "  - id: p2\n    randomize_questions: true\n");
     let msg = only_problem(&src);
     assert!(
         msg.contains("show_if refers to 'modes' on the same page, whose questions are shuffled"),
@@ -428,19 +403,13 @@ fn show_if_syntax_errors_name_the_column() {
         ("sex == 'm' && age > 1", "use 'and' instead of '&&'"),
     ];
     for (cond, expected) in cases {
-        let src = broken(
-            r#"show_if: "count(modes) >= 1""#,
-            &format!("show_if: \"{cond}\""),
-        );
+        let src = broken(r#"show_if: "count(modes) >= 1""#, &format!("show_if: \"{cond}\""));
         let msg = only_problem(&src);
         assert!(
             msg.contains("question 'sat': show_if: syntax error"),
             "for {cond}: {msg}"
         );
-        assert!(
-            msg.contains(expected),
-            "for {cond}: expected '{expected}' in {msg}"
-        );
+        assert!(msg.contains(expected), "for {cond}: expected '{expected}' in {msg}");
     }
 }
 
@@ -451,10 +420,7 @@ fn number_min_greater_than_max() {
         "        min: 110\n        max: 18\n",
     );
     let e = errors_of(&src);
-    assert!(
-        e.mentions("question 'age': min (110) is greater than max (18)"),
-        "{e}"
-    );
+    assert!(e.mentions("question 'age': min (110) is greater than max (18)"), "{e}");
 }
 
 #[test]
@@ -463,9 +429,7 @@ fn date_min_after_max() {
         "min: 2020-01-01\n        max: 2026-12-31",
         "min: 2026-12-31\n        max: 2020-01-01",
     );
-    assert!(
-        only_problem(&src).ends_with("question 'trip': min (2026-12-31) is after max (2020-01-01)")
-    );
+    assert!(only_problem(&src).ends_with("question 'trip': min (2026-12-31) is after max (2020-01-01)"));
 }
 
 #[test]
@@ -475,19 +439,13 @@ fn empty_option_lists() {
         "        options: []\n",
     );
     let e = errors_of(&src);
-    assert!(
-        e.mentions("question 'district': single_choice has no options"),
-        "{e}"
-    );
+    assert!(e.mentions("question 'district': single_choice has no options"), "{e}");
     // and the grouping of district now names codes it does not have
     assert!(
         e.mentions("group 'centre' lists 'd1', which is not a code of 'district'"),
         "{e}"
     );
-    let src = broken(
-        "        rows:\n",
-        "        rows: []\n        unused_rows:\n",
-    );
+    let src = broken("        rows:\n", "        rows: []\n        unused_rows:\n");
     let e = errors_of(&src);
     assert!(e.mentions("question 'aspects': matrix has no rows"), "{e}");
     assert!(
@@ -502,12 +460,8 @@ fn missing_default_language_text() {
         r#"{code: tram, label: {ru: "Трамвай", en: "Tram"}}"#,
         r#"{code: tram, label: {en: "Tram"}}"#,
     );
-    assert!(only_problem(&src)
-        .ends_with("question 'modes': option 'tram' has no text in the default language 'ru'"));
-    let src = broken(
-        r#"title: {ru: "Тест", en: "Test"}"#,
-        r#"title: {en: "Test"}"#,
-    );
+    assert!(only_problem(&src).ends_with("question 'modes': option 'tram' has no text in the default language 'ru'"));
+    let src = broken(r#"title: {ru: "Тест", en: "Test"}"#, r#"title: {en: "Test"}"#);
     assert_eq!(
         only_problem(&src),
         "t.yaml:3: title has no text in the default language 'ru'"
@@ -524,8 +478,9 @@ fn missing_default_language_text() {
         r#"text: {ru: "Спасибо", en: "Thanks"}"#,
         r#"text: {ru: "Спасибо", de: "Danke"}"#,
     );
-    assert!(only_problem(&src)
-        .ends_with("question 'note': text has a text in 'de', which is not in languages (ru, en)"));
+    assert!(
+        only_problem(&src).ends_with("question 'note': text has a text in 'de', which is not in languages (ru, en)")
+    );
 }
 
 #[test]
@@ -543,12 +498,8 @@ fn weighting_variable_must_be_single_choice_or_derived() {
         e.mentions("weighting variable 'modes' is a multiple_choice question"),
         "{e}"
     );
-    let src = broken(
-        "variables: [sex, age_group, district]",
-        "variables: [sex, nosuch]",
-    );
-    assert!(only_problem(&src)
-        .contains("weighting variable 'nosuch' is not a question or derived variable"));
+    let src = broken("variables: [sex, age_group, district]", "variables: [sex, nosuch]");
+    assert!(only_problem(&src).contains("weighting variable 'nosuch' is not a question or derived variable"));
 }
 
 #[test]
@@ -560,10 +511,7 @@ fn population_categories_must_match_option_codes() {
         "example.yaml",
     )
     .unwrap();
-    let problems: Vec<String> = check_population(&def, &pop)
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
+    let problems: Vec<String> = check_population(&def, &pop).iter().map(|p| p.to_string()).collect();
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert_eq!(
         problems[0],
@@ -571,13 +519,16 @@ fn population_categories_must_match_option_codes() {
          'example-region-2026' is not a code of 'district' (codes: d1, d2)"
     );
     // a code without a population figure
-    let src = broken(r#"{code: f, label: {ru: "Ж", en: "F"}}"#, "{code: f, label: {ru: \"Ж\", en: \"F\"}}\n          - {code: x, label: {ru: \"Другой\", en: \"Other\"}}");
+    let src = broken(
+        r#"{code: f, label: {ru: "Ж", en: "F"}}"#,
+        "{code: f, label: {ru: \"Ж\", en: \"F\"}}\n          - {code: x, label: {ru: \"Другой\", en: \"Other\"}}",
+    );
     let def = parse_definition(&src, "t.yaml").unwrap();
     let problems = check_population(&def, &pop);
     assert!(
-        problems.iter().any(|p| p.to_string().ends_with(
-            "question 'sex': code 'x' of 'sex' has no figure in population 'example-region-2026'"
-        )),
+        problems.iter().any(|p| p
+            .to_string()
+            .ends_with("question 'sex': code 'x' of 'sex' has no figure in population 'example-region-2026'")),
         "{problems:?}"
     );
 }
@@ -602,9 +553,12 @@ fn max_choices_out_of_range() {
         let result = parse_definition(&src, "t.yaml");
         if bad {
             let e = result.unwrap_err();
-            assert!(e.mentions(&format!(
-                "question 'modes': max_choices is {n} but must be between 1 and 3 (the number of options)"
-            )), "{e}");
+            assert!(
+                e.mentions(&format!(
+                    "question 'modes': max_choices is {n} but must be between 1 and 3 (the number of options)"
+                )),
+                "{e}"
+            );
         } else {
             assert!(result.is_ok(), "max_choices {n} is fine");
         }
@@ -638,15 +592,11 @@ fn derived_bins_and_groups_are_checked() {
         "{e}"
     );
     assert!(
-        e.mentions(
-            "group 'periphery' lists 'd7', which is not a code of 'district' (codes: d1, d2)"
-        ),
+        e.mentions("group 'periphery' lists 'd7', which is not a code of 'district' (codes: d1, d2)"),
         "{e}"
     );
     let src = broken("    from: age\n", "    from: sex\n");
-    assert!(
-        errors_of(&src).mentions("bins need a number or scale question; 'sex' is a single_choice")
-    );
+    assert!(errors_of(&src).mentions("bins need a number or scale question; 'sex' is a single_choice"));
 }
 
 #[test]
@@ -662,21 +612,20 @@ fn quota_errors() {
         "{e}"
     );
     assert!(
-        e.mentions(
-            "quota 'q_men': when: refers to 'agee', which is not a question or derived variable"
-        ),
-        "{e}"
-    );
-    assert!(e.mentions("quota 'q_age': 'age' is a number question; use a single_choice question or a derived variable"), "{e}");
-    assert!(e.mentions("quota 'q_both' needs exactly one of 'when' (a condition) or 'question' (a cap per option)"), "{e}");
-    assert!(
-        e.mentions("quota 'q_zero': limit must be at least 1"),
+        e.mentions("quota 'q_men': when: refers to 'agee', which is not a question or derived variable"),
         "{e}"
     );
     assert!(
-        e.mentions(
-            "quota 'q_syntax': when: syntax error at column 7: the condition ends too early"
-        ),
+        e.mentions("quota 'q_age': 'age' is a number question; use a single_choice question or a derived variable"),
+        "{e}"
+    );
+    assert!(
+        e.mentions("quota 'q_both' needs exactly one of 'when' (a condition) or 'question' (a cap per option)"),
+        "{e}"
+    );
+    assert!(e.mentions("quota 'q_zero': limit must be at least 1"), "{e}");
+    assert!(
+        e.mentions("quota 'q_syntax': when: syntax error at column 7: the condition ends too early"),
         "{e}"
     );
     assert_eq!(e.len(), 6, "{e}");
@@ -742,14 +691,14 @@ fn other_rules() {
         r#"{code: 3, label: {ru: "3", en: "3"}}"#,
         r#"{code: three, label: {ru: "3", en: "3"}}"#,
     );
-    assert!(only_problem(&src).ends_with("question 'sat': scale point code 'three' must be a number (means are computed from the codes)"));
+    assert!(only_problem(&src)
+        .ends_with("question 'sat': scale point code 'three' must be a number (means are computed from the codes)"));
     // info cannot be required
     let src = broken(
         "        text: {ru: \"Спасибо\", en: \"Thanks\"}\n",
         "        text: {ru: \"Спасибо\", en: \"Thanks\"}\n        required: true\n",
     );
-    assert!(only_problem(&src)
-        .ends_with("question 'note': an info text takes no answer, so it cannot be required"));
+    assert!(only_problem(&src).ends_with("question 'note': an info text takes no answer, so it cannot be required"));
     // opens after closes
     let src = broken(
         "topic: transport\n",
@@ -763,10 +712,7 @@ fn other_rules() {
     let src = format!("{BASE}report:\n  breakdowns: [sex, comment]\n  publish: [sex, nosuch]\n");
     let e = errors_of(&src);
     assert!(e.mentions("breakdown 'comment' is a text question"), "{e}");
-    assert!(
-        e.mentions("publish lists 'nosuch', which is not a question"),
-        "{e}"
-    );
+    assert!(e.mentions("publish lists 'nosuch', which is not a question"), "{e}");
     // a question id that cannot be used in conditions
     let src = broken("      - id: comment\n", "      - id: my-comment\n");
     assert!(only_problem(&src).contains("question 'my-comment': the id must start with a letter"));
@@ -774,10 +720,8 @@ fn other_rules() {
 
 #[test]
 fn show_if_across_a_page_block_is_rejected() {
-    let src = format!("{BASE}page_blocks:\n  - [p1, p2]\n").replace(
-        r#"show_if: "count(modes) >= 1""#,
-        r#"show_if: "sex == 'm'""#,
-    );
+    let src = format!("{BASE}page_blocks:\n  - [p1, p2]\n")
+        .replace(r#"show_if: "count(modes) >= 1""#, r#"show_if: "sex == 'm'""#);
     let msg = only_problem(&src);
     assert!(
         msg.contains("show_if refers to 'sex' on page 'p1', which is shuffled with this page"),
@@ -789,10 +733,7 @@ fn show_if_across_a_page_block_is_rejected() {
 // Conditions: evaluation semantics
 
 fn answers(pairs: &[(&str, Answer)]) -> Answers {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), v.clone()))
-        .collect()
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
 }
 
 fn holds(cond: &str, a: &Answers) -> bool {
@@ -838,10 +779,7 @@ fn conditions_evaluate_like_a_sociologist_reads_them() {
             Answer::Matrix(BTreeMap::from([("punctuality".into(), "1".into())])),
         ),
         ("comment", Answer::Text("хорошо".into())),
-        (
-            "trip",
-            Answer::Date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()),
-        ),
+        ("trip", Answer::Date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())),
         ("rank", Answer::Ranking(vec!["b".into(), "a".into()])),
     ]);
     let truths = [
@@ -869,10 +807,7 @@ fn conditions_evaluate_like_a_sociologist_reads_them() {
         ("comment != \"плохо\"", true),
         ("trip >= '2026-01-01' and trip < '2026-03-02'", true),
         ("selected(rank, 'b') and count(rank) == 2", true),
-        (
-            "(sex == 'm' or sex == 'f') and (age < 20 or age > 40)",
-            true,
-        ),
+        ("(sex == 'm' or sex == 'f') and (age < 20 or age > 40)", true),
         ("sex == 'f' and not (age > 40 and sex == 'f')", false),
     ];
     for (cond, want) in truths {
@@ -896,25 +831,13 @@ fn visible_uses_derived_variables_and_quota_keys() {
         r#"show_if: "age_group == '60+' or area == 'centre'""#,
     );
     let def = parse_definition(&src, "t.yaml").unwrap();
-    let old_periphery = answers(&[
-        ("age", Answer::Number(71.0)),
-        ("district", Answer::choice("d2")),
-    ]);
-    let young_centre = answers(&[
-        ("age", Answer::Number(25.0)),
-        ("district", Answer::choice("d1")),
-    ]);
-    let young_periphery = answers(&[
-        ("age", Answer::Number(25.0)),
-        ("district", Answer::choice("d2")),
-    ]);
+    let old_periphery = answers(&[("age", Answer::Number(71.0)), ("district", Answer::choice("d2"))]);
+    let young_centre = answers(&[("age", Answer::Number(25.0)), ("district", Answer::choice("d1"))]);
+    let young_periphery = answers(&[("age", Answer::Number(25.0)), ("district", Answer::choice("d2"))]);
     assert!(def.visible("sat", &old_periphery));
     assert!(def.visible("sat", &young_centre));
     assert!(!def.visible("sat", &young_periphery));
-    assert!(
-        def.visible("sex", &young_periphery),
-        "no show_if: always visible"
-    );
+    assert!(def.visible("sex", &young_periphery), "no show_if: always visible");
     assert!(!def.visible("nosuch", &young_periphery));
 
     let src = format!("{BASE}quotas:\n  - {{id: young_m, when: \"sex == 'm' and age_group == '18-29'\", limit: 5}}\n  - {{id: per_area, question: area, limit: 9}}\n");
@@ -947,20 +870,13 @@ fn bins_are_inclusive_at_both_ends() {
         assert_eq!(got.get("age_group").map(String::as_str), want, "age {age}");
         assert_eq!(derived::category(&def, "age_group", &a).as_deref(), want);
     }
-    let a = answers(&[
-        ("district", Answer::choice("d2")),
-        ("sex", Answer::choice("f")),
-    ]);
+    let a = answers(&[("district", Answer::choice("d2")), ("sex", Answer::choice("f"))]);
     assert_eq!(
         derived::compute(&def, &a),
         BTreeMap::from([("area".to_owned(), "periphery".to_owned())])
     );
     assert_eq!(derived::category(&def, "sex", &a).as_deref(), Some("f"));
-    assert_eq!(
-        derived::category(&def, "age_group", &a),
-        None,
-        "age unanswered"
-    );
+    assert_eq!(derived::category(&def, "age_group", &a), None, "age unanswered");
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -992,14 +908,8 @@ fn answers_have_the_documented_compact_json() {
         ),
         ("g_number", Answer::Number(12.5)),
         ("h_text", Answer::Text("hello".into())),
-        (
-            "i_date",
-            Answer::Date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()),
-        ),
-        (
-            "j_ranking",
-            Answer::Ranking(vec!["price".into(), "speed".into()]),
-        ),
+        ("i_date", Answer::Date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())),
+        ("j_ranking", Answer::Ranking(vec!["price".into(), "speed".into()])),
     ]);
     let json = serde_json::to_string(&a).unwrap();
     assert_eq!(
@@ -1019,10 +929,7 @@ fn malformed_answer_json_is_rejected() {
         r#"{"x":true}"#,
         r#"{"x":{"date":"2026-02-30"}}"#,
     ] {
-        assert!(
-            serde_json::from_str::<Answers>(bad).is_err(),
-            "{bad} must be rejected"
-        );
+        assert!(serde_json::from_str::<Answers>(bad).is_err(), "{bad} must be rejected");
     }
 }
 
@@ -1033,18 +940,15 @@ fn code_strategy() -> impl Strategy<Value = String> {
 fn answer_strategy() -> impl Strategy<Value = Answer> {
     let other = proptest::option::of("[^\"]{0,12}");
     prop_oneof![
-        (code_strategy(), other.clone())
-            .prop_map(|(code, other_text)| Answer::Choice { code, other_text }),
+        (code_strategy(), other.clone()).prop_map(|(code, other_text)| Answer::Choice { code, other_text }),
         (proptest::collection::vec(code_strategy(), 0..4), other)
             .prop_map(|(codes, other_text)| Answer::Choices { codes, other_text }),
         code_strategy().prop_map(Answer::Scale),
-        proptest::collection::btree_map(code_strategy(), code_strategy(), 0..4)
-            .prop_map(Answer::Matrix),
+        proptest::collection::btree_map(code_strategy(), code_strategy(), 0..4).prop_map(Answer::Matrix),
         // decimals as people type them (serde_json reads those back exactly)
         (-100_000_000_000i64..100_000_000_000).prop_map(|k| Answer::Number(k as f64 / 100.0)),
         ".{0,20}".prop_map(Answer::Text),
-        (0i32..3_000_000)
-            .prop_map(|d| Answer::Date(NaiveDate::from_num_days_from_ce_opt(d + 1).unwrap())),
+        (0i32..3_000_000).prop_map(|d| Answer::Date(NaiveDate::from_num_days_from_ce_opt(d + 1).unwrap())),
         proptest::collection::vec(code_strategy(), 0..4).prop_map(Answer::Ranking),
     ]
 }
@@ -1097,13 +1001,38 @@ fn population_file_rules() {
     // rounding within 0.5% is accepted
     assert!(parse_population(&good.replace("f: 520", "f: 524"), "p.yaml").is_ok());
     let cases = [
-        (good.replace("f: 520", "f: 560"), "p.yaml:4: question 'sex': margin 'sex' sums to 1040, but total is 1000 (allowed difference 0.5%)"),
-        (good.replace("m: 480, f: 520", "m: -480, f: 1480"), "'sex' category 'm' has -480; figures must be non-negative"),
-        (good.replace("count: 360", "count: 300"), "the cells sum to 940, but total is 1000"),
-        (good.replace("{sex: f, age_group: \"30+\", count: 360}", "{sex: f, count: 360}"), "does not name the same variables as the first cell (age_group, sex)"),
-        (good.replace("age_group: \"18-29\", count: 160", "age_group: \"18-29\", count: 150").replace("count: 340", "count: 350"), "cells with sex = m sum to 490, but the margin says 480"),
-        (good.replace("{sex: m, age_group: \"18-29\", count: 140}", "{sex: m, age_group: \"18-24\", count: 140}"), "cells use 'age_group' category '18-24', which margin 'age_group' lacks"),
-        (good.replace("name: p\n", "name: p\nsorce: x\n"), "p.yaml:2: unknown key 'sorce'"),
+        (
+            good.replace("f: 520", "f: 560"),
+            "p.yaml:4: question 'sex': margin 'sex' sums to 1040, but total is 1000 (allowed difference 0.5%)",
+        ),
+        (
+            good.replace("m: 480, f: 520", "m: -480, f: 1480"),
+            "'sex' category 'm' has -480; figures must be non-negative",
+        ),
+        (
+            good.replace("count: 360", "count: 300"),
+            "the cells sum to 940, but total is 1000",
+        ),
+        (
+            good.replace("{sex: f, age_group: \"30+\", count: 360}", "{sex: f, count: 360}"),
+            "does not name the same variables as the first cell (age_group, sex)",
+        ),
+        (
+            good.replace("age_group: \"18-29\", count: 160", "age_group: \"18-29\", count: 150")
+                .replace("count: 340", "count: 350"),
+            "cells with sex = m sum to 490, but the margin says 480",
+        ),
+        (
+            good.replace(
+                "{sex: m, age_group: \"18-29\", count: 140}",
+                "{sex: m, age_group: \"18-24\", count: 140}",
+            ),
+            "cells use 'age_group' category '18-24', which margin 'age_group' lacks",
+        ),
+        (
+            good.replace("name: p\n", "name: p\nsorce: x\n"),
+            "p.yaml:2: unknown key 'sorce'",
+        ),
     ];
     for (src, want) in cases {
         let e = parse_population(&src, "p.yaml").expect_err(want);
@@ -1148,13 +1077,8 @@ fn every_example_survey_parses_and_fits_its_population() {
 
         let n = def.questions().count();
         assert!((12..=30).contains(&n), "{name}: {n} questions");
-        let kinds: std::collections::BTreeSet<&str> =
-            def.questions().map(|(_, q)| q.kind.name()).collect();
-        assert_eq!(
-            kinds.len(),
-            9,
-            "{name} must use every question type, uses {kinds:?}"
-        );
+        let kinds: std::collections::BTreeSet<&str> = def.questions().map(|(_, q)| q.kind.name()).collect();
+        assert_eq!(kinds.len(), 9, "{name} must use every question type, uses {kinds:?}");
         assert!(
             def.questions().filter(|(_, q)| q.show_if.is_some()).count() >= 3,
             "{name}: conditions"
@@ -1171,10 +1095,7 @@ fn every_example_survey_parses_and_fits_its_population() {
             "{name}"
         );
         assert!(
-            matches!(
-                def.question("age").map(|q| &q.kind),
-                Some(QuestionKind::Number(_))
-            ),
+            matches!(def.question("age").map(|q| &q.kind), Some(QuestionKind::Number(_))),
             "{name}"
         );
         let scheme = def.weighting.as_ref().unwrap();
@@ -1207,11 +1128,7 @@ fn every_example_survey_parses_and_fits_its_population() {
 fn example_population_says_it_is_illustrative() {
     let src = std::fs::read_to_string(root().join("surveys/populations/example.yaml")).unwrap();
     let pop = parse_population(&src, "example.yaml").unwrap();
-    assert!(pop
-        .source
-        .unwrap_or_default()
-        .to_lowercase()
-        .contains("illustrative"));
+    assert!(pop.source.unwrap_or_default().to_lowercase().contains("illustrative"));
     assert_eq!(pop.targets.total, Some(1_000_000.0));
 }
 
@@ -1233,21 +1150,14 @@ fn answers_are_checked_against_their_question() {
         ),
         ("age", Answer::Number(18.0)),
         ("comment", Answer::Text("x".repeat(500))),
-        (
-            "trip",
-            Answer::Date(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()),
-        ),
+        ("trip", Answer::Date(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap())),
         ("rank", Answer::Ranking(vec!["c".into()])),
     ];
     for (id, a) in ok {
         assert_eq!(q(id).check_answer(&a), Ok(()), "{id}: {a:?}");
     }
     let bad = [
-        (
-            "sex",
-            Answer::choice("x"),
-            AnswerError::UnknownCode("x".into()),
-        ),
+        ("sex", Answer::choice("x"), AnswerError::UnknownCode("x".into())),
         (
             "sex",
             Answer::Choice {
@@ -1279,11 +1189,7 @@ fn answers_are_checked_against_their_question() {
             AnswerError::Duplicate("bus".into()),
         ),
         ("modes", Answer::choices(&[]), AnswerError::Empty),
-        (
-            "sat",
-            Answer::Scale("4".into()),
-            AnswerError::UnknownCode("4".into()),
-        ),
+        ("sat", Answer::Scale("4".into()), AnswerError::UnknownCode("4".into())),
         (
             "aspects",
             Answer::Matrix(BTreeMap::from([("comfort".into(), "3".into())])),
@@ -1308,11 +1214,7 @@ fn answers_are_checked_against_their_question() {
             Answer::Ranking(vec!["a".into(), "a".into()]),
             AnswerError::Duplicate("a".into()),
         ),
-        (
-            "note",
-            Answer::Text("x".into()),
-            AnswerError::NoAnswerExpected,
-        ),
+        ("note", Answer::Text("x".into()), AnswerError::NoAnswerExpected),
     ];
     for (id, a, want) in bad {
         assert_eq!(q(id).check_answer(&a), Err(want), "{id}: {a:?}");

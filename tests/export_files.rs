@@ -39,11 +39,7 @@ fn summary(db: &TestDb, slug: &str) -> Value {
 
 /// Weighted share of `code` among respondents who answered `qid`, from exported cells.
 fn weighted_share(rows: &[(String, f64)], code: &str) -> f64 {
-    let answered: f64 = rows
-        .iter()
-        .filter(|(c, _)| !c.is_empty())
-        .map(|(_, w)| w)
-        .sum();
+    let answered: f64 = rows.iter().filter(|(c, _)| !c.is_empty()).map(|(_, w)| w).sum();
     let chosen: f64 = rows.iter().filter(|(c, _)| c == code).map(|(_, w)| w).sum();
     chosen / answered
 }
@@ -65,9 +61,7 @@ fn csv_and_xlsx_microdata_carry_the_summary_weights() {
     let dir = tempfile::tempdir().expect("tmp");
     let slug = "healthcare-2026";
     let s = summary(&db, slug);
-    let total: f64 = s["weighting"]["weight_total"]
-        .as_f64()
-        .expect("weight total");
+    let total: f64 = s["weighting"]["weight_total"].as_f64().expect("weight total");
 
     // CSV: UTF-8 with BOM, the forms' columns then `_weight`.
     let csv_path = dir.path().join("h.csv");
@@ -87,19 +81,11 @@ fn csv_and_xlsx_microdata_carry_the_summary_weights() {
     let text = std::fs::read_to_string(&csv_path).expect("csv");
     assert!(text.starts_with('\u{feff}'));
     let mut rdr = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let header: Vec<String> = rdr
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let header: Vec<String> = rdr.headers().expect("header").iter().map(str::to_owned).collect();
     assert_eq!(header.last().map(String::as_str), Some("_weight"));
     assert_eq!(header[0], "_response_id");
     let wcol = header.len() - 1;
-    let qcol = header
-        .iter()
-        .position(|h| h == "paid_services")
-        .expect("column");
+    let qcol = header.iter().position(|h| h == "paid_services").expect("column");
     let rows: Vec<(String, f64)> = rdr
         .records()
         .map(|r| {
@@ -116,10 +102,7 @@ fn csv_and_xlsx_microdata_carry_the_summary_weights() {
     for code in ["yes", "no", "dk"] {
         let mine = weighted_share(&rows, code);
         let theirs = option_share(&s, "paid_services", code);
-        assert!(
-            (mine - theirs).abs() < 1e-9,
-            "{code}: {mine} vs summary {theirs}"
-        );
+        assert!((mine - theirs).abs() < 1e-9, "{code}: {mine} vs summary {theirs}");
     }
 
     // XLSX: microdata, questions, summary.
@@ -137,8 +120,7 @@ fn csv_and_xlsx_microdata_carry_the_summary_weights() {
         ],
     );
     assert!(ok, "{err}");
-    let mut wb: Xlsx<_> =
-        Xlsx::new(Cursor::new(std::fs::read(&x_path).expect("xlsx"))).expect("opens");
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(std::fs::read(&x_path).expect("xlsx"))).expect("opens");
     assert_eq!(wb.sheet_names(), ["microdata", "questions", "summary"]);
     let micro = wb.worksheet_range("microdata").expect("microdata");
     let head: Vec<String> = micro
@@ -165,23 +147,15 @@ fn csv_and_xlsx_microdata_carry_the_summary_weights() {
         "numbers are numbers"
     );
     let questions = wb.worksheet_range("questions").expect("questions");
-    let has = |var: &str, code: &str, label: &str| {
-        questions
-            .rows()
-            .any(|r| r[0] == var && r[3] == code && r[4] == label)
-    };
-    assert!(
-        has("sex", "f", "Женский"),
-        "value labels in the survey's language"
-    );
+    let has =
+        |var: &str, code: &str, label: &str| questions.rows().any(|r| r[0] == var && r[3] == code && r[4] == label);
+    assert!(has("sex", "f", "Женский"), "value labels in the survey's language");
     assert!(has("clinic_aspects.queue", "dk", "Не сталкивался"));
     assert!(questions
         .rows()
         .any(|r| r[0] == "life_satisfaction" && r[2].to_string().starts_with("Насколько")));
     let summ = wb.worksheet_range("summary").expect("summary");
-    assert!(summ
-        .rows()
-        .any(|r| r[0] == "paid_services" && r[4] == "yes"));
+    assert!(summ.rows().any(|r| r[0] == "paid_services" && r[4] == "yes"));
 
     // XLSX and SAV need a file; an unknown survey is an error naming it.
     let (ok, _, err) = opros(&db, &["responses", "export", slug, "--format", "xlsx"]);
@@ -291,11 +265,7 @@ fn sav_reads_back_with_an_independent_reader() {
     };
     let script = dir.path().join("read_sav.py");
     std::fs::write(&script, READ_SAV).expect("script");
-    let out = Command::new(&py)
-        .arg(&script)
-        .arg(&path)
-        .output()
-        .expect("python");
+    let out = Command::new(&py).arg(&script).arg(&path).output().expect("python");
     assert!(
         out.status.success(),
         "pyreadstat failed: {}",
@@ -307,10 +277,7 @@ fn sav_reads_back_with_an_independent_reader() {
 
     assert_eq!(got["rows"].as_u64(), Some(N as u64));
     assert_eq!(
-        got["encoding"]
-            .as_str()
-            .map(str::to_ascii_uppercase)
-            .as_deref(),
+        got["encoding"].as_str().map(str::to_ascii_uppercase).as_deref(),
         Some("UTF-8")
     );
     let names: Vec<&str> = got["names"]
@@ -389,17 +356,11 @@ fn sav_reads_back_with_an_independent_reader() {
         };
         assert_eq!(cs[i].as_f64(), Some(want_cs), "clinic_satisfaction of {i}");
         let want_r = match a.get("visit_reasons") {
-            Some(Answer::Choices { codes, .. }) => {
-                f64::from(u8::from(codes.iter().any(|c| c == "illness")))
-            }
+            Some(Answer::Choices { codes, .. }) => f64::from(u8::from(codes.iter().any(|c| c == "illness"))),
             _ if def.visible("visit_reasons", a) => -2.0,
             _ => -1.0,
         };
-        assert_eq!(
-            reasons[i].as_f64(),
-            Some(want_r),
-            "visit_reasons.illness of {i}"
-        );
+        assert_eq!(reasons[i].as_f64(), Some(want_r), "visit_reasons.illness of {i}");
         match a.get("age") {
             Some(Answer::Number(x)) => assert_eq!(age[i].as_f64(), Some(*x)),
             _ => assert!(age[i].is_null()),
@@ -414,10 +375,7 @@ fn sav_reads_back_with_an_independent_reader() {
         .map(|(w, _)| w)
         .sum();
     let share = women / w.iter().sum::<f64>();
-    assert!(
-        (share - option_share(&s, "sex", "f")).abs() < 1e-9,
-        "{share}"
-    );
+    assert!((share - option_share(&s, "sex", "f")).abs() < 1e-9, "{share}");
 
     // The file's weight variable (header field at offset 76, a 1-based dictionary index counting 8-byte
     // segments) points at `weight`.

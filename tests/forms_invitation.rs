@@ -32,7 +32,9 @@ fn only_invited_respondents_can_answer() {
         let store = import_open(&db, PANEL);
         let survey = store.find_survey("panel").unwrap();
         let token = opros::form::tokens::new_token();
-        store.add_invitations(&survey.id, &[opros::form::tokens::key_hash(&token)]).unwrap();
+        store
+            .add_invitations(&survey.id, &[opros::form::tokens::key_hash(&token)])
+            .unwrap();
 
         // Without an invitation: a clear 403 page, no form, nothing stored.
         let mut stranger = Respondent::new(&server, "panel");

@@ -11,8 +11,8 @@ use std::collections::HashSet;
 
 use common::{Backend, TestDb};
 use process::{
-    complete_single_page, free_port, import_publish, page_body, respondent_client, run_cli,
-    stored_markers, Attempt, ServerProc,
+    complete_single_page, free_port, import_publish, page_body, respondent_client, run_cli, stored_markers, Attempt,
+    ServerProc,
 };
 use reqwest::blocking::Client;
 
@@ -47,11 +47,7 @@ impl Walker {
 
     /// GET the form on `base` (following one redirect, as after `?t=` / `?r=`); returns the status.
     fn open(&mut self, base: &str, query: &str) -> u16 {
-        let r = self
-            .http
-            .get(format!("{base}/s/{MULTI}{query}"))
-            .send()
-            .expect("GET");
+        let r = self.http.get(format!("{base}/s/{MULTI}{query}")).send().expect("GET");
         let status = r.status().as_u16();
         if status == 303 {
             return self.open(base, "");
@@ -121,10 +117,7 @@ fn no_response_lost_or_duplicated(db: &TestDb, bases: &[String; 2]) {
             .collect();
         hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
-    let failed: Vec<_> = results
-        .iter()
-        .filter(|(_, a)| *a != Attempt::Acknowledged)
-        .collect();
+    let failed: Vec<_> = results.iter().filter(|(_, a)| *a != Attempt::Acknowledged).collect();
     assert!(failed.is_empty(), "not acknowledged: {failed:?}");
     let (stored, _) = stored_markers(&db.url, "reliability");
     let unique: HashSet<&String> = stored.iter().collect();
@@ -173,10 +166,7 @@ fn quota_exact_across_instances(db: &TestDb, bases: &[String; 2]) {
             let mut w = Walker::new();
             assert_eq!(w.open(&bases[i % 2], "?lang=en"), 200);
             assert_eq!(
-                w.send(
-                    &bases[i % 2],
-                    &[("marker", &format!("quota-{i}")), ("sex", "f")]
-                ),
+                w.send(&bases[i % 2], &[("marker", &format!("quota-{i}")), ("sex", "f")]),
                 303
             );
             assert_eq!(w.open(&bases[(i + 1) % 2], ""), 200);
@@ -195,18 +185,12 @@ fn quota_exact_across_instances(db: &TestDb, bases: &[String; 2]) {
                 })
             })
             .collect();
-        hs.into_iter()
-            .map(|h| h.join().unwrap())
-            .filter(|t| *t)
-            .count()
+        hs.into_iter().map(|h| h.join().unwrap()).filter(|t| *t).count()
     });
     assert_eq!(thanked, 5, "exactly the quota completes");
     let store = opros::store::Store::open(&db.url).unwrap();
     let s = store.find_survey(MULTI).unwrap();
-    assert_eq!(
-        store.quota_counts(&s.id).unwrap(),
-        vec![("women".to_owned(), 5)]
-    );
+    assert_eq!(store.quota_counts(&s.id).unwrap(), vec![("women".to_owned(), 5)]);
     let mut counts = store.response_counts(&s.id).unwrap();
     counts.sort();
     assert_eq!(
@@ -239,10 +223,7 @@ fn invitation_used_once(db: &TestDb, env: &str, bases: &[String; 2]) {
         .collect();
     // Both answer page 1 (the same response row), then both send page 2 at once.
     for (i, w) in devices.iter_mut().enumerate() {
-        assert_eq!(
-            w.send(&bases[i], &[("marker", "invited"), ("sex", "m")]),
-            303
-        );
+        assert_eq!(w.send(&bases[i], &[("marker", "invited"), ("sex", "m")]), 303);
     }
     for (i, w) in devices.iter_mut().enumerate() {
         assert_eq!(w.open(&bases[i], ""), 200);
@@ -259,10 +240,7 @@ fn invitation_used_once(db: &TestDb, env: &str, bases: &[String; 2]) {
                 })
             })
             .collect();
-        hs.into_iter()
-            .map(|h| h.join().unwrap())
-            .filter(|t| *t)
-            .count()
+        hs.into_iter().map(|h| h.join().unwrap()).filter(|t| *t).count()
     });
     assert_eq!(thanked, 1, "one device completes");
     assert_eq!(store.invitation_counts(&s.id).unwrap(), (1, 1));
@@ -280,10 +258,7 @@ fn invitation_used_once(db: &TestDb, env: &str, bases: &[String; 2]) {
 fn continue_on_the_other_instance(db: &TestDb, bases: &[String; 2]) {
     let mut w = Walker::new();
     assert_eq!(w.open(&bases[0], "?lang=en"), 200);
-    assert_eq!(
-        w.send(&bases[0], &[("marker", "resumed"), ("sex", "m")]),
-        303
-    );
+    assert_eq!(w.send(&bases[0], &[("marker", "resumed"), ("sex", "m")]), 303);
     assert_eq!(w.open(&bases[0], ""), 200);
     let html = w.html.replace("&#x3D;", "=");
     let at = html.find("?r=").expect("a resume link");

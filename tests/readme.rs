@@ -4,7 +4,9 @@ use opros::catalog;
 
 fn yaml_block_after(heading: &str) -> String {
     let readme = include_str!("../README.md");
-    let start = readme.find(heading).unwrap_or_else(|| panic!("README has no '{heading}'"));
+    let start = readme
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has no '{heading}'"));
     let body = &readme[start..];
     let open = body.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
     let close = body[open..].find("```").expect("closed block") + open;

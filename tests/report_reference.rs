@@ -58,15 +58,26 @@ fn raked_summary_matches_r_survey() {
     let exp = expected();
     let get = |what: &str, key: &str| exp[&(what.to_owned(), key.to_owned())];
     let s = summarize(
-        &SummaryInput { definition: &def, population: None, answers: &data, language: "en" },
-        &ReportOptions { all_questions: true, ..ReportOptions::default() },
+        &SummaryInput {
+            definition: &def,
+            population: None,
+            answers: &data,
+            language: "en",
+        },
+        &ReportOptions {
+            all_questions: true,
+            ..ReportOptions::default()
+        },
     )
     .unwrap();
     let w = s.weighting.as_ref().expect("weighted");
     assert!(w.converged);
     assert_eq!(s.n, 600);
 
-    for (qid, codes) in [("mode", &["bus", "tram", "car", "walk"][..]), ("satisfaction", &["1", "2", "3", "4", "5", "dk"][..])] {
+    for (qid, codes) in [
+        ("mode", &["bus", "tram", "car", "walk"][..]),
+        ("satisfaction", &["1", "2", "3", "4", "5", "dk"][..]),
+    ] {
         let q = question(&s.questions, qid);
         for code in codes {
             let o = q.estimates.options.iter().find(|o| o.code == *code).unwrap();
@@ -78,17 +89,47 @@ fn raked_summary_matches_r_survey() {
         }
     }
     let sat = question(&s.questions, "satisfaction");
-    close(sat.estimates.mean, get("mean", "satisfaction"), 1e-9, "scale mean without hard-to-say");
+    close(
+        sat.estimates.mean,
+        get("mean", "satisfaction"),
+        1e-9,
+        "scale mean without hard-to-say",
+    );
     close(sat.estimates.se, get("mean_se", "satisfaction"), 1e-6, "scale mean se");
-    close(sat.estimates.ci_low, get("mean_ci_low", "satisfaction"), 1e-6, "scale mean ci_low");
-    close(sat.estimates.ci_high, get("mean_ci_high", "satisfaction"), 1e-6, "scale mean ci_high");
+    close(
+        sat.estimates.ci_low,
+        get("mean_ci_low", "satisfaction"),
+        1e-6,
+        "scale mean ci_low",
+    );
+    close(
+        sat.estimates.ci_high,
+        get("mean_ci_high", "satisfaction"),
+        1e-6,
+        "scale mean ci_high",
+    );
 
     let minutes = question(&s.questions, "minutes");
     close(minutes.estimates.mean, get("mean", "minutes"), 1e-9, "mean minutes");
     close(minutes.estimates.se, get("mean_se", "minutes"), 1e-6, "se minutes");
-    close(minutes.estimates.median, get("median", "minutes"), 1e-9, "median minutes");
-    close(minutes.estimates.median_ci_low, get("median_ci_low", "minutes"), 1e-9, "median ci_low");
-    close(minutes.estimates.median_ci_high, get("median_ci_high", "minutes"), 1e-9, "median ci_high");
+    close(
+        minutes.estimates.median,
+        get("median", "minutes"),
+        1e-9,
+        "median minutes",
+    );
+    close(
+        minutes.estimates.median_ci_low,
+        get("median_ci_low", "minutes"),
+        1e-9,
+        "median ci_low",
+    );
+    close(
+        minutes.estimates.median_ci_high,
+        get("median_ci_high", "minutes"),
+        1e-9,
+        "median ci_high",
+    );
 
     let mode = question(&s.questions, "mode");
     let by_sex = mode.breakdowns.iter().find(|b| b.variable == "sex").unwrap();
@@ -111,16 +152,28 @@ fn raked_summary_matches_r_survey() {
 
 #[test]
 fn small_cells_carry_no_numbers_in_json() {
-    let source = std::fs::read_to_string(format!("{DIR}/poll.yaml")).unwrap().replace("min_cell: 1", "min_cell: 250");
+    let source = std::fs::read_to_string(format!("{DIR}/poll.yaml"))
+        .unwrap()
+        .replace("min_cell: 1", "min_cell: 250");
     let def = parse_definition(&source, "poll.yaml").unwrap();
     let data = answers();
     let s = summarize(
-        &SummaryInput { definition: &def, population: None, answers: &data, language: "ru" },
+        &SummaryInput {
+            definition: &def,
+            population: None,
+            answers: &data,
+            language: "ru",
+        },
         &ReportOptions::default(),
     )
     .unwrap();
     let json = serde_json::to_value(&s).unwrap();
-    let q = json["questions"].as_array().unwrap().iter().find(|q| q["id"] == "mode").unwrap();
+    let q = json["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "mode")
+        .unwrap();
     assert_eq!(q["suppressed"], false, "the whole question has 560+ answers");
     let by_sex = &q["breakdowns"][0]["categories"];
     let men = by_sex.as_array().unwrap().iter().find(|c| c["code"] == "m").unwrap();
@@ -139,7 +192,12 @@ fn no_responses_gives_an_empty_but_valid_summary() {
     let source = std::fs::read_to_string(format!("{DIR}/poll.yaml")).unwrap();
     let def = parse_definition(&source, "poll.yaml").unwrap();
     let s = summarize(
-        &SummaryInput { definition: &def, population: None, answers: &[], language: "en" },
+        &SummaryInput {
+            definition: &def,
+            population: None,
+            answers: &[],
+            language: "en",
+        },
         &ReportOptions::default(),
     )
     .unwrap();
@@ -158,7 +216,12 @@ fn weighting_failure_is_reported_not_hidden() {
         .filter(|a| a.get("district").and_then(Answer::code) != Some("d3"))
         .collect();
     let s = summarize(
-        &SummaryInput { definition: &def, population: None, answers: &data, language: "en" },
+        &SummaryInput {
+            definition: &def,
+            population: None,
+            answers: &data,
+            language: "en",
+        },
         &ReportOptions::default(),
     )
     .unwrap();

@@ -24,10 +24,7 @@ fn text(e: ElementRef<'_>) -> String {
 }
 
 fn get(c: &reqwest::blocking::Client, url: &str) -> (u16, String) {
-    let r = c
-        .get(url)
-        .send()
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let r = c.get(url).send().unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = r.status().as_u16();
     (status, r.text().unwrap_or_default())
 }
@@ -89,36 +86,17 @@ fn compare_page_with_summary(doc: &Html, summary: &Value) -> usize {
                 .select(&sel(&format!("table.shares tr[data-code=\"{code}\"]")))
                 .next()
                 .unwrap_or_else(|| panic!("{id}: row {code}"));
-            let share = row
-                .select(&sel("td.share"))
-                .next()
-                .map(text)
-                .unwrap_or_default();
+            let share = row.select(&sel("td.share")).next().map(text).unwrap_or_default();
             if o["suppressed"].as_bool() == Some(true) {
                 assert!(share.starts_with('—'), "{id}/{code}: suppressed shown as —");
             } else {
                 assert_eq!(share, pct(&o["share"]), "{id}/{code} share");
-                let ci = row
-                    .select(&sel("td.ci"))
-                    .next()
-                    .map(text)
-                    .unwrap_or_default();
-                assert_eq!(
-                    ci,
-                    interval(&o["ci_low"], &o["ci_high"]),
-                    "{id}/{code} interval"
-                );
-                let n = row
-                    .select(&sel("td.n"))
-                    .next()
-                    .map(text)
-                    .unwrap_or_default();
+                let ci = row.select(&sel("td.ci")).next().map(text).unwrap_or_default();
+                assert_eq!(ci, interval(&o["ci_low"], &o["ci_high"]), "{id}/{code} interval");
+                let n = row.select(&sel("td.n")).next().map(text).unwrap_or_default();
                 assert_eq!(n, o["n"].as_u64().expect("n").to_string(), "{id}/{code} n");
                 // The chart draws the same share.
-                let bars: Vec<String> = section
-                    .select(&sel("svg.bars text.value"))
-                    .map(text)
-                    .collect();
+                let bars: Vec<String> = section.select(&sel("svg.bars text.value")).map(text).collect();
                 assert!(bars.contains(&pct(&o["share"])), "{id}/{code}: chart value");
             }
             checked += 1;
@@ -135,9 +113,7 @@ fn compare_page_with_summary(doc: &Html, summary: &Value) -> usize {
         for r in arr(&q["rows"]) {
             let code = r["code"].as_str().expect("row code");
             let row = section
-                .select(&sel(&format!(
-                    "table.matrix-shares tr[data-row=\"{code}\"]"
-                )))
+                .select(&sel(&format!("table.matrix-shares tr[data-row=\"{code}\"]")))
                 .next()
                 .unwrap_or_else(|| panic!("{id}: matrix row {code}"));
             if let Some(m) = r["mean"].as_f64() {
@@ -164,27 +140,21 @@ fn compare_breakdown(doc: &Html, summary: &Value, qid: &str, var: &str) {
         .find(|b| b["variable"] == var)
         .expect("breakdown");
     let table = doc
-        .select(&sel(&format!("section.result[data-question=\"{qid}\"] .breakdown[data-variable=\"{var}\"] table.crosstab")))
+        .select(&sel(&format!(
+            "section.result[data-question=\"{qid}\"] .breakdown[data-variable=\"{var}\"] table.crosstab"
+        )))
         .next()
         .expect("crosstab table");
     let rows: Vec<ElementRef<'_>> = table.select(&sel("tbody tr")).collect();
     let cats = arr(&b["categories"]);
-    assert_eq!(
-        rows.len(),
-        cats.len() + 1,
-        "all respondents + one row per category"
-    );
+    assert_eq!(rows.len(), cats.len() + 1, "all respondents + one row per category");
     for (row, c) in rows[1..].iter().zip(cats) {
         assert_eq!(
             row.select(&sel("th")).next().map(text),
             c["label"].as_str().map(str::to_owned)
         );
         if c["suppressed"].as_bool() == Some(true) {
-            let cell = row
-                .select(&sel("td"))
-                .map(text)
-                .collect::<Vec<_>>()
-                .join(" ");
+            let cell = row.select(&sel("td")).map(text).collect::<Vec<_>>().join(" ");
             assert!(
                 cell.starts_with('—') && !cell.chars().any(|ch| ch.is_ascii_digit()),
                 "suppressed row carries no number: {cell}"
@@ -224,10 +194,7 @@ fn published_pages_show_the_summary_numbers() {
         let c = client();
         for slug in ["healthcare-2026", "transport-2026", "housing-2026"] {
             for lang in ["en", "ru"] {
-                let (st, json) = get(
-                    &c,
-                    &server.url(&format!("/api/v1/surveys/{slug}/summary?lang={lang}")),
-                );
+                let (st, json) = get(&c, &server.url(&format!("/api/v1/surveys/{slug}/summary?lang={lang}")));
                 assert_eq!(st, 200, "{json}");
                 let summary: Value = serde_json::from_str(&json).expect("summary json");
                 let (st, html) = get(&c, &server.url(&format!("/results/{slug}?lang={lang}")));
@@ -248,25 +215,16 @@ fn published_pages_show_the_summary_numbers() {
                             "{id} inside the chart"
                         );
                     }
-                    assert!(
-                        svg.select(&sel("title")).next().is_some()
-                            && svg.select(&sel("desc")).next().is_some()
-                    );
+                    assert!(svg.select(&sel("title")).next().is_some() && svg.select(&sel("desc")).next().is_some());
                 }
             }
         }
 
         // The breakdown selector works by link and shows the crosstab with flags and suppression.
-        let (_, json) = get(
-            &c,
-            &server.url("/api/v1/surveys/healthcare-2026/summary?lang=en"),
-        );
+        let (_, json) = get(&c, &server.url("/api/v1/surveys/healthcare-2026/summary?lang=en"));
         let summary: Value = serde_json::from_str(&json).expect("summary json");
         for var in ["sex", "district"] {
-            let (st, html) = get(
-                &c,
-                &server.url(&format!("/results/healthcare-2026?by={var}&lang=en")),
-            );
+            let (st, html) = get(&c, &server.url(&format!("/results/healthcare-2026?by={var}&lang=en")));
             assert_eq!(st, 200);
             let doc = Html::parse_document(&html);
             let current: Vec<String> = doc
@@ -295,24 +253,16 @@ fn published_pages_show_the_summary_numbers() {
             .collect();
         assert_eq!(order, ["housing-2026", "healthcare-2026", "transport-2026"]);
         assert_eq!(
-            doc.select(&sel("section.year h2"))
-                .map(text)
-                .collect::<Vec<_>>(),
+            doc.select(&sel("section.year h2")).map(text).collect::<Vec<_>>(),
             ["2026"]
         );
         let (st, html) = get(&c, &server.url("/topics/healthcare?lang=en"));
         assert_eq!(st, 200);
-        assert!(
-            html.contains("data-slug=\"healthcare-2026\"")
-                && !html.contains("data-slug=\"transport-2026\"")
-        );
+        assert!(html.contains("data-slug=\"healthcare-2026\"") && !html.contains("data-slug=\"transport-2026\""));
         assert_eq!(get(&c, &server.url("/topics/astrology")).0, 404);
 
         // Methodology: every version of the questionnaire, weighting diagnostics, the margin of error.
-        let (st, html) = get(
-            &c,
-            &server.url("/results/healthcare-2026/methodology?lang=en"),
-        );
+        let (st, html) = get(&c, &server.url("/results/healthcare-2026/methodology?lang=en"));
         assert_eq!(st, 200);
         let doc = Html::parse_document(&html);
         assert_eq!(doc.select(&sel("details.version")).count(), 1);
@@ -323,9 +273,7 @@ fn published_pages_show_the_summary_numbers() {
             "conditions shown"
         );
         let deff = doc.select(&sel("dd.deff")).next().map(text);
-        let want = summary["weighting"]["deff"]
-            .as_f64()
-            .map(|d| format!("{d:.3}"));
+        let want = summary["weighting"]["deff"].as_f64().map(|d| format!("{d:.3}"));
         assert_eq!(deff, want);
         assert_eq!(
             doc.select(&sel("table.diagnostics")).count(),
@@ -354,20 +302,12 @@ fn published_pages_show_the_summary_numbers() {
         )))
         .expect("prepare");
         opros::catalog::store_prepared(&store, &p).expect("second version");
-        let (st, html) = get(
-            &c,
-            &server.url("/results/healthcare-2026/methodology?lang=en"),
-        );
+        let (st, html) = get(&c, &server.url("/results/healthcare-2026/methodology?lang=en"));
         assert_eq!(st, 200);
         let doc = Html::parse_document(&html);
-        let versions: Vec<String> = doc
-            .select(&sel("details.version summary"))
-            .map(text)
-            .collect();
+        let versions: Vec<String> = doc.select(&sel("details.version summary")).map(text).collect();
         assert_eq!(versions.len(), 2, "{versions:?}");
-        assert!(
-            versions[0].starts_with("Version 2 (current)") && versions[1].starts_with("Version 1")
-        );
+        assert!(versions[0].starts_with("Version 2 (current)") && versions[1].starts_with("Version 1"));
     }
 }
 
@@ -396,14 +336,8 @@ fn trend_of_the_tracked_question_across_three_surveys() {
         let summaries: Vec<Value> = ["transport-2026", "healthcare-2026", "housing-2026"]
             .iter()
             .map(|s| {
-                serde_json::from_str(
-                    &get(
-                        &c,
-                        &server.url(&format!("/api/v1/surveys/{s}/summary?lang=en")),
-                    )
-                    .1,
-                )
-                .expect("json")
+                serde_json::from_str(&get(&c, &server.url(&format!("/api/v1/surveys/{s}/summary?lang=en"))).1)
+                    .expect("json")
             })
             .collect();
         let question = |s: &Value| -> Value {
@@ -438,14 +372,8 @@ fn trend_of_the_tracked_question_across_three_surveys() {
                     .find(|x| x["code"] == code)
                     .expect("option in every wave")
                     .clone();
-                assert_eq!(
-                    row.select(&sel("td.value")).next().map(text),
-                    Some(pct(&opt["share"]))
-                );
-                let cur = (
-                    opt["share"].as_f64().expect("share"),
-                    opt["se"].as_f64().expect("se"),
-                );
+                assert_eq!(row.select(&sel("td.value")).next().map(text), Some(pct(&opt["share"])));
+                let cur = (opt["share"].as_f64().expect("share"), opt["se"].as_f64().expect("se"));
                 let class = row
                     .select(&sel("td.change"))
                     .next()
@@ -483,10 +411,7 @@ fn trend_of_the_tracked_question_across_three_surveys() {
         // The mean series equals the summaries' means.
         for (w, row) in series[0].select(&sel("tbody tr")).enumerate() {
             let m = question(&summaries[w])["mean"].as_f64().expect("mean");
-            assert_eq!(
-                row.select(&sel("td.value")).next().map(text),
-                Some(format!("{m:.2}"))
-            );
+            assert_eq!(row.select(&sel("td.value")).next().map(text), Some(format!("{m:.2}")));
         }
         assert_eq!(get(&c, &server.url("/trends/no_such_track")).0, 404);
     }
@@ -519,17 +444,9 @@ fn unpublished_results_are_404_and_microdata_is_staff_only() {
         }
         // Unpublished surveys are not listed, nor part of trends.
         let (_, html) = get(&c, &server.url("/results"));
-        assert!(
-            html.contains("data-slug=\"transport-2026\"")
-                && !html.contains("data-slug=\"healthcare-2026\"")
-        );
+        assert!(html.contains("data-slug=\"transport-2026\"") && !html.contains("data-slug=\"healthcare-2026\""));
         let (_, html) = get(&c, &server.url("/trends/life_satisfaction_region?lang=en"));
-        assert_eq!(
-            Html::parse_document(&html)
-                .select(&sel("ol.waves li"))
-                .count(),
-            1
-        );
+        assert_eq!(Html::parse_document(&html).select(&sel("ol.waves li")).count(), 1);
         // The published survey's summary downloads work.
         let r = c
             .get(server.url("/results/transport-2026/export.xlsx"))
@@ -571,10 +488,7 @@ fn suppressed_cells_never_leak() {
     let (server, store) = seeded_all(&db);
     let c = client();
     let slug = "healthcare-2026";
-    let (_, json) = get(
-        &c,
-        &server.url(&format!("/api/v1/surveys/{slug}/summary?lang=en")),
-    );
+    let (_, json) = get(&c, &server.url(&format!("/api/v1/surveys/{slug}/summary?lang=en")));
     let summary: Value = serde_json::from_str(&json).expect("json");
     let hidden = suppressed_cells(&summary);
     assert!(
@@ -588,10 +502,7 @@ fn suppressed_cells_never_leak() {
                 if cat["suppressed"].as_bool() == Some(true) {
                     assert!(cat["base_n"].is_null());
                     for o in arr(&cat["options"]) {
-                        assert!(
-                            o["share"].is_null() && o["n"].is_null() && o["ci_low"].is_null(),
-                            "{o}"
-                        );
+                        assert!(o["share"].is_null() && o["n"].is_null() && o["ci_low"].is_null(), "{o}");
                     }
                 }
             }
@@ -638,41 +549,24 @@ fn suppressed_cells_never_leak() {
     assert!(!secrets.is_empty());
 
     // HTML: the rare district's row in every crosstab carries no number.
-    let (_, html) = get(
-        &c,
-        &server.url(&format!("/results/{slug}?by=district&lang=en")),
-    );
+    let (_, html) = get(&c, &server.url(&format!("/results/{slug}?by=district&lang=en")));
     let doc = Html::parse_document(&html);
     let mut rows_seen = 0;
     for row in doc.select(&sel("table.crosstab tbody tr")) {
         if row.select(&sel("th")).next().map(text).as_deref() == Some(rare) {
-            let cells: String = row
-                .select(&sel("td"))
-                .map(text)
-                .collect::<Vec<_>>()
-                .join(" ");
+            let cells: String = row.select(&sel("td")).map(text).collect::<Vec<_>>().join(" ");
             assert!(
                 !cells.chars().any(|ch| ch.is_ascii_digit()),
                 "suppressed row shows numbers: {cells}"
             );
-            assert!(
-                cells.contains("too few respondents"),
-                "the reason is given: {cells}"
-            );
+            assert!(cells.contains("too few respondents"), "the reason is given: {cells}");
             rows_seen += 1;
         }
     }
-    assert!(
-        rows_seen >= 5,
-        "{rows_seen} crosstab rows of the rare district"
-    );
+    assert!(rows_seen >= 5, "{rows_seen} crosstab rows of the rare district");
 
     // CSV: the rare district's lines have "—", the reason, and no numbers.
-    let csv = get(
-        &c,
-        &server.url(&format!("/results/{slug}/export.csv?lang=en")),
-    )
-    .1;
+    let csv = get(&c, &server.url(&format!("/results/{slug}/export.csv?lang=en"))).1;
     assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM");
     let mut lines = 0;
     let mut rdr = csv::ReaderBuilder::new()
@@ -714,8 +608,5 @@ fn suppressed_cells_never_leak() {
             continue;
         }
     }
-    assert_eq!(
-        xl, lines,
-        "the workbook has the same suppressed lines as the CSV"
-    );
+    assert_eq!(xl, lines, "the workbook has the same suppressed lines as the CSV");
 }

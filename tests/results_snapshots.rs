@@ -148,8 +148,19 @@ fn chart_svg_snapshots() {
         &[
             s("Fully satisfied", 0.312, 0.268, 0.36),
             s("Rather satisfied", 0.405, 0.357, 0.455),
-            s("A label long enough to be cut in the chart because it goes on and on about the details", 0.11, 0.08, 0.15),
-            ShareInput { label: "Tiny group <&>".into(), share: None, ci_low: None, ci_high: None, suppressed: true },
+            s(
+                "A label long enough to be cut in the chart because it goes on and on about the details",
+                0.11,
+                0.08,
+                0.15,
+            ),
+            ShareInput {
+                label: "Tiny group <&>".into(),
+                share: None,
+                ci_low: None,
+                ci_high: None,
+                suppressed: true,
+            },
         ],
     );
     insta::assert_snapshot!("chart_bars", pages::render("results_chart_bars", &bars));

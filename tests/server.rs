@@ -42,10 +42,28 @@ fn language_follows_accept_language_and_query() {
     let db = TestDb::new(&common::Backend::Sqlite);
     let server = TestServer::start(test_config(&db));
     let http = client();
-    let ru = http.get(server.url("/")).header("Accept-Language", "ru-RU,ru;q=0.9").send().unwrap().text().unwrap();
+    let ru = http
+        .get(server.url("/"))
+        .header("Accept-Language", "ru-RU,ru;q=0.9")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(ru.contains("Открытые опросы"));
-    let en = http.get(server.url("/")).header("Accept-Language", "en-GB,en;q=0.8").send().unwrap().text().unwrap();
+    let en = http
+        .get(server.url("/"))
+        .header("Accept-Language", "en-GB,en;q=0.8")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(en.contains("Open surveys"));
-    let forced = http.get(server.url("/?lang=en")).header("Accept-Language", "ru").send().unwrap().text().unwrap();
+    let forced = http
+        .get(server.url("/?lang=en"))
+        .header("Accept-Language", "ru")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(forced.contains("Open surveys"));
 }

@@ -1,18 +1,15 @@
 //! Properties and edge cases of `opros::stats` that hold for any data (R-independent checks).
 
 use opros::stats::{
-    benjamini_hochberg, crosstab, difference_of_independent, mean, median, option_shares, shares,
-    Calibration, CiMethod, CrosstabOptions, Design, LonelyPsu, ShareOptions, SuppressRule,
+    benjamini_hochberg, crosstab, difference_of_independent, mean, median, option_shares, shares, Calibration,
+    CiMethod, CrosstabOptions, Design, LonelyPsu, ShareOptions, SuppressRule,
 };
 use proptest::prelude::*;
 
 const METHODS: [CiMethod; 3] = [CiMethod::Logit, CiMethod::Beta, CiMethod::Wilson];
 
 fn opts(method: CiMethod) -> ShareOptions {
-    ShareOptions {
-        method,
-        level: 0.95,
-    }
+    ShareOptions { method, level: 0.95 }
 }
 
 fn rel_close(a: f64, b: f64, tol: f64) -> bool {
@@ -28,10 +25,7 @@ fn no_respondents_gives_no_numbers_and_no_panic() {
         let s = shares(&prep, &[], 3, &opts(m)).unwrap();
         assert_eq!(s.base_n, Some(0));
         assert_eq!(s.categories.len(), 3);
-        assert!(s
-            .categories
-            .iter()
-            .all(|c| c.share.is_none() && c.ci_low.is_none()));
+        assert!(s.categories.iter().all(|c| c.share.is_none() && c.ci_low.is_none()));
     }
     let m = mean(&prep, &[], 0.95).unwrap();
     assert_eq!((m.n, m.mean), (Some(0), None));
@@ -45,10 +39,7 @@ fn everyone_skipping_gives_an_empty_base() {
     let prep = Design::weighted(vec![1.0, 2.0, 3.0]).prepare().unwrap();
     let s = shares(&prep, &[None, None, None], 2, &ShareOptions::default()).unwrap();
     assert_eq!(s.base_n, Some(0));
-    assert!(s
-        .categories
-        .iter()
-        .all(|c| c.n == Some(0) && c.share.is_none()));
+    assert!(s.categories.iter().all(|c| c.n == Some(0) && c.share.is_none()));
     let m = mean(&prep, &[None, None, None], 0.95).unwrap();
     assert_eq!((m.n, m.mean, m.se), (Some(0), None, None));
     let q = median(&prep, &[None, None, None], 0.95).unwrap();
@@ -67,10 +58,7 @@ fn one_response_has_a_share_but_no_variance() {
     assert_eq!(s.df, Some(0.0));
     let m = mean(&prep, &[Some(7.0)], 0.95).unwrap();
     assert_eq!((m.mean, m.se), (Some(7.0), None));
-    assert_eq!(
-        median(&prep, &[Some(7.0)], 0.95).unwrap().quantile,
-        Some(7.0)
-    );
+    assert_eq!(median(&prep, &[Some(7.0)], 0.95).unwrap().quantile, Some(7.0));
 }
 
 #[test]
@@ -106,10 +94,7 @@ fn a_category_with_one_respondent_has_finite_estimates() {
         let se = c.se.unwrap();
         assert!(rel_close(se * se, p * (1.0 - p) / (n as f64 - 1.0), 1e-10));
         let (lo, hi) = (c.ci_low.unwrap(), c.ci_high.unwrap());
-        assert!(
-            0.0 <= lo && lo < p && p < hi && hi < 1.0,
-            "{m:?}: {lo} {p} {hi}"
-        );
+        assert!(0.0 <= lo && lo < p && p < hi && hi < 1.0, "{m:?}: {lo} {p} {hi}");
     }
 }
 
@@ -132,13 +117,7 @@ fn errors_name_the_problem() {
     };
     // a stratum with one respondent: no SE under "fail", an SE under "remove"
     let prep = d.clone().prepare().unwrap();
-    let s = shares(
-        &prep,
-        &[Some(0), Some(1), Some(0)],
-        2,
-        &ShareOptions::default(),
-    )
-    .unwrap();
+    let s = shares(&prep, &[Some(0), Some(1), Some(0)], 2, &ShareOptions::default()).unwrap();
     assert!(s.categories[0].se.is_none());
     let prep = Design {
         lonely_psu: LonelyPsu::Remove,
@@ -146,13 +125,7 @@ fn errors_name_the_problem() {
     }
     .prepare()
     .unwrap();
-    let s = shares(
-        &prep,
-        &[Some(0), Some(1), Some(0)],
-        2,
-        &ShareOptions::default(),
-    )
-    .unwrap();
+    let s = shares(&prep, &[Some(0), Some(1), Some(0)], 2, &ShareOptions::default()).unwrap();
     assert!(s.categories[0].se.is_some_and(|v| v > 0.0));
 }
 
@@ -167,10 +140,7 @@ fn suppression_removes_every_number() {
     assert!(small.suppressed);
     let json = serde_json::to_value(small).unwrap();
     for (k, v) in json.as_object().unwrap() {
-        assert!(
-            k == "category" || k == "suppressed" || v.is_null(),
-            "{k} = {v}"
-        );
+        assert!(k == "category" || k == "suppressed" || v.is_null(), "{k} = {v}");
     }
     let mut s = shares(&prep, &x, 2, &ShareOptions::default()).unwrap();
     s.suppress_small(31, SuppressRule::Base);
@@ -193,17 +163,9 @@ fn suppression_removes_every_number() {
 fn difference_of_independent_proportions() {
     let d = difference_of_independent(0.62, 0.02, 0.55, 0.025, 0.95).unwrap();
     assert!(rel_close(d.diff, 0.07, 1e-12));
-    assert!(rel_close(
-        d.se,
-        (0.02f64.powi(2) + 0.025f64.powi(2)).sqrt(),
-        1e-12
-    ));
+    assert!(rel_close(d.se, (0.02f64.powi(2) + 0.025f64.powi(2)).sqrt(), 1e-12));
     // R: 2 * pnorm(-0.07 / sqrt(0.02^2 + 0.025^2)) = 0.0287839658757
-    assert!(
-        (d.p_value - 0.028_783_965_875_7).abs() < 1e-10,
-        "{}",
-        d.p_value
-    );
+    assert!((d.p_value - 0.028_783_965_875_7).abs() < 1e-10, "{}", d.p_value);
     assert!(d.ci_low < d.diff && d.diff < d.ci_high);
     assert!(difference_of_independent(0.5, f64::NAN, 0.4, 0.1, 0.95).is_err());
 }
@@ -358,11 +320,7 @@ fn multiple_choice_options_have_their_own_shares() {
     assert_eq!(s.base_n, Some(16));
     assert_eq!(s.categories.len(), 2);
     let chosen_a = a.iter().filter(|v| **v == Some(true)).count() as f64;
-    assert!(rel_close(
-        s.categories[0].share.unwrap(),
-        chosen_a / 16.0,
-        1e-12
-    ));
+    assert!(rel_close(s.categories[0].share.unwrap(), chosen_a / 16.0, 1e-12));
     assert_eq!(s.categories[1].category, 1);
 }
 
@@ -432,14 +390,8 @@ fn sampling_fraction_equals_population_size() {
     let n = 40;
     let x: Vec<Option<usize>> = (0..n).map(|i| Some(i % 3)).collect();
     let strata: Vec<usize> = (0..n).map(|i| i % 2).collect();
-    let w: Vec<f64> = strata
-        .iter()
-        .map(|h| if *h == 0 { 10.0 } else { 25.0 })
-        .collect();
-    let pop: Vec<f64> = strata
-        .iter()
-        .map(|h| if *h == 0 { 200.0 } else { 500.0 })
-        .collect();
+    let w: Vec<f64> = strata.iter().map(|h| if *h == 0 { 10.0 } else { 25.0 }).collect();
+    let pop: Vec<f64> = strata.iter().map(|h| if *h == 0 { 200.0 } else { 500.0 }).collect();
     let frac: Vec<f64> = pop.iter().map(|p| 20.0 / p).collect();
     let base = Design {
         weights: w,

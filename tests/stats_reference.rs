@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use opros::stats::{
-    crosstab, mean, option_shares, quantiles, shares, Calibration, CiMethod, CrosstabOptions,
-    Design, Fpc, PreparedDesign, ShareOptions,
+    crosstab, mean, option_shares, quantiles, shares, Calibration, CiMethod, CrosstabOptions, Design, Fpc,
+    PreparedDesign, ShareOptions,
 };
 
 fn ref_dir() -> PathBuf {
@@ -20,14 +20,8 @@ struct Table {
 impl Table {
     fn read(name: &str) -> Table {
         let mut rdr = csv::Reader::from_path(ref_dir().join(name)).expect("reference CSV readable");
-        let headers: Vec<String> = rdr
-            .headers()
-            .expect("header")
-            .iter()
-            .map(String::from)
-            .collect();
-        let mut cols: HashMap<String, Vec<String>> =
-            headers.iter().map(|h| (h.clone(), Vec::new())).collect();
+        let headers: Vec<String> = rdr.headers().expect("header").iter().map(String::from).collect();
+        let mut cols: HashMap<String, Vec<String>> = headers.iter().map(|h| (h.clone(), Vec::new())).collect();
         for rec in rdr.records() {
             let rec = rec.expect("record");
             for (h, v) in headers.iter().zip(rec.iter()) {
@@ -37,15 +31,10 @@ impl Table {
         Table { cols }
     }
     fn col(&self, name: &str) -> &Vec<String> {
-        self.cols
-            .get(name)
-            .unwrap_or_else(|| panic!("column {name}"))
+        self.cols.get(name).unwrap_or_else(|| panic!("column {name}"))
     }
     fn f64s(&self, name: &str) -> Vec<f64> {
-        self.col(name)
-            .iter()
-            .map(|v| v.parse().expect("number"))
-            .collect()
+        self.col(name).iter().map(|v| v.parse().expect("number")).collect()
     }
     fn opt_f64(&self, name: &str) -> Vec<Option<f64>> {
         self.col(name)
@@ -54,10 +43,7 @@ impl Table {
             .collect()
     }
     fn cat(&self, name: &str) -> Vec<Option<usize>> {
-        self.opt_f64(name)
-            .into_iter()
-            .map(|v| v.map(|x| x as usize))
-            .collect()
+        self.opt_f64(name).into_iter().map(|v| v.map(|x| x as usize)).collect()
     }
     fn usizes(&self, name: &str) -> Vec<usize> {
         self.f64s(name).into_iter().map(|x| x as usize).collect()
@@ -90,24 +76,9 @@ impl Expected {
         }
         Expected(map)
     }
-    fn get(
-        &self,
-        d: &str,
-        kind: &str,
-        var: &str,
-        level: &str,
-        by: &str,
-        stat: &str,
-    ) -> Option<f64> {
+    fn get(&self, d: &str, kind: &str, var: &str, level: &str, by: &str, stat: &str) -> Option<f64> {
         self.0
-            .get(&(
-                d.into(),
-                kind.into(),
-                var.into(),
-                level.into(),
-                by.into(),
-                stat.into(),
-            ))
+            .get(&(d.into(), kind.into(), var.into(), level.into(), by.into(), stat.into()))
             .copied()
     }
 }
@@ -136,8 +107,7 @@ impl Checker {
         self.checks += 1;
         let scale = estimate.unwrap_or(1.0).abs();
         if !got.is_some_and(|g| g <= 1e-9 * scale) {
-            self.failures
-                .push(format!("{what}: R gives zero, we give {got:?}"));
+            self.failures.push(format!("{what}: R gives zero, we give {got:?}"));
         }
     }
 
@@ -146,14 +116,12 @@ impl Checker {
         self.checks += 1;
         if !want.is_finite() {
             if got.is_some_and(|g| g.is_finite()) && !what.contains("deff") {
-                self.failures
-                    .push(format!("{what}: R gives {want}, we give {got:?}"));
+                self.failures.push(format!("{what}: R gives {want}, we give {got:?}"));
             }
             return;
         }
         let Some(got) = got else {
-            self.failures
-                .push(format!("{what}: R gives {want}, we give nothing"));
+            self.failures.push(format!("{what}: R gives {want}, we give nothing"));
             return;
         };
         let ok = match tol {
@@ -162,8 +130,7 @@ impl Checker {
             Tol::PValue => (got - want).abs() <= 1e-4,
         };
         if !ok {
-            self.failures
-                .push(format!("{what}: R {want:.12e}, ours {got:.12e}"));
+            self.failures.push(format!("{what}: R {want:.12e}, ours {got:.12e}"));
         }
     }
 }
@@ -247,19 +214,9 @@ fn poll_designs(t: &Table) -> Vec<Case> {
     ]
 }
 
-fn check_shares(
-    ck: &mut Checker,
-    ex: &Expected,
-    case: &Case,
-    tag: &str,
-    x: &[Option<usize>],
-    k: usize,
-) {
+fn check_shares(ck: &mut Checker, ex: &Expected, case: &Case, tag: &str, x: &[Option<usize>], k: usize) {
     for method in [CiMethod::Logit, CiMethod::Beta, CiMethod::Wilson] {
-        let opts = ShareOptions {
-            method,
-            level: 0.95,
-        };
+        let opts = ShareOptions { method, level: 0.95 };
         let s = shares(&case.prep, x, k, &opts).expect("shares");
         let d = case.name;
         let m = match method {
@@ -282,18 +239,8 @@ fn check_shares(
             // (n* = ∞ or ~1e30). Ours is [p̂, p̂]; such SEs are compared as "zero" below.
             let zero_var = fixed_by_design(g("se"), g("share"));
             if !(zero_var && method == CiMethod::Beta) {
-                ck.check(
-                    name(&format!("{m}_low")),
-                    c.ci_low,
-                    g(&format!("{m}_low")),
-                    Tol::Se,
-                );
-                ck.check(
-                    name(&format!("{m}_high")),
-                    c.ci_high,
-                    g(&format!("{m}_high")),
-                    Tol::Se,
-                );
+                ck.check(name(&format!("{m}_low")), c.ci_low, g(&format!("{m}_low")), Tol::Se);
+                ck.check(name(&format!("{m}_high")), c.ci_high, g(&format!("{m}_high")), Tol::Se);
             }
             if method != CiMethod::Logit {
                 continue;
@@ -322,10 +269,7 @@ fn check_shares(
                 c.ci_high.expect("ci_high"),
                 c.share.expect("share"),
             );
-            assert!(
-                lo <= p + 1e-12 && p <= hi + 1e-12,
-                "{d} {tag}: {lo} <= {p} <= {hi}"
-            );
+            assert!(lo <= p + 1e-12 && p <= hi + 1e-12, "{d} {tag}: {lo} <= {p} <= {hi}");
         }
     }
 }
@@ -386,38 +330,18 @@ fn check_crosstab(
     ck.check(format!("{d} {tag} F"), Some(test.f), g("f"), Tol::Se);
     ck.check(format!("{d} {tag} ndf"), Some(test.ndf), g("ndf"), Tol::Se);
     ck.check(format!("{d} {tag} ddf"), Some(test.ddf), g("ddf"), Tol::Se);
-    ck.check(
-        format!("{d} {tag} p"),
-        Some(test.p_value),
-        g("p_value"),
-        Tol::PValue,
-    );
+    ck.check(format!("{d} {tag} p"), Some(test.p_value), g("p_value"), Tol::PValue);
     for column in &ct.columns {
         let j = column.category.to_string();
         for cell in &column.cells {
             let lv = cell.estimate.category.to_string();
             let g = |stat: &str| ex.get(d, "share", tag, &lv, &j, stat);
             let name = |stat: &str| format!("{d} {tag}[{lv},{j}] {stat}");
-            ck.check(
-                name("share"),
-                cell.estimate.share,
-                g("share"),
-                Tol::Estimate,
-            );
+            ck.check(name("share"), cell.estimate.share, g("share"), Tol::Estimate);
             ck.check(name("se"), cell.estimate.se, g("se"), Tol::Se);
             ck.check(name("deff"), cell.estimate.deff, g("deff"), Tol::Se);
-            ck.check(
-                name("logit_low"),
-                cell.estimate.ci_low,
-                g("logit_low"),
-                Tol::Se,
-            );
-            ck.check(
-                name("logit_high"),
-                cell.estimate.ci_high,
-                g("logit_high"),
-                Tol::Se,
-            );
+            ck.check(name("logit_low"), cell.estimate.ci_low, g("logit_low"), Tol::Se);
+            ck.check(name("logit_high"), cell.estimate.ci_high, g("logit_high"), Tol::Se);
             ck.check(name("df"), column.df, g("df"), Tol::Estimate);
             let gt = |stat: &str| ex.get(d, "cell_test", tag, &lv, &j, stat);
             ck.check(name("diff"), cell.diff, gt("diff"), Tol::Estimate);
@@ -428,11 +352,7 @@ fn check_crosstab(
 }
 
 fn finish(ck: Checker, min_checks: usize) {
-    assert!(
-        ck.checks >= min_checks,
-        "only {} comparisons made",
-        ck.checks
-    );
+    assert!(ck.checks >= min_checks, "only {} comparisons made", ck.checks);
     assert!(
         ck.failures.is_empty(),
         "{} of {} comparisons with R differ:\n{}",
@@ -536,12 +456,7 @@ fn calibrated_poll_matches_r() {
                 g("share"),
                 Tol::Estimate,
             );
-            ck.check(
-                format!("{} option {tag} se", case.name),
-                p.se,
-                g("se"),
-                Tol::Se,
-            );
+            ck.check(format!("{} option {tag} se", case.name), p.se, g("se"), Tol::Se);
             ck.check(
                 format!("{} option {tag} ci_low", case.name),
                 p.ci_low,
@@ -556,16 +471,7 @@ fn calibrated_poll_matches_r() {
         check_crosstab(&mut ck, &ex, case, "q1_by_district", &q1, 6, &district, 6);
         check_crosstab(&mut ck, &ex, case, "q1x_by_age_group", &q1x, 5, &age, 5);
         check_crosstab(&mut ck, &ex, case, "q2_by_sex", &t.cat("q2"), 2, &sex, 2);
-        check_crosstab(
-            &mut ck,
-            &ex,
-            case,
-            "m2_by_district",
-            &t.cat("m2"),
-            2,
-            &district,
-            6,
-        );
+        check_crosstab(&mut ck, &ex, case, "m2_by_district", &t.cat("m2"), 2, &district, 6);
     }
     finish(ck, 4500);
 }

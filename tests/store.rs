@@ -56,7 +56,11 @@ fn lifecycle_on_every_backend() {
         assert_eq!(store.set_status("bus", Status::Closed).unwrap().status, "closed");
         let err = store.set_status("bus", Status::Draft).unwrap_err();
         assert!(err.to_string().contains("cannot go from closed to draft"), "{err}");
-        assert!(store.set_status("nope", Status::Open).unwrap_err().to_string().contains("no survey with slug 'nope'"));
+        assert!(store
+            .set_status("nope", Status::Open)
+            .unwrap_err()
+            .to_string()
+            .contains("no survey with slug 'nope'"));
 
         // A stored definition reads back equal through the cache.
         let cache = catalog::DefinitionCache::default();
@@ -80,7 +84,11 @@ fn invalid_import_changes_nothing() {
         let err = catalog::import_files(&store, &[good, bad]).unwrap_err();
         assert!(err.to_string().contains("bad.yaml"), "{err}");
         let slugs: Vec<_> = store.list_surveys().unwrap().into_iter().map(|s| s.slug).collect();
-        assert_eq!(slugs, vec!["bus"], "the valid file of a failed batch is not stored either");
+        assert_eq!(
+            slugs,
+            vec!["bus"],
+            "the valid file of a failed batch is not stored either"
+        );
         assert_eq!(store.versions("bus").unwrap().len(), 1);
     }
 }
@@ -96,7 +104,10 @@ fn concurrent_imports_of_one_slug_get_distinct_versions() {
                 std::thread::spawn(move || import_text(&store, &minimal("race", &format!("T{i}"))).map(|x| x.version))
             })
             .collect();
-        let mut got: Vec<i32> = threads.into_iter().map(|t| t.join().unwrap().expect("import")).collect();
+        let mut got: Vec<i32> = threads
+            .into_iter()
+            .map(|t| t.join().unwrap().expect("import"))
+            .collect();
         got.sort();
         assert_eq!(got, (1..=8).collect::<Vec<_>>());
         assert_eq!(store.find_survey("race").unwrap().current_version, 8);

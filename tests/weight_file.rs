@@ -107,10 +107,7 @@ fn writes_one_row_per_input_row_in_order_with_empty_weight_for_excluded() {
 #[test]
 fn json_diagnostics_carry_the_contract_fields() {
     let f = Files::new(DATA, SCHEME);
-    let (_, err) = run_ok(&WeightFileOptions {
-        json: true,
-        ..f.opts()
-    });
+    let (_, err) = run_ok(&WeightFileOptions { json: true, ..f.opts() });
     let d: serde_json::Value = serde_json::from_str(err.trim()).expect("one JSON object");
     for field in [
         "method",
@@ -156,10 +153,7 @@ fn out_file_base_weight_and_id_column() {
     assert!(stdout.is_empty());
     let rows = rows(&std::fs::read_to_string(f.path("weights.csv")).expect("out"));
     assert_eq!(rows.len(), 6);
-    assert!(
-        rows.iter().all(|(_, w)| !w.is_empty()),
-        "impute_mode weights everybody"
-    );
+    assert!(rows.iter().all(|(_, w)| !w.is_empty()), "impute_mode weights everybody");
 }
 
 #[test]
@@ -182,10 +176,7 @@ fn population_file_is_read_relative_to_the_scheme() {
 
 #[test]
 fn a_bad_population_file_lists_every_problem() {
-    let f = Files::new(
-        DATA,
-        "method: raking\nvariables: [sex, age]\npopulation: pop.yaml\n",
-    );
+    let f = Files::new(DATA, "method: raking\nvariables: [sex, age]\npopulation: pop.yaml\n");
     std::fs::write(
         f.path("pop.yaml"),
         "name: region\ntotal: 1000\nmargins:\n  sex: {m: -480, f: 520}\n  age: {young: 300, old: 600}\n",
@@ -196,9 +187,7 @@ fn a_bad_population_file_lists_every_problem() {
             assert!(path.ends_with("pop.yaml"));
             assert_eq!(problems.len(), 2, "{problems:?}");
             assert!(problems.iter().any(|p| p.contains("-480")));
-            assert!(problems
-                .iter()
-                .any(|p| p.contains("900") && p.contains("1000")));
+            assert!(problems.iter().any(|p| p.contains("900") && p.contains("1000")));
         }
         e => panic!("unexpected {e}"),
     }
@@ -219,10 +208,7 @@ fn errors_name_what_is_wrong() {
         &format!("{SCHEME}base_weight: w\n"),
     );
     let e = run_err(&f.opts());
-    assert!(
-        matches!(e, WeightFileError::BadWeight { line: 4, .. }),
-        "{e}"
-    );
+    assert!(matches!(e, WeightFileError::BadWeight { line: 4, .. }), "{e}");
 
     let f = Files::new(&DATA.replace("d,f,old", "d,x,old"), SCHEME);
     let e = run_err(&f.opts());
@@ -235,10 +221,7 @@ fn errors_name_what_is_wrong() {
 
     let f = Files::new(DATA, &SCHEME.replace("f: 520}", "f: 500, other: 20}"));
     let msg = run_err(&f.opts()).to_string();
-    assert!(
-        msg.contains("`sex` = `other`") && msg.contains("collapse"),
-        "{msg}"
-    );
+    assert!(msg.contains("`sex` = `other`") && msg.contains("collapse"), "{msg}");
 
     let f = Files::new(DATA, &SCHEME.replace("f: 520", "f: 620"));
     let msg = run_err(&f.opts()).to_string();

@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use opros::weighting::{
-    trim_weights, weight, Category, Method, Redistribute, Sample, Scheme, Targets, Trim, Weighted,
-    WeightingError,
+    trim_weights, weight, Category, Method, Redistribute, Sample, Scheme, Targets, Trim, Weighted, WeightingError,
 };
 use proptest::prelude::*;
 
@@ -93,20 +92,14 @@ fn sample(case: &Case, with_base: bool) -> Sample {
 fn scheme(case: &Case, method: &str, extra: &str, with_base: bool) -> Scheme {
     let vars: Vec<String> = (0..case.levels.len()).map(name).collect();
     let base = if with_base { "base_weight: d\n" } else { "" };
-    let text = format!(
-        "method: {method}\nvariables: [{}]\n{base}{extra}",
-        vars.join(", ")
-    );
+    let text = format!("method: {method}\nvariables: [{}]\n{base}{extra}", vars.join(", "));
     serde_norway::from_str(&text).expect("scheme")
 }
 
 fn margin_targets(case: &Case) -> Targets {
     let mut margins = BTreeMap::new();
     for (v, m) in case.margins.iter().enumerate() {
-        margins.insert(
-            name(v),
-            m.iter().enumerate().map(|(c, &x)| (label(c), x)).collect(),
-        );
+        margins.insert(name(v), m.iter().enumerate().map(|(c, &x)| (label(c), x)).collect());
     }
     Targets {
         total: None,
@@ -149,10 +142,7 @@ fn weighted_margins(case: &Case, w: &[f64]) -> Vec<Vec<f64>> {
 }
 
 fn assert_margins_match(case: &Case, out: &Weighted, rel: f64) -> Result<(), TestCaseError> {
-    for (got, want) in weighted_margins(case, &out.weights)
-        .iter()
-        .zip(&case.margins)
-    {
+    for (got, want) in weighted_margins(case, &out.weights).iter().zip(&case.margins) {
         for (g, t) in got.iter().zip(want) {
             prop_assert!((g - t).abs() <= rel * t, "margin {} vs target {}", g, t);
         }

@@ -19,10 +19,7 @@ fn dir() -> PathBuf {
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(this_file)
     };
-    this_file
-        .parent()
-        .expect("tests directory")
-        .join("reference/weighting")
+    this_file.parent().expect("tests directory").join("reference/weighting")
 }
 
 /// (data file, id column) of a case, from cases.csv.
@@ -73,9 +70,7 @@ fn run_case(case: &str, json: bool) -> (Vec<u8>, Vec<u8>) {
 fn check_case(case: &str) {
     let (out, err) = run_case(case, true);
     let ours = parse_weights(&out);
-    let expected = parse_weights(
-        &std::fs::read(dir().join(format!("{case}.expected.csv"))).expect("expected"),
-    );
+    let expected = parse_weights(&std::fs::read(dir().join(format!("{case}.expected.csv"))).expect("expected"));
     assert_eq!(ours.len(), expected.len(), "{case}: number of rows");
     let mut worst = 0.0f64;
     for ((id, w), (eid, ew)) in ours.iter().zip(&expected) {
@@ -99,9 +94,7 @@ fn check_case(case: &str) {
     let n = r.len() as f64;
     let (sum, sum_sq) = (r.iter().sum::<f64>(), r.iter().map(|w| w * w).sum::<f64>());
     let close = |field: &str, value: f64| {
-        let got = d[field]
-            .as_f64()
-            .unwrap_or_else(|| panic!("{case}: `{field}` missing"));
+        let got = d[field].as_f64().unwrap_or_else(|| panic!("{case}: `{field}` missing"));
         assert!(
             (got - value).abs() <= 1e-8 * value.abs().max(1.0),
             "{case}: {field} = {got}, expected {value}"
@@ -109,14 +102,8 @@ fn check_case(case: &str) {
     };
     close("deff", n * sum_sq / (sum * sum));
     close("effective_n", sum * sum / sum_sq);
-    close(
-        "weight_min",
-        r.iter().copied().fold(f64::INFINITY, f64::min),
-    );
-    close(
-        "weight_max",
-        r.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    );
+    close("weight_min", r.iter().copied().fold(f64::INFINITY, f64::min));
+    close("weight_max", r.iter().copied().fold(f64::NEG_INFINITY, f64::max));
     assert_eq!(d["n"].as_u64(), Some(r.len() as u64), "{case}: n");
     assert_eq!(d["converged"].as_bool(), Some(true), "{case}: converged");
     eprintln!("{case}: largest relative difference from R {worst:.2e}");
@@ -152,10 +139,7 @@ reference_cases!(
 #[test]
 fn every_case_of_the_r_script_is_tested() {
     let mut r = csv::Reader::from_path(dir().join("cases.csv")).expect("cases.csv");
-    let listed: Vec<String> = r
-        .records()
-        .map(|row| row.expect("row")[0].to_owned())
-        .collect();
+    let listed: Vec<String> = r.records().map(|row| row.expect("row")[0].to_owned()).collect();
     let mut tested: Vec<String> = CASES.iter().map(|c| c.to_string()).collect();
     let mut listed_sorted = listed.clone();
     listed_sorted.sort();
@@ -216,8 +200,7 @@ fn pure_api_and_shares_reproduce_r_raking_of_the_poll() {
             .expect("variable");
     }
     let out = weighting::weight(&sample, &scheme, &targets).expect("weights");
-    let expected =
-        parse_weights(&std::fs::read(dir().join("poll_raking.expected.csv")).expect("expected"));
+    let expected = parse_weights(&std::fs::read(dir().join("poll_raking.expected.csv")).expect("expected"));
     for (i, ((_, ew), w)) in expected.iter().zip(&out.weights).enumerate() {
         match ew {
             Some(ew) => assert!((w - ew).abs() <= REL_TOL * ew, "row {i}: {w} vs {ew}"),

@@ -19,9 +19,7 @@ const LENIENT: ConvertOptions = ConvertOptions { lenient: true };
 /// crate that points at this file).
 fn fixtures() -> PathBuf {
     let here = PathBuf::from(file!());
-    here.parent()
-        .map(|p| p.join("fixtures/xlsform"))
-        .unwrap_or_default()
+    here.parent().map(|p| p.join("fixtures/xlsform")).unwrap_or_default()
 }
 
 fn twin(yaml: &str, name: &str) -> Definition {
@@ -29,8 +27,7 @@ fn twin(yaml: &str, name: &str) -> Definition {
 }
 
 fn strict(source: &str, file: &str) -> Converted {
-    convert(&generate::xlsx(source), file, &STRICT)
-        .unwrap_or_else(|e| panic!("{file} should convert:\n{e}"))
+    convert(&generate::xlsx(source), file, &STRICT).unwrap_or_else(|e| panic!("{file} should convert:\n{e}"))
 }
 
 fn lines(items: &[Unsupported]) -> Vec<String> {
@@ -45,11 +42,7 @@ fn every_mapped_type_converts_to_its_yaml_twin() {
     let converted = strict(include_str!("fixtures/xlsform/types.txt"), "types.xlsx");
     let expected = twin(include_str!("fixtures/xlsform/types.yaml"), "types.yaml");
     assert!(converted.unsupported.is_empty());
-    assert_eq!(
-        converted.definition, expected,
-        "converted YAML:\n{}",
-        converted.yaml
-    );
+    assert_eq!(converted.definition, expected, "converted YAML:\n{}", converted.yaml);
     // The YAML handed to the user parses to the same definition (it is what `survey convert` prints).
     assert_eq!(twin(&converted.yaml, "converted.yaml"), expected);
 }
@@ -58,19 +51,11 @@ fn every_mapped_type_converts_to_its_yaml_twin() {
 /// boolean cells, `$kuid` columns, metadata rows).
 #[test]
 fn a_kobotoolbox_export_converts_to_its_yaml_twin() {
-    let bytes = std::fs::read(fixtures().join("kobo_export.xlsx"))
-        .unwrap_or_else(|e| panic!("kobo_export.xlsx: {e}"));
+    let bytes = std::fs::read(fixtures().join("kobo_export.xlsx")).unwrap_or_else(|e| panic!("kobo_export.xlsx: {e}"));
     let converted = convert(&bytes, "kobo_export.xlsx", &STRICT)
         .unwrap_or_else(|e| panic!("kobo_export.xlsx should convert:\n{e}"));
-    let expected = twin(
-        include_str!("fixtures/xlsform/kobo_export.yaml"),
-        "kobo_export.yaml",
-    );
-    assert_eq!(
-        converted.definition, expected,
-        "converted YAML:\n{}",
-        converted.yaml
-    );
+    let expected = twin(include_str!("fixtures/xlsform/kobo_export.yaml"), "kobo_export.yaml");
+    assert_eq!(converted.definition, expected, "converted YAML:\n{}", converted.yaml);
 }
 
 #[test]
@@ -99,20 +84,13 @@ fn lenient_mode_imports_the_rest_and_lists_what_it_left_out() {
     assert_eq!(lines(&converted.unsupported), expected_unsupported());
     // The YAML lists them too, as comments for whoever edits it.
     for line in expected_unsupported() {
-        assert!(
-            converted.yaml.contains(&format!("\n#   {line}\n")),
-            "{line}"
-        );
+        assert!(converted.yaml.contains(&format!("\n#   {line}\n")), "{line}");
     }
     let expected = twin(
         include_str!("fixtures/xlsform/unsupported_lenient.yaml"),
         "unsupported_lenient.yaml",
     );
-    assert_eq!(
-        converted.definition, expected,
-        "converted YAML:\n{}",
-        converted.yaml
-    );
+    assert_eq!(converted.definition, expected, "converted YAML:\n{}", converted.yaml);
 }
 
 /// One line per unsupported construct of unsupported.txt, in sheet order (settings and header problems,
@@ -246,18 +224,12 @@ fn relevant_expressions_become_show_if_conditions() {
         ("selected(${sex}, 'f')", "sex == 'f'"),
         ("selected(${modes}, 'b')", "selected(modes, 'b')"),
         ("count-selected(${modes}) > 1", "count(modes) > 1"),
-        (
-            "${modes} = 'a'",
-            "selected(modes, 'a') and count(modes) == 1",
-        ),
+        ("${modes} = 'a'", "selected(modes, 'a') and count(modes) == 1"),
         (
             "${modes} = 'a c'",
             "selected(modes, 'a') and selected(modes, 'c') and count(modes) == 2",
         ),
-        (
-            "${modes} != 'b'",
-            "not (selected(modes, 'b') and count(modes) == 1)",
-        ),
+        ("${modes} != 'b'", "not (selected(modes, 'b') and count(modes) == 1)"),
         ("${modes} != ''", "answered(modes)"),
         ("${name} = ''", "not answered(name)"),
         ("string-length(${name}) > 0", "answered(name)"),
@@ -300,34 +272,19 @@ fn relevant_expressions_outside_the_subset_are_refused_with_a_reason() {
             "${age} + 1 > 18",
             "'${age} + 1' is not supported (Opros conditions have no arithmetic",
         ),
-        (
-            "${sex}",
-            "'${sex}' alone is not supported (compare it with a value",
-        ),
+        ("${sex}", "'${sex}' alone is not supported (compare it with a value"),
         ("${target} = 'x'", "${target} refers to the question itself"),
         ("${nope} = 'x'", "${nope} is not a question of this form"),
-        (
-            "${sex} = 'q'",
-            "('q' is not a choice of ${sex} (choices: m, f, x))",
-        ),
-        (
-            "${age} = 'old'",
-            "(it compares a number question with a text)",
-        ),
+        ("${sex} = 'q'", "('q' is not a choice of ${sex} (choices: m, f, x))"),
+        ("${age} = 'old'", "(it compares a number question with a text)"),
         (
             "${sex} > 'a'",
             "(an order comparison with a text is always false in XLSForm)",
         ),
-        (
-            "true()",
-            "'true()' is not supported (a condition that is always true",
-        ),
+        ("true()", "'true()' is not supported (a condition that is always true"),
         ("${modes} > 2", "(a select_multiple answer is a list"),
         ("${info} = 'x'", "(a note has no answer)"),
-        (
-            "${sex} = ",
-            "'${sex} =' cannot be read (the expression ends too early)",
-        ),
+        ("${sex} = ", "'${sex} =' cannot be read (the expression ends too early)"),
         ("today() > date('2020-01-01')", "'today()' is not supported"),
         (
             "string-length(${name}) > 5",
@@ -359,8 +316,7 @@ text | t | T | ${q_other} = 'x'
 list_name | name | label
 yn | yes | Yes
 ";
-    let Err(XlsFormError::Unsupported(items)) = convert(&generate::xlsx(source), "o.xlsx", &STRICT)
-    else {
+    let Err(XlsFormError::Unsupported(items)) = convert(&generate::xlsx(source), "o.xlsx", &STRICT) else {
         panic!("should fail")
     };
     assert_eq!(
@@ -376,9 +332,7 @@ type | name | label | relevant
 text | first | First | ${second} = 'x'
 text | second | Second
 ";
-    let Err(XlsFormError::Unsupported(items)) =
-        convert(&generate::xlsx(source), "later.xlsx", &STRICT)
-    else {
+    let Err(XlsFormError::Unsupported(items)) = convert(&generate::xlsx(source), "later.xlsx", &STRICT) else {
         panic!("should fail")
     };
     assert_eq!(
@@ -511,12 +465,9 @@ mod semantics {
 
     fn atom() -> impl Strategy<Value = X> {
         prop_oneof![
-            (prop::sample::select(vec!["m", "f", "x", ""]), any::<bool>())
-                .prop_map(|(v, eq)| X::StrEq("sex", v, eq)),
-            (prop::sample::select(vec!["a", "b", "c", ""]), any::<bool>())
-                .prop_map(|(v, eq)| X::StrEq("modes", v, eq)),
-            (prop::sample::select(vec!["hi", ""]), any::<bool>())
-                .prop_map(|(v, eq)| X::StrEq("name", v, eq)),
+            (prop::sample::select(vec!["m", "f", "x", ""]), any::<bool>()).prop_map(|(v, eq)| X::StrEq("sex", v, eq)),
+            (prop::sample::select(vec!["a", "b", "c", ""]), any::<bool>()).prop_map(|(v, eq)| X::StrEq("modes", v, eq)),
+            (prop::sample::select(vec!["hi", ""]), any::<bool>()).prop_map(|(v, eq)| X::StrEq("name", v, eq)),
             (op(), 0..100i32, any::<bool>()).prop_map(|(o, n, f)| X::NumCmp(o, n, f)),
             prop::sample::select(vec!["a", "b", "c"]).prop_map(|c| X::Selected("modes", c)),
             prop::sample::select(vec!["m", "f"]).prop_map(|c| X::Selected("sex", c)),
@@ -542,12 +493,7 @@ mod semantics {
             prop::option::of(0..100i32),
             prop::option::of(prop::sample::select(vec!["hi", "ho"])),
         )
-            .prop_map(|(sex, modes, age, name)| Resp {
-                sex,
-                modes,
-                age,
-                name,
-            })
+            .prop_map(|(sex, modes, age, name)| Resp { sex, modes, age, name })
     }
 
     fn form(relevant: &str) -> Definition {
@@ -624,23 +570,12 @@ m | none | None of these
 }
 
 fn kind_yaml(ty: &str, constraint: &str, extra: &str) -> serde_json::Value {
-    let converted =
-        constrained(ty, constraint, extra).unwrap_or_else(|e| panic!("{ty} {constraint}:\n{e}"));
+    let converted = constrained(ty, constraint, extra).unwrap_or_else(|e| panic!("{ty} {constraint}:\n{e}"));
     let q = converted.definition.question("q").cloned();
     let mut v = serde_json::to_value(q).unwrap_or_default();
     // Keep only the limits.
     if let Some(map) = v.as_object_mut() {
-        map.retain(|k, _| {
-            [
-                "min",
-                "max",
-                "integer",
-                "max_length",
-                "min_choices",
-                "max_choices",
-            ]
-            .contains(&k.as_str())
-        });
+        map.retain(|k, _| ["min", "max", "integer", "max_length", "min_choices", "max_choices"].contains(&k.as_str()));
     }
     v
 }
@@ -661,24 +596,9 @@ fn supported_constraints_become_limits() {
             "",
             json!({"min": 18.0, "max": 99.0, "integer": true}),
         ),
-        (
-            "integer",
-            "18 <= .",
-            "",
-            json!({"min": 18.0, "integer": true}),
-        ),
-        (
-            "integer",
-            ". >= 1.5",
-            "",
-            json!({"min": 2.0, "integer": true}),
-        ),
-        (
-            "decimal",
-            ". >= 0.5 and . <= 2.5",
-            "",
-            json!({"min": 0.5, "max": 2.5}),
-        ),
+        ("integer", "18 <= .", "", json!({"min": 18.0, "integer": true})),
+        ("integer", ". >= 1.5", "", json!({"min": 2.0, "integer": true})),
+        ("decimal", ". >= 0.5 and . <= 2.5", "", json!({"min": 0.5, "max": 2.5})),
         ("decimal", ". = 3", "", json!({"min": 3.0, "max": 3.0})),
         (
             "range",
@@ -692,24 +612,9 @@ fn supported_constraints_become_limits() {
             "start=10 end=0",
             json!({"min": 0.0, "max": 10.0, "integer": true}),
         ),
-        (
-            "range",
-            "",
-            "",
-            json!({"min": 1.0, "max": 10.0, "integer": true}),
-        ),
-        (
-            "text",
-            "string-length(.) <= 200",
-            "",
-            json!({"max_length": 200}),
-        ),
-        (
-            "text",
-            "string-length(.) < 200",
-            "",
-            json!({"max_length": 199}),
-        ),
+        ("range", "", "", json!({"min": 1.0, "max": 10.0, "integer": true})),
+        ("text", "string-length(.) <= 200", "", json!({"max_length": 200})),
+        ("text", "string-length(.) < 200", "", json!({"max_length": 199})),
         (
             "select_multiple m",
             "count-selected(.) >= 2 and count-selected(.) <= 3",
@@ -724,31 +629,18 @@ fn supported_constraints_become_limits() {
         ),
     ];
     for (ty, constraint, extra, expected) in cases {
-        assert_eq!(
-            kind_yaml(ty, constraint, extra),
-            expected,
-            "{ty}: {constraint} {extra}"
-        );
+        assert_eq!(kind_yaml(ty, constraint, extra), expected, "{ty}: {constraint} {extra}");
     }
 }
 
 #[test]
 fn date_limits_and_exclusive_options() {
-    let d = constrained("date", ". > date('2020-01-01') and . < '2021-01-01'", "")
-        .unwrap_or_else(|e| panic!("{e}"));
-    let Some(opros::definition::QuestionKind::Date(date)) =
-        d.definition.question("q").map(|q| q.kind.clone())
-    else {
+    let d = constrained("date", ". > date('2020-01-01') and . < '2021-01-01'", "").unwrap_or_else(|e| panic!("{e}"));
+    let Some(opros::definition::QuestionKind::Date(date)) = d.definition.question("q").map(|q| q.kind.clone()) else {
         panic!("a date question")
     };
-    assert_eq!(
-        date.min.map(|d| d.to_string()).as_deref(),
-        Some("2020-01-02")
-    );
-    assert_eq!(
-        date.max.map(|d| d.to_string()).as_deref(),
-        Some("2020-12-31")
-    );
+    assert_eq!(date.min.map(|d| d.to_string()).as_deref(), Some("2020-01-02"));
+    assert_eq!(date.max.map(|d| d.to_string()).as_deref(), Some("2020-12-31"));
 
     for pattern in [
         "not(selected(., 'none') and count-selected(.) > 1)",
@@ -769,21 +661,14 @@ fn date_limits_and_exclusive_options() {
         // And it behaves so: "none" cannot be combined with another choice.
         let question = c.definition.question("q").cloned();
         let check = question.map(|q| q.check_answer(&Answer::choices(&["a", "none"])));
-        assert!(matches!(
-            check,
-            Some(Err(opros::definition::AnswerError::Exclusive(_)))
-        ));
+        assert!(matches!(check, Some(Err(opros::definition::AnswerError::Exclusive(_)))));
     }
 }
 
 #[test]
 fn unsupported_constraints_are_refused_with_a_reason() {
     let cases = [
-        (
-            "integer",
-            ". >= 10 and . <= 5",
-            "'. >= 10 and . <= 5' allows no answer",
-        ),
+        ("integer", ". >= 10 and . <= 5", "'. >= 10 and . <= 5' allows no answer"),
         (
             "text",
             "string-length(.) >= 3",
@@ -800,16 +685,8 @@ fn unsupported_constraints_are_refused_with_a_reason() {
             "Opros can check limits of the answer itself",
         ),
         ("decimal", ". < 10", "Opros limits include their bounds"),
-        (
-            "integer",
-            ". != 5",
-            "Opros limits are a least and a greatest value",
-        ),
-        (
-            "date",
-            ". >= ${x}",
-            "a limit that depends on another answer (${x})",
-        ),
+        ("integer", ". != 5", "Opros limits are a least and a greatest value"),
+        ("date", ". >= ${x}", "a limit that depends on another answer (${x})"),
         (
             "select_multiple m",
             "not(selected(., 'zzz') and count-selected(.) > 1)",
@@ -822,10 +699,7 @@ fn unsupported_constraints_are_refused_with_a_reason() {
             Err(XlsFormError::Unsupported(items)) => {
                 let text = lines(&items).join("\n");
                 assert!(text.contains(expected), "{ty}: {constraint}: {text}");
-                assert!(
-                    items.iter().all(|i| i.row == 2 && i.column == "constraint"),
-                    "{text}"
-                );
+                assert!(items.iter().all(|i| i.row == 2 && i.column == "constraint"), "{text}");
             }
             other => panic!("{ty}: {constraint} should be refused, got {other:?}"),
         }
@@ -861,22 +735,12 @@ text | h | H
             .definition
             .pages
             .iter()
-            .map(|p| {
-                (
-                    p.id.clone(),
-                    p.questions.iter().map(|q| q.id.clone()).collect(),
-                )
-            })
+            .map(|p| (p.id.clone(), p.questions.iter().map(|q| q.id.clone()).collect()))
             .collect()
     };
     let owned = |v: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
         v.iter()
-            .map(|(p, qs)| {
-                (
-                    (*p).to_owned(),
-                    qs.iter().map(|q| (*q).to_owned()).collect(),
-                )
-            })
+            .map(|(p, qs)| ((*p).to_owned(), qs.iter().map(|q| (*q).to_owned()).collect()))
             .collect()
     };
     assert_eq!(
@@ -930,12 +794,7 @@ Work | Russian (ru)
     let conds: Vec<String> = page
         .questions
         .iter()
-        .map(|q| {
-            q.show_if
-                .as_ref()
-                .map(|c| c.source().to_owned())
-                .unwrap_or_default()
-        })
+        .map(|q| q.show_if.as_ref().map(|c| c.source().to_owned()).unwrap_or_default())
         .collect();
     assert_eq!(conds, ["age >= 18", "age >= 18 and works == 'yes'"]);
     assert_eq!(def.title.get("ru"), "Work");
@@ -970,10 +829,7 @@ ru
 ";
     let def = strict(named, "c.xlsx").definition;
     assert_eq!(def.languages, ["ru", "en"]);
-    let q = def
-        .question("city")
-        .map(|q| q.text.clone())
-        .unwrap_or_default();
+    let q = def.question("city").map(|q| q.text.clone()).unwrap_or_default();
     assert_eq!((q.get("ru"), q.get("en")), ("Город", "City"));
 
     // A text missing in the default language is reported (and filled from another in lenient mode).
@@ -993,10 +849,7 @@ text | street | | Street
     let def = convert(&bytes, "m.xlsx", &LENIENT)
         .unwrap_or_else(|e| panic!("{e}"))
         .definition;
-    let street = def
-        .question("street")
-        .map(|q| q.text.clone())
-        .unwrap_or_default();
+    let street = def.question("street").map(|q| q.text.clone()).unwrap_or_default();
     assert_eq!((street.get("ru"), street.get("en")), ("Street", "Street"));
 }
 
@@ -1025,10 +878,7 @@ n | 2.5 | Two and a half
     let def = convert(&bytes, "names.xlsx", &LENIENT)
         .unwrap_or_else(|e| panic!("{e}"))
         .definition;
-    let ids: Vec<(&str, bool)> = def
-        .questions()
-        .map(|(_, q)| (q.id.as_str(), q.required))
-        .collect();
+    let ids: Vec<(&str, bool)> = def.questions().map(|(_, q)| (q.id.as_str(), q.required)).collect();
     assert_eq!(ids, [("q1st_visit", true), ("q_2", true)]);
     let codes: Vec<String> = def
         .question("q_2")
@@ -1085,22 +935,16 @@ decimal | income | Income
 calculate | rich | | if(${income} > 1000, 'rich', 'not')
 calculate | split | | if(${income} > 1 or ${income} < 0, 'a', 'b')
 ";
-    let Err(XlsFormError::Unsupported(items)) =
-        convert(&generate::xlsx(refused), "c.xlsx", &STRICT)
-    else {
+    let Err(XlsFormError::Unsupported(items)) = convert(&generate::xlsx(refused), "c.xlsx", &STRICT) else {
         panic!("should be refused")
     };
-    assert!(
-        lines(&items)[0].contains("bins are converted for whole-number (integer) questions only")
-    );
+    assert!(lines(&items)[0].contains("bins are converted for whole-number (integer) questions only"));
     let non_interval = "[survey]
 type | name | label | calculation
 integer | n | N
 calculate | split | | if(${n} > 10 or ${n} < 0, 'outside', 'inside')
 ";
-    let Err(XlsFormError::Unsupported(items)) =
-        convert(&generate::xlsx(non_interval), "c.xlsx", &STRICT)
-    else {
+    let Err(XlsFormError::Unsupported(items)) = convert(&generate::xlsx(non_interval), "c.xlsx", &STRICT) else {
         panic!("should be refused")
     };
     assert_eq!(
@@ -1149,10 +993,7 @@ district | d3 | Plains | r2
             (
                 q.id.clone(),
                 q.options().iter().map(|o| o.code.clone()).collect(),
-                q.show_if
-                    .as_ref()
-                    .map(|c| c.source().to_owned())
-                    .unwrap_or_default(),
+                q.show_if.as_ref().map(|c| c.source().to_owned()).unwrap_or_default(),
             )
         })
         .collect();
@@ -1162,21 +1003,13 @@ district | d3 | Plains | r2
             vec!["d1", "d2"],
             "not (region == 'r3') and region == 'r1'",
         ),
-        (
-            "district_r2",
-            vec!["d3"],
-            "not (region == 'r3') and region == 'r2'",
-        ),
+        ("district_r2", vec!["d3"], "not (region == 'r3') and region == 'r2'"),
     ];
     assert_eq!(parts.len(), expected.len());
     for ((id, codes, cond), (e_id, e_codes, e_cond)) in parts.iter().zip(expected) {
         assert_eq!(
             (id.as_str(), codes.clone(), cond.as_str()),
-            (
-                e_id,
-                e_codes.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-                e_cond
-            )
+            (e_id, e_codes.iter().map(|c| c.to_string()).collect::<Vec<_>>(), e_cond)
         );
     }
     // A respondent from r1 sees the first part only.
@@ -1273,14 +1106,7 @@ mod random_forms {
                 ". <= date('2020-01-01')",
                 ". >= 5 and . <= 1",
             ]),
-            pick(&[
-                "",
-                "field-list",
-                "multiline",
-                "likert",
-                "minimal",
-                "month-year",
-            ]),
+            pick(&["", "field-list", "multiline", "likert", "minimal", "month-year"]),
             pick(&[
                 "",
                 "if(${b} < 10, 'lo', 'hi')",
@@ -1288,9 +1114,7 @@ mod random_forms {
                 "${b} * 2",
             ]),
         )
-            .prop_map(|(t, n, l, r, c, a, calc)| {
-                format!("{t} | {n} | {l} | {r} | {c} | {a} | {calc}")
-            })
+            .prop_map(|(t, n, l, r, c, a, calc)| format!("{t} | {n} | {l} | {r} | {c} | {a} | {calc}"))
     }
 
     fn form(rows: &[String]) -> String {
@@ -1349,11 +1173,7 @@ sc | 3 | Three
 
 #[test]
 fn input_that_is_not_an_xlsform_gives_a_plain_error() {
-    let err = |bytes: &[u8]| {
-        convert(bytes, "upload.xlsx", &LENIENT)
-            .err()
-            .map(|e| e.to_string())
-    };
+    let err = |bytes: &[u8]| convert(bytes, "upload.xlsx", &LENIENT).err().map(|e| e.to_string());
     for junk in [&b""[..], b"not a spreadsheet", b"PK\x03\x04broken zip"] {
         let message = err(junk).unwrap_or_default();
         assert!(
@@ -1364,9 +1184,7 @@ fn input_that_is_not_an_xlsform_gives_a_plain_error() {
     // A damaged workbook: cut in half.
     let good = generate::xlsx(include_str!("fixtures/xlsform/types.txt"));
     let half = good.get(..good.len() / 2).unwrap_or_default();
-    assert!(err(half)
-        .unwrap_or_default()
-        .contains("cannot read the workbook"));
+    assert!(err(half).unwrap_or_default().contains("cannot read the workbook"));
 
     let no_survey = generate::xlsx("[Sheet1]\na | b\n1 | 2\n");
     assert_eq!(
@@ -1409,8 +1227,7 @@ proptest::proptest! {
 
 #[test]
 fn sheet_names_are_matched_without_case() {
-    let source =
-        "[ Survey ]\ntype | name | label\ntext | q | Q\n[CHOICES]\nlist_name | name | label\n";
+    let source = "[ Survey ]\ntype | name | label\ntext | q | Q\n[CHOICES]\nlist_name | name | label\n";
     assert_eq!(strict(source, "s.xlsx").definition.questions().count(), 1);
 }
 
@@ -1420,8 +1237,7 @@ fn sheet_names_are_matched_without_case() {
 const FIXTURES: [&str; 2] = ["types", "unsupported"];
 
 fn source_of(name: &str) -> String {
-    std::fs::read_to_string(fixtures().join(format!("{name}.txt")))
-        .unwrap_or_else(|e| panic!("{name}.txt: {e}"))
+    std::fs::read_to_string(fixtures().join(format!("{name}.txt"))).unwrap_or_else(|e| panic!("{name}.txt: {e}"))
 }
 
 #[test]
@@ -1433,10 +1249,7 @@ fn committed_workbooks_match_their_sources() {
         let file = format!("{name}.xlsx");
         let a = convert(&committed, &file, &LENIENT).map(|c| (c.definition, c.unsupported));
         let b = convert(&fresh, &file, &LENIENT).map(|c| (c.definition, c.unsupported));
-        assert_eq!(
-            a, b,
-            "{name}.xlsx is stale: regenerate it (see generate.rs)"
-        );
+        assert_eq!(a, b, "{name}.xlsx is stale: regenerate it (see generate.rs)");
     }
 }
 
@@ -1446,7 +1259,6 @@ fn committed_workbooks_match_their_sources() {
 fn write_fixture_workbooks() {
     for name in FIXTURES {
         let path = fixtures().join(format!("{name}.xlsx"));
-        std::fs::write(&path, generate::xlsx(&source_of(name)))
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        std::fs::write(&path, generate::xlsx(&source_of(name))).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
 }

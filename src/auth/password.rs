@@ -44,9 +44,7 @@ pub fn verify(password: &str, stored: &str) -> bool {
         return false;
     }
     match PasswordHash::new(stored) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -78,7 +76,8 @@ mod tests {
     /// hashes are interchangeable with other Argon2id tools.
     #[test]
     fn verifies_reference_implementation_hash() {
-        let reference = "$argon2id$v=19$m=32768,t=2,p=1$b3Byb3Mtc2FsdC0xNmI$O0zQG0aKwWRQjXnR3oAU7ISilqvRxhBZfI9pSD+0g/0";
+        let reference =
+            "$argon2id$v=19$m=32768,t=2,p=1$b3Byb3Mtc2FsdC0xNmI$O0zQG0aKwWRQjXnR3oAU7ISilqvRxhBZfI9pSD+0g/0";
         assert!(verify("correct horse battery", reference));
         assert!(!verify("correct horse battery ", reference));
     }

@@ -71,11 +71,7 @@ pub fn is_token(s: &str) -> bool {
 }
 
 /// Starts a session for a user; returns the cookie token.
-pub fn create(
-    store: &Store,
-    user_id: &str,
-    policy: SessionPolicy,
-) -> Result<(String, NaiveDateTime), AuthError> {
+pub fn create(store: &Store, user_id: &str, policy: SessionPolicy) -> Result<(String, NaiveDateTime), AuthError> {
     let token = new_token();
     let at = now();
     let expires = at + policy.idle.min(policy.absolute);
@@ -96,11 +92,7 @@ pub fn create(
 }
 
 /// The live session of a cookie token, extending its idle expiry. `None` for unknown, expired or disabled.
-pub fn lookup(
-    store: &Store,
-    token: &str,
-    policy: SessionPolicy,
-) -> Result<Option<Session>, AuthError> {
+pub fn lookup(store: &Store, token: &str, policy: SessionPolicy) -> Result<Option<Session>, AuthError> {
     if !is_token(token) {
         return Ok(None);
     }
@@ -128,10 +120,7 @@ pub fn lookup(
         expires_at = (at + policy.idle).min(created + policy.absolute);
         let mut conn = store.writer()?;
         diesel::update(sessions::table.filter(sessions::token_hash.eq(&hash)))
-            .set((
-                sessions::last_seen_at.eq(at),
-                sessions::expires_at.eq(expires_at),
-            ))
+            .set((sessions::last_seen_at.eq(at), sessions::expires_at.eq(expires_at)))
             .execute(&mut *conn)?;
     }
     let user = User::try_from(user)?;
@@ -153,8 +142,7 @@ pub fn lookup(
 /// Ends a session (logout).
 pub fn delete(store: &Store, token: &str) -> Result<(), AuthError> {
     let mut conn = store.writer()?;
-    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token))))
-        .execute(&mut *conn)?;
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token)))).execute(&mut *conn)?;
     Ok(())
 }
 
@@ -162,11 +150,9 @@ pub fn delete(store: &Store, token: &str) -> Result<(), AuthError> {
 pub fn expire_all(store: &Store, login: &str) -> Result<usize, AuthError> {
     let user = super::users::find(store, login)?;
     let mut conn = store.writer()?;
-    Ok(
-        diesel::update(sessions::table.filter(sessions::user_id.eq(&user.id)))
-            .set(sessions::expires_at.eq(now() - Duration::seconds(1)))
-            .execute(&mut *conn)?,
-    )
+    Ok(diesel::update(sessions::table.filter(sessions::user_id.eq(&user.id)))
+        .set(sessions::expires_at.eq(now() - Duration::seconds(1)))
+        .execute(&mut *conn)?)
 }
 
 /// Slugs of the surveys an official may read unpublished results of.

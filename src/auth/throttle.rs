@@ -50,12 +50,7 @@ fn failures(store: &Store, key: &str, limits: &LoginLimits) -> Result<i64, AuthE
 }
 
 /// Whether a login for `login` from `ip` may be tried now.
-pub fn allowed(
-    store: &Store,
-    login: &str,
-    ip: Option<&str>,
-    limits: &LoginLimits,
-) -> Result<bool, AuthError> {
+pub fn allowed(store: &Store, login: &str, ip: Option<&str>, limits: &LoginLimits) -> Result<bool, AuthError> {
     if failures(store, &account_key(login), limits)? >= limits.per_account {
         return Ok(false);
     }
@@ -66,12 +61,7 @@ pub fn allowed(
 }
 
 /// Records a failed login.
-pub fn record_failure(
-    store: &Store,
-    login: &str,
-    ip: Option<&str>,
-    limits: &LoginLimits,
-) -> Result<(), AuthError> {
+pub fn record_failure(store: &Store, login: &str, ip: Option<&str>, limits: &LoginLimits) -> Result<(), AuthError> {
     let at = now();
     let mut keys = vec![account_key(login)];
     keys.extend(ip.map(ip_key));
@@ -86,8 +76,7 @@ pub fn record_failure(
                 ))
                 .execute(c)?;
         }
-        diesel::delete(login_attempts::table.filter(login_attempts::at.lt(at - limits.window)))
-            .execute(c)?;
+        diesel::delete(login_attempts::table.filter(login_attempts::at.lt(at - limits.window))).execute(c)?;
         Ok(())
     })
 }
@@ -95,9 +84,7 @@ pub fn record_failure(
 /// Clears an account's failures after a successful login.
 pub fn clear_account(store: &Store, login: &str) -> Result<(), AuthError> {
     let mut conn = store.writer()?;
-    diesel::delete(
-        login_attempts::table.filter(login_attempts::attempt_key.eq(account_key(login))),
-    )
-    .execute(&mut *conn)?;
+    diesel::delete(login_attempts::table.filter(login_attempts::attempt_key.eq(account_key(login))))
+        .execute(&mut *conn)?;
     Ok(())
 }

@@ -76,15 +76,11 @@ pub fn add(store: &Store, login: &str, role: Role, password: &str) -> Result<Use
         updated_at: at,
     };
     let mut conn = store.writer()?;
-    match diesel::insert_into(users::table)
-        .values(&row)
-        .execute(&mut *conn)
-    {
+    match diesel::insert_into(users::table).values(&row).execute(&mut *conn) {
         Ok(_) => User::try_from(row),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Err(AuthError::LoginTaken(login)),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            Err(AuthError::LoginTaken(login))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -142,8 +138,7 @@ pub fn set_role(store: &Store, login: &str, role: Role) -> Result<User, AuthErro
             .execute(c)?;
         if role != Role::Official {
             // Per-survey access only means something for officials.
-            diesel::delete(result_access::table.filter(result_access::user_id.eq(&row.id)))
-                .execute(c)?;
+            diesel::delete(result_access::table.filter(result_access::user_id.eq(&row.id))).execute(c)?;
         }
         User::try_from(UserRow {
             role: role.as_str().to_owned(),
@@ -157,11 +152,7 @@ pub fn set_disabled(store: &Store, login: &str, disabled: bool) -> Result<User, 
     let mut conn = store.writer()?;
     conn.write_transaction(|c| {
         let row = find_row(c, login)?.ok_or_else(|| AuthError::UnknownUser(login.to_owned()))?;
-        if disabled
-            && row.role == Role::Admin.as_str()
-            && !row.disabled
-            && other_active_admins(c, &row.id)? == 0
-        {
+        if disabled && row.role == Role::Admin.as_str() && !row.disabled && other_active_admins(c, &row.id)? == 0 {
             return Err(AuthError::LastAdmin);
         }
         diesel::update(users::table.filter(users::id.eq(&row.id)))

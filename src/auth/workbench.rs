@@ -25,9 +25,7 @@ pub enum WorkbenchError {
     Auth(#[from] AuthError),
     #[error("{0}")]
     Refused(String),
-    #[error(
-        "this upload no longer exists (it was stored or discarded); upload the definition again"
-    )]
+    #[error("this upload no longer exists (it was stored or discarded); upload the definition again")]
     UnknownUpload,
 }
 
@@ -109,10 +107,7 @@ pub fn prepare(store: &Store, source: &str, source_name: &str) -> Result<Prepare
     let known = population_sources(store)?;
     if let Some(path) = def.weighting.as_ref().and_then(|w| w.population.clone()) {
         if !known.contains_key(&population_key(&path)) {
-            let line = source
-                .lines()
-                .position(|l| l.contains(&path))
-                .map(|i| i + 1);
+            let line = source.lines().position(|l| l.contains(&path)).map(|i| i + 1);
             return Err(CatalogError::Invalid(DefinitionErrors {
                 problems: vec![Problem::new(
                     source_name,
@@ -128,12 +123,7 @@ pub fn prepare(store: &Store, source: &str, source_name: &str) -> Result<Prepare
         }
     }
     let lookup = |rel: &str| known.get(&population_key(rel)).cloned();
-    Ok(catalog::prepare_source(
-        source,
-        source_name,
-        None,
-        Some(&lookup),
-    )?)
+    Ok(catalog::prepare_source(source, source_name, None, Some(&lookup))?)
 }
 
 /// Keeps a validated upload for preview; returns its id.
@@ -152,8 +142,7 @@ pub fn stage(store: &Store, p: &Prepared, by: &str) -> Result<Staged, WorkbenchE
         .execute(&mut *conn)?;
     // Uploads nobody confirmed within a week are dropped.
     diesel::delete(
-        staged_definitions::table
-            .filter(staged_definitions::created_at.lt(now() - chrono::Duration::days(7))),
+        staged_definitions::table.filter(staged_definitions::created_at.lt(now() - chrono::Duration::days(7))),
     )
     .execute(&mut *conn)?;
     Ok(row)
@@ -171,8 +160,7 @@ pub fn staged(store: &Store, id: &str) -> Result<Staged, WorkbenchError> {
 pub fn discard(store: &Store, id: &str, actor: &str) -> Result<(), WorkbenchError> {
     let s = staged(store, id)?;
     let mut conn = store.writer()?;
-    diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id)))
-        .execute(&mut *conn)?;
+    diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id))).execute(&mut *conn)?;
     audit::record_on(
         &mut conn,
         &AuditEvent {
@@ -200,8 +188,7 @@ pub fn commit(
     let imported = catalog::store_prepared(store, &prepared)?;
     {
         let mut conn = store.writer()?;
-        diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id)))
-            .execute(&mut *conn)?;
+        diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id))).execute(&mut *conn)?;
         audit::record_on(
             &mut conn,
             &AuditEvent {
@@ -266,12 +253,7 @@ fn change_status(
     Ok(row)
 }
 
-pub fn set_results_published(
-    store: &Store,
-    slug: &str,
-    published: bool,
-    actor: &str,
-) -> Result<(), WorkbenchError> {
+pub fn set_results_published(store: &Store, slug: &str, published: bool, actor: &str) -> Result<(), WorkbenchError> {
     let survey = store.find_survey(slug)?;
     store.set_results_published(slug, published)?;
     audit::record(
@@ -294,11 +276,7 @@ pub fn set_results_published(
 /// Closes every open survey whose current version's `closes` date is before `today`. Safe with any number
 /// of instances doing it at once: the status changes with a conditional update (`… WHERE status = 'open'`),
 /// and only the instance whose update changed the row writes the audit entry. Returns the surveys closed.
-pub fn auto_close_due(
-    store: &Store,
-    cache: &DefinitionCache,
-    today: NaiveDate,
-) -> Result<Vec<String>, WorkbenchError> {
+pub fn auto_close_due(store: &Store, cache: &DefinitionCache, today: NaiveDate) -> Result<Vec<String>, WorkbenchError> {
     let open: Vec<SurveyRow> = surveys::table
         .filter(surveys::status.eq(Status::Open.as_str()))
         .select(SurveyRow::as_select())
@@ -384,13 +362,7 @@ pub fn upload_population(
         )?;
         Ok(())
     })?;
-    Ok(info_of(
-        &key,
-        &pop,
-        "uploaded",
-        Some(actor.to_owned()),
-        Some(now()),
-    ))
+    Ok(info_of(&key, &pop, "uploaded", Some(actor.to_owned()), Some(now())))
 }
 
 fn info_of(
@@ -411,11 +383,7 @@ fn info_of(
     PopulationInfo {
         path: path.to_owned(),
         name: pop.name.clone(),
-        title: pop
-            .title
-            .get("ru")
-            .or_else(|| pop.title.values().next())
-            .cloned(),
+        title: pop.title.get("ru").or_else(|| pop.title.values().next()).cloned(),
         source_note: pop.source.clone(),
         total: pop.targets.total,
         variables,
@@ -452,11 +420,7 @@ pub fn list_populations(store: &Store) -> Result<Vec<PopulationInfo>, WorkbenchE
     let versions: Vec<(String, i32, String)> = survey_versions::table
         .inner_join(surveys::table)
         .filter(survey_versions::population.is_not_null())
-        .select((
-            surveys::slug,
-            survey_versions::version,
-            survey_versions::definition,
-        ))
+        .select((surveys::slug, survey_versions::version, survey_versions::definition))
         .order((surveys::slug.asc(), survey_versions::version.asc()))
         .load(&mut *store.reader()?)?;
     for (slug, version, def_json) in versions {
@@ -474,12 +438,7 @@ pub fn list_populations(store: &Store) -> Result<Vec<PopulationInfo>, WorkbenchE
 }
 
 /// Gives an official access to a survey's unpublished results.
-pub fn grant_results(
-    store: &Store,
-    login: &str,
-    slug: &str,
-    actor: &str,
-) -> Result<(), WorkbenchError> {
+pub fn grant_results(store: &Store, login: &str, slug: &str, actor: &str) -> Result<(), WorkbenchError> {
     let user = super::users::find(store, login)?;
     if user.role != Role::Official {
         return Err(WorkbenchError::Refused(format!(
@@ -517,12 +476,7 @@ pub fn grant_results(
     })
 }
 
-pub fn revoke_results(
-    store: &Store,
-    login: &str,
-    slug: &str,
-    actor: &str,
-) -> Result<(), WorkbenchError> {
+pub fn revoke_results(store: &Store, login: &str, slug: &str, actor: &str) -> Result<(), WorkbenchError> {
     let user = super::users::find(store, login)?;
     let survey = store.find_survey(slug)?;
     let mut conn = store.writer()?;
@@ -548,10 +502,7 @@ pub fn revoke_results(
 }
 
 /// Logins of the officials with access to a survey's unpublished results.
-pub fn officials_with_access(
-    store: &Store,
-    survey_id: &str,
-) -> Result<Vec<String>, WorkbenchError> {
+pub fn officials_with_access(store: &Store, survey_id: &str) -> Result<Vec<String>, WorkbenchError> {
     let ids: Vec<String> = result_access::table
         .filter(result_access::survey_id.eq(survey_id))
         .select(result_access::user_id)
@@ -564,11 +515,7 @@ pub fn officials_with_access(
 }
 
 /// Whether a user was given access to a survey's unpublished results.
-pub fn has_result_access(
-    store: &Store,
-    user_id: &str,
-    survey_id: &str,
-) -> Result<bool, WorkbenchError> {
+pub fn has_result_access(store: &Store, user_id: &str, survey_id: &str) -> Result<bool, WorkbenchError> {
     let n: i64 = result_access::table
         .filter(result_access::user_id.eq(user_id))
         .filter(result_access::survey_id.eq(survey_id))

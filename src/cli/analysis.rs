@@ -54,8 +54,8 @@ pub struct ReportArgs {
 }
 
 pub fn run_report(store: &Store, args: ReportArgs) -> Result<(), CliError> {
-    let loaded = report::load(store, &DefinitionCache::default(), &args.slug)
-        .map_err(|e| CliError::Other(e.to_string()))?;
+    let loaded =
+        report::load(store, &DefinitionCache::default(), &args.slug).map_err(|e| CliError::Other(e.to_string()))?;
     let def = &loaded.version.definition;
     let lang = args.lang.unwrap_or_else(|| def.default_language().to_owned());
     let opts = ReportOptions {

@@ -10,13 +10,17 @@ mod analysis;
 mod responses;
 mod users;
 
+use crate::auth::workbench;
 use crate::catalog::{self, CatalogError};
 use crate::config::{Config, ConfigError};
-use crate::auth::workbench;
 use crate::store::{Store, StoreError};
 
 #[derive(Parser, Debug)]
-#[command(name = "opros", version, about = "Opros: online sociology surveys — forms, weighting, summaries")]
+#[command(
+    name = "opros",
+    version,
+    about = "Opros: online sociology surveys — forms, weighting, summaries"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -157,7 +161,12 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
     if let SurveyCommand::Check { files } = &cmd {
         for f in files {
             let p = catalog::prepare_file(f)?;
-            writeln!(out, "{}: ok ({} questions)", f.display(), p.definition.questions().count())?;
+            writeln!(
+                out,
+                "{}: ok ({} questions)",
+                f.display(),
+                p.definition.questions().count()
+            )?;
         }
         return Ok(());
     }
@@ -172,7 +181,11 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
                 let what = if i.created_survey { "new survey" } else { "new version" };
                 audit(
                     &store,
-                    if i.created_survey { "survey.create" } else { "survey.new_version" },
+                    if i.created_survey {
+                        "survey.create"
+                    } else {
+                        "survey.new_version"
+                    },
                     &i.slug,
                     Some(i.version),
                 )?;
@@ -180,7 +193,11 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
             }
         }
         SurveyCommand::List => {
-            writeln!(out, "{:<32} {:<8} {:>7} {:>9} {:>8} {:<9}", "slug", "status", "version", "complete", "partial", "results")?;
+            writeln!(
+                out,
+                "{:<32} {:<8} {:>7} {:>9} {:>8} {:<9}",
+                "slug", "status", "version", "complete", "partial", "results"
+            )?;
             for s in store.list_surveys()? {
                 let counts = store.response_counts(&s.id)?;
                 let count = |k: &str| counts.iter().find(|(s, _)| s == k).map(|(_, n)| *n).unwrap_or(0);
@@ -206,7 +223,8 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
                 workbench::set_results_published(&store, &slug, true, CLI_ACTOR).map_err(other)?;
                 writeln!(out, "{slug}: results published")?;
             } else {
-                workbench::open_survey(&store, &catalog::DefinitionCache::default(), &slug, CLI_ACTOR).map_err(other)?;
+                workbench::open_survey(&store, &catalog::DefinitionCache::default(), &slug, CLI_ACTOR)
+                    .map_err(other)?;
                 writeln!(out, "{slug}: open")?;
             }
         }

@@ -54,9 +54,7 @@ fn read_password(login: &str) -> Result<String, CliError> {
         let first = rpassword::prompt_password(format!("Password for {login}: "))?;
         let second = rpassword::prompt_password("Repeat the password: ")?;
         if first != second {
-            return Err(CliError::Other(
-                "the two passwords differ; nothing was changed".into(),
-            ));
+            return Err(CliError::Other("the two passwords differ; nothing was changed".into()));
         }
         Ok(first)
     } else {

@@ -171,10 +171,7 @@ impl Serialize for Answer {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut t = Tagged::empty();
         let wire = match self.clone() {
-            Answer::Choice {
-                code,
-                other_text: None,
-            } => Wire::Code(code),
+            Answer::Choice { code, other_text: None } => Wire::Code(code),
             Answer::Choices {
                 codes,
                 other_text: None,
@@ -338,11 +335,7 @@ fn no_duplicates(codes: &[String]) -> Result<(), AnswerError> {
     }
 }
 
-fn check_other(
-    chosen: &[&str],
-    other: Option<&AnswerOption>,
-    text: &Option<String>,
-) -> Result<(), AnswerError> {
+fn check_other(chosen: &[&str], other: Option<&AnswerOption>, text: &Option<String>) -> Result<(), AnswerError> {
     let other_chosen = other.is_some_and(|o| chosen.contains(&o.code.as_str()));
     if text.is_some() && !other_chosen {
         return Err(AnswerError::OtherTextWithoutOther);
@@ -369,10 +362,7 @@ impl Question {
                 if codes.is_empty() {
                     return Err(AnswerError::Empty);
                 }
-                if let Some(bad) = codes
-                    .iter()
-                    .find(|x| !known(&c.options, c.other.as_ref(), x))
-                {
+                if let Some(bad) = codes.iter().find(|x| !known(&c.options, c.other.as_ref(), x)) {
                     return Err(AnswerError::UnknownCode(bad.clone()));
                 }
                 no_duplicates(codes)?;

@@ -333,9 +333,7 @@ fn lex(source: &str) -> Result<Vec<Spanned>, ParseError> {
                 let (s, len) = lex_string(&chars, i)?;
                 (Tok::Str(s), len)
             }
-            _ if c.is_ascii_digit() || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) => {
-                lex_number(&chars, i)?
-            }
+            _ if c.is_ascii_digit() || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) => lex_number(&chars, i)?,
             _ if is_ident_start(c) => lex_ident(&chars, i),
             _ => return err(col, format!("unexpected character '{c}'")),
         };
@@ -370,10 +368,7 @@ fn lex_string(chars: &[char], start: usize) -> Result<(String, usize), ParseErro
 
 fn lex_number(chars: &[char], start: usize) -> Result<(Tok, usize), ParseError> {
     let mut i = start + 1;
-    while chars
-        .get(i)
-        .is_some_and(|c| c.is_ascii_digit() || *c == '.')
-    {
+    while chars.get(i).is_some_and(|c| c.is_ascii_digit() || *c == '.') {
         i += 1;
     }
     let text: String = chars.get(start..i).unwrap_or_default().iter().collect();
@@ -435,10 +430,7 @@ pub fn parse(source: &str) -> Result<Expr, ParseError> {
     let expr = p.or()?;
     match p.peek() {
         None => Ok(expr),
-        Some((t, col)) => err(
-            col,
-            format!("unexpected {t}; expected 'and', 'or' or the end"),
-        ),
+        Some((t, col)) => err(col, format!("unexpected {t}; expected 'and', 'or' or the end")),
     }
 }
 
@@ -552,9 +544,7 @@ impl Parser {
                 Some((Tok::Str(s), _)) => list.push(Literal::Str(s)),
                 Some((Tok::Num(n), _)) => list.push(Literal::Num(n)),
                 Some((Tok::RBracket, _)) if list.is_empty() => break,
-                Some((t, col)) => {
-                    return err(col, format!("expected a value in the list, found {t}"))
-                }
+                Some((t, col)) => return err(col, format!("expected a value in the list, found {t}")),
                 None => return err(self.end_col, "the list has no closing ']'"),
             }
             match self.next() {
@@ -564,11 +554,7 @@ impl Parser {
                 None => return err(self.end_col, "the list has no closing ']'"),
             }
         }
-        Ok(Expr::In {
-            operand,
-            list,
-            negated,
-        })
+        Ok(Expr::In { operand, list, negated })
     }
 
     fn operand(&mut self) -> Result<Primary, ParseError> {
@@ -602,9 +588,7 @@ impl Parser {
                 let code = match self.next() {
                     Some((Tok::Str(s), _)) => Literal::Str(s),
                     Some((Tok::Num(n), _)) => Literal::Num(n),
-                    Some((t, c)) => {
-                        return err(c, format!("expected an option code in quotes, found {t}"))
-                    }
+                    Some((t, c)) => return err(c, format!("expected an option code in quotes, found {t}")),
                     None => return err(self.end_col, "the condition ends too early"),
                 };
                 Primary::Bool(Expr::Selected(arg, code))
@@ -612,9 +596,7 @@ impl Parser {
             _ => {
                 return err(
                     col,
-                    format!(
-                    "unknown function '{name}' (known: answered(q), count(q), selected(q, 'code'))"
-                ),
+                    format!("unknown function '{name}' (known: answered(q), count(q), selected(q, 'code'))"),
                 )
             }
         };
@@ -704,10 +686,7 @@ fn check_into(expr: &Expr, resolve: &dyn Fn(&str) -> Option<VarType>, out: &mut 
             }
         }
         Expr::Compare { left, op, right } => {
-            let (l, r) = (
-                operand_ty(left, resolve, out),
-                operand_ty(right, resolve, out),
-            );
+            let (l, r) = (operand_ty(left, resolve, out), operand_ty(right, resolve, out));
             match (&l, &r) {
                 (Some(Ty::Lit(_)), Some(Ty::Lit(_))) => {
                     out.push(format!(
@@ -715,9 +694,7 @@ fn check_into(expr: &Expr, resolve: &dyn Fn(&str) -> Option<VarType>, out: &mut 
                         describe(left, *op, right)
                     ));
                 }
-                (Some(Ty::Lit(lit)), _) => {
-                    check_pair(&r, op.flipped(), &Ty::Lit(lit.clone()), right, out)
-                }
+                (Some(Ty::Lit(lit)), _) => check_pair(&r, op.flipped(), &Ty::Lit(lit.clone()), right, out),
                 (_, Some(r_ty)) => check_side(&l, *op, r_ty, left, right, out),
                 _ => {}
             }
@@ -734,14 +711,7 @@ fn describe(left: &Operand, op: CmpOp, right: &Operand) -> String {
     format!("{} {} {}", show(left), op.symbol(), show(right))
 }
 
-fn check_side(
-    l: &Option<Ty>,
-    op: CmpOp,
-    r: &Ty,
-    left: &Operand,
-    right: &Operand,
-    out: &mut Vec<String>,
-) {
+fn check_side(l: &Option<Ty>, op: CmpOp, r: &Ty, left: &Operand, right: &Operand, out: &mut Vec<String>) {
     match (l, r) {
         (Some(_), Ty::Lit(_)) => check_pair(l, op, r, left, out),
         (Some(Ty::Number), Ty::Number) | (Some(Ty::Date), Ty::Date) => {}
@@ -768,18 +738,12 @@ fn resolve_var(
     };
     match (ty, &v.row) {
         (VarType::Info, _) => {
-            out.push(format!(
-                "'{}' is an info text and has no answer",
-                v.question
-            ));
+            out.push(format!("'{}' is an info text and has no answer", v.question));
             None
         }
         (VarType::Matrix { rows, codes }, Some(row)) => {
             if rows.contains(row) {
-                Some(VarType::Codes {
-                    codes,
-                    numeric: true,
-                })
+                Some(VarType::Codes { codes, numeric: true })
             } else {
                 out.push(format!(
                     "matrix '{}' has no row '{row}' (rows: {})",
@@ -809,11 +773,7 @@ fn resolve_var(
     }
 }
 
-fn operand_ty(
-    o: &Operand,
-    resolve: &dyn Fn(&str) -> Option<VarType>,
-    out: &mut Vec<String>,
-) -> Option<Ty> {
+fn operand_ty(o: &Operand, resolve: &dyn Fn(&str) -> Option<VarType>, out: &mut Vec<String>) -> Option<Ty> {
     match o {
         Operand::Lit(l) => Some(Ty::Lit(l.clone())),
         Operand::Count(v) => match resolve_var(v, resolve, true, out)? {
@@ -865,19 +825,14 @@ fn check_pair(ty: &Option<Ty>, op: CmpOp, r: &Ty, var: &Operand, out: &mut Vec<S
                         "'{}' cannot be used with '{name}', which is a choice: use == or in [...]",
                         op.symbol()
                     ));
-                } else if !matches!(lit, Literal::Num(_))
-                    && lit.as_code().trim().parse::<f64>().is_err()
-                {
+                } else if !matches!(lit, Literal::Num(_)) && lit.as_code().trim().parse::<f64>().is_err() {
                     out.push(format!(
                         "'{name}' {} {lit}: compare scale points with a number",
                         op.symbol()
                     ));
                 }
             } else if !known {
-                out.push(format!(
-                    "'{name}' has no option {lit} (options: {})",
-                    codes.join(", ")
-                ));
+                out.push(format!("'{name}' has no option {lit} (options: {})", codes.join(", ")));
             }
         }
         (Ty::Number, Literal::Num(_)) => {}
@@ -901,18 +856,9 @@ fn check_pair(ty: &Option<Ty>, op: CmpOp, r: &Ty, var: &Operand, out: &mut Vec<S
     }
 }
 
-fn check_selected(
-    v: &Var,
-    lit: &Literal,
-    resolve: &dyn Fn(&str) -> Option<VarType>,
-    out: &mut Vec<String>,
-) {
+fn check_selected(v: &Var, lit: &Literal, resolve: &dyn Fn(&str) -> Option<VarType>, out: &mut Vec<String>) {
     let codes = match resolve_var(v, resolve, false, out) {
-        Some(VarType::Multi { codes })
-        | Some(VarType::Codes {
-            codes,
-            numeric: false,
-        }) => codes,
+        Some(VarType::Multi { codes }) | Some(VarType::Codes { codes, numeric: false }) => codes,
         Some(_) => {
             out.push(format!(
                 "selected({v}, ...) needs a choice or ranking question; '{v}' is not one"
@@ -922,10 +868,7 @@ fn check_selected(
         None => return,
     };
     if !codes.iter().any(|c| codes_equal(c, &lit.as_code())) {
-        out.push(format!(
-            "'{v}' has no option {lit} (options: {})",
-            codes.join(", ")
-        ));
+        out.push(format!("'{v}' has no option {lit} (options: {})", codes.join(", ")));
     }
 }
 
@@ -967,18 +910,12 @@ pub fn eval(expr: &Expr, answers: &Answers) -> bool {
                 _ => false,
             }
         }
-        Expr::In {
-            operand,
-            list,
-            negated,
-        } => {
+        Expr::In { operand, list, negated } => {
             let value = value_of(operand, answers);
             if matches!(value, Val::Missing) {
                 return false;
             }
-            let found = list
-                .iter()
-                .any(|lit| compare(&value, CmpOp::Eq, &Val::Lit(lit)));
+            let found = list.iter().any(|lit| compare(&value, CmpOp::Eq, &Val::Lit(lit)));
             found != *negated
         }
         Expr::Compare { left, op, right } => {
@@ -996,13 +933,13 @@ fn value_of<'a>(o: &'a Operand, answers: &'a Answers) -> Val<'a> {
     match o {
         Operand::Lit(l) => Val::Lit(l),
         // Unanswered counts as 0 chosen.
-        Operand::Count(v) => Val::Num(answers.get(&v.question).map_or(0.0, |a| {
-            u32::try_from(a.count()).map_or(f64::MAX, f64::from)
-        })),
+        Operand::Count(v) => Val::Num(
+            answers
+                .get(&v.question)
+                .map_or(0.0, |a| u32::try_from(a.count()).map_or(f64::MAX, f64::from)),
+        ),
         Operand::Var(v) => match (answers.get(&v.question), &v.row) {
-            (Some(Answer::Matrix(rows)), Some(row)) => {
-                rows.get(row).map_or(Val::Missing, |c| Val::Code(c))
-            }
+            (Some(Answer::Matrix(rows)), Some(row)) => rows.get(row).map_or(Val::Missing, |c| Val::Code(c)),
             (_, Some(_)) => Val::Missing,
             (Some(Answer::Choice { code, .. } | Answer::Scale(code)), None) => Val::Code(code),
             (Some(Answer::Number(x)), None) => Val::Num(*x),

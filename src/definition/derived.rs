@@ -19,11 +19,7 @@ pub fn value(def: &Definition, d: &Derived, answers: &Answers) -> Option<String>
     value_with(d, answers, &|id| earlier.get(id).cloned())
 }
 
-fn value_with(
-    d: &Derived,
-    answers: &Answers,
-    derived: &dyn Fn(&str) -> Option<String>,
-) -> Option<String> {
+fn value_with(d: &Derived, answers: &Answers, derived: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     match &d.rule {
         DerivedRule::Bins(bins) => {
             let x = match answers.get(&d.from)? {
@@ -65,10 +61,7 @@ pub fn compute(def: &Definition, answers: &Answers) -> BTreeMap<String, String> 
 pub fn with_derived(def: &Definition, answers: &Answers) -> Answers {
     let mut full = answers.clone();
     for (id, code) in compute(def, answers) {
-        full.entry(id).or_insert(Answer::Choice {
-            code,
-            other_text: None,
-        });
+        full.entry(id).or_insert(Answer::Choice { code, other_text: None });
     }
     full
 }

@@ -22,12 +22,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(
-        file: &str,
-        line: Option<usize>,
-        question: Option<&str>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(file: &str, line: Option<usize>, question: Option<&str>, message: impl Into<String>) -> Self {
         Problem {
             file: file.to_owned(),
             line,

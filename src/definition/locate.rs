@@ -16,19 +16,11 @@ pub fn section(source: &str, key: &str) -> Option<(usize, usize)> {
 
 /// The line of a top-level key (`weighting:`).
 pub fn top_key(source: &str, key: &str) -> Option<usize> {
-    source
-        .lines()
-        .position(|l| is_top_key(l, key))
-        .map(|i| i + 1)
+    source.lines().position(|l| is_top_key(l, key)).map(|i| i + 1)
 }
 
 /// The line where `key: value` first appears within `range` (any indentation, block or flow style).
-pub fn key_value(
-    source: &str,
-    key: &str,
-    value: &str,
-    range: Option<(usize, usize)>,
-) -> Option<usize> {
+pub fn key_value(source: &str, key: &str, value: &str, range: Option<(usize, usize)>) -> Option<usize> {
     let (from, to) = range.unwrap_or((1, usize::MAX));
     source
         .lines()
@@ -42,8 +34,7 @@ pub fn key_value(
 /// The line of `id: <id>` of an item in a top-level section (`pages`, `derived`, `quotas`), or anywhere
 /// when the section is absent.
 pub fn item(source: &str, section_key: &str, id: &str) -> Option<usize> {
-    key_value(source, "id", id, section(source, section_key))
-        .or_else(|| key_value(source, "id", id, None))
+    key_value(source, "id", id, section(source, section_key)).or_else(|| key_value(source, "id", id, None))
 }
 
 /// The line of the `n`-th (0-based) `id: <id>` in a section, e.g. the second definition of a duplicate id.
@@ -74,10 +65,7 @@ fn is_top_key(line: &str, key: &str) -> bool {
 }
 
 fn starts_top_level_key(line: &str) -> bool {
-    line.chars()
-        .next()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_')
-        && line.contains(':')
+    line.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_') && line.contains(':')
 }
 
 /// Byte offset just after `key:` when `key` appears as a whole key on the line.
@@ -111,7 +99,5 @@ fn line_has(line: &str, key: &str, value: &str) -> bool {
 
 /// The 1-based line of a byte offset (e.g. of a serde_norway error location).
 pub fn line_of_offset(source: &str, offset: usize) -> usize {
-    source
-        .get(..offset)
-        .map_or(1, |s| s.matches('\n').count() + 1)
+    source.get(..offset).map_or(1, |s| s.matches('\n').count() + 1)
 }

@@ -172,13 +172,74 @@ pub(crate) fn yaml_error(e: &serde_norway::Error, file: &str) -> DefinitionError
     }
 }
 
+/// Deepest `[`/`{` nesting accepted before the YAML parser sees the text. The YAML parser's own recursion
+/// limit (128) rejects such documents anyway, but its scanner needs time quadratic in the flow depth first
+/// (200 KB of `{a: ` took ~10 s), so a hostile upload is refused here in linear time.
+pub const MAX_FLOW_DEPTH: usize = 128;
+
+/// The line where unquoted flow brackets first nest deeper than [`MAX_FLOW_DEPTH`], if they do. Quotes
+/// count only where a YAML quoted scalar can start (after a space, `[`, `{`, `,`, `:` or at a line start),
+/// so an apostrophe inside a plain word ("don't") does not hide brackets; `#` comments are skipped.
+fn too_deep_flow_nesting(source: &str) -> Option<usize> {
+    let (mut depth, mut line, mut prev) = (0usize, 1usize, '\n');
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        let at_token_start = prev.is_whitespace() || matches!(prev, '[' | '{' | ',' | ':');
+        match c {
+            '\n' => line += 1,
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(line);
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            '#' if prev.is_whitespace() => {
+                while chars.peek().is_some_and(|c| *c != '\n') {
+                    chars.next();
+                }
+            }
+            '\'' | '"' if at_token_start => {
+                // Skip the quoted scalar; '' and \" are escapes inside it.
+                while let Some(q) = chars.next() {
+                    match q {
+                        '\n' => line += 1,
+                        // An escaped character (a line break after `\` still counts as a line).
+                        '\\' if c == '"' => line += usize::from(chars.next() == Some('\n')),
+                        q if q == c => {
+                            if c == '\'' && chars.peek() == Some(&'\'') {
+                                chars.next();
+                            } else {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    None
+}
+
 /// Parses and validates a definition. `file_name` is used in messages only.
 ///
 /// Returns every problem found: a YAML syntax or top-level error stops early (nothing else can be read),
 /// while problems inside questions, derived variables, quotas, weighting and report are all collected.
 pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, DefinitionErrors> {
-    let skeleton: Skeleton =
-        serde_norway::from_str(source).map_err(|e| yaml_error(&e, file_name))?;
+    if let Some(line) = too_deep_flow_nesting(source) {
+        return Err(DefinitionErrors {
+            problems: vec![Problem::new(
+                file_name,
+                Some(line),
+                None,
+                format!("brackets nested more than {MAX_FLOW_DEPTH} levels deep; a questionnaire never needs that"),
+            )],
+        });
+    }
+    let skeleton: Skeleton = serde_norway::from_str(source).map_err(|e| yaml_error(&e, file_name))?;
     let mut problems = Vec::new();
     let mut unreadable = Vec::new();
     let mut read = Reader {
@@ -211,9 +272,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         .into_iter()
         .filter_map(|q| read.item(q, "quotas"))
         .collect();
-    let weighting = skeleton
-        .weighting
-        .and_then(|w| read.block::<Scheme>(w, "weighting"));
+    let weighting = skeleton.weighting.and_then(|w| read.block::<Scheme>(w, "weighting"));
     let report = skeleton
         .report
         .and_then(|r| read.block::<Report>(r, "report"))
@@ -240,8 +299,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
     // A question that could not be read is already reported; references to it are not new problems.
     semantic.retain(|p| {
         !unreadable.iter().any(|id| {
-            p.message
-                .contains(&format!("'{id}', which is not a question"))
+            p.message.contains(&format!("'{id}', which is not a question"))
                 || p.message.contains(&format!("'{id}' is not a question"))
         })
     });
@@ -266,13 +324,7 @@ const COMMON_KEYS: [&str; 7] = ["id", "type", "text", "hint", "required", "show_
 fn type_keys(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "single_choice" => &["options", "randomize", "other"],
-        "multiple_choice" => &[
-            "options",
-            "randomize",
-            "other",
-            "max_choices",
-            "min_choices",
-        ],
+        "multiple_choice" => &["options", "randomize", "other", "max_choices", "min_choices"],
         "scale" => &["points", "hard_to_say"],
         "matrix" => &["rows", "points", "hard_to_say", "randomize"],
         "number" => &["min", "max", "integer", "unit"],
@@ -308,8 +360,7 @@ impl Reader<'_> {
         match serde_norway::from_value::<Question>(raw) {
             Ok(q) => Some(q),
             Err(e) => {
-                self.problems
-                    .push(Problem::new(self.file, line, Some(&id), clean(&e)));
+                self.problems.push(Problem::new(self.file, line, Some(&id), clean(&e)));
                 self.unreadable.push(id);
                 None
             }
@@ -346,8 +397,7 @@ impl Reader<'_> {
         match serde_norway::from_value::<T>(raw) {
             Ok(v) => Some(v),
             Err(e) => {
-                let line = locate::item(self.source, section, &id)
-                    .or_else(|| locate::top_key(self.source, section));
+                let line = locate::item(self.source, section, &id).or_else(|| locate::top_key(self.source, section));
                 let what = if section == "derived" {
                     "derived variable"
                 } else {
@@ -371,12 +421,8 @@ impl Reader<'_> {
             Ok(v) => Some(v),
             Err(e) => {
                 let line = locate::top_key(self.source, key);
-                self.problems.push(Problem::new(
-                    self.file,
-                    line,
-                    None,
-                    format!("{key}: {}", clean(&e)),
-                ));
+                self.problems
+                    .push(Problem::new(self.file, line, None, format!("{key}: {}", clean(&e))));
                 None
             }
         }
@@ -397,10 +443,7 @@ fn normalize_texts(def: &mut Definition) {
     let lang = def.default_language().to_owned();
     let fix = |t: &mut Texts| t.0.move_to_front(&lang);
     fix(&mut def.title);
-    for t in [&mut def.description, &mut def.thank_you]
-        .into_iter()
-        .flatten()
-    {
+    for t in [&mut def.description, &mut def.thank_you].into_iter().flatten() {
         fix(t);
     }
     for page in &mut def.pages {
@@ -445,10 +488,7 @@ fn options_mut(kind: &mut QuestionKind) -> Vec<&mut AnswerOption> {
             .chain(m.points.iter_mut())
             .chain(m.hard_to_say.as_mut())
             .collect(),
-        QuestionKind::Number(_)
-        | QuestionKind::Text(_)
-        | QuestionKind::Date(_)
-        | QuestionKind::Info => Vec::new(),
+        QuestionKind::Number(_) | QuestionKind::Text(_) | QuestionKind::Date(_) | QuestionKind::Info => Vec::new(),
     }
 }
 

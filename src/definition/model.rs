@@ -489,13 +489,9 @@ impl Definition {
             return Some(d.codes().into_iter().map(str::to_owned).collect());
         }
         match &self.question(variable)?.kind {
-            QuestionKind::SingleChoice(c) => Some(
-                c.options
-                    .iter()
-                    .chain(c.other.iter())
-                    .map(|o| o.code.clone())
-                    .collect(),
-            ),
+            QuestionKind::SingleChoice(c) => {
+                Some(c.options.iter().chain(c.other.iter()).map(|o| o.code.clone()).collect())
+            }
             QuestionKind::Scale(s) => Some(s.codes().map(str::to_owned).collect()),
             _ => None,
         }
@@ -508,10 +504,7 @@ impl Definition {
         let mut keys = Vec::new();
         for quota in &self.quotas {
             if let Some(cond) = &quota.when {
-                if cond
-                    .expr()
-                    .is_some_and(|e| super::condition::eval(e, &full))
-                {
+                if cond.expr().is_some_and(|e| super::condition::eval(e, &full)) {
                     keys.push(quota.id.clone());
                 }
             } else if let Some(var) = &quota.question {

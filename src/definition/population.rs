@@ -40,8 +40,7 @@ const KEYS: [&str; 6] = ["name", "title", "source", "total", "margins", "cells"]
 
 /// Parses and checks a population file; every problem is reported.
 pub fn parse_population(source: &str, file_name: &str) -> Result<Population, DefinitionErrors> {
-    let value: serde_norway::Value =
-        serde_norway::from_str(source).map_err(|e| super::yaml_error(&e, file_name))?;
+    let value: serde_norway::Value = serde_norway::from_str(source).map_err(|e| super::yaml_error(&e, file_name))?;
     let mut problems = Vec::new();
     if let serde_norway::Value::Mapping(map) = &value {
         for key in map.keys() {
@@ -56,8 +55,7 @@ pub fn parse_population(source: &str, file_name: &str) -> Result<Population, Def
             }
         }
     }
-    let pop: Population =
-        serde_norway::from_str(source).map_err(|e| super::yaml_error(&e, file_name))?;
+    let pop: Population = serde_norway::from_str(source).map_err(|e| super::yaml_error(&e, file_name))?;
     if pop.name.trim().is_empty() {
         problems.push(Problem::new(
             file_name,
@@ -85,10 +83,7 @@ fn margin_counts(targets: &Targets, margin: &BTreeMap<Category, f64>) -> BTreeMa
         Some(total) if close(sum, 1.0) && !close(total, 1.0) => total,
         _ => 1.0,
     };
-    margin
-        .iter()
-        .map(|(k, v)| (k.0.clone(), v * scale))
-        .collect()
+    margin.iter().map(|(k, v)| (k.0.clone(), v * scale)).collect()
 }
 
 /// Internal consistency of targets; each problem with the variable it concerns.
@@ -96,10 +91,7 @@ pub(crate) fn target_problems(t: &Targets) -> Vec<(Option<String>, String)> {
     let mut out = Vec::new();
     if let Some(total) = t.total {
         if !total.is_finite() || total <= 0.0 {
-            out.push((
-                None,
-                format!("total must be a positive number, not {total}"),
-            ));
+            out.push((None, format!("total must be a positive number, not {total}")));
         }
     }
     if t.margins.is_empty() && t.cells.is_empty() {
@@ -108,10 +100,7 @@ pub(crate) fn target_problems(t: &Targets) -> Vec<(Option<String>, String)> {
     let mut sums = Vec::new();
     for (var, margin) in &t.margins {
         if margin.is_empty() {
-            out.push((
-                Some(var.clone()),
-                format!("margin '{var}' has no categories"),
-            ));
+            out.push((Some(var.clone()), format!("margin '{var}' has no categories")));
         }
         for (cat, v) in margin {
             if !v.is_finite() || *v < 0.0 {
@@ -157,8 +146,7 @@ fn cell_problems(t: &Targets, out: &mut Vec<(Option<String>, String)>) {
     if vars.is_empty() {
         out.push((
             None,
-            "a cell names no variables (write e.g. {sex: m, age_group: \"18-29\", count: 1200})"
-                .into(),
+            "a cell names no variables (write e.g. {sex: m, age_group: \"18-29\", count: 1200})".into(),
         ));
     }
     let mut seen = BTreeSet::new();
@@ -178,10 +166,7 @@ fn cell_problems(t: &Targets, out: &mut Vec<(Option<String>, String)>) {
         if !cell.count.is_finite() || cell.count < 0.0 {
             out.push((
                 None,
-                format!(
-                    "cell {desc} has count {}; counts must be non-negative",
-                    cell.count
-                ),
+                format!("cell {desc} has count {}; counts must be non-negative", cell.count),
             ));
         }
         if !seen.insert(desc.clone()) {
@@ -191,10 +176,7 @@ fn cell_problems(t: &Targets, out: &mut Vec<(Option<String>, String)>) {
     let cell_total: f64 = t.cells.iter().map(|c| c.count).sum();
     if let Some(total) = t.total {
         if !close(cell_total, total) {
-            out.push((
-                None,
-                format!("the cells sum to {cell_total}, but total is {total}"),
-            ));
+            out.push((None, format!("the cells sum to {cell_total}, but total is {total}")));
         }
     }
     let scale = t.total.unwrap_or(cell_total);
@@ -226,11 +208,7 @@ fn cell_problems(t: &Targets, out: &mut Vec<(Option<String>, String)>) {
 }
 
 fn describe_cell(cell: &crate::weighting::scheme::Cell) -> String {
-    let parts: Vec<String> = cell
-        .categories
-        .iter()
-        .map(|(k, v)| format!("{k}: {v}"))
-        .collect();
+    let parts: Vec<String> = cell.categories.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     format!("{{{}}}", parts.join(", "))
 }
 
@@ -248,21 +226,11 @@ fn population_categories(t: &Targets, var: &str) -> Option<BTreeSet<String>> {
 }
 
 /// Checks targets against the weighting variables of a definition (messages only).
-pub(crate) fn check_targets_against(
-    def: &Definition,
-    t: &Targets,
-    method: &Method,
-) -> Vec<Problem> {
+pub(crate) fn check_targets_against(def: &Definition, t: &Targets, method: &Method) -> Vec<Problem> {
     compare(def, t, method, "the weighting targets", "")
 }
 
-fn compare(
-    def: &Definition,
-    t: &Targets,
-    method: &Method,
-    pop_name: &str,
-    file: &str,
-) -> Vec<Problem> {
+fn compare(def: &Definition, t: &Targets, method: &Method, pop_name: &str, file: &str) -> Vec<Problem> {
     let mut out = Vec::new();
     let Some(scheme) = &def.weighting else {
         return out;
@@ -349,10 +317,7 @@ pub fn check_population(def: &Definition, pop: &Population) -> Vec<Problem> {
     let Some(scheme) = &def.weighting else {
         return Vec::new();
     };
-    let file = scheme
-        .population
-        .clone()
-        .unwrap_or_else(|| pop.name.clone());
+    let file = scheme.population.clone().unwrap_or_else(|| pop.name.clone());
     compare(
         def,
         &pop.targets,

@@ -91,10 +91,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
                 let mut map = OrderedMap::new();
                 while let Some((k, v)) = access.next_entry::<Key, V>()? {
                     if map.contains_key(&k.0) {
-                        return Err(serde::de::Error::custom(format!(
-                            "key '{}' appears twice",
-                            k.0
-                        )));
+                        return Err(serde::de::Error::custom(format!("key '{}' appears twice", k.0)));
                     }
                     map.insert(k.0, v);
                 }
@@ -133,12 +130,7 @@ impl PartialEq for Texts {
 impl Texts {
     /// Builds texts from `(language, text)` pairs; the first pair is the fallback.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        Texts(
-            pairs
-                .into_iter()
-                .map(|(l, t)| (l.to_owned(), t.to_owned()))
-                .collect(),
-        )
+        Texts(pairs.into_iter().map(|(l, t)| (l.to_owned(), t.to_owned())).collect())
     }
 
     /// The text in `lang`, or else in the default language (stored first), or else "".

@@ -6,9 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::condition::{self, Condition, VarType};
 use super::error::Problem;
 use super::locate;
-use super::model::{
-    AnswerOption, Definition, Derived, DerivedRule, Publish, Question, QuestionKind,
-};
+use super::model::{AnswerOption, Definition, Derived, DerivedRule, Publish, Question, QuestionKind};
 use super::texts::Texts;
 use crate::weighting::scheme::Method;
 
@@ -32,27 +30,22 @@ impl<'a> Ctx<'a> {
 
     fn question(&mut self, id: &str, message: impl Into<String>) {
         let line = locate::item(self.source, "pages", id);
-        self.problems
-            .push(Problem::new(self.file, line, Some(id), message));
+        self.problems.push(Problem::new(self.file, line, Some(id), message));
     }
 
     fn item(&mut self, section: &str, id: &str, message: impl Into<String>) {
-        let line = locate::item(self.source, section, id)
-            .or_else(|| locate::top_key(self.source, section));
-        self.problems
-            .push(Problem::new(self.file, line, None, message));
+        let line = locate::item(self.source, section, id).or_else(|| locate::top_key(self.source, section));
+        self.problems.push(Problem::new(self.file, line, None, message));
     }
 
     fn derived(&mut self, id: &str, message: impl Into<String>) {
         let line = locate::item(self.source, "derived", id);
-        self.problems
-            .push(Problem::new(self.file, line, Some(id), message));
+        self.problems.push(Problem::new(self.file, line, Some(id), message));
     }
 
     fn top(&mut self, key: &str, message: impl Into<String>) {
         let line = locate::top_key(self.source, key);
-        self.problems
-            .push(Problem::new(self.file, line, None, message));
+        self.problems.push(Problem::new(self.file, line, None, message));
     }
 }
 
@@ -100,10 +93,7 @@ fn check_header(cx: &mut Ctx) {
         );
     }
     if def.topic.trim().is_empty() {
-        cx.top(
-            "topic",
-            "topic is empty (e.g. transport, healthcare, housing)",
-        );
+        cx.top("topic", "topic is empty (e.g. transport, healthcare, housing)");
     }
     if def.languages.is_empty() {
         cx.top(
@@ -344,23 +334,14 @@ fn check_page_blocks(cx: &mut Ctx) {
                 ),
             }
             if !used.insert(id.as_str()) {
-                cx.top(
-                    "page_blocks",
-                    format!("page '{id}' is in more than one page block"),
-                );
+                cx.top("page_blocks", format!("page '{id}' is in more than one page block"));
             }
         }
         if block.len() < 2 {
-            cx.top(
-                "page_blocks",
-                "a page block needs at least two pages to shuffle",
-            );
+            cx.top("page_blocks", "a page block needs at least two pages to shuffle");
         }
         indices.sort_unstable();
-        if indices
-            .windows(2)
-            .any(|w| matches!(w, [a, b] if b - a != 1))
-        {
+        if indices.windows(2).any(|w| matches!(w, [a, b] if b - a != 1)) {
             cx.top(
                 "page_blocks",
                 format!(
@@ -402,12 +383,7 @@ fn check_questions(cx: &mut Ctx) {
 
 /// Codes must be non-empty, unique within the question, and free of `;` (the multiple-choice separator
 /// in CSV files).
-fn check_codes<'a>(
-    cx: &mut Ctx,
-    q: &str,
-    what: &str,
-    opts: impl Iterator<Item = &'a AnswerOption>,
-) {
+fn check_codes<'a>(cx: &mut Ctx, q: &str, what: &str, opts: impl Iterator<Item = &'a AnswerOption>) {
     let mut seen = BTreeSet::new();
     for o in opts {
         if o.code.trim().is_empty() {
@@ -415,10 +391,7 @@ fn check_codes<'a>(
         } else if o.code.contains(';') || o.code.trim() != o.code {
             cx.question(
                 q,
-                format!(
-                    "{what} code '{}' must not contain ';' or surrounding spaces",
-                    o.code
-                ),
+                format!("{what} code '{}' must not contain ';' or surrounding spaces", o.code),
             );
         }
         if !seen.insert(o.code.as_str()) {
@@ -447,7 +420,10 @@ fn check_kind(cx: &mut Ctx, q: &Question) {
             let n = c.options.len() + usize::from(c.other.is_some());
             if let Some(m) = c.max_choices {
                 if m == 0 || m > n {
-                    cx.question(id, format!("max_choices is {m} but must be between 1 and {n} (the number of options)"));
+                    cx.question(
+                        id,
+                        format!("max_choices is {m} but must be between 1 and {n} (the number of options)"),
+                    );
                 }
             }
             if let Some(m) = c.min_choices {
@@ -506,12 +482,7 @@ fn check_kind(cx: &mut Ctx, q: &Question) {
     }
 }
 
-fn check_scale(
-    cx: &mut Ctx,
-    id: &str,
-    points: &[AnswerOption],
-    hard_to_say: Option<&AnswerOption>,
-) {
+fn check_scale(cx: &mut Ctx, id: &str, points: &[AnswerOption], hard_to_say: Option<&AnswerOption>) {
     if points.len() < 2 {
         cx.question(id, "a scale needs at least two points");
     }
@@ -688,10 +659,9 @@ fn check_conditions(cx: &mut Ctx) {
                 } else {
                     format!("show_if: {msg}")
                 };
-                let line = locate::item(cx.source, "pages", &q.id)
-                    .and_then(|l| locate::key_after(cx.source, "show_if", l));
-                cx.problems
-                    .push(Problem::new(cx.file, line, Some(&q.id), msg));
+                let line =
+                    locate::item(cx.source, "pages", &q.id).and_then(|l| locate::key_after(cx.source, "show_if", l));
+                cx.problems.push(Problem::new(cx.file, line, Some(&q.id), msg));
             }
         }
     }
@@ -717,10 +687,7 @@ fn check_derived(cx: &mut Ctx) {
             );
         }
         if !seen.insert(d.id.as_str()) {
-            cx.derived(
-                &d.id,
-                format!("derived variable '{}' is defined twice", d.id),
-            );
+            cx.derived(&d.id, format!("derived variable '{}' is defined twice", d.id));
         }
         let earlier_derived = def.derived.iter().take(i).any(|e| e.id == d.from);
         match &d.rule {
@@ -731,9 +698,7 @@ fn check_derived(cx: &mut Ctx) {
                         .map(|e| e.codes().into_iter().map(str::to_owned).collect::<Vec<_>>())
                 } else {
                     match def.question(&d.from).map(|q| &q.kind) {
-                        Some(QuestionKind::SingleChoice(_) | QuestionKind::Scale(_)) => {
-                            def.categories(&d.from)
-                        }
+                        Some(QuestionKind::SingleChoice(_) | QuestionKind::Scale(_)) => def.categories(&d.from),
                         Some(k) => {
                             cx.derived(&d.id, format!(
                                 "groups need a single_choice or scale question (or an earlier derived variable); '{}' is a {}",
@@ -766,11 +731,7 @@ fn check_bins(cx: &mut Ctx, d: &Derived, bins: &[super::model::Bin]) {
         Some(QuestionKind::Number(_) | QuestionKind::Scale(_)) => {}
         Some(k) => cx.derived(
             &d.id,
-            format!(
-                "bins need a number or scale question; '{}' is a {}",
-                d.from,
-                k.name()
-            ),
+            format!("bins need a number or scale question; '{}' is a {}", d.from, k.name()),
         ),
         None => cx.derived(&d.id, unknown_from(d)),
     }
@@ -830,10 +791,7 @@ fn check_groups(
             if let Some(first) = placed.insert(c.0.as_str(), name) {
                 cx.derived(
                     &d.id,
-                    format!(
-                        "code '{}' is in both group '{first}' and group '{name}'",
-                        c.0
-                    ),
+                    format!("code '{}' is in both group '{first}' and group '{name}'", c.0),
                 );
             }
             if let Some(known) = source_codes {
@@ -862,11 +820,7 @@ fn check_quotas(cx: &mut Ctx) {
             cx.item("quotas", id, format!("quota '{id}' is defined twice"));
         }
         if quota.limit == 0 {
-            cx.item(
-                "quotas",
-                id,
-                format!("quota '{id}': limit must be at least 1"),
-            );
+            cx.item("quotas", id, format!("quota '{id}': limit must be at least 1"));
         }
         match (&quota.when, &quota.question) {
             (Some(cond), None) => {
@@ -906,10 +860,7 @@ fn check_weighting(cx: &mut Ctx) {
             "weighting",
             "weighting needs a population file (population:) or targets",
         ),
-        (Some(_), Some(_)) => cx.top(
-            "weighting",
-            "weighting has both population and targets; keep one",
-        ),
+        (Some(_), Some(_)) => cx.top("weighting", "weighting has both population and targets; keep one"),
         (None, Some(t)) => {
             let problems = super::population::check_targets_against(def, t, &scheme.method);
             for msg in problems {
@@ -919,17 +870,11 @@ fn check_weighting(cx: &mut Ctx) {
         (Some(_), None) => {}
     }
     if scheme.method == Method::Logit && scheme.bounds.is_none() {
-        cx.top(
-            "weighting",
-            "logit calibration needs bounds: [L, U], e.g. [0.3, 3.0]",
-        );
+        cx.top("weighting", "logit calibration needs bounds: [L, U], e.g. [0.3, 3.0]");
     }
     if let Some((l, u)) = scheme.bounds {
         if !(l < 1.0 && 1.0 < u) {
-            cx.top(
-                "weighting",
-                format!("bounds [{l}, {u}] must satisfy L < 1 < U"),
-            );
+            cx.top("weighting", format!("bounds [{l}, {u}] must satisfy L < 1 < U"));
         }
     }
 }
@@ -947,10 +892,7 @@ fn check_report(cx: &mut Ctx) {
     if let Publish::Questions(ids) = &def.report.publish {
         for id in ids {
             if def.question(id).is_none() {
-                cx.top(
-                    "report",
-                    format!("publish lists '{id}', which is not a question"),
-                );
+                cx.top("report", format!("publish lists '{id}', which is not a question"));
             }
         }
     }

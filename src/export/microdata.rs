@@ -34,9 +34,7 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
                     .unwrap_or_default(),
                 r.version.to_string(),
                 r.language.clone(),
-                r.duration_seconds
-                    .map(|d| format!("{d:.1}"))
-                    .unwrap_or_default(),
+                r.duration_seconds.map(|d| format!("{d:.1}")).unwrap_or_default(),
             ];
             debug_assert_eq!(record.len(), META_COLUMNS.len());
             record.extend(export_cells(def, answers));

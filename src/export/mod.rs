@@ -40,11 +40,7 @@ pub enum ExportError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("response {id} of '{slug}' has unreadable answers: {reason}")]
-    BadAnswers {
-        slug: String,
-        id: String,
-        reason: String,
-    },
+    BadAnswers { slug: String, id: String, reason: String },
     #[error("cannot write the export: {0}")]
     Io(#[from] std::io::Error),
     #[error("cannot write CSV: {0}")]
@@ -72,11 +68,7 @@ pub struct Weights {
 /// The weights [`crate::report::summarize`] uses: the definition's scheme applied to all complete responses
 /// (targets inline or from the survey's population file); 1 for everyone when the survey has no scheme or
 /// weighting fails (the summary then says why). Respondents with a weight of 0 (excluded) get `None`.
-pub fn respondent_weights(
-    def: &Definition,
-    population: Option<&Population>,
-    answers: &[Answers],
-) -> Weights {
+pub fn respondent_weights(def: &Definition, population: Option<&Population>, answers: &[Answers]) -> Weights {
     let n = answers.len();
     let ones = |scheme: bool, error: Option<String>| Weights {
         values: vec![Some(1.0); n],

@@ -150,10 +150,7 @@ fn check(f: &SavFile) -> Result<(), String> {
             return Err(format!("'{}' is not a valid SPSS variable name", v.name));
         }
         if !seen.insert(v.name.to_ascii_uppercase()) {
-            return Err(format!(
-                "variable name '{}' is used twice (SPSS ignores case)",
-                v.name
-            ));
+            return Err(format!("variable name '{}' is used twice (SPSS ignores case)", v.name));
         }
         match v.ty {
             VarType::String { width } if width == 0 || usize::from(width) > MAX_STRING => {
@@ -171,17 +168,11 @@ fn check(f: &SavFile) -> Result<(), String> {
             _ => {}
         }
         if v.missing.len() > 3 {
-            return Err(format!(
-                "variable '{}' has more than three missing values",
-                v.name
-            ));
+            return Err(format!("variable '{}' has more than three missing values", v.name));
         }
     }
     if let Some(w) = f.weight {
-        if !matches!(
-            f.variables.get(w).map(|v| &v.ty),
-            Some(VarType::Numeric { .. })
-        ) {
+        if !matches!(f.variables.get(w).map(|v| &v.ty), Some(VarType::Numeric { .. })) {
             return Err("the weight variable must be numeric".into());
         }
     }
@@ -224,11 +215,9 @@ impl Out {
 
 fn format_code(ty: &VarType) -> i32 {
     match ty {
-        VarType::Numeric {
-            kind,
-            width,
-            decimals,
-        } => (i32::from(*kind) << 16) | (i32::from(*width) << 8) | i32::from(*decimals),
+        VarType::Numeric { kind, width, decimals } => {
+            (i32::from(*kind) << 16) | (i32::from(*width) << 8) | i32::from(*decimals)
+        }
         VarType::String { width } => (i32::from(format::A) << 16) | (i32::from(*width) << 8),
     }
 }
@@ -423,21 +412,13 @@ mod tests {
                 },
             ],
             weight: Some(2),
-            cases: vec![vec![
-                Value::Number(1.0),
-                Value::Text("ok".into()),
-                Value::Number(0.5),
-            ]],
+            cases: vec![vec![Value::Number(1.0), Value::Text("ok".into()), Value::Number(0.5)]],
         };
         let b = write(&f, at()).unwrap();
         assert_eq!(&b[..4], b"$FL2");
         let i32_at = |o: usize| i32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
         assert_eq!(i32_at(64), 2, "layout code");
-        assert_eq!(
-            i32_at(68),
-            1 + 3 + 1,
-            "case size: 1 + 3 string segments + 1"
-        );
+        assert_eq!(i32_at(68), 1 + 3 + 1, "case size: 1 + 3 string segments + 1");
         assert_eq!(i32_at(76), 5, "weight is the 5th dictionary element");
         assert_eq!(i32_at(80), 1, "one case");
         assert_eq!(&b[92..101], b"29 Nov 26");

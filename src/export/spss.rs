@@ -161,14 +161,7 @@ impl<'a> Builder<'a> {
         name
     }
 
-    fn push(
-        &mut self,
-        name: &str,
-        label: String,
-        ty: VarType,
-        measure: Measure,
-        fill: Fill<'a>,
-    ) -> usize {
+    fn push(&mut self, name: &str, label: String, ty: VarType, measure: Measure, fill: Fill<'a>) -> usize {
         let name = self.name(name);
         self.vars.push(Variable {
             name,
@@ -238,14 +231,7 @@ impl<'a> Builder<'a> {
         self.vars[k].missing = missing;
     }
 
-    fn flag(
-        &mut self,
-        fill: Fill<'a>,
-        name: &str,
-        label: String,
-        labels: Vec<(f64, String)>,
-        measure: Measure,
-    ) {
+    fn flag(&mut self, fill: Fill<'a>, name: &str, label: String, labels: Vec<(f64, String)>, measure: Measure) {
         let k = self.push(
             name,
             label,
@@ -302,10 +288,7 @@ impl<'a> Builder<'a> {
             }
             QuestionKind::MultipleChoice(c) => {
                 for o in c.options.iter().chain(c.other.iter()) {
-                    let labels = vec![
-                        (0.0, self.t.not_chosen.to_owned()),
-                        (1.0, self.t.chosen.to_owned()),
-                    ];
+                    let labels = vec![(0.0, self.t.not_chosen.to_owned()), (1.0, self.t.chosen.to_owned())];
                     let label = format!("{text} — {}", self.label(&o.label));
                     self.flag(
                         Fill::Chosen {
@@ -393,12 +376,10 @@ fn text_of(a: Option<&Answer>, other: bool) -> Option<&str> {
         (
             Some(
                 Answer::Choice {
-                    other_text: Some(t),
-                    ..
+                    other_text: Some(t), ..
                 }
                 | Answer::Choices {
-                    other_text: Some(t),
-                    ..
+                    other_text: Some(t), ..
                 },
             ),
             true,
@@ -437,29 +418,23 @@ fn cell(
         }
         Fill::Chosen { q, code } => match answers.get(&q.id) {
             Some(Answer::Choices { codes, .. }) => {
-                Value::Number(if codes.iter().any(|c| c == code) {
-                    1.0
-                } else {
-                    0.0
-                })
+                Value::Number(if codes.iter().any(|c| c == code) { 1.0 } else { 0.0 })
             }
             _ => Value::Number(absent(def, q, answers)),
         },
         Fill::Rank { q, code } => match answers.get(&q.id) {
-            Some(Answer::Ranking(order)) => Value::Number(
-                order
-                    .iter()
-                    .position(|c| c == code)
-                    .map_or(0.0, |p| (p + 1) as f64),
-            ),
+            Some(Answer::Ranking(order)) => {
+                Value::Number(order.iter().position(|c| c == code).map_or(0.0, |p| (p + 1) as f64))
+            }
             _ => Value::Number(absent(def, q, answers)),
         },
         Fill::Number(q) => match answers.get(&q.id) {
             Some(Answer::Number(x)) => Value::Number(*x),
             _ => Value::Missing,
         },
-        Fill::Text { q, other } => text_of(answers.get(&q.id), *other)
-            .map_or(Value::Missing, |t| Value::Text(t.to_owned())),
+        Fill::Text { q, other } => {
+            text_of(answers.get(&q.id), *other).map_or(Value::Missing, |t| Value::Text(t.to_owned()))
+        }
         Fill::Date(q) => match answers.get(&q.id) {
             Some(Answer::Date(d)) => d
                 .and_hms_opt(0, 0, 0)
@@ -502,13 +477,7 @@ pub fn sav_file(data: &ExportData) -> SavFile {
         vars: Vec::new(),
         fills: Vec::new(),
     };
-    let id_width = data
-        .rows
-        .iter()
-        .map(|r| r.id.len())
-        .max()
-        .unwrap_or(8)
-        .clamp(8, 255);
+    let id_width = data.rows.iter().map(|r| r.id.len()).max().unwrap_or(8).clamp(8, 255);
     b.push(
         "response_id",
         "response id".into(),
@@ -568,12 +537,7 @@ pub fn sav_file(data: &ExportData) -> SavFile {
         .iter()
         .zip(&data.answers)
         .zip(&data.weights.values)
-        .map(|((row, answers), wt)| {
-            b.fills
-                .iter()
-                .map(|f| cell(def, f, answers, (row, *wt)))
-                .collect()
-        })
+        .map(|((row, answers), wt)| b.fills.iter().map(|f| cell(def, f, answers, (row, *wt))).collect())
         .collect();
     SavFile {
         label: def.text(&def.title, lang).to_owned(),

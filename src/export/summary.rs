@@ -143,14 +143,7 @@ impl Ctx<'_> {
             out.push(r);
         }
         if e.mean.is_some() {
-            let mut r = row(
-                "mean",
-                if self.lang == "ru" {
-                    "среднее"
-                } else {
-                    "mean"
-                },
-            );
+            let mut r = row("mean", if self.lang == "ru" { "среднее" } else { "mean" });
             r.value = num(e.mean);
             r.ci_low = num(e.ci_low);
             r.ci_high = num(e.ci_high);
@@ -158,14 +151,7 @@ impl Ctx<'_> {
             out.push(r);
         }
         if e.median.is_some() {
-            let mut r = row(
-                "median",
-                if self.lang == "ru" {
-                    "медиана"
-                } else {
-                    "median"
-                },
-            );
+            let mut r = row("median", if self.lang == "ru" { "медиана" } else { "median" });
             r.value = num(e.median);
             r.ci_low = num(e.median_ci_low);
             r.ci_high = num(e.median_ci_high);
@@ -273,57 +259,25 @@ pub fn summary_csv(s: &Summary, out: &mut dyn Write) -> Result<(), ExportError> 
     let ru = s.language == "ru";
     w.write_record([if ru { "опрос" } else { "survey" }, &s.title, &s.slug])?;
     w.write_record([
-        if ru {
-            "респондентов"
-        } else {
-            "respondents"
-        },
+        if ru { "респондентов" } else { "respondents" },
         &s.n.to_string(),
         if ru {
             "эффективный размер выборки"
         } else {
             "effective sample size"
         },
-        &s.effective_n
-            .map_or_else(String::new, |v| format!("{v:.1}")),
+        &s.effective_n.map_or_else(String::new, |v| format!("{v:.1}")),
     ])?;
     let weighting = match (&s.weighting, &s.weighting_error) {
         (Some(d), _) => d.method.as_str().to_owned(),
-        (None, Some(e)) => format!(
-            "{} ({e})",
-            if ru {
-                "не взвешено"
-            } else {
-                "unweighted"
-            }
-        ),
-        (None, None) => (if ru {
-            "не взвешено"
-        } else {
-            "unweighted"
-        })
-        .to_owned(),
+        (None, Some(e)) => format!("{} ({e})", if ru { "не взвешено" } else { "unweighted" }),
+        (None, None) => (if ru { "не взвешено" } else { "unweighted" }).to_owned(),
     };
+    w.write_record([if ru { "взвешивание" } else { "weighting" }, &weighting])?;
     w.write_record([
-        if ru {
-            "взвешивание"
-        } else {
-            "weighting"
-        },
-        &weighting,
-    ])?;
-    w.write_record([
-        if ru {
-            "интервалы"
-        } else {
-            "intervals"
-        },
+        if ru { "интервалы" } else { "intervals" },
         &format!("{:.0}%", s.level * 100.0),
-        if ru {
-            "ячейки меньше"
-        } else {
-            "cells under"
-        },
+        if ru { "ячейки меньше" } else { "cells under" },
         &s.min_cell.to_string(),
         if ru {
             "не публикуются (—)"

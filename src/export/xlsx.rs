@@ -15,11 +15,7 @@ const MAX_ROWS: usize = 1_048_576;
 
 /// The workbook as bytes. `microdata` adds the `microdata` sheet (one row per complete response with
 /// option codes and the weight): pass it only to staff.
-pub fn xlsx(
-    def: &Definition,
-    summary: &Summary,
-    microdata: Option<&ExportData>,
-) -> Result<Vec<u8>, ExportError> {
+pub fn xlsx(def: &Definition, summary: &Summary, microdata: Option<&ExportData>) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     if let Some(data) = microdata {
@@ -42,12 +38,7 @@ pub fn xlsx(
     Ok(wb.save_to_buffer()?)
 }
 
-fn microdata_sheet(
-    ws: &mut Worksheet,
-    def: &Definition,
-    data: &ExportData,
-    bold: &Format,
-) -> Result<(), ExportError> {
+fn microdata_sheet(ws: &mut Worksheet, def: &Definition, data: &ExportData, bold: &Format) -> Result<(), ExportError> {
     let (head, rows) = table(data);
     if rows.len() + 1 > MAX_ROWS {
         return Err(ExportError::Xlsx(XlsxError::RowColumnLimitError));
@@ -186,13 +177,11 @@ fn question_lines(def: &Definition, lang: &str) -> Vec<Line> {
             }
             QuestionKind::Scale(s) => {
                 out.push(line(&q.id, kind, text, "", ""));
-                let opts: Vec<&AnswerOption> =
-                    s.points.iter().chain(s.hard_to_say.iter()).collect();
+                let opts: Vec<&AnswerOption> = s.points.iter().chain(s.hard_to_say.iter()).collect();
                 values(&mut out, &opts, &q.id);
             }
             QuestionKind::Matrix(m) => {
-                let opts: Vec<&AnswerOption> =
-                    m.points.iter().chain(m.hard_to_say.iter()).collect();
+                let opts: Vec<&AnswerOption> = m.points.iter().chain(m.hard_to_say.iter()).collect();
                 for r in &m.rows {
                     let var = format!("{}.{}", q.id, r.code);
                     out.push(line(&var, kind, &format!("{text} — {}", label(r)), "", ""));
@@ -210,15 +199,7 @@ fn question_lines(def: &Definition, lang: &str) -> Vec<Line> {
 fn summary_sheet(ws: &mut Worksheet, s: &Summary, bold: &Format) -> Result<(), ExportError> {
     let ru = s.language == "ru";
     ws.write_string_with_format(0, 0, &s.title, bold)?;
-    ws.write_string(
-        1,
-        0,
-        if ru {
-            "респондентов"
-        } else {
-            "respondents"
-        },
-    )?;
+    ws.write_string(1, 0, if ru { "респондентов" } else { "respondents" })?;
     ws.write_number(1, 1, s.n as f64)?;
     if let Some(e) = s.effective_n {
         ws.write_string(
@@ -238,7 +219,10 @@ fn summary_sheet(ws: &mut Worksheet, s: &Summary, bold: &Format) -> Result<(), E
             s.min_cell
         )
     } else {
-        format!("Shares in %, 95% confidence intervals. Cells with fewer than {} respondents are suppressed (—).", s.min_cell)
+        format!(
+            "Shares in %, 95% confidence intervals. Cells with fewer than {} respondents are suppressed (—).",
+            s.min_cell
+        )
     };
     ws.write_string(2, 0, note)?;
     let top = 4u32;
@@ -253,9 +237,7 @@ fn summary_sheet(ws: &mut Worksheet, s: &Summary, bold: &Format) -> Result<(), E
             }
             // Numbers of the value, interval and count columns are numbers; "—" and notes stay text.
             match cell.parse::<f64>() {
-                Ok(x) if (6..=10).contains(&c) && x.is_finite() => {
-                    ws.write_number(row, col(c)?, x)?
-                }
+                Ok(x) if (6..=10).contains(&c) && x.is_finite() => ws.write_number(row, col(c)?, x)?,
                 _ => ws.write_string(row, col(c)?, *cell)?,
             };
         }

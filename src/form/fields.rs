@@ -122,7 +122,10 @@ fn percent_decode(part: &[u8]) -> Vec<u8> {
     while i < part.len() {
         match part[i] {
             b'+' => out.push(b' '),
-            b'%' => match (part.get(i + 1).and_then(|b| hex(*b)), part.get(i + 2).and_then(|b| hex(*b))) {
+            b'%' => match (
+                part.get(i + 1).and_then(|b| hex(*b)),
+                part.get(i + 2).and_then(|b| hex(*b)),
+            ) {
                 (Some(h), Some(l)) => {
                     out.push(h * 16 + l);
                     i += 2;

@@ -23,7 +23,10 @@ pub enum Column {
         numeric: Option<Vec<Option<f64>>>,
     },
     /// Per option: chosen / not chosen / not answered.
-    Multiple { codes: Vec<Code>, chosen: Vec<Vec<Option<bool>>> },
+    Multiple {
+        codes: Vec<Code>,
+        chosen: Vec<Vec<Option<bool>>>,
+    },
     Numeric(Vec<Option<f64>>),
     /// Only whether the question was answered (text, date).
     Answered(Vec<Option<bool>>),
@@ -85,7 +88,11 @@ fn positions<'c>(codes: &'c [Code]) -> Positions<'c> {
 
 impl<'a> Columns<'a> {
     pub fn new(def: &'a Definition, answers: &'a [&'a Answers]) -> Self {
-        let slot: HashMap<&str, usize> = def.questions().enumerate().map(|(k, (_, q))| (q.id.as_str(), k)).collect();
+        let slot: HashMap<&str, usize> = def
+            .questions()
+            .enumerate()
+            .map(|(k, (_, q))| (q.id.as_str(), k))
+            .collect();
         // Question ids in sorted order: each respondent's answers (a BTreeMap, also sorted) are matched by
         // one merge walk instead of a hash lookup per answer.
         let mut sorted: Vec<(&str, usize)> = slot.iter().map(|(id, k)| (*id, *k)).collect();
@@ -127,7 +134,11 @@ impl<'a> Columns<'a> {
                     .collect();
                 let pos = positions(&codes);
                 let values = self.each(|a| a.and_then(Answer::code).and_then(|c| pos.get(c)), id);
-                Column::Categorical { codes, values, numeric: None }
+                Column::Categorical {
+                    codes,
+                    values,
+                    numeric: None,
+                }
             }
             QuestionKind::Scale(s) => {
                 let column = self.each(|a| a.and_then(Answer::code), id);
@@ -185,7 +196,11 @@ impl<'a> Columns<'a> {
                     },
                     id,
                 );
-                Column::Categorical { codes, values, numeric: None }
+                Column::Categorical {
+                    codes,
+                    values,
+                    numeric: None,
+                }
             }
             QuestionKind::Number(_) => Column::Numeric(self.each(
                 |a| match a {
@@ -259,5 +274,7 @@ fn label_of(def: &Definition, var: &str, code: &str, lang: &str) -> Option<Strin
         QuestionKind::Scale(s) => s.points.iter().chain(s.hard_to_say.iter()).collect(),
         _ => Vec::new(),
     };
-    opts.into_iter().find(|o| o.code == code).map(|o| o.label.get(lang).to_owned())
+    opts.into_iter()
+        .find(|o| o.code == code)
+        .map(|o| o.label.get(lang).to_owned())
 }

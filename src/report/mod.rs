@@ -268,7 +268,11 @@ pub fn summarize_timed(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result
         }
         questions.push(ctx.question(q)?);
     }
-    let effective_n = if prep.is_empty() { None } else { prep.weighting_effect().effective_n };
+    let effective_n = if prep.is_empty() {
+        None
+    } else {
+        prep.weighting_effect().effective_n
+    };
     let times = StageTimes {
         weight: weighed - started,
         estimate: weighed.elapsed(),
@@ -293,7 +297,12 @@ pub fn summarize_timed(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result
     Ok((summary, times))
 }
 
-type Weighing = (Vec<f64>, Option<Diagnostics>, Option<stats::Calibration>, Option<String>);
+type Weighing = (
+    Vec<f64>,
+    Option<Diagnostics>,
+    Option<stats::Calibration>,
+    Option<String>,
+);
 
 /// Final weights (1 each when unweighted), diagnostics and the calibration model for variances.
 fn weigh(input: &SummaryInput<'_>, weighted: bool) -> Weighing {
@@ -464,7 +473,8 @@ impl Ctx<'_> {
             Column::Numeric(y) => self.numeric(y),
             Column::Answered(flags) => {
                 let total = self.counted(count(flags, None));
-                let breakdowns = self.each_breakdown(|_, values, j| Ok(self.counted(count(flags, Some((values, j))))))?;
+                let breakdowns =
+                    self.each_breakdown(|_, values, j| Ok(self.counted(count(flags, Some((values, j))))))?;
                 Ok((total, breakdowns.into_iter().map(|(b, _)| b).collect()))
             }
             Column::Matrix(_) => Ok((Estimates::default(), Vec::new())),
@@ -535,20 +545,30 @@ impl Ctx<'_> {
                 .collect();
             breakdowns.push(Breakdown {
                 variable: self.by[b].clone(),
-                test: if codes.len() >= 2 && levels.len() >= 2 { tab.test } else { None },
+                test: if codes.len() >= 2 && levels.len() >= 2 {
+                    tab.test
+                } else {
+                    None
+                },
                 categories,
             });
         }
         Ok((total, breakdowns))
     }
 
-    fn multiple(&self, codes: &[columns::Code], chosen: &[Vec<Option<bool>>]) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
+    fn multiple(
+        &self,
+        codes: &[columns::Code],
+        chosen: &[Vec<Option<bool>>],
+    ) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
         let refs: Vec<&[Option<bool>]> = chosen.iter().map(Vec::as_slice).collect();
         let mut total = stats::option_shares(self.prep, &refs, &self.share_opts)?;
         total.suppress_small(self.min_cell, SuppressRule::Base);
         let mut per_option = stats::summarize_options(self.prep, &refs, &self.crosstab_opts())?;
         for o in &mut per_option {
-            o.crosstabs.iter_mut().for_each(|t| t.suppress_small(self.min_cell, SuppressRule::Base));
+            o.crosstabs
+                .iter_mut()
+                .for_each(|t| t.suppress_small(self.min_cell, SuppressRule::Base));
         }
         let mut breakdowns = Vec::new();
         for (b, (levels, _)) in self.by_levels.iter().enumerate() {

@@ -43,7 +43,13 @@ pub fn render_text(s: &Summary) -> String {
             let _ = writeln!(out, "unweighted");
         }
     }
-    let _ = writeln!(out, "intervals: {:.0}% ({:?}); cells under {} respondents suppressed (—)", s.level * 100.0, s.ci_method, s.min_cell);
+    let _ = writeln!(
+        out,
+        "intervals: {:.0}% ({:?}); cells under {} respondents suppressed (—)",
+        s.level * 100.0,
+        s.ci_method,
+        s.min_cell
+    );
     for q in &s.questions {
         let _ = writeln!(out, "\n[{}] {} ({})", q.id, q.text, q.kind);
         block(&mut out, "", &q.estimates);
@@ -54,7 +60,11 @@ pub fn render_text(s: &Summary) -> String {
         for b in &q.breakdowns {
             match &b.test {
                 Some(t) => {
-                    let _ = writeln!(out, "  by {}: Rao–Scott F = {:.3} on {:.2}, {:.1} df, p = {:.4}", b.variable, t.f, t.ndf, t.ddf, t.p_value);
+                    let _ = writeln!(
+                        out,
+                        "  by {}: Rao–Scott F = {:.3} on {:.2}, {:.1} df, p = {:.4}",
+                        b.variable, t.f, t.ndf, t.ddf, t.p_value
+                    );
                 }
                 None => {
                     let _ = writeln!(out, "  by {}:", b.variable);
@@ -74,7 +84,11 @@ fn block(out: &mut String, indent: &str, e: &Estimates) {
         let _ = writeln!(out, "{indent}  — (too few respondents to publish)");
         return;
     }
-    let _ = writeln!(out, "{indent}  base n = {}", e.base_n.map_or("—".into(), |n| n.to_string()));
+    let _ = writeln!(
+        out,
+        "{indent}  base n = {}",
+        e.base_n.map_or("—".into(), |n| n.to_string())
+    );
     for o in &e.options {
         let flag = match o.flag {
             Some(crate::stats::Flag::Higher) => " ▲",
@@ -92,9 +106,21 @@ fn block(out: &mut String, indent: &str, e: &Estimates) {
         );
     }
     if e.mean.is_some() {
-        let _ = writeln!(out, "{indent}  mean {} [{} – {}]", num(e.mean), num(e.ci_low), num(e.ci_high));
+        let _ = writeln!(
+            out,
+            "{indent}  mean {} [{} – {}]",
+            num(e.mean),
+            num(e.ci_low),
+            num(e.ci_high)
+        );
     }
     if e.median.is_some() {
-        let _ = writeln!(out, "{indent}  median {} [{} – {}]", num(e.median), num(e.median_ci_low), num(e.median_ci_high));
+        let _ = writeln!(
+            out,
+            "{indent}  median {} [{} – {}]",
+            num(e.median),
+            num(e.median_ci_low),
+            num(e.median_ci_high)
+        );
     }
 }

@@ -113,8 +113,7 @@ impl Crosstab {
                 col.df = None;
             }
             for cell in &mut col.cells {
-                let small = rule == SuppressRule::BaseOrCount
-                    && cell.estimate.n.is_some_and(|n| n < min_cell);
+                let small = rule == SuppressRule::BaseOrCount && cell.estimate.n.is_some_and(|n| n < min_cell);
                 if whole || small {
                     cell.estimate.suppress();
                     cell.diff = None;
@@ -169,9 +168,7 @@ pub(crate) fn crosstab_from_table(
     let both = |g: usize| g >= 1;
     let n_both = t.count(both);
     let df_both = t.domain_df(prep, both);
-    let mut columns: Vec<CrosstabColumn> = (0..c)
-        .map(|j| column(prep, t, r, j, &opts.shares, df_both))
-        .collect();
+    let mut columns: Vec<CrosstabColumn> = (0..c).map(|j| column(prep, t, r, j, &opts.shares, df_both)).collect();
     adjust_bh(&mut columns, opts.fdr);
     Crosstab {
         n: n_both,
@@ -224,14 +221,7 @@ fn column(
 type TestResult = (Option<f64>, Option<f64>, Option<f64>);
 
 /// Difference of the share of row `k` in column `j` and in all other columns, with its design-based t test.
-fn cell_test(
-    prep: &PreparedDesign,
-    t: &GroupTable,
-    r: usize,
-    k: usize,
-    j: usize,
-    df: f64,
-) -> TestResult {
+fn cell_test(prep: &PreparedDesign, t: &GroupTable, r: usize, k: usize, j: usize, df: f64) -> TestResult {
     // groups: 0 outside, 1 = (k, j), 2 = (not k, j), 3 = (k, not j), 4 = (not k, not j)
     let reduced = t.regroup(5, |g| {
         if g == 0 {
@@ -246,13 +236,7 @@ fn cell_test(
         return (None, None, None);
     }
     let (p1, p2) = (w[1] / w_in, w[3] / w_out);
-    let alpha = [
-        0.0,
-        (1.0 - p1) / w_in,
-        -p1 / w_in,
-        -(1.0 - p2) / w_out,
-        p2 / w_out,
-    ];
+    let alpha = [0.0, (1.0 - p1) / w_in, -p1 / w_in, -(1.0 - p2) / w_out, p2 / w_out];
     let lin = Linear {
         alpha: &alpha,
         beta: None,
@@ -280,9 +264,7 @@ fn adjust_bh(columns: &mut [CrosstabColumn], fdr: f64) {
         let cell = &mut columns[*ci].cells[*ki];
         cell.q_value = Some(qv);
         if qv <= fdr {
-            cell.flag = cell
-                .diff
-                .map(|d| if d > 0.0 { Flag::Higher } else { Flag::Lower });
+            cell.flag = cell.diff.map(|d| if d > 0.0 { Flag::Higher } else { Flag::Lower });
         }
     }
 }
@@ -321,10 +303,7 @@ fn rao_scott(prep: &PreparedDesign, t: &GroupTable, r: usize, c: usize) -> Optio
     let v_full = share_covariance(prep, t, &p, w)?;
     let n = prep.len() as f64;
     // kept cells in R's interaction order (rows vary fastest)
-    let cells: Vec<usize> = cols
-        .iter()
-        .flat_map(|j| rows.iter().map(move |k| k + r * j))
-        .collect();
+    let cells: Vec<usize> = cols.iter().flat_map(|j| rows.iter().map(move |k| k + r * j)).collect();
     let mk = cells.len();
     let pk: Vec<f64> = cells.iter().map(|a| p[*a]).collect();
     let mut chisq = 0.0;
@@ -350,10 +329,7 @@ fn rao_scott(prep: &PreparedDesign, t: &GroupTable, r: usize, c: usize) -> Optio
             }
         }
     }
-    let inv_p: Vec<f64> = pk
-        .iter()
-        .map(|x| if *x == 0.0 { 0.0 } else { 1.0 / x })
-        .collect();
+    let inv_p: Vec<f64> = pk.iter().map(|x| if *x == 0.0 { 0.0 } else { 1.0 / x }).collect();
     // D⁻¹C
     let mut dc = vec![0.0; mk * q];
     for a in 0..mk {

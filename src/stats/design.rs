@@ -133,13 +133,7 @@ impl Model {
                 }
                 let beta = chol.solve(&b);
                 (0..z0.len())
-                    .map(|c| {
-                        x[c * p..(c + 1) * p]
-                            .iter()
-                            .zip(&beta)
-                            .map(|(a, b)| a * b)
-                            .sum()
-                    })
+                    .map(|c| x[c * p..(c + 1) * p].iter().zip(&beta).map(|(a, b)| a * b).sum())
                     .collect()
             }
         }
@@ -244,11 +238,7 @@ fn check_len(what: &'static str, got: usize, expected: usize) -> Result<(), Stat
     if got == expected {
         Ok(())
     } else {
-        Err(StatsError::LengthMismatch {
-            what,
-            got,
-            expected,
-        })
+        Err(StatsError::LengthMismatch { what, got, expected })
     }
 }
 
@@ -464,12 +454,7 @@ pub(crate) fn kish(weights: impl Iterator<Item = f64>) -> WeightingEffect {
 
 /// `(N_h − n_h)/N_h` per stratum, as `survey:::onestrat` (R's `as.fpc` treats values ≤ 1 as fractions;
 /// here the caller says which it is).
-fn fpc_factors(
-    fpc: Option<&Fpc>,
-    stratum: &[usize],
-    npsu: &[usize],
-    n: usize,
-) -> Result<Vec<f64>, StatsError> {
+fn fpc_factors(fpc: Option<&Fpc>, stratum: &[usize], npsu: &[usize], n: usize) -> Result<Vec<f64>, StatsError> {
     let Some(fpc) = fpc else {
         return Ok(vec![1.0; npsu.len()]);
     };
@@ -540,10 +525,7 @@ fn build_model(cal: Option<Calibration>, w: &[f64], n: usize) -> Result<ModelPar
             for v in &variables {
                 check_len("calibration variable", v.len(), n)?;
             }
-            let levels: Vec<usize> = variables
-                .iter()
-                .map(|v| v.iter().max().map_or(1, |m| m + 1))
-                .collect();
+            let levels: Vec<usize> = variables.iter().map(|v| v.iter().max().map_or(1, |m| m + 1)).collect();
             // joint cell of every respondent: mixed-radix code of its categories
             let space: u128 = levels.iter().map(|l| *l as u128).product();
             if space > u128::from(u64::MAX) {
@@ -594,12 +576,7 @@ fn build_model(cal: Option<Calibration>, w: &[f64], n: usize) -> Result<ModelPar
                 }
             }
             let chol = Cholesky::new(&m, p);
-            Ok((
-                cell,
-                cells.len(),
-                Model::Regression { x, p, chol },
-                base_weights,
-            ))
+            Ok((cell, cells.len(), Model::Regression { x, p, chol }, base_weights))
         }
     }
 }

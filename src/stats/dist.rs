@@ -77,9 +77,7 @@ pub fn p_two_sided_t(t: f64, df: f64) -> f64 {
         return f64::NAN;
     }
     let tail = if df.is_infinite() || df > 1e10 {
-        Normal::new(0.0, 1.0)
-            .map(|n| n.cdf(-t.abs()))
-            .unwrap_or(f64::NAN)
+        Normal::new(0.0, 1.0).map(|n| n.cdf(-t.abs())).unwrap_or(f64::NAN)
     } else {
         StudentsT::new(0.0, 1.0, df)
             .map(|d| d.cdf(-t.abs()))
@@ -121,11 +119,7 @@ pub fn qbeta(p: f64, a: f64, b: f64) -> f64 {
         let mut next = x - f / dens;
         if !next.is_finite() || next <= lo || next >= hi {
             // Newton left the bracket: bisect (geometrically near 0, where quantiles can be tiny)
-            next = if lo == 0.0 {
-                hi * 0.01
-            } else {
-                0.5 * (lo + hi)
-            };
+            next = if lo == 0.0 { hi * 0.01 } else { 0.5 * (lo + hi) };
         }
         if (next - x).abs() <= 1e-15 * x.abs() || hi - lo <= 1e-300 {
             x = next;

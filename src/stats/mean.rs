@@ -68,21 +68,13 @@ impl MeanEstimate {
 }
 
 /// Mean of `y` (`None` = not answered / excluded) with SE, normal CI at `level`, deff and total.
-pub fn mean(
-    prep: &PreparedDesign,
-    y: &[Option<f64>],
-    level: f64,
-) -> Result<MeanEstimate, StatsError> {
+pub fn mean(prep: &PreparedDesign, y: &[Option<f64>], level: f64) -> Result<MeanEstimate, StatsError> {
     let t = numeric_table(prep, y, level)?;
     Ok(mean_from_table(prep, &t, level))
 }
 
 /// Validates `y` and collects its sums (groups 0 = not answered, 1 = answered).
-pub(crate) fn numeric_table(
-    prep: &PreparedDesign,
-    y: &[Option<f64>],
-    level: f64,
-) -> Result<GroupTable, StatsError> {
+pub(crate) fn numeric_table(prep: &PreparedDesign, y: &[Option<f64>], level: f64) -> Result<GroupTable, StatsError> {
     check_level(level)?;
     check_column(prep, y.len(), "numeric variable")?;
     if let Some(index) = y.iter().position(|v| v.is_some_and(|v| !v.is_finite())) {

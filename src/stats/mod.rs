@@ -47,16 +47,13 @@ pub mod variance;
 pub use ci::CiMethod;
 pub use compare::{difference_of_independent, DifferenceTest};
 pub use crosstab::{
-    benjamini_hochberg, crosstab, Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, Flag,
-    RaoScott,
+    benjamini_hochberg, crosstab, Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, Flag, RaoScott,
 };
 pub use design::{Calibration, Design, Fpc, LonelyPsu, PreparedDesign, WeightingEffect};
 pub use mean::{mean, MeanEstimate};
 pub use proportion::{option_shares, shares, Proportion, ShareOptions, Shares, SuppressRule};
 pub use quantile::{median, quantiles, QuantileEstimate};
-pub use summary::{
-    summarize_categorical, summarize_numeric, summarize_options, CategoricalSummary, NumericSummary,
-};
+pub use summary::{summarize_categorical, summarize_numeric, summarize_options, CategoricalSummary, NumericSummary};
 
 /// Errors of the statistics layer: problems with the data handed in, said so that the person preparing
 /// the data can find them.
@@ -68,15 +65,15 @@ pub enum StatsError {
         got: usize,
         expected: usize,
     },
-    #[error(
-        "{what}: respondent {index} has weight {value}; weights must be finite and not negative"
-    )]
+    #[error("{what}: respondent {index} has weight {value}; weights must be finite and not negative")]
     BadWeight {
         what: &'static str,
         index: usize,
         value: f64,
     },
-    #[error("respondent {index} has category {value}, but the variable has only {categories} categories (0..{categories})")]
+    #[error(
+        "respondent {index} has category {value}, but the variable has only {categories} categories (0..{categories})"
+    )]
     CategoryOutOfRange {
         index: usize,
         value: usize,
@@ -87,16 +84,10 @@ pub enum StatsError {
     #[error("value {0} is not a finite, valid number")]
     NotFiniteInput(f64),
     #[error("finite population correction {value} for stratum {stratum} is invalid: it must be a population size of at least the {sampled} sampled units (or a sampling fraction in (0, 1])")]
-    BadFpc {
-        stratum: usize,
-        value: f64,
-        sampled: usize,
-    },
+    BadFpc { stratum: usize, value: f64, sampled: usize },
     #[error("finite population correction differs within a stratum (first at respondent {index})")]
     FpcVaries { index: usize },
-    #[error(
-        "the calibration and breakdown variables have too many category combinations to index"
-    )]
+    #[error("the calibration and breakdown variables have too many category combinations to index")]
     TooManyCalibrationCells,
     #[error("calibration needs at least one calibration variable")]
     NoCalibrationVariables,

@@ -148,9 +148,7 @@ pub fn shares(
 ) -> Result<Shares, StatsError> {
     check_level(opts.level)?;
     let table = super::summary::categorical_table(prep, x, n_categories)?;
-    Ok(shares_from_table(prep, &table, n_categories, opts, |_| {
-        true
-    }))
+    Ok(shares_from_table(prep, &table, n_categories, opts, |_| true))
 }
 
 /// Shares of the options of a multiple-choice question: `options[k][i]` is `Some(true)` when respondent
@@ -194,11 +192,7 @@ pub fn option_shares(
     Ok(s)
 }
 
-pub(crate) fn check_column(
-    prep: &PreparedDesign,
-    len: usize,
-    what: &'static str,
-) -> Result<(), StatsError> {
+pub(crate) fn check_column(prep: &PreparedDesign, len: usize, what: &'static str) -> Result<(), StatsError> {
     if len == prep.len() {
         Ok(())
     } else {
@@ -221,11 +215,7 @@ pub(crate) struct DomainInfo {
 }
 
 /// The domain made of groups `in_domain(g)`.
-pub(crate) fn domain_info(
-    prep: &PreparedDesign,
-    t: &GroupTable,
-    in_domain: &dyn Fn(usize) -> bool,
-) -> DomainInfo {
+pub(crate) fn domain_info(prep: &PreparedDesign, t: &GroupTable, in_domain: &dyn Fn(usize) -> bool) -> DomainInfo {
     let n = t.count(in_domain);
     let w = t.sum(&t.t1, in_domain);
     let w2 = t.sum(&t.t2, in_domain);
@@ -296,9 +286,7 @@ pub(crate) fn share_in_domain(
     out.n = Some(n_k);
     let w_k = t.sum(&t.t1, |g| g == cat_group);
     // population count: z = 1[g = k]
-    let ind: Vec<f64> = (0..t.g)
-        .map(|g| f64::from(u8::from(g == cat_group)))
-        .collect();
+    let ind: Vec<f64> = (0..t.g).map(|g| f64::from(u8::from(g == cat_group))).collect();
     let tot_lin = Linear {
         alpha: &ind,
         beta: None,

@@ -75,11 +75,7 @@ impl Sorted {
             .iter()
             .map(|(_, w)| {
                 let t = s + w;
-                comp += if s.abs() >= w.abs() {
-                    (s - t) + w
-                } else {
-                    (w - t) + s
-                };
+                comp += if s.abs() >= w.abs() { (s - t) + w } else { (w - t) + s };
                 s = t;
                 s + comp
             })
@@ -132,11 +128,7 @@ pub fn quantiles(
 }
 
 /// The median with its Woodruff interval.
-pub fn median(
-    prep: &PreparedDesign,
-    y: &[Option<f64>],
-    level: f64,
-) -> Result<QuantileEstimate, StatsError> {
+pub fn median(prep: &PreparedDesign, y: &[Option<f64>], level: f64) -> Result<QuantileEstimate, StatsError> {
     let mut q = quantiles(prep, y, &[0.5], level)?;
     Ok(q.pop().unwrap_or(QuantileEstimate {
         p: 0.5,
@@ -202,16 +194,8 @@ fn one_quantile(
     }
     let half = crit * var.max(0.0).sqrt();
     let (lo, hi) = (ph - half, ph + half);
-    out.ci_low = if lo < 0.0 {
-        None
-    } else {
-        sorted.qrule_math(lo)
-    };
-    out.ci_high = if hi > 1.0 {
-        None
-    } else {
-        sorted.qrule_math(hi)
-    };
+    out.ci_low = if lo < 0.0 { None } else { sorted.qrule_math(lo) };
+    out.ci_high = if hi > 1.0 { None } else { sorted.qrule_math(hi) };
     if let (Some(l), Some(h)) = (out.ci_low, out.ci_high) {
         out.se = Some((h - l) / (2.0 * crit));
     }

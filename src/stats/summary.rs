@@ -84,12 +84,7 @@ pub(crate) fn categorical_table(
     }
 }
 
-fn summary_from_table(
-    prep: &PreparedDesign,
-    t: &GroupTable,
-    k: usize,
-    opts: &CrosstabOptions,
-) -> CategoricalSummary {
+fn summary_from_table(prep: &PreparedDesign, t: &GroupTable, k: usize, opts: &CrosstabOptions) -> CategoricalSummary {
     let shares = shares_from_table(prep, t, k, &opts.shares, |_| true);
     let crosstabs = prep
         .uc_breakdown
@@ -133,16 +128,11 @@ pub fn summarize_numeric(
         .map(|(by, levels)| {
             (0..*levels)
                 .map(|j| {
-                    let dom =
-                        t.regroup_by_unit_cell(2, |uc, g| usize::from(g == 1 && by[uc] == Some(j)));
+                    let dom = t.regroup_by_unit_cell(2, |uc, g| usize::from(g == 1 && by[uc] == Some(j)));
                     mean_from_table(prep, &dom, level)
                 })
                 .collect()
         })
         .collect();
-    Ok(NumericSummary {
-        mean,
-        quantiles,
-        by,
-    })
+    Ok(NumericSummary { mean, quantiles, by })
 }

@@ -121,11 +121,7 @@ impl GroupTable {
 
     /// Like [`GroupTable::regroup`] with a map that also depends on the unit-cell (e.g. its breakdown
     /// category, which turns a question's table into its crosstab).
-    pub fn regroup_by_unit_cell(
-        &self,
-        new_g: usize,
-        map: impl Fn(usize, usize) -> usize,
-    ) -> GroupTable {
+    pub fn regroup_by_unit_cell(&self, new_g: usize, map: impl Fn(usize, usize) -> usize) -> GroupTable {
         let n_uc = self.t1.len() / self.g;
         let size = n_uc * new_g;
         let mut out = GroupTable {
@@ -272,12 +268,7 @@ pub(crate) struct Linear<'a> {
     pub beta: Option<&'a [f64]>,
 }
 
-fn fitted(
-    prep: &PreparedDesign,
-    t: &GroupTable,
-    lin: &Linear,
-    calibrated: bool,
-) -> Option<Vec<f64>> {
+fn fitted(prep: &PreparedDesign, t: &GroupTable, lin: &Linear, calibrated: bool) -> Option<Vec<f64>> {
     if !calibrated || !prep.is_calibrated() {
         return None;
     }
@@ -298,12 +289,7 @@ fn fitted(
 
 /// Design variance of `Σ w z`; with `calibrated = false` the calibration adjustment is ignored (the
 /// "fixed weights" variance). `None` when a lonely PSU makes it inestimable (`LonelyPsu::Fail`).
-pub(crate) fn variance(
-    prep: &PreparedDesign,
-    t: &GroupTable,
-    lin: &Linear,
-    calibrated: bool,
-) -> Option<f64> {
+pub(crate) fn variance(prep: &PreparedDesign, t: &GroupTable, lin: &Linear, calibrated: bool) -> Option<f64> {
     let f = fitted(prep, t, lin, calibrated);
     let mut s1 = vec![0.0; prep.n_strata];
     let mut s2 = vec![0.0; prep.n_strata];
@@ -343,11 +329,7 @@ pub(crate) fn variance(
             s2[h] += e * e;
         }
     }
-    combine_strata(
-        prep,
-        |h| s2[h] - s1[h] * s1[h] / prep.stratum_npsu[h] as f64,
-        |h| s2[h],
-    )
+    combine_strata(prep, |h| s2[h] - s1[h] * s1[h] / prep.stratum_npsu[h] as f64, |h| s2[h])
 }
 
 /// Sums stratum contributions with R's scale factors and lonely-PSU rules.
@@ -396,12 +378,7 @@ pub(crate) fn combine_strata(
 /// domain, where group `1 + a` of the table is cell `a` and group 0 is outside the domain:
 /// `z^a_g = (1[g = a] − P_a·δ_g)/W`. Uses the rank-one structure of the residuals so the cost is
 /// `O(unit-cells · m²)`. `None` as for [`variance`].
-pub(crate) fn share_covariance(
-    prep: &PreparedDesign,
-    t: &GroupTable,
-    shares: &[f64],
-    w_dom: f64,
-) -> Option<Vec<f64>> {
+pub(crate) fn share_covariance(prep: &PreparedDesign, t: &GroupTable, shares: &[f64], w_dom: f64) -> Option<Vec<f64>> {
     let m = shares.len();
     let g = t.g;
     debug_assert_eq!(g, m + 1);
@@ -483,10 +460,7 @@ pub(crate) fn share_covariance(
             let idx = a * m + b;
             out[idx] = combine_strata(
                 prep,
-                |h| {
-                    s2[h * m * m + idx]
-                        - s1[h * m + a] * s1[h * m + b] / prep.stratum_npsu[h] as f64
-                },
+                |h| s2[h * m * m + idx] - s1[h * m + a] * s1[h * m + b] / prep.stratum_npsu[h] as f64,
                 |h| s2[h * m * m + idx],
             )?;
         }

@@ -114,8 +114,7 @@ impl r2d2::ManageConnection for AnyManager {
     }
 
     fn is_valid(&self, c: &mut AnyConnection) -> Result<(), Self::Error> {
-        c.batch_execute("SELECT 1")
-            .map_err(diesel::r2d2::Error::QueryError)
+        c.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _c: &mut AnyConnection) -> bool {

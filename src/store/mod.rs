@@ -357,9 +357,7 @@ impl Store {
         let mut conn = self.writer()?;
         conn.write_transaction(|c| -> Result<(), StoreError> {
             for chunk in rows.chunks(500) {
-                crate::dispatch!(c, |c| diesel::insert_into(invitations::table)
-                    .values(chunk)
-                    .execute(c))?;
+                crate::dispatch!(c, |c| diesel::insert_into(invitations::table).values(chunk).execute(c))?;
             }
             Ok(())
         })

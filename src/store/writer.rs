@@ -23,17 +23,24 @@ struct Job {
     reply: oneshot::Sender<Result<Outcome, StoreError>>,
 }
 
+/// What the writer thread receives: a submission, or a flush barrier answered once everything queued
+/// before it is committed (the channel is FIFO).
+enum Msg {
+    Write(Job),
+    Flush(mpsc::Sender<()>),
+}
+
 /// Handle to the writer thread; cheap to clone. The thread ends (after finishing what it has) when the
 /// last handle is dropped.
 #[derive(Clone)]
 pub struct Writer {
-    tx: mpsc::Sender<Job>,
+    tx: mpsc::Sender<Msg>,
 }
 
 impl Writer {
     /// Starts the writer thread of this process.
     pub fn start(store: Store) -> Writer {
-        let (tx, rx) = mpsc::channel::<Job>();
+        let (tx, rx) = mpsc::channel::<Msg>();
         let spawned = thread::Builder::new()
             .name("opros-writer".into())
             .spawn(move || run(store, rx));
@@ -48,33 +55,56 @@ impl Writer {
     pub async fn submit(&self, submission: Submission) -> Result<Outcome, StoreError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Job { submission, reply })
+            .send(Msg::Write(Job { submission, reply }))
             .map_err(|_| StoreError::Unavailable("the response writer has stopped".into()))?;
         rx.await
             .map_err(|_| StoreError::Unavailable("the response writer stopped before saving".into()))?
+    }
+
+    /// Waits until every submission queued before this call is committed (or failed), at most `timeout`;
+    /// false on timeout or when the thread is gone. Used on shutdown: a request whose client went away
+    /// leaves its submission in the queue, and the process must not exit under it.
+    pub fn flush_blocking(&self, timeout: std::time::Duration) -> bool {
+        let (done, rx) = mpsc::channel();
+        self.tx.send(Msg::Flush(done)).is_ok() && rx.recv_timeout(timeout).is_ok()
     }
 
     /// The same from a plain thread (CLI, tests).
     pub fn submit_blocking(&self, submission: Submission) -> Result<Outcome, StoreError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Job { submission, reply })
+            .send(Msg::Write(Job { submission, reply }))
             .map_err(|_| StoreError::Unavailable("the response writer has stopped".into()))?;
         rx.blocking_recv()
             .map_err(|_| StoreError::Unavailable("the response writer stopped before saving".into()))?
     }
 }
 
-fn run(store: Store, rx: mpsc::Receiver<Job>) {
-    while let Ok(first) = rx.recv() {
+fn run(store: Store, rx: mpsc::Receiver<Msg>) {
+    while let Ok(msg) = rx.recv() {
+        let first = match msg {
+            Msg::Write(job) => job,
+            Msg::Flush(done) => {
+                let _ = done.send(());
+                continue;
+            }
+        };
         let mut batch = vec![first];
+        let mut flush = None;
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(Msg::Write(job)) => batch.push(job),
+                Ok(Msg::Flush(done)) => {
+                    flush = Some(done);
+                    break;
+                }
                 Err(_) => break,
             }
         }
         write_batch(&store, batch);
+        if let Some(done) = flush {
+            let _ = done.send(());
+        }
     }
 }
 
@@ -241,6 +271,30 @@ mod tests {
                 assert_eq!(h.join().unwrap().unwrap(), Outcome::Completed);
             }
             assert_eq!(store.complete_responses(&sid).unwrap().len(), 20);
+        }
+    }
+
+    #[test]
+    fn flush_waits_for_everything_queued_before_it() {
+        for (_guard, store, sid) in stores() {
+            let w = Writer::start(store.clone());
+            // Queue 50 submissions without waiting for their replies (as requests whose clients left).
+            let replies: Vec<_> = (0..50)
+                .map(|i| {
+                    let (reply, rx) = oneshot::channel();
+                    let job = Job {
+                        submission: sub(&sid, &format!("f{i}"), true, vec![]),
+                        reply,
+                    };
+                    w.tx.send(Msg::Write(job)).unwrap();
+                    rx
+                })
+                .collect();
+            assert!(w.flush_blocking(std::time::Duration::from_secs(30)));
+            assert_eq!(store.complete_responses(&sid).unwrap().len(), 50);
+            for rx in replies {
+                assert_eq!(rx.blocking_recv().unwrap().unwrap(), Outcome::Completed);
+            }
         }
     }
 }

@@ -12,9 +12,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use super::admin_upload::read_fields;
-use super::auth::{
-    self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY,
-};
+use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
 use super::error::WebError;
 use super::{pages, State};
 use crate::auth::audit::{self, AuditFilter};
@@ -45,9 +43,7 @@ impl From<WorkbenchError> for WebError {
 }
 
 /// Runs blocking work off the async threads.
-pub async fn blk<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
-) -> Result<T, WebError> {
+pub async fn blk<T: Send + 'static>(f: impl FnOnce() -> Result<T, WebError> + Send + 'static) -> Result<T, WebError> {
     web::block(f).await?
 }
 
@@ -62,10 +58,7 @@ macro_rules! staff {
 pub(crate) use staff;
 
 fn count(counts: &[(String, i64)], state: &str) -> i64 {
-    counts
-        .iter()
-        .find(|(s, _)| s == state)
-        .map_or(0, |(_, n)| *n)
+    counts.iter().find(|(s, _)| s == state).map_or(0, |(_, n)| *n)
 }
 
 fn today() -> chrono::NaiveDate {
@@ -121,13 +114,7 @@ pub async fn new_survey(req: HttpRequest, state: State) -> Result<HttpResponse, 
     Ok(upload_page(&state, &s, StatusCode::OK, "", &[]))
 }
 
-fn upload_page(
-    state: &State,
-    s: &Session,
-    status: StatusCode,
-    source: &str,
-    problems: &[Value],
-) -> HttpResponse {
+fn upload_page(state: &State, s: &Session, status: StatusCode, source: &str, problems: &[Value]) -> HttpResponse {
     staff_page(
         status,
         "admin_upload",
@@ -144,11 +131,7 @@ fn upload_page(
 
 /// `POST /admin/surveys/new`: validates; on problems shows them all (nothing stored), otherwise keeps the
 /// upload for the preview.
-pub async fn upload(
-    req: HttpRequest,
-    state: State,
-    payload: web::Payload,
-) -> Result<HttpResponse, WebError> {
+pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let f = read_fields(&req, payload, MAX_STAFF_BODY).await?;
     if !check_csrf(&state, &s, &f) {
@@ -185,13 +168,7 @@ pub async fn upload(
         let p = [
             json!({"file": "", "line": null, "question": null, "message": "choose a YAML file or paste the definition"}),
         ];
-        return Ok(upload_page(
-            &state,
-            &s,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "",
-            &p,
-        ));
+        return Ok(upload_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
     }
     let st = state.clone();
     let (src, nm, by) = (source.clone(), name.clone(), s.user.login.clone());
@@ -288,10 +265,9 @@ fn load_preview(state: &State, of: &PreviewOf) -> Result<PreviewContext, WebErro
 }
 
 fn preview_lang(req: &HttpRequest, def: &Definition) -> String {
-    let asked =
-        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-            .ok()
-            .and_then(|q| q.get("lang").cloned());
+    let asked = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("lang").cloned());
     asked
         .filter(|l| def.languages.iter().any(|x| x == l))
         .unwrap_or_else(|| def.default_language().to_owned())
@@ -340,10 +316,7 @@ fn render_preview(
         resume_url: "#",
     });
     if let Some(obj) = view.as_object_mut() {
-        obj.insert(
-            "action".into(),
-            json!(format!("{}?lang={lang}", of.post_url())),
-        );
+        obj.insert("action".into(), json!(format!("{}?lang={lang}", of.post_url())));
         let links: Vec<Value> = def
             .languages
             .iter()
@@ -374,11 +347,9 @@ fn render_preview(
         handlebars::html_escape(&serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()))
     );
     // The respondent form is the page's only form until the bar (with its own forms) is added.
-    let html = html.replacen("</form>", &carried, 1).replacen(
-        "<main id=\"main\">",
-        &format!("<main id=\"main\">\n{bar}"),
-        1,
-    );
+    let html =
+        html.replacen("</form>", &carried, 1)
+            .replacen("<main id=\"main\">", &format!("<main id=\"main\">\n{bar}"), 1);
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
@@ -398,9 +369,9 @@ fn preview_end(
     let rows: Vec<Value> = def
         .questions()
         .filter_map(|(_, q)| {
-            answers.get(&q.id).map(
-                |a| json!({"id": q.id, "answer": serde_json::to_string(a).unwrap_or_default()}),
-            )
+            answers
+                .get(&q.id)
+                .map(|a| json!({"id": q.id, "answer": serde_json::to_string(a).unwrap_or_default()}))
         })
         .collect();
     staff_page(
@@ -420,11 +391,7 @@ fn preview_end(
 }
 
 /// `GET /admin/uploads/{id}` and `GET /admin/surveys/{slug}/preview`: the first page.
-async fn preview_get(
-    req: HttpRequest,
-    state: State,
-    of: PreviewOf,
-) -> Result<HttpResponse, WebError> {
+async fn preview_get(req: HttpRequest, state: State, of: PreviewOf) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let st = state.clone();
     let of2 = of.clone();
@@ -533,22 +500,11 @@ async fn preview_post(
             &[],
             StatusCode::OK,
         )),
-        None => Ok(preview_end(
-            &s,
-            &of,
-            &ctx,
-            &lang,
-            &answers,
-            &csrf_token(&state, &s),
-        )),
+        None => Ok(preview_end(&s, &of, &ctx, &lang, &answers, &csrf_token(&state, &s))),
     }
 }
 
-pub async fn upload_preview(
-    req: HttpRequest,
-    state: State,
-    id: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn upload_preview(req: HttpRequest, state: State, id: web::Path<String>) -> Result<HttpResponse, WebError> {
     preview_get(req, state, PreviewOf::Upload(id.into_inner())).await
 }
 
@@ -561,11 +517,7 @@ pub async fn upload_preview_post(
     preview_post(req, state, PreviewOf::Upload(id.into_inner()), payload).await
 }
 
-pub async fn survey_preview(
-    req: HttpRequest,
-    state: State,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn survey_preview(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     preview_get(req, state, PreviewOf::Version(slug.into_inner())).await
 }
 
@@ -598,16 +550,7 @@ pub async fn upload_action(
     match action.as_str() {
         "store" | "store_open" => {
             let open = action == "store_open";
-            let imported = blk(move || {
-                Ok(workbench::commit(
-                    &st.store,
-                    &st.definitions,
-                    &id,
-                    open,
-                    &by,
-                )?)
-            })
-            .await?;
+            let imported = blk(move || Ok(workbench::commit(&st.store, &st.definitions, &id, open, &by)?)).await?;
             Ok(see_other(&format!("/admin/surveys/{}", imported.slug)))
         }
         "discard" => {
@@ -623,20 +566,28 @@ pub async fn upload_action(
 /// The lifecycle actions and what the confirmation page says about them.
 fn action_text(action: &str) -> Option<(&'static str, &'static str)> {
     Some(match action {
-        "open" => ("Open the survey", "Respondents will be able to answer the current version from now on."),
-        "close" => ("Close the survey", "No more answers will be accepted; respondents in the middle of the form cannot finish."),
-        "publish_results" => ("Publish the results", "The summary becomes public at /results/… and in the API, for anyone."),
-        "unpublish_results" => ("Unpublish the results", "The public results page and API stop showing the summary."),
+        "open" => (
+            "Open the survey",
+            "Respondents will be able to answer the current version from now on.",
+        ),
+        "close" => (
+            "Close the survey",
+            "No more answers will be accepted; respondents in the middle of the form cannot finish.",
+        ),
+        "publish_results" => (
+            "Publish the results",
+            "The summary becomes public at /results/… and in the API, for anyone.",
+        ),
+        "unpublish_results" => (
+            "Unpublish the results",
+            "The public results page and API stop showing the summary.",
+        ),
         _ => return None,
     })
 }
 
 /// `GET /admin/surveys/{slug}`: one survey: versions, counts, actions, officials' access, its audit log.
-pub async fn survey_detail(
-    req: HttpRequest,
-    state: State,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let slug = slug.into_inner();
     let st = state.clone();
@@ -687,18 +638,13 @@ pub async fn survey_detail(
 }
 
 /// `GET /admin/surveys/{slug}/confirm?action=…`: the confirmation page of a lifecycle action.
-pub async fn confirm(
-    req: HttpRequest,
-    state: State,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn confirm(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
     let slug = slug.into_inner();
-    let action =
-        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-            .ok()
-            .and_then(|q| q.get("action").cloned())
-            .unwrap_or_default();
+    let action = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("action").cloned())
+        .unwrap_or_default();
     let Some((heading, text)) = action_text(&action) else {
         return Err(WebError::BadRequest(format!(
             "unknown action '{action}': use open, close, publish_results or unpublish_results"
@@ -776,11 +722,7 @@ pub async fn change_access(
     let grant = match f.first("action") {
         Some("grant") => true,
         Some("revoke") => false,
-        _ => {
-            return Err(WebError::BadRequest(
-                "unknown action: use grant or revoke".into(),
-            ))
-        }
+        _ => return Err(WebError::BadRequest("unknown action: use grant or revoke".into())),
     };
     let st = state.clone();
     let by = s.user.login.clone();

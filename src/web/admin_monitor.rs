@@ -134,12 +134,7 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
 }
 
 /// Computes the monitor of a survey from its responses (pure).
-pub fn compute(
-    def: &Definition,
-    population: Option<&Population>,
-    rows: &[MonitorRow],
-    lang: &str,
-) -> Monitor {
+pub fn compute(def: &Definition, population: Option<&Population>, rows: &[MonitorRow], lang: &str) -> Monitor {
     let is = |r: &MonitorRow, s: &str| r.state == s;
     let complete = rows.iter().filter(|r| is(r, "complete")).count() as u64;
     let partial = rows.iter().filter(|r| is(r, "partial")).count() as u64;
@@ -155,15 +150,13 @@ pub fn compute(
         .filter(|r| is(r, "complete"))
         .filter_map(|r| r.answers.as_ref())
         .collect();
-    let (representativeness, weighting, under_represented) =
-        represent(def, population, &answers, lang);
+    let (representativeness, weighting, under_represented) = represent(def, population, &answers, lang);
     Monitor {
         started: rows.len() as u64,
         complete,
         partial,
         screened_out,
-        completion_rate: (complete + partial > 0)
-            .then(|| complete as f64 / (complete + partial) as f64),
+        completion_rate: (complete + partial > 0).then(|| complete as f64 / (complete + partial) as f64),
         median_duration_seconds: median(&mut durations),
         days: per_day(rows),
         pages: drop_off(def, rows),
@@ -184,8 +177,7 @@ fn per_day(rows: &[MonitorRow]) -> Vec<Day> {
         }
     }
     // Days without any response are shown as zero bars, so gaps in fieldwork are visible.
-    let (Some(first), Some(last)) = (days.keys().next().copied(), days.keys().last().copied())
-    else {
+    let (Some(first), Some(last)) = (days.keys().next().copied(), days.keys().last().copied()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -206,14 +198,11 @@ fn drop_off(def: &Definition, rows: &[MonitorRow]) -> Vec<PageDrop> {
     let n_pages = def.pages.len();
     (1..=n_pages)
         .map(|k| {
-            let reached_page =
-                |r: &MonitorRow| r.state == "complete" || (r.page_reached.max(1) as usize) >= k;
+            let reached_page = |r: &MonitorRow| r.state == "complete" || (r.page_reached.max(1) as usize) >= k;
             let reached = rows.iter().filter(|r| reached_page(r)).count() as u64;
             let stopped_here = rows
                 .iter()
-                .filter(|r| {
-                    r.state == "partial" && (r.page_reached.max(1) as usize).min(n_pages) == k
-                })
+                .filter(|r| r.state == "partial" && (r.page_reached.max(1) as usize).min(n_pages) == k)
                 .count() as u64;
             PageDrop {
                 position: k,
@@ -234,11 +223,7 @@ fn drop_off(def: &Definition, rows: &[MonitorRow]) -> Vec<PageDrop> {
 pub fn category_label(def: &Definition, var: &str, code: &str, lang: &str) -> String {
     if let Some(d) = def.derived_variable(var) {
         if let DerivedRule::Bins(bins) = &d.rule {
-            if let Some(l) = bins
-                .iter()
-                .find(|b| b.code == code)
-                .and_then(|b| b.label.as_ref())
-            {
+            if let Some(l) = bins.iter().find(|b| b.code == code).and_then(|b| b.label.as_ref()) {
                 return def.text(l, lang).to_owned();
             }
         }
@@ -288,12 +273,7 @@ pub fn population_shares(t: &Targets, var: &str) -> BTreeMap<String, f64> {
 
 type Represent = (Vec<VariableShares>, Option<WeightingNow>, Vec<Group>);
 
-fn represent(
-    def: &Definition,
-    population: Option<&Population>,
-    answers: &[&Answers],
-    lang: &str,
-) -> Represent {
+fn represent(def: &Definition, population: Option<&Population>, answers: &[&Answers], lang: &str) -> Represent {
     let Some(scheme) = def.weighting.as_ref() else {
         return (Vec::new(), None, Vec::new());
     };
@@ -307,10 +287,7 @@ fn represent(
         .map(|v| {
             (
                 v.as_str(),
-                answers
-                    .iter()
-                    .map(|a| derived::category(def, v, a))
-                    .collect(),
+                answers.iter().map(|a| derived::category(def, v, a)).collect(),
             )
         })
         .collect();
@@ -358,11 +335,7 @@ fn represent(
             .then(b.population_share.total_cmp(&a.population_share))
     });
     groups.truncate(8);
-    (
-        vars,
-        Some(weight_now(scheme, targets, &values, answers.len())),
-        groups,
-    )
+    (vars, Some(weight_now(scheme, targets, &values, answers.len())), groups)
 }
 
 /// Groups from the population's joint table (e.g. sex × age group): sample share among respondents with
@@ -415,11 +388,7 @@ fn cell_groups(
             })
             .collect();
         parts.sort();
-        let label = parts
-            .into_iter()
-            .map(|(_, l)| l)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let label = parts.into_iter().map(|(_, l)| l).collect::<Vec<_>>().join(", ");
         out.push(Group {
             label,
             n: n as u64,
@@ -447,8 +416,7 @@ fn weight_now(
     }
     let mut sample = weighting::Sample::new(n);
     for var in &scheme.variables {
-        if let Err(e) = sample.add_variable(var, values[var.as_str()].iter().map(|v| v.as_deref()))
-        {
+        if let Err(e) = sample.add_variable(var, values[var.as_str()].iter().map(|v| v.as_deref())) {
             out.error = Some(e.to_string());
             return out;
         }
@@ -498,14 +466,7 @@ fn chart(days: &[Day]) -> serde_json::Value {
 }
 
 fn load_rows(state: &State, survey_id: &str) -> Result<Vec<MonitorRow>, WebError> {
-    type Raw = (
-        String,
-        i32,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        Option<f64>,
-        String,
-    );
+    type Raw = (String, i32, NaiveDateTime, Option<NaiveDateTime>, Option<f64>, String);
     let raw: Vec<Raw> = responses::table
         .filter(responses::survey_id.eq(survey_id))
         .select((
@@ -521,16 +482,13 @@ fn load_rows(state: &State, survey_id: &str) -> Result<Vec<MonitorRow>, WebError
     Ok(raw
         .into_iter()
         .map(
-            |(state, page_reached, started_at, submitted_at, duration_seconds, answers)| {
-                MonitorRow {
-                    answers: (state == "complete")
-                        .then(|| serde_json::from_str(&answers).unwrap_or_default()),
-                    state,
-                    page_reached,
-                    started_at,
-                    submitted_at,
-                    duration_seconds,
-                }
+            |(state, page_reached, started_at, submitted_at, duration_seconds, answers)| MonitorRow {
+                answers: (state == "complete").then(|| serde_json::from_str(&answers).unwrap_or_default()),
+                state,
+                page_reached,
+                started_at,
+                submitted_at,
+                duration_seconds,
             },
         )
         .collect())
@@ -678,10 +636,7 @@ weighting:
             },
         ];
         let m = compute(&def, None, &rows, "en");
-        assert_eq!(
-            (m.started, m.complete, m.partial, m.screened_out),
-            (8, 4, 3, 1)
-        );
+        assert_eq!((m.started, m.complete, m.partial, m.screened_out), (8, 4, 3, 1));
         assert_eq!(m.completion_rate, Some(4.0 / 7.0));
         assert_eq!(m.median_duration_seconds, Some(250.0));
         // Day 2 has no responses and still gets a (zero) bar.
@@ -692,11 +647,7 @@ weighting:
             .collect();
         assert_eq!(days, vec![(1, 3, 2), (2, 0, 0), (3, 5, 2)]);
         // Page 1: everyone; page 2: 4 complete + 2 partial on it (+0 screened); page 3: the 4 complete.
-        let pages: Vec<(u64, u64)> = m
-            .pages
-            .iter()
-            .map(|p| (p.reached, p.stopped_here))
-            .collect();
+        let pages: Vec<(u64, u64)> = m.pages.iter().map(|p| (p.reached, p.stopped_here)).collect();
         assert_eq!(pages, vec![(8, 1), (6, 2), (4, 0)]);
     }
 
@@ -714,10 +665,7 @@ weighting:
         let sex = &m.representativeness[0];
         assert_eq!(sex.variable, "sex");
         let men = &sex.categories.iter().find(|c| c.code == "m").unwrap();
-        assert_eq!(
-            (men.n, men.sample_share, men.population_share),
-            (3, Some(0.75), 0.5)
-        );
+        assert_eq!((men.n, men.sample_share, men.population_share), (3, Some(0.75), 0.5));
         assert!(
             m.weighting.as_ref().unwrap().error.is_some(),
             "an empty cell is reported, not hidden"

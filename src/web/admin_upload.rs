@@ -10,11 +10,7 @@ use super::error::WebError;
 use crate::form::Fields;
 
 /// Reads a staff form of either encoding.
-pub async fn read_fields(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: usize,
-) -> Result<Fields, WebError> {
+pub async fn read_fields(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<Fields, WebError> {
     let ctype = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -35,12 +31,9 @@ pub async fn read_fields(
             )))
         }
     };
-    if ctype
-        .to_ascii_lowercase()
-        .starts_with("multipart/form-data")
-    {
-        let boundary = boundary_of(&ctype)
-            .ok_or_else(|| WebError::BadRequest("the upload has no multipart boundary".into()))?;
+    if ctype.to_ascii_lowercase().starts_with("multipart/form-data") {
+        let boundary =
+            boundary_of(&ctype).ok_or_else(|| WebError::BadRequest("the upload has no multipart boundary".into()))?;
         parse_multipart(&body, &boundary)
     } else {
         Ok(Fields::from_urlencoded(&body))
@@ -74,11 +67,7 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 /// Parses a multipart body. Text is decoded as UTF-8 (invalid bytes replaced; the YAML parser then reports
 /// them). A body without any part is an error.
 pub fn parse_multipart(body: &[u8], boundary: &str) -> Result<Fields, WebError> {
-    let bad = || {
-        WebError::BadRequest(
-            "the upload is not valid multipart/form-data; please send it again".into(),
-        )
-    };
+    let bad = || WebError::BadRequest("the upload is not valid multipart/form-data; please send it again".into());
     let delim = format!("--{boundary}");
     let mut fields = Fields::default();
     let mut pos = find(body, delim.as_bytes(), 0).ok_or_else(bad)? + delim.len();
@@ -157,10 +146,7 @@ mod tests {
         assert!(parse_multipart(b"hello", "XyZ").is_err());
         assert!(parse_multipart(b"--XyZ\r\nno header end", "XyZ").is_err());
         assert!(parse_multipart(b"--XyZ--\r\n", "XyZ").is_err());
-        assert_eq!(
-            boundary_of("multipart/form-data; boundary=\"ab\""),
-            Some("ab".into())
-        );
+        assert_eq!(boundary_of("multipart/form-data; boundary=\"ab\""), Some("ab".into()));
         assert_eq!(boundary_of("multipart/form-data"), None);
     }
 }

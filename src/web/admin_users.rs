@@ -7,9 +7,7 @@ use serde_json::json;
 
 use super::admin::{blk, staff};
 use super::admin_upload::read_fields;
-use super::auth::{
-    self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY,
-};
+use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
 use super::error::WebError;
 use super::State;
 use crate::auth::audit::{self, AuditEvent, AuditFilter};
@@ -59,11 +57,7 @@ pub async fn users_list(req: HttpRequest, state: State) -> Result<HttpResponse, 
 }
 
 /// Shows the users page again with an error for problems a person can fix (bad login, weak password, …).
-async fn with_error(
-    state: &State,
-    s: &crate::auth::Session,
-    e: AuthError,
-) -> Result<HttpResponse, WebError> {
+async fn with_error(state: &State, s: &crate::auth::Session, e: AuthError) -> Result<HttpResponse, WebError> {
     let status = match &e {
         AuthError::Store(_) | AuthError::Hash(_) => return Err(e.into()),
         AuthError::UnknownUser(_) => StatusCode::NOT_FOUND,
@@ -76,11 +70,7 @@ async fn with_error(
 }
 
 /// `POST /admin/users`: adds a user (`login`, `role`, `password`).
-pub async fn users_add(
-    req: HttpRequest,
-    state: State,
-    payload: web::Payload,
-) -> Result<HttpResponse, WebError> {
+pub async fn users_add(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Admin);
     let f = auth::read_form(payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
@@ -137,18 +127,9 @@ pub async fn users_change(
                 let u = users::set_role(&st.store, &login, Role::parse(&role)?)?;
                 ("user.set_role", format!("{} → {}", u.login, u.role))
             }
-            "disable" => (
-                "user.disable",
-                users::set_disabled(&st.store, &login, true)?.login,
-            ),
-            "enable" => (
-                "user.enable",
-                users::set_disabled(&st.store, &login, false)?.login,
-            ),
-            "password" => (
-                "user.set_password",
-                users::set_password(&st.store, &login, &pw)?.login,
-            ),
+            "disable" => ("user.disable", users::set_disabled(&st.store, &login, true)?.login),
+            "enable" => ("user.enable", users::set_disabled(&st.store, &login, false)?.login),
+            "password" => ("user.set_password", users::set_password(&st.store, &login, &pw)?.login),
             other => return Err(AuthError::BadRole(format!("(unknown action '{other}')"))),
         };
         audit::record(
@@ -215,14 +196,7 @@ pub async fn populations(req: HttpRequest, state: State) -> Result<HttpResponse,
     let s = staff!(req, Role::Sociologist);
     let st = state.clone();
     let list = blk(move || Ok(workbench::list_populations(&st.store)?)).await?;
-    Ok(populations_page(
-        &state,
-        &s,
-        StatusCode::OK,
-        list,
-        Vec::new(),
-        None,
-    ))
+    Ok(populations_page(&state, &s, StatusCode::OK, list, Vec::new(), None))
 }
 
 /// `POST /admin/populations`: uploads a population file (`file`, or `text` with `name`), validated by
@@ -248,13 +222,15 @@ pub async fn populations_upload(
     };
     let st = state.clone();
     let by = s.user.login.clone();
-    let r =
-        web::block(move || workbench::upload_population(&st.store, &name, &source, &by)).await?;
+    let r = web::block(move || workbench::upload_population(&st.store, &name, &source, &by)).await?;
     let (status, problems, error) = match r {
         Ok(_) => return Ok(see_other("/admin/populations")),
         Err(WorkbenchError::Catalog(CatalogError::Invalid(errs))) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            errs.problems.iter().map(|p| json!({"file": p.file, "line": p.line, "question": p.question, "message": p.message})).collect(),
+            errs.problems
+                .iter()
+                .map(|p| json!({"file": p.file, "line": p.line, "question": p.question, "message": p.message}))
+                .collect(),
             None,
         ),
         Err(WorkbenchError::Refused(m)) => (StatusCode::UNPROCESSABLE_ENTITY, Vec::new(), Some(m)),

@@ -21,9 +21,7 @@ use serde_json::json;
 use super::error::WebError;
 use super::{pages, State};
 use crate::auth::audit::{self, AuditEvent};
-use crate::auth::{
-    password, sessions, throttle, users, AuthError, LoginLimits, Role, Session, SessionPolicy,
-};
+use crate::auth::{password, sessions, throttle, users, AuthError, LoginLimits, Role, Session, SessionPolicy};
 use crate::form::fields::{self, Fields};
 use crate::form::tokens;
 
@@ -56,9 +54,7 @@ pub async fn load_staff(
         .map(|c| c.value().to_owned())
         .filter(|t| sessions::is_token(t));
     if let (Some(token), Some(state)) = (token, req.app_data::<State>().cloned()) {
-        match web::block(move || sessions::lookup(&state.store, &token, SessionPolicy::default()))
-            .await
-        {
+        match web::block(move || sessions::lookup(&state.store, &token, SessionPolicy::default())).await {
             Ok(Ok(Some(mut session))) => {
                 if let Some(state) = req.app_data::<State>() {
                     session.csrf = csrf_token(state, &session);
@@ -93,19 +89,14 @@ pub fn can_see_unpublished(req: &HttpRequest) -> bool {
 
 /// Whether the request comes from staff who may read the unpublished results of the survey `survey_id`:
 /// sociologists and admins always, officials when given access to that survey (`auth::workbench`).
-pub fn may_see_unpublished(
-    state: &State,
-    req: &HttpRequest,
-    survey_id: &str,
-) -> Result<bool, WebError> {
+pub fn may_see_unpublished(state: &State, req: &HttpRequest, survey_id: &str) -> Result<bool, WebError> {
     let Some(s) = current(req) else {
         return Ok(false);
     };
     if s.user.role >= Role::Sociologist {
         return Ok(true);
     }
-    crate::auth::workbench::has_result_access(&state.store, &s.user.id, survey_id)
-        .map_err(super::admin::werr)
+    crate::auth::workbench::has_result_access(&state.store, &s.user.id, survey_id).map_err(super::admin::werr)
 }
 
 /// The session of a staff member with at least `role`; otherwise the response to send: a redirect to the
@@ -145,9 +136,7 @@ fn path_and_query(req: &HttpRequest) -> String {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -160,10 +149,10 @@ pub fn csrf_token(state: &State, s: &Session) -> String {
 
 /// Checks the `_csrf` field of a staff form against the session.
 pub fn check_csrf(state: &State, s: &Session, f: &Fields) -> bool {
-    state.forms.signer.check_csrf(
-        &format!("staff:{}", s.token),
-        f.first(fields::CSRF).unwrap_or(""),
-    )
+    state
+        .forms
+        .signer
+        .check_csrf(&format!("staff:{}", s.token), f.first(fields::CSRF).unwrap_or(""))
 }
 
 /// The page shown when a staff form's CSRF token is missing or wrong.
@@ -188,12 +177,7 @@ pub fn see_other(to: &str) -> HttpResponse {
 }
 
 /// Renders a staff page: adds the navigation (who is signed in, their links, the logout form) to `data`.
-pub fn staff_page(
-    status: StatusCode,
-    template: &str,
-    data: &serde_json::Value,
-    s: Option<&Session>,
-) -> HttpResponse {
+pub fn staff_page(status: StatusCode, template: &str, data: &serde_json::Value, s: Option<&Session>) -> HttpResponse {
     let mut data = data.clone();
     if let (Some(obj), Some(s)) = (data.as_object_mut(), s) {
         obj.insert(
@@ -228,12 +212,7 @@ pub async fn read_form(payload: web::Payload, limit: usize) -> Result<Fields, We
     }
 }
 
-fn cookie(
-    state: &State,
-    name: &str,
-    value: &str,
-    max_age: Option<time::Duration>,
-) -> Cookie<'static> {
+fn cookie(state: &State, name: &str, value: &str, max_age: Option<time::Duration>) -> Cookie<'static> {
     let mut b = Cookie::build(name.to_owned(), value.to_owned())
         .path("/")
         .http_only(true)
@@ -254,12 +233,8 @@ fn removal(state: &State, name: &str) -> Cookie<'static> {
 /// Where to go after login: only local workbench paths (never another site).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/admin") && !n.contains("//") && !n.contains('\\') => {
-            n.to_owned()
-        }
-        Some(n) if n.starts_with("/results/") && !n.contains("//") && !n.contains('\\') => {
-            n.to_owned()
-        }
+        Some(n) if n.starts_with("/admin") && !n.contains("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if n.starts_with("/results/") && !n.contains("//") && !n.contains('\\') => n.to_owned(),
         _ => "/admin".to_owned(),
     }
 }
@@ -306,12 +281,7 @@ pub async fn login_form(req: HttpRequest, state: State) -> Result<HttpResponse, 
     let token = existing.clone().unwrap_or_else(tokens::new_token);
     let mut resp = login_page(&state, StatusCode::OK, &token, &next, "", None);
     if existing.is_none() {
-        let _ = resp.add_cookie(&cookie(
-            &state,
-            LOGIN_COOKIE,
-            &token,
-            Some(time::Duration::hours(12)),
-        ));
+        let _ = resp.add_cookie(&cookie(&state, LOGIN_COOKIE, &token, Some(time::Duration::hours(12))));
     }
     Ok(resp)
 }
@@ -319,11 +289,7 @@ pub async fn login_form(req: HttpRequest, state: State) -> Result<HttpResponse, 
 const BAD_CREDENTIALS: &str = "Wrong login or password.";
 
 /// `POST /login`.
-pub async fn login(
-    req: HttpRequest,
-    state: State,
-    payload: web::Payload,
-) -> Result<HttpResponse, WebError> {
+pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
     let f = read_form(payload, 16 * 1024).await?;
     let login = f.first("login").unwrap_or("").trim().to_owned();
     let pw = f.first("password").unwrap_or("").to_owned();
@@ -335,10 +301,11 @@ pub async fn login(
     else {
         return Ok(login_expired(&state));
     };
-    if !state.forms.signer.check_csrf(
-        &format!("login:{login_token}"),
-        f.first(fields::CSRF).unwrap_or(""),
-    ) {
+    if !state
+        .forms
+        .signer
+        .check_csrf(&format!("login:{login_token}"), f.first(fields::CSRF).unwrap_or(""))
+    {
         return Ok(login_expired(&state));
     }
     let ip = req.peer_addr().map(|a| a.ip().to_string());
@@ -370,12 +337,7 @@ pub async fn login(
         )),
         Attempt::Ok { token } => {
             let mut r = see_other(&next);
-            let _ = r.add_cookie(&cookie(
-                &state,
-                SESSION_COOKIE,
-                &token,
-                Some(time::Duration::hours(12)),
-            ));
+            let _ = r.add_cookie(&cookie(&state, SESSION_COOKIE, &token, Some(time::Duration::hours(12))));
             let _ = r.add_cookie(&removal(&state, LOGIN_COOKIE));
             Ok(r)
         }
@@ -392,12 +354,7 @@ fn login_expired(state: &State) -> HttpResponse {
         "",
         Some("The sign-in form expired or did not come from this site. Please sign in again."),
     );
-    let _ = r.add_cookie(&cookie(
-        state,
-        LOGIN_COOKIE,
-        &token,
-        Some(time::Duration::hours(12)),
-    ));
+    let _ = r.add_cookie(&cookie(state, LOGIN_COOKIE, &token, Some(time::Duration::hours(12))));
     r
 }
 
@@ -409,13 +366,7 @@ enum Attempt {
 
 /// Checks limits, then the password (an unknown or disabled login costs the same hashing time and gets the
 /// same answer as a wrong password), then starts a session.
-fn attempt(
-    state: &State,
-    login: &str,
-    pw: &str,
-    ip: Option<&str>,
-    limits: &LoginLimits,
-) -> Result<Attempt, WebError> {
+fn attempt(state: &State, login: &str, pw: &str, ip: Option<&str>, limits: &LoginLimits) -> Result<Attempt, WebError> {
     let store = &state.store;
     if !throttle::allowed(store, login, ip, limits)? {
         return Ok(Attempt::Throttled);
@@ -447,11 +398,7 @@ fn attempt(
 }
 
 /// `POST /logout`.
-pub async fn logout(
-    req: HttpRequest,
-    state: State,
-    payload: web::Payload,
-) -> Result<HttpResponse, WebError> {
+pub async fn logout(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
     let Some(s) = current(&req) else {
         return Ok(see_other("/login"));
     };
@@ -494,9 +441,6 @@ mod tests {
 
     #[test]
     fn urlencode_keeps_paths_readable() {
-        assert_eq!(
-            urlencode("/admin/x?page=2&a=b c"),
-            "/admin/x%3Fpage%3D2%26a%3Db%20c"
-        );
+        assert_eq!(urlencode("/admin/x?page=2&a=b c"), "/admin/x%3Fpage%3D2%26a%3Db%20c");
     }
 }

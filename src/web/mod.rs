@@ -61,20 +61,44 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/topics/{topic}").route(web::get().to(results_pages::topic_page)))
         .service(web::resource("/trends/{track}").route(web::get().to(results_pages::trend_page)))
         // Staff sign-in and the workbench (issue 7).
-        .service(web::resource("/login").route(web::get().to(auth::login_form)).route(web::post().to(auth::login)))
+        .service(
+            web::resource("/login")
+                .route(web::get().to(auth::login_form))
+                .route(web::post().to(auth::login)),
+        )
         .service(web::resource("/logout").route(web::post().to(auth::logout)))
         .service(web::resource("/admin").route(web::get().to(admin::dashboard)))
-        .service(web::resource("/admin/surveys/new").route(web::get().to(admin::new_survey)).route(web::post().to(admin::upload)))
-        .service(web::resource("/admin/uploads/{id}").route(web::get().to(admin::upload_preview)).route(web::post().to(admin::upload_action)))
+        .service(
+            web::resource("/admin/surveys/new")
+                .route(web::get().to(admin::new_survey))
+                .route(web::post().to(admin::upload)),
+        )
+        .service(
+            web::resource("/admin/uploads/{id}")
+                .route(web::get().to(admin::upload_preview))
+                .route(web::post().to(admin::upload_action)),
+        )
         .service(web::resource("/admin/uploads/{id}/preview").route(web::post().to(admin::upload_preview_post)))
         .service(web::resource("/admin/surveys/{slug}").route(web::get().to(admin::survey_detail)))
-        .service(web::resource("/admin/surveys/{slug}/preview").route(web::get().to(admin::survey_preview)).route(web::post().to(admin::survey_preview_post)))
+        .service(
+            web::resource("/admin/surveys/{slug}/preview")
+                .route(web::get().to(admin::survey_preview))
+                .route(web::post().to(admin::survey_preview_post)),
+        )
         .service(web::resource("/admin/surveys/{slug}/confirm").route(web::get().to(admin::confirm)))
         .service(web::resource("/admin/surveys/{slug}/status").route(web::post().to(admin::change_status)))
         .service(web::resource("/admin/surveys/{slug}/access").route(web::post().to(admin::change_access)))
         .service(web::resource("/admin/surveys/{slug}/monitor").route(web::get().to(admin_monitor::monitor)))
-        .service(web::resource("/admin/populations").route(web::get().to(admin_users::populations)).route(web::post().to(admin_users::populations_upload)))
-        .service(web::resource("/admin/users").route(web::get().to(admin_users::users_list)).route(web::post().to(admin_users::users_add)))
+        .service(
+            web::resource("/admin/populations")
+                .route(web::get().to(admin_users::populations))
+                .route(web::post().to(admin_users::populations_upload)),
+        )
+        .service(
+            web::resource("/admin/users")
+                .route(web::get().to(admin_users::users_list))
+                .route(web::post().to(admin_users::users_add)),
+        )
         .service(web::resource("/admin/users/{login}").route(web::post().to(admin_users::users_change)))
         .service(web::resource("/admin/audit").route(web::get().to(admin_users::audit_log)));
 }
@@ -84,7 +108,10 @@ pub fn prepare_state(config: Config) -> Result<AppState, crate::catalog::Catalog
     let store = Store::open(&config.database)?;
     if store.survey_count()? == 0 {
         let seeded = crate::catalog::seed_examples(&store)?;
-        tracing::info!(count = seeded.len(), "new database: example surveys imported and opened");
+        tracing::info!(
+            count = seeded.len(),
+            "new database: example surveys imported and opened"
+        );
     }
     let forms = form::Forms::new(&store, &config)?;
     Ok(AppState {
@@ -101,7 +128,14 @@ pub fn prepare_state(config: Config) -> Result<AppState, crate::catalog::Catalog
 pub async fn serve(state: AppState) -> std::io::Result<()> {
     let listener = std::net::TcpListener::bind(&state.config.bind)?;
     tracing::info!(bind = %state.config.bind, "opros listening");
-    build_server(state, listener)?.await
+    let writer = state.forms.writer.clone();
+    let served = build_server(state, listener)?.await;
+    // In-flight requests are finished by now; submissions of clients that went away may still be queued.
+    if !writer.flush_blocking(std::time::Duration::from_secs(30)) {
+        tracing::warn!("the response writer did not finish its queue before exit");
+    }
+    tracing::info!("stopped; every queued response is committed");
+    served
 }
 
 /// Builds the server on an already bound listener (tests bind port 0 and read the address).

@@ -95,13 +95,17 @@ pub async fn static_file(path: web::Path<String>) -> HttpResponse {
             .content_type(file.metadata.mimetype())
             .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
             .body(file.data.into_owned()),
-        None => HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("not found"),
+        None => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("not found"),
     }
 }
 
 pub async fn api_surveys(req: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
     let lang = lang::choose(&req, &["ru".to_owned(), "en".to_owned()]);
     let st = state.clone();
-    let surveys = web::block(move || list_surveys(&st, &lang, true)).await.map_err(WebError::from)??;
+    let surveys = web::block(move || list_surveys(&st, &lang, true))
+        .await
+        .map_err(WebError::from)??;
     Ok(HttpResponse::Ok().json(json!({ "surveys": surveys })))
 }

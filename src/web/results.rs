@@ -74,17 +74,10 @@ pub struct Results {
 
 /// The summary of `slug` in `lang` (or the survey's default language). Unpublished results are 404 unless
 /// `staff`.
-pub fn results_of(
-    state: &State,
-    slug: &str,
-    lang: Option<&str>,
-    staff: bool,
-) -> Result<Results, WebError> {
+pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) -> Result<Results, WebError> {
     let (survey, version) = state.definitions.current(&state.store, slug)?;
     if !survey.results_published && !staff {
-        return Err(WebError::NotFound(format!(
-            "the results of '{slug}' are not published"
-        )));
+        return Err(WebError::NotFound(format!("the results of '{slug}' are not published")));
     }
     let def = &version.definition;
     let lang = lang
@@ -105,8 +98,7 @@ pub fn results_of(
             summary,
         });
     }
-    let loaded = report::load(&state.store, &state.definitions, slug)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let loaded = report::load(&state.store, &state.definitions, slug).map_err(|e| WebError::Internal(e.to_string()))?;
     let summary = report::summarize(
         &SummaryInput {
             definition: &loaded.version.definition,
@@ -133,11 +125,7 @@ pub fn results_of(
     })
 }
 
-pub async fn api_summary(
-    req: HttpRequest,
-    state: State,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn api_summary(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let lang = lang::query_lang(&req);
     let staff = can_see_unpublished(&req);
     let st = state.clone();
@@ -163,11 +151,7 @@ pub(crate) fn page_lang(req: &HttpRequest) -> String {
 }
 
 /// `GET /results/{slug}[?by=variable]`: the results page.
-pub async fn results_page(
-    req: HttpRequest,
-    state: State,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn results_page(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let lang = page_lang(&req);
     let by = query_param(&req, "by");

@@ -12,9 +12,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::error::WebError;
-use super::results::{
-    can_download_microdata, can_see_unpublished, page_lang, query_param, results_of,
-};
+use super::results::{can_download_microdata, can_see_unpublished, page_lang, query_param, results_of};
 use super::State;
 use crate::export::{self, ExportError};
 
@@ -44,13 +42,7 @@ fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> HttpResponse 
 /// A file name part from a slug (slugs are `[a-z0-9-]`; anything else is replaced).
 fn file_part(slug: &str) -> String {
     slug.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
         .collect()
 }
 
@@ -69,11 +61,7 @@ fn forbid_microdata(req: &HttpRequest) -> Result<(), WebError> {
 }
 
 /// `GET /results/{slug}/export.csv`.
-pub async fn export_csv(
-    req: HttpRequest,
-    state: State,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn export_csv(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let name = file_part(&slug);
     if wants_microdata(&req) {
@@ -102,11 +90,7 @@ pub async fn export_csv(
 }
 
 /// `GET /results/{slug}/export.xlsx`.
-pub async fn export_xlsx(
-    req: HttpRequest,
-    state: State,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn export_xlsx(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let name = file_part(&slug);
     let microdata = wants_microdata(&req);
@@ -131,11 +115,7 @@ pub async fn export_xlsx(
 }
 
 /// `GET /results/{slug}/export.sav` (microdata: staff only).
-pub async fn export_sav(
-    req: HttpRequest,
-    state: State,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn export_sav(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     forbid_microdata(&req)?;
     let slug = slug.into_inner();
     let name = file_part(&slug);

@@ -23,8 +23,7 @@ use serde_json::{json, Value};
 use super::error::WebError;
 use super::results::{can_see_unpublished, page_lang, results_of, Results};
 use super::results_view::{
-    self as view, dict, field_dates, lang_links, pct, pct_interval, texts, topic_label, urlencode,
-    variable_label,
+    self as view, dict, field_dates, lang_links, pct, pct_interval, texts, topic_label, urlencode, variable_label,
 };
 use super::{pages, public, State};
 use crate::catalog::LoadedVersion;
@@ -44,9 +43,7 @@ fn visible_surveys(
         if !(row.results_published || staff) || topic.is_some_and(|t| t != row.topic) {
             continue;
         }
-        let v = state
-            .definitions
-            .get(&state.store, &row, row.current_version)?;
+        let v = state.definitions.get(&state.store, &row, row.current_version)?;
         out.push((row, v));
     }
     out.sort_by_key(|(row, v)| std::cmp::Reverse(survey_date(row, &v.definition)));
@@ -75,11 +72,7 @@ fn headline(r: &Results) -> Option<Value> {
         )
         .collect();
     let usable = |q: &&QuestionSummary| {
-        !q.estimates.suppressed
-            && q.estimates
-                .options
-                .iter()
-                .any(|o| !o.hard_to_say && o.share.is_some())
+        !q.estimates.suppressed && q.estimates.options.iter().any(|o| !o.hard_to_say && o.share.is_some())
     };
     let qs = &r.summary.questions;
     let q = qs
@@ -91,11 +84,7 @@ fn headline(r: &Results) -> Option<Value> {
                 .filter(usable)
                 .find(|q| q.kind == "scale" && q.estimates.mean.is_some())
         })
-        .or_else(|| {
-            qs.iter()
-                .filter(usable)
-                .find(|q| !trait_vars.contains(&q.id.as_str()))
-        })?;
+        .or_else(|| qs.iter().filter(usable).find(|q| !trait_vars.contains(&q.id.as_str())))?;
     if let (Some(m), Some((lo, hi, _))) = (q.estimates.mean, scale_range(def, &q.id)) {
         return Some(json!({
             "question": q.text,
@@ -124,12 +113,7 @@ fn headline(r: &Results) -> Option<Value> {
 }
 
 /// The calendar view of the given surveys: by year, newest first.
-fn calendar(
-    state: &State,
-    lang: &str,
-    staff: bool,
-    topic: Option<&str>,
-) -> Result<Vec<Value>, WebError> {
+fn calendar(state: &State, lang: &str, staff: bool, topic: Option<&str>) -> Result<Vec<Value>, WebError> {
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
     for (row, v) in visible_surveys(state, staff, topic)? {
         let r = results_of(state, &row.slug, Some(lang), staff)?;
@@ -178,11 +162,7 @@ pub async fn results_index(req: HttpRequest, state: State) -> Result<HttpRespons
 }
 
 /// `GET /topics/{topic}`: the published results of one topic.
-pub async fn topic_page(
-    req: HttpRequest,
-    state: State,
-    topic: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn topic_page(req: HttpRequest, state: State, topic: web::Path<String>) -> Result<HttpResponse, WebError> {
     let topic = topic.into_inner();
     let lang = page_lang(&req);
     let staff = can_see_unpublished(&req);
@@ -225,19 +205,11 @@ fn waves_of(state: &State, track: &str, lang: &str, staff: bool) -> Result<Vec<W
     surveys.reverse(); // oldest first
     for (row, v) in surveys {
         let def = &v.definition;
-        if !def
-            .questions()
-            .any(|(_, q)| q.track.as_deref() == Some(track))
-        {
+        if !def.questions().any(|(_, q)| q.track.as_deref() == Some(track)) {
             continue;
         }
         let r = results_of(state, &row.slug, Some(lang), staff)?;
-        let Some(q) = r
-            .summary
-            .questions
-            .iter()
-            .find(|q| q.track.as_deref() == Some(track))
-        else {
+        let Some(q) = r.summary.questions.iter().find(|q| q.track.as_deref() == Some(track)) else {
             continue;
         };
         let date = survey_date(&row, def);
@@ -312,9 +284,8 @@ fn series(
     axis: (f64, f64, Vec<f64>),
     tx: &Value,
 ) -> Value {
-    let changes: Vec<Option<(Change, f64, f64)>> = (1..points.len())
-        .map(|i| change(points[i - 1], points[i]))
-        .collect();
+    let changes: Vec<Option<(Change, f64, f64)>> =
+        (1..points.len()).map(|i| change(points[i - 1], points[i])).collect();
     let inputs: Vec<WaveInput> = waves
         .iter()
         .zip(points)
@@ -334,13 +305,7 @@ fn series(
     };
     let desc = inputs
         .iter()
-        .map(|w| {
-            format!(
-                "{}: {}",
-                w.label,
-                w.value.map_or_else(|| "—".to_owned(), fmt)
-            )
-        })
+        .map(|w| format!("{}: {}", w.label, w.value.map_or_else(|| "—".to_owned(), fmt)))
         .collect::<Vec<_>>()
         .join("; ");
     let chart = chart::trend(
@@ -348,10 +313,7 @@ fn series(
         label,
         &desc,
         &inputs,
-        &changes
-            .iter()
-            .map(|c| c.map(|(k, _, _)| k))
-            .collect::<Vec<_>>(),
+        &changes.iter().map(|c| c.map(|(k, _, _)| k)).collect::<Vec<_>>(),
         (axis.0, axis.1, &axis.2),
         percent,
     );
@@ -450,10 +412,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
         .flatten()
         .filter_map(|p| p.hi.or(Some(p.value)))
         .fold(0.0_f64, f64::max);
-    let share_max = [0.2, 0.4, 0.6, 0.8]
-        .into_iter()
-        .find(|m| max <= *m)
-        .unwrap_or(1.0);
+    let share_max = [0.2, 0.4, 0.6, 0.8].into_iter().find(|m| max <= *m).unwrap_or(1.0);
     let ticks = chart::share_ticks(share_max);
     for ((code, label), points) in codes.iter().zip(&option_points) {
         all_series.push(series(
@@ -485,11 +444,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
 }
 
 /// `GET /trends/{track}`: a tracked question over the surveys that asked it.
-pub async fn trend_page(
-    req: HttpRequest,
-    state: State,
-    track: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+pub async fn trend_page(req: HttpRequest, state: State, track: web::Path<String>) -> Result<HttpResponse, WebError> {
     let track = track.into_inner();
     let lang = page_lang(&req);
     let staff = can_see_unpublished(&req);
@@ -500,21 +455,14 @@ pub async fn trend_page(
             "no published results ask the tracked question '{track}'"
         )));
     }
-    Ok(public::html(pages::render(
-        "trend",
-        &trend_view(&waves, &track, &lang),
-    )))
+    Ok(public::html(pages::render("trend", &trend_view(&waves, &track, &lang))))
 }
 
 /// Label of a category of a weighting variable (a bin's or option's label, else the code).
 fn category_label(def: &Definition, var: &str, code: &str, lang: &str) -> String {
     if let Some(d) = def.derived_variable(var) {
         if let DerivedRule::Bins(bins) = &d.rule {
-            if let Some(l) = bins
-                .iter()
-                .find(|b| b.code == code)
-                .and_then(|b| b.label.as_ref())
-            {
+            if let Some(l) = bins.iter().find(|b| b.code == code).and_then(|b| b.label.as_ref()) {
                 return def.text(l, lang).to_owned();
             }
         }
@@ -541,24 +489,15 @@ fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
         QuestionKind::MultipleChoice(c) => (
             c.options.iter().chain(c.other.iter()).map(label).collect(),
             vec![],
-            c.max_choices
-                .map_or_else(String::new, |m| format!("max {m}")),
+            c.max_choices.map_or_else(String::new, |m| format!("max {m}")),
         ),
         QuestionKind::Scale(s) => (
-            s.points
-                .iter()
-                .chain(s.hard_to_say.iter())
-                .map(label)
-                .collect(),
+            s.points.iter().chain(s.hard_to_say.iter()).map(label).collect(),
             vec![],
             String::new(),
         ),
         QuestionKind::Matrix(m) => (
-            m.points
-                .iter()
-                .chain(m.hard_to_say.iter())
-                .map(label)
-                .collect(),
+            m.points.iter().chain(m.hard_to_say.iter()).map(label).collect(),
             m.rows.iter().map(label).collect(),
             String::new(),
         ),
@@ -758,10 +697,7 @@ fn methodology_texts(lang: &str) -> Value {
             ("weighting", "Weighting"),
             ("population", "Population"),
             ("source", "Source"),
-            (
-                "diagnostics",
-                "Sample and population before and after weighting",
-            ),
+            ("diagnostics", "Sample and population before and after weighting"),
             ("category", "Category"),
             ("n", "Respondents"),
             ("sample", "Sample share (before)"),
@@ -773,10 +709,7 @@ fn methodology_texts(lang: &str) -> Value {
             ("max_gap", "Largest remaining gap to the targets"),
             ("deff", "Design effect due to weighting (Kish)"),
             ("effective_n", "Effective sample size"),
-            (
-                "weights",
-                "Weights: min / max / mean / coefficient of variation",
-            ),
+            ("weights", "Weights: min / max / mean / coefficient of variation"),
             ("trim", "Weight trimming"),
             ("excluded", "Left out of weighting"),
             ("margin", "What the margin of error means"),

@@ -197,10 +197,7 @@ pub fn topic_label(topic: &str, lang: &str) -> String {
         "education" => Some(("Образование", "Education")),
         _ => None,
     };
-    known.map_or_else(
-        || topic.to_owned(),
-        |(r, e)| (if ru { r } else { e }).to_owned(),
-    )
+    known.map_or_else(|| topic.to_owned(), |(r, e)| (if ru { r } else { e }).to_owned())
 }
 
 /// "1 Mar 2026 – 31 Mar 2027" from the definition's dates.
@@ -218,30 +215,17 @@ pub fn field_dates(def: &Definition) -> String {
 pub fn variable_label(def: &Definition, var: &str, lang: &str) -> String {
     def.derived_variable(var)
         .and_then(|d| d.label.as_ref().map(|l| def.text(l, lang).to_owned()))
-        .or_else(|| {
-            def.question(var)
-                .map(|q| def.text(&q.text, lang).to_owned())
-        })
+        .or_else(|| def.question(var).map(|q| def.text(&q.text, lang).to_owned()))
         .unwrap_or_else(|| var.to_owned())
 }
 
 /// One line on how the estimates are weighted: "Weighted to the population of … by …: raking."
-pub fn weighting_note(
-    s: &Summary,
-    def: &Definition,
-    population: Option<&Population>,
-    lang: &str,
-) -> String {
+pub fn weighting_note(s: &Summary, def: &Definition, population: Option<&Population>, lang: &str) -> String {
     let tx = texts(lang);
     match (&s.weighting, &s.weighting_error) {
         (Some(d), _) => {
             let pop = population
-                .and_then(|p| {
-                    p.title
-                        .get(lang)
-                        .or_else(|| p.title.values().next())
-                        .cloned()
-                })
+                .and_then(|p| p.title.get(lang).or_else(|| p.title.values().next()).cloned())
                 .or_else(|| population.map(|p| p.name.clone()));
             let vars: Vec<String> = def
                 .weighting
@@ -307,11 +291,7 @@ fn scale_axis(def: &Definition, qid: &str) -> Option<(f64, f64, Vec<f64>)> {
         QuestionKind::Matrix(m) => m.scale(),
         _ => return None,
     };
-    let values: Vec<f64> = scale
-        .points
-        .iter()
-        .filter_map(|p| scale.value(&p.code))
-        .collect();
+    let values: Vec<f64> = scale.points.iter().filter_map(|p| scale.value(&p.code)).collect();
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     (min.is_finite() && max > min).then_some((min, max, values))
@@ -369,11 +349,7 @@ impl Ctx<'_> {
                     .map(|o| format!(
                         "{} {} ({})",
                         o.label,
-                        if o.suppressed {
-                            "—".into()
-                        } else {
-                            pct(o.share)
-                        },
+                        if o.suppressed { "—".into() } else { pct(o.share) },
                         pct_interval(o.ci_low, o.ci_high)
                     ))
                     .collect::<Vec<_>>()
@@ -382,9 +358,9 @@ impl Ctx<'_> {
             chart::share_bars(&format!("{id}-chart"), &q.text, &desc, &inputs)
         });
         let mean = self.mean_view(q, e, &id);
-        let median = e.median.map(|_| {
-            json!({"value": num(e.median, 2), "interval": num_interval(e.median_ci_low, e.median_ci_high, 2)})
-        });
+        let median = e.median.map(
+            |_| json!({"value": num(e.median, 2), "interval": num_interval(e.median_ci_low, e.median_ci_high, 2)}),
+        );
         json!({
             "id": q.id,
             "dom_id": id,
@@ -457,8 +433,7 @@ impl Ctx<'_> {
         if q.rows.is_empty() {
             return None;
         }
-        let (min, max, ticks) =
-            scale_axis(self.def, &q.id).unwrap_or((1.0, 5.0, vec![1.0, 2.0, 3.0, 4.0, 5.0]));
+        let (min, max, ticks) = scale_axis(self.def, &q.id).unwrap_or((1.0, 5.0, vec![1.0, 2.0, 3.0, 4.0, 5.0]));
         let inputs: Vec<DotInput> = q
             .rows
             .iter()
@@ -479,24 +454,11 @@ impl Ctx<'_> {
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        let chart = chart::mean_dots(
-            &format!("{id}-rows"),
-            &q.text,
-            &desc,
-            &inputs,
-            (min, max, &ticks),
-            2,
-        );
+        let chart = chart::mean_dots(&format!("{id}-rows"), &q.text, &desc, &inputs, (min, max, &ticks), 2);
         let columns: Vec<String> = q
             .rows
             .first()
-            .map(|r| {
-                r.estimates
-                    .options
-                    .iter()
-                    .map(|o| o.label.clone())
-                    .collect()
-            })
+            .map(|r| r.estimates.options.iter().map(|o| o.label.clone()).collect())
             .unwrap_or_default();
         let rows: Vec<Value> = q
             .rows
@@ -530,12 +492,7 @@ impl Ctx<'_> {
             .map_or_else(|| by.to_owned(), |v| v.label.clone());
         let has_options = !q.estimates.options.is_empty();
         let has_mean = q.estimates.mean.is_some();
-        let columns: Vec<String> = q
-            .estimates
-            .options
-            .iter()
-            .map(|o| o.label.clone())
-            .collect();
+        let columns: Vec<String> = q.estimates.options.iter().map(|o| o.label.clone()).collect();
         let row = |label: &str, e: &Estimates, total: bool| {
             json!({
                 "label": label,
@@ -549,11 +506,7 @@ impl Ctx<'_> {
             })
         };
         let mut rows = vec![row(t(tx, "all_respondents"), &q.estimates, true)];
-        rows.extend(
-            b.categories
-                .iter()
-                .map(|c| row(&c.label, &c.estimates, false)),
-        );
+        rows.extend(b.categories.iter().map(|c| row(&c.label, &c.estimates, false)));
         let test = b.test.map(|r| {
             let significant = r.p_value < 0.05;
             json!({
@@ -616,9 +569,8 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
     };
     let slug = urlencode(&s.slug);
     let base = format!("/results/{slug}");
-    let mut breakdowns = vec![
-        json!({"label": t(&cx.tx, "breakdown_none"), "href": base.clone(), "current": by.is_none()}),
-    ];
+    let mut breakdowns =
+        vec![json!({"label": t(&cx.tx, "breakdown_none"), "href": base.clone(), "current": by.is_none()})];
     breakdowns.extend(s.breakdowns.iter().map(|v| {
         json!({
             "label": v.label,
@@ -627,10 +579,7 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
         })
     }));
     let min_cell_note = if lang == "ru" {
-        format!(
-            "«—»: в группе меньше {} ответивших, данные не публикуются.",
-            s.min_cell
-        )
+        format!("«—»: в группе меньше {} ответивших, данные не публикуются.", s.min_cell)
     } else {
         format!(
             "“—”: fewer than {} respondents in the group, so the figure is not published.",

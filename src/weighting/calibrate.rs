@@ -156,19 +156,9 @@ struct State {
     psi: f64,
 }
 
-fn evaluate(
-    eta: Vec<f64>,
-    design: &Design,
-    table: &Table,
-    active: &[Vec<usize>],
-    dist: Distance,
-) -> State {
+fn evaluate(eta: Vec<f64>, design: &Design, table: &Table, active: &[Vec<usize>], dist: Distance) -> State {
     let mut misfit = design.population.clone();
-    let mut psi = -eta
-        .iter()
-        .zip(&design.population)
-        .map(|(e, t)| e * t)
-        .sum::<f64>();
+    let mut psi = -eta.iter().zip(&design.population).map(|(e, t)| e * t).sum::<f64>();
     let mut u = Vec::with_capacity(active.len());
     for (k, cols) in active.iter().enumerate() {
         let uk: f64 = cols.iter().map(|&j| eta[j]).sum();
@@ -179,12 +169,7 @@ fn evaluate(
         psi += table.base[k] * dist.phi(uk);
         u.push(uk);
     }
-    State {
-        eta,
-        u,
-        misfit,
-        psi,
-    }
+    State { eta, u, misfit, psi }
 }
 
 /// Calibrates the cell factors g_k with Newton iterations until the largest relative margin gap is below
@@ -216,12 +201,7 @@ pub(crate) fn calibrate(
         let mut t = 1.0;
         let mut next = None;
         for _ in 0..40 {
-            let eta: Vec<f64> = state
-                .eta
-                .iter()
-                .zip(&step)
-                .map(|(e, s)| e + t * s)
-                .collect();
+            let eta: Vec<f64> = state.eta.iter().zip(&step).map(|(e, s)| e + t * s).collect();
             let candidate = evaluate(eta, &design, table, &active, dist);
             let finite = candidate.psi.is_finite() && candidate.u.iter().all(|u| u.is_finite());
             // Armijo condition on ψ, with slack for rounding once ψ no longer changes measurably.
@@ -246,13 +226,7 @@ pub(crate) fn calibrate(
 }
 
 /// Δη solving T Δη = misfit, T = Σ_k D_k F'(u_k) x_k x_k'.
-fn newton_step(
-    design: &Design,
-    table: &Table,
-    active: &[Vec<usize>],
-    state: &State,
-    dist: Distance,
-) -> Vec<f64> {
+fn newton_step(design: &Design, table: &Table, active: &[Vec<usize>], state: &State, dist: Distance) -> Vec<f64> {
     let p = design.p;
     let mut t = vec![0.0; p * p];
     for (k, cols) in active.iter().enumerate() {

@@ -57,20 +57,13 @@ impl CellTable {
 /// Groups respondents by their categories on `vars`. A missing code is replaced by `substitute[v]`
 /// (imputation), or excludes the respondent when that is [`MISSING`] too. `base` are the starting weights
 /// (None: every respondent counts 1).
-pub(crate) fn group(
-    vars: &[&SampleVariable],
-    substitute: &[u32],
-    base: Option<&[f64]>,
-    n: usize,
-) -> CellTable {
+pub(crate) fn group(vars: &[&SampleVariable], substitute: &[u32], base: Option<&[f64]>, n: usize) -> CellTable {
     let mut space: Option<u64> = Some(1);
     for v in vars {
         space = space.and_then(|s| s.checked_mul(v.levels.len().max(1) as u64));
     }
     match space {
-        Some(s) if s <= DENSE_LIMIT && vars.len() < 64 => {
-            group_dense(vars, substitute, base, n, s as u32)
-        }
+        Some(s) if s <= DENSE_LIMIT && vars.len() < 64 => group_dense(vars, substitute, base, n, s as u32),
         _ => group_hashed(vars, substitute, base, n),
     }
 }
@@ -78,13 +71,7 @@ pub(crate) fn group(
 /// Respondents per block: the block's keys stay in L1 cache between the column passes.
 const BLOCK: usize = 4096;
 
-fn group_dense(
-    vars: &[&SampleVariable],
-    substitute: &[u32],
-    base: Option<&[f64]>,
-    n: usize,
-    space: u32,
-) -> CellTable {
+fn group_dense(vars: &[&SampleVariable], substitute: &[u32], base: Option<&[f64]>, n: usize, space: u32) -> CellTable {
     // Per variable: its stride and, when it has missing values, a lookup table lut[c] = c · stride whose
     // extra last entry is the contribution of a missing value (an imputed code, or POISON to exclude).
     let mut stride = 1u32;
@@ -114,10 +101,7 @@ fn group_dense(
         for (var, (stride, levels, lut)) in vars.iter().zip(&encoders) {
             let codes = &var.codes[start..start + len];
             match lut {
-                None => keys
-                    .iter_mut()
-                    .zip(codes)
-                    .for_each(|(k, &c)| *k += c * stride),
+                None => keys.iter_mut().zip(codes).for_each(|(k, &c)| *k += c * stride),
                 Some(lut) => keys
                     .iter_mut()
                     .zip(codes)
@@ -156,12 +140,7 @@ fn group_dense(
     table
 }
 
-fn group_hashed(
-    vars: &[&SampleVariable],
-    substitute: &[u32],
-    base: Option<&[f64]>,
-    n: usize,
-) -> CellTable {
+fn group_hashed(vars: &[&SampleVariable], substitute: &[u32], base: Option<&[f64]>, n: usize) -> CellTable {
     let mut table = CellTable::empty(vars.len());
     let mut index: HashMap<Vec<u32>, u32> = HashMap::new();
     let mut key = vec![0u32; vars.len()];

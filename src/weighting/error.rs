@@ -78,11 +78,7 @@ pub enum WeightingError {
         "{n} respondent(s) have `{variable}` = `{category}`, a category absent from the population targets; \
          add it to the targets or recode it into a category that is there"
     )]
-    UnknownCategory {
-        variable: String,
-        category: String,
-        n: u64,
-    },
+    UnknownCategory { variable: String, category: String, n: u64 },
 
     /// Respondents in a joint cell the post-stratification targets do not list.
     #[error(

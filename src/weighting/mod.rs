@@ -68,9 +68,7 @@ pub use diagnostics::{CategoryDiagnostics, Diagnostics, VariableDiagnostics};
 pub use error::WeightingError;
 pub use model::{CalibrationModel, ModelVariable, StartingWeights};
 pub use sample::{Sample, MISSING};
-pub use scheme::{
-    Category, Method, MissingPolicy, Population, Redistribute, Scheme, Targets, Trim,
-};
+pub use scheme::{Category, Method, MissingPolicy, Population, Redistribute, Scheme, Targets, Trim};
 pub use targets::{validate_population, validate_targets};
 pub use trim::{trim_weights, TrimReport};
 
@@ -96,11 +94,7 @@ pub struct Weighted {
 
 /// Weights `sample` by `scheme` to `targets` (the scheme's inline `targets:` or its population file's, read
 /// by the caller).
-pub fn weight(
-    sample: &Sample,
-    scheme: &Scheme,
-    targets: &Targets,
-) -> Result<Weighted, WeightingError> {
+pub fn weight(sample: &Sample, scheme: &Scheme, targets: &Targets) -> Result<Weighted, WeightingError> {
     let settings = Settings::from_scheme(scheme)?;
     let vars = scheme
         .variables
@@ -113,9 +107,7 @@ pub fn weight(
         .collect::<Result<Vec<_>, _>>()?;
     let base = match (&scheme.base_weight, &sample.base_weights) {
         (Some(col), None) => {
-            let msg = format!(
-                "`base_weight: {col}` is set, but the respondents have no starting weights"
-            );
+            let msg = format!("`base_weight: {col}` is set, but the respondents have no starting weights");
             return Err(WeightingError::BadScheme(msg));
         }
         (_, b) => b.as_deref(),
@@ -147,15 +139,7 @@ pub fn weight(
         Some(b) => StartingWeights::Given(b.to_vec()),
         None => StartingWeights::Equal(d_const),
     };
-    finish(
-        scheme,
-        problem,
-        table,
-        &cell_base,
-        fit,
-        starting_weights,
-        notes,
-    )
+    finish(scheme, problem, table, &cell_base, fit, starting_weights, notes)
 }
 
 /// Every problem of `scheme` found without respondents (empty when it is usable): its settings, and, when
@@ -190,17 +174,9 @@ fn fit(
     let fit = match method {
         Method::Poststratify => {
             let targets = problem.cell_targets.as_deref().unwrap_or_default();
-            let g: Vec<f64> = targets
-                .iter()
-                .zip(t.base)
-                .map(|(&n_c, &d_c)| n_c / d_c)
-                .collect();
+            let g: Vec<f64> = targets.iter().zip(t.base).map(|(&n_c, &d_c)| n_c / d_c).collect();
             let gap = rake::max_gap(t, &g, margins);
-            return Ok(Fit {
-                g,
-                iterations: 1,
-                gap,
-            });
+            return Ok(Fit { g, iterations: 1, gap });
         }
         Method::Raking => {
             let ipf = rake::rake(t, margins, tol, max_it);
@@ -223,9 +199,7 @@ fn fit(
             fit
         }
         Method::Linear => {
-            let (lower, upper) = settings
-                .bounds
-                .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+            let (lower, upper) = settings.bounds.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
             calibrate::calibrate(t, margins, Distance::Linear { lower, upper }, tol, max_it)
         }
         Method::Logit => {
@@ -239,16 +213,14 @@ fn fit(
     let m = &margins.vars[fit.gap.var];
     let (variable, category) = (m.name.clone(), m.categories[fit.gap.cat].0.clone());
     Err(match (method, settings.bounds) {
-        (Method::Linear | Method::Logit, Some((lower, upper))) => {
-            WeightingError::BoundsInfeasible {
-                lower,
-                upper,
-                iterations: fit.iterations,
-                gap: fit.gap.value,
-                variable,
-                category,
-            }
-        }
+        (Method::Linear | Method::Logit, Some((lower, upper))) => WeightingError::BoundsInfeasible {
+            lower,
+            upper,
+            iterations: fit.iterations,
+            gap: fit.gap.value,
+            variable,
+            category,
+        },
         _ => WeightingError::NotConverged {
             method: method.as_str().to_owned(),
             iterations: fit.iterations,
@@ -310,12 +282,7 @@ fn finish(
             base: &final_cell_totals,
             codes: &problem.codes,
         };
-        rake::max_gap(
-            &after,
-            &vec![1.0; final_cell_totals.len()],
-            &problem.margins,
-        )
-        .value
+        rake::max_gap(&after, &vec![1.0; final_cell_totals.len()], &problem.margins).value
     });
     let diagnostics = Diagnostics {
         method: scheme.method,
@@ -401,14 +368,8 @@ fn map_back(
 }
 
 /// Trims the weights of the included respondents only.
-fn trim_included(
-    weights: &mut [f64],
-    cell_of: &[u32],
-    trim: &Trim,
-) -> Result<TrimReport, WeightingError> {
-    let included: Vec<usize> = (0..weights.len())
-        .filter(|&i| cell_of[i] != EXCLUDED)
-        .collect();
+fn trim_included(weights: &mut [f64], cell_of: &[u32], trim: &Trim) -> Result<TrimReport, WeightingError> {
+    let included: Vec<usize> = (0..weights.len()).filter(|&i| cell_of[i] != EXCLUDED).collect();
     let mut w: Vec<f64> = included.iter().map(|&i| weights[i]).collect();
     let report = trim_weights(&mut w, trim)?;
     for (&i, &x) in included.iter().zip(&w) {

@@ -160,12 +160,7 @@ impl Problem {
 }
 
 /// A target category needs respondents, and respondents need a positive target.
-fn check_target_presence(
-    variable: &str,
-    category: &str,
-    target: f64,
-    n: u64,
-) -> Result<(), WeightingError> {
+fn check_target_presence(variable: &str, category: &str, target: f64, n: u64) -> Result<(), WeightingError> {
     if n == 0 && target > 0.0 {
         return Err(WeightingError::EmptyCategory {
             variable: variable.to_owned(),

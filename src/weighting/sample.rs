@@ -72,11 +72,8 @@ impl Sample {
             let code = match index.get(label) {
                 Some(&c) => c,
                 None => {
-                    let c = u32::try_from(levels.len()).map_err(|_| {
-                        WeightingError::BadSample(format!(
-                            "`{name}` has too many distinct categories"
-                        ))
-                    })?;
+                    let c = u32::try_from(levels.len())
+                        .map_err(|_| WeightingError::BadSample(format!("`{name}` has too many distinct categories")))?;
                     index.insert(label.to_owned(), c);
                     levels.push(Category(label.to_owned()));
                     c
@@ -102,9 +99,7 @@ impl Sample {
             )));
         }
         if self.variables.iter().any(|v| v.name == name) {
-            return Err(WeightingError::BadSample(format!(
-                "`{name}` is given twice"
-            )));
+            return Err(WeightingError::BadSample(format!("`{name}` is given twice")));
         }
         let n_levels = levels.len();
         let mut n_missing = 0;
@@ -136,15 +131,8 @@ impl Sample {
                 self.n
             )));
         }
-        if let Some((row, &value)) = weights
-            .iter()
-            .enumerate()
-            .find(|(_, w)| !(w.is_finite() && **w > 0.0))
-        {
-            return Err(WeightingError::BadBaseWeight {
-                row: row + 1,
-                value,
-            });
+        if let Some((row, &value)) = weights.iter().enumerate().find(|(_, w)| !(w.is_finite() && **w > 0.0)) {
+            return Err(WeightingError::BadBaseWeight { row: row + 1, value });
         }
         self.base_weights = Some(weights);
         Ok(())

@@ -30,9 +30,7 @@ pub(crate) fn scheme_problems(scheme: &Scheme) -> Vec<WeightingError> {
     let bad = |m: String| WeightingError::BadScheme(m);
     let mut problems = Vec::new();
     if scheme.variables.is_empty() {
-        problems.push(bad(
-            "`variables` is empty: name the variables to weight by".into()
-        ));
+        problems.push(bad("`variables` is empty: name the variables to weight by".into()));
     }
     for (i, v) in scheme.variables.iter().enumerate() {
         if scheme.variables[..i].contains(v) {
@@ -59,8 +57,7 @@ fn check_bounds(scheme: &Scheme) -> Result<(), WeightingError> {
     let bad = |m: String| Err(WeightingError::BadScheme(m));
     match (scheme.method, scheme.bounds) {
         (Method::Logit, None) => bad(
-            "`method: logit` needs `bounds: [L, U]` on w / starting weight, with 0 <= L < 1 < U (e.g. [0.3, 3])"
-                .into(),
+            "`method: logit` needs `bounds: [L, U]` on w / starting weight, with 0 <= L < 1 < U (e.g. [0.3, 3])".into(),
         ),
         (Method::Poststratify | Method::Raking, Some(_)) => bad(format!(
             "`bounds` apply to `linear` and `logit` calibration, not to `{}`; use `trim` to limit weights",
@@ -80,15 +77,9 @@ fn check_trim(trim: &Trim) -> Result<(), WeightingError> {
     let bad = |m: String| Err(WeightingError::BadScheme(m));
     match (trim.lower, trim.upper) {
         (None, None) => bad("`trim` needs `lower`, `upper` or both".into()),
-        (Some(l), _) if !(l.is_finite() && l >= 0.0) => {
-            bad(format!("`trim: lower` must be >= 0, not {l}"))
-        }
-        (_, Some(u)) if !(u.is_finite() && u > 0.0) => {
-            bad(format!("`trim: upper` must be > 0, not {u}"))
-        }
-        (Some(l), Some(u)) if l >= u => {
-            bad(format!("`trim: lower` ({l}) must be below `upper` ({u})"))
-        }
+        (Some(l), _) if !(l.is_finite() && l >= 0.0) => bad(format!("`trim: lower` must be >= 0, not {l}")),
+        (_, Some(u)) if !(u.is_finite() && u > 0.0) => bad(format!("`trim: upper` must be > 0, not {u}")),
+        (Some(l), Some(u)) if l >= u => bad(format!("`trim: lower` ({l}) must be below `upper` ({u})")),
         _ => Ok(()),
     }
 }

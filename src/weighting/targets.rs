@@ -44,10 +44,7 @@ fn check_value(what: impl FnOnce() -> String, value: f64) -> Result<(), Weightin
     if value.is_finite() && value >= 0.0 {
         Ok(())
     } else {
-        Err(WeightingError::BadTarget {
-            what: what(),
-            value,
-        })
+        Err(WeightingError::BadTarget { what: what(), value })
     }
 }
 
@@ -111,35 +108,21 @@ fn margin_of(targets: &Targets, name: &str) -> Result<(Vec<Category>, Vec<f64>),
         }
         return Ok((m.keys().cloned().collect(), m.values().copied().collect()));
     }
-    if !targets.cells.is_empty()
-        && targets
-            .cells
-            .iter()
-            .all(|c| c.categories.contains_key(name))
-    {
+    if !targets.cells.is_empty() && targets.cells.iter().all(|c| c.categories.contains_key(name)) {
         let mut sums: BTreeMap<Category, f64> = BTreeMap::new();
         for cell in &targets.cells {
-            check_value(
-                || format!("the cell {}", cell_label_map(&cell.categories)),
-                cell.count,
-            )?;
+            check_value(|| format!("the cell {}", cell_label_map(&cell.categories)), cell.count)?;
             if let Some(cat) = cell.categories.get(name) {
                 *sums.entry(cat.clone()).or_insert(0.0) += cell.count;
             }
         }
-        return Ok((
-            sums.keys().cloned().collect(),
-            sums.values().copied().collect(),
-        ));
+        return Ok((sums.keys().cloned().collect(), sums.values().copied().collect()));
     }
     Err(WeightingError::NoTargetsFor(name.to_owned()))
 }
 
 /// Margins of `variables` on a common total (raking and calibration).
-pub(crate) fn resolve_margins(
-    targets: &Targets,
-    variables: &[String],
-) -> Result<Margins, WeightingError> {
+pub(crate) fn resolve_margins(targets: &Targets, variables: &[String]) -> Result<Margins, WeightingError> {
     check_total(targets.total)?;
     let mut raw = Vec::with_capacity(variables.len());
     for name in variables {
@@ -175,10 +158,7 @@ pub(crate) fn resolve_margins(
 
 /// Joint cells over `variables` (post-stratification). Cells over more variables are summed over the extra
 /// ones; a single variable may use its margin as cells.
-pub(crate) fn resolve_cells(
-    targets: &Targets,
-    variables: &[String],
-) -> Result<Cells, WeightingError> {
+pub(crate) fn resolve_cells(targets: &Targets, variables: &[String]) -> Result<Cells, WeightingError> {
     check_total(targets.total)?;
     let mut sums: BTreeMap<Vec<Category>, f64> = BTreeMap::new();
     if targets.cells.is_empty() {
@@ -191,17 +171,14 @@ pub(crate) fn resolve_cells(
             }
             _ => {
                 return Err(WeightingError::BadTargets(format!(
-                "post-stratification on {} needs joint `cells:` with a count for every combination",
-                variables.join(" × ")
-            )))
+                    "post-stratification on {} needs joint `cells:` with a count for every combination",
+                    variables.join(" × ")
+                )))
             }
         }
     } else {
         for cell in &targets.cells {
-            check_value(
-                || format!("the cell {}", cell_label_map(&cell.categories)),
-                cell.count,
-            )?;
+            check_value(|| format!("the cell {}", cell_label_map(&cell.categories)), cell.count)?;
             let mut key = Vec::with_capacity(variables.len());
             for v in variables {
                 match cell.categories.get(v) {
@@ -224,11 +201,7 @@ pub(crate) fn resolve_cells(
         .into_iter()
         .collect();
     let cells = sums.into_keys().zip(counts).collect();
-    Ok(Cells {
-        total,
-        cells,
-        notes,
-    })
+    Ok(Cells { total, cells, notes })
 }
 
 /// `{sex: m, age_group: 18-29}` for messages.
@@ -242,10 +215,7 @@ pub(crate) fn cell_label(variables: &[String], categories: &[Category]) -> Strin
 }
 
 fn cell_label_map(categories: &BTreeMap<String, Category>) -> String {
-    let parts: Vec<String> = categories
-        .iter()
-        .map(|(v, c)| format!("{v} = {c}"))
-        .collect();
+    let parts: Vec<String> = categories.iter().map(|(v, c)| format!("{v} = {c}")).collect();
     format!("{{{}}}", parts.join(", "))
 }
 
@@ -281,11 +251,7 @@ pub fn validate_targets(targets: &Targets) -> Vec<WeightingError> {
     problems
 }
 
-fn validate_cells(
-    targets: &Targets,
-    total: Option<f64>,
-    reference: Option<f64>,
-) -> Vec<WeightingError> {
+fn validate_cells(targets: &Targets, total: Option<f64>, reference: Option<f64>) -> Vec<WeightingError> {
     let mut problems = Vec::new();
     let Some(first) = targets.cells.first() else {
         return problems;
@@ -302,9 +268,7 @@ fn validate_cells(
                 "the cell {label} is not over the same variables as the first cell"
             )));
         } else if !seen.insert(cell.categories.clone()) {
-            problems.push(WeightingError::BadTargets(format!(
-                "the cell {label} is listed twice"
-            )));
+            problems.push(WeightingError::BadTargets(format!("the cell {label} is listed twice")));
         }
     }
     if !problems.is_empty() {
@@ -329,11 +293,7 @@ fn validate_cells(
             }
         }
         let m_sum: f64 = margin.values().sum();
-        let scale = if are_shares(m_sum, total) {
-            t / m_sum
-        } else {
-            1.0
-        };
+        let scale = if are_shares(m_sum, total) { t / m_sum } else { 1.0 };
         for (cat, &v) in margin {
             let cells_v = from_cells.get(cat).copied().unwrap_or(0.0);
             if (cells_v - v * scale).abs() > ROUNDING * t {
@@ -351,9 +311,7 @@ fn validate_cells(
 pub fn validate_population(population: &Population) -> Vec<WeightingError> {
     let mut problems = Vec::new();
     if population.name.trim().is_empty() {
-        problems.push(WeightingError::BadTargets(
-            "the population has no `name`".into(),
-        ));
+        problems.push(WeightingError::BadTargets("the population has no `name`".into()));
     }
     problems.extend(validate_targets(&population.targets));
     problems

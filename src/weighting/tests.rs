@@ -17,12 +17,7 @@ fn targets(text: &str) -> Targets {
 fn associated_sample() -> Sample {
     let mut a = Vec::new();
     let mut b = Vec::new();
-    for (x, y, n) in [
-        ("0", "0", 200),
-        ("0", "1", 2),
-        ("1", "0", 3),
-        ("1", "1", 150),
-    ] {
+    for (x, y, n) in [("0", "0", 200), ("0", "1", 2), ("1", "0", 3), ("1", "1", 150)] {
         for _ in 0..n {
             a.push(Some(x));
             b.push(Some(y));
@@ -69,10 +64,8 @@ fn newton_finishes_raking_when_ipf_is_slow_and_agrees_with_long_ipf() {
 fn contradictory_margins_are_reported_as_non_convergence_naming_a_margin() {
     // Respondents only in cells (0,0) and (1,1): a and b are the same variable, with different targets.
     let mut s = Sample::new(4);
-    s.add_variable("a", ["0", "0", "1", "1"].map(Some))
-        .expect("a");
-    s.add_variable("b", ["0", "0", "1", "1"].map(Some))
-        .expect("b");
+    s.add_variable("a", ["0", "0", "1", "1"].map(Some)).expect("a");
+    s.add_variable("b", ["0", "0", "1", "1"].map(Some)).expect("b");
     let t = targets("margins:\n  a: {'0': 400, '1': 600}\n  b: {'0': 500, '1': 500}\n");
     let e = weight(&s, &scheme("method: raking\nvariables: [a, b]\n"), &t).expect_err("impossible");
     match &e {
@@ -96,12 +89,7 @@ fn shares_with_a_total_are_counts_and_rounding_is_scaled_away() {
     assert_eq!(m.vars[0].counts, vec![250.0, 750.0]);
     let b: f64 = m.vars[1].counts.iter().sum();
     assert!((b - 1000.0).abs() < 1e-9);
-    assert_eq!(
-        m.notes.len(),
-        1,
-        "the 0.1% rounding is noted: {:?}",
-        m.notes
-    );
+    assert_eq!(m.notes.len(), 1, "the 0.1% rounding is noted: {:?}", m.notes);
 
     let e = resolve_margins(
         &targets("total: 1000\nmargins:\n  a: {x: 250, y: 760}\n  b: {u: 500, v: 500}\n"),
@@ -111,11 +99,7 @@ fn shares_with_a_total_are_counts_and_rounding_is_scaled_away() {
     assert!(matches!(e, WeightingError::TotalsDisagree { .. }), "{e}");
 
     // Without a total, the first margin sets it.
-    let m = resolve_margins(
-        &targets("margins:\n  a: {x: 1, y: 3}\n  b: {u: 2, v: 2}\n"),
-        &vars,
-    )
-    .expect("margins");
+    let m = resolve_margins(&targets("margins:\n  a: {x: 1, y: 3}\n  b: {u: 2, v: 2}\n"), &vars).expect("margins");
     assert_eq!(m.total, 4.0);
 }
 
@@ -142,10 +126,7 @@ fn population_validation_lists_every_problem() {
     let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
     assert!(text.iter().any(|t| t.contains("no `name`")), "{text:?}");
     assert!(text.iter().any(|t| t.contains("-1")), "{text:?}");
-    assert!(
-        text.iter().any(|t| t.contains("`b`") && t.contains("20")),
-        "{text:?}"
-    );
+    assert!(text.iter().any(|t| t.contains("`b`") && t.contains("20")), "{text:?}");
     assert!(text.iter().any(|t| t.contains("listed twice")), "{text:?}");
 
     let good: Population = serde_norway::from_str(
@@ -174,39 +155,22 @@ fn cells_disagreeing_with_a_margin_are_a_problem() {
 fn distance_functions_are_consistent() {
     let distances = [
         Distance::Raking,
-        Distance::Linear {
-            lower: 0.5,
-            upper: 2.0,
-        },
+        Distance::Linear { lower: 0.5, upper: 2.0 },
         Distance::Linear {
             lower: f64::NEG_INFINITY,
             upper: f64::INFINITY,
         },
-        Distance::Logit {
-            lower: 0.3,
-            upper: 3.0,
-        },
-        Distance::Logit {
-            lower: 0.0,
-            upper: 1.5,
-        },
+        Distance::Logit { lower: 0.3, upper: 3.0 },
+        Distance::Logit { lower: 0.0, upper: 1.5 },
     ];
     let h = 1e-6;
     for d in distances {
         assert!((d.f(0.0) - 1.0).abs() < 1e-15, "{d:?}: F(0) = 1");
         for u in [-3.0, -0.7, -0.2, 0.1, 0.4, 0.9, 2.5] {
             let dphi = (d.phi(u + h) - d.phi(u - h)) / (2.0 * h);
-            assert!(
-                (dphi - d.f(u)).abs() < 1e-6,
-                "{d:?} u={u}: Φ' {dphi} vs F {}",
-                d.f(u)
-            );
+            assert!((dphi - d.f(u)).abs() < 1e-6, "{d:?} u={u}: Φ' {dphi} vs F {}", d.f(u));
             let df = (d.f(u + h) - d.f(u - h)) / (2.0 * h);
-            assert!(
-                (df - d.df(u)).abs() < 1e-5,
-                "{d:?} u={u}: F' {df} vs {}",
-                d.df(u)
-            );
+            assert!((df - d.df(u)).abs() < 1e-5, "{d:?} u={u}: F' {df} vs {}", d.df(u));
         }
         // Far out the logit stays finite and within its bounds.
         if let Distance::Logit { lower, upper } = d {
@@ -224,10 +188,7 @@ fn singular_systems_get_a_generalised_solution() {
     // Full rank: exact.
     let mut a = vec![4.0, 2.0, 2.0, 3.0];
     let x = solve_psd(&mut a, &[8.0, 7.0], 2);
-    assert!(
-        (x[0] - 1.25).abs() < 1e-12 && (x[1] - 1.5).abs() < 1e-12,
-        "{x:?}"
-    );
+    assert!((x[0] - 1.25).abs() < 1e-12 && (x[1] - 1.5).abs() < 1e-12, "{x:?}");
     // Second row/column zero (a category whose cells are all at a bound): that component is 0.
     let mut a = vec![2.0, 0.0, 0.0, 0.0];
     let x = solve_psd(&mut a, &[4.0, 0.0], 2);
@@ -240,20 +201,14 @@ fn scheme_mistakes_are_caught_before_weighting() {
     let t = targets(FAR_MARGINS);
     for (text, needle) in [
         ("method: logit\nvariables: [a, b]\n", "needs `bounds"),
-        (
-            "method: logit\nvariables: [a, b]\nbounds: [1.2, 3]\n",
-            "0 <= L < 1 < U",
-        ),
+        ("method: logit\nvariables: [a, b]\nbounds: [1.2, 3]\n", "0 <= L < 1 < U"),
         (
             "method: raking\nvariables: [a, b]\nbounds: [0.5, 2]\n",
             "`bounds` apply",
         ),
         ("method: raking\nvariables: [a, a]\n", "twice"),
         ("method: raking\nvariables: []\n", "empty"),
-        (
-            "method: raking\nvariables: [a, b]\ntolerance: 0\n",
-            "tolerance",
-        ),
+        ("method: raking\nvariables: [a, b]\ntolerance: 0\n", "tolerance"),
         (
             "method: raking\nvariables: [a, b]\ntrim: {lower: 3, upper: 2}\n",
             "below",
@@ -273,8 +228,7 @@ fn scheme_mistakes_are_caught_before_weighting() {
 fn poststratification_errors_name_the_cell() {
     let s = associated_sample();
     let t = targets("cells:\n  - {a: '0', b: '0', count: 10}\n  - {a: '0', b: '1', count: 10}\n  - {a: '1', b: '1', count: 10}\n  - {a: '1', b: '2', count: 10}\n");
-    let e =
-        weight(&s, &scheme("method: poststratify\nvariables: [a, b]\n"), &t).expect_err("cell 1,0");
+    let e = weight(&s, &scheme("method: poststratify\nvariables: [a, b]\n"), &t).expect_err("cell 1,0");
     let msg = e.to_string();
     assert!(
         matches!(
@@ -286,16 +240,9 @@ fn poststratification_errors_name_the_cell() {
 
     let t = targets("cells:\n  - {a: '0', b: '0', count: 10}\n  - {a: '0', b: '1', count: 10}\n  - {a: '1', b: '0', count: 10}\n  - {a: '1', b: '1', count: 10}\n  - {a: '2', b: '1', count: 10}\n");
     let mut s2 = Sample::new(4);
-    s2.add_variable("a", ["0", "0", "1", "1"].map(Some))
-        .expect("a");
-    s2.add_variable("b", ["0", "1", "0", "1"].map(Some))
-        .expect("b");
-    let e = weight(
-        &s2,
-        &scheme("method: poststratify\nvariables: [a, b]\n"),
-        &t,
-    )
-    .expect_err("empty");
+    s2.add_variable("a", ["0", "0", "1", "1"].map(Some)).expect("a");
+    s2.add_variable("b", ["0", "1", "0", "1"].map(Some)).expect("b");
+    let e = weight(&s2, &scheme("method: poststratify\nvariables: [a, b]\n"), &t).expect_err("empty");
     assert!(e.to_string().contains("a = 2, b = 1"), "{e}");
     assert!(e.to_string().contains("collapse"), "{e}");
 }
@@ -305,18 +252,12 @@ fn impute_mode_uses_the_heaviest_category() {
     let mut s = Sample::new(5);
     s.add_variable("a", [Some("x"), Some("y"), Some("y"), None, Some("x")])
         .expect("a");
-    s.set_base_weights(vec![5.0, 1.0, 1.0, 1.0, 1.0])
-        .expect("d");
-    let sch =
-        scheme("method: poststratify\nvariables: [a]\nmissing: impute_mode\nbase_weight: d\n");
+    s.set_base_weights(vec![5.0, 1.0, 1.0, 1.0, 1.0]).expect("d");
+    let sch = scheme("method: poststratify\nvariables: [a]\nmissing: impute_mode\nbase_weight: d\n");
     let out = weight(&s, &sch, &targets("margins:\n  a: {x: 60, y: 40}\n")).expect("weights");
     // x has starting weight 6 against 2 for y: the missing respondent joins x.
     assert_eq!(out.model.cell(3), out.model.cell(0));
-    assert!(out
-        .diagnostics
-        .notes
-        .iter()
-        .any(|n| n.contains("imputed as `x`")));
+    assert!(out.diagnostics.notes.iter().any(|n| n.contains("imputed as `x`")));
     let x_total: f64 = [0, 3, 4].iter().map(|&i| out.weights[i]).sum();
     assert!((x_total - 60.0).abs() < 1e-12);
 }
@@ -324,8 +265,7 @@ fn impute_mode_uses_the_heaviest_category() {
 #[test]
 fn model_rows_follow_treatment_contrasts() {
     let mut s = Sample::new(4);
-    s.add_variable("a", [Some("x"), Some("y"), Some("y"), None])
-        .expect("a");
+    s.add_variable("a", [Some("x"), Some("y"), Some("y"), None]).expect("a");
     s.add_variable("b", [Some("u"), Some("w"), Some("v"), Some("u")])
         .expect("b");
     let t = targets("margins:\n  a: {x: 30, y: 70}\n  b: {u: 30, v: 30, w: 40}\n");
@@ -346,8 +286,7 @@ fn model_rows_follow_treatment_contrasts() {
 
 #[test]
 fn scheme_validation_without_data_lists_every_problem() {
-    let sch =
-        scheme("method: logit\nvariables: [a, a, b]\ntolerance: -1\ntrim: {lower: 2, upper: 1}\n");
+    let sch = scheme("method: logit\nvariables: [a, a, b]\ntolerance: -1\ntrim: {lower: 2, upper: 1}\n");
     let problems = validate_scheme(&sch, None);
     assert_eq!(problems.len(), 4, "{problems:?}"); // twice, tolerance, bounds, trim
     let sch = scheme("method: raking\nvariables: [a, b]\n");

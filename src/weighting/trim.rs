@@ -43,11 +43,7 @@ pub fn trim_weights(weights: &mut [f64], trim: &Trim) -> Result<TrimReport, Weig
         n,
         mean,
     };
-    if lower.is_nan()
-        || upper.is_nan()
-        || lower > upper
-        || (trim.strict && (mean < lower || mean > upper))
-    {
+    if lower.is_nan() || upper.is_nan() || lower > upper || (trim.strict && (mean < lower || mean > upper)) {
         return Err(infeasible());
     }
     let n_trimmed = weights.iter().filter(|&&w| w < lower || w > upper).count();
@@ -103,9 +99,7 @@ pub fn trim_weights(weights: &mut [f64], trim: &Trim) -> Result<TrimReport, Weig
         }
     }
     if trim.strict {
-        weights
-            .iter_mut()
-            .for_each(|w| *w = w.max(lower).min(upper));
+        weights.iter_mut().for_each(|w| *w = w.max(lower).min(upper));
     }
     Ok(TrimReport {
         lower,

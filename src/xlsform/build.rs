@@ -10,8 +10,8 @@ use super::translate::{self, Fail, Lookup, Var, VarKind};
 use super::xpath::{self, XExpr, XOp};
 use crate::definition::condition::VarType;
 use crate::definition::{
-    valid_id, AnswerOption, Condition, DateQuestion, Derived, MultipleChoice, Number, Question,
-    QuestionKind, Ranking, Scale, SingleChoice, Text, Texts,
+    valid_id, AnswerOption, Condition, DateQuestion, Derived, MultipleChoice, Number, Question, QuestionKind, Ranking,
+    Scale, SingleChoice, Text, Texts,
 };
 
 /// The converted questionnaire, before it is written as YAML.
@@ -38,11 +38,7 @@ pub(crate) fn build(book: &Workbook, file: &str, problems: &mut Vec<Unsupported>
     b.choices();
     b.walk();
     problems.append(&mut b.problems);
-    let pages = b
-        .pages
-        .into_iter()
-        .filter(|p| !p.questions.is_empty())
-        .collect();
+    let pages = b.pages.into_iter().filter(|p| !p.questions.is_empty()).collect();
     Form {
         slug: b.slug,
         title: b.title,
@@ -226,8 +222,7 @@ impl<'a> Builder<'a> {
         let stem = file_stem(self.file);
         let form_title = value(&["form_title"]).map(|(v, _)| v);
         let form_id = value(&["form_id", "id_string"]).map(|(v, _)| v);
-        self.style_pages =
-            value(&["style"]).is_some_and(|(v, _)| v.split_whitespace().any(|w| w == "pages"));
+        self.style_pages = value(&["style"]).is_some_and(|(v, _)| v.split_whitespace().any(|w| w == "pages"));
         if let Some((topic, _)) = value(&["topic"]) {
             self.topic = topic;
         }
@@ -265,9 +260,7 @@ impl<'a> Builder<'a> {
                     Some(written) => match langs::code(written) {
                         Some(code) if !found.contains(&code) => found.push(code),
                         Some(_) => {}
-                        None => {
-                            bad.push((sheet.name.clone(), sheet.header_row, col.header.clone()))
-                        }
+                        None => bad.push((sheet.name.clone(), sheet.header_row, col.header.clone())),
                     },
                 }
             }
@@ -292,10 +285,7 @@ impl<'a> Builder<'a> {
                 "write its two-letter code, e.g. ru or Russian (ru)".to_owned(),
             );
         }
-        if chosen
-            .as_ref()
-            .is_some_and(|c| !plain && !found.contains(c))
-        {
+        if chosen.as_ref().is_some_and(|c| !plain && !found.contains(c)) {
             let (written, row) = default.clone().unwrap_or_default();
             let first = found.first().cloned().unwrap_or_else(|| "ru".to_owned());
             self.report(
@@ -312,9 +302,7 @@ impl<'a> Builder<'a> {
         }
         let default = chosen
             .or_else(|| found.first().cloned())
-            .unwrap_or_else(|| {
-                langs::guess(self.plain_texts().iter().map(String::as_str)).to_owned()
-            });
+            .unwrap_or_else(|| langs::guess(self.plain_texts().iter().map(String::as_str)).to_owned());
         let mut all = vec![default.clone()];
         all.extend(found.into_iter().filter(|c| *c != default));
         self.plain_lang = default;
@@ -348,9 +336,7 @@ impl<'a> Builder<'a> {
             }
             match lang.map(langs::code) {
                 None => plain = Some(text.to_owned()),
-                Some(Some(code)) if !pairs.iter().any(|(l, _)| *l == code) => {
-                    pairs.push((code, text.to_owned()))
-                }
+                Some(Some(code)) if !pairs.iter().any(|(l, _)| *l == code) => pairs.push((code, text.to_owned())),
                 Some(_) => {}
             }
         }
@@ -367,10 +353,7 @@ impl<'a> Builder<'a> {
             let column = sheet
                 .columns
                 .iter()
-                .find(|c| {
-                    c.split().0 == base
-                        && c.split().1.and_then(langs::code).as_deref() == Some(&default)
-                })
+                .find(|c| c.split().0 == base && c.split().1.and_then(langs::code).as_deref() == Some(&default))
                 .map_or_else(|| base.to_owned(), |c| c.header.clone());
             let (from, text) = pairs.first().cloned().unwrap_or_default();
             self.report(
@@ -424,8 +407,7 @@ impl<'a> Builder<'a> {
                     row.number,
                     &col,
                     format!("the choice name '{name}' contains a space or ';'"),
-                    "Opros codes are stored in CSV files, where ';' separates several choices"
-                        .into(),
+                    "Opros codes are stored in CSV files, where ';' separates several choices".into(),
                 );
                 continue;
             }
@@ -436,9 +418,7 @@ impl<'a> Builder<'a> {
                 .columns
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| {
-                    !matches!(c.split().0, "list_name" | "list name" | "name" | "label")
-                })
+                .filter(|(_, c)| !matches!(c.split().0, "list_name" | "list name" | "name" | "label"))
                 .map(|(i, c)| (c.key.clone(), row.cell(Some(i)).to_owned()))
                 .collect();
             let choice = Choice {
@@ -472,8 +452,8 @@ impl<'a> Builder<'a> {
     fn media_columns(&mut self, sheet: &Sheet, row: &Row) {
         for (i, col) in sheet.columns.iter().enumerate() {
             let base = col.split().0;
-            let media = matches!(base, "image" | "audio" | "video" | "big-image" | "media")
-                || base.starts_with("media::");
+            let media =
+                matches!(base, "image" | "audio" | "video" | "big-image" | "media") || base.starts_with("media::");
             if media && !row.cell(Some(i)).is_empty() {
                 let (sheet_name, header) = (sheet.name.clone(), col.header.clone());
                 self.report(
@@ -505,9 +485,7 @@ impl<'a> Builder<'a> {
                 "begin_group" => self.begin_group(row),
                 "end_group" => self.end_group(row),
                 "begin_repeat" => skip_until = Some(self.repeat(index, row)),
-                "end_repeat" => {
-                    self.report_type(row, "'end_repeat' has no begin_repeat", "remove the row")
-                }
+                "end_repeat" => self.report_type(row, "'end_repeat' has no begin_repeat", "remove the row"),
                 "calculate" => self.calculate(row),
                 "start" | "end" | "today" => {} // Opros records when each response starts and ends.
                 _ => self.question(row, &words),
@@ -520,8 +498,7 @@ impl<'a> Builder<'a> {
                 frame.row,
                 &col,
                 format!("group '{}' has no end_group", frame.name),
-                "add an end_group row where the group ends; it is taken to end with the form"
-                    .into(),
+                "add an end_group row where the group ends; it is taken to end with the form".into(),
             );
         }
     }
@@ -568,10 +545,7 @@ impl<'a> Builder<'a> {
         let mut depth = 0usize;
         let mut end = rows.len().saturating_sub(1);
         for (i, r) in rows.iter().enumerate().skip(index) {
-            match normalized_type(r.cell(self.cols.kind))
-                .split_whitespace()
-                .next()
-            {
+            match normalized_type(r.cell(self.cols.kind)).split_whitespace().next() {
                 Some("begin_repeat") => depth += 1,
                 Some("end_repeat") => {
                     depth -= 1;
@@ -770,33 +744,17 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let why = match base {
-                "default" => {
-                    "Opros questions start unanswered; a default answer is not part of Opros"
-                }
-                "read_only"
-                    if matches!(
-                        value.to_lowercase().as_str(),
-                        "no" | "false" | "0" | "false()"
-                    ) =>
-                {
-                    continue
-                }
+                "default" => "Opros questions start unanswered; a default answer is not part of Opros",
+                "read_only" if matches!(value.to_lowercase().as_str(), "no" | "false" | "0" | "false()") => continue,
                 "read_only" => "read-only questions are not part of Opros",
-                "guidance_hint" => {
-                    "Opros shows one hint per question; the guidance hint is not shown"
-                }
+                "guidance_hint" => "Opros shows one hint per question; the guidance hint is not shown",
                 "trigger" => "Opros has no triggers that recalculate answers",
                 "repeat_count" => "repeat groups are not part of Opros",
                 "image" | "audio" | "video" | "big-image" | "media" => {
                     "images, audio and video in labels are not part of Opros"
                 }
-                b if b.starts_with("media::") => {
-                    "images, audio and video in labels are not part of Opros"
-                }
-                b if b.starts_with("bind::")
-                    || b.starts_with("body::")
-                    || b.starts_with("instance::") =>
-                {
+                b if b.starts_with("media::") => "images, audio and video in labels are not part of Opros",
+                b if b.starts_with("bind::") || b.starts_with("body::") || b.starts_with("instance::") => {
                     "extra ODK attributes have no Opros equivalent"
                 }
                 _ => "Opros does not know this column",
@@ -897,12 +855,7 @@ impl<'a> Builder<'a> {
                 .columns
                 .iter()
                 .find(|c| {
-                    c.split().0 == "label"
-                        && c.split()
-                            .1
-                            .and_then(langs::code)
-                            .as_deref()
-                            .is_none_or(|l| l == lang)
+                    c.split().0 == "label" && c.split().1.and_then(langs::code).as_deref().is_none_or(|l| l == lang)
                 })
                 .map_or_else(|| "label".to_owned(), |c| c.header.clone());
             self.report(
@@ -976,9 +929,7 @@ impl<'a> Builder<'a> {
             }
         }
         Some(match first {
-            "select_one" | "select_multiple" | "rank" => {
-                self.select(row, words, appearance, params)?
-            }
+            "select_one" | "select_multiple" | "rank" => self.select(row, words, appearance, params)?,
             "integer" | "int" => QuestionKind::Number(Number {
                 min: None,
                 max: None,
@@ -996,10 +947,7 @@ impl<'a> Builder<'a> {
                 long: appearance.iter().any(|a| a == "multiline"),
                 max_length: None,
             }),
-            "date" => QuestionKind::Date(DateQuestion {
-                min: None,
-                max: None,
-            }),
+            "date" => QuestionKind::Date(DateQuestion { min: None, max: None }),
             "note" => QuestionKind::Info,
             other => {
                 self.report_type(
@@ -1018,11 +966,7 @@ impl<'a> Builder<'a> {
                 None => default,
                 Some(Ok(v)) if v.is_finite() => v,
                 Some(_) => {
-                    self.param_problem(
-                        row,
-                        key,
-                        "its value is not a number; the XLSForm default is used",
-                    );
+                    self.param_problem(row, key, "its value is not a number; the XLSForm default is used");
                     default
                 }
             }
@@ -1031,8 +975,14 @@ impl<'a> Builder<'a> {
         let (start, end, step) = (get("start", 1.0), get("end", 10.0), get("step", 1.0));
         let whole = |x: f64| x.fract() == 0.0;
         if step != 1.0 {
-            self.param_problem(row, "step", &format!(
-                "Opros numbers have a least and a greatest value but no step; step={} is not enforced", super::sheet::number_text(step)));
+            self.param_problem(
+                row,
+                "step",
+                &format!(
+                    "Opros numbers have a least and a greatest value but no step; step={} is not enforced",
+                    super::sheet::number_text(step)
+                ),
+            );
         }
         QuestionKind::Number(Number {
             min: Some(start.min(end)),
@@ -1051,9 +1001,7 @@ impl<'a> Builder<'a> {
     ) -> Option<QuestionKind> {
         let first = words.first().copied().unwrap_or("");
         // KoBoToolbox's own layout keeps the list in a column of its own.
-        let list_column = row
-            .cell(self.book.survey.column(&["select_from_list_name"]))
-            .to_owned();
+        let list_column = row.cell(self.book.survey.column(&["select_from_list_name"])).to_owned();
         let Some(list) = words
             .get(1)
             .copied()
@@ -1095,20 +1043,12 @@ impl<'a> Builder<'a> {
             Some(v) if matches!(v.as_str(), "true" | "yes" | "1" | "true()") => true,
             Some(v) if matches!(v.as_str(), "false" | "no" | "0" | "false()") => false,
             Some(v) => {
-                self.param_problem(
-                    row,
-                    "randomize",
-                    &format!("randomize is true or false, not '{v}'"),
-                );
+                self.param_problem(row, "randomize", &format!("randomize is true or false, not '{v}'"));
                 false
             }
         };
         if params.contains_key("seed") {
-            self.param_problem(
-                row,
-                "seed",
-                "Opros shuffles options per respondent without a seed",
-            );
+            self.param_problem(row, "seed", "Opros shuffles options per respondent without a seed");
         }
         let other = if or_other {
             if options.iter().any(|o| o.code == "other") {
@@ -1119,11 +1059,7 @@ impl<'a> Builder<'a> {
                 );
                 None
             } else {
-                let label = Texts::from_pairs(
-                    self.languages
-                        .iter()
-                        .map(|l| (l.as_str(), langs::other_label(l))),
-                );
+                let label = Texts::from_pairs(self.languages.iter().map(|l| (l.as_str(), langs::other_label(l))));
                 Some(AnswerOption {
                     code: "other".into(),
                     label,
@@ -1140,11 +1076,7 @@ impl<'a> Builder<'a> {
                     && options
                         .iter()
                         .all(|o| o.code.trim().parse::<f64>().is_ok_and(f64::is_finite));
-                if appearance.iter().any(|a| a == "likert")
-                    && numeric
-                    && other.is_none()
-                    && !randomize
-                {
+                if appearance.iter().any(|a| a == "likert") && numeric && other.is_none() && !randomize {
                     QuestionKind::Scale(Scale {
                         points: options,
                         hard_to_say: None,
@@ -1225,14 +1157,7 @@ impl<'a> Builder<'a> {
         None
     }
 
-    fn split_plan(
-        &self,
-        row: &Row,
-        name: &str,
-        column: &str,
-        parent: &str,
-        choices: &[Choice],
-    ) -> Result<Split, Fail> {
+    fn split_plan(&self, row: &Row, name: &str, column: &str, parent: &str, choices: &[Choice]) -> Result<Split, Fail> {
         let parent = self.scope(name, row.number).lookup(parent)?;
         if !matches!(parent.kind, VarKind::Choice { .. }) {
             return translate::fail(
@@ -1286,10 +1211,7 @@ impl<'a> Builder<'a> {
                     "survey",
                     row,
                     &col,
-                    format!(
-                        "the part of '{name}' for {} = '{code}' is left out",
-                        split.parent.id
-                    ),
+                    format!("the part of '{name}' for {} = '{code}' is left out", split.parent.id),
                     why,
                 );
                 continue;
@@ -1312,10 +1234,9 @@ impl<'a> Builder<'a> {
                 ("date", "month-year" | "year") => {
                     "Opros asks for a full date; a month or a year alone is not part of Opros"
                 }
-                (
-                    _,
-                    "ethiopian" | "coptic" | "islamic" | "bikram-sambat" | "myanmar" | "persian",
-                ) => "Opros dates use the Gregorian calendar",
+                (_, "ethiopian" | "coptic" | "islamic" | "bikram-sambat" | "myanmar" | "persian") => {
+                    "Opros dates use the Gregorian calendar"
+                }
                 (_, a) if a.starts_with("search(") => {
                     "it reads choices from an attached CSV file; Opros forms have no attached files"
                 }
@@ -1341,12 +1262,16 @@ impl<'a> Builder<'a> {
             "yes" | "true" | "1" | "true()" => true,
             _ => {
                 let raw = row.cell(self.cols.required).to_owned();
-                self.survey_report(row.number, &["required"], Fail {
-                    what: format!("'{raw}' is not supported"),
-                    why: "Opros questions are required or not; a condition for requiring an answer is not part of \
+                self.survey_report(
+                    row.number,
+                    &["required"],
+                    Fail {
+                        what: format!("'{raw}' is not supported"),
+                        why: "Opros questions are required or not; a condition for requiring an answer is not part of \
                           Opros (use relevant to show the question only when it applies)"
-                        .into(),
-                });
+                            .into(),
+                    },
+                );
                 false
             }
         }
@@ -1373,8 +1298,7 @@ impl<'a> Builder<'a> {
             QuestionKind::MultipleChoice(m) => {
                 let n = m.options.len() + usize::from(m.other.is_some());
                 m.max_choices.is_some_and(|x| x == 0 || x > n)
-                    || m.min_choices
-                        .is_some_and(|x| x > m.max_choices.unwrap_or(n))
+                    || m.min_choices.is_some_and(|x| x > m.max_choices.unwrap_or(n))
             }
             _ => false,
         };
@@ -1531,9 +1455,7 @@ fn cascade_test(e: &XExpr) -> Option<(String, String)> {
         return None;
     };
     match (l.as_ref(), r.as_ref()) {
-        (XExpr::Path(col), XExpr::Ref(p)) | (XExpr::Ref(p), XExpr::Path(col)) => {
-            Some((col.to_lowercase(), p.clone()))
-        }
+        (XExpr::Path(col), XExpr::Ref(p)) | (XExpr::Ref(p), XExpr::Path(col)) => Some((col.to_lowercase(), p.clone())),
         _ => None,
     }
 }
@@ -1547,9 +1469,7 @@ fn too_few_options(kind: &QuestionKind) -> Option<&'static str> {
         QuestionKind::MultipleChoice(c) if c.options.is_empty() => {
             Some("it has no choices to offer (after its choice_filter)")
         }
-        QuestionKind::Ranking(r) if r.options.len() < 2 => {
-            Some("a ranking needs at least two choices")
-        }
+        QuestionKind::Ranking(r) if r.options.len() < 2 => Some("a ranking needs at least two choices"),
         _ => None,
     }
 }
@@ -1669,11 +1589,7 @@ impl Lookup for Scope<'_, '_> {
     }
 
     fn var_type(&self, id: &str) -> Option<VarType> {
-        self.b
-            .known
-            .values()
-            .find(|v| v.id == id)
-            .map(|v| v.kind.var_type())
+        self.b.known.values().find(|v| v.id == id).map(|v| v.kind.var_type())
     }
 }
 

@@ -106,17 +106,12 @@ pub struct Converted {
 /// `file_name` is used in messages only (and, without a `form_id`/`form_title` setting, for the slug and
 /// title). Strict mode (`lenient: false`) fails with [`XlsFormError::Unsupported`] listing every part that
 /// cannot be converted; lenient mode returns them in [`Converted::unsupported`].
-pub fn convert(
-    bytes: &[u8],
-    file_name: &str,
-    opts: &ConvertOptions,
-) -> Result<Converted, XlsFormError> {
+pub fn convert(bytes: &[u8], file_name: &str, opts: &ConvertOptions) -> Result<Converted, XlsFormError> {
     let book = sheet::read(bytes, file_name)?;
     if book.survey.column(&["type"]).is_none() || book.survey.column(&["name"]).is_none() {
         return Err(XlsFormError::NotAnXlsForm {
             file: file_name.to_owned(),
-            message: "the survey sheet needs the columns 'type' and 'name' in its first row"
-                .to_owned(),
+            message: "the survey sheet needs the columns 'type' and 'name' in its first row".to_owned(),
         });
     }
     let mut unsupported = Vec::new();
@@ -131,10 +126,7 @@ pub fn convert(
         });
     }
     let yaml = yaml::write(&form, file_name, &unsupported);
-    let yaml_name = format!(
-        "{}.yaml",
-        file_name.rsplit_once('.').map_or(file_name, |(s, _)| s)
-    );
+    let yaml_name = format!("{}.yaml", file_name.rsplit_once('.').map_or(file_name, |(s, _)| s));
     match parse_definition(&yaml, &yaml_name) {
         Ok(definition) => Ok(Converted {
             yaml,

@@ -53,27 +53,20 @@ pub(crate) struct Row {
 impl Sheet {
     /// Index of the first column whose key is one of `keys`.
     pub fn column(&self, keys: &[&str]) -> Option<usize> {
-        self.columns
-            .iter()
-            .position(|c| keys.contains(&c.key.as_str()))
+        self.columns.iter().position(|c| keys.contains(&c.key.as_str()))
     }
 
     /// The header of a column as written, or the first of `keys` when the sheet has no such column.
     pub fn header(&self, keys: &[&str]) -> String {
         self.column(keys)
             .and_then(|i| self.columns.get(i))
-            .map_or_else(
-                || keys.first().copied().unwrap_or("").to_owned(),
-                |c| c.header.clone(),
-            )
+            .map_or_else(|| keys.first().copied().unwrap_or("").to_owned(), |c| c.header.clone())
     }
 }
 
 impl Row {
     pub fn cell(&self, index: Option<usize>) -> &str {
-        index
-            .and_then(|i| self.cells.get(i))
-            .map_or("", String::as_str)
+        index.and_then(|i| self.cells.get(i)).map_or("", String::as_str)
     }
 }
 
@@ -141,8 +134,7 @@ pub(crate) fn read(bytes: &[u8], file: &str) -> Result<Workbook, XlsFormError> {
 type Grid = (usize, Vec<Vec<String>>);
 
 fn read_sheets(bytes: &[u8]) -> Result<Vec<(String, Grid)>, String> {
-    let mut book =
-        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| describe_open_error(&e))?;
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| describe_open_error(&e))?;
     let mut out = Vec::new();
     for name in book.sheet_names() {
         let range = book
@@ -166,9 +158,7 @@ fn read_sheets(bytes: &[u8]) -> Result<Vec<(String, Grid)>, String> {
 
 fn describe_open_error(e: &calamine::Error) -> String {
     match e {
-        calamine::Error::Msg(m) if m.contains("detect") => {
-            "it is not an Excel or OpenDocument spreadsheet".to_owned()
-        }
+        calamine::Error::Msg(m) if m.contains("detect") => "it is not an Excel or OpenDocument spreadsheet".to_owned(),
         other => other.to_string(),
     }
 }
@@ -226,9 +216,7 @@ fn to_sheet(name: &str, (row0, grid): Grid) -> Sheet {
         ),
         None => (1, Vec::new()),
     };
-    let rows = rows
-        .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
-        .collect();
+    let rows = rows.filter(|r| r.cells.iter().any(|c| !c.is_empty())).collect();
     Sheet {
         name: name.to_owned(),
         columns,

@@ -57,8 +57,7 @@ pub(crate) enum VarKind {
 
 impl VarKind {
     pub fn of(kind: &QuestionKind) -> VarKind {
-        let codes = |o: &[crate::definition::AnswerOption],
-                     extra: Option<&crate::definition::AnswerOption>| {
+        let codes = |o: &[crate::definition::AnswerOption], extra: Option<&crate::definition::AnswerOption>| {
             o.iter().chain(extra).map(|o| o.code.clone()).collect()
         };
         match kind {
@@ -90,9 +89,7 @@ impl VarKind {
                 codes: codes.clone(),
                 numeric: *scale,
             },
-            VarKind::Multi { codes } => VarType::Multi {
-                codes: codes.clone(),
-            },
+            VarKind::Multi { codes } => VarType::Multi { codes: codes.clone() },
             VarKind::Number { .. } => VarType::Number,
             VarKind::Text => VarType::Text,
             VarKind::Date => VarType::Date,
@@ -176,15 +173,13 @@ fn opros_op(op: XOp) -> &'static str {
 /// Translates a `relevant` expression into an Opros condition, checked with the Opros condition checker.
 pub(crate) fn condition(e: &XExpr, cx: &dyn Lookup) -> Result<String, Fail> {
     let text = boolean(e, cx)?.render();
-    let checked = condition::parse(&text)
-        .map_err(|err| err.to_string())
-        .and_then(|expr| {
-            let problems = condition::check(&expr, &|id| cx.var_type(id));
-            match problems.is_empty() {
-                true => Ok(()),
-                false => Err(problems.join("; ")),
-            }
-        });
+    let checked = condition::parse(&text).map_err(|err| err.to_string()).and_then(|expr| {
+        let problems = condition::check(&expr, &|id| cx.var_type(id));
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(problems.join("; ")),
+        }
+    });
     match checked {
         Ok(()) => Ok(text),
         Err(why) => fail(format!("'{e}' (as '{text}') is not accepted"), why),
@@ -278,9 +273,7 @@ pub(crate) fn unsupported_call(name: &str) -> Fail {
 
 fn unsupported_operand(e: &XExpr) -> Fail {
     let why = match e {
-        XExpr::Arith(..) | XExpr::Neg(_) => {
-            "Opros conditions have no arithmetic (+, -, *, div, mod) and no '|'"
-        }
+        XExpr::Arith(..) | XExpr::Neg(_) => "Opros conditions have no arithmetic (+, -, *, div, mod) and no '|'",
         XExpr::Dot => "'.' (the question itself) only has a meaning in a constraint",
         XExpr::Path(_) => "refer to questions as ${name}; XPath paths are not supported",
         XExpr::Call(name, _) => return unsupported_call(name),
@@ -442,11 +435,7 @@ fn length_test(op: XOp, v: &Var, lit: &Lit, whole: &XExpr) -> Result<Cond, Fail>
         return no();
     }
     let answered = Cond::Atom(format!("answered({})", v.id));
-    Ok(if at_one {
-        answered
-    } else {
-        Cond::not(answered)
-    })
+    Ok(if at_one { answered } else { Cond::not(answered) })
 }
 
 fn find_code(codes: &[String], lit: &Lit) -> Option<String> {
@@ -479,10 +468,7 @@ fn var_lit(op: XOp, v: &Var, lit: &Lit, whole: &XExpr) -> Result<Cond, Fail> {
         VarKind::Choice { codes, scale } => match op {
             XOp::Eq | XOp::Ne => {
                 let code = find_code(codes, lit).ok_or_else(|| no_choice(v, lit, codes, whole))?;
-                Ok(eq_or_not(
-                    op,
-                    Cond::Atom(format!("{id} == {}", quote(&code))),
-                ))
+                Ok(eq_or_not(op, Cond::Atom(format!("{id} == {}", quote(&code)))))
             }
             _ => {
                 let Some(n) = lit.number() else {
@@ -494,11 +480,7 @@ fn var_lit(op: XOp, v: &Var, lit: &Lit, whole: &XExpr) -> Result<Cond, Fail> {
                 // XPath compares the codes as numbers; codes that are not numbers never match.
                 let matching: Vec<String> = codes
                     .iter()
-                    .filter(|c| {
-                        c.trim()
-                            .parse::<f64>()
-                            .is_ok_and(|x| op.test(x.total_cmp(&n)))
-                    })
+                    .filter(|c| c.trim().parse::<f64>().is_ok_and(|x| op.test(x.total_cmp(&n))))
                     .map(|c| quote(c))
                     .collect();
                 Ok(Cond::Atom(format!("{id} in [{}]", matching.join(", "))))
@@ -524,10 +506,7 @@ fn var_lit(op: XOp, v: &Var, lit: &Lit, whole: &XExpr) -> Result<Cond, Fail> {
             None => bad("it compares a number question with a text"),
         },
         VarKind::Text => match (op, lit) {
-            (XOp::Eq | XOp::Ne, Lit::Str(s)) => Ok(eq_or_not(
-                op,
-                Cond::Atom(format!("{id} == {}", quote(s))),
-            )),
+            (XOp::Eq | XOp::Ne, Lit::Str(s)) => Ok(eq_or_not(op, Cond::Atom(format!("{id} == {}", quote(s))))),
             _ => bad("a text answer can only be compared with a text using = or !="),
         },
         VarKind::Date => match lit.date() {
@@ -671,14 +650,11 @@ fn constraint_part(c: &XExpr, kind: &mut QuestionKind) -> Result<(), Fail> {
         (XExpr::Call(f, args), QuestionKind::Text(t))
             if f == "string-length" && matches!(args.as_slice(), [XExpr::Dot]) =>
         {
-            let max =
-                match (op, lit.number()) {
-                    (XOp::Le, Some(x)) if x >= 1.0 => x.floor(),
-                    (XOp::Lt, Some(x)) if x > 1.0 => x.ceil() - 1.0,
-                    _ => return no(
-                        "Opros limits only the greatest length of a text: string-length(.) <= n",
-                    ),
-                };
+            let max = match (op, lit.number()) {
+                (XOp::Le, Some(x)) if x >= 1.0 => x.floor(),
+                (XOp::Lt, Some(x)) if x > 1.0 => x.ceil() - 1.0,
+                _ => return no("Opros limits only the greatest length of a text: string-length(.) <= n"),
+            };
             t.max_length = tighter(t.max_length, Some(max as usize), std::cmp::min);
             Ok(())
         }
@@ -701,8 +677,7 @@ fn constraint_part(c: &XExpr, kind: &mut QuestionKind) -> Result<(), Fail> {
     }
 }
 
-const GENERIC_CONSTRAINT: &str =
-    "Opros can check limits of the answer itself: . >= n and . <= n for numbers and \
+const GENERIC_CONSTRAINT: &str = "Opros can check limits of the answer itself: . >= n and . <= n for numbers and \
      dates, string-length(.) <= n for texts, count-selected(.) <= n for select_multiple";
 
 /// A reason that applies whatever the shape of the constraint part.
@@ -763,8 +738,7 @@ fn exclusive_pattern(c: &XExpr) -> Option<String> {
     let more_than_one = |e: &XExpr| match e {
         XExpr::Cmp(op, l, r) => match against_literal(*op, l, r) {
             Some((op, XExpr::Call(f, args), lit)) if f == "count-selected" => {
-                matches!(args.as_slice(), [XExpr::Dot])
-                    && matches!((op, lit.number()), (XOp::Gt, Some(x)) if x == 1.0)
+                matches!(args.as_slice(), [XExpr::Dot]) && matches!((op, lit.number()), (XOp::Gt, Some(x)) if x == 1.0)
                     || matches!((op, lit.number()), (XOp::Ge, Some(x)) if x == 2.0)
             }
             _ => false,
@@ -780,8 +754,7 @@ fn exclusive_pattern(c: &XExpr) -> Option<String> {
 
 /// Inclusive bounds for `. op x`; `>` and `<` only for whole numbers (Opros limits include their bounds).
 fn number_bounds(op: XOp, x: f64, integer: bool) -> Result<(Option<f64>, Option<f64>), String> {
-    let strict =
-        "Opros limits include their bounds: write >= or <= (strict limits are converted for \
+    let strict = "Opros limits include their bounds: write >= or <= (strict limits are converted for \
                   whole numbers only)";
     Ok(match (op, integer) {
         (XOp::Ge, true) => (Some(x.ceil()), None),
@@ -851,10 +824,7 @@ pub(crate) fn derived(e: &XExpr, cx: &dyn Lookup) -> Result<DerivedParts, Fail> 
         VarKind::Choice { codes, .. } => groups(&branches, rest.as_deref(), codes, e)?,
         _ => return Err(shape()),
     };
-    Ok(DerivedParts {
-        from: source.id,
-        rule,
-    })
+    Ok(DerivedParts { from: source.id, rule })
 }
 
 type Branches<'a> = Vec<(&'a XExpr, String)>;
@@ -972,10 +942,7 @@ fn assign<T: Clone>(
 ) -> Option<Vec<(String, T)>> {
     let mut taken = nothing.clone();
     let mut out: Vec<(String, T)> = Vec::new();
-    let add = |code: &str, set: T, out: &mut Vec<(String, T)>| match out
-        .iter_mut()
-        .find(|(c, _)| c == code)
-    {
+    let add = |code: &str, set: T, out: &mut Vec<(String, T)>| match out.iter_mut().find(|(c, _)| c == code) {
         Some(slot) => slot.1 = union(&slot.1, &set),
         None => out.push((code.to_owned(), set)),
     };
@@ -1069,9 +1036,7 @@ fn code_set(c: &XExpr, codes: &[String]) -> Option<Vec<String>> {
                 _ => {
                     let n = lit.number()?;
                     Some(keep(&|c| {
-                        c.trim()
-                            .parse::<f64>()
-                            .is_ok_and(|x| op.test(x.total_cmp(&n)))
+                        c.trim().parse::<f64>().is_ok_and(|x| op.test(x.total_cmp(&n)))
                     }))
                 }
             }
@@ -1080,15 +1045,8 @@ fn code_set(c: &XExpr, codes: &[String]) -> Option<Vec<String>> {
     }
 }
 
-fn groups(
-    branches: &[(&XExpr, String)],
-    rest: Option<&str>,
-    codes: &[String],
-    e: &XExpr,
-) -> Result<DerivedRule, Fail> {
-    let ordered = |set: Vec<String>| -> Vec<String> {
-        codes.iter().filter(|c| set.contains(c)).cloned().collect()
-    };
+fn groups(branches: &[(&XExpr, String)], rest: Option<&str>, codes: &[String], e: &XExpr) -> Result<DerivedRule, Fail> {
+    let ordered = |set: Vec<String>| -> Vec<String> { codes.iter().filter(|c| set.contains(c)).cloned().collect() };
     let parts = assign(
         branches,
         rest,
@@ -1133,10 +1091,7 @@ mod tests {
     #[test]
     fn rendering_keeps_or_inside_and() {
         let c = Cond::And(vec![
-            Cond::Or(vec![
-                Cond::Atom("a == 'x'".into()),
-                Cond::Atom("b > 1".into()),
-            ]),
+            Cond::Or(vec![Cond::Atom("a == 'x'".into()), Cond::Atom("b > 1".into())]),
             Cond::not(Cond::Atom("answered(c)".into())),
         ]);
         assert_eq!(c.render(), "(a == 'x' or b > 1) and not answered(c)");

@@ -147,18 +147,11 @@ pub(crate) fn parse(source: &str) -> Result<XExpr, String> {
             "the expression is too long (more than {MAX_TOKENS} names, values and operators)"
         ));
     }
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        depth: 0,
-    };
+    let mut p = Parser { toks, pos: 0, depth: 0 };
     let e = p.or()?;
     match p.toks.get(p.pos) {
         None => Ok(e),
-        Some(t) => Err(format!(
-            "unexpected {} after a complete expression",
-            show(t)
-        )),
+        Some(t) => Err(format!("unexpected {} after a complete expression", show(t))),
     }
 }
 
@@ -236,18 +229,12 @@ fn lex(source: &str) -> Result<Vec<Tok>, String> {
                 if text == ".." {
                     (Tok::Name(text), len)
                 } else {
-                    let n = text
-                        .parse::<f64>()
-                        .map_err(|_| format!("'{text}' is not a number"))?;
+                    let n = text.parse::<f64>().map_err(|_| format!("'{text}' is not a number"))?;
                     (Tok::Num(n), len)
                 }
             }
             (c, _) if c.is_alphabetic() || c == '_' || c == '/' || c == '@' => {
-                let len = 1 + chars
-                    .iter()
-                    .skip(i + 1)
-                    .take_while(|c| is_name_char(**c))
-                    .count();
+                let len = 1 + chars.iter().skip(i + 1).take_while(|c| is_name_char(**c)).count();
                 let word: String = chars.iter().skip(i).take(len).collect();
                 let tok = match word.as_str() {
                     "div" | "mod" => Tok::Arith(word),
@@ -312,8 +299,7 @@ impl Parser {
 
     fn relational(&mut self) -> Result<XExpr, String> {
         let mut left = self.additive()?;
-        while let Some(Tok::Op(op @ (XOp::Lt | XOp::Le | XOp::Gt | XOp::Ge))) = self.peek().cloned()
-        {
+        while let Some(Tok::Op(op @ (XOp::Lt | XOp::Le | XOp::Gt | XOp::Ge))) = self.peek().cloned() {
             self.pos += 1;
             left = XExpr::Cmp(op, Box::new(left), Box::new(self.additive()?));
         }
@@ -401,12 +387,7 @@ impl Parser {
                     self.pos += 1;
                     return Ok(XExpr::Call(name, args));
                 }
-                Some(t) => {
-                    return Err(format!(
-                        "expected ',' or ')' in {name}(), found {}",
-                        show(t)
-                    ))
-                }
+                Some(t) => return Err(format!("expected ',' or ')' in {name}(), found {}", show(t))),
                 None => return Err(format!("{name}( has no closing ')'")),
             }
         }

@@ -59,12 +59,8 @@ fn one_line(s: &str) -> String {
 
 /// A code or id: bare when it is a plain word YAML cannot mistake for anything else, else quoted.
 fn scalar(s: &str) -> String {
-    let plain = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !matches!(
             s.to_lowercase().as_str(),
             "y" | "yes" | "n" | "no" | "true" | "false" | "on" | "off" | "null"

@@ -48,10 +48,7 @@ impl Staff {
         let page = s.get("/admin");
         assert_eq!(page.status().as_u16(), 200);
         s.csrf = csrf_of(&page.text().expect("body"));
-        assert!(
-            !s.csrf.is_empty(),
-            "the workbench page carries a CSRF token"
-        );
+        assert!(!s.csrf.is_empty(), "the workbench page carries a CSRF token");
         s
     }
 
@@ -59,10 +56,7 @@ impl Staff {
     pub fn try_login(&mut self, login: &str, password: &str) -> Response {
         let page = self.get("/login").text().expect("login page");
         let csrf = csrf_of(&page);
-        self.post_form(
-            "/login",
-            &[("_csrf", &csrf), ("login", login), ("password", password)],
-        )
+        self.post_form("/login", &[("_csrf", &csrf), ("login", login), ("password", password)])
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -98,10 +92,7 @@ impl Staff {
         );
         self.http
             .post(self.url(path))
-            .header(
-                "Content-Type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
             .body(body)
             .send()
             .expect("POST multipart")

@@ -14,9 +14,7 @@ pub fn backends() -> Vec<Backend> {
     let mut v = vec![Backend::Sqlite];
     match std::env::var("OPROS_TEST_POSTGRES_URL") {
         Ok(url) if !url.trim().is_empty() => v.push(Backend::Postgres(url)),
-        _ => eprintln!(
-            "note: OPROS_TEST_POSTGRES_URL is not set; PostgreSQL half of this test skipped"
-        ),
+        _ => eprintln!("note: OPROS_TEST_POSTGRES_URL is not set; PostgreSQL half of this test skipped"),
     }
     v
 }
@@ -48,8 +46,7 @@ impl TestDb {
             }
             Backend::Postgres(base) => {
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let mut c = diesel::PgConnection::establish(base)
-                    .expect("connect to OPROS_TEST_POSTGRES_URL");
+                let mut c = diesel::PgConnection::establish(base).expect("connect to OPROS_TEST_POSTGRES_URL");
                 c.batch_execute(&format!("CREATE SCHEMA {schema}"))
                     .expect("create schema");
                 let sep = if base.contains('?') { '&' } else { '?' };

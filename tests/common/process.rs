@@ -186,11 +186,7 @@ pub fn page_body(html: &str, answers: &[(&str, &str)]) -> Option<String> {
         ("_page".into(), hidden(html, "_page")?),
         ("_shown".into(), hidden(html, "_shown").unwrap_or_default()),
     ];
-    body.extend(
-        answers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
-    );
+    body.extend(answers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     serde_urlencoded::to_string(&body).ok()
 }
 
@@ -215,10 +211,9 @@ pub fn complete_single_page(base: &str, slug: &str, marker: &str) -> Attempt {
             let status = r.status().as_u16();
             match r.text() {
                 Ok(t) if status == 200 && t.contains("notice thanks") => Attempt::Acknowledged,
-                Ok(t) => Attempt::NotAcknowledged(format!(
-                    "POST {status}: {}",
-                    t.chars().take(200).collect::<String>()
-                )),
+                Ok(t) => {
+                    Attempt::NotAcknowledged(format!("POST {status}: {}", t.chars().take(200).collect::<String>()))
+                }
                 Err(e) => Attempt::NotAcknowledged(format!("POST body: {e}")),
             }
         }
@@ -228,10 +223,7 @@ pub fn complete_single_page(base: &str, slug: &str, marker: &str) -> Attempt {
 
 /// Markers of the complete responses stored for `slug`, read through the store API, with the states of
 /// every response (complete, partial, …).
-pub fn stored_markers(
-    db_env_url: &opros::config::DatabaseUrl,
-    slug: &str,
-) -> (Vec<String>, Vec<(String, i64)>) {
+pub fn stored_markers(db_env_url: &opros::config::DatabaseUrl, slug: &str) -> (Vec<String>, Vec<(String, i64)>) {
     let store = opros::store::Store::open(db_env_url).expect("open store");
     let survey = store.find_survey(slug).expect("survey");
     let markers = store
@@ -248,7 +240,7 @@ pub fn stored_markers(
 }
 
 /// The text of the `marker` answer in stored answers JSON, whatever the exact encoding of a text answer.
-fn marker_of(v: &serde_json::Value) -> Option<String> {
+pub fn marker_of(v: &serde_json::Value) -> Option<String> {
     let m = v.get("marker")?;
     match m {
         serde_json::Value::String(s) => Some(s.clone()),

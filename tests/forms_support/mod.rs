@@ -21,9 +21,7 @@ pub fn import_open(db: &TestDb, yaml: &str) -> Store {
     let store = Store::open(&db.url).expect("open store");
     let p = catalog::prepare_source(yaml, "fixture.yaml", None, None).expect("valid fixture");
     let imported = catalog::store_prepared(&store, &p).expect("store fixture");
-    store
-        .set_status(&imported.slug, Status::Open)
-        .expect("open survey");
+    store.set_status(&imported.slug, Status::Open).expect("open survey");
     store
 }
 
@@ -82,11 +80,7 @@ impl Respondent {
 
     /// Opens the form (following one redirect from an invitation or resume link).
     pub fn open(&mut self, query: &str) -> u16 {
-        let r = self
-            .http
-            .get(format!("{}{query}", self.url()))
-            .send()
-            .expect("GET");
+        let r = self.http.get(format!("{}{query}", self.url())).send().expect("GET");
         if r.status().as_u16() == 303 {
             return self.open("");
         }
@@ -111,11 +105,7 @@ impl Respondent {
             ("_page".into(), self.page_id()),
             ("_shown".into(), self.hidden("_shown")),
         ];
-        body.extend(
-            answers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
-        );
+        body.extend(answers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
         self.post_raw(serde_urlencoded::to_string(&body).expect("encode"))
     }
 
@@ -142,13 +132,10 @@ impl Respondent {
 /// HTML and SQL, inner spaces and line breaks; never empty, no surrounding spaces.
 pub fn random_text(rng: &mut StdRng, max: usize) -> String {
     const CHARS: &[char] = &[
-        'a', 'z', 'Q', 'ж', 'Ё', 'я', '0', '9', ' ', ',', ';', '"', '\'', '<', '>', '&', '{', '}',
-        '\n', '-', '=',
+        'a', 'z', 'Q', 'ж', 'Ё', 'я', '0', '9', ' ', ',', ';', '"', '\'', '<', '>', '&', '{', '}', '\n', '-', '=',
     ];
     let len = rng.random_range(1..=max.clamp(1, 40));
-    let s: String = (0..len)
-        .map(|_| *CHARS.choose(rng).unwrap_or(&'a'))
-        .collect();
+    let s: String = (0..len).map(|_| *CHARS.choose(rng).unwrap_or(&'a')).collect();
     let t = s.trim().to_owned();
     if t.is_empty() {
         "x".to_owned()
@@ -190,12 +177,8 @@ pub fn random_answer(rng: &mut StdRng, q: &opros::definition::Question) -> Optio
             let picked: Vec<String> = if !exclusive.is_empty() && min <= 1 && rng.random_bool(0.2) {
                 vec![exclusive.choose(rng)?.code.clone()]
             } else {
-                let k =
-                    rng.random_range(min.min(non_exclusive.len())..=max.min(non_exclusive.len()));
-                let mut chosen: Vec<_> = non_exclusive
-                    .choose_multiple(rng, k)
-                    .map(|o| o.code.clone())
-                    .collect();
+                let k = rng.random_range(min.min(non_exclusive.len())..=max.min(non_exclusive.len()));
+                let mut chosen: Vec<_> = non_exclusive.choose_multiple(rng, k).map(|o| o.code.clone()).collect();
                 // Form order.
                 chosen.sort_by_key(|c| all.iter().position(|o| &o.code == c));
                 chosen
@@ -205,9 +188,7 @@ pub fn random_answer(rng: &mut StdRng, q: &opros::definition::Question) -> Optio
             }
             let other = c.other.as_ref().map(|o| o.code.clone());
             let other_text = match other {
-                Some(oc) if picked.contains(&oc) && rng.random_bool(0.7) => {
-                    Some(random_text(rng, 30))
-                }
+                Some(oc) if picked.contains(&oc) && rng.random_bool(0.7) => Some(random_text(rng, 30)),
                 _ => None,
             };
             Some(Answer::Choices {
@@ -215,9 +196,7 @@ pub fn random_answer(rng: &mut StdRng, q: &opros::definition::Question) -> Optio
                 other_text,
             })
         }
-        QuestionKind::Scale(s) => Some(Answer::Scale(
-            s.codes().collect::<Vec<_>>().choose(rng)?.to_string(),
-        )),
+        QuestionKind::Scale(s) => Some(Answer::Scale(s.codes().collect::<Vec<_>>().choose(rng)?.to_string())),
         QuestionKind::Matrix(m) => {
             let scale = m.scale();
             let points: Vec<String> = scale.codes().map(str::to_owned).collect();

@@ -14,9 +14,7 @@ pub struct Lcg(u64);
 
 impl Lcg {
     pub fn new(seed: u64) -> Self {
-        Lcg(seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407))
+        Lcg(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407))
     }
 
     /// Uniform in [0, 1).
@@ -94,11 +92,7 @@ fn one(def: &Definition, rng: &mut Lcg, p: Profile) -> Answers {
                 Answer::choice(opts[i])
             }
             QuestionKind::MultipleChoice(c) => {
-                let max = c
-                    .max_choices
-                    .unwrap_or(c.options.len())
-                    .min(c.options.len())
-                    .max(1);
+                let max = c.max_choices.unwrap_or(c.options.len()).min(c.options.len()).max(1);
                 let mut codes: Vec<String> = Vec::new();
                 for o in &c.options {
                     if codes.len() < max && rng.next() < 0.35 && !o.exclusive {
@@ -233,9 +227,7 @@ pub fn seeded(db: &TestDb, publish: &[&str]) -> (TestServer, Store) {
         add_responses(&store, slug, &answers);
     }
     for slug in publish {
-        store
-            .set_results_published(slug, true)
-            .expect("publish results");
+        store.set_results_published(slug, true).expect("publish results");
     }
     (server, store)
 }
