@@ -26,7 +26,7 @@ use std::sync::Arc;
 use crate::catalog::{CatalogError, DefinitionCache, LoadedVersion};
 use crate::definition::{Answers, Definition};
 use crate::store::{ResponseRow, Store, StoreError, SurveyRow};
-use crate::weighting::{self, Population};
+use crate::weighting::Population;
 
 pub use microdata::{microdata_csv, WEIGHT_COLUMN};
 pub use spss::{sav, sav_file};
@@ -69,39 +69,11 @@ pub struct Weights {
 /// (targets inline or from the survey's population file); 1 for everyone when the survey has no scheme or
 /// weighting fails (the summary then says why). Respondents with a weight of 0 (excluded) get `None`.
 pub fn respondent_weights(def: &Definition, population: Option<&Population>, answers: &[Answers]) -> Weights {
-    let n = answers.len();
-    let ones = |scheme: bool, error: Option<String>| Weights {
-        values: vec![Some(1.0); n],
-        scheme,
+    let (weights, error) = crate::report::final_weights(def, population, answers);
+    Weights {
+        values: weights.iter().map(|&x| (x > 0.0).then_some(x)).collect(),
+        scheme: def.weighting.is_some(),
         error,
-    };
-    let Some(scheme) = def.weighting.as_ref() else {
-        return ones(false, None);
-    };
-    if n == 0 {
-        return ones(true, None);
-    }
-    let targets = match (&scheme.targets, population) {
-        (Some(t), _) => t.clone(),
-        (None, Some(p)) => p.targets.clone(),
-        (None, None) => return ones(true, Some("the survey names no population targets".into())),
-    };
-    let mut sample = weighting::Sample::new(n);
-    for var in &scheme.variables {
-        let values = answers
-            .iter()
-            .map(|a| crate::definition::derived::category(def, var, a));
-        if let Err(e) = sample.add_variable(var, values) {
-            return ones(true, Some(e.to_string()));
-        }
-    }
-    match weighting::weight(&sample, scheme, &targets) {
-        Ok(w) => Weights {
-            values: w.weights.iter().map(|&x| (x > 0.0).then_some(x)).collect(),
-            scheme: true,
-            error: None,
-        },
-        Err(e) => ones(true, Some(e.to_string())),
     }
 }
 

@@ -306,25 +306,43 @@ type Weighing = (
 
 /// Final weights (1 each when unweighted), diagnostics and the calibration model for variances.
 fn weigh(input: &SummaryInput<'_>, weighted: bool) -> Weighing {
-    let n = input.answers.len();
+    if !weighted {
+        return (vec![1.0; input.answers.len()], None, None, None);
+    }
+    weigh_answers(input.definition, input.population, input.answers)
+}
+
+/// The weights summaries use, one per respondent: the definition's scheme applied to `answers` (targets
+/// inline or from `population`); 0 for respondents excluded from weighting; 1 for everyone when the survey
+/// has no scheme or weighting fails, with the reason. Exports use the same, so both always agree.
+pub fn final_weights(
+    def: &Definition,
+    population: Option<&Population>,
+    answers: &[Answers],
+) -> (Vec<f64>, Option<String>) {
+    let (w, _, _, error) = weigh_answers(def, population, answers);
+    (w, error)
+}
+
+fn weigh_answers(def: &Definition, population: Option<&Population>, answers: &[Answers]) -> Weighing {
+    let n = answers.len();
     let unweighted = |err: Option<String>| (vec![1.0; n], None, None, err);
-    let Some(scheme) = input.definition.weighting.as_ref().filter(|_| weighted) else {
+    let Some(scheme) = def.weighting.as_ref() else {
         return unweighted(None);
     };
     if n == 0 {
         return unweighted(None);
     }
-    let targets = match (&scheme.targets, input.population) {
+    let targets = match (&scheme.targets, population) {
         (Some(t), _) => t.clone(),
         (None, Some(p)) => p.targets.clone(),
         (None, None) => return unweighted(Some("the survey names no population targets".into())),
     };
     let mut sample = weighting::Sample::new(n);
     for var in &scheme.variables {
-        let values = input
-            .answers
+        let values = answers
             .iter()
-            .map(|a| crate::definition::derived::category(input.definition, var, a));
+            .map(|a| crate::definition::derived::category(def, var, a));
         if let Err(e) = sample.add_variable(var, values) {
             return unweighted(Some(e.to_string()));
         }
