@@ -38,9 +38,29 @@ impl From<StoreError> for WebError {
                 | diesel::result::DatabaseErrorKind::SerializationFailure,
                 _,
             )) => WebError::Unavailable(e.to_string()),
+            // SQLite held by another process longer than the busy timeout, or a lost PostgreSQL connection:
+            // temporary; the resident can send the page again.
+            StoreError::Query(diesel::result::Error::DatabaseError(_, ref info)) if is_transient(info.message()) => {
+                WebError::Unavailable(e.to_string())
+            }
             other => WebError::Internal(other.to_string()),
         }
     }
+}
+
+/// Database errors that go away by themselves (locks, restarts), by their message.
+fn is_transient(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "database is locked",
+        "database is busy",
+        "terminating connection",
+        "server closed the connection",
+        "connection refused",
+        "the database system is",
+    ]
+    .iter()
+    .any(|p| m.contains(p))
 }
 
 impl From<CatalogError> for WebError {
