@@ -210,8 +210,11 @@ proptest! {
     #[test]
     fn bounded_calibration_succeeds_when_raking_weights_fit_the_bounds(
         case in case(),
-        below in 0.3f64..0.999,
-        above in 1.001f64..3.0,
+        // At least 2% of room beyond the raking extremes: with bounds within a fraction of a percent of
+        // them the logit solution sits on the bounds' asymptotes and Newton needs more than the default
+        // 100 iterations for the 1e-10 tolerance (reported as a clear "widen bounds" error, seen in CI).
+        below in 0.3f64..0.98,
+        above in 1.02f64..3.0,
         logit in any::<bool>(),
     ) {
         let raked = weight(&sample(&case, true), &scheme(&case, "raking", "", true), &margin_targets(&case))
