@@ -106,7 +106,7 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
         CliError::Other(msg.trim_end().to_owned())
     })?;
     let at = now();
-    let meta = Meta {
+    let source = Meta {
         source: Some(format!(
             "import:{}",
             file.file_name()
@@ -119,6 +119,10 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
         .iter()
         .map(|r| {
             let quota_keys = def.quota_keys(&r.answers);
+            let meta = Meta {
+                design: r.design.clone(),
+                ..source.clone()
+            };
             let row = ResponseRow {
                 id: tokens::random_response_id(),
                 survey_id: survey.id.clone(),

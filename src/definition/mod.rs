@@ -139,6 +139,8 @@ struct Skeleton {
     #[serde(default)]
     weighting: Option<Value>,
     #[serde(default)]
+    design: Option<Value>,
+    #[serde(default)]
     report: Option<Value>,
 }
 
@@ -273,6 +275,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         .filter_map(|q| read.item(q, "quotas"))
         .collect();
     let weighting = skeleton.weighting.and_then(|w| read.block::<Scheme>(w, "weighting"));
+    let design = skeleton.design.and_then(|d| read.block::<SamplingDesign>(d, "design"));
     let report = skeleton
         .report
         .and_then(|r| read.block::<Report>(r, "report"))
@@ -293,6 +296,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         derived,
         quotas,
         weighting,
+        design,
         report,
     };
     let mut semantic = validate::validate(&def, source, file_name);

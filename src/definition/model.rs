@@ -56,6 +56,9 @@ pub struct Definition {
     pub quotas: Vec<Quota>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weighting: Option<Scheme>,
+    /// The sampling design of responses collected by interviewers and entered with `responses import`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<SamplingDesign>,
     #[serde(default)]
     pub report: Report,
 }
@@ -325,6 +328,56 @@ pub struct Quota {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     pub limit: u64,
+}
+
+/// The sampling design of a face-to-face or telephone survey: which columns of the `responses import` file
+/// carry each respondent's design weight, stratum, first-stage cluster (PSU) and finite population
+/// correction. Summaries then estimate as R `svydesign(ids = ~psu, strata = ~strata, fpc = ~fpc,
+/// weights = ~weight)`; a weighting scheme starts from the design weights.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamplingDesign {
+    /// Design weight (inverse selection probability), a positive number; absent: 1 each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
+    /// Stratum of the respondent (any text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strata: Option<String>,
+    /// First-stage cluster (any text, unique within its stratum); absent: each respondent is a PSU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub psu: Option<String>,
+    /// Finite population correction, constant within a stratum, as R reads it: a number above 1 is the
+    /// stratum's population size (of PSUs, when clustered), a number in (0, 1] its sampling fraction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fpc: Option<String>,
+}
+
+impl SamplingDesign {
+    /// The named columns: (design key, column name).
+    pub fn columns(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("weight", &self.weight),
+            ("strata", &self.strata),
+            ("psu", &self.psu),
+            ("fpc", &self.fpc),
+        ]
+        .into_iter()
+        .filter_map(|(k, c)| c.as_deref().map(|c| (k, c)))
+        .collect()
+    }
+}
+
+/// One respondent's values of the design columns (kept in the response's meta data).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DesignValues {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stratum: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub psu: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fpc: Option<f64>,
 }
 
 /// What is published and how.

@@ -60,6 +60,7 @@ pub(crate) fn validate(def: &Definition, source: &str, file: &str) -> Vec<Proble
     check_conditions(&mut cx);
     check_quotas(&mut cx);
     check_weighting(&mut cx);
+    check_design(&mut cx);
     check_report(&mut cx);
     cx.problems
 }
@@ -875,6 +876,53 @@ fn check_weighting(cx: &mut Ctx) {
     if let Some((l, u)) = scheme.bounds {
         if !(l < 1.0 && 1.0 < u) {
             cx.top("weighting", format!("bounds [{l}, {u}] must satisfy L < 1 < U"));
+        }
+    }
+}
+
+/// Design columns are named like questions (CSV headers), distinct, and never a question's or derived
+/// variable's id; a scheme's `base_weight` in a survey can only be the design weight.
+fn check_design(cx: &mut Ctx) {
+    let def = cx.def;
+    if let Some(design) = &def.design {
+        let columns = design.columns();
+        if columns.is_empty() {
+            cx.top(
+                "design",
+                "design names no columns: give at least one of weight, strata, psu, fpc",
+            );
+        }
+        for (i, (key, col)) in columns.iter().enumerate() {
+            if !valid_id(col) {
+                cx.top(
+                    "design",
+                    format!("design {key}: '{col}' is not a valid column name (a letter, then letters, digits, _)"),
+                );
+            } else if def.question(col).is_some() || def.derived_variable(col).is_some() {
+                cx.top(
+                    "design",
+                    format!("design {key}: '{col}' is a question or derived variable; design columns are separate"),
+                );
+            }
+            if columns[..i].iter().any(|(_, c)| c == col) {
+                cx.top(
+                    "design",
+                    format!("design {key}: column '{col}' is already used by another design key"),
+                );
+            }
+        }
+    }
+    let base = def.weighting.as_ref().and_then(|s| s.base_weight.as_deref());
+    let design_weight = def.design.as_ref().and_then(|d| d.weight.as_deref());
+    if let Some(base) = base {
+        if design_weight != Some(base) {
+            cx.top(
+                "weighting",
+                format!(
+                    "base_weight: '{base}' must be the design weight column (design: {{weight: {base}}}); \
+                     survey responses have no other starting weights"
+                ),
+            );
         }
     }
 }

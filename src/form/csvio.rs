@@ -12,7 +12,7 @@ use std::io::Read;
 
 use super::fields::Fields;
 use super::parse::{parse_all, prune};
-use crate::definition::{Answer, Answers, Definition, Question, QuestionKind};
+use crate::definition::{Answer, Answers, Definition, DesignValues, Question, QuestionKind};
 
 /// The columns of one question.
 pub fn question_columns(q: &Question) -> Vec<String> {
@@ -105,6 +105,8 @@ pub struct ImportRow {
     /// 1-based line in the file.
     pub line: u64,
     pub answers: Answers,
+    /// The values of the definition's design columns (`None` when it declares no design).
+    pub design: Option<DesignValues>,
 }
 
 /// A problem in an import file, with its line (1 = the header).
@@ -144,8 +146,18 @@ pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Ve
         .questions()
         .flat_map(|(_, q)| question_columns(q).into_iter().map(move |c| (c, q)))
         .collect();
+    let design_columns = def.design.as_ref().map(|d| d.columns()).unwrap_or_default();
+    for (key, col) in &design_columns {
+        if !header.iter().any(|h| h == col) {
+            problems.push(ImportProblem {
+                line: 1,
+                message: format!("the survey's design names column '{col}' ({key}), which the file does not have"),
+            });
+        }
+    }
     for (i, h) in header.iter().enumerate() {
-        if h.is_empty() || (!h.starts_with('_') && !known.contains_key(h)) {
+        let is_design = design_columns.iter().any(|(_, c)| c == h);
+        if h.is_empty() || (!h.starts_with('_') && !known.contains_key(h) && !is_design) {
             problems.push(ImportProblem {
                 line: 1,
                 message: format!(
@@ -180,6 +192,13 @@ pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Ve
             }
         };
         let line = record.position().map_or(0, |p| p.line());
+        let design = match design_values(&design_columns, &header, &record) {
+            Ok(d) => d,
+            Err(messages) => {
+                problems.extend(messages.into_iter().map(|message| ImportProblem { line, message }));
+                None
+            }
+        };
         let fields = row_fields(&header, &known, &record);
         let parsed = parse_all(def, &fields);
         if parsed.is_ok() {
@@ -190,7 +209,7 @@ pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Ve
                     message: "the row has no answers".into(),
                 });
             } else {
-                rows.push(ImportRow { line, answers });
+                rows.push(ImportRow { line, answers, design });
             }
         } else {
             for e in parsed.errors {
@@ -209,12 +228,57 @@ pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Ve
     }
 }
 
+/// A row's values of the design columns, each checked: weights positive, fpc a population size (> 1) or a
+/// sampling fraction in (0, 1], strata and PSUs present.
+fn design_values(
+    columns: &[(&'static str, &str)],
+    header: &[String],
+    record: &csv::StringRecord,
+) -> Result<Option<DesignValues>, Vec<String>> {
+    if columns.is_empty() {
+        return Ok(None);
+    }
+    let mut values = DesignValues::default();
+    let mut problems = Vec::new();
+    for (key, col) in columns {
+        let Some(cell) = header.iter().position(|h| h == col).and_then(|i| record.get(i)) else {
+            continue; // reported once for the header
+        };
+        let cell = cell.trim();
+        if cell.is_empty() {
+            problems.push(format!("design column '{col}' ({key}) is empty"));
+            continue;
+        }
+        let number = || cell.parse::<f64>().ok().filter(|v| v.is_finite());
+        match *key {
+            "weight" => match number().filter(|w| *w > 0.0) {
+                Some(w) => values.weight = Some(w),
+                None => problems.push(format!("design weight '{col}' must be a positive number, not '{cell}'")),
+            },
+            "fpc" => match number().filter(|f| *f > 0.0) {
+                Some(f) => values.fpc = Some(f),
+                None => problems.push(format!(
+                    "fpc '{col}' must be a population size (above 1) or a sampling fraction (0 to 1], not '{cell}'"
+                )),
+            },
+            "strata" => values.stratum = Some(cell.to_owned()),
+            _ => values.psu = Some(cell.to_owned()),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Some(values))
+    } else {
+        Err(problems)
+    }
+}
+
 /// The form fields a CSV row stands for.
 fn row_fields(header: &[String], known: &HashMap<String, &Question>, record: &csv::StringRecord) -> Fields {
     let mut f = Fields::default();
     for (h, value) in header.iter().zip(record.iter()) {
         let value = value.trim();
-        if value.is_empty() || h.starts_with('_') {
+        // Response facts (`_…`) and design columns are not answers.
+        if value.is_empty() || h.starts_with('_') || !known.contains_key(h) {
             continue;
         }
         match known.get(h).map(|q| (&q.kind, q.id == *h)) {

@@ -21,6 +21,9 @@ pub struct Meta {
     /// Entered by `responses import` rather than the web form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The respondent's sampling design values (imported interviews of a survey with a `design:` block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<crate::definition::DesignValues>,
 }
 
 impl Meta {

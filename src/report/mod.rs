@@ -18,6 +18,7 @@
 //! A cell with fewer than `min_cell` respondents is `suppressed: true` and carries no numbers.
 
 mod columns;
+mod design;
 mod load;
 mod text;
 
