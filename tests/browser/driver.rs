@@ -145,7 +145,7 @@ pub struct Browser {
     pub options: Options,
     shots: PathBuf,
     step: usize,
-    // Dropped in this order: the profile outlives nothing that writes to it once the driver is gone.
+    // Fields drop in order: the browser is killed before its profile directory is removed.
     _driver: Driver,
     _profile: tempfile::TempDir,
 }
@@ -190,11 +190,14 @@ impl Browser {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
         caps.insert("goog:chromeOptions".into(), chrome);
-        let c = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-            .expect("WebDriver session");
+        let url = format!("http://127.0.0.1:{}", driver.port);
+        let c = within(
+            "start a WebDriver session",
+            ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps)
+                .connect(&url),
+        )
+        .await;
         let shots = artefact_dir(test, options);
         let _ = std::fs::remove_dir_all(&shots);
         std::fs::create_dir_all(&shots).expect("artefact dir");
