@@ -3,7 +3,9 @@
 //! Reports each stage (load / weight / estimate / serialize) and the peak memory, so the slowest stage is
 //! known. A plain harness (not criterion): one run is seconds long; three runs are reported.
 //!
-//! `cargo bench --bench summary` (set `OPROS_BENCH_RESPONSES` for another size).
+//! `cargo bench --bench summary` (set `OPROS_BENCH_RESPONSES` for another size; `OPROS_BENCH_NO_CODES=1`
+//! stores the responses without their coded form, as a database written before it existed, so the summary
+//! reads the JSON answers; `OPROS_BENCH_NO_BREAKDOWNS=1` leaves out the crosstabs).
 
 use std::time::Instant;
 
@@ -127,6 +129,8 @@ fn main() {
     let prepared = catalog::prepare_source(&definition(), "bench.yaml", None, None).expect("definition");
     let imported = catalog::store_prepared(&store, &prepared).expect("store");
     let at = NaiveDateTime::parse_from_str("2026-06-01 12:00:00", "%Y-%m-%d %H:%M:%S").expect("date");
+    let def = &prepared.definition;
+    let with_codes = std::env::var("OPROS_BENCH_NO_CODES").is_err();
     let t = Instant::now();
     let mut rng = StdRng::seed_from_u64(7);
     for start in (0..n).step_by(50_000) {
@@ -146,6 +150,18 @@ fn main() {
                     updated_at: at,
                     submitted_at: Some(at),
                     duration_seconds: Some(60.0),
+                    codes: None,
+                };
+                // As the form and `responses import` store them: the coded form next to the JSON.
+                let row = ResponseRow {
+                    codes: if with_codes {
+                        serde_json::from_str(&row.answers)
+                            .ok()
+                            .and_then(|a| opros::store::codes::encode(def, &a))
+                    } else {
+                        None
+                    },
+                    ..row
                 };
                 (row, Vec::new())
             })
@@ -153,8 +169,10 @@ fn main() {
         store.import_responses(&rows).expect("insert");
     }
     println!(
-        "set-up: {n} responses × 30 questions inserted in {:.1} s",
-        t.elapsed().as_secs_f64()
+        "set-up: {n} responses × 30 questions inserted in {:.1} s ({}); {} cores",
+        t.elapsed().as_secs_f64(),
+        if with_codes { "with codes" } else { "JSON only" },
+        std::thread::available_parallelism().map_or(1, |c| c.get())
     );
 
     for run in 1..=3 {

@@ -4,6 +4,7 @@
 //! never run on the async executor's threads. SQLite gets a single writer connection (several writers only
 //! queue on the database lock with backoff sleeps, measured in `shared/stack.md`) and a pool of readers.
 
+pub mod codes;
 mod conn;
 #[path = "responses.rs"]
 pub mod response_store;
@@ -133,6 +134,18 @@ pub struct ResponseRow {
     pub updated_at: NaiveDateTime,
     pub submitted_at: Option<NaiveDateTime>,
     pub duration_seconds: Option<f64>,
+    /// The coded form of a complete response's answers ([`codes`]); `None` for partial responses, rows
+    /// written before it existed, and answers that do not fit their version exactly.
+    pub codes: Option<Vec<u8>>,
+}
+
+/// One complete response as [`Store::each_complete_coded`] reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodedResponse {
+    pub version: i32,
+    pub codes: Option<Vec<u8>>,
+    /// `(id, JSON answers)` of a response without codes.
+    pub fallback: Option<(String, String)>,
 }
 
 /// What a new import brought.
@@ -339,6 +352,45 @@ impl Store {
             .order((responses::submitted_at.asc(), responses::id.asc()))
             .select((responses::id, responses::answers))
             .load(&mut *self.reader()?)?)
+    }
+
+    /// A survey's complete responses as a summary reads them, in submission order, handed to `each` one by
+    /// one (a million rows are never held twice): the version and coded answers, and the id and JSON
+    /// answers only of rows without codes.
+    pub fn each_complete_coded<E: From<StoreError>>(
+        &self,
+        survey_id: &str,
+        mut each: impl FnMut(CodedResponse) -> Result<(), E>,
+    ) -> Result<(), E> {
+        use diesel::dsl::case_when;
+        let mut conn = self.reader()?;
+        let rows = responses::table
+            .filter(responses::survey_id.eq(survey_id))
+            .filter(responses::state.eq("complete"))
+            .order((responses::submitted_at.asc(), responses::id.asc()))
+            .select((
+                responses::version,
+                responses::codes,
+                case_when(responses::codes.is_null(), responses::id),
+                case_when(responses::codes.is_null(), responses::answers),
+            ))
+            .load_iter::<(i32, Option<Vec<u8>>, Option<String>, Option<String>), diesel::connection::DefaultLoadingMode>(
+                &mut *conn,
+            )
+            .map_err(StoreError::from)?;
+        for row in rows {
+            let (version, codes, id, answers) = row.map_err(StoreError::from)?;
+            let fallback = match (codes.is_some(), id, answers) {
+                (false, Some(id), Some(json)) => Some((id, json)),
+                _ => None,
+            };
+            each(CodedResponse {
+                version,
+                codes,
+                fallback,
+            })?;
+        }
+        Ok(())
     }
 
     /// Stores new invitation token hashes for a survey.

@@ -206,6 +206,7 @@ mod tests {
             key_hash: key.to_owned(),
             language: "ru".into(),
             answers_json: format!("{{\"k\": \"{key}\"}}"),
+            codes: None,
             meta_json: "{}".into(),
             page_reached: 1,
             started_at: now(),
