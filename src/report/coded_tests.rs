@@ -136,7 +136,7 @@ fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
 
 /// Random answers to `def`: some questions skipped, now and then a code of no version (such responses
 /// have no codes and are read from JSON).
-fn answers(def: &Definition, rng: &mut StdRng) -> Answers {
+fn answers(def: &Definition, rng: &mut StdRng, junk: f64) -> Answers {
     let mut a = Answers::new();
     for (_, q) in def.questions() {
         if rng.random_bool(0.15) {
@@ -145,7 +145,7 @@ fn answers(def: &Definition, rng: &mut StdRng) -> Answers {
         let codes = codes::option_codes(q);
         let code = |rng: &mut StdRng| -> String {
             // Not for `sex`, a weighting variable: a category without a target stops weighting.
-            if q.id != "sex" && rng.random_bool(0.01) {
+            if q.id != "sex" && rng.random_bool(junk) {
                 "zz".to_owned()
             } else {
                 pick(rng, &codes).to_owned()
@@ -205,7 +205,13 @@ fn stored(a: &Answers) -> Answers {
 
 /// `n1` and `n2` responses of versions 1 and 2 in random order, each coded (when it fits its version)
 /// unless drawn for JSON; and the same answers as read from JSON.
-fn generate(seed: u64, n1: usize, n2: usize, json_share: f64) -> (Vec<Arc<LoadedVersion>>, Responses, Vec<Answers>) {
+fn generate(
+    seed: u64,
+    n1: usize,
+    n2: usize,
+    json_share: f64,
+    junk: f64,
+) -> (Vec<Arc<LoadedVersion>>, Responses, Vec<Answers>) {
     let versions = vec![loaded(1, &v1()), loaded(2, &v2())];
     let mut rng = StdRng::seed_from_u64(seed);
     let mut left = [n1, n2];
@@ -218,7 +224,7 @@ fn generate(seed: u64, n1: usize, n2: usize, json_share: f64) -> (Vec<Arc<Loaded
             1
         };
         left[v] -= 1;
-        let a = answers(&versions[v].definition, &mut rng);
+        let a = answers(&versions[v].definition, &mut rng, junk);
         let json = stored(&a);
         // Codes from the typed answers, as the form and `responses import` write them.
         match codes::encode(&versions[v].definition, &a).filter(|_| !rng.random_bool(json_share)) {
@@ -293,7 +299,7 @@ fn assert_same_summaries(versions: &[Arc<LoadedVersion>], responses: &Responses,
 
 #[test]
 fn coded_and_json_readings_give_the_same_summary() {
-    let (versions, responses, reference) = generate(1, 250, 350, 0.2);
+    let (versions, responses, reference) = generate(1, 250, 350, 0.2, 0.01);
     assert_same_summaries(&versions, &responses, &reference);
     // The generated data exercise what they should: weighting ran (with respondents excluded for a
     // missing age), and some responses of each kind of storage exist.
@@ -314,9 +320,17 @@ fn coded_and_json_readings_give_the_same_summary() {
 #[test]
 fn empty_and_single_responses_agree() {
     for (n1, n2) in [(0, 0), (1, 0), (0, 1)] {
-        let (versions, responses, reference) = generate(5, n1, n2, 0.0);
+        let (versions, responses, reference) = generate(5, n1, n2, 0.0, 0.0);
         assert_same_summaries(&versions, &responses, &reference);
     }
+}
+
+#[test]
+fn responses_of_one_version_all_coded_agree() {
+    // The usual case, read straight through the version's rows.
+    let (versions, responses, reference) = generate(9, 0, 400, 0.0, 0.0);
+    assert!(responses.json.is_empty() && responses.versions.len() == 1);
+    assert_same_summaries(&versions, &responses, &reference);
 }
 
 proptest! {
@@ -324,7 +338,7 @@ proptest! {
 
     #[test]
     fn coded_reading_matches_json_reading(seed in any::<u64>(), n1 in 0usize..120, n2 in 0usize..160, json in 0.0f64..1.0) {
-        let (versions, responses, reference) = generate(seed, n1, n2, json);
+        let (versions, responses, reference) = generate(seed, n1, n2, json, 0.01);
         assert_same_summaries(&versions, &responses, &reference);
     }
 }

@@ -140,9 +140,9 @@ impl<'a> Columns<'a> {
         coded: impl Fn(usize, &[u8]) -> Option<T>,
     ) -> Vec<Option<T>> {
         let k = self.slot.get(id).copied();
-        self.rows
-            .iter()
-            .map(|i| match self.view.row(i) {
+        self.view
+            .rows(self.rows)
+            .map(|r| match r {
                 Row::Json(j, _) => json(k.and_then(|k| self.json[k][j])),
                 Row::Coded(v, row) => coded(v, row),
             })
@@ -326,8 +326,8 @@ impl<'a> Columns<'a> {
             })
             .collect();
         let k = self.slot.get(id).copied();
-        for (p, i) in self.rows.iter().enumerate() {
-            match self.view.row(i) {
+        for (p, r) in self.view.rows(self.rows).enumerate() {
+            match r {
                 Row::Json(j, _) => {
                     if let Some(Answer::Choices { codes: picked, .. }) = k.and_then(|k| self.json[k][j]) {
                         chosen.iter_mut().for_each(|c| c[p] = Some(false));

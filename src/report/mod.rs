@@ -450,6 +450,9 @@ impl Ctx<'_> {
         if threads <= 1 {
             return qs.iter().map(|q| self.question(q)).collect();
         }
+        // The costliest questions first, so no thread is left with a long one at the end.
+        let mut order: Vec<usize> = (0..qs.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(cost(qs[k])));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let mut out: Vec<Option<Result<QuestionSummary, ReportError>>> = (0..qs.len()).map(|_| None).collect();
         std::thread::scope(|s| {
@@ -459,8 +462,8 @@ impl Ctx<'_> {
                         let mut done = Vec::new();
                         loop {
                             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(q) = qs.get(k) else { break };
-                            done.push((k, self.question(q)));
+                            let Some(&k) = order.get(k) else { break };
+                            done.push((k, self.question(qs[k])));
                         }
                         done
                     })
@@ -687,6 +690,18 @@ impl Ctx<'_> {
             })
         })?;
         Ok((total, breakdowns.into_iter().map(|(b, _)| b).collect()))
+    }
+}
+
+/// Rough relative cost of summarizing a question: numbers have a median per breakdown category, scales a
+/// mean besides their shares, multiple choice a table per option.
+fn cost(q: &Question) -> usize {
+    match &q.kind {
+        QuestionKind::Number(_) => 8,
+        QuestionKind::Matrix(m) => 3 * m.rows.len(),
+        QuestionKind::MultipleChoice(c) => c.options.len() + 1,
+        QuestionKind::Scale(_) => 3,
+        _ => 1,
     }
 }
 

@@ -16,10 +16,10 @@ use crate::store::codes::{Layout, Slot};
 #[derive(Default)]
 pub struct Responses {
     /// Versions with coded rows, and their rows back to back (`Layout::len` bytes each).
-    versions: Vec<(Arc<LoadedVersion>, Vec<u8>)>,
+    pub(super) versions: Vec<(Arc<LoadedVersion>, Vec<u8>)>,
     rows: Vec<RowRef>,
     /// Responses without (usable) codes.
-    json: Vec<Answers>,
+    pub(super) json: Vec<Answers>,
 }
 
 /// Where a respondent's answers are: row `index` of coded version `version`, or `json[index]`.
@@ -221,7 +221,7 @@ pub(crate) enum Subset<'k> {
     Only(&'k [usize]),
 }
 
-impl Subset<'_> {
+impl<'k> Subset<'k> {
     pub(crate) fn len(&self) -> usize {
         match self {
             Subset::All(n) => *n,
@@ -229,11 +229,79 @@ impl Subset<'_> {
         }
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        let (all, only) = match self {
-            Subset::All(n) => (Some(0..*n), None),
-            Subset::Only(k) => (None, Some(k.iter().copied())),
-        };
-        all.into_iter().flatten().chain(only.into_iter().flatten())
+    pub(crate) fn iter(&self) -> SubsetIter<'k> {
+        match *self {
+            Subset::All(n) => SubsetIter::All(0..n),
+            Subset::Only(k) => SubsetIter::Only(k.iter()),
+        }
+    }
+}
+
+/// The respondents of a [`Subset`], in order.
+pub(crate) enum SubsetIter<'k> {
+    All(std::ops::Range<usize>),
+    Only(std::slice::Iter<'k, usize>),
+}
+
+impl Iterator for SubsetIter<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            SubsetIter::All(r) => r.next(),
+            SubsetIter::Only(k) => k.next().copied(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            SubsetIter::All(r) => r.size_hint(),
+            SubsetIter::Only(k) => k.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for SubsetIter<'_> {}
+
+/// The responses of a subset, in order.
+pub(crate) enum Rows<'v, 'a> {
+    /// All responses, coded rows of one version back to back (the usual case): read straight through.
+    Contiguous(std::slice::ChunksExact<'a, u8>),
+    Any(&'v View<'a>, SubsetIter<'v>),
+}
+
+impl<'a> Iterator for Rows<'_, 'a> {
+    type Item = Row<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Row<'a>> {
+        match self {
+            Rows::Contiguous(c) => c.next().map(|r| Row::Coded(0, r)),
+            Rows::Any(view, it) => it.next().map(|i| view.row(i)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Rows::Contiguous(c) => c.size_hint(),
+            Rows::Any(_, it) => it.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Rows<'_, '_> {}
+
+impl<'a> View<'a> {
+    /// The responses of `subset`, in order.
+    pub(crate) fn rows<'v>(&'v self, subset: Subset<'v>) -> Rows<'v, 'a> {
+        if let (Subset::All(n), Some(rows), [only]) = (subset, self.rows, self.coded.as_slice()) {
+            // One coded version and no JSON: row i is the i-th slice of the version's data.
+            let len = only.layout.len;
+            if self.json.is_empty() && rows.len() == n && only.data.len() == n * len && len > 0 {
+                return Rows::Contiguous(only.data.chunks_exact(len));
+            }
+        }
+        Rows::Any(self, subset.iter())
     }
 }

@@ -139,8 +139,8 @@ impl View<'_> {
         };
         let readers: Vec<Reader<'_, '_>> = self.coded.iter().map(|c| reader(def, var, c, &mut levels)).collect();
         let mut codes = Vec::with_capacity(rows.len());
-        for (p, i) in rows.iter().enumerate() {
-            let code = match self.row(i) {
+        for (p, r) in self.rows(rows).enumerate() {
+            let code = match r {
                 Row::Json(_, a) => derived::category(def, var, a).map_or(MISSING, |c| levels.intern(&c)),
                 Row::Coded(v, row) => match &readers[v] {
                     Reader::Missing => MISSING,

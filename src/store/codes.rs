@@ -78,6 +78,8 @@ pub struct Slot<'d> {
     pub question: &'d Question,
     pub offset: usize,
     pub kind: SlotKind,
+    /// Bytes of the slot.
+    pub len: usize,
 }
 
 /// Where each question of one definition version sits in its coded responses.
@@ -148,12 +150,14 @@ impl<'d> Layout<'d> {
         let mut slots = Vec::new();
         for (_, q) in def.questions() {
             let kind = slot_kind(q)?;
+            let len = kind.bytes();
             slots.push(Slot {
                 question: q,
                 offset,
                 kind,
+                len,
             });
-            offset += kind.bytes();
+            offset += len;
         }
         Some(Layout { slots, len: offset })
     }
@@ -177,7 +181,7 @@ impl<'d> Layout<'d> {
                 continue;
             };
             matched += 1;
-            slot.encode(a, &mut out[slot.offset..slot.offset + slot.kind.bytes()])?;
+            slot.encode(a, &mut out[slot.offset..slot.offset + slot.len])?;
         }
         // An answer to a question this version does not have would be summarized under the current
         // definition if it has that question: not representable, so no codes.
@@ -269,7 +273,7 @@ impl Slot<'_> {
     }
 
     fn bytes<'r>(&self, row: &'r [u8]) -> &'r [u8] {
-        row.get(self.offset..self.offset + self.kind.bytes()).unwrap_or(&[])
+        row.get(self.offset..self.offset + self.len).unwrap_or(&[])
     }
 
     /// Whether the question was answered (any kind).
@@ -286,7 +290,12 @@ impl Slot<'_> {
     }
 
     /// The raw slot value of a single-choice, scale or ranking slot (0 = unanswered; see the table).
+    #[inline]
     pub fn value(&self, row: &[u8]) -> usize {
+        // The one-byte case is nearly every question: read it directly (this runs per respondent and column).
+        if self.len == 1 {
+            return row.get(self.offset).map_or(0, |b| usize::from(*b));
+        }
         get(self.bytes(row))
     }
 
