@@ -26,7 +26,7 @@ fn definition(version: u32) -> String {
     let opts = |list: &str| {
         list.trim_matches(['[', ']'])
             .split(", ")
-            .map(|c| format!("{{code: {c}, label: {{en: {c}}}}}"))
+            .map(|c| format!("{{code: \"{c}\", label: {{en: \"{c}\"}}}}"))
             .collect::<Vec<_>>()
             .join(", ")
     };

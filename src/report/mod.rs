@@ -676,18 +676,18 @@ impl Ctx<'_> {
         let sum = stats::summarize_numeric(self.prep, y, &[0.5], LEVEL)?;
         let median = sum.quantiles.first().cloned();
         let total = numeric_estimates(sum.mean.clone(), median, self.min_cell);
+        // One buffer for the values of each category in turn (a million values per category otherwise).
+        let masked = std::cell::RefCell::new(vec![None; y.len()]);
         let breakdowns = self.each_breakdown(|b, values, j| {
-            let masked: Vec<Option<f64>> = y
-                .iter()
-                .zip(values)
-                .map(|(v, c)| if *c == Some(j) { *v } else { None })
-                .collect();
+            let Some(mean) = sum.by.get(b).and_then(|by| by.get(j)).cloned() else {
+                return Ok(Estimates::default());
+            };
+            let mut masked = masked.borrow_mut();
+            for (m, (v, c)) in masked.iter_mut().zip(y.iter().zip(values)) {
+                *m = if *c == Some(j) { *v } else { None };
+            }
             let med = stats::median(self.prep, &masked, LEVEL)?;
-            let mean = sum.by.get(b).and_then(|by| by.get(j)).cloned();
-            Ok(match mean {
-                Some(m) => numeric_estimates(m, Some(med), self.min_cell),
-                None => Estimates::default(),
-            })
+            Ok(numeric_estimates(mean, Some(med), self.min_cell))
         })?;
         Ok((total, breakdowns.into_iter().map(|(b, _)| b).collect()))
     }
