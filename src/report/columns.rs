@@ -89,9 +89,12 @@ fn positions<'c>(codes: &'c [Code]) -> Positions<'c> {
     Positions(codes.iter().map(|c| c.code.as_str()).collect())
 }
 
+/// A slot and what each of its values reads as.
+type Table<'s, 'd, T> = (&'s Slot<'d>, Vec<Option<T>>);
+
 /// Per coded version: the slot of one question and what each of its values reads as.
 struct Tables<'s, 'd, T> {
-    per_version: Vec<Option<(&'s Slot<'d>, Vec<Option<T>>)>>,
+    per_version: Vec<Option<Table<'s, 'd, T>>>,
 }
 
 impl<T: Copy> Tables<'_, '_, T> {
@@ -276,7 +279,7 @@ impl<'a> Columns<'a> {
     fn matrix_row(&self, id: &str, row_code: &str, codes: &[Code]) -> Vec<Option<usize>> {
         let pos = positions(codes);
         // Per version: the slot, the row's place in that version's matrix, and each point value's position.
-        let tables: Vec<Option<(&Slot<'_>, usize, Vec<Option<usize>>)>> = self
+        let tables: Vec<Option<(Table<'_, '_, usize>, usize)>> = self
             .slots(id, |s| matches!(s.kind, SlotKind::Matrix { .. }))
             .into_iter()
             .map(|s| {
@@ -288,7 +291,7 @@ impl<'a> Columns<'a> {
                 let table = std::iter::once(None)
                     .chain(codes::option_codes(s.question).into_iter().map(|c| pos.get(c)))
                     .collect();
-                Some((s, r, table))
+                Some(((s, table), r))
             })
             .collect();
         self.each(
@@ -298,7 +301,7 @@ impl<'a> Columns<'a> {
                 _ => None,
             },
             |v, row| {
-                let (s, r, table) = tables[v].as_ref()?;
+                let ((s, table), r) = tables[v].as_ref()?;
                 table.get(s.matrix_cell(row, *r)).copied().flatten()
             },
         )
@@ -310,7 +313,7 @@ impl<'a> Columns<'a> {
         let n = self.rows.len();
         let mut chosen = vec![vec![None; n]; codes.len()];
         // Per version: the slot and where each of its options is among `codes`.
-        let maps: Vec<Option<(&Slot<'_>, Vec<Option<usize>>)>> = self
+        let maps: Vec<Option<Table<'_, '_, usize>>> = self
             .slots(id, |s| matches!(s.kind, SlotKind::Choices { .. }))
             .into_iter()
             .map(|s| {

@@ -93,6 +93,12 @@ impl AnswerSource for [Answers] {
     }
 }
 
+impl<const N: usize> AnswerSource for [Answers; N] {
+    fn view<'a>(&'a self, def: &'a Definition) -> View<'a> {
+        self.as_slice().view(def)
+    }
+}
+
 impl AnswerSource for Vec<Answers> {
     fn view<'a>(&'a self, def: &'a Definition) -> View<'a> {
         self.as_slice().view(def)
