@@ -3,7 +3,9 @@
 //! Reports each stage (load / weight / estimate / serialize) and the peak memory, so the slowest stage is
 //! known. A plain harness (not criterion): one run is seconds long; three runs are reported.
 //!
-//! `cargo bench --bench summary` (set `OPROS_BENCH_RESPONSES` for another size).
+//! `cargo bench --bench summary` (set `OPROS_BENCH_RESPONSES` for another size; `OPROS_BENCH_NO_CODES=1`
+//! stores the responses without their coded form, as a database written before it existed, so the summary
+//! reads the JSON answers; `OPROS_BENCH_NO_BREAKDOWNS=1` leaves out the crosstabs).
 
 use std::time::Instant;
 
@@ -117,16 +119,12 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-fn main() {
-    let n: usize = std::env::var("OPROS_BENCH_RESPONSES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&DatabaseUrl::Sqlite(dir.path().join("bench.db"))).expect("open");
+/// Stores the survey and `n` generated complete responses.
+fn set_up(store: &Store, n: usize, with_codes: bool) {
     let prepared = catalog::prepare_source(&definition(), "bench.yaml", None, None).expect("definition");
-    let imported = catalog::store_prepared(&store, &prepared).expect("store");
+    let imported = catalog::store_prepared(store, &prepared).expect("store");
     let at = NaiveDateTime::parse_from_str("2026-06-01 12:00:00", "%Y-%m-%d %H:%M:%S").expect("date");
+    let def = &prepared.definition;
     let t = Instant::now();
     let mut rng = StdRng::seed_from_u64(7);
     for start in (0..n).step_by(50_000) {
@@ -146,6 +144,18 @@ fn main() {
                     updated_at: at,
                     submitted_at: Some(at),
                     duration_seconds: Some(60.0),
+                    codes: None,
+                };
+                // As the form and `responses import` store them: the coded form next to the JSON.
+                let row = ResponseRow {
+                    codes: if with_codes {
+                        serde_json::from_str(&row.answers)
+                            .ok()
+                            .and_then(|a| opros::store::codes::encode(def, &a))
+                    } else {
+                        None
+                    },
+                    ..row
                 };
                 (row, Vec::new())
             })
@@ -153,12 +163,51 @@ fn main() {
         store.import_responses(&rows).expect("insert");
     }
     println!(
-        "set-up: {n} responses × 30 questions inserted in {:.1} s",
-        t.elapsed().as_secs_f64()
+        "set-up: {n} responses × 30 questions inserted in {:.1} s ({}); {} cores",
+        t.elapsed().as_secs_f64(),
+        if with_codes { "with codes" } else { "JSON only" },
+        std::thread::available_parallelism().map_or(1, |c| c.get())
     );
+}
 
-    for run in 1..=3 {
+/// CPU time of this process so far (user + system), in seconds: on a shared machine the wall time of a
+/// run also counts time other processes had the cores.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+        })
+        .map_or(f64::NAN, |ticks| ticks / 100.0)
+}
+
+fn main() {
+    let n: usize = std::env::var("OPROS_BENCH_RESPONSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let with_codes = std::env::var("OPROS_BENCH_NO_CODES").is_err();
+    // OPROS_BENCH_DB=FILE keeps the database for the next run (set-up of a million responses takes a while).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = std::env::var_os("OPROS_BENCH_DB").map_or_else(|| dir.path().join("bench.db"), Into::into);
+    let existed = path.exists();
+    let store = Store::open(&DatabaseUrl::Sqlite(path)).expect("open");
+    if existed {
+        println!("set-up: reusing the database given in OPROS_BENCH_DB");
+    } else {
+        set_up(&store, n, with_codes);
+    }
+    let runs: usize = std::env::var("OPROS_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+
+    for run in 1..=runs {
         let cache = DefinitionCache::default();
+        let cpu0 = cpu_seconds();
         let t0 = Instant::now();
         let loaded = report::load(&store, &cache, "bench").expect("load");
         let load = t0.elapsed();
@@ -181,13 +230,14 @@ fn main() {
         let serialize = t1.elapsed();
         let total = t0.elapsed();
         println!(
-            "run {run}: total {:.3} s = load {:.3} + weight {:.3} + estimate {:.3} + serialize {:.3} (JSON {} KB); peak RSS {:.0} MB",
+            "run {run}: total {:.3} s = load {:.3} + weight {:.3} + estimate {:.3} + serialize {:.3} (JSON {} KB); CPU {:.2} s; peak RSS {:.0} MB",
             total.as_secs_f64(),
             load.as_secs_f64(),
             times.weight.as_secs_f64(),
             times.estimate.as_secs_f64(),
             serialize.as_secs_f64(),
             json.len() / 1024,
+            cpu_seconds() - cpu0,
             peak_rss_mb()
         );
     }

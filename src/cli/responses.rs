@@ -138,6 +138,7 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
                 updated_at: at,
                 submitted_at: Some(at),
                 duration_seconds: None,
+                codes: crate::store::codes::encode(def, &r.answers),
             };
             (row, quota_keys)
         })

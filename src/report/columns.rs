@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 
-use crate::definition::{derived, Answer, AnswerOption, Answers, Definition, Question, QuestionKind, Scale};
+use crate::definition::{Answer, AnswerOption, Definition, Question, QuestionKind, Scale};
+use crate::store::codes::{self, Slot, SlotKind};
 
+use super::responses::{Row, Subset, View};
 use super::Labelled;
 
 /// An option as reported.
@@ -48,13 +50,14 @@ impl Column {
     }
 }
 
-/// The analysed respondents' answers, transposed once into one column per question (so estimating a
-/// question reads its column without a lookup by question id per respondent).
+/// The analysed respondents' answers, one column per question on demand. Coded responses are read
+/// through per-version tables (slot value → current category); responses read from JSON were transposed
+/// once (so a column reads its answers without a lookup by question id per respondent).
 pub struct Columns<'a> {
-    def: &'a Definition,
-    answers: &'a [&'a Answers],
+    view: &'a View<'a>,
+    rows: Subset<'a>,
     slot: HashMap<&'a str, usize>,
-    by_question: Vec<Vec<Option<&'a Answer>>>,
+    json: Vec<Vec<Option<&'a Answer>>>,
 }
 
 fn code(o: &AnswerOption, lang: &str, hard_to_say: bool) -> Code {
@@ -86,40 +89,91 @@ fn positions<'c>(codes: &'c [Code]) -> Positions<'c> {
     Positions(codes.iter().map(|c| c.code.as_str()).collect())
 }
 
+/// A slot and what each of its values reads as.
+type Table<'s, 'd, T> = (&'s Slot<'d>, Vec<Option<T>>);
+
+/// Per coded version: the slot of one question and what each of its values reads as.
+struct Tables<'s, 'd, T> {
+    per_version: Vec<Option<Table<'s, 'd, T>>>,
+}
+
+impl<T: Copy> Tables<'_, '_, T> {
+    fn read(&self, v: usize, row: &[u8]) -> Option<T> {
+        let (slot, table) = self.per_version[v].as_ref()?;
+        table.get(slot.value(row)).copied().flatten()
+    }
+}
+
+/// What the code of each value of a single-choice/scale slot (`kind` Code) or of a ranking slot's first
+/// option (`kind` Ranking) reads as, by `map`.
+pub(crate) fn slot_table<T>(slot: &Slot<'_>, map: impl Fn(&str) -> Option<T>) -> Vec<Option<T>> {
+    let skip = match slot.kind {
+        SlotKind::Code { .. } => 1,
+        SlotKind::Ranking { .. } => 2,
+        _ => return Vec::new(),
+    };
+    (0..skip)
+        .map(|_| None)
+        .chain(codes::option_codes(slot.question).into_iter().map(map))
+        .collect()
+}
+
 impl<'a> Columns<'a> {
-    pub fn new(def: &'a Definition, answers: &'a [&'a Answers]) -> Self {
-        let slot: HashMap<&str, usize> = def
+    pub fn new(view: &'a View<'a>, rows: Subset<'a>) -> Self {
+        let slot: HashMap<&str, usize> = view
+            .def
             .questions()
             .enumerate()
             .map(|(k, (_, q))| (q.id.as_str(), k))
             .collect();
-        // Question ids in sorted order: each respondent's answers (a BTreeMap, also sorted) are matched by
-        // one merge walk instead of a hash lookup per answer.
-        let mut sorted: Vec<(&str, usize)> = slot.iter().map(|(id, k)| (*id, *k)).collect();
-        sorted.sort_unstable();
-        let mut by_question = vec![vec![None; answers.len()]; slot.len()];
-        for (i, a) in answers.iter().enumerate() {
-            let mut q = sorted.iter().peekable();
-            for (id, answer) in a.iter() {
-                while q.next_if(|(qid, _)| *qid < id.as_str()).is_some() {}
-                if let Some((_, k)) = q.next_if(|(qid, _)| *qid == id.as_str()) {
-                    by_question[*k][i] = Some(answer);
-                }
-            }
-        }
-        Columns {
-            def,
-            answers,
-            slot,
-            by_question,
-        }
+        let json = if view.has_json() {
+            view.json_by_question()
+        } else {
+            Vec::new()
+        };
+        Columns { view, rows, slot, json }
     }
 
-    fn each<T>(&self, f: impl Fn(Option<&'a Answer>) -> Option<T>, id: &str) -> Vec<Option<T>> {
-        match self.slot.get(id) {
-            Some(&k) => self.by_question[k].iter().map(|a| f(*a)).collect(),
-            None => (0..self.answers.len()).map(|_| None).collect(),
-        }
+    /// One value per analysed respondent: `json` of the answer to question `id` for responses read from
+    /// JSON, `coded(version, row)` for coded ones.
+    fn each<T>(
+        &self,
+        id: &str,
+        json: impl Fn(Option<&'a Answer>) -> Option<T>,
+        coded: impl Fn(usize, &[u8]) -> Option<T>,
+    ) -> Vec<Option<T>> {
+        let k = self.slot.get(id).copied();
+        self.view
+            .rows(self.rows)
+            .map(|r| match r {
+                Row::Json(j, _) => json(k.and_then(|k| self.json[k][j])),
+                Row::Coded(v, row) => coded(v, row),
+            })
+            .collect()
+    }
+
+    /// Per coded version, the slot of question `id` when it is of a kind `accept`s.
+    fn slots(&self, id: &str, accept: impl Fn(&Slot<'_>) -> bool) -> Vec<Option<&'a Slot<'a>>> {
+        self.view
+            .coded
+            .iter()
+            .map(|c| c.slot(id).filter(|s| accept(s)))
+            .collect()
+    }
+
+    /// Tables of the single-choice and scale slots of `id` (whose answers have a code, `Answer::code`),
+    /// or of its ranking slots (`ranking`), mapped by `map`.
+    fn tables<T>(&self, id: &str, ranking: bool, map: impl Fn(&str) -> Option<T>) -> Tables<'a, 'a, T> {
+        let per_version = self
+            .slots(id, |s| match s.kind {
+                SlotKind::Code { .. } => !ranking,
+                SlotKind::Ranking { .. } => ranking,
+                _ => false,
+            })
+            .into_iter()
+            .map(|s| s.map(|s| (s, slot_table(s, &map))))
+            .collect();
+        Tables { per_version }
     }
 
     pub fn question(&self, q: &Question, lang: &str) -> Column {
@@ -133,7 +187,12 @@ impl<'a> Columns<'a> {
                     .map(|o| code(o, lang, false))
                     .collect();
                 let pos = positions(&codes);
-                let values = self.each(|a| a.and_then(Answer::code).and_then(|c| pos.get(c)), id);
+                let tables = self.tables(id, false, |c| pos.get(c));
+                let values = self.each(
+                    id,
+                    |a| a.and_then(Answer::code).and_then(|c| pos.get(c)),
+                    |v, row| tables.read(v, row),
+                );
                 Column::Categorical {
                     codes,
                     values,
@@ -141,8 +200,15 @@ impl<'a> Columns<'a> {
                 }
             }
             QuestionKind::Scale(s) => {
-                let column = self.each(|a| a.and_then(Answer::code), id);
-                self.scale_column(s, lang, &column)
+                let codes = scale_codes(s, lang);
+                let pos = positions(&codes);
+                let tables = self.tables(id, false, |c| pos.get(c));
+                let values = self.each(
+                    id,
+                    |a| a.and_then(Answer::code).and_then(|c| pos.get(c)),
+                    |v, row| tables.read(v, row),
+                );
+                scale_column(s, codes, values)
             }
             QuestionKind::Matrix(m) => {
                 let scale = m.scale();
@@ -150,14 +216,9 @@ impl<'a> Columns<'a> {
                     .rows
                     .iter()
                     .map(|r| {
-                        let column = self.each(
-                            |a| match a {
-                                Some(Answer::Matrix(cells)) => cells.get(&r.code).map(String::as_str),
-                                _ => None,
-                            },
-                            id,
-                        );
-                        let col = self.scale_column(&scale, lang, &column);
+                        let codes = scale_codes(&scale, lang);
+                        let values = self.matrix_row(id, &r.code, &codes);
+                        let col = scale_column(&scale, codes, values);
                         (r.code.clone(), r.label.get(lang).to_owned(), col)
                     })
                     .collect();
@@ -170,31 +231,20 @@ impl<'a> Columns<'a> {
                     .chain(c.other.iter())
                     .map(|o| code(o, lang, false))
                     .collect();
-                let pos = positions(&codes);
-                let mut chosen = vec![vec![None; self.answers.len()]; codes.len()];
-                if let Some(&k) = self.slot.get(id) {
-                    for (i, a) in self.by_question[k].iter().enumerate() {
-                        if let Some(Answer::Choices { codes: picked, .. }) = a {
-                            chosen.iter_mut().for_each(|c| c[i] = Some(false));
-                            for p in picked {
-                                if let Some(j) = pos.get(p.as_str()) {
-                                    chosen[j][i] = Some(true);
-                                }
-                            }
-                        }
-                    }
-                }
+                let chosen = self.multiple(id, &codes);
                 Column::Multiple { codes, chosen }
             }
             QuestionKind::Ranking(r) => {
                 let codes: Vec<Code> = r.options.iter().map(|o| code(o, lang, false)).collect();
                 let pos = positions(&codes);
+                let tables = self.tables(id, true, |c| pos.get(c));
                 let values = self.each(
+                    id,
                     |a| match a {
                         Some(Answer::Ranking(order)) => order.first().and_then(|c| pos.get(c.as_str())),
                         _ => None,
                     },
-                    id,
+                    |v, row| tables.read(v, row),
                 );
                 Column::Categorical {
                     codes,
@@ -202,47 +252,137 @@ impl<'a> Columns<'a> {
                     numeric: None,
                 }
             }
-            QuestionKind::Number(_) => Column::Numeric(self.each(
-                |a| match a {
-                    Some(Answer::Number(x)) if x.is_finite() => Some(*x),
-                    _ => None,
-                },
-                id,
-            )),
+            QuestionKind::Number(_) => {
+                let slots = self.slots(id, |s| s.kind == SlotKind::Number);
+                Column::Numeric(self.each(
+                    id,
+                    |a| match a {
+                        Some(Answer::Number(x)) if x.is_finite() => Some(*x),
+                        _ => None,
+                    },
+                    |v, row| slots[v].and_then(|s| s.number(row)).filter(|x| x.is_finite()),
+                ))
+            }
             QuestionKind::Text(_) | QuestionKind::Date(_) | QuestionKind::Info => {
-                Column::Answered(self.each(|a| a.map(|_| true), id))
+                // Any answer counts, whatever its kind (as for JSON answers).
+                let slots = self.slots(id, |_| true);
+                Column::Answered(self.each(
+                    id,
+                    |a| a.map(|_| true),
+                    |v, row| slots[v].is_some_and(|s| s.answered(row)).then_some(true),
+                ))
             }
         }
     }
 
-    /// A scale's answers (point codes per respondent) as categories and point values.
-    fn scale_column(&self, s: &Scale, lang: &str, column: &[Option<&str>]) -> Column {
-        let codes = scale_codes(s, lang);
-        let pos = positions(&codes);
-        let value: Vec<Option<f64>> = codes.iter().map(|c| s.value(&c.code)).collect();
-        let mut values = Vec::with_capacity(column.len());
-        let mut numeric = Vec::with_capacity(column.len());
-        for c in column {
-            values.push(c.and_then(|c| pos.get(c)));
-            numeric.push(c.and_then(|c| pos.get(c)).and_then(|k| value[k]));
+    /// A matrix row's point per respondent (as a position in `codes`).
+    fn matrix_row(&self, id: &str, row_code: &str, codes: &[Code]) -> Vec<Option<usize>> {
+        let pos = positions(codes);
+        // Per version: the slot, the row's place in that version's matrix, and each point value's position.
+        let tables: Vec<Option<(Table<'_, '_, usize>, usize)>> = self
+            .slots(id, |s| matches!(s.kind, SlotKind::Matrix { .. }))
+            .into_iter()
+            .map(|s| {
+                let s = s?;
+                let QuestionKind::Matrix(m) = &s.question.kind else {
+                    return None;
+                };
+                let r = m.rows.iter().position(|r| r.code == row_code)?;
+                let table = std::iter::once(None)
+                    .chain(codes::option_codes(s.question).into_iter().map(|c| pos.get(c)))
+                    .collect();
+                Some(((s, table), r))
+            })
+            .collect();
+        self.each(
+            id,
+            |a| match a {
+                Some(Answer::Matrix(cells)) => cells.get(row_code).and_then(|c| pos.get(c)),
+                _ => None,
+            },
+            |v, row| {
+                let ((s, table), r) = tables[v].as_ref()?;
+                table.get(s.matrix_cell(row, *r)).copied().flatten()
+            },
+        )
+    }
+
+    /// Per option of a multiple-choice question: chosen / not chosen / not answered, per respondent.
+    fn multiple(&self, id: &str, codes: &[Code]) -> Vec<Vec<Option<bool>>> {
+        let pos = positions(codes);
+        let n = self.rows.len();
+        let mut chosen = vec![vec![None; n]; codes.len()];
+        // Per version: the slot and where each of its options is among `codes`.
+        let maps: Vec<Option<Table<'_, '_, usize>>> = self
+            .slots(id, |s| matches!(s.kind, SlotKind::Choices { .. }))
+            .into_iter()
+            .map(|s| {
+                s.map(|s| {
+                    (
+                        s,
+                        codes::option_codes(s.question)
+                            .into_iter()
+                            .map(|c| pos.get(c))
+                            .collect(),
+                    )
+                })
+            })
+            .collect();
+        let k = self.slot.get(id).copied();
+        for (p, r) in self.view.rows(self.rows).enumerate() {
+            match r {
+                Row::Json(j, _) => {
+                    if let Some(Answer::Choices { codes: picked, .. }) = k.and_then(|k| self.json[k][j]) {
+                        chosen.iter_mut().for_each(|c| c[p] = Some(false));
+                        for c in picked {
+                            if let Some(x) = pos.get(c.as_str()) {
+                                chosen[x][p] = Some(true);
+                            }
+                        }
+                    }
+                }
+                Row::Coded(v, row) => {
+                    let Some((s, map)) = &maps[v] else { continue };
+                    if !s.answered(row) {
+                        continue;
+                    }
+                    chosen.iter_mut().for_each(|c| c[p] = Some(false));
+                    for (o, x) in map.iter().enumerate() {
+                        if let Some(x) = x {
+                            if s.chosen(row, o) {
+                                chosen[*x][p] = Some(true);
+                            }
+                        }
+                    }
+                }
+            }
         }
-        Column::Categorical {
-            codes,
-            values,
-            numeric: Some(numeric),
-        }
+        chosen
     }
 
     /// A breakdown variable's categories and each respondent's category index.
     pub fn breakdown(&self, var: &str, lang: &str) -> (Vec<Labelled>, Vec<Option<usize>>) {
-        let cats = category_labels(self.def, var, lang);
+        let cats = category_labels(self.view.def, var, lang);
         let pos: HashMap<&str, usize> = cats.iter().enumerate().map(|(k, c)| (c.code.as_str(), k)).collect();
-        let values = self
-            .answers
+        let column = self.view.variable(var, self.rows);
+        let level: Vec<Option<usize>> = column.levels.iter().map(|l| pos.get(l.as_str()).copied()).collect();
+        let values = column
+            .codes
             .iter()
-            .map(|a| derived::category(self.def, var, a).and_then(|c| pos.get(c.as_str()).copied()))
+            .map(|&c| level.get(c as usize).copied().flatten())
             .collect();
         (cats, values)
+    }
+}
+
+/// A scale's answers (positions in `codes` per respondent) as categories and point values.
+fn scale_column(s: &Scale, codes: Vec<Code>, values: Vec<Option<usize>>) -> Column {
+    let value: Vec<Option<f64>> = codes.iter().map(|c| s.value(&c.code)).collect();
+    let numeric = values.iter().map(|k| k.and_then(|k| value[k])).collect();
+    Column::Categorical {
+        codes,
+        values,
+        numeric: Some(numeric),
     }
 }
 

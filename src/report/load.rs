@@ -1,10 +1,21 @@
 //! Reading a survey's complete responses from the store for a summary.
+//!
+//! Coded responses (`store::codes`, written next to the JSON answers) are read as they are: a version
+//! number and a few dozen bytes per response, kept back to back per version. Responses without codes
+//! (stored before codes existed) are read from their JSON and coded here against their version, or kept
+//! as answers when they do not fit it. Should any stored codes not fit their version (another format, a
+//! version that cannot be read), the whole survey is read from JSON instead: codes are only a faster
+//! copy of the answers.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::catalog::{CatalogError, DefinitionCache, LoadedVersion};
 use crate::definition::Answers;
-use crate::store::{Store, SurveyRow};
+use crate::store::codes::{Layout, FORMAT};
+use crate::store::{CodedResponse, Store, SurveyRow};
+
+use super::responses::Responses;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportLoadError {
@@ -14,31 +25,91 @@ pub enum ReportLoadError {
     Store(#[from] crate::store::StoreError),
     #[error("response {id} of '{slug}' has unreadable answers: {reason}")]
     BadAnswers { slug: String, id: String, reason: String },
+    #[error("'{0}' has more complete responses than a summary can hold")]
+    TooMany(String),
 }
 
-/// A survey with its current definition and the answers of its complete responses (all versions; the
-/// current definition says what is summarized, questions absent from older versions count as unanswered).
+/// A survey with its current definition and its complete responses (all versions; the current definition
+/// says what is summarized, questions absent from older versions count as unanswered).
 pub struct LoadedSurvey {
     pub survey: SurveyRow,
     pub version: Arc<LoadedVersion>,
-    pub answers: Vec<Answers>,
+    pub answers: Responses,
 }
 
 pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<LoadedSurvey, ReportLoadError> {
     let (survey, version) = cache.current(store, slug)?;
-    let rows = store.complete_answers(&survey.id)?;
-    let mut answers = Vec::with_capacity(rows.len());
-    for (id, json) in rows {
-        let a: Answers = serde_json::from_str(&json).map_err(|e| ReportLoadError::BadAnswers {
-            slug: slug.to_owned(),
-            id,
-            reason: e.to_string(),
-        })?;
-        answers.push(a);
-    }
+    let answers = match load_coded(store, cache, &survey)? {
+        Some(r) => r,
+        None => load_json(store, &survey)?,
+    };
     Ok(LoadedSurvey {
         survey,
         version,
         answers,
+    })
+}
+
+/// A version as loading needs it: the definition and its coded row length (`None`: no layout).
+type KnownVersion = Option<(Arc<LoadedVersion>, Option<usize>)>;
+
+/// The responses through their codes; `None` when some stored codes do not fit their version.
+fn load_coded(
+    store: &Store,
+    cache: &DefinitionCache,
+    survey: &SurveyRow,
+) -> Result<Option<Responses>, ReportLoadError> {
+    let mut responses = Responses::default();
+    let mut versions: HashMap<i32, KnownVersion> = HashMap::new();
+    let mut misfit = false;
+    store.each_complete_coded(&survey.id, |r: CodedResponse| -> Result<(), ReportLoadError> {
+        if misfit {
+            return Ok(());
+        }
+        if !responses.has_room() {
+            return Err(ReportLoadError::TooMany(survey.slug.clone()));
+        }
+        // A version whose definition cannot be read leaves its rows to the JSON reading.
+        let known = versions.entry(r.version).or_insert_with(|| {
+            let v = cache.get(store, survey, r.version).ok()?;
+            let len = Layout::of(&v.definition).map(|l| l.len);
+            Some((v, len))
+        });
+        match (r.codes, r.fallback, known.as_ref()) {
+            (Some(codes), _, Some((v, Some(len)))) if codes.len() == *len && codes.first() == Some(&FORMAT) => {
+                responses.push_coded(v, &codes);
+            }
+            (None, Some((id, json)), known) => {
+                let answers = parse(&survey.slug, &id, &json)?;
+                let coded = known.and_then(|(v, _)| Some((v, Layout::of(&v.definition)?.encode(&answers)?)));
+                match coded {
+                    Some((v, codes)) => responses.push_coded(v, &codes),
+                    None => responses.push_json(answers),
+                }
+            }
+            _ => misfit = true,
+        }
+        Ok(())
+    })?;
+    Ok((!misfit).then_some(responses))
+}
+
+/// Every response from its JSON answers.
+fn load_json(store: &Store, survey: &SurveyRow) -> Result<Responses, ReportLoadError> {
+    let mut responses = Responses::default();
+    for (id, json) in store.complete_answers(&survey.id)? {
+        if !responses.has_room() {
+            return Err(ReportLoadError::TooMany(survey.slug.clone()));
+        }
+        responses.push_json(parse(&survey.slug, &id, &json)?);
+    }
+    Ok(responses)
+}
+
+fn parse(slug: &str, id: &str, json: &str) -> Result<Answers, ReportLoadError> {
+    serde_json::from_str(json).map_err(|e| ReportLoadError::BadAnswers {
+        slug: slug.to_owned(),
+        id: id.to_owned(),
+        reason: e.to_string(),
     })
 }

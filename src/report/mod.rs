@@ -20,18 +20,22 @@
 mod columns;
 mod design;
 mod load;
+mod responses;
 mod text;
+mod variables;
 
 use serde::Serialize;
 
-use crate::definition::{Answers, Definition, QuestionKind};
+use crate::definition::{Answers, Definition, Question, QuestionKind};
 use crate::stats::{self, CiMethod, PreparedDesign, ShareOptions, StatsError, SuppressRule};
 use crate::weighting::{self, Diagnostics, Population, WeightingError};
 
 pub use load::{load, LoadedSurvey, ReportLoadError};
+pub use responses::{AnswerSource, Responses, View};
 pub use text::render_text;
 
 use columns::{Column, Columns};
+use responses::Subset;
 
 /// Confidence level of every interval.
 pub const LEVEL: f64 = 0.95;
@@ -205,11 +209,11 @@ pub struct BreakdownCategory {
 }
 
 /// What a summary is computed from.
-pub struct SummaryInput<'a> {
+pub struct SummaryInput<'a, A: AnswerSource + ?Sized = [Answers]> {
     pub definition: &'a Definition,
     pub population: Option<&'a Population>,
-    /// Complete responses' answers.
-    pub answers: &'a [Answers],
+    /// Complete responses' answers: in memory (`[Answers]`), or loaded from the store ([`Responses`]).
+    pub answers: &'a A,
     pub language: &'a str,
 }
 
@@ -221,12 +225,18 @@ pub struct StageTimes {
 }
 
 /// Weights (when asked and possible) and summarizes every question.
-pub fn summarize(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<Summary, ReportError> {
+pub fn summarize<A: AnswerSource + ?Sized>(
+    input: &SummaryInput<'_, A>,
+    opts: &ReportOptions,
+) -> Result<Summary, ReportError> {
     summarize_timed(input, opts).map(|(s, _)| s)
 }
 
 /// [`summarize`], also saying how long weighting and estimation took.
-pub fn summarize_timed(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result<(Summary, StageTimes), ReportError> {
+pub fn summarize_timed<A: AnswerSource + ?Sized>(
+    input: &SummaryInput<'_, A>,
+    opts: &ReportOptions,
+) -> Result<(Summary, StageTimes), ReportError> {
     let started = std::time::Instant::now();
     let def = input.definition;
     let lang = input.language;
@@ -236,12 +246,22 @@ pub fn summarize_timed(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result
             return Err(ReportError::UnknownBreakdown(b.clone()));
         }
     }
-    let (weights, diagnostics, calibration, weighting_error) = weigh(input, opts.weighted);
+    let view = input.answers.view(def);
+    let n = view.len();
+    let (weights, diagnostics, calibration, weighting_error) = if opts.weighted {
+        weigh(&view, input.population)
+    } else {
+        (vec![1.0; n], None, None, None)
+    };
     let weighed = std::time::Instant::now();
     // Respondents left out of weighting (missing weighting variable) are left out of the estimates.
-    let keep: Vec<usize> = (0..input.answers.len()).filter(|&i| weights[i] > 0.0).collect();
-    let answers: Vec<&Answers> = keep.iter().map(|&i| &input.answers[i]).collect();
-    let cols = Columns::new(def, &answers);
+    let keep: Vec<usize> = (0..n).filter(|&i| weights[i] > 0.0).collect();
+    let rows = if keep.len() == n {
+        Subset::All(n)
+    } else {
+        Subset::Only(&keep)
+    };
+    let cols = Columns::new(&view, rows);
     let by_levels: Vec<_> = by.iter().map(|b| cols.breakdown(b, lang)).collect();
     let design = stats::Design {
         weights: keep.iter().map(|&i| weights[i]).collect(),
@@ -262,13 +282,13 @@ pub fn summarize_timed(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result
         by: &by,
         by_levels,
     };
-    let mut questions = Vec::new();
-    for (_, q) in def.questions() {
-        if !(opts.all_questions || def.report.publish.includes(&q.id)) || matches!(q.kind, QuestionKind::Info) {
-            continue;
-        }
-        questions.push(ctx.question(q)?);
-    }
+    let published: Vec<&Question> = def
+        .questions()
+        .map(|(_, q)| q)
+        .filter(|q| opts.all_questions || def.report.publish.includes(&q.id))
+        .filter(|q| !matches!(q.kind, QuestionKind::Info))
+        .collect();
+    let questions = ctx.questions(&published)?;
     let effective_n = if prep.is_empty() {
         None
     } else {
@@ -283,7 +303,7 @@ pub fn summarize_timed(input: &SummaryInput<'_>, opts: &ReportOptions) -> Result
         title: def.title.get(lang).to_owned(),
         topic: def.topic.clone(),
         language: lang.to_owned(),
-        n: input.answers.len(),
+        n,
         n_analysed: keep.len(),
         effective_n,
         weighted: diagnostics.is_some(),
@@ -305,14 +325,6 @@ type Weighing = (
     Option<String>,
 );
 
-/// Final weights (1 each when unweighted), diagnostics and the calibration model for variances.
-fn weigh(input: &SummaryInput<'_>, weighted: bool) -> Weighing {
-    if !weighted {
-        return (vec![1.0; input.answers.len()], None, None, None);
-    }
-    weigh_answers(input.definition, input.population, input.answers)
-}
-
 /// The weights summaries use, one per respondent: the definition's scheme applied to `answers` (targets
 /// inline or from `population`); 0 for respondents excluded from weighting; 1 for everyone when the survey
 /// has no scheme or weighting fails, with the reason. Exports use the same, so both always agree.
@@ -321,12 +333,15 @@ pub fn final_weights(
     population: Option<&Population>,
     answers: &[Answers],
 ) -> (Vec<f64>, Option<String>) {
-    let (w, _, _, error) = weigh_answers(def, population, answers);
+    let (w, _, _, error) = weigh(&answers.view(def), population);
     (w, error)
 }
 
-fn weigh_answers(def: &Definition, population: Option<&Population>, answers: &[Answers]) -> Weighing {
-    let n = answers.len();
+/// Final weights (1 each when the survey has no scheme or weighting fails), diagnostics and the
+/// calibration model for variances.
+fn weigh(view: &View<'_>, population: Option<&Population>) -> Weighing {
+    let def = view.def;
+    let n = view.len();
     let unweighted = |err: Option<String>| (vec![1.0; n], None, None, err);
     let Some(scheme) = def.weighting.as_ref() else {
         return unweighted(None);
@@ -341,10 +356,7 @@ fn weigh_answers(def: &Definition, population: Option<&Population>, answers: &[A
     };
     let mut sample = weighting::Sample::new(n);
     for var in &scheme.variables {
-        let values = answers
-            .iter()
-            .map(|a| crate::definition::derived::category(def, var, a));
-        if let Err(e) = sample.add_variable(var, values) {
+        if let Err(e) = view.variable(var, Subset::All(n)).add_to(&mut sample, var) {
             return unweighted(Some(e.to_string()));
         }
     }
@@ -430,7 +442,45 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn question(&self, q: &crate::definition::Question) -> Result<QuestionSummary, ReportError> {
+    /// Every question's summary, in order. Questions are independent, so they are shared out over the
+    /// cores (each thread builds one question's column at a time, so memory stays a few columns).
+    fn questions(&self, qs: &[&Question]) -> Result<Vec<QuestionSummary>, ReportError> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(qs.len());
+        if threads <= 1 {
+            return qs.iter().map(|q| self.question(q)).collect();
+        }
+        // The costliest questions first, so no thread is left with a long one at the end.
+        let mut order: Vec<usize> = (0..qs.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(cost(qs[k])));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut out: Vec<Option<Result<QuestionSummary, ReportError>>> = (0..qs.len()).map(|_| None).collect();
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&k) = order.get(k) else { break };
+                            done.push((k, self.question(qs[k])));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            for w in workers {
+                match w.join() {
+                    Ok(done) => done.into_iter().for_each(|(k, r)| out[k] = Some(r)),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+        out.into_iter().flatten().collect()
+    }
+
+    fn question(&self, q: &Question) -> Result<QuestionSummary, ReportError> {
         let column = self.cols.question(q, self.lang);
         let (estimates, rows, breakdowns) = match &column {
             Column::Matrix(rows) => {
@@ -627,20 +677,32 @@ impl Ctx<'_> {
         let sum = stats::summarize_numeric(self.prep, y, &[0.5], LEVEL)?;
         let median = sum.quantiles.first().cloned();
         let total = numeric_estimates(sum.mean.clone(), median, self.min_cell);
+        // One buffer for the values of each category in turn (a million values per category otherwise).
+        let masked = std::cell::RefCell::new(vec![None; y.len()]);
         let breakdowns = self.each_breakdown(|b, values, j| {
-            let masked: Vec<Option<f64>> = y
-                .iter()
-                .zip(values)
-                .map(|(v, c)| if *c == Some(j) { *v } else { None })
-                .collect();
+            let Some(mean) = sum.by.get(b).and_then(|by| by.get(j)).cloned() else {
+                return Ok(Estimates::default());
+            };
+            let mut masked = masked.borrow_mut();
+            for (m, (v, c)) in masked.iter_mut().zip(y.iter().zip(values)) {
+                *m = if *c == Some(j) { *v } else { None };
+            }
             let med = stats::median(self.prep, &masked, LEVEL)?;
-            let mean = sum.by.get(b).and_then(|by| by.get(j)).cloned();
-            Ok(match mean {
-                Some(m) => numeric_estimates(m, Some(med), self.min_cell),
-                None => Estimates::default(),
-            })
+            Ok(numeric_estimates(mean, Some(med), self.min_cell))
         })?;
         Ok((total, breakdowns.into_iter().map(|(b, _)| b).collect()))
+    }
+}
+
+/// Rough relative cost of summarizing a question: numbers have a median per breakdown category, scales a
+/// mean besides their shares, multiple choice a table per option.
+fn cost(q: &Question) -> usize {
+    match &q.kind {
+        QuestionKind::Number(_) => 8,
+        QuestionKind::Matrix(m) => 3 * m.rows.len(),
+        QuestionKind::MultipleChoice(c) => c.options.len() + 1,
+        QuestionKind::Scale(_) => 3,
+        _ => 1,
     }
 }
 
@@ -761,3 +823,6 @@ fn shares_estimates(s: &stats::Shares, codes: &[columns::Code]) -> Estimates {
         ..Estimates::default()
     }
 }
+
+#[cfg(test)]
+mod coded_tests;

@@ -41,6 +41,8 @@ pub struct Submission {
     pub language: String,
     /// All answers of the response so far (compact JSON, `definition::answer`).
     pub answers_json: String,
+    /// The same answers coded for summaries (`store::codes::encode`), for a completing submission.
+    pub codes: Option<Vec<u8>>,
     pub meta_json: String,
     pub page_reached: i32,
     /// When the respondent saw the first page (used when the row is created).
@@ -245,7 +247,7 @@ pub(crate) fn apply_batch(c: &mut AnyConnection, subs: &[&Submission]) -> Result
         let at = now();
         let rows: Vec<ResponseRow> = fast.iter().map(|i| new_row(subs[*i], at)).collect();
         let mut inserted: std::collections::HashSet<String> = std::collections::HashSet::new();
-        // 13 values per row: 200 rows stay far below SQLite's limit of bound parameters.
+        // 14 values per row: 200 rows stay far below SQLite's limit of bound parameters.
         for chunk in rows.chunks(200) {
             let ids: Vec<String> = dispatch!(c, |c| diesel::insert_into(responses::table)
                 .values(chunk)
@@ -290,6 +292,7 @@ fn new_row(s: &Submission, at: NaiveDateTime) -> ResponseRow {
         updated_at: at,
         submitted_at: s.complete.then_some(at),
         duration_seconds: s.duration_seconds,
+        codes: s.codes.clone(),
     }
 }
 
@@ -323,6 +326,7 @@ pub(crate) fn apply(c: &mut AnyConnection, s: &Submission) -> Result<Outcome, St
             responses::updated_at.eq(at),
             responses::submitted_at.eq(submitted),
             responses::duration_seconds.eq(s.duration_seconds),
+            responses::codes.eq(&s.codes),
         ))
         .execute(c)?;
         if n == 1 {
@@ -343,6 +347,7 @@ pub(crate) fn apply(c: &mut AnyConnection, s: &Submission) -> Result<Outcome, St
             updated_at: at,
             submitted_at: submitted,
             duration_seconds: s.duration_seconds,
+            codes: s.codes.clone(),
         };
         let inserted = dispatch!(c, |c| diesel::insert_into(responses::table)
             .values(&row)

@@ -42,6 +42,7 @@ diesel::table! {
         updated_at -> Timestamp,
         submitted_at -> Nullable<Timestamp>,
         duration_seconds -> Nullable<Double>,
+        codes -> Nullable<Binary>,
     }
 }
 

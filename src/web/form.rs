@@ -733,6 +733,10 @@ fn submission(
         key_hash: who.key_hash.clone(),
         language: lang.to_owned(),
         answers_json: serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()),
+        // Summaries read complete responses only.
+        codes: complete
+            .then(|| crate::store::codes::encode(&version.definition, answers))
+            .flatten(),
         meta_json: meta.to_json(),
         page_reached,
         started_at,

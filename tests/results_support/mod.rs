@@ -189,6 +189,7 @@ pub fn add_responses(store: &Store, slug: &str, answers: &[Answers]) {
                 updated_at: at,
                 submitted_at: Some(at + chrono::Duration::seconds(i as i64)),
                 duration_seconds: Some(300.0),
+                codes: opros::store::codes::encode(&def, a),
             };
             (row, def.quota_keys(a))
         })
