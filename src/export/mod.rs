@@ -24,7 +24,7 @@ mod xlsx;
 use std::sync::Arc;
 
 use crate::catalog::{CatalogError, DefinitionCache, LoadedVersion};
-use crate::definition::{Answers, Definition};
+use crate::definition::{Answers, Definition, DesignValues};
 use crate::store::{ResponseRow, Store, StoreError, SurveyRow};
 use crate::weighting::Population;
 
@@ -68,8 +68,13 @@ pub struct Weights {
 /// The weights [`crate::report::summarize`] uses: the definition's scheme applied to all complete responses
 /// (targets inline or from the survey's population file); 1 for everyone when the survey has no scheme or
 /// weighting fails (the summary then says why). Respondents with a weight of 0 (excluded) get `None`.
-pub fn respondent_weights(def: &Definition, population: Option<&Population>, answers: &[Answers]) -> Weights {
-    let (weights, error) = crate::report::final_weights(def, population, answers);
+pub fn respondent_weights(
+    def: &Definition,
+    population: Option<&Population>,
+    answers: &[Answers],
+    design: Option<&[Option<DesignValues>]>,
+) -> Weights {
+    let (weights, error) = crate::report::final_weights(def, population, answers, design);
     Weights {
         values: weights.iter().map(|&x| (x > 0.0).then_some(x)).collect(),
         scheme: def.weighting.is_some(),
@@ -99,7 +104,17 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
         })?;
         answers.push(a);
     }
-    let weights = respondent_weights(&version.definition, version.population.as_ref(), &answers);
+    let design: Option<Vec<Option<DesignValues>>> = version
+        .definition
+        .design
+        .as_ref()
+        .map(|_| rows.iter().map(|r| crate::form::Meta::parse(&r.meta).design).collect());
+    let weights = respondent_weights(
+        &version.definition,
+        version.population.as_ref(),
+        &answers,
+        design.as_deref(),
+    );
     Ok(ExportData {
         survey,
         version,

@@ -39,9 +39,13 @@ pub struct LoadedSurvey {
 
 pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<LoadedSurvey, ReportLoadError> {
     let (survey, version) = cache.current(store, slug)?;
-    let answers = match load_coded(store, cache, &survey)? {
-        Some(r) => r,
-        None => load_json(store, &survey)?,
+    let answers = if version.definition.design.is_some() {
+        load_with_design(store, &survey)?
+    } else {
+        match load_coded(store, cache, &survey)? {
+            Some(r) => r,
+            None => load_json(store, &survey)?,
+        }
     };
     Ok(LoadedSurvey {
         survey,
@@ -103,6 +107,23 @@ fn load_json(store: &Store, survey: &SurveyRow) -> Result<Responses, ReportLoadE
         }
         responses.push_json(parse(&survey.slug, &id, &json)?);
     }
+    Ok(responses)
+}
+
+/// Every response from its JSON answers, with the sampling-design values kept in its meta data. Surveys
+/// with a `design:` are interviews entered by `responses import` (thousands, not millions), so the plain
+/// reading is fast enough; answers and design values come from the same rows, so they cannot misalign.
+fn load_with_design(store: &Store, survey: &SurveyRow) -> Result<Responses, ReportLoadError> {
+    let mut responses = Responses::default();
+    let mut design = Vec::new();
+    for row in store.complete_responses(&survey.id)? {
+        if !responses.has_room() {
+            return Err(ReportLoadError::TooMany(survey.slug.clone()));
+        }
+        responses.push_json(parse(&survey.slug, &row.id, &row.answers)?);
+        design.push(crate::form::Meta::parse(&row.meta).design);
+    }
+    responses.design = Some(design);
     Ok(responses)
 }
 

@@ -26,7 +26,7 @@ mod variables;
 
 use serde::Serialize;
 
-use crate::definition::{Answers, Definition, Question, QuestionKind};
+use crate::definition::{Answers, Definition, DesignValues, Question, QuestionKind};
 use crate::stats::{self, CiMethod, PreparedDesign, ShareOptions, StatsError, SuppressRule};
 use crate::weighting::{self, Diagnostics, Population, WeightingError};
 
@@ -92,6 +92,12 @@ pub struct Summary {
     pub weighting: Option<Diagnostics>,
     /// Why weighting was not applied, when the definition asks for it but it failed.
     pub weighting_error: Option<String>,
+    /// The sampling design of imported interviews (a definition's `design:` block), when one is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub design: Option<DesignSummary>,
+    /// Why the definition's sampling design could not be used (estimates then ignore it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub design_error: Option<String>,
     pub breakdowns: Vec<BreakdownVariable>,
     pub questions: Vec<QuestionSummary>,
 }
@@ -208,6 +214,35 @@ pub struct BreakdownCategory {
     pub estimates: Estimates,
 }
 
+/// The sampling design the estimates used (R `svydesign(ids = ~psu, strata = ~strata, fpc = ~fpc,
+/// weights = ~weight)`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DesignSummary {
+    /// Number of strata (1 when unstratified).
+    pub strata: usize,
+    /// Number of first-stage clusters (PSUs); the number of respondents when not clustered.
+    pub psus: usize,
+    /// A finite population correction is applied.
+    pub fpc: bool,
+    /// Design weights are the starting weights.
+    pub design_weights: bool,
+}
+
+impl DesignSummary {
+    fn of(d: &design::SampleDesign, n: usize) -> DesignSummary {
+        let distinct = |v: &Option<Vec<usize>>, none: usize| {
+            v.as_ref()
+                .map_or(none, |v| v.iter().collect::<std::collections::HashSet<_>>().len())
+        };
+        DesignSummary {
+            strata: distinct(&d.strata, usize::from(n > 0)),
+            psus: distinct(&d.psu, n),
+            fpc: d.fpc.is_some(),
+            design_weights: d.weights.is_some(),
+        }
+    }
+}
+
 /// What a summary is computed from.
 pub struct SummaryInput<'a, A: AnswerSource + ?Sized = [Answers]> {
     pub definition: &'a Definition,
@@ -248,8 +283,10 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
     }
     let view = input.answers.view(def);
     let n = view.len();
+    let (sample_design, design_error) = sampling_design(def, input.answers.design_values(), n);
+    let design_weights = sample_design.as_ref().and_then(|d| d.weights.as_deref());
     let (weights, diagnostics, calibration, weighting_error) = if opts.weighted {
-        weigh(&view, input.population)
+        weigh(&view, input.population, design_weights)
     } else {
         (vec![1.0; n], None, None, None)
     };
@@ -263,8 +300,12 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
     };
     let cols = Columns::new(&view, rows);
     let by_levels: Vec<_> = by.iter().map(|b| cols.breakdown(b, lang)).collect();
+    let kept_design = sample_design.as_ref().map(|d| d.subset(&keep)).unwrap_or_default();
     let design = stats::Design {
         weights: keep.iter().map(|&i| weights[i]).collect(),
+        strata: kept_design.strata,
+        psu: kept_design.psu,
+        fpc: kept_design.fpc,
         calibration: calibration.map(|c| subset_calibration(c, &keep)),
         breakdowns: by_levels.iter().map(|(_, v)| v.clone()).collect(),
         ..stats::Design::default()
@@ -312,10 +353,33 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         min_cell: def.report.min_cell,
         weighting: diagnostics,
         weighting_error,
+        design: sample_design.as_ref().map(|d| DesignSummary::of(d, n)),
+        design_error,
         breakdowns: by.iter().map(|b| breakdown_variable(def, b, lang)).collect(),
         questions,
     };
     Ok((summary, times))
+}
+
+/// The sampling design of the respondents (`None` without a `design:` block) and, when the survey has one
+/// that cannot be used, why (the estimates then treat the sample as a simple weighted one).
+fn sampling_design(
+    def: &Definition,
+    values: Option<&[Option<DesignValues>]>,
+    n: usize,
+) -> (Option<design::SampleDesign>, Option<String>) {
+    if def.design.is_none() {
+        return (None, None);
+    }
+    let refs: Vec<Option<&DesignValues>> = match values {
+        Some(v) if v.len() == n => v.iter().map(Option::as_ref).collect(),
+        // Answers given without their response facts (not loaded from the store).
+        _ => vec![None; n],
+    };
+    match design::sample_design(def, &refs) {
+        Ok(d) => (d, None),
+        Err(e) => (None, Some(e)),
+    }
 }
 
 type Weighing = (
@@ -328,21 +392,31 @@ type Weighing = (
 /// The weights summaries use, one per respondent: the definition's scheme applied to `answers` (targets
 /// inline or from `population`); 0 for respondents excluded from weighting; 1 for everyone when the survey
 /// has no scheme or weighting fails, with the reason. Exports use the same, so both always agree.
+///
+/// `design` holds each respondent's sampling-design values when the survey declares a `design:` (imported
+/// interviews): the design weights are then the starting weights, and the weights when there is no scheme.
 pub fn final_weights(
     def: &Definition,
     population: Option<&Population>,
     answers: &[Answers],
+    design: Option<&[Option<DesignValues>]>,
 ) -> (Vec<f64>, Option<String>) {
-    let (w, _, _, error) = weigh(&answers.view(def), population);
+    let refs: Option<Vec<Option<&DesignValues>>> = design.map(|d| d.iter().map(Option::as_ref).collect());
+    let sample_design = design::sample_design(def, refs.as_deref().unwrap_or(&[]))
+        .ok()
+        .flatten();
+    let base = sample_design.as_ref().and_then(|d| d.weights.as_deref());
+    let (w, _, _, error) = weigh(&answers.view(def), population, base);
     (w, error)
 }
 
-/// Final weights (1 each when the survey has no scheme or weighting fails), diagnostics and the
-/// calibration model for variances.
-fn weigh(view: &View<'_>, population: Option<&Population>) -> Weighing {
+/// Final weights (the design weights, or 1 each, when the survey has no scheme or weighting fails),
+/// diagnostics and the calibration model for variances.
+fn weigh(view: &View<'_>, population: Option<&Population>, design_weights: Option<&[f64]>) -> Weighing {
     let def = view.def;
     let n = view.len();
-    let unweighted = |err: Option<String>| (vec![1.0; n], None, None, err);
+    let starting = || design_weights.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
+    let unweighted = |err: Option<String>| (starting(), None, None, err);
     let Some(scheme) = def.weighting.as_ref() else {
         return unweighted(None);
     };
@@ -355,6 +429,11 @@ fn weigh(view: &View<'_>, population: Option<&Population>) -> Weighing {
         (None, None) => return unweighted(Some("the survey names no population targets".into())),
     };
     let mut sample = weighting::Sample::new(n);
+    if let Some(d) = design_weights {
+        if let Err(e) = sample.set_base_weights(d.to_vec()) {
+            return unweighted(Some(weighting_message(&e)));
+        }
+    }
     for var in &scheme.variables {
         if let Err(e) = view.variable(var, Subset::All(n)).add_to(&mut sample, var) {
             return unweighted(Some(e.to_string()));

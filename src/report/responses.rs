@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::catalog::LoadedVersion;
-use crate::definition::{Answer, Answers, Definition};
+use crate::definition::{Answer, Answers, Definition, DesignValues};
 use crate::store::codes::{Layout, Slot};
 
 /// Complete responses loaded for a summary (see [`crate::report::load`]).
@@ -20,6 +20,8 @@ pub struct Responses {
     rows: Vec<RowRef>,
     /// Responses without (usable) codes.
     pub(super) json: Vec<Answers>,
+    /// Sampling-design values per response, in response order (loaded for surveys with a `design:`).
+    pub(super) design: Option<Vec<Option<DesignValues>>>,
 }
 
 /// Where a respondent's answers are: row `index` of coded version `version`, or `json[index]`.
@@ -79,6 +81,11 @@ pub trait AnswerSource {
     /// The responses read against `def`, the definition summarized.
     #[doc(hidden)]
     fn view<'a>(&'a self, def: &'a Definition) -> View<'a>;
+
+    /// Each respondent's sampling-design values (imported interviews), when they were loaded.
+    fn design_values(&self) -> Option<&[Option<DesignValues>]> {
+        None
+    }
 }
 
 impl AnswerSource for [Answers] {
@@ -106,6 +113,10 @@ impl AnswerSource for Vec<Answers> {
 }
 
 impl AnswerSource for Responses {
+    fn design_values(&self) -> Option<&[Option<DesignValues>]> {
+        self.design.as_deref()
+    }
+
     fn view<'a>(&'a self, def: &'a Definition) -> View<'a> {
         let coded = self
             .versions
