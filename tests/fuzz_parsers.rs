@@ -1,8 +1,9 @@
-//! Fuzzing of the three parsers that take text from outside, with proptest instead of `cargo fuzz`
-//! (libFuzzer needs a nightly toolchain, which these machines cannot install): random bytes, random token
-//! soups and random mutations of valid inputs, a bounded number of cases each. The property is always
-//! "returns (an error or a value) without panicking or hanging"; a crash found is kept below as a
-//! regression test. `OPROS_FUZZ_CASES=N` sets the number of cases per target (default 512).
+//! Fuzzing of the three parsers that take text from outside, with proptest, on every `cargo test`: random
+//! bytes, random token soups and random mutations of valid inputs, a bounded number of cases each. The
+//! property is "returns (an error or a value) without panicking or hanging", plus that accepted answers
+//! re-fill a page unchanged. The coverage-guided `cargo fuzz` targets for the same parsers are in `fuzz/`
+//! (outside this build); what they or these tests found is kept below as regression tests.
+//! `OPROS_FUZZ_CASES=N` sets the number of cases per target (default 512).
 //!
 //! Parsers: the definition parser (`definition::parse_definition`), the `show_if` / quota condition parser
 //! (`definition::condition::Condition`) and the form body parser (`form::Fields::from_urlencoded` +
@@ -266,4 +267,99 @@ fn deep_flow_nesting_is_refused_quickly() {
     );
     let e = parse_definition(&ok, "q.yaml").unwrap_err();
     assert!(!e.to_string().contains("nested more than"), "{e}");
+}
+
+/// A questionnaire whose answers have no limits from the definition: numbers of any size, texts up to
+/// the default length, every question type.
+const UNBOUNDED: &str = r#"
+slug: unbounded
+title: {en: Unbounded}
+topic: test
+languages: [en]
+pages:
+  - id: p1
+    questions:
+      - {id: n, type: number, text: {en: N}}
+      - {id: t, type: text, text: {en: T}}
+      - {id: d, type: date, text: {en: D}}
+"#;
+
+/// An accepted answer written back as fields (how a page is re-filled when the resident goes back, and how
+/// CSV import reads a row) must parse to the same answer; otherwise a page that was accepted cannot be
+/// sent again. The `form_body` fuzz target checks the same on the fixture surveys.
+fn assert_refills_the_same(def: &Definition, fields: &Fields) {
+    use opros::form::parse::{answer_fields, parse_question};
+    let parsed = parse_page(def, 0, &Answers::default(), fields);
+    for (id, answer) in &parsed.answers {
+        let q = def.question(id).expect("answer of a known question");
+        let mut again = Fields::default();
+        answer_fields(q, answer, &mut again);
+        assert_eq!(parse_question(q, &again), Ok(Some(answer.clone())), "{id}: {again:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: fuzz_cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn accepted_numbers_refill_the_same(s in "[-+]?[0-9]{0,45}(\\.[0-9]{0,45})?|[-+]?\\.0{30,40}[1-9]{1,3}") {
+        let def = parse_definition(UNBOUNDED, "unbounded.yaml").expect("valid");
+        assert_refills_the_same(&def, &Fields::from_pairs([("n", s)]));
+    }
+}
+
+/// Regressions of the refill property: 40 typed characters whose number prints longer (41 characters) and
+/// was accepted, then refused as "not a number" when the page came back filled in.
+#[test]
+fn numbers_that_print_longer_than_typed_refill_the_same() {
+    let def = parse_definition(UNBOUNDED, "unbounded.yaml").expect("valid");
+    for typed in [
+        ".000000000000000000000000000000000000001",
+        "-.000000000000000000000000000000000000001",
+        "9999999999999999999999999999999999999999",
+        "+999999999999999999999999999999999999999",
+        "1000000000000000000000000000000000000000",
+    ] {
+        assert_refills_the_same(&def, &Fields::from_pairs([("n", typed)]));
+    }
+    // Long numbers that print within the limit are still accepted.
+    let parsed = parse_page(
+        &def,
+        0,
+        &Answers::default(),
+        &Fields::from_pairs([("n", "1".repeat(39))]),
+    );
+    assert!(parsed.answers.contains_key("n"), "{parsed:?}");
+    assert_eq!(opros::form::parse::parse_number(&"9".repeat(40)), None);
+    assert_eq!(opros::form::parse::parse_number(&"9".repeat(39)), Some(1e39));
+}
+
+/// Found by the `form_body` fuzz target: an accepted number changed in its last bit on the JSON round trip
+/// it is stored through (serde_json's fast float parser; the `float_roundtrip` feature fixes it).
+#[test]
+fn stored_numbers_read_back_exactly() {
+    let def = parse_definition(UNBOUNDED, "unbounded.yaml").expect("valid");
+    for typed in [
+        ".00000000000000000001000000002",
+        "0.1",
+        "123456.789",
+        "-0.30000000000000004",
+    ] {
+        let parsed = parse_page(&def, 0, &Answers::default(), &Fields::from_pairs([("n", typed)]));
+        let json = serde_json::to_string(&parsed.answers).expect("serialize");
+        let back: Answers = serde_json::from_str(&json).expect("read back");
+        assert_eq!(back, parsed.answers, "{typed}: {json}");
+    }
+    let parsed = parse_page(
+        &def,
+        0,
+        &Answers::default(),
+        &Fields::from_pairs([("n", ".00000000000000000001000000002")]),
+    );
+    assert!(parsed.answers.contains_key("n"), "{parsed:?}");
+    // The same holds for the limits of a definition, stored as JSON at import.
+    let yaml = UNBOUNDED.replace("{id: n, type: number,", "{id: n, type: number, min: 1.000000002e-20,");
+    let def = parse_definition(&yaml, "limits.yaml").expect("valid");
+    let back: Definition = serde_json::from_str(&serde_json::to_string(&def).expect("serialize")).expect("read");
+    assert_eq!(back, def);
 }

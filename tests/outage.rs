@@ -56,6 +56,12 @@ fn locked_sqlite_gives_503_and_recovers_without_restart() {
     let status = r.post_raw(body.clone());
     assert_eq!(status, 503, "{}", r.html);
     assert!(r.html.contains("try again"), "{}", r.html);
+    // The page tells how to resubmit: reloading it sends the same body again (what the test does below).
+    assert!(
+        r.html.contains("reloading this page sends what you entered again"),
+        "{}",
+        r.html
+    );
     locker.batch_execute("ROLLBACK").unwrap();
     drop(locker);
 

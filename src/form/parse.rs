@@ -24,6 +24,8 @@ use crate::definition::{
 pub const DEFAULT_TEXT_MAX: usize = 5000;
 /// Longest "other, specify" text.
 pub const OTHER_TEXT_MAX: usize = 500;
+/// Longest number accepted, as typed and as printed back (digits, sign and point).
+const MAX_NUMBER_CHARS: usize = 40;
 /// At most this many unknown fields are reported one by one; more are summed up in one message.
 const UNKNOWN_FIELDS_LISTED: usize = 3;
 
@@ -385,7 +387,7 @@ pub fn parse_number(s: &str) -> Option<f64> {
         .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '\u{a0}')
         .map(|c| if c == ',' { '.' } else { c })
         .collect();
-    if cleaned.is_empty() || cleaned.len() > 40 {
+    if cleaned.is_empty() || cleaned.len() > MAX_NUMBER_CHARS {
         return None;
     }
     // Only plain decimal notation: no "inf", "NaN", hex or exponents a person would not type.
@@ -396,7 +398,12 @@ pub fn parse_number(s: &str) -> Option<f64> {
     if !plain {
         return None;
     }
-    cleaned.parse::<f64>().ok().filter(|x| x.is_finite())
+    // The number must also print (as a page re-filled with it shows it, see `answer_fields`) within the
+    // limit: `.000…01` typed in 40 characters prints as `0.000…01` in 41 and would be refused when sent again.
+    cleaned
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && format!("{x}").len() <= MAX_NUMBER_CHARS)
 }
 
 fn number(q: &Question, n: &Number, fields: &Fields) -> Outcome {

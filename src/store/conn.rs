@@ -113,14 +113,39 @@ impl r2d2::ManageConnection for AnyManager {
         AnyConnection::connect(&self.0).map_err(diesel::r2d2::Error::ConnectionError)
     }
 
+    /// Runs on every checkout (r2d2's `test_on_check_out`): a connection that died while idle in the pool
+    /// (PostgreSQL restarted) is dropped there and a new one opened, so the server recovers by itself.
     fn is_valid(&self, c: &mut AnyConnection) -> Result<(), Self::Error> {
         c.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _c: &mut AnyConnection) -> bool {
-        false
+    /// A connection whose transaction could be neither committed nor rolled back (the server went away in
+    /// the middle) is closed instead of going back to the pool, where `SELECT 1` would not notice an open
+    /// transaction and the next user's writes would silently stay uncommitted inside it.
+    fn has_broken(&self, c: &mut AnyConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(c)
     }
 }
 
 pub type DbPool = Pool<AnyManager>;
 pub type DbConn = PooledConnection<AnyManager>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use r2d2::ManageConnection;
+
+    #[test]
+    fn a_connection_left_inside_a_transaction_is_not_reused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let manager = AnyManager(DatabaseUrl::Sqlite(dir.path().join("c.db")));
+        let mut c = manager.connect().expect("connect");
+        assert!(!manager.has_broken(&mut c));
+        <AnyConnection as Connection>::TransactionManager::begin_transaction(&mut c).expect("begin");
+        // `SELECT 1` (the checkout test) passes inside the open transaction: only `has_broken` catches it.
+        assert!(manager.is_valid(&mut c).is_ok());
+        assert!(manager.has_broken(&mut c));
+        <AnyConnection as Connection>::TransactionManager::commit_transaction(&mut c).expect("commit");
+        assert!(!manager.has_broken(&mut c));
+    }
+}

@@ -21,7 +21,13 @@ pub enum WebError {
     TooLarge(String),
     #[error("{0}")]
     TooManyRequests(String),
-    #[error("the service is temporarily unavailable; please try again in a minute")]
+    /// The database is briefly gone (locked, restarting). Reloading the 503 page of a form makes the browser
+    /// send the same body again, which is accepted once the database is back (the CSRF token and the signed
+    /// page time do not expire), so the page says so.
+    #[error(
+        "the service is temporarily unavailable; please try again in a minute \
+         (reloading this page sends what you entered again)"
+    )]
     Unavailable(String),
     #[error("something went wrong on our side; please try again")]
     Internal(String),
@@ -35,6 +41,7 @@ impl From<StoreError> for WebError {
             StoreError::Unavailable(_) | StoreError::Connect(_) => WebError::Unavailable(e.to_string()),
             StoreError::Query(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::ClosedConnection
+                | diesel::result::DatabaseErrorKind::UnableToSendCommand
                 | diesel::result::DatabaseErrorKind::SerializationFailure,
                 _,
             )) => WebError::Unavailable(e.to_string()),
@@ -58,6 +65,11 @@ fn is_transient(message: &str) -> bool {
         "server closed the connection",
         "connection refused",
         "the database system is",
+        // libpq on a connection that died under it (PostgreSQL restarted, network reset).
+        "no connection to the server",
+        "could not receive data from server",
+        "could not send data to server",
+        "connection reset",
     ]
     .iter()
     .any(|p| m.contains(p))
@@ -137,5 +149,47 @@ impl ResponseError for ApiError {
         }
         HttpResponse::build(self.status_code())
             .json(serde_json::json!({ "error": self.0.to_string(), "status": self.status_code().as_u16() }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+    fn db_error(kind: DatabaseErrorKind, message: &str) -> WebError {
+        StoreError::Query(DieselError::DatabaseError(kind, Box::new(message.to_owned()))).into()
+    }
+
+    #[test]
+    fn lost_or_locked_databases_are_503_and_other_errors_500() {
+        for (kind, message) in [
+            (
+                DatabaseErrorKind::ClosedConnection,
+                "server closed the connection unexpectedly",
+            ),
+            (DatabaseErrorKind::UnableToSendCommand, "no connection to the server"),
+            (
+                DatabaseErrorKind::Unknown,
+                "terminating connection due to administrator command",
+            ),
+            (
+                DatabaseErrorKind::Unknown,
+                "could not receive data from server: Connection reset by peer",
+            ),
+            (
+                DatabaseErrorKind::Unknown,
+                "FATAL: the database system is shutting down",
+            ),
+            (DatabaseErrorKind::Unknown, "database is locked"),
+        ] {
+            let e = db_error(kind, message);
+            assert_eq!(e.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{message}");
+            assert!(e.to_string().contains("try again"), "{e}");
+        }
+        let e = db_error(DatabaseErrorKind::Unknown, "syntax error at or near \"SELEC\"");
+        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let e: WebError = StoreError::Unavailable("timed out waiting for connection".into()).into();
+        assert_eq!(e.status_code(), StatusCode::SERVICE_UNAVAILABLE);
     }
 }
