@@ -16,7 +16,7 @@ use rand::rngs::StdRng;
 use rand::Rng;
 
 use super::http::Client;
-use super::{cpu_seconds, drive, Args, Stats, Target};
+use super::{cpu_seconds, drive, postgres_cpu, Args, Stats, Target};
 
 const BARE_FIELDS: usize = 10;
 
@@ -114,8 +114,10 @@ where
     });
     let handle = hrx.recv().ok().flatten().ok_or("bare baseline server did not start")?;
     let before = cpu_seconds("/proc/self/stat");
+    let pg_before = postgres_cpu();
     let mut stats = drive(args, addr, target);
     stats.server_cpu = before.and_then(|b| Some(cpu_seconds("/proc/self/stat")? - b - stats.client_cpu));
+    stats.pg_cpu = pg_before.and_then(|b| Some(postgres_cpu()? - b));
     actix_web::rt::System::new().block_on(handle.stop(true));
     Ok(stats)
 }

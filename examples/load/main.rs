@@ -339,8 +339,8 @@ pub struct Stats {
     elapsed: Duration,
     /// CPU seconds of the client threads, the server process (when known) and PostgreSQL.
     client_cpu: f64,
-    server_cpu: Option<f64>,
-    pg_cpu: Option<f64>,
+    pub server_cpu: Option<f64>,
+    pub pg_cpu: Option<f64>,
 }
 
 impl Stats {
@@ -436,7 +436,7 @@ impl Stats {
 }
 
 /// CPU seconds (user + system) from a `/proc/…/stat` file.
-fn cpu_seconds(stat: &str) -> Option<f64> {
+pub fn cpu_seconds(stat: &str) -> Option<f64> {
     let text = std::fs::read_to_string(stat).ok()?;
     // Fields after the command name (which is in parentheses and may contain spaces).
     let rest = &text[text.rfind(')')? + 2..];
@@ -445,8 +445,17 @@ fn cpu_seconds(stat: &str) -> Option<f64> {
     Some(ticks / 100.0)
 }
 
+/// CPU seconds of the calling thread, in nanoseconds precision (`/proc/thread-self/schedstat`; the tick
+/// counts of `stat` are too coarse for a client thread that runs a few milliseconds).
+fn thread_cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
+}
+
 /// CPU seconds of every PostgreSQL process on the machine (the shared server; other users add noise).
-fn postgres_cpu() -> Option<f64> {
+pub fn postgres_cpu() -> Option<f64> {
     let mut total = 0.0;
     let mut any = false;
     for e in std::fs::read_dir("/proc").ok()?.flatten() {
@@ -485,7 +494,7 @@ pub fn drive(args: &Args, addr: std::net::SocketAddr, target: Target) -> Stats {
         .map(|t| {
             let (target, started, args) = (target.clone(), started.clone(), args.clone());
             std::thread::spawn(move || {
-                let cpu_before = cpu_seconds("/proc/thread-self/stat").unwrap_or(0.0);
+                let cpu_before = thread_cpu_seconds();
                 let mut http = Client::new(addr);
                 let mut rng = StdRng::seed_from_u64(t as u64 * 7919 + 1);
                 let mut stats = Stats::default();
@@ -497,7 +506,7 @@ pub fn drive(args: &Args, addr: std::net::SocketAddr, target: Target) -> Stats {
                         Target::BareRender => bare::render_request(&mut http, &mut stats),
                     }
                 }
-                stats.client_cpu = cpu_seconds("/proc/thread-self/stat").unwrap_or(0.0) - cpu_before;
+                stats.client_cpu = thread_cpu_seconds() - cpu_before;
                 stats
             })
         })
