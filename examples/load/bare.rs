@@ -16,7 +16,7 @@ use rand::rngs::StdRng;
 use rand::Rng;
 
 use super::http::Client;
-use super::{cpu_seconds, drive, postgres_cpu, Args, Stats, Target};
+use super::{cpu_seconds, drive, postgres_cpu, postgres_cpu_since, Args, Stats, Target};
 
 const BARE_FIELDS: usize = 10;
 
@@ -117,7 +117,7 @@ where
     let pg_before = postgres_cpu();
     let mut stats = drive(args, addr, target);
     stats.server_cpu = before.and_then(|b| Some(cpu_seconds("/proc/self/stat")? - b - stats.client_cpu));
-    stats.pg_cpu = pg_before.and_then(|b| Some(postgres_cpu()? - b));
+    stats.pg_cpu = postgres_cpu_since(&pg_before);
     actix_web::rt::System::new().block_on(handle.stop(true));
     Ok(stats)
 }

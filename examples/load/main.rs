@@ -454,24 +454,34 @@ fn thread_cpu_seconds() -> f64 {
         .map_or(0.0, |ns| ns / 1e9)
 }
 
-/// CPU seconds of every PostgreSQL process on the machine (the shared server; other users add noise).
-pub fn postgres_cpu() -> Option<f64> {
-    let mut total = 0.0;
-    let mut any = false;
+/// CPU seconds of every PostgreSQL process on the machine by pid (the shared server; other users add noise).
+pub fn postgres_cpu() -> Option<std::collections::HashMap<u32, f64>> {
+    let mut by_pid = std::collections::HashMap::new();
     for e in std::fs::read_dir("/proc").ok()?.flatten() {
-        let name = e.file_name();
-        let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
             continue;
         };
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
         if comm.starts_with("postgres") {
             if let Some(c) = cpu_seconds(&format!("/proc/{pid}/stat")) {
-                total += c;
-                any = true;
+                by_pid.insert(pid, c);
             }
         }
     }
-    any.then_some(total)
+    (!by_pid.is_empty()).then_some(by_pid)
+}
+
+/// PostgreSQL CPU used since `before`: processes that ended meanwhile (closed connections) are not
+/// counted, so this is a lower bound.
+pub fn postgres_cpu_since(before: &Option<std::collections::HashMap<u32, f64>>) -> Option<f64> {
+    let before = before.as_ref()?;
+    let after = postgres_cpu()?;
+    Some(
+        after
+            .iter()
+            .map(|(pid, c)| c - before.get(pid).copied().unwrap_or(0.0))
+            .sum(),
+    )
 }
 
 /// Runs [`drive`] and adds the CPU used by the server process and PostgreSQL meanwhile.
@@ -481,7 +491,7 @@ fn measure(args: &Args, addr: std::net::SocketAddr, target: Target, server_pid: 
     let pg_before = postgres_cpu();
     let mut stats = drive(args, addr, target);
     stats.server_cpu = server_before.and_then(|b| Some(cpu_seconds(server_stat.as_deref()?)? - b));
-    stats.pg_cpu = pg_before.and_then(|b| Some(postgres_cpu()? - b));
+    stats.pg_cpu = postgres_cpu_since(&pg_before);
     stats
 }
 
