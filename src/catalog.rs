@@ -1,10 +1,17 @@
 //! The survey catalogue: importing definitions from files into the store, lifecycle, and an in-memory cache
-//! of parsed definitions keyed by (survey, version). Versions are immutable, so the cache never goes stale and
-//! app instances stay stateless (each fills its own cache from the database).
+//! of parsed definitions keyed by (survey, version). Versions are immutable, so that cache never goes stale
+//! and app instances stay stateless (each fills its own cache from the database).
+//!
+//! Survey rows (status, current version, results published) do change, possibly on another instance. The
+//! respondent form may show a page from a row up to [`SURVEY_ROW_TTL`] old ([`DefinitionCache::recent`]);
+//! the authoritative check happens where it matters: the group-commit writer refuses a submission to a
+//! survey that is not open inside its transaction (`store::response_store::apply_batch`). Changes made
+//! through this instance drop the cached row at once ([`DefinitionCache::forget`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::definition::{self, Definition, DefinitionErrors};
 use crate::store::{Imported, NewVersion, Store, StoreError, SurveyRow};
@@ -180,18 +187,56 @@ pub struct LoadedVersion {
     pub population: Option<Population>,
 }
 
-/// Cache of parsed definitions by (survey id, version).
+/// How long the respondent form reuses a survey row read from the database (see the module notes).
+pub const SURVEY_ROW_TTL: Duration = Duration::from_secs(1);
+
+/// Survey rows by slug, with the moment they were read.
+type RowMap = HashMap<String, (Instant, SurveyRow)>;
+
+/// Cache of parsed definitions by (survey id, version), and of recently read survey rows.
 #[derive(Default, Clone)]
 pub struct DefinitionCache {
     inner: Arc<RwLock<VersionMap>>,
+    rows: Arc<RwLock<RowMap>>,
 }
 
 impl DefinitionCache {
-    /// The current version of `slug` with the survey row (the row is always read fresh: status changes).
+    /// The current version of `slug` with the survey row, read fresh (status changes).
     pub fn current(&self, store: &Store, slug: &str) -> Result<(SurveyRow, Arc<LoadedVersion>), CatalogError> {
         let survey = store.find_survey(slug)?;
         let v = self.get(store, &survey, survey.current_version)?;
+        if let Ok(mut rows) = self.rows.write() {
+            rows.insert(slug.to_owned(), (Instant::now(), survey.clone()));
+        }
         Ok((survey, v))
+    }
+
+    /// The survey row and current version of `slug` if the row was read less than [`SURVEY_ROW_TTL`] ago
+    /// (no I/O); for showing form pages only.
+    pub fn recent(&self, slug: &str) -> Option<(SurveyRow, Arc<LoadedVersion>)> {
+        let survey = {
+            let rows = self.rows.read().ok()?;
+            let (at, row) = rows.get(slug)?;
+            if at.elapsed() >= SURVEY_ROW_TTL {
+                return None;
+            }
+            row.clone()
+        };
+        let v = self
+            .inner
+            .read()
+            .ok()?
+            .get(&(survey.id.clone(), survey.current_version))?
+            .clone();
+        Some((survey, v))
+    }
+
+    /// Drops the cached row of `slug` (after a change through this instance, or when the writer found the
+    /// survey no longer open).
+    pub fn forget(&self, slug: &str) {
+        if let Ok(mut rows) = self.rows.write() {
+            rows.remove(slug);
+        }
     }
 
     pub fn get(&self, store: &Store, survey: &SurveyRow, version: i32) -> Result<Arc<LoadedVersion>, CatalogError> {

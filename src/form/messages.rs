@@ -197,6 +197,15 @@ pub fn ui(lang: &str) -> serde_json::Value {
     serde_json::Value::Object(map)
 }
 
+/// One fixed word of the form pages ("" for an unknown key), without building the whole table.
+pub fn ui_text(lang: &str, key: &str) -> &'static str {
+    let r = ru(lang);
+    WORDS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or("", |(_, a, b)| if r { a } else { b })
+}
+
 /// Key, Russian, English.
 const WORDS: &[(&str, &str, &str)] = &[
         ("next", "Далее", "Next"),

@@ -13,6 +13,7 @@ use super::random::Orders;
 use crate::definition::{AnswerOption, Answers, Definition, Question, QuestionKind};
 
 /// Everything needed to render one page.
+#[derive(Clone, Copy)]
 pub struct PageInput<'a> {
     pub def: &'a Definition,
     pub slug: &'a str,
@@ -48,39 +49,26 @@ pub fn page_questions<'d>(def: &'d Definition, page: usize, orders: &Orders) -> 
         .collect()
 }
 
-/// The view model of a page (see `templates/form.hbs`).
-pub fn page_view(inp: &PageInput<'_>) -> Value {
+/// The questions a page shows to this respondent, in order, each with its client-side condition (a
+/// condition that depends on an answer on the same page, as JSON for `static/form.js`), and the earlier
+/// answers those conditions read.
+struct Plan<'d> {
+    questions: Vec<(&'d Question, Option<String>)>,
+    js_vars: BTreeMap<String, Value>,
+}
+
+/// Which questions of the page are shown: a condition on earlier pages only is decided here; one on this
+/// page is left to the script (and decided again on submit).
+fn plan<'d>(inp: &PageInput<'d>, page: &'d crate::definition::Page) -> Plan<'d> {
     let def = inp.def;
-    let lang = inp.lang;
-    let Some(page) = def.pages.get(inp.page) else {
-        return json!({});
-    };
     let local: HashSet<&str> = page.questions.iter().map(|q| q.id.as_str()).collect();
     // Answers from other pages decide conditions that do not depend on this page.
     let mut prior: Answers = inp.answers.clone();
     for id in &local {
         prior.remove(*id);
     }
-    let values = match inp.submitted {
-        Some(f) => f.clone(),
-        None => {
-            let mut f = Fields::default();
-            for q in &page.questions {
-                if let Some(a) = inp.answers.get(&q.id) {
-                    answer_fields(q, a, &mut f);
-                }
-            }
-            f
-        }
-    };
-    let errors_by_q: BTreeMap<&str, &FieldError> = inp
-        .errors
-        .iter()
-        .filter_map(|e| e.question.as_deref().map(|q| (q, e)))
-        .rev()
-        .collect();
     let mut js_vars: BTreeMap<String, Value> = BTreeMap::new();
-    let full_prior = crate::definition::derived::with_derived(def, &prior);
+    let mut full_prior: Option<Answers> = None;
     let mut questions = Vec::new();
     for q in page_questions(def, inp.page, inp.orders) {
         let cond = match &q.show_if {
@@ -103,9 +91,11 @@ pub fn page_view(inp: &PageInput<'_>) -> Value {
                         // question stays shown and the server decides on submit.
                         None
                     } else {
+                        let full =
+                            full_prior.get_or_insert_with(|| crate::definition::derived::with_derived(def, &prior));
                         for v in &vars {
                             if !local.contains(v.question.as_str()) {
-                                if let Some(a) = full_prior.get(&v.question) {
+                                if let Some(a) = full.get(&v.question) {
                                     js_vars.insert(v.question.clone(), answer_json(a));
                                 }
                             }
@@ -115,15 +105,83 @@ pub fn page_view(inp: &PageInput<'_>) -> Value {
                 }
             },
         };
-        questions.push(question_view(
-            q,
-            lang,
-            &values,
-            errors_by_q.get(q.id.as_str()).copied(),
-            inp.orders,
-            cond,
-        ));
+        questions.push((q, cond));
     }
+    Plan { questions, js_vars }
+}
+
+/// What a page looks like apart from the three per-respondent signed values (`csrf`, `shown`,
+/// `resume_url`), as a string, or None when it also shows the respondent's own input (answers to refill,
+/// values sent back with errors). Two inputs of one definition with the same shape render the same page
+/// up to those three values, so a rendered page can be reused (`web::form_render`). Everything
+/// [`page_view`] reads is either here or fixed by the definition and the language.
+pub fn page_shape(inp: &PageInput<'_>) -> Option<String> {
+    let page = inp.def.pages.get(inp.page)?;
+    if inp.submitted.is_some()
+        || !inp.errors.is_empty()
+        || page.questions.iter().any(|q| inp.answers.contains_key(&q.id))
+    {
+        return None;
+    }
+    let plan = plan(inp, page);
+    let mut key = format!(
+        "{}\u{1}{}\u{1}{}\u{1}{}/{}\u{1}{}{}\u{1}",
+        inp.slug, inp.lang, inp.page, inp.progress.0, inp.progress.1, inp.is_last as u8, inp.can_go_back as u8
+    );
+    for (q, _) in &plan.questions {
+        key.push_str(&q.id);
+        if let Some(order) = inp.orders.options.get(&q.id) {
+            key.push('\u{2}');
+            key.push_str(&order.join("\u{2}"));
+        }
+        key.push('\u{1}');
+    }
+    key.push_str(&serde_json::to_string(&plan.js_vars).unwrap_or_default());
+    Some(key)
+}
+
+/// The view model of a page (see `templates/form.hbs`).
+pub fn page_view(inp: &PageInput<'_>) -> Value {
+    let def = inp.def;
+    let lang = inp.lang;
+    let Some(page) = def.pages.get(inp.page) else {
+        return json!({});
+    };
+    let values = match inp.submitted {
+        Some(f) => f.clone(),
+        None => {
+            let mut f = Fields::default();
+            for q in &page.questions {
+                if let Some(a) = inp.answers.get(&q.id) {
+                    answer_fields(q, a, &mut f);
+                }
+            }
+            f
+        }
+    };
+    let errors_by_q: BTreeMap<&str, &FieldError> = inp
+        .errors
+        .iter()
+        .filter_map(|e| e.question.as_deref().map(|q| (q, e)))
+        .rev()
+        .collect();
+    let Plan {
+        questions: shown,
+        js_vars,
+    } = plan(inp, page);
+    let questions: Vec<Value> = shown
+        .into_iter()
+        .map(|(q, cond)| {
+            question_view(
+                q,
+                lang,
+                &values,
+                errors_by_q.get(q.id.as_str()).copied(),
+                inp.orders,
+                cond,
+            )
+        })
+        .collect();
     let summary: Vec<Value> = inp
         .errors
         .iter()

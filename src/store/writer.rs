@@ -4,16 +4,22 @@
 //! request, `shared/stack.md` §5), and an acknowledged response survives a crash of the process.
 //!
 //! Quota and duplicate checks run inside that transaction (see [`super::responses`]), so they stay exact.
-//! When a batch fails as a whole, its submissions are retried one transaction each, so one bad submission
-//! cannot fail the others.
+//! So does the survey's status: the form may show a page from a survey row cached for a second
+//! (`catalog::SURVEY_ROW_TTL`), but a submission to a survey that is not open when its transaction runs is
+//! refused here ([`Outcome::Closed`]); on PostgreSQL the survey row is read `FOR SHARE`, so a concurrent
+//! close waits for the batch to commit. When a batch fails as a whole, its submissions are retried one
+//! transaction each, so one bad submission cannot fail the others.
 
+use std::collections::HashSet;
 use std::sync::mpsc;
 use std::thread;
 
+use diesel::prelude::*;
 use tokio::sync::oneshot;
 
-use super::response_store::{apply, apply_batch, Outcome, Submission};
-use super::{Store, StoreError};
+use super::response_store::{apply_batch, Outcome, Submission};
+use super::schema::surveys;
+use super::{AnyConnection, Status, Store, StoreError};
 
 /// Largest number of submissions in one transaction.
 pub const MAX_BATCH: usize = 256;
@@ -124,7 +130,7 @@ fn write_batch(store: &Store, batch: Vec<Job>) {
     };
     let together = conn.write_transaction(|c| -> Result<Vec<Outcome>, StoreError> {
         let subs: Vec<&Submission> = batch.iter().map(|j| &j.submission).collect();
-        apply_batch(c, &subs)
+        apply_open(c, &subs)
     });
     match together {
         Ok(outcomes) => {
@@ -140,11 +146,51 @@ fn write_batch(store: &Store, batch: Vec<Job>) {
         Err(e) => {
             tracing::warn!(error = %e, size = batch.len(), "batch failed; retrying its submissions one by one");
             for job in batch {
-                let one = conn.write_transaction(|c| apply(c, &job.submission));
+                let one = conn.write_transaction(|c| {
+                    apply_open(c, &[&job.submission])?
+                        .pop()
+                        .ok_or_else(|| StoreError::Corrupt("a submission got no outcome".into()))
+                });
                 let _ = job.reply.send(one);
             }
         }
     }
+}
+
+/// Applies the submissions to open surveys; the others get [`Outcome::Closed`]. Outcomes in order.
+fn apply_open(c: &mut AnyConnection, subs: &[&Submission]) -> Result<Vec<Outcome>, StoreError> {
+    let open = open_surveys(c, subs)?;
+    let accepted: Vec<&Submission> = subs.iter().copied().filter(|s| open.contains(&s.survey_id)).collect();
+    let mut applied = apply_batch(c, &accepted)?.into_iter();
+    subs.iter()
+        .map(|s| {
+            if open.contains(&s.survey_id) {
+                applied
+                    .next()
+                    .ok_or_else(|| StoreError::Corrupt("a submission got no outcome".into()))
+            } else {
+                Ok(Outcome::Closed)
+            }
+        })
+        .collect()
+}
+
+/// Which of the submissions' surveys are open, read inside the writer's transaction. On PostgreSQL the
+/// rows are share-locked until COMMIT, so closing a survey waits for a batch that found it open; SQLite has
+/// one writer at a time (`BEGIN IMMEDIATE`).
+fn open_surveys(c: &mut AnyConnection, subs: &[&Submission]) -> Result<HashSet<String>, StoreError> {
+    let mut ids: Vec<&str> = subs.iter().map(|s| s.survey_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let query = surveys::table
+        .filter(surveys::id.eq_any(ids))
+        .filter(surveys::status.eq(Status::Open.as_str()))
+        .select(surveys::id);
+    let open: Vec<String> = match c {
+        AnyConnection::Postgresql(pg) => query.for_share().load(pg)?,
+        AnyConnection::Sqlite(lite) => query.load(lite)?,
+    };
+    Ok(open.into_iter().collect())
 }
 
 #[cfg(test)]
@@ -195,6 +241,7 @@ mod tests {
                         source_name: "s.yaml",
                     })
                     .unwrap();
+                store.set_status("s", crate::store::Status::Open).unwrap();
                 (guard, store, imported.survey_id)
             })
             .collect()
@@ -274,6 +321,35 @@ mod tests {
                 assert_eq!(h.join().unwrap().unwrap(), Outcome::Completed);
             }
             assert_eq!(store.complete_responses(&sid).unwrap().len(), 20);
+        }
+    }
+
+    #[test]
+    fn a_survey_closed_before_the_transaction_takes_nothing() {
+        for (_guard, store, sid) in stores() {
+            let w = Writer::start(store.clone());
+            assert_eq!(
+                w.submit_blocking(sub(&sid, "early", true, vec![])).unwrap(),
+                Outcome::Completed
+            );
+            // Closed elsewhere (another instance, the CLI): the form may still show the page from its
+            // cached row, the writer refuses the submission.
+            store.set_status("s", crate::store::Status::Closed).unwrap();
+            assert_eq!(
+                w.submit_blocking(sub(&sid, "late", true, vec![])).unwrap(),
+                Outcome::Closed
+            );
+            assert_eq!(
+                w.submit_blocking(sub(&sid, "late2", false, vec![])).unwrap(),
+                Outcome::Closed
+            );
+            let counts = store.response_counts(&sid).unwrap();
+            assert_eq!(counts, vec![(COMPLETE.to_owned(), 1)]);
+            store.set_status("s", crate::store::Status::Open).unwrap();
+            assert_eq!(
+                w.submit_blocking(sub(&sid, "late", true, vec![])).unwrap(),
+                Outcome::Completed
+            );
         }
     }
 

@@ -551,6 +551,8 @@ pub async fn upload_action(
         "store" | "store_open" => {
             let open = action == "store_open";
             let imported = blk(move || Ok(workbench::commit(&st.store, &st.definitions, &id, open, &by)?)).await?;
+            // The respondent form on this instance shows the new version at once (others within a second).
+            state.definitions.forget(&imported.slug);
             Ok(see_other(&format!("/admin/surveys/{}", imported.slug)))
         }
         "discard" => {
@@ -701,6 +703,8 @@ pub async fn change_status(
         Ok(())
     })
     .await?;
+    // The respondent form on this instance follows at once (other instances within a second).
+    state.definitions.forget(&slug);
     Ok(see_other(&format!("/admin/surveys/{slug}")))
 }
 
@@ -736,5 +740,7 @@ pub async fn change_access(
         Ok(())
     })
     .await?;
+    // The respondent form on this instance follows at once (other instances within a second).
+    state.definitions.forget(&slug);
     Ok(see_other(&format!("/admin/surveys/{slug}")))
 }

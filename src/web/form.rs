@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::cookie::{time, Cookie, SameSite};
@@ -18,15 +18,16 @@ use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde_json::json;
 
 use super::error::WebError;
+use super::form_render::{FixedPages, PageCache};
 use super::{lang, pages, State};
 use crate::catalog::LoadedVersion;
 use crate::config::Config;
 use crate::definition::{Answers, Definition};
 use crate::form::fields::{self, Fields};
-use crate::form::messages::ui;
+use crate::form::messages::{ui, ui_text};
 use crate::form::parse::{parse_page, prune, FieldError};
 use crate::form::tokens::{self, Signer};
-use crate::form::view::{page_view, PageInput};
+use crate::form::view::PageInput;
 use crate::form::{draw, Flow, Meta, Problem};
 use crate::store::response_store::{Outcome, QuotaCell, Submission, PARTIAL, SCREENED_OUT};
 use crate::store::writer::Writer;
@@ -40,6 +41,10 @@ pub struct Forms {
     pub signer: Signer,
     pub writer: Writer,
     limiter: RateLimiter,
+    /// Rendered pages by shape (`web::form_render`).
+    pub pages: PageCache,
+    /// Thank-you pages by survey version and language.
+    fixed: FixedPages,
 }
 
 impl Forms {
@@ -54,6 +59,8 @@ impl Forms {
             signer: Signer::new(secret.as_bytes()),
             writer: Writer::start(store.clone()),
             limiter: RateLimiter::new(config.rate_limit_per_minute),
+            pages: PageCache::default(),
+            fixed: FixedPages::default(),
         })
     }
 }
@@ -138,6 +145,17 @@ async fn blocking<T: Send + 'static, E: Into<WebError> + Send + 'static>(
     web::block(f).await?.map_err(Into::into)
 }
 
+/// The survey row and its current version: a row read in the last second is reused (no database access);
+/// whether the survey is still open is checked again by the writer on submit (`store::writer`).
+async fn current_survey(state: &State, slug: &str) -> Result<(SurveyRow, Arc<LoadedVersion>), WebError> {
+    if let Some(hit) = state.definitions.recent(slug) {
+        return Ok(hit);
+    }
+    let st = state.clone();
+    let slug = slug.to_owned();
+    blocking(move || st.definitions.current(&st.store, &slug)).await
+}
+
 /// Whether the survey takes answers today, or the page to show instead.
 enum Availability {
     Open,
@@ -187,7 +205,7 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
 }
 
 fn ui_str(lang: &str, key: &str) -> String {
-    ui(lang)[key].as_str().unwrap_or("").to_owned()
+    ui_text(lang, key).to_owned()
 }
 
 fn availability_page(status: StatusCode, a: &Availability, lang: &str, title: &str) -> Option<HttpResponse> {
@@ -245,24 +263,32 @@ fn done_page(state_name: &str, lang: &str, title: &str) -> HttpResponse {
     }
 }
 
-fn thanks_page(survey: &SurveyRow, def: &Definition, lang: &str) -> HttpResponse {
-    let u = ui(lang);
-    let text = def
-        .thank_you
-        .as_ref()
-        .map(|t| t.get(lang).to_owned())
-        .unwrap_or_else(|| ui_str(lang, "thanks_default"));
-    let body = pages::render(
-        "thanks",
-        &json!({
-            "lang": lang,
-            "title": def.title.get(lang),
-            "heading": u["thanks_heading"],
-            "text": text,
-            "results": survey.results_published.then(|| format!("/results/{}", survey.slug)),
-            "ui": u,
-        }),
+/// The thank-you page; the same for every respondent of a survey version in a language, so rendered once.
+fn thanks_page(state: &State, survey: &SurveyRow, version: &LoadedVersion, lang: &str) -> HttpResponse {
+    let def = &version.definition;
+    let key = format!(
+        "{}\u{0}{}\u{0}{lang}\u{0}{}",
+        survey.id, version.version, survey.results_published
     );
+    let body = state.forms.fixed.get(key, || {
+        let u = ui(lang);
+        let text = def
+            .thank_you
+            .as_ref()
+            .map(|t| t.get(lang).to_owned())
+            .unwrap_or_else(|| ui_str(lang, "thanks_default"));
+        pages::render(
+            "thanks",
+            &json!({
+                "lang": lang,
+                "title": def.title.get(lang),
+                "heading": u["thanks_heading"],
+                "text": text,
+                "results": survey.results_published.then(|| format!("/results/{}", survey.slug)),
+                "ui": u,
+            }),
+        )
+    });
     html(StatusCode::OK, body)
 }
 
@@ -278,8 +304,8 @@ async fn load_version(
     state: &State,
     survey: &SurveyRow,
     response: Option<&ResponseRow>,
-    current: std::sync::Arc<LoadedVersion>,
-) -> Result<std::sync::Arc<LoadedVersion>, WebError> {
+    current: Arc<LoadedVersion>,
+) -> Result<Arc<LoadedVersion>, WebError> {
     match response {
         Some(r) if r.version != current.version => {
             let st = state.clone();
@@ -310,13 +336,17 @@ struct Respondent {
     key_hash: String,
     response_id: String,
     row: Option<ResponseRow>,
+    /// No response yet, and the token is an invitation to this survey.
+    invited: bool,
 }
 
+/// The respondent of a token: their stored response, or whether the token is an invitation (one database
+/// round).
 async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Result<Respondent, WebError> {
     let key_hash = tokens::key_hash(&token);
     let st = state.clone();
     let (sid, kh) = (survey.id.clone(), key_hash.clone());
-    let row = blocking(move || st.store.find_response(&sid, &kh)).await?;
+    let (row, invited) = blocking(move || st.store.find_respondent(&sid, &kh)).await?;
     let response_id = row
         .as_ref()
         .map(|r| r.id.clone())
@@ -326,6 +356,7 @@ async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Re
         key_hash,
         response_id,
         row,
+        invited,
     })
 }
 
@@ -344,9 +375,7 @@ fn invitation_required(lang: &str, title: &str) -> HttpResponse {
 /// `GET /s/{slug}`.
 pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
-    let st = state.clone();
-    let s2 = slug.clone();
-    let (survey, current) = blocking(move || st.definitions.current(&st.store, &s2)).await?;
+    let (survey, current) = current_survey(&state, &slug).await?;
     let lang = lang::choose(&req, &current.definition.languages);
     let lang_set = lang::query_lang(&req).is_some_and(|l| l == lang);
     let title = current.definition.title.get(&lang).to_owned();
@@ -393,6 +422,7 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
             response_id: tokens::response_id(&survey.id, &token),
             token,
             row: None,
+            invited: false,
         }
     } else {
         find_respondent(&state, &survey, token).await?
@@ -402,15 +432,8 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
             return Ok(done_page(&r.state, &lang, &title));
         }
     }
-    if current.definition.invitation_only && who.row.is_none() {
-        let invited = !new_cookie && {
-            let st = state.clone();
-            let (sid, kh) = (survey.id.clone(), who.key_hash.clone());
-            blocking(move || st.store.invitation_exists(&sid, &kh)).await?
-        };
-        if !invited {
-            return Ok(invitation_required(&lang, &title));
-        }
+    if current.definition.invitation_only && who.row.is_none() && !who.invited {
+        return Ok(invitation_required(&lang, &title));
     }
     let version = load_version(&state, &survey, who.row.as_ref(), current).await?;
     let def = &version.definition;
@@ -421,7 +444,7 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
     let mut resp = render_page(
         &state,
         &survey,
-        def,
+        &version,
         &lang,
         &who,
         &meta,
@@ -444,7 +467,7 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
 fn render_page(
     state: &State,
     survey: &SurveyRow,
-    def: &Definition,
+    version: &LoadedVersion,
     lang: &str,
     who: &Respondent,
     meta: &Meta,
@@ -454,12 +477,13 @@ fn render_page(
     errors: &[FieldError],
     status: StatusCode,
 ) -> HttpResponse {
+    let def = &version.definition;
     let flow = Flow::new(def, &meta.order);
     let page = flow.page_at(pos).unwrap_or(0);
     let csrf = state.forms.signer.csrf(&who.token);
     let shown = state.forms.signer.shown(&who.token, now_ms());
     let resume_url = format!("/s/{}?r={}", survey.slug, who.token);
-    let view = page_view(&PageInput {
+    let input = PageInput {
         def,
         slug: &survey.slug,
         lang,
@@ -474,8 +498,9 @@ fn render_page(
         csrf: &csrf,
         shown: &shown,
         resume_url: &resume_url,
-    });
-    html(status, pages::render("form", &view))
+    };
+    let scope = format!("{}\u{0}{}", survey.id, version.version);
+    html(status, state.forms.pages.render(&scope, &input))
 }
 
 /// `POST /s/{slug}`.
@@ -525,9 +550,7 @@ pub async fn submit(
     }
     let fields = Fields::from_urlencoded(&body);
 
-    let st = state.clone();
-    let s2 = slug.clone();
-    let (survey, current) = blocking(move || st.definitions.current(&st.store, &s2)).await?;
+    let (survey, current) = current_survey(&state, &slug).await?;
     let lang = lang::choose(&req, &current.definition.languages);
     let title = current.definition.title.get(&lang).to_owned();
     let avail = availability(&survey, &current.definition)?;
@@ -584,14 +607,9 @@ pub async fn submit(
     let shown_at = fields
         .first(fields::SHOWN)
         .and_then(|s| state.forms.signer.check_shown(&who.token, s));
-    let invited = who.row.is_none() && {
-        let st = state.clone();
-        let (sid, kh) = (survey.id.clone(), who.key_hash.clone());
-        blocking(move || st.store.invitation_exists(&sid, &kh)).await?
-    };
     if who.row.is_none() {
-        meta.invited = invited;
-        if def.invitation_only && !invited {
+        meta.invited = who.invited;
+        if def.invitation_only && !who.invited {
             return Ok(invitation_required(&lang, &title));
         }
     }
@@ -614,7 +632,9 @@ pub async fn submit(
                 shown_at,
                 Vec::new(),
             );
-            state.forms.writer.submit(sub).await?;
+            if state.forms.writer.submit(sub).await? == Outcome::Closed {
+                return Ok(closed_on_write(&state, &slug, &lang, &title));
+            }
         }
         return Ok(redirect(&continue_link).finish());
     }
@@ -634,7 +654,7 @@ pub async fn submit(
         return Ok(render_page(
             &state,
             &survey,
-            def,
+            &version,
             &lang,
             &who,
             &meta,
@@ -651,7 +671,7 @@ pub async fn submit(
         return Ok(render_page(
             &state,
             &survey,
-            def,
+            &version,
             &lang,
             &who,
             &meta,
@@ -678,10 +698,25 @@ pub async fn submit(
     );
     match state.forms.writer.submit(sub).await? {
         Outcome::Saved => Ok(redirect(&continue_link).finish()),
-        Outcome::Completed => Ok(thanks_page(&survey, def, &lang)),
+        Outcome::Completed => Ok(thanks_page(&state, &survey, &version, &lang)),
         Outcome::ScreenedOut => Ok(done_page(SCREENED_OUT, &lang, &title)),
         Outcome::AlreadyDone(s) => Ok(done_page(&s, &lang, &title)),
+        Outcome::Closed => Ok(closed_on_write(&state, &slug, &lang, &title)),
     }
+}
+
+/// The writer found the survey no longer open (closed meanwhile, perhaps on another instance): this
+/// instance stops using its cached row, and the respondent sees the closed page.
+fn closed_on_write(state: &State, slug: &str, lang: &str, title: &str) -> HttpResponse {
+    state.definitions.forget(slug);
+    notice(
+        StatusCode::FORBIDDEN,
+        lang,
+        title,
+        &ui_str(lang, "closed_heading"),
+        &ui_str(lang, "closed_text"),
+        None,
+    )
 }
 
 fn prior_reached(who: &Respondent) -> i32 {

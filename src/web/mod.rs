@@ -7,6 +7,7 @@ mod admin_users;
 pub mod auth;
 pub mod error;
 pub mod form;
+pub mod form_render;
 mod lang;
 pub mod pages;
 mod public;

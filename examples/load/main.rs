@@ -4,6 +4,7 @@
 //! cargo build --release --bin opros
 //! cargo run --release --example load -- [--db sqlite|postgres] [--respondents N] [--concurrency C]
 //!     [--seconds S] [--survey FILE.yaml] [--invalid-share 0.1] [--url http://127.0.0.1:8080]
+//! cargo run --release --example load -- --pages [--survey tests/fixtures/page30.yaml]
 //! ```
 //!
 //! It starts the real `opros` binary (next to this example in `target/release/`) on a fresh database (a
@@ -13,42 +14,50 @@
 //! open the form, take the CSRF token and the respondent cookie, and submit every page with random valid
 //! answers; a share of pages is first sent invalid (required answers missing → 422) and then corrected.
 //!
-//! Reported: completed responses per second, p50/p95/p99 latency per request type, errors by kind, and
-//! in the same run a **bare baseline**: a minimal actix-web handler (in this process, same worker count)
-//! that inserts one 10-field row per request through a group-commit writer thread (one transaction per
-//! batch, reply after COMMIT) into the same database with the same durability settings. Our rate is
-//! reported as a ratio to it. Bounded by N and S; loopback only.
+//! Reported: completed responses per second, p50/p95/p99 latency per request type, errors by kind, CPU
+//! used by the load generator, the server and PostgreSQL, and in the same run a **bare baseline**: a
+//! minimal actix-web handler (in this process, same worker count) that inserts one 10-field row per request
+//! through a group-commit writer thread (one transaction per batch, reply after COMMIT) into the same
+//! database with the same durability settings. Our rate is reported as a ratio to it.
+//!
+//! `--pages` measures the form page rate instead: new respondents opening the first page of a 30-question
+//! survey (`tests/fixtures/page30.yaml`), against a bare actix handler that renders the same page with
+//! handlebars on every request (view model prepared once, in memory), with the same client.
+//! Bounded by N and S; loopback only.
+
+mod bare;
+mod http;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix_web::{web, App, HttpResponse, HttpServer};
 use clap::Parser;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use opros::config::DatabaseUrl;
 use opros::definition::{Answer, Definition, Question, QuestionKind};
 use opros::form::Fields;
-use opros::store::AnyConnection;
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 
+use http::Client;
+
 #[derive(Parser, Debug, Clone)]
-#[command(about = "Load benchmark of the respondent form, with a bare group-commit baseline")]
-struct Args {
+#[command(about = "Load benchmark of the respondent form, with bare baselines measured in the same run")]
+pub struct Args {
     /// sqlite or postgres
     #[arg(long, default_value = "sqlite")]
     db: String,
     /// Base PostgreSQL URL for --db postgres (a fresh schema is created and dropped).
     #[arg(long, env = "OPROS_TEST_POSTGRES_URL")]
     pg_url: Option<String>,
-    /// Virtual respondents at most.
-    #[arg(long, default_value_t = 20_000)]
+    /// Virtual respondents (or page views with --pages) at most.
+    #[arg(long, default_value_t = 200_000)]
     respondents: usize,
     /// Respondents at a time (client threads).
     #[arg(long, default_value_t = 64)]
@@ -56,7 +65,7 @@ struct Args {
     /// Seconds at most for each phase (ours, then the baseline).
     #[arg(long, default_value_t = 10)]
     seconds: u64,
-    /// The survey definition to answer.
+    /// The survey definition to answer (default: tests/fixtures/reliability.yaml, or page30.yaml with --pages).
     #[arg(long)]
     survey: Option<PathBuf>,
     /// Share of pages first sent invalid.
@@ -71,6 +80,9 @@ struct Args {
     /// Skip the bare baseline.
     #[arg(long)]
     no_baseline: bool,
+    /// Measure the form page rate (GET of a first page by new respondents) instead of complete responses.
+    #[arg(long)]
+    pages: bool,
 }
 
 fn main() {
@@ -82,10 +94,15 @@ fn main() {
 }
 
 fn run(args: Args) -> Result<(), String> {
+    let default_survey = if args.pages {
+        "tests/fixtures/page30.yaml"
+    } else {
+        "tests/fixtures/reliability.yaml"
+    };
     let survey_path = args
         .survey
         .clone()
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reliability.yaml"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(default_survey));
     let source =
         std::fs::read_to_string(&survey_path).map_err(|e| format!("cannot read {}: {e}", survey_path.display()))?;
     let def =
@@ -97,10 +114,11 @@ fn run(args: Args) -> Result<(), String> {
         loadavg()
     );
     println!(
-        "database: {}, survey: {} ({} pages)",
+        "database: {}, survey: {} ({} pages, {} questions)",
         db.label,
         def.slug,
-        def.pages.len()
+        def.pages.len(),
+        def.pages.iter().map(|p| p.questions.len()).sum::<usize>()
     );
 
     let (base, mut server) = match &args.url {
@@ -115,30 +133,48 @@ fn run(args: Args) -> Result<(), String> {
             (base, Some(child))
         }
     };
-    let ours = drive(
-        &args,
-        Target::Form {
-            base,
-            def: Arc::new(def),
-        },
-    );
+    let addr = http::parse_base(&base)?;
+    let def = Arc::new(def);
+    let server_pid = server.as_ref().map(|c| c.id());
+    let target = if args.pages {
+        Target::Page { def: def.clone() }
+    } else {
+        Target::Form { def: def.clone() }
+    };
+    let ours = measure(&args, addr, target, server_pid);
     if let Some(c) = server.as_mut() {
         let _ = Command::new("kill").args(["-TERM", &c.id().to_string()]).status();
         let _ = c.wait();
     }
-    ours.print("opros form");
+    let what = if args.pages { "form pages" } else { "complete responses" };
+    ours.print(if args.pages {
+        "opros: first form page of a new respondent"
+    } else {
+        "opros form"
+    });
 
     if !args.no_baseline {
-        let bare = bare_baseline(&args, &db)?;
-        bare.print("bare baseline: actix handler + group-commit insert of one 10-field row");
+        let bare = if args.pages {
+            bare::render_baseline(&args, &def)?
+        } else {
+            bare::insert_baseline(&args, &db.url)?
+        };
+        bare.print(if args.pages {
+            "bare baseline: actix handler rendering the same page with handlebars (view model in memory)"
+        } else {
+            "bare baseline: actix handler + group-commit insert of one 10-field row"
+        });
         if bare.rate() > 0.0 {
             println!(
-                "\nratio: {:.0} complete responses/s ÷ {:.0} bare inserts/s = {:.2}",
+                "\nratio: {:.0} {what}/s ÷ {:.0} bare/s = {:.2}",
                 ours.rate(),
                 bare.rate(),
                 ours.rate() / bare.rate()
             );
         }
+    }
+    if args.pages {
+        bare::render_in_process(&def);
     }
     println!("load average after: {}", loadavg());
     Ok(())
@@ -268,13 +304,9 @@ fn start_server(
         .spawn()
         .map_err(|e| e.to_string())?;
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::blocking::Client::new();
+    let mut http = Client::new(http::parse_base(&base)?);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !http
-        .get(format!("{base}/healthz"))
-        .send()
-        .is_ok_and(|r| r.status().is_success())
-    {
+    while !http.get("/healthz", None).is_ok_and(|r| r.status == 200) {
         if Instant::now() > deadline {
             return Err("the server did not come up in 30 s".into());
         }
@@ -285,19 +317,30 @@ fn start_server(
 
 /// What the client threads drive.
 #[derive(Clone)]
-enum Target {
-    Form { base: String, def: Arc<Definition> },
-    Bare { base: String },
+pub enum Target {
+    /// Respondents answering every page.
+    Form { def: Arc<Definition> },
+    /// New respondents opening the first page (no cookie).
+    Page { def: Arc<Definition> },
+    /// The bare insert handler.
+    BareInsert,
+    /// The bare render handler.
+    BareRender,
 }
 
-/// Latencies by request type, errors by kind, completions.
+/// Latencies by request type, errors by kind, completions, CPU time by party.
 #[derive(Default)]
-struct Stats {
+pub struct Stats {
     latencies: BTreeMap<&'static str, Vec<u32>>,
     errors: BTreeMap<String, usize>,
-    completed: usize,
+    pub completed: usize,
     screened: usize,
+    requests: usize,
     elapsed: Duration,
+    /// CPU seconds of the client threads, the server process (when known) and PostgreSQL.
+    client_cpu: f64,
+    pub server_cpu: Option<f64>,
+    pub pg_cpu: Option<f64>,
 }
 
 impl Stats {
@@ -310,16 +353,18 @@ impl Stats {
         }
         self.completed += other.completed;
         self.screened += other.screened;
+        self.client_cpu += other.client_cpu;
     }
 
-    fn time(&mut self, kind: &'static str, since: Instant) {
+    pub fn time(&mut self, kind: &'static str, since: Instant) {
+        self.requests += 1;
         self.latencies
             .entry(kind)
             .or_default()
             .push(since.elapsed().as_micros() as u32);
     }
 
-    fn error(&mut self, kind: impl Into<String>) {
+    pub fn error(&mut self, kind: impl Into<String>) {
         *self.errors.entry(kind.into()).or_default() += 1;
     }
 
@@ -344,6 +389,7 @@ impl Stats {
             "{:<28} {:>9} {:>9} {:>9} {:>9}",
             "request", "count", "p50 ms", "p95 ms", "p99 ms"
         );
+        let requests: usize = self.latencies.values().map(Vec::len).sum();
         for (k, v) in &self.latencies {
             let mut v = v.clone();
             v.sort_unstable();
@@ -360,6 +406,25 @@ impl Stats {
                 p(0.99)
             );
         }
+        let per = |cpu: f64| cpu * 1e6 / (requests.max(1) as f64);
+        let done = self.completed.max(1) as f64;
+        let mut cpu = format!(
+            "CPU: load generator {:.2} s ({:.0} µs/request)",
+            self.client_cpu,
+            per(self.client_cpu)
+        );
+        if let Some(s) = self.server_cpu {
+            cpu += &format!(
+                ", server {:.2} s ({:.0} µs/request, {:.0} µs/completed)",
+                s,
+                per(s),
+                s * 1e6 / done
+            );
+        }
+        if let Some(p) = self.pg_cpu {
+            cpu += &format!(", PostgreSQL {:.2} s ({:.0} µs/completed)", p, p * 1e6 / done);
+        }
+        println!("{cpu}");
         if self.errors.is_empty() {
             println!("errors: none");
         } else {
@@ -370,8 +435,68 @@ impl Stats {
     }
 }
 
-/// Runs C client threads until N respondents (or bare requests) are done or S seconds passed.
-fn drive(args: &Args, target: Target) -> Stats {
+/// CPU seconds (user + system) from a `/proc/…/stat` file.
+pub fn cpu_seconds(stat: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(stat).ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &text[text.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// CPU seconds of the calling thread, in nanoseconds precision (`/proc/thread-self/schedstat`; the tick
+/// counts of `stat` are too coarse for a client thread that runs a few milliseconds).
+fn thread_cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
+}
+
+/// CPU seconds of every PostgreSQL process on the machine by pid (the shared server; other users add noise).
+pub fn postgres_cpu() -> Option<std::collections::HashMap<u32, f64>> {
+    let mut by_pid = std::collections::HashMap::new();
+    for e in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if comm.starts_with("postgres") {
+            if let Some(c) = cpu_seconds(&format!("/proc/{pid}/stat")) {
+                by_pid.insert(pid, c);
+            }
+        }
+    }
+    (!by_pid.is_empty()).then_some(by_pid)
+}
+
+/// PostgreSQL CPU used since `before`: processes that ended meanwhile (closed connections) are not
+/// counted, so this is a lower bound.
+pub fn postgres_cpu_since(before: &Option<std::collections::HashMap<u32, f64>>) -> Option<f64> {
+    let before = before.as_ref()?;
+    let after = postgres_cpu()?;
+    Some(
+        after
+            .iter()
+            .map(|(pid, c)| c - before.get(pid).copied().unwrap_or(0.0))
+            .sum(),
+    )
+}
+
+/// Runs [`drive`] and adds the CPU used by the server process and PostgreSQL meanwhile.
+fn measure(args: &Args, addr: std::net::SocketAddr, target: Target, server_pid: Option<u32>) -> Stats {
+    let server_stat = server_pid.map(|p| format!("/proc/{p}/stat"));
+    let server_before = server_stat.as_deref().and_then(cpu_seconds);
+    let pg_before = postgres_cpu();
+    let mut stats = drive(args, addr, target);
+    stats.server_cpu = server_before.and_then(|b| Some(cpu_seconds(server_stat.as_deref()?)? - b));
+    stats.pg_cpu = postgres_cpu_since(&pg_before);
+    stats
+}
+
+/// Runs C client threads until N respondents (or requests) are done or S seconds passed.
+pub fn drive(args: &Args, addr: std::net::SocketAddr, target: Target) -> Stats {
     let started = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let t0 = Instant::now();
@@ -379,19 +504,19 @@ fn drive(args: &Args, target: Target) -> Stats {
         .map(|t| {
             let (target, started, args) = (target.clone(), started.clone(), args.clone());
             std::thread::spawn(move || {
-                let http = reqwest::blocking::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .timeout(Duration::from_secs(30))
-                    .build()
-                    .expect("HTTP client");
+                let cpu_before = thread_cpu_seconds();
+                let mut http = Client::new(addr);
                 let mut rng = StdRng::seed_from_u64(t as u64 * 7919 + 1);
                 let mut stats = Stats::default();
-                while Instant::now() < deadline && started.fetch_add(1, Ordering::SeqCst) < args.respondents {
+                while Instant::now() < deadline && started.fetch_add(1, Ordering::Relaxed) < args.respondents {
                     match &target {
-                        Target::Form { base, def } => respondent(&http, base, def, &args, &mut rng, &mut stats),
-                        Target::Bare { base } => bare_request(&http, base, &mut rng, &mut stats),
+                        Target::Form { def } => respondent(&mut http, def, &args, &mut rng, &mut stats),
+                        Target::Page { def } => first_page(&mut http, def, &mut stats),
+                        Target::BareInsert => bare::insert_request(&mut http, &mut rng, &mut stats),
+                        Target::BareRender => bare::render_request(&mut http, &mut stats),
                     }
                 }
+                stats.client_cpu = thread_cpu_seconds() - cpu_before;
                 stats
             })
         })
@@ -404,6 +529,19 @@ fn drive(args: &Args, target: Target) -> Stats {
     }
     all.elapsed = t0.elapsed();
     all
+}
+
+/// A new respondent opening the form: one GET without a cookie, the page must carry a CSRF token.
+fn first_page(http: &mut Client, def: &Definition, stats: &mut Stats) {
+    let t = Instant::now();
+    match http.get(&format!("/s/{}", def.slug), None) {
+        Ok(r) if r.status == 200 && r.text().contains("name=\"_csrf\"") => {
+            stats.time("GET first page", t);
+            stats.completed += 1;
+        }
+        Ok(r) => stats.error(format!("GET first page: HTTP {}", r.status)),
+        Err(e) => stats.error(format!("GET first page: {}", e.kind())),
+    }
 }
 
 fn hidden(html: &str, name: &str) -> Option<String> {
@@ -421,46 +559,21 @@ fn hidden(html: &str, name: &str) -> Option<String> {
     )
 }
 
-fn classify(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "timeout".into()
-    } else if e.is_connect() {
-        "connect".into()
-    } else {
-        "transport".into()
-    }
-}
-
 /// One virtual respondent: open the form, answer every page, finish.
-fn respondent(
-    http: &reqwest::blocking::Client,
-    base: &str,
-    def: &Definition,
-    args: &Args,
-    rng: &mut StdRng,
-    stats: &mut Stats,
-) {
-    let url = format!("{base}/s/{}", def.slug);
+fn respondent(http: &mut Client, def: &Definition, args: &Args, rng: &mut StdRng, stats: &mut Stats) {
+    let path = format!("/s/{}", def.slug);
     let lang = def.languages.first().cloned().unwrap_or_else(|| "en".into());
     let t = Instant::now();
-    let r = match http.get(format!("{url}?lang={lang}")).send() {
+    let r = match http.get(&format!("{path}?lang={lang}"), None) {
         Ok(r) => r,
-        Err(e) => return stats.error(format!("GET form: {}", classify(&e))),
+        Err(e) => return stats.error(format!("GET form: {}", e.kind())),
     };
-    let cookie = r
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let status = r.status().as_u16();
-    let mut html = r.text().unwrap_or_default();
+    let cookie = r.cookies.join("; ");
     stats.time("GET form (first page)", t);
-    if status != 200 {
-        return stats.error(format!("GET form: HTTP {status}"));
+    if r.status != 200 {
+        return stats.error(format!("GET form: HTTP {}", r.status));
     }
+    let mut html = r.text().to_owned();
     for _ in 0..(def.pages.len() * 2 + 2) {
         let (Some(csrf), Some(page_id)) = (hidden(&html, "_csrf"), hidden(&html, "_page")) else {
             return stats.error("page without form fields");
@@ -480,80 +593,65 @@ fn respondent(
             ("_page".into(), page_id),
             ("_shown".into(), shown),
         ];
-        let system = pairs.clone();
+        let system = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         for n in fields.names() {
             for v in fields.all(n) {
                 pairs.push((n.to_owned(), v.clone()));
             }
         }
-        let post = |body: &[(String, String)]| {
-            http.post(&url)
-                .header("Cookie", &cookie)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(serde_urlencoded::to_string(body).unwrap_or_default())
-                .send()
-        };
+        let full = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         let has_required = page
             .questions
             .iter()
             .any(|q| q.required && !matches!(q.kind, QuestionKind::Info));
         if has_required && rng.random_bool(args.invalid_share.clamp(0.0, 1.0)) {
             let t = Instant::now();
-            match post(&system) {
-                Ok(r) if r.status().as_u16() == 422 => {
-                    let _ = r.bytes();
-                    stats.time("POST invalid page (422)", t);
-                }
+            match http.post_form(&path, Some(&cookie), system.as_bytes()) {
+                Ok(r) if r.status == 422 => stats.time("POST invalid page (422)", t),
                 // Every required question of the page was hidden by show_if: the empty page is valid.
-                Ok(r) if r.status().as_u16() == 303 => {
-                    let _ = r.bytes();
+                Ok(r) if r.status == 303 => {
                     stats.time("POST page (next)", t);
-                    match http.get(&url).header("Cookie", &cookie).send() {
-                        Ok(r) if r.status().as_u16() == 200 => {
-                            html = r.text().unwrap_or_default();
+                    match http.get(&path, Some(&cookie)) {
+                        Ok(r) if r.status == 200 => {
+                            html = r.text().to_owned();
                             continue;
                         }
-                        Ok(r) => return stats.error(format!("GET next page: HTTP {}", r.status().as_u16())),
-                        Err(e) => return stats.error(format!("GET next page: {}", classify(&e))),
+                        Ok(r) => return stats.error(format!("GET next page: HTTP {}", r.status)),
+                        Err(e) => return stats.error(format!("GET next page: {}", e.kind())),
                     }
                 }
-                Ok(r) => stats.error(format!("invalid page: HTTP {} instead of 422", r.status().as_u16())),
-                Err(e) => return stats.error(format!("POST invalid: {}", classify(&e))),
+                Ok(r) => stats.error(format!("invalid page: HTTP {} instead of 422", r.status)),
+                Err(e) => return stats.error(format!("POST invalid: {}", e.kind())),
             }
         }
         let t = Instant::now();
-        let r = match post(&pairs) {
+        let r = match http.post_form(&path, Some(&cookie), full.as_bytes()) {
             Ok(r) => r,
-            Err(e) => return stats.error(format!("POST page: {}", classify(&e))),
+            Err(e) => return stats.error(format!("POST page: {}", e.kind())),
         };
-        match r.status().as_u16() {
+        match r.status {
             303 => {
-                let _ = r.bytes();
                 stats.time("POST page (next)", t);
                 let t = Instant::now();
-                match http.get(&url).header("Cookie", &cookie).send() {
-                    Ok(r) if r.status().as_u16() == 200 => {
-                        html = r.text().unwrap_or_default();
+                match http.get(&path, Some(&cookie)) {
+                    Ok(r) if r.status == 200 => {
+                        html = r.text().to_owned();
                         stats.time("GET next page", t);
                     }
-                    Ok(r) => return stats.error(format!("GET next page: HTTP {}", r.status().as_u16())),
-                    Err(e) => return stats.error(format!("GET next page: {}", classify(&e))),
+                    Ok(r) => return stats.error(format!("GET next page: HTTP {}", r.status)),
+                    Err(e) => return stats.error(format!("GET next page: {}", e.kind())),
                 }
             }
             200 => {
-                let body = r.text().unwrap_or_default();
                 stats.time("POST last page (complete)", t);
-                if body.contains("notice thanks") {
+                if r.text().contains("notice thanks") {
                     stats.completed += 1;
                 } else {
                     stats.screened += 1;
                 }
                 return;
             }
-            s => {
-                let _ = r.bytes();
-                return stats.error(format!("POST page: HTTP {s}"));
-            }
+            s => return stats.error(format!("POST page: HTTP {s}")),
         }
     }
     stats.error("too many pages")
@@ -620,132 +718,5 @@ fn random_answer(rng: &mut StdRng, q: &Question) -> Option<Answer> {
             Some(Answer::Ranking(codes))
         }
         QuestionKind::Info => None,
-    }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Bare baseline: one handler, one group-commit writer thread, one 10-field row per request.
-
-const BARE_FIELDS: usize = 10;
-
-struct BareJob {
-    row: Vec<String>,
-    reply: tokio::sync::oneshot::Sender<bool>,
-}
-
-fn bare_writer(url: DatabaseUrl, rx: mpsc::Receiver<BareJob>) {
-    let Ok(mut conn) = AnyConnection::connect(&url) else {
-        eprintln!("bare baseline: cannot connect");
-        return;
-    };
-    let cols: Vec<String> = (1..=BARE_FIELDS).map(|i| format!("f{i} TEXT NOT NULL")).collect();
-    if let Err(e) = conn.batch_execute(&format!(
-        "CREATE TABLE IF NOT EXISTS bare_rows (id TEXT PRIMARY KEY, {})",
-        cols.join(", ")
-    )) {
-        eprintln!("bare baseline: {e}");
-        return;
-    }
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < 256 {
-            match rx.try_recv() {
-                Ok(j) => batch.push(j),
-                Err(_) => break,
-            }
-        }
-        // Values are checked to be [A-Za-z0-9] by the handler, so quoting them inline is safe here.
-        let values: Vec<String> = batch
-            .iter()
-            .map(|j| {
-                let v: Vec<String> = j.row.iter().map(|x| format!("'{x}'")).collect();
-                format!("('{}', {})", uuid::Uuid::new_v4().simple(), v.join(", "))
-            })
-            .collect();
-        let sql = format!("INSERT INTO bare_rows VALUES {}", values.join(", "));
-        let ok = conn
-            .write_transaction(|c| -> Result<(), diesel::result::Error> { c.batch_execute(&sql) })
-            .is_ok();
-        for j in batch {
-            let _ = j.reply.send(ok);
-        }
-    }
-}
-
-async fn bare_insert(body: web::Bytes, tx: web::Data<Mutex<mpsc::Sender<BareJob>>>) -> HttpResponse {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let row: Vec<String> = pairs.into_iter().map(|(_, v)| v).collect();
-    if row.len() != BARE_FIELDS || !row.iter().all(|v| v.chars().all(|c| c.is_ascii_alphanumeric())) {
-        return HttpResponse::UnprocessableEntity().finish();
-    }
-    let (reply, rx) = tokio::sync::oneshot::channel();
-    let sent = tx
-        .lock()
-        .map(|t| t.send(BareJob { row, reply }).is_ok())
-        .unwrap_or(false);
-    match (sent, rx.await) {
-        (true, Ok(true)) => HttpResponse::Ok().body("ok"),
-        _ => HttpResponse::ServiceUnavailable().finish(),
-    }
-}
-
-fn bare_baseline(args: &Args, db: &BenchDb) -> Result<Stats, String> {
-    let (tx, rx) = mpsc::channel();
-    let url = db.url.clone();
-    std::thread::spawn(move || bare_writer(url, rx));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
-    let workers = if args.workers > 0 {
-        args.workers
-    } else {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    };
-    let (htx, hrx) = mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let tx = web::Data::new(Mutex::new(tx));
-            let server = HttpServer::new(move || {
-                App::new()
-                    .app_data(tx.clone())
-                    .route("/bare", web::post().to(bare_insert))
-            })
-            .workers(workers)
-            .listen(listener);
-            match server {
-                Ok(s) => {
-                    let s = s.run();
-                    let _ = htx.send(Some(s.handle()));
-                    let _ = s.await;
-                }
-                Err(_) => {
-                    let _ = htx.send(None);
-                }
-            }
-        })
-    });
-    let handle = hrx.recv().ok().flatten().ok_or("bare baseline server did not start")?;
-    let stats = drive(args, Target::Bare { base });
-    actix_web::rt::System::new().block_on(handle.stop(true));
-    Ok(stats)
-}
-
-fn bare_request(http: &reqwest::blocking::Client, base: &str, rng: &mut StdRng, stats: &mut Stats) {
-    let body: Vec<(String, String)> = (1..=BARE_FIELDS)
-        .map(|i| (format!("f{i}"), format!("v{}", rng.random_range(0..1_000_000u32))))
-        .collect();
-    let t = Instant::now();
-    match http
-        .post(format!("{base}/bare"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string(&body).unwrap_or_default())
-        .send()
-    {
-        Ok(r) if r.status().is_success() => {
-            let _ = r.bytes();
-            stats.time("POST bare insert", t);
-            stats.completed += 1;
-        }
-        Ok(r) => stats.error(format!("bare: HTTP {}", r.status().as_u16())),
-        Err(e) => stats.error(format!("bare: {}", classify(&e))),
     }
 }
