@@ -327,6 +327,7 @@ fn submission(survey_id: &str, key: &str) -> Submission {
         quotas: Vec::new(),
         invited: false,
         fresh: true,
+        codes: None,
     }
 }
 
