@@ -57,6 +57,7 @@
 //!   method: raking
 //!   variables: [sex, age_group, district]
 //!   population: populations/example.yaml   # relative to the definition's directory
+//! design: {weight: pw, strata: stratum, psu: cluster, fpc: fpc}   # interviews only: import file columns
 //! report:
 //!   breakdowns: [sex, age_group, district]
 //!   min_cell: 10                    # default 10
