@@ -88,16 +88,29 @@ struct Driver {
 }
 
 impl Driver {
+    /// Starts chromedriver, retrying a few times: on a loaded machine it has been seen to exit at start
+    /// without a word on stdout (its stderr is then shown if every attempt fails).
     fn start() -> Driver {
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Driver::try_start() {
+                Ok(d) => return d,
+                Err(e) => failures.push(e),
+            }
+        }
+        panic!("chromedriver did not start: {}", failures.join(" | "));
+    }
+
+    fn try_start() -> Result<Driver, String> {
         // Its own process group, so the browser it starts goes with it.
         let mut child = Command::new(CHROMEDRIVER)
             .arg("--port=0")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .process_group(0)
             .spawn()
-            .expect("start chromedriver");
-        let stdout = child.stdout.take().expect("chromedriver stdout");
+            .map_err(|e| format!("cannot run {CHROMEDRIVER}: {e}"))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             // "ChromeDriver was started successfully on port 43567." — then keep draining the pipe.
@@ -107,14 +120,18 @@ impl Driver {
                 }
             }
         });
-        let port = match rx.recv_timeout(TIMEOUT) {
-            Ok(Some(p)) => p,
+        if let Some(stderr) = child.stderr.take() {
+            // Drain stderr so chromedriver never blocks on a full pipe.
+            std::thread::spawn(move || for _ in BufReader::new(stderr).lines().map_while(Result::ok) {});
+        }
+        match rx.recv_timeout(TIMEOUT) {
+            Ok(Some(port)) => Ok(Driver { child, port }),
             other => {
                 let _ = child.kill();
-                panic!("chromedriver did not report its port: {other:?}");
+                let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
+                Err(format!("no port reported ({other:?}), exit {status}"))
             }
-        };
-        Driver { child, port }
+        }
     }
 }
 
