@@ -401,10 +401,8 @@ pub fn final_weights(
     answers: &[Answers],
     design: Option<&[Option<DesignValues>]>,
 ) -> (Vec<f64>, Option<String>) {
-    let refs: Option<Vec<Option<&DesignValues>>> = design.map(|d| d.iter().map(Option::as_ref).collect());
-    let sample_design = design::sample_design(def, refs.as_deref().unwrap_or(&[]))
-        .ok()
-        .flatten();
+    // The same design (or the same reason to ignore it) as the summary of these answers.
+    let (sample_design, _) = sampling_design(def, design, answers.len());
     let base = sample_design.as_ref().and_then(|d| d.weights.as_deref());
     let (w, _, _, error) = weigh(&answers.view(def), population, base);
     (w, error)
