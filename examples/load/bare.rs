@@ -132,13 +132,13 @@ pub fn insert_baseline(args: &Args, url: &DatabaseUrl) -> Result<Stats, String> 
     })
 }
 
-pub fn insert_request(http: &mut Client, rng: &mut StdRng, stats: &mut Stats) {
+pub async fn insert_request(http: &mut Client, rng: &mut StdRng, stats: &mut Stats) {
     let body: Vec<(String, String)> = (1..=BARE_FIELDS)
         .map(|i| (format!("f{i}"), format!("v{}", rng.random_range(0..1_000_000u32))))
         .collect();
     let body = serde_urlencoded::to_string(&body).unwrap_or_default();
     let t = Instant::now();
-    match http.post_form("/bare", None, body.as_bytes()) {
+    match http.post_form("/bare", None, body.as_bytes()).await {
         Ok(r) if r.status == 200 => {
             stats.time("POST bare insert", t);
             stats.completed += 1;
@@ -186,9 +186,9 @@ pub fn render_baseline(args: &Args, def: &Definition) -> Result<Stats, String> {
     })
 }
 
-pub fn render_request(http: &mut Client, stats: &mut Stats) {
+pub async fn render_request(http: &mut Client, stats: &mut Stats) {
     let t = Instant::now();
-    match http.get("/bare", None) {
+    match http.get("/bare", None).await {
         Ok(r) if r.status == 200 => {
             stats.time("GET bare render", t);
             stats.completed += 1;

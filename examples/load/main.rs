@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
@@ -83,6 +83,9 @@ pub struct Args {
     /// Measure the form page rate (GET of a first page by new respondents) instead of complete responses.
     #[arg(long)]
     pages: bool,
+    /// Load generator threads; each is one event loop driving its share of the C virtual clients.
+    #[arg(long, default_value_t = 1)]
+    client_threads: usize,
 }
 
 fn main() {
@@ -142,6 +145,17 @@ fn run(args: Args) -> Result<(), String> {
         Target::Form { def: def.clone() }
     };
     let ours = measure(&args, addr, target, server_pid);
+    let submissions = if args.pages {
+        None
+    } else if def.pages.len() == 1 {
+        Some(measure_submissions(&args, addr, &def, server_pid))
+    } else {
+        println!(
+            "(no single-page submission phase: the survey has {} pages)",
+            def.pages.len()
+        );
+        None
+    };
     if let Some(c) = server.as_mut() {
         let _ = Command::new("kill").args(["-TERM", &c.id().to_string()]).status();
         let _ = c.wait();
@@ -150,8 +164,12 @@ fn run(args: Args) -> Result<(), String> {
     ours.print(if args.pages {
         "opros: first form page of a new respondent"
     } else {
-        "opros form"
+        "opros form: whole responses (open the form, answer every page)"
     });
+    if let Some((opened, submitted)) = &submissions {
+        opened.print("opros form, preparation (untimed): new respondents open the form and keep token and cookie");
+        submitted.print("opros form: complete single-page submissions (each respondent opened the form before)");
+    }
 
     if !args.no_baseline {
         let bare = if args.pages {
@@ -171,6 +189,14 @@ fn run(args: Args) -> Result<(), String> {
                 bare.rate(),
                 ours.rate() / bare.rate()
             );
+            if let Some((_, submitted)) = &submissions {
+                println!(
+                    "ratio: {:.0} complete single-page submissions/s ÷ {:.0} bare/s = {:.2}",
+                    submitted.rate(),
+                    bare.rate(),
+                    submitted.rate() / bare.rate()
+                );
+            }
         }
     }
     if args.pages {
@@ -306,7 +332,9 @@ fn start_server(
     let base = format!("http://127.0.0.1:{port}");
     let mut http = Client::new(http::parse_base(&base)?);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !http.get("/healthz", None).is_ok_and(|r| r.status == 200) {
+    let healthy =
+        |http: &mut Client| http::block_on(http.get("/healthz", None)).is_ok_and(|r| r.is_ok_and(|r| r.status == 200));
+    while !healthy(&mut http) {
         if Instant::now() > deadline {
             return Err("the server did not come up in 30 s".into());
         }
@@ -322,6 +350,16 @@ pub enum Target {
     Form { def: Arc<Definition> },
     /// New respondents opening the first page (no cookie).
     Page { def: Arc<Definition> },
+    /// New respondents opening the form, kept for [`Target::Submit`].
+    Open {
+        def: Arc<Definition>,
+        into: Arc<Mutex<Vec<Opened>>>,
+    },
+    /// Respondents who opened the form before submitting its one page.
+    Submit {
+        def: Arc<Definition>,
+        from: Arc<Mutex<Vec<Opened>>>,
+    },
     /// The bare insert handler.
     BareInsert,
     /// The bare render handler.
@@ -495,27 +533,48 @@ fn measure(args: &Args, addr: std::net::SocketAddr, target: Target, server_pid: 
     stats
 }
 
-/// Runs C client threads until N respondents (or requests) are done or S seconds passed.
+/// Runs C virtual clients until N respondents (or requests) are done or S seconds passed. The clients are
+/// tasks spread over `--client-threads` event-loop threads.
 pub fn drive(args: &Args, addr: std::net::SocketAddr, target: Target) -> Stats {
     let started = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let t0 = Instant::now();
-    let handles: Vec<_> = (0..args.concurrency.max(1))
-        .map(|t| {
+    let clients = args.concurrency.max(1);
+    let threads = args.client_threads.clamp(1, clients);
+    let handles: Vec<_> = (0..threads)
+        .map(|th| {
             let (target, started, args) = (target.clone(), started.clone(), args.clone());
             std::thread::spawn(move || {
                 let cpu_before = thread_cpu_seconds();
-                let mut http = Client::new(addr);
-                let mut rng = StdRng::seed_from_u64(t as u64 * 7919 + 1);
-                let mut stats = Stats::default();
-                while Instant::now() < deadline && started.fetch_add(1, Ordering::Relaxed) < args.respondents {
-                    match &target {
-                        Target::Form { def } => respondent(&mut http, def, &args, &mut rng, &mut stats),
-                        Target::Page { def } => first_page(&mut http, def, &mut stats),
-                        Target::BareInsert => bare::insert_request(&mut http, &mut rng, &mut stats),
-                        Target::BareRender => bare::render_request(&mut http, &mut stats),
-                    }
-                }
+                let mine: Vec<usize> = (0..clients).filter(|c| c % threads == th).collect();
+                let run = async move {
+                    let local = tokio::task::LocalSet::new();
+                    let tasks: Vec<_> = mine
+                        .into_iter()
+                        .map(|c| {
+                            let client =
+                                virtual_client(c, addr, target.clone(), started.clone(), args.clone(), deadline);
+                            local.spawn_local(client)
+                        })
+                        .collect();
+                    local
+                        .run_until(async move {
+                            let mut all = Stats::default();
+                            for t in tasks {
+                                match t.await {
+                                    Ok(s) => all.merge(s),
+                                    Err(e) => all.error(format!("client task: {e}")),
+                                }
+                            }
+                            all
+                        })
+                        .await
+                };
+                let mut stats = http::block_on(run).unwrap_or_else(|e| {
+                    let mut s = Stats::default();
+                    s.error(format!("client runtime: {e}"));
+                    s
+                });
                 stats.client_cpu = thread_cpu_seconds() - cpu_before;
                 stats
             })
@@ -531,10 +590,74 @@ pub fn drive(args: &Args, addr: std::net::SocketAddr, target: Target) -> Stats {
     all
 }
 
+/// One virtual client: one keep-alive connection, respondents (or requests) one after another.
+async fn virtual_client(
+    c: usize,
+    addr: std::net::SocketAddr,
+    target: Target,
+    started: Arc<AtomicUsize>,
+    args: Args,
+    deadline: Instant,
+) -> Stats {
+    let mut http = Client::new(addr);
+    let mut rng = StdRng::seed_from_u64(c as u64 * 7919 + 1);
+    let mut stats = Stats::default();
+    while Instant::now() < deadline && started.fetch_add(1, Ordering::Relaxed) < args.respondents {
+        match &target {
+            Target::Form { def } => respondent(&mut http, def, &args, &mut rng, &mut stats).await,
+            Target::Page { def } => first_page(&mut http, def, &mut stats).await,
+            Target::Open { def, into } => {
+                if let Some(o) = open_form(&mut http, def, &mut stats).await {
+                    if let Ok(mut v) = into.lock() {
+                        v.push(o);
+                    }
+                }
+            }
+            Target::Submit { def, from } => {
+                let Some(o) = from.lock().ok().and_then(|mut v| v.pop()) else {
+                    break;
+                };
+                answer_pages(&mut http, def, &args, &mut rng, &mut stats, o).await;
+            }
+            Target::BareInsert => bare::insert_request(&mut http, &mut rng, &mut stats).await,
+            Target::BareRender => bare::render_request(&mut http, &mut stats).await,
+        }
+    }
+    stats
+}
+
+/// The single-page submission rate: respondents first open the form (for S seconds, timed apart), then
+/// every one of them submits its page; the second phase is the one reported as submissions per second.
+fn measure_submissions(
+    args: &Args,
+    addr: std::net::SocketAddr,
+    def: &Arc<Definition>,
+    server_pid: Option<u32>,
+) -> (Stats, Stats) {
+    let pool = Arc::new(Mutex::new(Vec::new()));
+    let open = Target::Open {
+        def: def.clone(),
+        into: pool.clone(),
+    };
+    let opened = measure(args, addr, open, server_pid);
+    let submit = Target::Submit {
+        def: def.clone(),
+        from: pool,
+    };
+    // Every opened respondent submits, however long that takes (bounded by the first phase's count).
+    let unbounded = Args {
+        seconds: args.seconds.saturating_mul(10),
+        respondents: usize::MAX,
+        ..args.clone()
+    };
+    let submitted = measure(&unbounded, addr, submit, server_pid);
+    (opened, submitted)
+}
+
 /// A new respondent opening the form: one GET without a cookie, the page must carry a CSRF token.
-fn first_page(http: &mut Client, def: &Definition, stats: &mut Stats) {
+async fn first_page(http: &mut Client, def: &Definition, stats: &mut Stats) {
     let t = Instant::now();
-    match http.get(&format!("/s/{}", def.slug), None) {
+    match http.get(&format!("/s/{}", def.slug), None).await {
         Ok(r) if r.status == 200 && r.text().contains("name=\"_csrf\"") => {
             stats.time("GET first page", t);
             stats.completed += 1;
@@ -559,21 +682,52 @@ fn hidden(html: &str, name: &str) -> Option<String> {
     )
 }
 
+/// A respondent who opened the form: the cookie and the first page.
+pub struct Opened {
+    cookie: String,
+    html: String,
+}
+
 /// One virtual respondent: open the form, answer every page, finish.
-fn respondent(http: &mut Client, def: &Definition, args: &Args, rng: &mut StdRng, stats: &mut Stats) {
-    let path = format!("/s/{}", def.slug);
+async fn respondent(http: &mut Client, def: &Definition, args: &Args, rng: &mut StdRng, stats: &mut Stats) {
+    if let Some(o) = open_form(http, def, stats).await {
+        answer_pages(http, def, args, rng, stats, o).await;
+    }
+}
+
+/// A new respondent opens the form (in its first language): the cookie and the first page.
+async fn open_form(http: &mut Client, def: &Definition, stats: &mut Stats) -> Option<Opened> {
     let lang = def.languages.first().cloned().unwrap_or_else(|| "en".into());
     let t = Instant::now();
-    let r = match http.get(&format!("{path}?lang={lang}"), None) {
+    let r = match http.get(&format!("/s/{}?lang={lang}", def.slug), None).await {
         Ok(r) => r,
-        Err(e) => return stats.error(format!("GET form: {}", e.kind())),
+        Err(e) => {
+            stats.error(format!("GET form: {}", e.kind()));
+            return None;
+        }
     };
-    let cookie = r.cookies.join("; ");
     stats.time("GET form (first page)", t);
     if r.status != 200 {
-        return stats.error(format!("GET form: HTTP {}", r.status));
+        stats.error(format!("GET form: HTTP {}", r.status));
+        return None;
     }
-    let mut html = r.text().to_owned();
+    Some(Opened {
+        cookie: r.cookies.join("; "),
+        html: r.text().to_owned(),
+    })
+}
+
+/// Answers every page of the form `opened` shows, with a share of pages first sent invalid.
+async fn answer_pages(
+    http: &mut Client,
+    def: &Definition,
+    args: &Args,
+    rng: &mut StdRng,
+    stats: &mut Stats,
+    opened: Opened,
+) {
+    let path = format!("/s/{}", def.slug);
+    let Opened { cookie, mut html } = opened;
     for _ in 0..(def.pages.len() * 2 + 2) {
         let (Some(csrf), Some(page_id)) = (hidden(&html, "_csrf"), hidden(&html, "_page")) else {
             return stats.error("page without form fields");
@@ -606,12 +760,12 @@ fn respondent(http: &mut Client, def: &Definition, args: &Args, rng: &mut StdRng
             .any(|q| q.required && !matches!(q.kind, QuestionKind::Info));
         if has_required && rng.random_bool(args.invalid_share.clamp(0.0, 1.0)) {
             let t = Instant::now();
-            match http.post_form(&path, Some(&cookie), system.as_bytes()) {
+            match http.post_form(&path, Some(&cookie), system.as_bytes()).await {
                 Ok(r) if r.status == 422 => stats.time("POST invalid page (422)", t),
                 // Every required question of the page was hidden by show_if: the empty page is valid.
                 Ok(r) if r.status == 303 => {
                     stats.time("POST page (next)", t);
-                    match http.get(&path, Some(&cookie)) {
+                    match http.get(&path, Some(&cookie)).await {
                         Ok(r) if r.status == 200 => {
                             html = r.text().to_owned();
                             continue;
@@ -625,7 +779,7 @@ fn respondent(http: &mut Client, def: &Definition, args: &Args, rng: &mut StdRng
             }
         }
         let t = Instant::now();
-        let r = match http.post_form(&path, Some(&cookie), full.as_bytes()) {
+        let r = match http.post_form(&path, Some(&cookie), full.as_bytes()).await {
             Ok(r) => r,
             Err(e) => return stats.error(format!("POST page: {}", e.kind())),
         };
@@ -633,7 +787,7 @@ fn respondent(http: &mut Client, def: &Definition, args: &Args, rng: &mut StdRng
             303 => {
                 stats.time("POST page (next)", t);
                 let t = Instant::now();
-                match http.get(&path, Some(&cookie)) {
+                match http.get(&path, Some(&cookie)).await {
                     Ok(r) if r.status == 200 => {
                         html = r.text().to_owned();
                         stats.time("GET next page", t);

@@ -13,6 +13,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{Binary, Bool, Double, Integer, Nullable, Text, Timestamp};
 
 use crate::dispatch;
 
@@ -73,6 +74,109 @@ pub enum Outcome {
     Closed,
 }
 
+/// The respondent lookup of [`Store::find_respondent`]: the response row (if any) left-joined to a one-row
+/// relation of the two parameters, and whether the key is one of the survey's invitations. Written as a
+/// query type rather than `sql_query` so that diesel keeps it prepared (on PostgreSQL, parsing and planning
+/// it on every request cost more than running it).
+pub(crate) struct RespondentLookupQuery<'a> {
+    pub(crate) survey_id: &'a str,
+    pub(crate) key_hash: &'a str,
+}
+
+/// The static identity diesel caches [`RespondentLookupQuery`]'s prepared statement under.
+pub(crate) struct RespondentLookupId;
+
+impl diesel::query_builder::QueryId for RespondentLookupQuery<'_> {
+    type QueryId = RespondentLookupId;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for RespondentLookupQuery<'_>
+where
+    DB: diesel::backend::Backend,
+    str: diesel::serialize::ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(
+            "SELECT r.id, r.survey_id, r.version, r.respondent_key, r.state, r.language, r.page_reached, \
+             r.answers, r.meta, r.started_at, r.updated_at, r.submitted_at, r.duration_seconds, r.codes, \
+             EXISTS (SELECT 1 FROM invitations i WHERE i.token_hash = k.key AND i.survey_id = k.sid) \
+             FROM (SELECT CAST(",
+        );
+        out.push_bind_param::<Text, str>(self.survey_id)?;
+        out.push_sql(" AS TEXT) AS sid, CAST(");
+        out.push_bind_param::<Text, str>(self.key_hash)?;
+        out.push_sql(
+            " AS TEXT) AS key) AS k \
+             LEFT JOIN responses r ON r.survey_id = k.sid AND r.respondent_key = k.key",
+        );
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::Query for RespondentLookupQuery<'_> {
+    type SqlType = (
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Integer>,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Integer>,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Timestamp>,
+        Nullable<Timestamp>,
+        Nullable<Timestamp>,
+        Nullable<Double>,
+        Nullable<Binary>,
+        Bool,
+    );
+}
+
+impl<Conn> RunQueryDsl<Conn> for RespondentLookupQuery<'_> {}
+
+/// A row of [`RespondentLookupQuery`]: every response column is NULL when there is no response.
+#[derive(Queryable)]
+struct RespondentLookup {
+    id: Option<String>,
+    survey_id: Option<String>,
+    version: Option<i32>,
+    respondent_key: Option<String>,
+    state: Option<String>,
+    language: Option<String>,
+    page_reached: Option<i32>,
+    answers: Option<String>,
+    meta: Option<String>,
+    started_at: Option<NaiveDateTime>,
+    updated_at: Option<NaiveDateTime>,
+    submitted_at: Option<NaiveDateTime>,
+    duration_seconds: Option<f64>,
+    codes: Option<Vec<u8>>,
+    invited: bool,
+}
+
+impl RespondentLookup {
+    fn row(self) -> Option<ResponseRow> {
+        Some(ResponseRow {
+            id: self.id?,
+            survey_id: self.survey_id?,
+            version: self.version?,
+            respondent_key: self.respondent_key?,
+            state: self.state?,
+            language: self.language?,
+            page_reached: self.page_reached?,
+            answers: self.answers?,
+            meta: self.meta?,
+            started_at: self.started_at?,
+            updated_at: self.updated_at?,
+            submitted_at: self.submitted_at,
+            duration_seconds: self.duration_seconds,
+            codes: self.codes,
+        })
+    }
+}
+
 impl Store {
     /// The response of a respondent in a survey.
     pub fn find_response(&self, survey_id: &str, key_hash: &str) -> Result<Option<ResponseRow>, StoreError> {
@@ -84,28 +188,24 @@ impl Store {
             .optional()?)
     }
 
-    /// [`Self::find_response`] and, when there is no response yet, [`Self::invitation_exists`] for the same
-    /// key, on one connection (a form submission needs both).
-    ///
-    /// The key is unique, so there is no `LIMIT ?` (`.first()`): the bundled SQLite re-prepares a statement
-    /// whose LIMIT is a bound parameter each time it runs (seen in profiles of the load example).
+    /// [`Self::find_response`] and [`Self::invitation_exists`] for the same key, in one statement (a form
+    /// submission needs both; on PostgreSQL every statement is a round trip and most of its CPU per
+    /// response, issue 8). The key is unique per survey, so the join yields one row.
     pub fn find_respondent(&self, survey_id: &str, key_hash: &str) -> Result<(Option<ResponseRow>, bool), StoreError> {
         let mut c = self.reader()?;
-        let row = responses::table
-            .filter(responses::survey_id.eq(survey_id))
-            .filter(responses::respondent_key.eq(key_hash))
-            .select(ResponseRow::as_select())
-            .load(&mut *c)?
-            .pop();
-        if row.is_some() {
-            return Ok((row, false));
-        }
-        let n: i64 = invitations::table
-            .filter(invitations::survey_id.eq(survey_id))
-            .filter(invitations::token_hash.eq(key_hash))
-            .count()
-            .get_result(&mut *c)?;
-        Ok((None, n > 0))
+        let query = RespondentLookupQuery { survey_id, key_hash };
+        let found: Vec<RespondentLookup> = match &mut *c {
+            AnyConnection::Postgresql(pg) => query.load(pg)?,
+            AnyConnection::Sqlite(lite) => query.load(lite)?,
+        };
+        let Some(found) = found.into_iter().next() else {
+            return Err(StoreError::Corrupt("the respondent lookup returned no row".into()));
+        };
+        let invited = found.invited;
+        let row = found.row();
+        // As before the statements were folded: `invited` only matters for someone without a response.
+        let invited = invited && row.is_none();
+        Ok((row, invited))
     }
 
     /// Whether an invitation token (given by its hash) belongs to the survey.
@@ -335,6 +435,9 @@ pub(crate) fn apply(c: &mut AnyConnection, s: &Submission) -> Result<Outcome, St
     };
     let submitted = (state != PARTIAL).then_some(at);
     let mut written = false;
+    // Rows are updated by primary key: the handler found the row by (survey, respondent key), or the id is
+    // the one this submission inserts; one index, whatever plan PostgreSQL has cached.
+    let mut id = s.response_id.clone();
     for round in 0..2 {
         // A fresh submission (no row when the handler looked) tries the INSERT first: one statement less.
         let n = if round == 0 && s.fresh {
@@ -342,8 +445,7 @@ pub(crate) fn apply(c: &mut AnyConnection, s: &Submission) -> Result<Outcome, St
         } else {
             diesel::update(
                 responses::table
-                    .filter(responses::survey_id.eq(&s.survey_id))
-                    .filter(responses::respondent_key.eq(&s.key_hash))
+                    .filter(responses::id.eq(&id))
                     .filter(responses::state.eq(PARTIAL)),
             )
             .set((
@@ -388,16 +490,20 @@ pub(crate) fn apply(c: &mut AnyConnection, s: &Submission) -> Result<Outcome, St
             written = true;
             break;
         }
-        let existing: Option<String> = responses::table
+        // Rare (two submissions of one respondent racing), so its plan hardly matters.
+        let existing: Option<(String, String)> = responses::table
             .filter(responses::survey_id.eq(&s.survey_id))
             .filter(responses::respondent_key.eq(&s.key_hash))
-            .select(responses::state)
+            .select((responses::id, responses::state))
             .first(c)
             .optional()?;
         match existing {
             // Another instance created the partial row meanwhile: update it (second round).
-            Some(st) if st == PARTIAL => continue,
-            Some(st) => return Ok(Outcome::AlreadyDone(st)),
+            Some((existing_id, st)) if st == PARTIAL => {
+                id = existing_id;
+                continue;
+            }
+            Some((_, st)) => return Ok(Outcome::AlreadyDone(st)),
             None => {
                 return Err(StoreError::Corrupt(format!(
                     "response {} could not be stored: its id is taken by another respondent",
@@ -425,13 +531,9 @@ pub(crate) fn apply(c: &mut AnyConnection, s: &Submission) -> Result<Outcome, St
             for k in taken {
                 release_quota(c, &s.survey_id, k)?;
             }
-            diesel::update(
-                responses::table
-                    .filter(responses::survey_id.eq(&s.survey_id))
-                    .filter(responses::respondent_key.eq(&s.key_hash)),
-            )
-            .set(responses::state.eq(SCREENED_OUT))
-            .execute(c)?;
+            diesel::update(responses::table.filter(responses::id.eq(&id)))
+                .set(responses::state.eq(SCREENED_OUT))
+                .execute(c)?;
             return Ok(Outcome::ScreenedOut);
         }
     }

@@ -376,4 +376,57 @@ mod tests {
             }
         }
     }
+
+    /// The respondent lookup finds a response or an invitation in one statement, and on PostgreSQL even a
+    /// cached generic plan made while the survey has few rows uses the unique (survey_id, respondent_key)
+    /// index: with `responses_by_survey_state` led by survey_id, such a plan filtered the whole survey by
+    /// key (found with the load example, issue 8).
+    #[test]
+    fn respondent_lookup_finds_rows_and_invitations_and_plans_on_the_unique_index() {
+        for (_guard, store, sid) in stores() {
+            let w = Writer::start(store.clone());
+            w.submit_blocking(sub(&sid, "k-answered", true, Vec::new())).unwrap();
+            store.add_invitations(&sid, &["k-invited".to_owned()]).unwrap();
+
+            let (row, invited) = store.find_respondent(&sid, "k-answered").unwrap();
+            let row = row.expect("the answered respondent's row");
+            assert_eq!(
+                (row.respondent_key.as_str(), row.state.as_str(), invited),
+                ("k-answered", COMPLETE, false)
+            );
+            assert_eq!(row.answers, "{\"k\": \"k-answered\"}");
+            let (row, invited) = store.find_respondent(&sid, "k-invited").unwrap();
+            assert!(row.is_none() && invited);
+            let (row, invited) = store.find_respondent(&sid, "k-unknown").unwrap();
+            assert!(row.is_none() && !invited);
+            // Another survey's invitation is not this survey's.
+            let (row, invited) = store.find_respondent("another-survey", "k-invited").unwrap();
+            assert!(row.is_none() && !invited);
+
+            if let AnyConnection::Postgresql(pg) = &mut *store.reader().unwrap() {
+                use diesel::connection::SimpleConnection;
+                let query = crate::store::response_store::RespondentLookupQuery {
+                    survey_id: "x",
+                    key_hash: "y",
+                };
+                let sql = diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string();
+                let sql = sql.split(" -- binds:").next().unwrap();
+                pg.batch_execute(&format!(
+                    "SET plan_cache_mode = force_generic_plan; PREPARE lookup(text, text) AS {sql}"
+                ))
+                .unwrap();
+                #[derive(QueryableByName)]
+                struct PlanLine {
+                    #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+                    line: String,
+                }
+                let plan: Vec<PlanLine> = diesel::sql_query("EXPLAIN EXECUTE lookup('x', 'y')").load(pg).unwrap();
+                let plan: Vec<String> = plan.into_iter().map(|l| l.line).collect();
+                let plan = plan.join("\n");
+                assert!(plan.contains("responses_survey_id_respondent_key_key"), "{plan}");
+                assert!(!plan.contains("responses_by_"), "{plan}");
+                pg.batch_execute("DEALLOCATE lookup; RESET plan_cache_mode").unwrap();
+            }
+        }
+    }
 }
