@@ -13,6 +13,13 @@
 //! running server with `--url` (the survey must be open there). N virtual respondents, C at a time, each
 //! open the form, take the CSRF token and the respondent cookie, and submit every page with random valid
 //! answers; a share of pages is first sent invalid (required answers missing → 422) and then corrected.
+//! The virtual clients are tasks on `--client-threads` event-loop threads (default 1), one keep-alive
+//! connection each.
+//!
+//! For a one-page survey a second phase measures **complete single-page submissions**: new respondents
+//! first open the form for S seconds (reported apart, as preparation), then every one of them submits its
+//! page (with the same share of invalid first attempts); that phase's completions per second are the
+//! submission rate, so the form's GET is not counted in it.
 //!
 //! Reported: completed responses per second, p50/p95/p99 latency per request type, errors by kind, CPU
 //! used by the load generator, the server and PostgreSQL, and in the same run a **bare baseline**: a
