@@ -10,7 +10,7 @@ use diesel::connection::SimpleConnection;
 use opros::config::DatabaseUrl;
 use opros::definition::{Answers, Definition};
 use opros::form::view::{page_view, PageInput};
-use opros::form::{draw, Flow};
+use opros::form::{draw, Flow, Orders};
 use opros::store::AnyConnection;
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -148,29 +148,40 @@ pub async fn insert_request(http: &mut Client, rng: &mut StdRng, stats: &mut Sta
     }
 }
 
-/// The view model of the first page for a new respondent, with fixed token values.
-pub fn first_page_view(def: &Definition) -> serde_json::Value {
-    let orders = draw(def, "00000000-0000-4000-8000-000000000001");
-    let flow = Flow::new(def, &orders);
-    let answers = Answers::new();
-    let page = flow.page_at(0).unwrap_or(0);
-    let lang = def.languages.first().map_or("ru", String::as_str);
-    page_view(&PageInput {
+/// The respondent id the bare baselines draw the question order for.
+const BENCH_RESPONSE_ID: &str = "00000000-0000-4000-8000-000000000001";
+
+/// The first page of `def` for a new respondent (no answers), with fixed token values except `csrf`.
+fn first_page_input<'a>(def: &'a Definition, orders: &'a Orders, answers: &'a Answers, csrf: &'a str) -> PageInput<'a> {
+    let flow = Flow::new(def, orders);
+    PageInput {
         def,
         slug: &def.slug,
-        lang,
-        page,
-        orders: &orders,
-        answers: &answers,
+        lang: def.languages.first().map_or("ru", String::as_str),
+        page: flow.page_at(0).unwrap_or(0),
+        orders,
+        answers,
         submitted: None,
         errors: &[],
-        progress: flow.progress(0, &answers),
-        is_last: flow.next_after(0, &answers).is_none(),
+        progress: flow.progress(0, answers),
+        is_last: flow.next_after(0, answers).is_none(),
         can_go_back: false,
-        csrf: "0123456789abcdef0123456789abcdef",
+        csrf,
         shown: "1764400000000.0123456789abcdef0123",
         resume_url: "/s/bench?r=0123456789abcdef0123456789abcdef",
-    })
+    }
+}
+
+/// The view model of the first page for a new respondent, with fixed token values.
+pub fn first_page_view(def: &Definition) -> serde_json::Value {
+    let orders = draw(def, BENCH_RESPONSE_ID);
+    let answers = Answers::new();
+    page_view(&first_page_input(
+        def,
+        &orders,
+        &answers,
+        "0123456789abcdef0123456789abcdef",
+    ))
 }
 
 async fn bare_render(view: web::Data<serde_json::Value>) -> HttpResponse {
@@ -213,30 +224,14 @@ pub fn render_in_process(def: &Definition) {
     let view = first_page_view(def);
     let (render_us, size) = time(&mut |_| opros::web::pages::render("form", &view).len());
     let (view_us, _) = time(&mut |_| first_page_view(def).to_string().len());
-    let orders = draw(def, "00000000-0000-4000-8000-000000000001");
-    let flow = Flow::new(def, &orders);
+    let orders = draw(def, BENCH_RESPONSE_ID);
     let answers = Answers::new();
     let cache = opros::web::form_render::PageCache::default();
-    let lang = def.languages.first().map_or("ru", String::as_str);
     let (cached_us, cached_size) = time(&mut |i| {
         let csrf = format!("{i:032x}");
-        let input = PageInput {
-            def,
-            slug: &def.slug,
-            lang,
-            page: flow.page_at(0).unwrap_or(0),
-            orders: &orders,
-            answers: &answers,
-            submitted: None,
-            errors: &[],
-            progress: flow.progress(0, &answers),
-            is_last: flow.next_after(0, &answers).is_none(),
-            can_go_back: false,
-            csrf: &csrf,
-            shown: "1764400000000.0123456789abcdef0123",
-            resume_url: "/s/bench?r=0123456789abcdef0123456789abcdef",
-        };
-        cache.render("bench", &input).len()
+        cache
+            .render("bench", &first_page_input(def, &orders, &answers, &csrf))
+            .len()
     });
     println!(
         "\nin process, one thread, {size}-byte page: view model {view_us:.1} µs, handlebars render {render_us:.1} µs, \
