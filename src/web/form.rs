@@ -344,14 +344,13 @@ struct Respondent {
 /// round).
 async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Result<Respondent, WebError> {
     let key_hash = tokens::key_hash(&token);
-    let st = state.clone();
-    let (sid, kh) = (survey.id.clone(), key_hash.clone());
     // A SQLite read is in process, takes microseconds and, in WAL mode, never waits for the writer: it runs
     // on the worker, saving two thread hand-offs per request (issue 8 profile). PostgreSQL reads are network
     // round trips and go to the blocking pool.
-    let (row, invited) = if st.store.is_sqlite() {
-        st.store.find_respondent(&sid, &kh)?
+    let (row, invited) = if state.store.is_sqlite() {
+        state.store.find_respondent(&survey.id, &key_hash)?
     } else {
+        let (st, sid, kh) = (state.clone(), survey.id.clone(), key_hash.clone());
         blocking(move || st.store.find_respondent(&sid, &kh)).await?
     };
     let response_id = row
