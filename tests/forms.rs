@@ -36,6 +36,7 @@ fn multi_page_survey_with_conditions_is_completed_and_stored() {
         assert_eq!(r.open("?lang=en"), 200);
         assert!(r.html.contains("Page 1 of"), "progress shown: {}", r.html);
         assert_eq!(r.page_id(), "p1");
+        let token = token_of(&r);
         // cat_name is answered but hidden (no cat): dropped, not an error.
         let st = r.send(&[
             ("sex", "m"),
@@ -65,7 +66,11 @@ fn multi_page_survey_with_conditions_is_completed_and_stored() {
         assert_eq!(row.language, "en");
         assert!(row.duration_seconds.is_some());
         assert!(row.submitted_at.is_some());
-        assert_eq!(row.respondent_key.len(), 64, "only a SHA-256 hex is stored");
+        // The key is the token's creation time (11 hex digits), '-', and SHA-256 of the token: the token's
+        // secret part is not stored.
+        assert_eq!(row.respondent_key.len(), 11 + 1 + 64, "{}", row.respondent_key);
+        assert!(row.respondent_key.starts_with(&format!("{}-", &token[..11])));
+        assert!(!row.respondent_key.contains(&token[11..]), "the token is not stored");
         let a = answers_of(row);
         let mut expected = Answers::new();
         expected.insert("sex".into(), Answer::choice("m"));

@@ -361,11 +361,12 @@ fn any_full(c: &mut AnyConnection, survey_id: &str, cells: &[QuotaCell]) -> Resu
 /// submission, and any fresh one whose row turned out to exist already, goes through [`apply`].
 pub(crate) fn apply_batch(c: &mut AnyConnection, subs: &[&Submission]) -> Result<Vec<Outcome>, StoreError> {
     let mut outcomes: Vec<Option<Outcome>> = vec![None; subs.len()];
-    // One submission per response in the multi-row statement; repeats of it go through `apply`.
+    // One submission per respondent in the multi-row statement (two requests of one new respondent carry
+    // different new ids); repeats go through `apply`, which finds the first one's row.
     let mut seen = std::collections::HashSet::new();
     let fast: Vec<usize> = (0..subs.len())
         .filter(|i| subs[*i].fresh && subs[*i].quotas.is_empty() && !subs[*i].invited)
-        .filter(|i| seen.insert(subs[*i].response_id.as_str()))
+        .filter(|i| seen.insert((subs[*i].survey_id.as_str(), subs[*i].key_hash.as_str())))
         .collect();
     // Only PostgreSQL gains: diesel inserts a SQLite batch with RETURNING row by row (and fails on a
     // skipped row), while SQLite statements cost microseconds in process anyway.

@@ -323,10 +323,10 @@ fn parse_answers(row: Option<&ResponseRow>) -> Answers {
 }
 
 /// The respondent's stored meta, with random orders drawn for a new one.
-fn meta_of(def: &Definition, row: Option<&ResponseRow>, response_id: &str) -> Meta {
-    let mut meta = row.map(|r| Meta::parse(&r.meta)).unwrap_or_default();
+fn meta_of(def: &Definition, who: &Respondent) -> Meta {
+    let mut meta = who.row.as_ref().map(|r| Meta::parse(&r.meta)).unwrap_or_default();
     if meta.order.pages.is_empty() {
-        meta.order = draw(def, response_id);
+        meta.order = draw(def, &who.order_seed);
     }
     meta
 }
@@ -334,10 +334,28 @@ fn meta_of(def: &Definition, row: Option<&ResponseRow>, response_id: &str) -> Me
 struct Respondent {
     token: String,
     key_hash: String,
+    /// The stored response's id, or the time-ordered id a new response is inserted with.
     response_id: String,
+    /// Seed of the random orders: the stored response's id, or one derived from the token (the same on
+    /// every view of the first page).
+    order_seed: String,
     row: Option<ResponseRow>,
     /// No response yet, and the token is an invitation to this survey.
     invited: bool,
+}
+
+impl Respondent {
+    /// Someone with no stored response yet.
+    fn new(survey_id: &str, token: String) -> Respondent {
+        Respondent {
+            key_hash: tokens::key_hash(&token),
+            response_id: tokens::random_response_id(),
+            order_seed: tokens::order_seed(survey_id, &token),
+            token,
+            row: None,
+            invited: false,
+        }
+    }
 }
 
 /// The respondent of a token: their stored response, or whether the token is an invitation (one database
@@ -353,16 +371,20 @@ async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Re
         let (st, sid, kh) = (state.clone(), survey.id.clone(), key_hash.clone());
         blocking(move || st.store.find_respondent(&sid, &kh)).await?
     };
-    let response_id = row
-        .as_ref()
-        .map(|r| r.id.clone())
-        .unwrap_or_else(|| tokens::response_id(&survey.id, &token));
-    Ok(Respondent {
-        token,
-        key_hash,
-        response_id,
-        row,
-        invited,
+    Ok(match row {
+        Some(r) => Respondent {
+            token,
+            key_hash,
+            response_id: r.id.clone(),
+            order_seed: r.id.clone(),
+            row: Some(r),
+            invited,
+        },
+        None => Respondent {
+            key_hash,
+            invited,
+            ..Respondent::new(&survey.id, token)
+        },
     })
 }
 
@@ -423,13 +445,7 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
         None => (tokens::new_token(), true),
     };
     let who = if new_cookie {
-        Respondent {
-            key_hash: tokens::key_hash(&token),
-            response_id: tokens::response_id(&survey.id, &token),
-            token,
-            row: None,
-            invited: false,
-        }
+        Respondent::new(&survey.id, token)
     } else {
         find_respondent(&state, &survey, token).await?
     };
@@ -444,7 +460,7 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
     let version = load_version(&state, &survey, who.row.as_ref(), current).await?;
     let def = &version.definition;
     let answers = parse_answers(who.row.as_ref());
-    let meta = meta_of(def, who.row.as_ref(), &who.response_id);
+    let meta = meta_of(def, &who);
     let flow = Flow::new(def, &meta.order);
     let pos = flow.current(&meta, &answers).unwrap_or(0);
     let mut resp = render_page(
@@ -601,7 +617,7 @@ pub async fn submit(
     let version = load_version(&state, &survey, who.row.as_ref(), current).await?;
     let def = &version.definition;
     let prior = parse_answers(who.row.as_ref());
-    let mut meta = meta_of(def, who.row.as_ref(), &who.response_id);
+    let mut meta = meta_of(def, &who);
     let flow = Flow::new(def, &meta.order);
     let current_pos = flow.current(&meta, &prior).unwrap_or(0);
     // The page sent must be the current one or one shown before it (a page sent again from history).
