@@ -116,8 +116,19 @@ impl r2d2::ManageConnection for AnyManager {
 
     /// Runs on every checkout (r2d2's `test_on_check_out`): a connection that died while idle in the pool
     /// (PostgreSQL restarted) is dropped there and a new one opened, so the server recovers by itself.
+    ///
+    /// On PostgreSQL this reads what the server has sent without a round trip (libpq's non-blocking
+    /// `PQconsumeInput`, through diesel's notification reader; we LISTEN to nothing): a server that shut
+    /// down or ended the session has sent its last message and closed the socket, which fails the read. A
+    /// `SELECT 1` per checkout cost a round trip and PostgreSQL CPU on every request (issue 8 profile).
     fn is_valid(&self, c: &mut AnyConnection) -> Result<(), Self::Error> {
-        c.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+        match c {
+            AnyConnection::Postgresql(pg) => match pg.notifications_iter().next() {
+                Some(Err(e)) => Err(diesel::r2d2::Error::QueryError(e)),
+                _ => Ok(()),
+            },
+            AnyConnection::Sqlite(_) => c.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError),
+        }
     }
 
     /// A connection whose transaction could be neither committed nor rolled back (the server went away in
@@ -148,5 +159,39 @@ mod tests {
         assert!(manager.has_broken(&mut c));
         <AnyConnection as Connection>::TransactionManager::commit_transaction(&mut c).expect("commit");
         assert!(!manager.has_broken(&mut c));
+    }
+
+    /// The checkout test on PostgreSQL makes no round trip, yet notices a session the server ended (as on a
+    /// restart). Runs when OPROS_TEST_POSTGRES_URL is set, as every PostgreSQL test.
+    #[test]
+    fn a_postgres_connection_the_server_ended_fails_the_checkout_test() {
+        use diesel::sql_types::Integer;
+        let Ok(base) = std::env::var("OPROS_TEST_POSTGRES_URL") else {
+            return;
+        };
+        let manager = AnyManager(DatabaseUrl::Postgres(base));
+        let mut c = manager.connect().expect("connect");
+        assert!(manager.is_valid(&mut c).is_ok());
+        let AnyConnection::Postgresql(pg) = &mut c else {
+            panic!("a PostgreSQL URL gave another connection")
+        };
+        let pid: i32 = diesel::select(diesel::dsl::sql::<Integer>("pg_backend_pid()"))
+            .get_result(pg)
+            .expect("backend pid");
+        assert!(manager.is_valid(&mut c).is_ok(), "a live session passes again");
+        let mut other = manager.connect().expect("second connection");
+        other
+            .batch_execute(&format!("SELECT pg_terminate_backend({pid})"))
+            .expect("terminate");
+        // The server's farewell and the close arrive asynchronously: wait for them, at most 5 s.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while manager.is_valid(&mut c).is_ok() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the ended session still passes the checkout test"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(manager.is_valid(&mut other).is_ok(), "the other session is unaffected");
     }
 }
