@@ -6,6 +6,7 @@
 
 pub mod codes;
 mod conn;
+pub mod lookups;
 #[path = "responses.rs"]
 pub mod response_store;
 pub mod schema;

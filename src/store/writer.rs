@@ -429,4 +429,91 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn grouped_lookups_answer_each_key_as_a_single_lookup_does() {
+        use crate::store::lookups::Lookups;
+        for (_guard, store, sid) in stores() {
+            let w = Writer::start(store.clone());
+            w.submit_blocking(sub(&sid, "k-done", true, Vec::new())).unwrap();
+            w.submit_blocking(sub(&sid, "k-partial", false, Vec::new())).unwrap();
+            store.add_invitations(&sid, &["k-invited".to_owned()]).unwrap();
+            // Repeats, unknown keys and another survey's key in one batch, in an order of their own.
+            let keys = [
+                (sid.as_str(), "k-invited"),
+                (sid.as_str(), "k-done"),
+                ("another-survey", "k-invited"),
+                (sid.as_str(), "k-unknown"),
+                (sid.as_str(), "k-partial"),
+                (sid.as_str(), "k-done"),
+            ];
+            let summary = |(row, invited): &(Option<crate::store::ResponseRow>, bool)| {
+                let row = row
+                    .as_ref()
+                    .map(|r| (r.respondent_key.clone(), r.state.clone(), r.answers.clone()));
+                (row, *invited)
+            };
+            let single: Vec<_> = keys
+                .iter()
+                .map(|(s, k)| summary(&store.find_respondent(s, k).unwrap()))
+                .collect();
+            let grouped: Vec<_> = store.find_respondents(&keys).unwrap().iter().map(summary).collect();
+            assert_eq!(grouped, single);
+            assert_eq!(single[0], (None, true));
+            assert_eq!(single[2], (None, false));
+            assert_eq!(single[3], (None, false));
+            assert_eq!(single[4].0.as_ref().map(|r| r.1.as_str()), Some(PARTIAL));
+
+            if let AnyConnection::Postgresql(pg) = &mut *store.reader().unwrap() {
+                // Kept prepared: the generic plan must probe the unique index per key, whatever the table's
+                // size was when it was made (a plan fixed while a survey is small stays in use).
+                use diesel::connection::SimpleConnection;
+                let (sids, keys) = (["x"], ["y"]);
+                let query = crate::store::lookups::GroupedLookupQuery {
+                    survey_ids: &sids,
+                    key_hashes: &keys,
+                };
+                let sql = diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string();
+                let sql = sql.split(" -- binds:").next().unwrap();
+                pg.batch_execute(&format!(
+                    "SET plan_cache_mode = force_generic_plan; PREPARE grouped(text[], text[]) AS {sql}"
+                ))
+                .unwrap();
+                #[derive(QueryableByName)]
+                struct PlanLine {
+                    #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+                    line: String,
+                }
+                let plan: Vec<PlanLine> = diesel::sql_query("EXPLAIN EXECUTE grouped('{x}', '{y}')")
+                    .load(pg)
+                    .unwrap();
+                let plan: Vec<String> = plan.into_iter().map(|l| l.line).collect();
+                let plan = plan.join("\n");
+                assert!(plan.contains("responses_survey_id_respondent_key_key"), "{plan}");
+                assert!(!plan.contains("Seq Scan"), "{plan}");
+                pg.batch_execute("DEALLOCATE grouped; RESET plan_cache_mode").unwrap();
+            }
+
+            // Through the lookup thread, many at once: each request gets its own answer.
+            let lookups = Lookups::start(store.clone());
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let answers = rt.block_on(async {
+                let mut pending = tokio::task::JoinSet::new();
+                for i in 0..300 {
+                    let (s, k) = (keys[i % keys.len()].0.to_owned(), keys[i % keys.len()].1.to_owned());
+                    let lookups = lookups.clone();
+                    pending.spawn(async move { (i, lookups.find(s, k).await) });
+                }
+                let mut out = vec![None; 300];
+                while let Some(done) = pending.join_next().await {
+                    let (i, found) = done.unwrap();
+                    out[i] = Some(summary(&found.unwrap()));
+                }
+                out
+            });
+            for (i, a) in answers.iter().enumerate() {
+                assert_eq!(a.as_ref(), Some(&single[i % keys.len()]), "request {i}");
+            }
+        }
+    }
 }

@@ -29,6 +29,7 @@ use crate::form::parse::{parse_page, prune, FieldError};
 use crate::form::tokens::{self, Signer};
 use crate::form::view::PageInput;
 use crate::form::{draw, Flow, Meta, Problem};
+use crate::store::lookups::Lookups;
 use crate::store::response_store::{Outcome, QuotaCell, Submission, PARTIAL, SCREENED_OUT};
 use crate::store::writer::Writer;
 use crate::store::{ResponseRow, Status, Store, StoreError, SurveyRow};
@@ -40,6 +41,8 @@ const RESPONDENT_COOKIE_DAYS: i64 = 180;
 pub struct Forms {
     pub signer: Signer,
     pub writer: Writer,
+    /// Grouped respondent lookups (PostgreSQL only; SQLite looks up in place).
+    lookups: Option<Lookups>,
     limiter: RateLimiter,
     /// Rendered pages by shape (`web::form_render`).
     pub pages: PageCache,
@@ -58,6 +61,7 @@ impl Forms {
         Ok(Forms {
             signer: Signer::new(secret.as_bytes()),
             writer: Writer::start(store.clone()),
+            lookups: (!store.is_sqlite()).then(|| Lookups::start(store.clone())),
             limiter: RateLimiter::new(config.rate_limit_per_minute),
             pages: PageCache::default(),
             fixed: FixedPages::default(),
@@ -364,12 +368,10 @@ async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Re
     let key_hash = tokens::key_hash(&token);
     // A SQLite read is in process, takes microseconds and, in WAL mode, never waits for the writer: it runs
     // on the worker, saving two thread hand-offs per request (issue 8 profile). PostgreSQL reads are network
-    // round trips and go to the blocking pool.
-    let (row, invited) = if state.store.is_sqlite() {
-        state.store.find_respondent(&survey.id, &key_hash)?
-    } else {
-        let (st, sid, kh) = (state.clone(), survey.id.clone(), key_hash.clone());
-        blocking(move || st.store.find_respondent(&sid, &kh)).await?
+    // round trips: they are grouped with the other requests' lookups into one statement.
+    let (row, invited) = match &state.forms.lookups {
+        Some(lookups) => lookups.find(survey.id.clone(), key_hash.clone()).await?,
+        None => state.store.find_respondent(&survey.id, &key_hash)?,
     };
     Ok(match row {
         Some(r) => Respondent {
