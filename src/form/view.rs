@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::condjs::{answer_json, expr_json};
 use super::fields::Fields;
 use super::messages::ui;
-use super::parse::{answer_fields, input_id, FieldError};
+use super::parse::{answer_fields, expected_fields, input_id, FieldError};
 use super::random::Orders;
 use crate::definition::{AnswerOption, Answers, Definition, Question, QuestionKind};
 
@@ -123,6 +123,11 @@ pub fn page_shape(inp: &PageInput<'_>) -> Option<String> {
     {
         return None;
     }
+    Some(shape_key(inp, page))
+}
+
+/// Everything of a page's look but the respondent's input and the three signed values.
+fn shape_key(inp: &PageInput<'_>, page: &crate::definition::Page) -> String {
     let plan = plan(inp, page);
     let mut key = format!(
         "{}\u{1}{}\u{1}{}\u{1}{}/{}\u{1}{}{}\u{1}",
@@ -137,7 +142,88 @@ pub fn page_shape(inp: &PageInput<'_>) -> Option<String> {
         key.push('\u{1}');
     }
     key.push_str(&serde_json::to_string(&plan.js_vars).unwrap_or_default());
-    Some(key)
+    key
+}
+
+/// Longest [`Refill::key`] kept: choices and messages are part of the key, and junk sent as a choice must
+/// not fill the page cache with large keys.
+const MAX_REFILL_KEY: usize = 4096;
+
+/// A page sent back with what the respondent sent (and its errors), split for the page cache: the text
+/// they typed is cut out (`texts`, replaced in `fields` by the placeholders `slot(i)` gives), and
+/// everything else the page shows (the shape of [`page_shape`], the choices made, blank or whitespace-only
+/// texts, every error message) is in `key`. Two inputs with the same key render the same page up to the
+/// signed values and the texts; [`page_view`] of the input with `fields` as `submitted` renders it.
+pub struct Refill {
+    pub key: String,
+    pub fields: Fields,
+    pub texts: Vec<String>,
+}
+
+/// See [`Refill`]; None when the page does not come back with input, or the key would be too long.
+pub fn refill_shape(inp: &PageInput<'_>, slot: impl Fn(usize) -> String) -> Option<Refill> {
+    let submitted = inp.submitted?;
+    let page = inp.def.pages.get(inp.page)?;
+    let mut key = shape_key(inp, page);
+    key.push('\u{3}');
+    for e in inp.errors {
+        let message = e.message(inp.lang);
+        for part in [e.question.as_deref().unwrap_or(""), &e.target, &message] {
+            key.push_str(part);
+            key.push('\u{2}');
+        }
+        key.push('\u{1}');
+    }
+    key.push('\u{3}');
+    let mut fields = Fields::default();
+    let mut texts = Vec::new();
+    for q in &page.questions {
+        for (name, typed) in refill_names(q) {
+            let sent = submitted.all(&name);
+            // The view reads only the first value of a typed field; a blank one is part of the shape, since
+            // the view tells blank from filled (an "other" text checks its option).
+            let typed_text = sent.first().filter(|v| typed && !v.trim().is_empty());
+            let kept = match typed_text {
+                Some(text) => {
+                    let placeholder = slot(texts.len());
+                    texts.push(text.clone());
+                    fields.push(name.clone(), placeholder);
+                    key.push_str(&name);
+                    key.push('\u{4}');
+                    continue;
+                }
+                None if typed => &sent[..sent.len().min(1)],
+                None => sent,
+            };
+            for v in kept {
+                fields.push(name.clone(), v.clone());
+                key.push_str(&name);
+                key.push('\u{2}');
+                key.push_str(v);
+                key.push('\u{1}');
+            }
+        }
+    }
+    (key.len() <= MAX_REFILL_KEY).then_some(Refill { key, fields, texts })
+}
+
+/// The fields a question's view reads (those it may send), each with whether it holds text the respondent
+/// typed (or a choice).
+fn refill_names(q: &Question) -> Vec<(String, bool)> {
+    expected_fields(q)
+        .into_iter()
+        .map(|name| {
+            let typed = match &q.kind {
+                QuestionKind::Text(_) | QuestionKind::Number(_) | QuestionKind::Date(_) | QuestionKind::Ranking(_) => {
+                    true
+                }
+                // The choice itself, or the text of its "other" option.
+                QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => name != q.id,
+                QuestionKind::Scale(_) | QuestionKind::Matrix(_) | QuestionKind::Info => false,
+            };
+            (name, typed)
+        })
+        .collect()
 }
 
 /// The view model of a page (see `templates/form.hbs`).
