@@ -351,8 +351,12 @@ struct Respondent {
 impl Respondent {
     /// Someone with no stored response yet.
     fn new(survey_id: &str, token: String) -> Respondent {
+        Respondent::without_response(survey_id, tokens::key_hash(&token), token)
+    }
+
+    fn without_response(survey_id: &str, key_hash: String, token: String) -> Respondent {
         Respondent {
-            key_hash: tokens::key_hash(&token),
+            key_hash,
             response_id: tokens::random_response_id(),
             order_seed: tokens::order_seed(survey_id, &token),
             token,
@@ -383,9 +387,8 @@ async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Re
             invited,
         },
         None => Respondent {
-            key_hash,
             invited,
-            ..Respondent::new(&survey.id, token)
+            ..Respondent::without_response(&survey.id, key_hash, token)
         },
     })
 }
