@@ -132,7 +132,7 @@ impl r2d2::ManageConnection for AnyManager {
     }
 
     /// A connection whose transaction could be neither committed nor rolled back (the server went away in
-    /// the middle) is closed instead of going back to the pool, where `SELECT 1` would not notice an open
+    /// the middle) is closed instead of going back to the pool, where the checkout test would not notice an open
     /// transaction and the next user's writes would silently stay uncommitted inside it.
     fn has_broken(&self, c: &mut AnyConnection) -> bool {
         std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(c)
@@ -154,7 +154,7 @@ mod tests {
         let mut c = manager.connect().expect("connect");
         assert!(!manager.has_broken(&mut c));
         <AnyConnection as Connection>::TransactionManager::begin_transaction(&mut c).expect("begin");
-        // `SELECT 1` (the checkout test) passes inside the open transaction: only `has_broken` catches it.
+        // The checkout test passes inside the open transaction: only `has_broken` catches it.
         assert!(manager.is_valid(&mut c).is_ok());
         assert!(manager.has_broken(&mut c));
         <AnyConnection as Connection>::TransactionManager::commit_transaction(&mut c).expect("commit");

@@ -438,8 +438,8 @@ impl Store {
 fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, StoreError> {
     // Connections open on demand (min_idle 1): many stores on one PostgreSQL (tests, several instances)
     // must not each hold a full pool of idle server connections.
-    // A pooled PostgreSQL connection is checked (`SELECT 1`) before use, so one broken by a server restart
-    // is replaced; a SQLite connection is a file handle that cannot break that way, and the check cost a
+    // A pooled PostgreSQL connection is checked before use (without a round trip, `AnyManager::is_valid`),
+    // so one broken by a server restart is replaced; a SQLite connection is a file handle that cannot break that way, and the check cost a
     // statement parse per request (measured with the load example, issue 8).
     Pool::builder()
         .max_size(size)
