@@ -368,21 +368,13 @@ pub(crate) fn apply_batch(c: &mut AnyConnection, subs: &[&Submission]) -> Result
         .filter(|i| subs[*i].fresh && subs[*i].quotas.is_empty() && !subs[*i].invited)
         .filter(|i| seen.insert((subs[*i].survey_id.as_str(), subs[*i].key_hash.as_str())))
         .collect();
-    // Only PostgreSQL gains: diesel inserts a SQLite batch with RETURNING row by row (and fails on a
-    // skipped row), while SQLite statements cost microseconds in process anyway.
-    if fast.len() > 1 && !c.is_sqlite() {
+    // Only PostgreSQL gains: SQLite statements cost microseconds in process anyway.
+    if let (AnyConnection::Postgresql(pg), true) = (&mut *c, fast.len() > 1) {
         let at = now();
         let rows: Vec<ResponseRow> = fast.iter().map(|i| new_row(subs[*i], at)).collect();
-        let mut inserted: std::collections::HashSet<String> = std::collections::HashSet::new();
-        // 14 values per row: 200 rows stay far below SQLite's limit of bound parameters.
-        for chunk in rows.chunks(200) {
-            let ids: Vec<String> = dispatch!(c, |c| diesel::insert_into(responses::table)
-                .values(chunk)
-                .on_conflict_do_nothing()
-                .returning(responses::id)
-                .get_results(c))?;
-            inserted.extend(ids);
-        }
+        // One prepared statement whatever the batch size (`store::batch_insert`).
+        let mut inserted: std::collections::HashSet<String> =
+            super::batch_insert::insert_new_rows(pg, &rows)?.into_iter().collect();
         for i in fast {
             if inserted.remove(&subs[i].response_id) {
                 outcomes[i] = Some(if subs[i].complete {

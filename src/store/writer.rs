@@ -271,9 +271,13 @@ mod tests {
     fn a_batch_inserts_fresh_rows_together_and_falls_back_for_the_rest() {
         for (_guard, store, sid) in stores() {
             let cell = |limit| vec![QuotaCell { key: "q".into(), limit }];
+            let coded = Submission {
+                codes: Some(vec![1, 2, 255]),
+                ..sub(&sid, "b", true, vec![])
+            };
             let subs = [
                 sub(&sid, "a", false, vec![]),
-                sub(&sid, "b", true, vec![]),
+                coded,
                 // The same respondent twice in one batch: the second updates the row the first created.
                 sub(&sid, "a", false, vec![]),
                 // Quotas go through the exact path: one place, two candidates.
@@ -304,6 +308,26 @@ mod tests {
                 vec![(COMPLETE.into(), 2), (PARTIAL.into(), 1), (SCREENED_OUT.into(), 1)]
             );
             assert_eq!(store.quota_counts(&sid).unwrap(), vec![("q".to_owned(), 1)]);
+            // Every column of a row inserted with the batch (on PostgreSQL, as arrays) reads back.
+            let b = store.find_response(&sid, "b").unwrap().expect("b's row");
+            assert_eq!(
+                (
+                    b.id.as_str(),
+                    b.state.as_str(),
+                    b.language.as_str(),
+                    b.version,
+                    b.page_reached
+                ),
+                ("id-b", COMPLETE, "ru", 1, 1)
+            );
+            assert_eq!(b.answers, "{\"k\": \"b\"}");
+            assert_eq!(b.meta, "{}");
+            assert_eq!(b.codes.as_deref(), Some(&[1u8, 2, 255][..]));
+            assert_eq!(b.duration_seconds, Some(10.0));
+            assert!(b.submitted_at.is_some() && b.started_at <= b.updated_at);
+            let a = store.find_response(&sid, "a").unwrap().expect("a's row");
+            assert!(a.submitted_at.is_none() && a.codes.is_none() && a.duration_seconds.is_none());
+            assert_eq!(a.state, PARTIAL);
         }
     }
 
