@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use std::sync::mpsc;
 use std::thread;
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Binary, Bool, Double, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Text};
 use tokio::sync::oneshot;
 
+use super::response_store::{RespondentLookup, RespondentLookupQuery};
 use super::{AnyConnection, ResponseRow, Store, StoreError};
 
 /// Largest number of lookups in one statement.
@@ -97,70 +97,6 @@ fn run(store: &Store, rx: &mpsc::Receiver<Job>) {
     }
 }
 
-/// A row of the grouped lookup: the position of the key in the batch, then the response columns (all
-/// NULL without a response) and whether the key is an invitation of the survey.
-#[derive(QueryableByName)]
-struct BatchRow {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-    #[diesel(sql_type = Nullable<Text>)]
-    id: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    survey_id: Option<String>,
-    #[diesel(sql_type = Nullable<Integer>)]
-    version: Option<i32>,
-    #[diesel(sql_type = Nullable<Text>)]
-    respondent_key: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    state: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    language: Option<String>,
-    #[diesel(sql_type = Nullable<Integer>)]
-    page_reached: Option<i32>,
-    #[diesel(sql_type = Nullable<Text>)]
-    answers: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    meta: Option<String>,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    started_at: Option<NaiveDateTime>,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    updated_at: Option<NaiveDateTime>,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    submitted_at: Option<NaiveDateTime>,
-    #[diesel(sql_type = Nullable<Double>)]
-    duration_seconds: Option<f64>,
-    #[diesel(sql_type = Nullable<Binary>)]
-    codes: Option<Vec<u8>>,
-    #[diesel(sql_type = Bool)]
-    invited: bool,
-}
-
-impl BatchRow {
-    fn found(self) -> Found {
-        let row = (|| {
-            Some(ResponseRow {
-                id: self.id?,
-                survey_id: self.survey_id?,
-                version: self.version?,
-                respondent_key: self.respondent_key?,
-                state: self.state?,
-                language: self.language?,
-                page_reached: self.page_reached?,
-                answers: self.answers?,
-                meta: self.meta?,
-                started_at: self.started_at?,
-                updated_at: self.updated_at?,
-                submitted_at: self.submitted_at,
-                duration_seconds: self.duration_seconds,
-                codes: self.codes,
-            })
-        })();
-        // As in `find_respondent`: `invited` only matters for someone without a response.
-        let invited = self.invited && row.is_none();
-        (row, invited)
-    }
-}
-
 /// The grouped lookup as a query type, so that diesel keeps it prepared. Each key probes the tables through
 /// a LATERAL subquery: a plain join or EXISTS let PostgreSQL's generic plan, made while the tables were
 /// small, hash a whole table per batch (the test forces a generic plan and checks for index probes).
@@ -199,8 +135,12 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for GroupedLookupQuery
     }
 }
 
+/// The position of the key in the batch, then the columns of the single lookup.
 impl diesel::query_builder::Query for GroupedLookupQuery<'_> {
-    type SqlType = diesel::sql_types::Untyped;
+    type SqlType = (
+        BigInt,
+        <RespondentLookupQuery<'static> as diesel::query_builder::Query>::SqlType,
+    );
 }
 
 impl<Conn> RunQueryDsl<Conn> for GroupedLookupQuery<'_> {}
@@ -220,9 +160,9 @@ impl Store {
             survey_ids: &survey_ids,
             key_hashes: &key_hashes,
         };
-        let rows: Vec<BatchRow> = query.load(pg)?;
+        let rows: Vec<(i64, RespondentLookup)> = query.load(pg)?;
         // The key is unique per survey, so each position has exactly one row; place them by position.
-        let mut by_position: HashMap<i64, Found> = rows.into_iter().map(|r| (r.n, r.found())).collect();
+        let mut by_position: HashMap<i64, Found> = rows.into_iter().map(|(n, r)| (n, r.found())).collect();
         (1..=keys.len() as i64)
             .map(|n| {
                 by_position

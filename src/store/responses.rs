@@ -136,9 +136,10 @@ impl diesel::query_builder::Query for RespondentLookupQuery<'_> {
 
 impl<Conn> RunQueryDsl<Conn> for RespondentLookupQuery<'_> {}
 
-/// A row of [`RespondentLookupQuery`]: every response column is NULL when there is no response.
+/// A row of [`RespondentLookupQuery`] (and of the grouped lookup, `store::lookups`): every response column
+/// is NULL when there is no response.
 #[derive(Queryable)]
-struct RespondentLookup {
+pub(crate) struct RespondentLookup {
     id: Option<String>,
     survey_id: Option<String>,
     version: Option<i32>,
@@ -157,6 +158,15 @@ struct RespondentLookup {
 }
 
 impl RespondentLookup {
+    /// The response, and whether the key is an invitation: that only matters for someone without a
+    /// response (as before the two statements were folded into one).
+    pub(crate) fn found(self) -> (Option<ResponseRow>, bool) {
+        let invited = self.invited;
+        let row = self.row();
+        let invited = invited && row.is_none();
+        (row, invited)
+    }
+
     fn row(self) -> Option<ResponseRow> {
         Some(ResponseRow {
             id: self.id?,
@@ -201,11 +211,7 @@ impl Store {
         let Some(found) = found.into_iter().next() else {
             return Err(StoreError::Corrupt("the respondent lookup returned no row".into()));
         };
-        let invited = found.invited;
-        let row = found.row();
-        // As before the statements were folded: `invited` only matters for someone without a response.
-        let invited = invited && row.is_none();
-        Ok((row, invited))
+        Ok(found.found())
     }
 
     /// Whether an invitation token (given by its hash) belongs to the survey.
