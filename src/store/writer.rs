@@ -405,6 +405,31 @@ mod tests {
     /// cached generic plan made while the survey has few rows uses the unique (survey_id, respondent_key)
     /// index: with `responses_by_survey_state` led by survey_id, such a plan filtered the whole survey by
     /// key (found with the load example, issue 8).
+    /// The plan PostgreSQL keeps for `query` once it uses a generic plan (as it does for a prepared statement
+    /// after a few runs): prepared with parameters of `types`, explained with `args`.
+    fn generic_plan<Q>(pg: &mut diesel::PgConnection, query: &Q, types: &str, args: &str) -> String
+    where
+        Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+    {
+        use diesel::connection::SimpleConnection;
+        #[derive(QueryableByName)]
+        struct PlanLine {
+            #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+            line: String,
+        }
+        let sql = diesel::debug_query::<diesel::pg::Pg, _>(query).to_string();
+        let sql = sql.split(" -- binds:").next().unwrap();
+        pg.batch_execute(&format!(
+            "SET plan_cache_mode = force_generic_plan; PREPARE planned({types}) AS {sql}"
+        ))
+        .unwrap();
+        let plan: Vec<PlanLine> = diesel::sql_query(format!("EXPLAIN EXECUTE planned({args})"))
+            .load(pg)
+            .unwrap();
+        pg.batch_execute("DEALLOCATE planned; RESET plan_cache_mode").unwrap();
+        plan.into_iter().map(|l| l.line).collect::<Vec<_>>().join("\n")
+    }
+
     #[test]
     fn respondent_lookup_finds_rows_and_invitations_and_plans_on_the_unique_index() {
         for (_guard, store, sid) in stores() {
@@ -428,28 +453,13 @@ mod tests {
             assert!(row.is_none() && !invited);
 
             if let AnyConnection::Postgresql(pg) = &mut *store.reader().unwrap() {
-                use diesel::connection::SimpleConnection;
                 let query = crate::store::response_store::RespondentLookupQuery {
                     survey_id: "x",
                     key_hash: "y",
                 };
-                let sql = diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string();
-                let sql = sql.split(" -- binds:").next().unwrap();
-                pg.batch_execute(&format!(
-                    "SET plan_cache_mode = force_generic_plan; PREPARE lookup(text, text) AS {sql}"
-                ))
-                .unwrap();
-                #[derive(QueryableByName)]
-                struct PlanLine {
-                    #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
-                    line: String,
-                }
-                let plan: Vec<PlanLine> = diesel::sql_query("EXPLAIN EXECUTE lookup('x', 'y')").load(pg).unwrap();
-                let plan: Vec<String> = plan.into_iter().map(|l| l.line).collect();
-                let plan = plan.join("\n");
+                let plan = generic_plan(pg, &query, "text, text", "'x', 'y'");
                 assert!(plan.contains("responses_survey_id_respondent_key_key"), "{plan}");
                 assert!(!plan.contains("responses_by_"), "{plan}");
-                pg.batch_execute("DEALLOCATE lookup; RESET plan_cache_mode").unwrap();
             }
         }
     }
@@ -491,31 +501,14 @@ mod tests {
             if let AnyConnection::Postgresql(pg) = &mut *store.reader().unwrap() {
                 // Kept prepared: the generic plan must probe the unique index per key, whatever the table's
                 // size was when it was made (a plan fixed while a survey is small stays in use).
-                use diesel::connection::SimpleConnection;
                 let (sids, keys) = (["x"], ["y"]);
                 let query = crate::store::lookups::GroupedLookupQuery {
                     survey_ids: &sids,
                     key_hashes: &keys,
                 };
-                let sql = diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string();
-                let sql = sql.split(" -- binds:").next().unwrap();
-                pg.batch_execute(&format!(
-                    "SET plan_cache_mode = force_generic_plan; PREPARE grouped(text[], text[]) AS {sql}"
-                ))
-                .unwrap();
-                #[derive(QueryableByName)]
-                struct PlanLine {
-                    #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
-                    line: String,
-                }
-                let plan: Vec<PlanLine> = diesel::sql_query("EXPLAIN EXECUTE grouped('{x}', '{y}')")
-                    .load(pg)
-                    .unwrap();
-                let plan: Vec<String> = plan.into_iter().map(|l| l.line).collect();
-                let plan = plan.join("\n");
+                let plan = generic_plan(pg, &query, "text[], text[]", "'{x}', '{y}'");
                 assert!(plan.contains("responses_survey_id_respondent_key_key"), "{plan}");
                 assert!(!plan.contains("Seq Scan"), "{plan}");
-                pg.batch_execute("DEALLOCATE grouped; RESET plan_cache_mode").unwrap();
             }
 
             // Through the lookup thread, many at once: each request gets its own answer.
