@@ -1,4 +1,4 @@
-//! Issue 5 speed goal: the full summary of a survey with many complete responses (default 1,000,000) ×
+//! Speed of the full summary of a survey with many complete responses (default 1,000,000) ×
 //! 30 questions, weighted by raking, with crosstabs by 3 variables, from an SQLite database into JSON.
 //! Reports each stage (load / weight / estimate / serialize) and the peak memory, so the slowest stage is
 //! known. A plain harness (not criterion): one run is seconds long; three runs are reported.

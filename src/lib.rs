@@ -11,6 +11,7 @@ pub mod config;
 pub mod definition;
 pub mod export;
 pub mod form;
+pub mod i18n;
 pub mod report;
 pub mod stats;
 pub mod store;

@@ -1,5 +1,5 @@
 //! The bare baselines, measured in the same run with the same client: an actix-web handler that inserts one
-//! 10-field row per request through a group-commit writer thread (the ingest reference of issue 8), and
+//! 10-field row per request through a group-commit writer thread (the ingest reference the form path is measured against), and
 //! one that renders the 30-question page with handlebars on every request (the page reference).
 
 use std::sync::{mpsc, Mutex};

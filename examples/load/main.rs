@@ -1,4 +1,4 @@
-//! Load benchmark for the respondent form (issue 8).
+//! Load benchmark for the respondent form.
 //!
 //! ```text
 //! cargo build --release --bin opros

@@ -149,7 +149,7 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
 }
 
 /// Writes complete responses as CSV (UTF-8 with a BOM, so spreadsheet programs read Cyrillic correctly), with
-/// the `_weight` column when the survey is weighted (written by `crate::export`, issue 6).
+/// the `_weight` column when the survey is weighted (written by `crate::export`).
 pub fn export_csv(store: &Store, slug: &str, out: &mut dyn Write) -> Result<(), CliError> {
     export_any(store, slug, ExportFormat::Csv, out)
 }

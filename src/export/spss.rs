@@ -21,6 +21,7 @@ use std::collections::HashSet;
 use super::sav::{self, format, Measure, SavFile, Value, VarType, Variable};
 use super::{ExportData, ExportError};
 use crate::definition::{Answer, AnswerOption, Answers, Definition, Question, QuestionKind};
+use crate::i18n;
 
 const NOT_ASKED: f64 = -1.0;
 const NO_ANSWER: f64 = -2.0;
@@ -35,24 +36,14 @@ struct Texts {
 }
 
 fn texts(lang: &str) -> Texts {
-    if lang == "ru" {
-        Texts {
-            not_asked: "не задавался",
-            no_answer: "нет ответа",
-            chosen: "выбран",
-            not_chosen: "не выбран",
-            not_ranked: "не отмечен",
-            weight: "итоговый вес",
-        }
-    } else {
-        Texts {
-            not_asked: "not asked",
-            no_answer: "no answer",
-            chosen: "chosen",
-            not_chosen: "not chosen",
-            not_ranked: "not ranked",
-            weight: "final weight",
-        }
+    let t = |id| i18n::static_text(lang, id);
+    Texts {
+        not_asked: t("export-spss-not-asked"),
+        no_answer: t("export-spss-no-answer"),
+        chosen: t("export-spss-chosen"),
+        not_chosen: t("export-spss-not-chosen"),
+        not_ranked: t("export-spss-not-ranked"),
+        weight: t("export-spss-weight"),
     }
 }
 

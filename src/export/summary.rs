@@ -7,6 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::ExportError;
+use crate::i18n::{self, Args};
 use crate::report::{Estimates, Summary};
 use crate::stats::Flag;
 
@@ -52,47 +53,32 @@ fn int(x: Option<u64>) -> String {
 
 /// Header of the summary tables in `lang` (`ru`, otherwise English).
 pub fn header(lang: &str) -> Vec<&'static str> {
-    if lang == "ru" {
-        vec![
-            "вопрос",
-            "текст вопроса",
-            "разрез",
-            "категория",
-            "код",
-            "вариант",
-            "значение, %/среднее",
-            "95% ДИ от",
-            "95% ДИ до",
-            "n",
-            "база",
-            "значимо",
-            "примечание",
-        ]
-    } else {
-        vec![
-            "question",
-            "question text",
-            "breakdown",
-            "category",
-            "code",
-            "option",
-            "value (% or mean)",
-            "95% CI low",
-            "95% CI high",
-            "n",
-            "base",
-            "significant",
-            "note",
-        ]
-    }
+    [
+        "export-col-question",
+        "export-col-question-text",
+        "export-col-breakdown",
+        "export-col-category",
+        "export-col-code",
+        "export-col-option",
+        "export-col-value",
+        "export-col-ci-low",
+        "export-col-ci-high",
+        "export-col-n",
+        "export-col-base",
+        "export-col-significant",
+        "export-col-note",
+    ]
+    .into_iter()
+    .map(|id| i18n::static_text(lang, id))
+    .collect()
 }
 
 fn suppressed_note(lang: &str, min_cell: u32) -> String {
-    if lang == "ru" {
-        format!("не публикуется: меньше {min_cell} ответивших")
-    } else {
-        format!("suppressed: fewer than {min_cell} respondents")
-    }
+    i18n::text_with(
+        lang,
+        "export-suppressed-note",
+        &Args::new().num("min_cell", f64::from(min_cell)),
+    )
 }
 
 struct Ctx<'a> {
@@ -132,18 +118,13 @@ impl Ctx<'_> {
                     None => String::new(),
                 };
                 if o.hard_to_say {
-                    r.note = if self.lang == "ru" {
-                        "затрудняюсь ответить"
-                    } else {
-                        "hard to say"
-                    }
-                    .to_owned();
+                    r.note = i18n::text(self.lang, "export-hard-to-say");
                 }
             }
             out.push(r);
         }
         if e.mean.is_some() {
-            let mut r = row("mean", if self.lang == "ru" { "среднее" } else { "mean" });
+            let mut r = row("mean", &i18n::text(self.lang, "export-mean"));
             r.value = num(e.mean);
             r.ci_low = num(e.ci_low);
             r.ci_high = num(e.ci_high);
@@ -151,7 +132,7 @@ impl Ctx<'_> {
             out.push(r);
         }
         if e.median.is_some() {
-            let mut r = row("median", if self.lang == "ru" { "медиана" } else { "median" });
+            let mut r = row("median", &i18n::text(self.lang, "export-median"));
             r.value = num(e.median);
             r.ci_low = num(e.median_ci_low);
             r.ci_high = num(e.median_ci_high);
@@ -159,14 +140,7 @@ impl Ctx<'_> {
             out.push(r);
         }
         if e.options.is_empty() && e.mean.is_none() && e.median.is_none() {
-            let mut r = row(
-                "answered",
-                if self.lang == "ru" {
-                    "ответили"
-                } else {
-                    "answered"
-                },
-            );
+            let mut r = row("answered", &i18n::text(self.lang, "export-answered"));
             r.base_n = base_n;
             r.value = r.base_n.clone();
             out.push(r);
@@ -256,34 +230,26 @@ impl SummaryRow {
 pub fn summary_csv(s: &Summary, out: &mut dyn Write) -> Result<(), ExportError> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
-    let ru = s.language == "ru";
-    w.write_record([if ru { "опрос" } else { "survey" }, &s.title, &s.slug])?;
+    let t = |id: &str| i18n::text(&s.language, id);
+    w.write_record([t("export-survey").as_str(), &s.title, &s.slug])?;
     w.write_record([
-        if ru { "респондентов" } else { "respondents" },
-        &s.n.to_string(),
-        if ru {
-            "эффективный размер выборки"
-        } else {
-            "effective sample size"
-        },
-        &s.effective_n.map_or_else(String::new, |v| format!("{v:.1}")),
+        t("export-respondents"),
+        s.n.to_string(),
+        t("export-effective-n"),
+        s.effective_n.map_or_else(String::new, |v| format!("{v:.1}")),
     ])?;
     let weighting = match (&s.weighting, &s.weighting_error) {
         (Some(d), _) => d.method.as_str().to_owned(),
-        (None, Some(e)) => format!("{} ({e})", if ru { "не взвешено" } else { "unweighted" }),
-        (None, None) => (if ru { "не взвешено" } else { "unweighted" }).to_owned(),
+        (None, Some(e)) => format!("{} ({e})", t("export-unweighted")),
+        (None, None) => t("export-unweighted"),
     };
-    w.write_record([if ru { "взвешивание" } else { "weighting" }, &weighting])?;
+    w.write_record([t("export-weighting"), weighting])?;
     w.write_record([
-        if ru { "интервалы" } else { "intervals" },
-        &format!("{:.0}%", s.level * 100.0),
-        if ru { "ячейки меньше" } else { "cells under" },
-        &s.min_cell.to_string(),
-        if ru {
-            "не публикуются (—)"
-        } else {
-            "respondents suppressed (—)"
-        },
+        t("export-intervals"),
+        format!("{:.0}%", s.level * 100.0),
+        t("export-cells-under"),
+        s.min_cell.to_string(),
+        t("export-cells-suppressed"),
     ])?;
     w.write_record([""])?;
     w.write_record(header(&s.language))?;

@@ -8,6 +8,7 @@ use super::microdata::{table, WEIGHT_COLUMN};
 use super::summary::{header, summary_rows};
 use super::{ExportData, ExportError};
 use crate::definition::{AnswerOption, Definition, QuestionKind};
+use crate::i18n::{self, Args};
 use crate::report::Summary;
 
 /// Excel's row limit (header included).
@@ -85,22 +86,20 @@ fn questions_sheet(
     weighted: bool,
     bold: &Format,
 ) -> Result<(), ExportError> {
-    let ru = lang == "ru";
-    let head = if ru {
-        ["переменная", "тип", "текст вопроса", "код", "значение"]
-    } else {
-        ["variable", "type", "question text", "code", "value label"]
-    };
+    let head = [
+        "export-var-variable",
+        "export-var-type",
+        "export-var-question-text",
+        "export-var-code",
+        "export-var-value",
+    ]
+    .map(|id| i18n::static_text(lang, id));
     for (c, h) in head.iter().enumerate() {
         ws.write_string_with_format(0, col(c)?, *h, bold)?;
     }
     let mut lines = question_lines(def, lang);
     if weighted {
-        let text = if ru {
-            "итоговый вес респондента (пусто: исключён из взвешивания)"
-        } else {
-            "final weight of the respondent (empty: excluded from weighting)"
-        };
+        let text = i18n::static_text(lang, "export-var-weight");
         lines.push(line(WEIGHT_COLUMN, "number", text, "", ""));
     }
     for (i, cells) in lines.iter().enumerate() {
@@ -132,7 +131,6 @@ fn line(var: &str, kind: &str, text: &str, code: &str, label: &str) -> Line {
 
 /// Variable, type, question text, code, value label — for every microdata column and value.
 fn question_lines(def: &Definition, lang: &str) -> Vec<Line> {
-    let ru = lang == "ru";
     let label = |o: &AnswerOption| def.text(&o.label, lang).to_owned();
     let values = |out: &mut Vec<Line>, opts: &[&AnswerOption], var: &str| {
         out.extend(opts.iter().map(|o| line(var, "", "", &o.code, &label(o))));
@@ -153,11 +151,7 @@ fn question_lines(def: &Definition, lang: &str) -> Vec<Line> {
                 }
             }
             QuestionKind::MultipleChoice(c) => {
-                let note = if ru {
-                    "коды через ;"
-                } else {
-                    "codes separated by ;"
-                };
+                let note = i18n::static_text(lang, "export-var-codes");
                 out.push(line(&q.id, kind, text, "", note));
                 let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
                 values(&mut out, &opts, &q.id);
@@ -166,11 +160,7 @@ fn question_lines(def: &Definition, lang: &str) -> Vec<Line> {
                 }
             }
             QuestionKind::Ranking(r) => {
-                let note = if ru {
-                    "коды по важности через ;"
-                } else {
-                    "codes by rank, separated by ;"
-                };
+                let note = i18n::static_text(lang, "export-var-ranked-codes");
                 out.push(line(&q.id, kind, text, "", note));
                 let opts: Vec<&AnswerOption> = r.options.iter().collect();
                 values(&mut out, &opts, &q.id);
@@ -197,33 +187,19 @@ fn question_lines(def: &Definition, lang: &str) -> Vec<Line> {
 }
 
 fn summary_sheet(ws: &mut Worksheet, s: &Summary, bold: &Format) -> Result<(), ExportError> {
-    let ru = s.language == "ru";
+    let lang = s.language.as_str();
     ws.write_string_with_format(0, 0, &s.title, bold)?;
-    ws.write_string(1, 0, if ru { "респондентов" } else { "respondents" })?;
+    ws.write_string(1, 0, i18n::static_text(lang, "export-respondents"))?;
     ws.write_number(1, 1, s.n as f64)?;
     if let Some(e) = s.effective_n {
-        ws.write_string(
-            1,
-            2,
-            if ru {
-                "эффективный размер выборки"
-            } else {
-                "effective sample size"
-            },
-        )?;
+        ws.write_string(1, 2, i18n::static_text(lang, "export-effective-n"))?;
         ws.write_number(1, 3, (e * 10.0).round() / 10.0)?;
     }
-    let note = if ru {
-        format!(
-            "Доли в %, 95% доверительные интервалы. Ячейки, где меньше {} ответивших, не публикуются (—).",
-            s.min_cell
-        )
-    } else {
-        format!(
-            "Shares in %, 95% confidence intervals. Cells with fewer than {} respondents are suppressed (—).",
-            s.min_cell
-        )
-    };
+    let note = i18n::text_with(
+        lang,
+        "export-xlsx-note",
+        &Args::new().num("min_cell", f64::from(s.min_cell)),
+    );
     ws.write_string(2, 0, note)?;
     let top = 4u32;
     for (c, h) in header(&s.language).iter().enumerate() {

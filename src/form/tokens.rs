@@ -56,7 +56,7 @@ const TIME_DIGITS: usize = 11;
 /// A fresh respondent (or invitation) token: its creation time in milliseconds as 11 hex digits, then 128
 /// random bits as 32 hex digits. The random part is the secret; the time prefix only orders the keys
 /// derived from tokens ([`key_hash`]), so that the database appends new respondents to its index instead
-/// of writing into random pages of it (issue 8: random keys made the SQLite writer ~3× slower per row
+/// of writing into random pages of it (measured with the load example: random keys made the SQLite writer ~3× slower per row
 /// and wrote one index page per response to the WAL). The time says when the form was first opened,
 /// which the response records anyway.
 pub fn new_token() -> String {

@@ -26,6 +26,7 @@ pub fn registry() -> &'static Handlebars<'static> {
         if let Err(e) = h.register_embed_templates_with_extension::<Templates>(".hbs") {
             tracing::error!(error = %e, "template registration failed");
         }
+        h.register_helper("t", Box::new(crate::i18n::TextHelper));
         h.register_helper("eq", Box::new(eq_helper));
         h.register_helper("pct", Box::new(pct_helper));
         h.register_helper("fmt1", Box::new(fmt1_helper));

@@ -1,4 +1,4 @@
-//! Diagnostics shown to the sociologist (contract field names: design notes §3, §5; issue 4).
+//! Diagnostics shown to the sociologist (their field names are part of the summary JSON contract).
 
 use serde::Serialize;
 
