@@ -1,7 +1,7 @@
 //! The audit log: every staff action that changes something (imports, opening and closing, publishing
 //! results, populations, user changes, logins), with who, what, when and which survey/version.
 //! Entries are only ever added. Changes that other store functions make together with their entry take
-//! the entry as an argument and write it in their own transaction ([`record_on`]).
+//! the entry as an argument and write it in their own transaction (`record_on`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
