@@ -13,10 +13,10 @@ mod forms_support;
 use admin_support::{add_user, location, Staff};
 use common::{backends, test_config, TestDb, TestServer};
 use forms_support::Respondent;
-use opros::auth::audit::{self, AuditFilter};
-use opros::auth::workbench;
 use opros::auth::Role;
+use opros::catalog::workbench;
 use opros::catalog::DefinitionCache;
+use opros::store::audit::{self, AuditFilter};
 use opros::store::{Status, Store};
 
 const BAD: &str = r#"slug: broken-survey

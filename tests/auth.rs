@@ -10,8 +10,8 @@ mod forms_support;
 
 use admin_support::{add_user, csrf_of, location, Staff, PASSWORD};
 use common::{backends, test_config, TestDb, TestServer};
-use opros::auth::audit::{self, AuditFilter};
 use opros::auth::{sessions, users, Role};
+use opros::store::audit::{self, AuditFilter};
 use opros::store::Store;
 
 fn set_cookie_of(r: &reqwest::blocking::Response, name: &str) -> Option<String> {

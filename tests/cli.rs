@@ -60,12 +60,12 @@ fn survey_verbs_on_every_backend() {
 
         // Every change made from the command line is in the audit log, by actor `cli`.
         let store = opros::store::Store::open(&db.url).unwrap();
-        let filter = opros::auth::audit::AuditFilter {
+        let filter = opros::store::audit::AuditFilter {
             survey_slug: Some(slug.clone()),
             limit: 100,
             ..Default::default()
         };
-        let entries = opros::auth::audit::list(&store, &filter).unwrap();
+        let entries = opros::store::audit::list(&store, &filter).unwrap();
         let mut actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
         actions.sort_unstable();
         assert_eq!(

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use common::{test_config, Backend, TestDb, TestServer};
 use forms_support::{import_open, Respondent};
 use opros::config::DatabaseUrl;
-use opros::store::response_store::{Outcome, Submission};
+use opros::store::responses::{Outcome, Submission};
 use opros::store::writer::Writer;
 use opros::store::{now, ResponseRow, Store, StoreError};
 

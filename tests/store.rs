@@ -1,4 +1,5 @@
-//! Store and catalogue: import → list → new version → publish → close, on SQLite and PostgreSQL.
+//! Store and catalogue: import → list → new version → publish → close, and the staff tables, on SQLite and
+//! PostgreSQL.
 
 mod common;
 
@@ -148,5 +149,137 @@ fn migrations_are_idempotent() {
         Store::open(&db.url).expect("first open");
         let store = Store::open(&db.url).expect("second open applies nothing new");
         assert_eq!(store.survey_count().unwrap(), 0);
+    }
+}
+
+/// The staff tables through their store functions: what `auth` and `catalog::workbench` build on.
+#[test]
+fn staff_rows_on_every_backend() {
+    use chrono::Duration;
+    use opros::auth::AuthError;
+    use opros::store::audit::{self, AuditEvent, AuditFilter};
+    use opros::store::users::{UserRow, UserUpdate};
+    use opros::store::{now, StoreError};
+
+    for backend in backends() {
+        let db = TestDb::new(&backend);
+        let store = Store::open(&db.url).expect("open");
+        let at = now();
+        let user = |id: &str, login: &str, role: &str| UserRow {
+            id: id.into(),
+            login: login.into(),
+            password_hash: "x".into(),
+            role: role.into(),
+            disabled: false,
+            created_at: at,
+            updated_at: at,
+        };
+        assert!(store.insert_user(&user("u1", "anna", "admin")).unwrap());
+        assert!(
+            !store.insert_user(&user("u2", "anna", "official")).unwrap(),
+            "a login is taken once"
+        );
+        assert!(store.insert_user(&user("u3", "boris", "official")).unwrap());
+        assert_eq!(store.user_count().unwrap(), 2);
+
+        // A refused change writes nothing; the decision sees the other enabled admins.
+        let refused = store.update_user("anna", "admin", |row, others| {
+            assert_eq!((row.login.as_str(), others), ("anna", 0));
+            Err::<UserUpdate, _>(AuthError::LastAdmin)
+        });
+        assert!(matches!(refused, Err(AuthError::LastAdmin)));
+        assert!(!store.user_by_login("anna").unwrap().unwrap().disabled);
+
+        // Sessions: a change that ends them does; expiry and pruning by time.
+        store.insert_session("h1", "u3", at, at + Duration::hours(1)).unwrap();
+        store.insert_session("h2", "u3", at, at + Duration::hours(1)).unwrap();
+        let (times, row) = store.session_with_user("h1").unwrap().expect("session");
+        assert_eq!(
+            (times.expires_at, row.login.as_str()),
+            (at + Duration::hours(1), "boris")
+        );
+        store.touch_session("h1", at, at + Duration::hours(2)).unwrap();
+        assert_eq!(
+            store.session_with_user("h1").unwrap().unwrap().0.expires_at,
+            at + Duration::hours(2)
+        );
+        assert_eq!(store.expire_sessions_of("u3", at - Duration::seconds(1)).unwrap(), 2);
+        assert_eq!(store.delete_sessions_expired_before(at).unwrap(), 2);
+        store.insert_session("h3", "u3", at, at + Duration::hours(1)).unwrap();
+        let changed = store
+            .update_user("boris", "admin", |_, others| {
+                assert_eq!(others, 1);
+                Ok::<_, StoreError>(UserUpdate {
+                    disabled: Some(true),
+                    end_sessions: true,
+                    ..UserUpdate::default()
+                })
+            })
+            .unwrap()
+            .expect("known user");
+        assert!(changed.disabled && store.user_by_login("boris").unwrap().unwrap().disabled);
+        assert!(store.session_with_user("h3").unwrap().is_none());
+        assert!(store
+            .update_user("nobody", "admin", |_, _| Ok::<_, StoreError>(UserUpdate::default()))
+            .unwrap()
+            .is_none());
+
+        // Login failures: counted per key after a moment, pruned before one, cleared per key.
+        let keys = ["user:anna".to_owned(), "ip:10.0.0.1".to_owned()];
+        store
+            .add_login_failures(&keys, at - Duration::hours(2), at - Duration::days(1))
+            .unwrap();
+        store.add_login_failures(&keys, at, at - Duration::hours(1)).unwrap();
+        assert_eq!(
+            store.login_failures_since("user:anna", at - Duration::days(1)).unwrap(),
+            1,
+            "the old one was pruned"
+        );
+        store.clear_login_failures("user:anna").unwrap();
+        assert_eq!(
+            store.login_failures_since("user:anna", at - Duration::days(1)).unwrap(),
+            0
+        );
+        assert_eq!(
+            store
+                .login_failures_since("ip:10.0.0.1", at - Duration::days(1))
+                .unwrap(),
+            1
+        );
+
+        // Result access, with its audit entries.
+        import_text(&store, &minimal("bus", "Автобусы")).expect("import");
+        let survey = store.find_survey("bus").unwrap();
+        let event = |action| AuditEvent {
+            actor: "anna",
+            action,
+            survey_slug: Some("bus"),
+            ..Default::default()
+        };
+        store
+            .grant_result_access("u3", &survey.id, &event("results.grant"))
+            .unwrap();
+        store
+            .grant_result_access("u3", &survey.id, &event("results.grant"))
+            .unwrap();
+        assert!(store.has_result_access("u3", &survey.id).unwrap());
+        assert_eq!(store.result_access_logins(&survey.id).unwrap(), ["boris"]);
+        assert_eq!(store.result_access_slugs("u3").unwrap(), ["bus"]);
+        store
+            .revoke_result_access("u3", &survey.id, &event("results.revoke"))
+            .unwrap();
+        assert!(!store.has_result_access("u3", &survey.id).unwrap());
+
+        // Closing an open survey happens once, with one audit entry, however many callers try.
+        store.set_status("bus", Status::Open).unwrap();
+        assert_eq!(store.surveys_with_status(Status::Open).unwrap().len(), 1);
+        assert!(store.close_if_open(&survey.id, &event("survey.auto_close")).unwrap());
+        assert!(!store.close_if_open(&survey.id, &event("survey.auto_close")).unwrap());
+        let log = audit::list(&store, &AuditFilter::default()).unwrap();
+        let actions: Vec<&str> = log.iter().rev().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["results.grant", "results.grant", "results.revoke", "survey.auto_close"]
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! audit log in `admin_users`.
 //!
 //! Every state-changing form carries the staff CSRF token (`web::auth`); every change goes to the audit log
-//! (`auth::workbench` writes it).
+//! (`catalog::workbench` writes it).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -15,15 +15,15 @@ use super::admin_upload::read_fields;
 use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
 use super::error::WebError;
 use super::{pages, State};
-use crate::auth::audit::{self, AuditFilter};
-use crate::auth::workbench::{self, WorkbenchError};
 use crate::auth::{Role, Session};
+use crate::catalog::workbench::{self, WorkbenchError};
 use crate::catalog::CatalogError;
 use crate::definition::{Answers, Definition};
 use crate::form::fields::{self, Fields};
 use crate::form::parse::{parse_page, prune, FieldError};
 use crate::form::view::{page_view, PageInput};
 use crate::form::{draw, Flow};
+use crate::store::audit::{self, AuditFilter};
 use crate::store::{Status, StoreError};
 
 /// Maps workbench errors to pages.

@@ -10,10 +10,10 @@ use super::admin_upload::read_fields;
 use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
 use super::error::WebError;
 use super::State;
-use crate::auth::audit::{self, AuditEvent, AuditFilter};
-use crate::auth::workbench::{self, WorkbenchError};
 use crate::auth::{users, AuthError, Role};
+use crate::catalog::workbench::{self, WorkbenchError};
 use crate::catalog::CatalogError;
+use crate::store::audit::{self, AuditEvent, AuditFilter};
 
 fn users_page(
     state: &State,
@@ -132,7 +132,7 @@ pub async fn users_change(
             "password" => ("user.set_password", users::set_password(&st.store, &login, &pw)?.login),
             other => return Err(AuthError::BadRole(format!("(unknown action '{other}')"))),
         };
-        audit::record(
+        Ok(audit::record(
             &st.store,
             &AuditEvent {
                 actor: &by,
@@ -140,7 +140,7 @@ pub async fn users_change(
                 detail,
                 ..Default::default()
             },
-        )
+        )?)
     })
     .await?;
     match r {

@@ -30,7 +30,7 @@ use crate::form::tokens::{self, Signer};
 use crate::form::view::PageInput;
 use crate::form::{draw, Flow, Meta, Problem};
 use crate::store::lookups::Lookups;
-use crate::store::response_store::{Outcome, QuotaCell, Submission, PARTIAL, SCREENED_OUT};
+use crate::store::responses::{Outcome, QuotaCell, Submission, PARTIAL, SCREENED_OUT};
 use crate::store::writer::Writer;
 use crate::store::{ResponseRow, Status, Store, StoreError, SurveyRow};
 

@@ -1,21 +1,21 @@
-//! The sociologist's workbench, persistence side: definitions staged for preview, population files,
-//! survey lifecycle changes (each written to the audit log), automatic closing at the `closes` date, and
-//! officials' access to unpublished results.
+//! The sociologist's workbench behind `/admin` and the `survey` verbs: definitions staged for preview,
+//! population files, survey lifecycle changes (each written to the audit log), automatic closing at the
+//! `closes` date, and officials' access to unpublished results. The rules live here; the rows in `store`
+//! (`staged`, `populations`, `result_access`, `audit`).
 
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::audit::{self, AuditEvent};
-use super::schema::{populations, result_access, staged_definitions, users};
-use super::{AuthError, Role};
-use crate::catalog::{self, CatalogError, DefinitionCache, Prepared};
+use super::{CatalogError, DefinitionCache, Prepared};
+use crate::auth::{self, AuthError, Role};
 use crate::definition::{self, DefinitionErrors, Problem};
-use crate::store::schema::{survey_versions, surveys};
+use crate::store::audit::{self, AuditEvent};
 use crate::store::{now, Imported, Status, Store, StoreError, SurveyRow};
+
+pub use crate::store::staged::Staged;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkbenchError {
@@ -35,28 +35,10 @@ impl From<StoreError> for WorkbenchError {
     }
 }
 
-impl From<diesel::result::Error> for WorkbenchError {
-    fn from(e: diesel::result::Error) -> Self {
-        StoreError::Query(e).into()
-    }
-}
-
 /// The example population files shipped in the binary (the example surveys use them).
 #[derive(rust_embed::RustEmbed)]
 #[folder = "surveys/populations/"]
 struct ExamplePopulations;
-
-/// A definition uploaded and validated, waiting for preview and confirmation.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = staged_definitions)]
-pub struct Staged {
-    pub id: String,
-    pub slug: String,
-    pub source: String,
-    pub source_name: String,
-    pub created_by: String,
-    pub created_at: NaiveDateTime,
-}
 
 /// A population file known to the workbench.
 #[derive(Debug, Clone, Serialize)]
@@ -86,10 +68,7 @@ pub fn population_sources(store: &Store) -> Result<BTreeMap<String, String>, Wor
             }
         }
     }
-    let rows: Vec<(String, String)> = populations::table
-        .select((populations::path, populations::source))
-        .load(&mut *store.reader()?)?;
-    out.extend(rows);
+    out.extend(store.populations()?.into_iter().map(|p| (p.path, p.source)));
     Ok(out)
 }
 
@@ -123,7 +102,7 @@ pub fn prepare(store: &Store, source: &str, source_name: &str) -> Result<Prepare
         }
     }
     let lookup = |rel: &str| known.get(&population_key(rel)).cloned();
-    Ok(catalog::prepare_source(source, source_name, None, Some(&lookup))?)
+    Ok(super::prepare_source(source, source_name, None, Some(&lookup))?)
 }
 
 /// Keeps a validated upload for preview; returns its id.
@@ -136,33 +115,20 @@ pub fn stage(store: &Store, p: &Prepared, by: &str) -> Result<Staged, WorkbenchE
         created_by: by.to_owned(),
         created_at: now(),
     };
-    let mut conn = store.writer()?;
-    diesel::insert_into(staged_definitions::table)
-        .values(&row)
-        .execute(&mut *conn)?;
+    store.insert_staged(&row)?;
     // Uploads nobody confirmed within a week are dropped.
-    diesel::delete(
-        staged_definitions::table.filter(staged_definitions::created_at.lt(now() - chrono::Duration::days(7))),
-    )
-    .execute(&mut *conn)?;
+    store.delete_staged_before(now() - chrono::Duration::days(7))?;
     Ok(row)
 }
 
 pub fn staged(store: &Store, id: &str) -> Result<Staged, WorkbenchError> {
-    staged_definitions::table
-        .filter(staged_definitions::id.eq(id))
-        .select(Staged::as_select())
-        .first(&mut *store.reader()?)
-        .optional()?
-        .ok_or(WorkbenchError::UnknownUpload)
+    store.staged(id)?.ok_or(WorkbenchError::UnknownUpload)
 }
 
 pub fn discard(store: &Store, id: &str, actor: &str) -> Result<(), WorkbenchError> {
     let s = staged(store, id)?;
-    let mut conn = store.writer()?;
-    diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id))).execute(&mut *conn)?;
-    audit::record_on(
-        &mut conn,
+    store.delete_staged(
+        id,
         &AuditEvent {
             actor,
             action: "upload.discard",
@@ -185,25 +151,21 @@ pub fn commit(
 ) -> Result<Imported, WorkbenchError> {
     let s = staged(store, id)?;
     let prepared = prepare(store, &s.source, &s.source_name)?;
-    let imported = catalog::store_prepared(store, &prepared)?;
-    {
-        let mut conn = store.writer()?;
-        diesel::delete(staged_definitions::table.filter(staged_definitions::id.eq(id))).execute(&mut *conn)?;
-        audit::record_on(
-            &mut conn,
-            &AuditEvent {
-                actor,
-                action: if imported.created_survey {
-                    "survey.create"
-                } else {
-                    "survey.new_version"
-                },
-                survey_slug: Some(&imported.slug),
-                survey_version: Some(imported.version),
-                detail: s.source_name.clone(),
+    let imported = super::store_prepared(store, &prepared)?;
+    store.delete_staged(
+        id,
+        &AuditEvent {
+            actor,
+            action: if imported.created_survey {
+                "survey.create"
+            } else {
+                "survey.new_version"
             },
-        )?;
-    }
+            survey_slug: Some(&imported.slug),
+            survey_version: Some(imported.version),
+            detail: s.source_name.clone(),
+        },
+    )?;
     if open {
         open_survey(store, cache, &imported.slug, actor)?;
     }
@@ -277,43 +239,20 @@ pub fn set_results_published(store: &Store, slug: &str, published: bool, actor: 
 /// of instances doing it at once: the status changes with a conditional update (`… WHERE status = 'open'`),
 /// and only the instance whose update changed the row writes the audit entry. Returns the surveys closed.
 pub fn auto_close_due(store: &Store, cache: &DefinitionCache, today: NaiveDate) -> Result<Vec<String>, WorkbenchError> {
-    let open: Vec<SurveyRow> = surveys::table
-        .filter(surveys::status.eq(Status::Open.as_str()))
-        .select(SurveyRow::as_select())
-        .load(&mut *store.reader()?)?;
     let mut closed = Vec::new();
-    for s in open {
+    for s in store.surveys_with_status(Status::Open)? {
         let v = cache.get(store, &s, s.current_version)?;
         let Some(closes) = v.definition.closes.filter(|c| *c < today) else {
             continue;
         };
-        let mut conn = store.writer()?;
-        let changed = conn.write_transaction(|c| -> Result<bool, WorkbenchError> {
-            let n = diesel::update(
-                surveys::table
-                    .filter(surveys::id.eq(&s.id))
-                    .filter(surveys::status.eq(Status::Open.as_str())),
-            )
-            .set((
-                surveys::status.eq(Status::Closed.as_str()),
-                surveys::updated_at.eq(now()),
-            ))
-            .execute(c)?;
-            if n == 1 {
-                audit::record_on(
-                    c,
-                    &AuditEvent {
-                        actor: audit::SYSTEM,
-                        action: "survey.auto_close",
-                        survey_slug: Some(&s.slug),
-                        survey_version: Some(s.current_version),
-                        detail: format!("closes date {closes} has passed"),
-                    },
-                )?;
-            }
-            Ok(n == 1)
-        })?;
-        if changed {
+        let event = AuditEvent {
+            actor: audit::SYSTEM,
+            action: "survey.auto_close",
+            survey_slug: Some(&s.slug),
+            survey_version: Some(s.current_version),
+            detail: format!("closes date {closes} has passed"),
+        };
+        if store.close_if_open(&s.id, &event)? {
             closed.push(s.slug.clone());
         }
     }
@@ -339,29 +278,18 @@ pub fn upload_population(
         )));
     }
     let pop = definition::parse_population(source, &key).map_err(CatalogError::Invalid)?;
-    let mut conn = store.writer()?;
-    conn.write_transaction(|c| -> Result<(), WorkbenchError> {
-        diesel::delete(populations::table.filter(populations::path.eq(&key))).execute(c)?;
-        diesel::insert_into(populations::table)
-            .values((
-                populations::path.eq(&key),
-                populations::name.eq(&pop.name),
-                populations::source.eq(source),
-                populations::uploaded_by.eq(actor),
-                populations::created_at.eq(now()),
-            ))
-            .execute(c)?;
-        audit::record_on(
-            c,
-            &AuditEvent {
-                actor,
-                action: "population.upload",
-                detail: format!("{key} ({})", pop.name),
-                ..Default::default()
-            },
-        )?;
-        Ok(())
-    })?;
+    store.replace_population(
+        &key,
+        &pop.name,
+        source,
+        actor,
+        &AuditEvent {
+            actor,
+            action: "population.upload",
+            detail: format!("{key} ({})", pop.name),
+            ..Default::default()
+        },
+    )?;
     Ok(info_of(&key, &pop, "uploaded", Some(actor.to_owned()), Some(now())))
 }
 
@@ -396,34 +324,21 @@ fn info_of(
 
 /// Every known population file, with the survey versions that use it.
 pub fn list_populations(store: &Store) -> Result<Vec<PopulationInfo>, WorkbenchError> {
-    let uploaded: Vec<(String, String, String, NaiveDateTime)> = populations::table
-        .select((
-            populations::path,
-            populations::source,
-            populations::uploaded_by,
-            populations::created_at,
-        ))
-        .load(&mut *store.reader()?)?;
+    let uploaded = store.populations()?;
     let mut out: BTreeMap<String, PopulationInfo> = BTreeMap::new();
     for (path, text) in population_sources(store)? {
         let Ok(pop) = definition::parse_population(&text, &path) else {
             continue;
         };
-        let up = uploaded.iter().find(|u| u.0 == path);
+        let up = uploaded.iter().find(|u| u.path == path);
         let info = match up {
-            Some((_, _, by, at)) => info_of(&path, &pop, "uploaded", Some(by.clone()), Some(*at)),
+            Some(u) => info_of(&path, &pop, "uploaded", Some(u.uploaded_by.clone()), Some(u.created_at)),
             None => info_of(&path, &pop, "example", None, None),
         };
         out.insert(path, info);
     }
     // Which versions use which population: the path written in their definition.
-    let versions: Vec<(String, i32, String)> = survey_versions::table
-        .inner_join(surveys::table)
-        .filter(survey_versions::population.is_not_null())
-        .select((surveys::slug, survey_versions::version, survey_versions::definition))
-        .order((surveys::slug.asc(), survey_versions::version.asc()))
-        .load(&mut *store.reader()?)?;
-    for (slug, version, def_json) in versions {
+    for (slug, version, def_json) in store.weighted_versions()? {
         let Ok(def) = serde_json::from_str::<definition::Definition>(&def_json) else {
             continue;
         };
@@ -439,7 +354,7 @@ pub fn list_populations(store: &Store) -> Result<Vec<PopulationInfo>, WorkbenchE
 
 /// Gives an official access to a survey's unpublished results.
 pub fn grant_results(store: &Store, login: &str, slug: &str, actor: &str) -> Result<(), WorkbenchError> {
-    let user = super::users::find(store, login)?;
+    let user = auth::users::find(store, login)?;
     if user.role != Role::Official {
         return Err(WorkbenchError::Refused(format!(
             "'{}' is {}: access to unpublished results is given to officials only (other roles see them anyway)",
@@ -447,79 +362,43 @@ pub fn grant_results(store: &Store, login: &str, slug: &str, actor: &str) -> Res
         )));
     }
     let survey = store.find_survey(slug)?;
-    let mut conn = store.writer()?;
-    conn.write_transaction(|c| -> Result<(), WorkbenchError> {
-        diesel::delete(
-            result_access::table
-                .filter(result_access::user_id.eq(&user.id))
-                .filter(result_access::survey_id.eq(&survey.id)),
-        )
-        .execute(c)?;
-        diesel::insert_into(result_access::table)
-            .values((
-                result_access::user_id.eq(&user.id),
-                result_access::survey_id.eq(&survey.id),
-                result_access::created_at.eq(now()),
-            ))
-            .execute(c)?;
-        audit::record_on(
-            c,
-            &AuditEvent {
-                actor,
-                action: "results.grant",
-                survey_slug: Some(slug),
-                detail: user.login.clone(),
-                ..Default::default()
-            },
-        )?;
-        Ok(())
-    })
+    store.grant_result_access(
+        &user.id,
+        &survey.id,
+        &AuditEvent {
+            actor,
+            action: "results.grant",
+            survey_slug: Some(slug),
+            detail: user.login.clone(),
+            ..Default::default()
+        },
+    )?;
+    Ok(())
 }
 
 pub fn revoke_results(store: &Store, login: &str, slug: &str, actor: &str) -> Result<(), WorkbenchError> {
-    let user = super::users::find(store, login)?;
+    let user = auth::users::find(store, login)?;
     let survey = store.find_survey(slug)?;
-    let mut conn = store.writer()?;
-    conn.write_transaction(|c| -> Result<(), WorkbenchError> {
-        diesel::delete(
-            result_access::table
-                .filter(result_access::user_id.eq(&user.id))
-                .filter(result_access::survey_id.eq(&survey.id)),
-        )
-        .execute(c)?;
-        audit::record_on(
-            c,
-            &AuditEvent {
-                actor,
-                action: "results.revoke",
-                survey_slug: Some(slug),
-                detail: user.login.clone(),
-                ..Default::default()
-            },
-        )?;
-        Ok(())
-    })
+    store.revoke_result_access(
+        &user.id,
+        &survey.id,
+        &AuditEvent {
+            actor,
+            action: "results.revoke",
+            survey_slug: Some(slug),
+            detail: user.login.clone(),
+            ..Default::default()
+        },
+    )?;
+    Ok(())
 }
 
 /// Logins of the officials with access to a survey's unpublished results.
 pub fn officials_with_access(store: &Store, survey_id: &str) -> Result<Vec<String>, WorkbenchError> {
-    let ids: Vec<String> = result_access::table
-        .filter(result_access::survey_id.eq(survey_id))
-        .select(result_access::user_id)
-        .load(&mut *store.reader()?)?;
-    Ok(users::table
-        .filter(users::id.eq_any(ids))
-        .order(users::login.asc())
-        .select(users::login)
-        .load(&mut *store.reader()?)?)
+    Ok(store.result_access_logins(survey_id)?)
 }
 
 /// Whether a user was given access to a survey's unpublished results.
 pub fn has_result_access(store: &Store, user_id: &str, survey_id: &str) -> Result<bool, WorkbenchError> {
-    let n: i64 = result_access::table
-        .filter(result_access::user_id.eq(user_id))
-        .filter(result_access::survey_id.eq(survey_id))
-        .count()
-        .get_result(&mut *store.reader()?)?;
-    Ok(n > 0)
+    Ok(store.has_result_access(user_id, survey_id)?)
 }

@@ -1,6 +1,7 @@
 //! The audit log: every staff action that changes something (imports, opening and closing, publishing
 //! results, populations, user changes, logins), with who, what, when and which survey/version.
-//! Entries are only ever added.
+//! Entries are only ever added. Changes that other store functions make together with their entry take
+//! the entry as an argument and write it in their own transaction (`record_on`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,8 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::schema::audit_log;
-use super::AuthError;
-use crate::store::{now, AnyConnection, Store};
+use super::{now, AnyConnection, Store, StoreError};
 
 /// The actor of changes made by the system itself (automatic close at the `closes` date).
 pub const SYSTEM: &str = "system";
@@ -39,7 +39,7 @@ pub struct AuditEntry {
 }
 
 /// Adds an entry on a given connection (inside the transaction of the change it records).
-pub fn record_on(conn: &mut AnyConnection, e: &AuditEvent<'_>) -> Result<(), AuthError> {
+pub(super) fn record_on(conn: &mut AnyConnection, e: &AuditEvent<'_>) -> Result<(), StoreError> {
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::id.eq(Uuid::now_v7().to_string()),
@@ -54,7 +54,8 @@ pub fn record_on(conn: &mut AnyConnection, e: &AuditEvent<'_>) -> Result<(), Aut
     Ok(())
 }
 
-pub fn record(store: &Store, e: &AuditEvent<'_>) -> Result<(), AuthError> {
+/// Adds an entry on its own.
+pub fn record(store: &Store, e: &AuditEvent<'_>) -> Result<(), StoreError> {
     record_on(&mut *store.writer()?, e)
 }
 
@@ -66,8 +67,8 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-/// The newest entries first.
-pub fn list(store: &Store, f: &AuditFilter) -> Result<Vec<AuditEntry>, AuthError> {
+/// The newest entries first (at most 500 when the filter sets no limit).
+pub fn list(store: &Store, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
     let mut q = audit_log::table.into_boxed();
     if let Some(s) = &f.survey_slug {
         q = q.filter(audit_log::survey_slug.eq(s.clone()));
