@@ -19,7 +19,9 @@
 
 mod columns;
 mod design;
+mod labels;
 mod load;
+pub mod monitor;
 mod questions;
 mod responses;
 mod text;
@@ -37,6 +39,7 @@ use crate::weighting::Diagnostics;
 pub use crate::stats::Flag;
 pub use crate::weighting::Population;
 
+pub use labels::{category_label, variable_label};
 pub use load::{load, LoadedSurvey, ReportLoadError};
 pub use responses::{AnswerSource, Responses, View};
 pub use text::render_text;

@@ -8,6 +8,7 @@ mod batch_insert;
 pub mod codes;
 mod conn;
 pub mod lookups;
+pub mod monitor;
 #[path = "responses.rs"]
 pub mod response_store;
 pub mod schema;
