@@ -25,6 +25,7 @@ pub mod monitor;
 mod questions;
 mod responses;
 mod text;
+pub mod trend;
 mod variables;
 mod weights;
 

@@ -5,15 +5,9 @@
 //! - `GET /results/{slug}/methodology`: the questionnaire as asked (all versions), the weighting targets
 //!   and diagnostics, and what the margin of error means.
 //!
-//! Trends. Each wave's estimates are those of its own results page (its own weighting). For a scale the
-//! first chart is the mean (1..k, "hard to say" excluded); then, as small multiples, the share of every
-//! option (the same shares as on the results pages, "hard to say" included in the base). Every change
-//! between consecutive waves is tested as a difference of independent estimates,
-//! z = (p₂ − p₁)/√(SE₁² + SE₂²) (`stats::difference_of_independent`, the SEs are the design-based ones of
-//! each survey), and marked significant when the two-sided p < 0.05. Why each option rather than a "top-2
-//! box": the summary publishes each option's share with its design-based SE, so the trend shows exactly
-//! the published numbers; a combined share would need the covariance of two options, which the summary
-//! does not carry, and "top-2" means nothing for a single-choice question.
+//! Trends: each wave's estimates are those of its own results page. For a scale the first chart is the
+//! mean (1..k, "hard to say" excluded); then, as small multiples, the share of every option. Whether a
+//! change between waves is significant is decided by `report::trend`.
 
 use std::sync::Arc;
 
@@ -27,9 +21,10 @@ use super::results_view::{
 };
 use super::{pages, public, State};
 use crate::catalog::LoadedVersion;
-use crate::chart::{self, Change, WaveInput};
-use crate::definition::{AnswerOption, Definition, DerivedRule, Question, QuestionKind};
-use crate::report::{OptionEstimate, QuestionSummary, LEVEL};
+use crate::chart::{self, WaveInput};
+use crate::definition::{AnswerOption, Definition, Question, QuestionKind};
+use crate::report::trend::{self, Point};
+use crate::report::{category_label, QuestionSummary};
 use crate::store::SurveyRow;
 
 /// Surveys whose results the request may see, newest first (by opening date, else import date).
@@ -237,41 +232,13 @@ fn scale_range(def: &Definition, qid: &str) -> Option<(f64, f64, Vec<f64>)> {
     }
 }
 
-/// A value of one wave: estimate, SE and interval (None when suppressed or absent).
-#[derive(Clone, Copy)]
-struct Point {
-    value: f64,
-    se: f64,
-    lo: Option<f64>,
-    hi: Option<f64>,
-}
-
-/// The change from `a` to `b` by the difference of independent estimates at the 95% level.
-fn change(a: Option<Point>, b: Option<Point>) -> Option<(Change, f64, f64)> {
-    let (a, b) = (a?, b?);
-    let d = crate::stats::difference_of_independent(b.value, b.se, a.value, a.se, LEVEL).ok()?;
-    let c = if d.p_value < 1.0 - LEVEL {
-        if d.diff > 0.0 {
-            Change::Up
-        } else {
-            Change::Down
-        }
-    } else {
-        Change::NotSignificant
-    };
-    Some((c, d.diff, d.p_value))
-}
-
-fn option_point(o: &OptionEstimate) -> Option<Point> {
-    if o.suppressed {
-        return None;
+/// The chart's mark for a change between waves.
+fn chart_change(c: trend::Change) -> chart::Change {
+    match c {
+        trend::Change::Up => chart::Change::Up,
+        trend::Change::Down => chart::Change::Down,
+        trend::Change::NotSignificant => chart::Change::NotSignificant,
     }
-    Some(Point {
-        value: o.share?,
-        se: o.se?,
-        lo: o.ci_low,
-        hi: o.ci_high,
-    })
 }
 
 /// One series (the mean, or one option's share) over the waves: its chart and table.
@@ -284,16 +251,15 @@ fn series(
     axis: (f64, f64, Vec<f64>),
     tx: &Value,
 ) -> Value {
-    let changes: Vec<Option<(Change, f64, f64)>> =
-        (1..points.len()).map(|i| change(points[i - 1], points[i])).collect();
+    let changes = trend::changes(points);
     let inputs: Vec<WaveInput> = waves
         .iter()
         .zip(points)
         .map(|(w, p)| WaveInput {
             label: w.label.clone(),
             value: p.map(|p| p.value),
-            ci_low: p.and_then(|p| p.lo),
-            ci_high: p.and_then(|p| p.hi),
+            ci_low: p.and_then(|p| p.ci_low),
+            ci_high: p.and_then(|p| p.ci_high),
         })
         .collect();
     let fmt = |v: f64| {
@@ -313,7 +279,10 @@ fn series(
         label,
         &desc,
         &inputs,
-        &changes.iter().map(|c| c.map(|(k, _, _)| k)).collect::<Vec<_>>(),
+        &changes
+            .iter()
+            .map(|c| c.map(|s| chart_change(s.change)))
+            .collect::<Vec<_>>(),
         (axis.0, axis.1, &axis.2),
         percent,
     );
@@ -322,27 +291,33 @@ fn series(
         .zip(points)
         .enumerate()
         .map(|(i, (w, p))| {
-            let ch = if i == 0 { None } else { changes[i - 1] };
-            let change = ch.map(|(k, diff, p_value)| {
-                let amount = if percent {
-                    format!("{:+.1} {}", diff * 100.0, tx["pp"].as_str().unwrap_or("pp"))
-                } else {
-                    format!("{diff:+.2}")
-                };
-                let (class, word) = match k {
-                    Change::Up => ("up", tx["significant_up"].as_str().unwrap_or("")),
-                    Change::Down => ("down", tx["significant_down"].as_str().unwrap_or("")),
-                    Change::NotSignificant => ("ns", tx["not_significant"].as_str().unwrap_or("")),
-                };
-                json!({"class": class, "text": format!("{amount}: {word} (p = {p_value:.3})")})
-            });
+            let ch = i.checked_sub(1).and_then(|k| changes.get(k).copied().flatten());
+            let change = ch.map(
+                |trend::Step {
+                     change: k,
+                     diff,
+                     p_value,
+                 }| {
+                    let amount = if percent {
+                        format!("{:+.1} {}", diff * 100.0, tx["pp"].as_str().unwrap_or("pp"))
+                    } else {
+                        format!("{diff:+.2}")
+                    };
+                    let (class, word) = match k {
+                        trend::Change::Up => ("up", tx["significant_up"].as_str().unwrap_or("")),
+                        trend::Change::Down => ("down", tx["significant_down"].as_str().unwrap_or("")),
+                        trend::Change::NotSignificant => ("ns", tx["not_significant"].as_str().unwrap_or("")),
+                    };
+                    json!({"class": class, "text": format!("{amount}: {word} (p = {p_value:.3})")})
+                },
+            );
             json!({
                 "wave": w.label,
                 "title": w.title,
                 "href": w.href,
                 "value": p.map_or_else(|| "—".to_owned(), |p| fmt(p.value)),
-                "interval": p.map_or_else(String::new, |p| if percent { pct_interval(p.lo, p.hi) } else {
-                    match (p.lo, p.hi) { (Some(l), Some(h)) => format!("{l:.2}–{h:.2}"), _ => String::new() }
+                "interval": p.map_or_else(String::new, |p| if percent { pct_interval(p.ci_low, p.ci_high) } else {
+                    match (p.ci_low, p.ci_high) { (Some(l), Some(h)) => format!("{l:.2}–{h:.2}"), _ => String::new() }
                 }),
                 "change": change,
             })
@@ -357,20 +332,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
     let mut all_series = Vec::new();
     let tid = view::dom_id("trend", track);
     if let Some(axis) = waves.iter().rev().find_map(|w| w.scale.clone()) {
-        let points: Vec<Option<Point>> = waves
-            .iter()
-            .map(|w| {
-                let e = &w.question.estimates;
-                (!e.suppressed).then_some(()).and_then(|_| {
-                    Some(Point {
-                        value: e.mean?,
-                        se: e.se?,
-                        lo: e.ci_low,
-                        hi: e.ci_high,
-                    })
-                })
-            })
-            .collect();
+        let points: Vec<Option<Point>> = waves.iter().map(|w| trend::mean_point(&w.question.estimates)).collect();
         all_series.push(series(
             &format!("{tid}-mean"),
             tx["mean"].as_str().unwrap_or("Mean"),
@@ -401,7 +363,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
                         .options
                         .iter()
                         .find(|o| o.code == *code)
-                        .and_then(option_point)
+                        .and_then(trend::option_point)
                 })
                 .collect()
         })
@@ -410,7 +372,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
         .iter()
         .flatten()
         .flatten()
-        .filter_map(|p| p.hi.or(Some(p.value)))
+        .filter_map(|p| p.ci_high.or(Some(p.value)))
         .fold(0.0_f64, f64::max);
     let share_max = [0.2, 0.4, 0.6, 0.8].into_iter().find(|m| max <= *m).unwrap_or(1.0);
     let ticks = chart::share_ticks(share_max);
@@ -456,26 +418,6 @@ pub async fn trend_page(req: HttpRequest, state: State, track: web::Path<String>
         )));
     }
     Ok(public::html(pages::render("trend", &trend_view(&waves, &track, &lang))))
-}
-
-/// Label of a category of a weighting variable (a bin's or option's label, else the code).
-fn category_label(def: &Definition, var: &str, code: &str, lang: &str) -> String {
-    if let Some(d) = def.derived_variable(var) {
-        if let DerivedRule::Bins(bins) = &d.rule {
-            if let Some(l) = bins.iter().find(|b| b.code == code).and_then(|b| b.label.as_ref()) {
-                return def.text(l, lang).to_owned();
-            }
-        }
-        return code.to_owned();
-    }
-    let opts: Vec<&AnswerOption> = match def.question(var).map(|q| &q.kind) {
-        Some(QuestionKind::SingleChoice(c)) => c.options.iter().chain(c.other.iter()).collect(),
-        Some(QuestionKind::Scale(s)) => s.points.iter().chain(s.hard_to_say.iter()).collect(),
-        _ => Vec::new(),
-    };
-    opts.into_iter()
-        .find(|o| o.code == code)
-        .map_or_else(|| code.to_owned(), |o| def.text(&o.label, lang).to_owned())
 }
 
 fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {

@@ -11,9 +11,8 @@ use serde_json::{json, Value};
 use super::pages;
 use crate::chart::{self, DotInput, ShareInput};
 use crate::definition::{Definition, QuestionKind};
-use crate::report::{Breakdown, Estimates, OptionEstimate, QuestionSummary, Summary};
-use crate::stats::Flag;
-use crate::weighting::Population;
+pub use crate::report::variable_label;
+use crate::report::{Breakdown, Estimates, Flag, OptionEstimate, Population, QuestionSummary, Summary};
 
 use super::results::Results;
 
@@ -209,14 +208,6 @@ pub fn field_dates(def: &Definition) -> String {
         (None, Some(b)) => format!("– {}", f(b)),
         (None, None) => String::new(),
     }
-}
-
-/// Label of a weighting or breakdown variable: a derived variable's label, else the question's text.
-pub fn variable_label(def: &Definition, var: &str, lang: &str) -> String {
-    def.derived_variable(var)
-        .and_then(|d| d.label.as_ref().map(|l| def.text(l, lang).to_owned()))
-        .or_else(|| def.question(var).map(|q| def.text(&q.text, lang).to_owned()))
-        .unwrap_or_else(|| var.to_owned())
 }
 
 /// One line on how the estimates are weighted: "Weighted to the population of … by …: raking."
