@@ -22,15 +22,17 @@ use super::form_render::{FixedPages, PageCache};
 use super::{lang, pages, State};
 use crate::catalog::LoadedVersion;
 use crate::config::Config;
-use crate::definition::{Answers, Definition};
+use crate::definition::{Answers, Definition, QuestionKind};
 use crate::form::fields::{self, Fields};
 use crate::form::messages::{ui, ui_text};
-use crate::form::parse::{parse_page, prune, FieldError};
+use crate::form::parse::FieldError;
+use crate::form::step::{self, Taken};
+use crate::form::submission::{quota_cells, PageWrite};
 use crate::form::tokens::{self, Signer};
 use crate::form::view::PageInput;
 use crate::form::{draw, Flow, Meta, Problem};
 use crate::store::lookups::Lookups;
-use crate::store::response_store::{Outcome, QuotaCell, Submission, PARTIAL, SCREENED_OUT};
+use crate::store::response_store::{Outcome, PARTIAL, SCREENED_OUT};
 use crate::store::writer::Writer;
 use crate::store::{ResponseRow, Status, Store, StoreError, SurveyRow};
 
@@ -506,7 +508,7 @@ fn render_page(
 ) -> HttpResponse {
     let def = &version.definition;
     let flow = Flow::new(def, &meta.order);
-    let page = flow.page_at(pos).unwrap_or(0);
+    let at = step::place(&flow, pos, answers);
     let csrf = state.forms.signer.csrf(&who.token);
     let shown = state.forms.signer.shown(&who.token, now_ms());
     let resume_url = format!("/s/{}?r={}", survey.slug, who.token);
@@ -514,14 +516,14 @@ fn render_page(
         def,
         slug: &survey.slug,
         lang,
-        page,
+        page: at.page,
         orders: &meta.order,
         answers,
         submitted,
         errors,
-        progress: flow.progress(pos, answers),
-        is_last: flow.next_after(pos, answers).is_none(),
-        can_go_back: flow.prev_before(pos, answers).is_some(),
+        progress: at.progress,
+        is_last: at.is_last,
+        can_go_back: at.can_go_back,
         csrf: &csrf,
         shown: &shown,
         resume_url: &resume_url,
@@ -626,7 +628,7 @@ pub async fn submit(
     let flow = Flow::new(def, &meta.order);
     let current_pos = flow.current(&meta, &prior).unwrap_or(0);
     // The page sent must be the current one or one shown before it (a page sent again from history).
-    let pos = match fields.first(fields::PAGE).and_then(|p| flow.position_of(p)) {
+    let pos = match step::sent_position(&flow, &fields) {
         Some(p) if p <= current_pos && flow.next_from(p, &prior) == Some(p) => p,
         _ => return Ok(redirect(&continue_link).finish()),
     };
@@ -640,24 +642,30 @@ pub async fn submit(
             return Ok(invitation_required(&lang, &title));
         }
     }
+    let write = PageWrite {
+        survey_id: &survey.id,
+        definition: def,
+        version: version.version,
+        response_id: &who.response_id,
+        key_hash: &who.key_hash,
+        stored_start: who.row.as_ref().map(|r| r.started_at),
+        language: &lang,
+        shown_at,
+    };
 
-    if fields.first(fields::NAV) == Some("back") {
+    if step::wants_back(&fields) {
         let Some(prev) = flow.prev_before(pos, &prior) else {
             return Ok(redirect(&continue_link).finish());
         };
         meta.at = flow.page_at(prev).map(|i| def.pages[i].id.clone());
         if who.row.is_some() {
-            let sub = submission(
-                &survey,
-                &version,
-                &who,
-                &lang,
+            let sub = write.submission(
                 &prior,
                 &meta,
                 prior_reached(&who),
                 false,
-                shown_at,
                 Vec::new(),
+                crate::store::now(),
             );
             if state.forms.writer.submit(sub).await? == Outcome::Closed {
                 return Ok(closed_on_write(&state, &slug, &lang, &title));
@@ -668,61 +676,43 @@ pub async fn submit(
 
     let min_ms = (state.config.min_page_seconds * 1000.0) as i64;
     // A page of notes only (an introduction) may be read in a second.
-    let answerable = def.pages[page]
-        .questions
-        .iter()
-        .any(|q| !matches!(q.kind, crate::definition::QuestionKind::Info));
-    if min_ms > 0 && answerable && shown_at.is_none_or(|t| now_ms() - t < min_ms) {
-        let errors = [FieldError {
+    let answerable = def
+        .pages
+        .get(page)
+        .is_some_and(|p| p.questions.iter().any(|q| !matches!(q.kind, QuestionKind::Info)));
+    let too_fast = min_ms > 0 && answerable && shown_at.is_none_or(|t| now_ms() - t < min_ms);
+    let taken = if too_fast {
+        Err(vec![FieldError {
             question: None,
             target: String::new(),
             problem: Problem::TooFast,
-        }];
-        return Ok(render_page(
-            &state,
-            &survey,
-            &version,
-            &lang,
-            &who,
-            &meta,
-            &prior,
-            pos,
-            Some(&fields),
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
-
-    let parsed = parse_page(def, page, &prior, &fields);
-    if !parsed.is_ok() {
-        return Ok(render_page(
-            &state,
-            &survey,
-            &version,
-            &lang,
-            &who,
-            &meta,
-            &prior,
-            pos,
-            Some(&fields),
-            &parsed.errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
-    let mut answers = prior.clone();
-    for q in &def.pages[page].questions {
-        answers.remove(&q.id);
-    }
-    answers.extend(parsed.answers);
-    let answers = prune(def, &answers);
-    let next = flow.next_after(pos, &answers);
+        }])
+    } else {
+        step::take_page(&flow, pos, &prior, &fields)
+    };
+    let Taken { answers, next } = match taken {
+        Ok(t) => t,
+        Err(errors) => {
+            return Ok(render_page(
+                &state,
+                &survey,
+                &version,
+                &lang,
+                &who,
+                &meta,
+                &prior,
+                pos,
+                Some(&fields),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+    };
     meta.at = next.and_then(|n| flow.page_at(n)).map(|i| def.pages[i].id.clone());
     let reached = prior_reached(&who).max(next.map_or(pos, |n| n) as i32 + 1);
     let complete = next.is_none();
     let quotas = quota_cells(def, &answers);
-    let sub = submission(
-        &survey, &version, &who, &lang, &answers, &meta, reached, complete, shown_at, quotas,
-    );
+    let sub = write.submission(&answers, &meta, reached, complete, quotas, crate::store::now());
     match state.forms.writer.submit(sub).await? {
         Outcome::Saved => Ok(redirect(&continue_link).finish()),
         Outcome::Completed => Ok(thanks_page(&state, &survey, &version, &lang)),
@@ -748,64 +738,4 @@ fn closed_on_write(state: &State, slug: &str, lang: &str, title: &str) -> HttpRe
 
 fn prior_reached(who: &Respondent) -> i32 {
     who.row.as_ref().map_or(0, |r| r.page_reached)
-}
-
-/// The quota cells of a response with their limits.
-pub fn quota_cells(def: &Definition, answers: &Answers) -> Vec<QuotaCell> {
-    def.quota_keys(answers)
-        .into_iter()
-        .filter_map(|key| {
-            let id = key.split('=').next().unwrap_or(&key);
-            def.quotas.iter().find(|q| q.id == id).map(|q| QuotaCell {
-                key: key.clone(),
-                limit: q.limit,
-            })
-        })
-        .collect()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn submission(
-    survey: &SurveyRow,
-    version: &LoadedVersion,
-    who: &Respondent,
-    lang: &str,
-    answers: &Answers,
-    meta: &Meta,
-    page_reached: i32,
-    complete: bool,
-    shown_at: Option<i64>,
-    quotas: Vec<QuotaCell>,
-) -> Submission {
-    let now = crate::store::now();
-    // The first page was shown when the response started; a stored response knows its start.
-    let started_at = match who.row.as_ref() {
-        Some(r) => r.started_at,
-        None => shown_at
-            .and_then(chrono::DateTime::from_timestamp_millis)
-            .map(|t| t.naive_utc())
-            .filter(|t| *t <= now)
-            .unwrap_or(now),
-    };
-    let duration = complete.then(|| (now - started_at).num_milliseconds() as f64 / 1000.0);
-    Submission {
-        survey_id: survey.id.clone(),
-        response_id: who.response_id.clone(),
-        version: version.version,
-        key_hash: who.key_hash.clone(),
-        language: lang.to_owned(),
-        answers_json: serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()),
-        // Summaries read complete responses only.
-        codes: complete
-            .then(|| crate::store::codes::encode(&version.definition, answers))
-            .flatten(),
-        meta_json: meta.to_json(),
-        page_reached,
-        started_at,
-        complete,
-        duration_seconds: duration,
-        quotas,
-        invited: meta.invited,
-        fresh: who.row.is_none(),
-    }
 }

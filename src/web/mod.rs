@@ -2,6 +2,7 @@
 
 mod admin;
 mod admin_monitor;
+mod admin_preview;
 mod admin_upload;
 mod admin_users;
 pub mod auth;
@@ -76,15 +77,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/admin/uploads/{id}")
-                .route(web::get().to(admin::upload_preview))
+                .route(web::get().to(admin_preview::upload_preview))
                 .route(web::post().to(admin::upload_action)),
         )
-        .service(web::resource("/admin/uploads/{id}/preview").route(web::post().to(admin::upload_preview_post)))
+        .service(web::resource("/admin/uploads/{id}/preview").route(web::post().to(admin_preview::upload_preview_post)))
         .service(web::resource("/admin/surveys/{slug}").route(web::get().to(admin::survey_detail)))
         .service(
             web::resource("/admin/surveys/{slug}/preview")
-                .route(web::get().to(admin::survey_preview))
-                .route(web::post().to(admin::survey_preview_post)),
+                .route(web::get().to(admin_preview::survey_preview))
+                .route(web::post().to(admin_preview::survey_preview_post)),
         )
         .service(web::resource("/admin/surveys/{slug}/confirm").route(web::get().to(admin::confirm)))
         .service(web::resource("/admin/surveys/{slug}/status").route(web::post().to(admin::change_status)))
