@@ -7,6 +7,7 @@
 mod batch_insert;
 pub mod codes;
 mod conn;
+mod error_kind;
 pub mod lookups;
 pub mod monitor;
 #[path = "responses.rs"]
@@ -23,6 +24,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use conn::{AnyConnection, AnyManager, DbConn, DbPool};
+pub use error_kind::StoreErrorKind;
 
 use crate::config::DatabaseUrl;
 use schema::{invitations, responses, survey_versions, surveys};

@@ -21,22 +21,6 @@ use crate::auth::{Role, Session};
 use crate::catalog::CatalogError;
 use crate::store::Status;
 
-/// Maps workbench errors to pages.
-pub fn werr(e: WorkbenchError) -> WebError {
-    match e {
-        WorkbenchError::Catalog(c) => c.into(),
-        WorkbenchError::Auth(a) => a.into(),
-        WorkbenchError::Refused(m) => WebError::Conflict(m),
-        WorkbenchError::UnknownUpload => WebError::NotFound(e.to_string()),
-    }
-}
-
-impl From<WorkbenchError> for WebError {
-    fn from(e: WorkbenchError) -> Self {
-        werr(e)
-    }
-}
-
 /// Runs blocking work off the async threads.
 pub async fn blk<T: Send + 'static>(f: impl FnOnce() -> Result<T, WebError> + Send + 'static) -> Result<T, WebError> {
     web::block(f).await?

@@ -15,16 +15,17 @@ use std::time::{Duration, Instant};
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
-use serde_json::json;
 
 use super::error::WebError;
+use super::form_notices::{
+    availability, availability_page, closed_on_write, done_page, html, invitation_required, notice, thanks_page, ui_str,
+};
 use super::form_render::{FixedPages, PageCache};
-use super::{lang, pages, State};
+use super::{lang, State};
 use crate::catalog::LoadedVersion;
 use crate::config::Config;
 use crate::definition::{Answers, Definition, QuestionKind};
 use crate::form::fields::{self, Fields};
-use crate::form::messages::{ui, ui_text};
 use crate::form::parse::FieldError;
 use crate::form::step::{self, Taken};
 use crate::form::submission::{quota_cells, PageWrite};
@@ -34,7 +35,7 @@ use crate::form::{draw, Flow, Meta, Problem};
 use crate::store::lookups::Lookups;
 use crate::store::response_store::{Outcome, PARTIAL, SCREENED_OUT};
 use crate::store::writer::Writer;
-use crate::store::{ResponseRow, Status, Store, StoreError, SurveyRow};
+use crate::store::{ResponseRow, Store, StoreError, SurveyRow};
 
 /// Cookie lifetime of the respondent token: long enough to come back to a long survey.
 const RESPONDENT_COOKIE_DAYS: i64 = 180;
@@ -49,7 +50,7 @@ pub struct Forms {
     /// Rendered pages by shape (`web::form_render`).
     pub pages: PageCache,
     /// Thank-you pages by survey version and language.
-    fixed: FixedPages,
+    pub(super) fixed: FixedPages,
 }
 
 impl Forms {
@@ -162,142 +163,6 @@ async fn current_survey(state: &State, slug: &str) -> Result<(SurveyRow, Arc<Loa
     blocking(move || st.definitions.current(&st.store, &slug)).await
 }
 
-/// Whether the survey takes answers today, or the page to show instead.
-enum Availability {
-    Open,
-    NotYet(Option<chrono::NaiveDate>),
-    Closed,
-}
-
-fn availability(survey: &SurveyRow, def: &Definition) -> Result<Availability, WebError> {
-    let today = chrono::Utc::now().date_naive();
-    Ok(match survey.status()? {
-        Status::Draft => Availability::NotYet(def.opens),
-        Status::Closed => Availability::Closed,
-        Status::Open => match (def.opens, def.closes) {
-            (Some(o), _) if today < o => Availability::NotYet(Some(o)),
-            (_, Some(c)) if today > c => Availability::Closed,
-            _ => Availability::Open,
-        },
-    })
-}
-
-/// A page with a heading, a text and an optional link (closed, already answered, 403, …).
-fn notice(
-    status: StatusCode,
-    lang: &str,
-    title: &str,
-    heading: &str,
-    text: &str,
-    link: Option<(&str, &str)>,
-) -> HttpResponse {
-    let u = ui(lang);
-    let body = pages::render(
-        "notice",
-        &json!({
-            "lang": lang, "title": title, "heading": heading, "text": text,
-            "link": link.map(|(href, label)| json!({"href": href, "label": label})),
-            "back_to_list": u["back_to_list"],
-        }),
-    );
-    html(status, body)
-}
-
-fn html(status: StatusCode, body: String) -> HttpResponse {
-    HttpResponseBuilder::new(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body)
-}
-
-fn ui_str(lang: &str, key: &str) -> String {
-    ui_text(lang, key).to_owned()
-}
-
-fn availability_page(status: StatusCode, a: &Availability, lang: &str, title: &str) -> Option<HttpResponse> {
-    match a {
-        Availability::Open => None,
-        Availability::NotYet(date) => {
-            let text = match date {
-                Some(d) => format!(
-                    "{} {}. {}",
-                    ui_str(lang, "not_open_text"),
-                    d.format(if lang == "ru" { "%d.%m.%Y" } else { "%Y-%m-%d" }),
-                    ui_str(lang, "not_open_soon")
-                ),
-                None => ui_str(lang, "not_open_soon"),
-            };
-            Some(notice(
-                status,
-                lang,
-                title,
-                &ui_str(lang, "not_open_heading"),
-                &text,
-                None,
-            ))
-        }
-        Availability::Closed => Some(notice(
-            status,
-            lang,
-            title,
-            &ui_str(lang, "closed_heading"),
-            &ui_str(lang, "closed_text"),
-            None,
-        )),
-    }
-}
-
-fn done_page(state_name: &str, lang: &str, title: &str) -> HttpResponse {
-    if state_name == SCREENED_OUT {
-        notice(
-            StatusCode::OK,
-            lang,
-            title,
-            &ui_str(lang, "screened_heading"),
-            &ui_str(lang, "screened_text"),
-            None,
-        )
-    } else {
-        notice(
-            StatusCode::OK,
-            lang,
-            title,
-            &ui_str(lang, "already_heading"),
-            &ui_str(lang, "already_text"),
-            None,
-        )
-    }
-}
-
-/// The thank-you page; the same for every respondent of a survey version in a language, so rendered once.
-fn thanks_page(state: &State, survey: &SurveyRow, version: &LoadedVersion, lang: &str) -> HttpResponse {
-    let def = &version.definition;
-    let key = format!(
-        "{}\u{0}{}\u{0}{lang}\u{0}{}",
-        survey.id, version.version, survey.results_published
-    );
-    let body = state.forms.fixed.get(key, || {
-        let u = ui(lang);
-        let text = def
-            .thank_you
-            .as_ref()
-            .map(|t| t.get(lang).to_owned())
-            .unwrap_or_else(|| ui_str(lang, "thanks_default"));
-        pages::render(
-            "thanks",
-            &json!({
-                "lang": lang,
-                "title": def.title.get(lang),
-                "heading": u["thanks_heading"],
-                "text": text,
-                "results": survey.results_published.then(|| format!("/results/{}", survey.slug)),
-                "ui": u,
-            }),
-        )
-    });
-    html(StatusCode::OK, body)
-}
-
 fn redirect(to: &str) -> HttpResponseBuilder {
     let mut b = HttpResponse::SeeOther();
     b.insert_header((header::LOCATION, to.to_owned()))
@@ -393,18 +258,6 @@ async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Re
             ..Respondent::without_response(&survey.id, key_hash, token)
         },
     })
-}
-
-/// The page for someone without a valid invitation to an invitation-only survey.
-fn invitation_required(lang: &str, title: &str) -> HttpResponse {
-    notice(
-        StatusCode::FORBIDDEN,
-        lang,
-        title,
-        &ui_str(lang, "invitation_heading"),
-        &ui_str(lang, "invitation_text"),
-        None,
-    )
 }
 
 /// `GET /s/{slug}`.
@@ -720,20 +573,6 @@ pub async fn submit(
         Outcome::AlreadyDone(s) => Ok(done_page(&s, &lang, &title)),
         Outcome::Closed => Ok(closed_on_write(&state, &slug, &lang, &title)),
     }
-}
-
-/// The writer found the survey no longer open (closed meanwhile, perhaps on another instance): this
-/// instance stops using its cached row, and the respondent sees the closed page.
-fn closed_on_write(state: &State, slug: &str, lang: &str, title: &str) -> HttpResponse {
-    state.definitions.forget(slug);
-    notice(
-        StatusCode::FORBIDDEN,
-        lang,
-        title,
-        &ui_str(lang, "closed_heading"),
-        &ui_str(lang, "closed_text"),
-        None,
-    )
 }
 
 fn prior_reached(who: &Respondent) -> i32 {

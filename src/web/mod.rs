@@ -8,13 +8,16 @@ mod admin_users;
 pub mod auth;
 pub mod error;
 pub mod form;
+mod form_notices;
 pub mod form_render;
 mod lang;
 pub mod pages;
 mod public;
 pub mod results;
 mod results_export;
+mod results_methodology;
 mod results_pages;
+mod results_texts;
 pub mod results_view;
 
 use std::sync::Arc;
@@ -56,7 +59,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/results/{slug}").route(web::get().to(results::results_page)))
         // Results for officials (issue 6): lists, trends, methodology, downloads.
         .service(web::resource("/results").route(web::get().to(results_pages::results_index)))
-        .service(web::resource("/results/{slug}/methodology").route(web::get().to(results_pages::methodology_page)))
+        .service(
+            web::resource("/results/{slug}/methodology").route(web::get().to(results_methodology::methodology_page)),
+        )
         .service(web::resource("/results/{slug}/export.csv").route(web::get().to(results_export::export_csv)))
         .service(web::resource("/results/{slug}/export.xlsx").route(web::get().to(results_export::export_xlsx)))
         .service(web::resource("/results/{slug}/export.sav").route(web::get().to(results_export::export_sav)))
