@@ -176,3 +176,41 @@ pub fn build_server(state: AppState, listener: std::net::TcpListener) -> std::io
     }
     Ok(server.listen(listener)?.run())
 }
+
+#[cfg(test)]
+mod layering_tests {
+    //! The HTTP layer is HTTP only: no database code and no statistics below `report`.
+
+    use std::path::Path;
+
+    fn web_sources() -> Vec<(String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn web_has_no_sql_and_no_statistics_imports() {
+        for (path, text) in web_sources() {
+            for banned in ["diesel", "schema::", "crate::weighting", "crate::stats"] {
+                assert!(!text.contains(banned), "{path} uses `{banned}`");
+            }
+            assert!(text.lines().count() <= 600, "{path} has more than 600 lines");
+        }
+    }
+
+    #[test]
+    fn error_mappings_list_every_variant() {
+        let (_, text) = web_sources()
+            .into_iter()
+            .find(|(p, _)| p.ends_with("error.rs"))
+            .unwrap();
+        assert!(!text.contains("_ =>"), "web/error.rs matches with a wildcard arm");
+    }
+}
