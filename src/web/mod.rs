@@ -198,7 +198,13 @@ mod layering_tests {
     #[test]
     fn web_has_no_sql_and_no_statistics_imports() {
         for (path, text) in web_sources() {
-            for banned in ["diesel", "schema::", "crate::weighting", "crate::stats"] {
+            // Spelt in pieces so that this test does not find itself.
+            for banned in [
+                concat!("die", "sel"),
+                concat!("sche", "ma::"),
+                concat!("crate::", "weighting"),
+                concat!("crate::", "stats"),
+            ] {
                 assert!(!text.contains(banned), "{path} uses `{banned}`");
             }
             assert!(text.lines().count() <= 600, "{path} has more than 600 lines");
@@ -211,6 +217,9 @@ mod layering_tests {
             .into_iter()
             .find(|(p, _)| p.ends_with("error.rs"))
             .unwrap();
-        assert!(!text.contains("_ =>"), "web/error.rs matches with a wildcard arm");
+        assert!(
+            !text.contains(concat!("_ ", "=>")),
+            "web/error.rs matches with a wildcard arm"
+        );
     }
 }
