@@ -4,11 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-/// Files outside `src/store` that still use diesel, while their code moves into `store` (the monitor's
-/// queries; the classification of database errors, which becomes `StoreError`'s). Empty it as they move;
-/// the test fails for any other file.
-const NOT_YET_MOVED: &[&str] = &["src/web/admin_monitor.rs", "src/web/error.rs"];
-
 /// What only `store` may write.
 const STORE_ONLY: &[&str] = &["diesel::", "#[diesel(", "schema::"];
 
@@ -26,7 +21,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `src/…` with forward slashes, as [`NOT_YET_MOVED`] names files.
+/// `src/…` with forward slashes.
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
@@ -44,7 +39,7 @@ fn sql_lives_only_in_store() {
     let mut found = Vec::new();
     for path in &files {
         let rel = relative(root, path);
-        if rel.starts_with("src/store/") || NOT_YET_MOVED.contains(&rel.as_str()) {
+        if rel.starts_with("src/store/") {
             continue;
         }
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"));
@@ -59,19 +54,6 @@ fn sql_lives_only_in_store() {
         "diesel and the schema belong in src/store; move these into a store function:\n{}",
         found.join("\n")
     );
-}
-
-/// Each exception is still needed: once a file no longer uses diesel, it leaves [`NOT_YET_MOVED`].
-#[test]
-fn not_yet_moved_lists_only_files_that_still_use_diesel() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for f in NOT_YET_MOVED {
-        let text = std::fs::read_to_string(root.join(f)).unwrap_or_else(|e| panic!("cannot read {f}: {e}"));
-        assert!(
-            STORE_ONLY.iter().any(|p| text.contains(p)),
-            "{f} no longer uses diesel: remove it from NOT_YET_MOVED"
-        );
-    }
 }
 
 /// A `#[path]` attribute loads a file under another module name; `store::x` is `store/x.rs`.

@@ -10,6 +10,8 @@ pub mod flow;
 pub mod messages;
 pub mod parse;
 pub mod random;
+pub mod step;
+pub mod submission;
 pub mod tokens;
 pub mod view;
 
@@ -18,3 +20,4 @@ pub use flow::{Flow, Meta};
 pub use messages::Problem;
 pub use parse::{parse_all, parse_page, prune, FieldError, Parsed};
 pub use random::{draw, Orders};
+pub use step::{place, sent_position, take_page, wants_back, Place, Taken};

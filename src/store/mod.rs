@@ -12,8 +12,10 @@ pub mod audit;
 mod batch_insert;
 pub mod codes;
 mod conn;
+mod error_kind;
 pub mod login_attempts;
 pub mod lookups;
+pub mod monitor;
 pub mod populations;
 pub mod responses;
 pub mod result_access;
@@ -32,6 +34,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use conn::{AnyConnection, AnyManager, DbConn, DbPool};
+pub use error_kind::StoreErrorKind;
 
 use crate::config::DatabaseUrl;
 use schema::{invitations, survey_versions, surveys};

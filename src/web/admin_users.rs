@@ -2,7 +2,7 @@
 //! (`/admin/audit`), and population files (`/admin/populations`).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
 use super::admin::{blk, staff};
@@ -58,15 +58,13 @@ pub async fn users_list(req: HttpRequest, state: State) -> Result<HttpResponse, 
 
 /// Shows the users page again with an error for problems a person can fix (bad login, weak password, …).
 async fn with_error(state: &State, s: &crate::auth::Session, e: AuthError) -> Result<HttpResponse, WebError> {
-    let status = match &e {
-        AuthError::Store(_) | AuthError::Hash(_) => return Err(e.into()),
-        AuthError::UnknownUser(_) => StatusCode::NOT_FOUND,
-        AuthError::LoginTaken(_) | AuthError::LastAdmin => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
+    let e = WebError::from(e);
+    if e.is_server_fault() {
+        return Err(e);
+    }
     let st = state.clone();
     let list = blk(move || Ok(users::list(&st.store)?)).await?;
-    Ok(users_page(state, s, status, list, Some(e.to_string())))
+    Ok(users_page(state, s, e.status_code(), list, Some(e.to_string())))
 }
 
 /// `POST /admin/users`: adds a user (`login`, `role`, `password`).

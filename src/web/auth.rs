@@ -30,18 +30,6 @@ pub const LOGIN_COOKIE: &str = "opros_login";
 /// Largest staff form body (a pasted survey definition is tens of kilobytes).
 pub const MAX_STAFF_BODY: usize = 2 * 1024 * 1024;
 
-impl From<AuthError> for WebError {
-    fn from(e: AuthError) -> Self {
-        match e {
-            AuthError::Store(s) => s.into(),
-            AuthError::Hash(h) => WebError::Internal(h),
-            AuthError::UnknownUser(_) => WebError::NotFound(e.to_string()),
-            AuthError::LoginTaken(_) | AuthError::LastAdmin => WebError::Conflict(e.to_string()),
-            other => WebError::BadRequest(other.to_string()),
-        }
-    }
-}
-
 /// Middleware: when the request carries a staff session cookie, looks the session up once and puts it in
 /// the request extensions for handlers (and `can_see_unpublished`). Requests without the cookie (all
 /// respondents) pay nothing.
@@ -96,7 +84,7 @@ pub fn may_see_unpublished(state: &State, req: &HttpRequest, survey_id: &str) ->
     if s.user.role >= Role::Sociologist {
         return Ok(true);
     }
-    crate::catalog::workbench::has_result_access(&state.store, &s.user.id, survey_id).map_err(super::admin::werr)
+    crate::catalog::workbench::has_result_access(&state.store, &s.user.id, survey_id).map_err(WebError::from)
 }
 
 /// The session of a staff member with at least `role`; otherwise the response to send: a redirect to the
