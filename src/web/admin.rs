@@ -15,10 +15,10 @@ use super::admin_upload::read_fields;
 use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
 use super::error::WebError;
 use super::State;
-use crate::store::audit::{self, AuditFilter};
 use crate::auth::{Role, Session};
 use crate::catalog::workbench::{self, WorkbenchError};
 use crate::catalog::CatalogError;
+use crate::store::audit::{self, AuditFilter};
 use crate::store::Status;
 
 /// Runs blocking work off the async threads.

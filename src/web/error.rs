@@ -4,8 +4,8 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 
-use crate::catalog::workbench::WorkbenchError;
 use crate::auth::AuthError;
+use crate::catalog::workbench::WorkbenchError;
 use crate::catalog::CatalogError;
 use crate::export::ExportError;
 use crate::report::{ReportError, ReportLoadError};

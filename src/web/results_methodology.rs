@@ -6,9 +6,10 @@ use serde_json::{json, Value};
 
 use super::error::WebError;
 use super::results::{can_see_unpublished, page_lang, results_of, Results};
-use super::results_view::{self as view, dict, field_dates, lang_links, pct, texts, urlencode, variable_label};
+use super::results_view::{self as view, field_dates, lang_links, pct, texts, urlencode, variable_label};
 use super::{pages, public, State};
 use crate::definition::{AnswerOption, Definition, Question, QuestionKind};
+use crate::i18n::{self, Args};
 use crate::report::category_label;
 
 fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
@@ -72,7 +73,6 @@ fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
 fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, WebError> {
     let s = &*r.summary;
     let def = &r.version.definition;
-    let ru = lang == "ru";
     let mut versions = Vec::new();
     for n in (1..=r.survey.current_version).rev() {
         let v = state.definitions.get(&state.store, &r.survey, n)?;
@@ -140,19 +140,12 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
     };
     let margin = match (moe(0.5), moe(0.2)) {
         (Some(m50), Some(m20)) => {
-            if ru {
-                format!(
-                    "Предел погрешности — половина ширины 95% интервала. При эффективном размере выборки {:.0} он составляет около ±{m50:.1} п.п. для доли 50% и ±{m20:.1} п.п. для доли 20% среди всех опрошенных; в подгруппах он больше, потому что ответивших меньше. Если бы опрос повторили много раз тем же способом, в 95 случаях из 100 интервал накрыл бы долю среди всего населения. Интервалы учитывают взвешивание (дизайн-эффект {:.2}), но не ошибки, не связанные с выборкой: формулировки вопросов, отказы от участия, неточные ответы.",
-                    s.effective_n.unwrap_or(0.0),
-                    s.weighting.as_ref().map_or(1.0, |w| w.deff)
-                )
-            } else {
-                format!(
-                    "The margin of error is half the width of the 95% interval. With an effective sample size of {:.0} it is about ±{m50:.1} percentage points for a share of 50% and ±{m20:.1} points for a share of 20% among all respondents; it is larger in subgroups, which have fewer respondents. If the survey were repeated many times in the same way, 95 intervals in 100 would contain the share in the whole population. The intervals account for weighting (design effect {:.2}) but not for errors other than sampling: question wording, non-response, inaccurate answers.",
-                    s.effective_n.unwrap_or(0.0),
-                    s.weighting.as_ref().map_or(1.0, |w| w.deff)
-                )
-            }
+            let args = Args::new()
+                .str("effective_n", format!("{:.0}", s.effective_n.unwrap_or(0.0)))
+                .str("m50", format!("{m50:.1}"))
+                .str("m20", format!("{m20:.1}"))
+                .str("deff", format!("{:.2}", s.weighting.as_ref().map_or(1.0, |w| w.deff)));
+            i18n::text_with(lang, "methodology-margin-text", &args)
         }
         _ => String::new(),
     };
@@ -162,7 +155,7 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
         "title": s.title,
         "t": texts(lang),
         "m": methodology_texts(lang),
-        "suppression": methodology_texts(lang)["suppression"].as_str().unwrap_or("").replace("{n}", &s.min_cell.to_string()),
+        "suppression": i18n::text_with(lang, "methodology-suppression", &Args::new().num("min_cell", f64::from(s.min_cell))),
         "survey": {
             "title": s.title,
             "slug": s.slug,
@@ -185,75 +178,7 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
 }
 
 fn methodology_texts(lang: &str) -> Value {
-    if lang == "ru" {
-        dict(&[
-            ("heading", "Методика"),
-            ("questionnaire", "Анкета"),
-            ("version", "Версия"),
-            ("current", "текущая"),
-            ("required", "обязательный"),
-            ("shown_if", "задаётся, если"),
-            ("weighting", "Взвешивание"),
-            ("population", "Генеральная совокупность"),
-            ("source", "Источник"),
-            ("diagnostics", "Выборка и население до и после взвешивания"),
-            ("category", "Категория"),
-            ("n", "Опрошено"),
-            ("sample", "Доля в выборке (до)"),
-            ("weighted", "После взвешивания"),
-            ("target", "Доля в населении"),
-            ("method", "Метод"),
-            ("iterations", "Итераций"),
-            ("converged", "Сошлось"),
-            ("max_gap", "Наибольшее расхождение с целевыми долями"),
-            ("deff", "Дизайн-эффект взвешивания (Киш)"),
-            ("effective_n", "Эффективный размер выборки"),
-            ("weights", "Веса: мин / макс / среднее / коэф. вариации"),
-            ("trim", "Обрезка весов"),
-            ("excluded", "Исключено из взвешивания"),
-            ("margin", "Что означает погрешность"),
-            (
-                "suppression",
-                "Ячейки, где меньше {n} ответивших, не публикуются и показаны «—».",
-            ),
-            ("back", "К результатам"),
-            ("unweighted", "Опрос не взвешивается."),
-        ])
-    } else {
-        dict(&[
-            ("heading", "Methodology"),
-            ("questionnaire", "Questionnaire"),
-            ("version", "Version"),
-            ("current", "current"),
-            ("required", "required"),
-            ("shown_if", "asked if"),
-            ("weighting", "Weighting"),
-            ("population", "Population"),
-            ("source", "Source"),
-            ("diagnostics", "Sample and population before and after weighting"),
-            ("category", "Category"),
-            ("n", "Respondents"),
-            ("sample", "Sample share (before)"),
-            ("weighted", "After weighting"),
-            ("target", "Population share"),
-            ("method", "Method"),
-            ("iterations", "Iterations"),
-            ("converged", "Converged"),
-            ("max_gap", "Largest remaining gap to the targets"),
-            ("deff", "Design effect due to weighting (Kish)"),
-            ("effective_n", "Effective sample size"),
-            ("weights", "Weights: min / max / mean / coefficient of variation"),
-            ("trim", "Weight trimming"),
-            ("excluded", "Left out of weighting"),
-            ("margin", "What the margin of error means"),
-            (
-                "suppression",
-                "Cells with fewer than {n} respondents are not published and shown as “—”.",
-            ),
-            ("back", "Back to the results"),
-            ("unweighted", "This survey is not weighted."),
-        ])
-    }
+    crate::i18n::table(lang, "methodology-")
 }
 
 /// `GET /results/{slug}/methodology`.

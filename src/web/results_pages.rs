@@ -385,7 +385,6 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
             &tx,
         ));
     }
-    let ru = lang == "ru";
     json!({
         "lang": lang,
         "title": last.text,
@@ -394,11 +393,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
         "t": tx,
         "waves": waves.iter().map(|w| json!({"label": w.label, "title": w.title, "href": w.href, "n": w.n})).collect::<Vec<_>>(),
         "series": all_series,
-        "method": if ru {
-            "Каждая волна взвешена отдельно. Изменение между соседними волнами проверяется как разность независимых оценок: z = (p₂ − p₁) / √(SE₁² + SE₂²); значимым считается изменение при p < 0,05 (сплошная линия), незначимое показано пунктиром. Доли — как на страницах результатов, среднее — по шкале без «затрудняюсь ответить»."
-        } else {
-            "Each wave is weighted on its own. The change between consecutive waves is tested as a difference of independent estimates: z = (p₂ − p₁) / √(SE₁² + SE₂²); a change with p < 0.05 is significant (solid line), others are dashed. Shares are those of the results pages; the mean is on the scale without “hard to say”."
-        },
+        "method": crate::i18n::text(&lang, "results-trend-method"),
         "lang_links": lang_links(&format!("/trends/{}", urlencode(track)), lang),
     })
 }

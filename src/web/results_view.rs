@@ -67,18 +67,12 @@ pub fn dom_id(prefix: &str, s: &str) -> String {
 
 /// Topic names in the interface language (other topics are shown as written).
 pub fn topic_label(topic: &str, lang: &str) -> String {
-    let ru = lang == "ru";
-    let known = match topic {
-        "healthcare" => Some(("Здравоохранение", "Healthcare")),
-        "transport" => Some(("Транспорт", "Transport")),
-        "housing" => Some(("Жильё и ЖКХ", "Housing")),
-        "utilities" => Some(("Коммунальные услуги", "Utilities")),
-        "ecology" => Some(("Экология", "Ecology")),
-        "economy" => Some(("Экономика", "Economy")),
-        "education" => Some(("Образование", "Education")),
-        _ => None,
-    };
-    known.map_or_else(|| topic.to_owned(), |(r, e)| (if ru { r } else { e }).to_owned())
+    let id = format!("topic-{topic}");
+    if crate::i18n::has(lang, &id) {
+        crate::i18n::text(lang, &id)
+    } else {
+        topic.to_owned()
+    }
 }
 
 /// "1 Mar 2026 – 31 Mar 2027" from the definition's dates.
@@ -523,14 +517,11 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
             "current": by == Some(v.id.as_str()),
         })
     }));
-    let min_cell_note = if lang == "ru" {
-        format!("«—»: в группе меньше {} ответивших, данные не публикуются.", s.min_cell)
-    } else {
-        format!(
-            "“—”: fewer than {} respondents in the group, so the figure is not published.",
-            s.min_cell
-        )
-    };
+    let min_cell_note = crate::i18n::text_with(
+        lang,
+        "results-min-cell-note",
+        &crate::i18n::Args::new().num("min_cell", f64::from(s.min_cell)),
+    );
     json!({
         "lang": lang,
         "title": s.title,
