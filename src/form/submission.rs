@@ -84,3 +84,59 @@ pub fn quota_cells(def: &Definition, answers: &Answers) -> Vec<QuotaCell> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definition::parse_definition;
+
+    const DEF: &str = r#"slug: sub
+title: {en: "Submission"}
+topic: test
+languages: [en]
+pages:
+  - id: a
+    questions:
+      - id: pets
+        type: single_choice
+        text: {en: "Pets?"}
+        options:
+          - {code: y, label: {en: "Yes"}}
+          - {code: n, label: {en: "No"}}
+"#;
+
+    #[test]
+    fn a_new_response_starts_when_its_first_page_was_shown_and_only_a_complete_one_is_coded() {
+        let def = parse_definition(DEF, "sub.yaml").unwrap();
+        let now = chrono::DateTime::from_timestamp_millis(1_800_000_000_000)
+            .unwrap()
+            .naive_utc();
+        let write = PageWrite {
+            survey_id: "s",
+            definition: &def,
+            version: 1,
+            response_id: "r",
+            key_hash: "k",
+            stored_start: None,
+            language: "en",
+            shown_at: Some(1_800_000_000_000 - 90_000),
+        };
+        let answers: Answers = serde_json::from_value(serde_json::json!({"pets": "y"})).unwrap();
+        let meta = Meta::default();
+        let partial = write.submission(&answers, &meta, 1, false, Vec::new(), now);
+        assert!(partial.fresh && partial.codes.is_none() && partial.duration_seconds.is_none());
+        assert_eq!((now - partial.started_at).num_seconds(), 90);
+        let done = write.submission(&answers, &meta, 1, true, Vec::new(), now);
+        assert!(done.codes.is_some(), "summaries read codes of complete responses");
+        assert_eq!(done.duration_seconds, Some(90.0));
+        // A page shown "in the future" (a clock ahead) starts the response now.
+        let ahead = PageWrite {
+            shown_at: Some(1_800_000_000_000 + 5_000),
+            ..write
+        };
+        assert_eq!(
+            ahead.submission(&answers, &meta, 1, false, Vec::new(), now).started_at,
+            now
+        );
+    }
+}

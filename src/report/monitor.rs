@@ -42,7 +42,7 @@ pub fn load(
         .into_iter()
         .map(MonitorRow::from_record)
         .collect();
-    Ok(compute(def, population, &rows, lang))
+    Ok(compute(def, population, rows, lang))
 }
 
 /// What the monitor needs of one response.
@@ -157,8 +157,9 @@ pub struct Monitor {
     pub under_represented: Vec<Group>,
 }
 
-/// Computes the monitor of a survey from its responses (pure).
-pub fn compute(def: &Definition, population: Option<&Population>, rows: &[MonitorRow], lang: &str) -> Monitor {
+/// Computes the monitor of a survey from its responses (pure). The rows are taken so that the answers of
+/// complete responses are weighted without a copy.
+pub fn compute(def: &Definition, population: Option<&Population>, rows: Vec<MonitorRow>, lang: &str) -> Monitor {
     let is = |r: &MonitorRow, s: &str| r.state == s;
     let complete = rows.iter().filter(|r| is(r, "complete")).count() as u64;
     let partial = rows.iter().filter(|r| is(r, "partial")).count() as u64;
@@ -169,22 +170,25 @@ pub fn compute(def: &Definition, population: Option<&Population>, rows: &[Monito
         .filter_map(|r| r.duration_seconds)
         .filter(|d| d.is_finite() && *d >= 0.0)
         .collect();
+    let days = per_day(&rows);
+    let pages = drop_off(def, &rows);
+    let started = rows.len() as u64;
     let (answers, design) = rows
-        .iter()
+        .into_iter()
         .filter(|r| is(r, "complete"))
-        .filter_map(|r| Some((r.answers.clone()?, r.design.clone())))
+        .filter_map(|r| Some((r.answers?, r.design)))
         .unzip();
     let done = Complete { answers, design };
     let (representativeness, weighting, under_represented) = represent(def, population, &done, lang);
     Monitor {
-        started: rows.len() as u64,
+        started,
         complete,
         partial,
         screened_out,
         completion_rate: (complete + partial > 0).then(|| complete as f64 / (complete + partial) as f64),
         median_duration_seconds: stats::sample_median(&mut durations),
-        days: per_day(rows),
-        pages: drop_off(def, rows),
+        days,
+        pages,
         representativeness,
         weighting,
         under_represented,
@@ -524,7 +528,7 @@ weighting:
                 ..partial(3, 1)
             },
         ];
-        let m = compute(&def, None, &rows, "en");
+        let m = compute(&def, None, rows, "en");
         assert_eq!((m.started, m.complete, m.partial, m.screened_out), (8, 4, 3, 1));
         assert_eq!(m.completion_rate, Some(4.0 / 7.0));
         assert_eq!(m.median_duration_seconds, Some(250.0));
@@ -550,7 +554,7 @@ weighting:
             complete(1, "m", 60.0, 1.0),
             complete(1, "f", 25.0, 1.0),
         ];
-        let m = compute(&def, None, &rows, "en");
+        let m = compute(&def, None, rows.clone(), "en");
         let sex = &m.representativeness[0];
         assert_eq!(sex.variable, "sex");
         let men = &sex.categories.iter().find(|c| c.code == "m").unwrap();
@@ -569,7 +573,7 @@ weighting:
         // deff = 5·210000/1000² = 1.05, effective n = 5/1.05.
         let mut rows = rows;
         rows.push(complete(1, "f", 70.0, 1.0));
-        let m = compute(&def, None, &rows, "en");
+        let m = compute(&def, None, rows, "en");
         let w = m.weighting.unwrap();
         assert!(w.error.is_none(), "{:?}", w.error);
         assert!((w.deff.unwrap() - 1.05).abs() < 1e-9);
