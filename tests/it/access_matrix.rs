@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use crate::admin_support::{add_user, Staff};
-use crate::common::{backends, test_config, TestDb, TestServer};
+use crate::common::{backend_tests, test_config, Backend, TestDb, TestServer};
 use opros::auth::Role;
 use opros::store::Store;
 
@@ -278,7 +278,7 @@ fn configured_routes() -> BTreeSet<(String, String)> {
     for unsupported in [".configure(", "web::scope(", ".route(\"", "cfg.route("] {
         assert!(
             !body.contains(unsupported),
-            "configure uses `{unsupported}`: teach tests/access_matrix.rs to read it and list its routes"
+            "configure uses `{unsupported}`: teach tests/it/access_matrix.rs to read it and list its routes"
         );
     }
     let mut out = BTreeSet::new();
@@ -317,60 +317,58 @@ fn every_configured_route_is_in_the_matrix() {
     assert!(stale.is_empty(), "matrix rows for routes that do not exist: {stale:?}");
 }
 
-#[test]
-fn access_matrix() {
-    for b in backends() {
-        let db = TestDb::new(&b);
-        let server = TestServer::start(test_config(&db));
-        {
-            let store = Store::open(&db.url).unwrap();
-            store.set_results_published("transport-2026", true).unwrap();
-        }
-        add_user(&db, "official1", Role::Official);
-        add_user(&db, "socio1", Role::Sociologist);
-        add_user(&db, "admin1", Role::Admin);
+fn access_matrix(b: Backend) {
+    let db = TestDb::new(&b);
+    let server = TestServer::start(test_config(&db));
+    {
+        let store = Store::open(&db.url).unwrap();
+        store.set_results_published("transport-2026", true).unwrap();
+    }
+    add_user(&db, "official1", Role::Official);
+    add_user(&db, "socio1", Role::Sociologist);
+    add_user(&db, "admin1", Role::Admin);
 
-        let anonymous = Staff::anonymous(&server);
-        let respondent = Staff::anonymous(&server);
-        assert_eq!(
-            respondent.get("/s/transport-2026").status().as_u16(),
-            200,
-            "gets a respondent cookie"
-        );
-        let who = [
-            ("anonymous", anonymous),
-            ("respondent", respondent),
-            ("official", Staff::login(&server, "official1")),
-            ("sociologist", Staff::login(&server, "socio1")),
-            ("admin", Staff::login(&server, "admin1")),
-        ];
-        let mut failures = Vec::new();
-        for (method, pattern, path, with_csrf, expected) in MATRIX {
-            for (i, (name, client)) in who.iter().enumerate() {
-                let status = match *method {
-                    "GET" => client.get(path).status().as_u16(),
-                    "POST" if *with_csrf && !client.csrf.is_empty() => client.post(path, &[]).status().as_u16(),
-                    "POST" => client.post_form(path, &[]).status().as_u16(),
-                    other => panic!("method {other} not handled"),
-                };
-                if status != expected[i] {
-                    failures.push(format!(
-                        "{method} {path} ({pattern}) as {name}: expected {}, got {status}",
-                        expected[i]
-                    ));
-                }
+    let anonymous = Staff::anonymous(&server);
+    let respondent = Staff::anonymous(&server);
+    assert_eq!(
+        respondent.get("/s/transport-2026").status().as_u16(),
+        200,
+        "gets a respondent cookie"
+    );
+    let who = [
+        ("anonymous", anonymous),
+        ("respondent", respondent),
+        ("official", Staff::login(&server, "official1")),
+        ("sociologist", Staff::login(&server, "socio1")),
+        ("admin", Staff::login(&server, "admin1")),
+    ];
+    let mut failures = Vec::new();
+    for (method, pattern, path, with_csrf, expected) in MATRIX {
+        for (i, (name, client)) in who.iter().enumerate() {
+            let status = match *method {
+                "GET" => client.get(path).status().as_u16(),
+                "POST" if *with_csrf && !client.csrf.is_empty() => client.post(path, &[]).status().as_u16(),
+                "POST" => client.post_form(path, &[]).status().as_u16(),
+                other => panic!("method {other} not handled"),
+            };
+            if status != expected[i] {
+                failures.push(format!(
+                    "{method} {path} ({pattern}) as {name}: expected {}, got {status}",
+                    expected[i]
+                ));
             }
         }
-        // Everyone is still signed in: no row of the matrix logged anybody out or changed a role.
-        for (name, client) in who.iter().skip(2) {
-            assert_eq!(client.get("/admin").status().as_u16(), 200, "{name} still signed in");
-        }
-        assert!(
-            failures.is_empty(),
-            "{:?}: {} mismatches:\n{}",
-            b,
-            failures.len(),
-            failures.join("\n")
-        );
     }
+    // Everyone is still signed in: no row of the matrix logged anybody out or changed a role.
+    for (name, client) in who.iter().skip(2) {
+        assert_eq!(client.get("/admin").status().as_u16(), 200, "{name} still signed in");
+    }
+    assert!(
+        failures.is_empty(),
+        "{:?}: {} mismatches:\n{}",
+        b,
+        failures.len(),
+        failures.join("\n")
+    );
 }
+backend_tests!(access_matrix);

@@ -1,11 +1,10 @@
 //! Staff accounts over HTTP: login, logout, cookie flags, expiry, CSRF, brute-force limits (shared by
 //! instances through the database), disabled accounts, the audit log, and the `opros user` CLI.
-//! SQLite always; PostgreSQL too when OPROS_TEST_POSTGRES_URL is set.
-
-use crate::common;
+//! Each test runs on SQLite and on PostgreSQL (`backend_tests!`).
 
 use crate::admin_support::{add_user, csrf_of, location, Staff, PASSWORD};
-use crate::common::{backends, test_config, TestDb, TestServer};
+use crate::common;
+use crate::common::{backend_tests, test_config, Backend, TestDb, TestServer};
 use opros::auth::audit::{self, AuditFilter};
 use opros::auth::{sessions, users, Role};
 use opros::store::Store;
@@ -27,67 +26,65 @@ fn actions(store: &Store) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn login_logout_cookie_flags_and_one_message_for_unknown_and_wrong() {
-    for b in backends() {
-        let db = TestDb::new(&b);
-        let server = TestServer::start(test_config(&db));
-        add_user(&db, "ivanova", Role::Sociologist);
+fn login_logout_cookie_flags_and_one_message_for_unknown_and_wrong(b: Backend) {
+    let db = TestDb::new(&b);
+    let server = TestServer::start(test_config(&db));
+    add_user(&db, "ivanova", Role::Sociologist);
 
-        let mut s = Staff::anonymous(&server);
-        let wrong = s.try_login("ivanova", "not the password");
-        assert_eq!(wrong.status().as_u16(), 401);
-        let wrong_body = wrong.text().unwrap();
-        let mut s2 = Staff::anonymous(&server);
-        let unknown = s2.try_login("nobody-here", "not the password");
-        assert_eq!(unknown.status().as_u16(), 401);
-        let unknown_body = unknown.text().unwrap();
-        assert!(wrong_body.contains("Wrong login or password."));
-        assert!(unknown_body.contains("Wrong login or password."));
-        assert!(!unknown_body.to_lowercase().contains("no such user") && !unknown_body.contains("unknown"));
+    let mut s = Staff::anonymous(&server);
+    let wrong = s.try_login("ivanova", "not the password");
+    assert_eq!(wrong.status().as_u16(), 401);
+    let wrong_body = wrong.text().unwrap();
+    let mut s2 = Staff::anonymous(&server);
+    let unknown = s2.try_login("nobody-here", "not the password");
+    assert_eq!(unknown.status().as_u16(), 401);
+    let unknown_body = unknown.text().unwrap();
+    assert!(wrong_body.contains("Wrong login or password."));
+    assert!(unknown_body.contains("Wrong login or password."));
+    assert!(!unknown_body.to_lowercase().contains("no such user") && !unknown_body.contains("unknown"));
 
-        let ok = s.try_login("Ivanova", PASSWORD); // logins are case-insensitive
-        assert_eq!(ok.status().as_u16(), 303);
-        assert_eq!(location(&ok), "/admin");
-        let cookie = set_cookie_of(&ok, "opros_staff").expect("session cookie set");
-        assert!(cookie.contains("HttpOnly"), "{cookie}");
-        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-        assert!(cookie.contains("Path=/"), "{cookie}");
-        assert!(!cookie.contains("Secure"), "secure_cookies is off in tests: {cookie}");
-        let token = cookie
-            .split(';')
-            .next()
-            .unwrap()
-            .trim_start_matches("opros_staff=")
-            .to_owned();
+    let ok = s.try_login("Ivanova", PASSWORD); // logins are case-insensitive
+    assert_eq!(ok.status().as_u16(), 303);
+    assert_eq!(location(&ok), "/admin");
+    let cookie = set_cookie_of(&ok, "opros_staff").expect("session cookie set");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "secure_cookies is off in tests: {cookie}");
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("opros_staff=")
+        .to_owned();
 
-        let page = s.get("/admin");
-        assert_eq!(page.status().as_u16(), 200);
-        let csrf = csrf_of(&page.text().unwrap());
+    let page = s.get("/admin");
+    assert_eq!(page.status().as_u16(), 200);
+    let csrf = csrf_of(&page.text().unwrap());
 
-        // Logout needs the CSRF token.
-        assert_eq!(s.post_form("/logout", &[]).status().as_u16(), 403);
-        let out = s.post_form("/logout", &[("_csrf", &csrf)]);
-        assert_eq!(out.status().as_u16(), 303);
-        assert_eq!(location(&out), "/login");
-        let after = s.get("/admin");
-        assert_eq!(after.status().as_u16(), 303);
-        assert!(location(&after).starts_with("/login"));
+    // Logout needs the CSRF token.
+    assert_eq!(s.post_form("/logout", &[]).status().as_u16(), 403);
+    let out = s.post_form("/logout", &[("_csrf", &csrf)]);
+    assert_eq!(out.status().as_u16(), 303);
+    assert_eq!(location(&out), "/login");
+    let after = s.get("/admin");
+    assert_eq!(after.status().as_u16(), 303);
+    assert!(location(&after).starts_with("/login"));
 
-        // The old token is dead on the server, not just removed from the browser.
-        let replay = common::client()
-            .get(server.url("/admin"))
-            .header("Cookie", format!("opros_staff={token}"))
-            .send()
-            .unwrap();
-        assert_eq!(replay.status().as_u16(), 303);
+    // The old token is dead on the server, not just removed from the browser.
+    let replay = common::client()
+        .get(server.url("/admin"))
+        .header("Cookie", format!("opros_staff={token}"))
+        .send()
+        .unwrap();
+    assert_eq!(replay.status().as_u16(), 303);
 
-        let store = Store::open(&db.url).unwrap();
-        let log = actions(&store);
-        assert!(log.contains(&"ivanova login".to_owned()), "{log:?}");
-        assert!(log.contains(&"ivanova logout".to_owned()), "{log:?}");
-    }
+    let store = Store::open(&db.url).unwrap();
+    let log = actions(&store);
+    assert!(log.contains(&"ivanova login".to_owned()), "{log:?}");
+    assert!(log.contains(&"ivanova logout".to_owned()), "{log:?}");
 }
+backend_tests!(login_logout_cookie_flags_and_one_message_for_unknown_and_wrong);
 
 #[test]
 fn secure_flag_follows_config() {
@@ -146,67 +143,63 @@ fn login_form_needs_its_csrf_token() {
     assert!(s.get("/admin").status().as_u16() == 303, "no session was created");
 }
 
-#[test]
-fn sessions_expire_and_are_shared_by_instances() {
-    for b in backends() {
-        let db = TestDb::new(&b);
-        let a = TestServer::start(test_config(&db));
-        let other = TestServer::start(test_config(&db));
-        add_user(&db, "petrov", Role::Official);
-        let s = Staff::login(&a, "petrov");
-        // The same browser cookie works on a second instance: sessions live in the database.
-        let cookie_jar_client = &s.http;
-        let on_b = cookie_jar_client.get(other.url("/admin")).send().unwrap();
-        // reqwest keys cookies by host:port? It keys by domain (127.0.0.1), so the cookie is sent to B too.
-        assert_eq!(on_b.status().as_u16(), 200);
+fn sessions_expire_and_are_shared_by_instances(b: Backend) {
+    let db = TestDb::new(&b);
+    let a = TestServer::start(test_config(&db));
+    let other = TestServer::start(test_config(&db));
+    add_user(&db, "petrov", Role::Official);
+    let s = Staff::login(&a, "petrov");
+    // The same browser cookie works on a second instance: sessions live in the database.
+    let cookie_jar_client = &s.http;
+    let on_b = cookie_jar_client.get(other.url("/admin")).send().unwrap();
+    // reqwest keys cookies by host:port? It keys by domain (127.0.0.1), so the cookie is sent to B too.
+    assert_eq!(on_b.status().as_u16(), 200);
 
-        let store = Store::open(&db.url).unwrap();
-        assert_eq!(sessions::expire_all(&store, "petrov").unwrap(), 1);
-        let r = s.get("/admin");
-        assert_eq!(r.status().as_u16(), 303, "an expired session no longer signs in");
-        assert_eq!(location(&r), "/login?next=/admin");
-    }
+    let store = Store::open(&db.url).unwrap();
+    assert_eq!(sessions::expire_all(&store, "petrov").unwrap(), 1);
+    let r = s.get("/admin");
+    assert_eq!(r.status().as_u16(), 303, "an expired session no longer signs in");
+    assert_eq!(location(&r), "/login?next=/admin");
 }
+backend_tests!(sessions_expire_and_are_shared_by_instances);
 
-#[test]
-fn brute_force_is_limited_per_account_and_per_ip_across_instances() {
-    for b in backends() {
-        let db = TestDb::new(&b);
-        let a = TestServer::start(test_config(&db));
-        let other = TestServer::start(test_config(&db));
-        add_user(&db, "target", Role::Admin);
-        add_user(&db, "bystander", Role::Sociologist);
-        add_user(&db, "third", Role::Official);
+fn brute_force_is_limited_per_account_and_per_ip_across_instances(b: Backend) {
+    let db = TestDb::new(&b);
+    let a = TestServer::start(test_config(&db));
+    let other = TestServer::start(test_config(&db));
+    add_user(&db, "target", Role::Admin);
+    add_user(&db, "bystander", Role::Sociologist);
+    add_user(&db, "third", Role::Official);
 
-        // 5 failures on one account, alternating instances.
-        for i in 0..5 {
-            let server = if i % 2 == 0 { &a } else { &other };
-            let mut s = Staff::anonymous(server);
-            assert_eq!(s.try_login("target", "wrong password!").status().as_u16(), 401);
-        }
-        // Now even the right password is refused, on either instance.
-        for server in [&a, &other] {
-            let mut s = Staff::anonymous(server);
-            let r = s.try_login("target", PASSWORD);
-            assert_eq!(r.status().as_u16(), 429);
-            assert!(r.text().unwrap().contains("Too many failed sign-in attempts"));
-        }
-        // Another account from the same IP is not locked by that.
-        let mut s = Staff::anonymous(&a);
-        assert_eq!(s.try_login("bystander", PASSWORD).status().as_u16(), 303);
-
-        // Per IP: 20 failures spread over many (unknown) logins lock the client out of every account.
-        for i in 0..15 {
-            let mut s = Staff::anonymous(&other);
-            assert_eq!(
-                s.try_login(&format!("spray{i}"), "wrong password!").status().as_u16(),
-                401
-            );
-        }
-        let mut s = Staff::anonymous(&a);
-        assert_eq!(s.try_login("third", PASSWORD).status().as_u16(), 429);
+    // 5 failures on one account, alternating instances.
+    for i in 0..5 {
+        let server = if i % 2 == 0 { &a } else { &other };
+        let mut s = Staff::anonymous(server);
+        assert_eq!(s.try_login("target", "wrong password!").status().as_u16(), 401);
     }
+    // Now even the right password is refused, on either instance.
+    for server in [&a, &other] {
+        let mut s = Staff::anonymous(server);
+        let r = s.try_login("target", PASSWORD);
+        assert_eq!(r.status().as_u16(), 429);
+        assert!(r.text().unwrap().contains("Too many failed sign-in attempts"));
+    }
+    // Another account from the same IP is not locked by that.
+    let mut s = Staff::anonymous(&a);
+    assert_eq!(s.try_login("bystander", PASSWORD).status().as_u16(), 303);
+
+    // Per IP: 20 failures spread over many (unknown) logins lock the client out of every account.
+    for i in 0..15 {
+        let mut s = Staff::anonymous(&other);
+        assert_eq!(
+            s.try_login(&format!("spray{i}"), "wrong password!").status().as_u16(),
+            401
+        );
+    }
+    let mut s = Staff::anonymous(&a);
+    assert_eq!(s.try_login("third", PASSWORD).status().as_u16(), 429);
 }
+backend_tests!(brute_force_is_limited_per_account_and_per_ip_across_instances);
 
 #[test]
 fn disabled_accounts_cannot_sign_in_and_lose_their_sessions() {
@@ -230,60 +223,58 @@ fn disabled_accounts_cannot_sign_in_and_lose_their_sessions() {
     assert!(actions(&store).contains(&"root user.disable".to_owned()));
 }
 
-#[test]
-fn admins_manage_users_in_the_browser_with_audit_entries() {
-    for b in backends() {
-        let db = TestDb::new(&b);
-        let server = TestServer::start(test_config(&db));
-        add_user(&db, "root", Role::Admin);
-        let admin = Staff::login(&server, "root");
-        // Without the CSRF token nothing happens.
-        let r = admin.post_form(
-            "/admin/users",
-            &[("login", "newbie"), ("role", "official"), ("password", PASSWORD)],
-        );
-        assert_eq!(r.status().as_u16(), 403);
-        let r = admin.post(
-            "/admin/users",
-            &[("login", "newbie"), ("role", "official"), ("password", "short")],
-        );
-        assert_eq!(r.status().as_u16(), 422);
-        assert!(r.text().unwrap().contains("too short"));
-        let r = admin.post(
-            "/admin/users",
-            &[("login", "newbie"), ("role", "official"), ("password", PASSWORD)],
-        );
-        assert_eq!(r.status().as_u16(), 303);
-        let r = admin.post(
-            "/admin/users",
-            &[("login", "NEWBIE"), ("role", "official"), ("password", PASSWORD)],
-        );
-        assert_eq!(r.status().as_u16(), 409, "logins are unique whatever the case");
-        let r = admin.post(
-            "/admin/users/newbie",
-            &[("action", "set_role"), ("role", "sociologist")],
-        );
-        assert_eq!(r.status().as_u16(), 303);
-        let store = Store::open(&db.url).unwrap();
-        assert_eq!(users::find(&store, "newbie").unwrap().role, Role::Sociologist);
-        let newbie = Staff::login(&server, "newbie");
-        assert_eq!(newbie.get("/admin/surveys/new").status().as_u16(), 200);
+fn admins_manage_users_in_the_browser_with_audit_entries(b: Backend) {
+    let db = TestDb::new(&b);
+    let server = TestServer::start(test_config(&db));
+    add_user(&db, "root", Role::Admin);
+    let admin = Staff::login(&server, "root");
+    // Without the CSRF token nothing happens.
+    let r = admin.post_form(
+        "/admin/users",
+        &[("login", "newbie"), ("role", "official"), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status().as_u16(), 403);
+    let r = admin.post(
+        "/admin/users",
+        &[("login", "newbie"), ("role", "official"), ("password", "short")],
+    );
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().unwrap().contains("too short"));
+    let r = admin.post(
+        "/admin/users",
+        &[("login", "newbie"), ("role", "official"), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status().as_u16(), 303);
+    let r = admin.post(
+        "/admin/users",
+        &[("login", "NEWBIE"), ("role", "official"), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status().as_u16(), 409, "logins are unique whatever the case");
+    let r = admin.post(
+        "/admin/users/newbie",
+        &[("action", "set_role"), ("role", "sociologist")],
+    );
+    assert_eq!(r.status().as_u16(), 303);
+    let store = Store::open(&db.url).unwrap();
+    assert_eq!(users::find(&store, "newbie").unwrap().role, Role::Sociologist);
+    let newbie = Staff::login(&server, "newbie");
+    assert_eq!(newbie.get("/admin/surveys/new").status().as_u16(), 200);
 
-        let audit_page = admin.get("/admin/audit").text().unwrap();
-        assert!(audit_page.contains("user.add") && audit_page.contains("newbie as official"));
-        assert!(audit_page.contains("user.set_role"));
-        let log = audit::list(
-            &store,
-            &AuditFilter {
-                actor: Some("root".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert!(log.iter().any(|e| e.action == "user.add"));
-        assert!(log.iter().all(|e| e.actor == "root"));
-    }
+    let audit_page = admin.get("/admin/audit").text().unwrap();
+    assert!(audit_page.contains("user.add") && audit_page.contains("newbie as official"));
+    assert!(audit_page.contains("user.set_role"));
+    let log = audit::list(
+        &store,
+        &AuditFilter {
+            actor: Some("root".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(log.iter().any(|e| e.action == "user.add"));
+    assert!(log.iter().all(|e| e.actor == "root"));
 }
+backend_tests!(admins_manage_users_in_the_browser_with_audit_entries);
 
 #[test]
 fn cli_user_verbs_read_the_password_from_stdin() {

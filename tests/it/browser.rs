@@ -10,17 +10,17 @@
 //! - axe-core on the form pages and the results page: no serious or critical violations.
 //!
 //! Prerequisites are found by build.rs: without Chromium and chromedriver (or, for the axe tests, without
-//! `npm ci` in tests/browser) the tests are reported as ignored with a "SKIPPED: …" reason. Screenshots of
-//! every step go to `<target dir>/browser-artifacts/<test>/<viewport>/`; the path is printed.
-
-use crate::forms_support;
-use crate::results_support;
+//! `npm ci` in tests/browser) the tests are reported as ignored with a "needs …" reason, and fail when run
+//! anyway (`--include-ignored`). Screenshots of every step go to
+//! `<target dir>/browser-artifacts/<test>/<viewport>/`; the path is printed.
 
 mod axe;
 mod driver;
 mod keyboard;
 
 use crate::common::{test_config, Backend, TestDb, TestServer};
+use crate::forms_support;
+use crate::results_support;
 use driver::{report, Browser, Options, Viewport};
 use opros::definition::{Answer, Answers};
 use opros::store::Store;
@@ -226,7 +226,7 @@ async fn complete_survey(test: &str, options: Options) {
 #[tokio::test]
 #[cfg_attr(
     not(opros_browser),
-    ignore = "SKIPPED: chromium/chromedriver not found (apt-get install chromium chromium-driver); see README, Tests"
+    ignore = "needs chromium and chromedriver, not found at build time (apt-get install chromium chromium-driver); README, Tests"
 )]
 async fn resident_completes_survey_on_phone_with_javascript() {
     let o = Options {
@@ -239,7 +239,7 @@ async fn resident_completes_survey_on_phone_with_javascript() {
 #[tokio::test]
 #[cfg_attr(
     not(opros_browser),
-    ignore = "SKIPPED: chromium/chromedriver not found (apt-get install chromium chromium-driver); see README, Tests"
+    ignore = "needs chromium and chromedriver, not found at build time (apt-get install chromium chromium-driver); README, Tests"
 )]
 async fn resident_completes_survey_on_desktop_with_javascript() {
     let o = Options {
@@ -252,7 +252,7 @@ async fn resident_completes_survey_on_desktop_with_javascript() {
 #[tokio::test]
 #[cfg_attr(
     not(opros_browser),
-    ignore = "SKIPPED: chromium/chromedriver not found (apt-get install chromium chromium-driver); see README, Tests"
+    ignore = "needs chromium and chromedriver, not found at build time (apt-get install chromium chromium-driver); README, Tests"
 )]
 async fn resident_completes_survey_on_phone_without_javascript() {
     let o = Options {
@@ -265,7 +265,7 @@ async fn resident_completes_survey_on_phone_without_javascript() {
 #[tokio::test]
 #[cfg_attr(
     not(opros_browser),
-    ignore = "SKIPPED: chromium/chromedriver not found (apt-get install chromium chromium-driver); see README, Tests"
+    ignore = "needs chromium and chromedriver, not found at build time (apt-get install chromium chromium-driver); README, Tests"
 )]
 async fn resident_completes_survey_on_desktop_without_javascript() {
     let o = Options {
@@ -280,7 +280,7 @@ async fn resident_completes_survey_on_desktop_without_javascript() {
 #[tokio::test]
 #[cfg_attr(
     not(opros_browser),
-    ignore = "SKIPPED: chromium/chromedriver not found (apt-get install chromium chromium-driver); see README, Tests"
+    ignore = "needs chromium and chromedriver, not found at build time (apt-get install chromium chromium-driver); README, Tests"
 )]
 async fn resident_leaves_and_resumes_with_the_link() {
     let (_db, server, store) = form_server();
@@ -350,7 +350,7 @@ async fn resident_leaves_and_resumes_with_the_link() {
 #[tokio::test]
 #[cfg_attr(
     not(opros_browser),
-    ignore = "SKIPPED: chromium/chromedriver not found (apt-get install chromium chromium-driver); see README, Tests"
+    ignore = "needs chromium and chromedriver, not found at build time (apt-get install chromium chromium-driver); README, Tests"
 )]
 async fn official_switches_the_breakdown_of_a_results_page() {
     let db = TestDb::new(&Backend::Sqlite);
@@ -447,7 +447,7 @@ async fn official_switches_the_breakdown_of_a_results_page() {
 #[tokio::test]
 #[cfg_attr(
     not(opros_browser),
-    ignore = "SKIPPED: chromium/chromedriver not found (apt-get install chromium chromium-driver); see README, Tests"
+    ignore = "needs chromium and chromedriver, not found at build time (apt-get install chromium chromium-driver); README, Tests"
 )]
 async fn keyboard_only_completion() {
     use fantoccini::key::Key;
@@ -526,7 +526,7 @@ async fn keyboard_only_completion() {
 #[tokio::test]
 #[cfg_attr(
     not(opros_browser),
-    ignore = "SKIPPED: chromium/chromedriver not found (apt-get install chromium chromium-driver); see README, Tests"
+    ignore = "needs chromium and chromedriver, not found at build time (apt-get install chromium chromium-driver); README, Tests"
 )]
 async fn form_page_weight_and_no_external_requests() {
     let (_db, server, _store) = form_server();
@@ -605,7 +605,7 @@ async fn axe_form_pages(options: Options) {
 #[tokio::test]
 #[cfg_attr(
     not(all(opros_browser, opros_axe)),
-    ignore = "SKIPPED: chromium/chromedriver or axe-core not found (apt-get install chromium chromium-driver; npm ci in tests/browser); see README, Tests"
+    ignore = "needs chromium, chromedriver and axe-core, not found at build time (apt-get install chromium chromium-driver; npm ci in tests/browser); README, Tests"
 )]
 async fn accessibility_of_the_form_on_a_phone() {
     axe_form_pages(Options {
@@ -618,7 +618,7 @@ async fn accessibility_of_the_form_on_a_phone() {
 #[tokio::test]
 #[cfg_attr(
     not(all(opros_browser, opros_axe)),
-    ignore = "SKIPPED: chromium/chromedriver or axe-core not found (apt-get install chromium chromium-driver; npm ci in tests/browser); see README, Tests"
+    ignore = "needs chromium, chromedriver and axe-core, not found at build time (apt-get install chromium chromium-driver; npm ci in tests/browser); README, Tests"
 )]
 async fn accessibility_of_the_form_on_a_desktop() {
     axe_form_pages(Options {
@@ -631,7 +631,7 @@ async fn accessibility_of_the_form_on_a_desktop() {
 #[tokio::test]
 #[cfg_attr(
     not(all(opros_browser, opros_axe)),
-    ignore = "SKIPPED: chromium/chromedriver or axe-core not found (apt-get install chromium chromium-driver; npm ci in tests/browser); see README, Tests"
+    ignore = "needs chromium, chromedriver and axe-core, not found at build time (apt-get install chromium chromium-driver; npm ci in tests/browser); README, Tests"
 )]
 async fn accessibility_of_the_results_page() {
     let db = TestDb::new(&Backend::Sqlite);

@@ -1,12 +1,11 @@
 //! The `opros` binary as a user runs it: verbs, exit codes, and `serve` on a port.
 
-use crate::common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{backends, TestDb};
+use crate::common;
+use crate::common::{backend_tests, Backend, TestDb};
 
 fn opros(db: &TestDb) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_opros"));
@@ -27,54 +26,52 @@ fn example(name: &str) -> String {
     format!("{}/surveys/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-#[test]
-fn survey_verbs_on_every_backend() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let transport = example("transport.yaml");
-        let (ok, out, err) = run(&db, &["survey", "import", &transport]);
-        assert!(ok, "{err}");
-        assert!(out.contains("new survey, version 1"), "{out}");
+fn survey_verbs_on_every_backend(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let transport = example("transport.yaml");
+    let (ok, out, err) = run(&db, &["survey", "import", &transport]);
+    assert!(ok, "{err}");
+    assert!(out.contains("new survey, version 1"), "{out}");
 
-        let (ok, out, _) = run(&db, &["survey", "import", &transport]);
-        assert!(ok && out.contains("new version, version 2"), "{out}");
+    let (ok, out, _) = run(&db, &["survey", "import", &transport]);
+    assert!(ok && out.contains("new version, version 2"), "{out}");
 
-        let (ok, out, _) = run(&db, &["survey", "list"]);
-        assert!(ok);
-        let line = out
-            .lines()
-            .find(|l| l.contains("draft"))
-            .expect("a draft survey listed");
-        let slug = line.split_whitespace().next().unwrap().to_owned();
-        assert!(line.contains(" 2 "), "{line}");
+    let (ok, out, _) = run(&db, &["survey", "list"]);
+    assert!(ok);
+    let line = out
+        .lines()
+        .find(|l| l.contains("draft"))
+        .expect("a draft survey listed");
+    let slug = line.split_whitespace().next().unwrap().to_owned();
+    assert!(line.contains(" 2 "), "{line}");
 
-        let (ok, out, _) = run(&db, &["survey", "show", &slug, "--version", "1"]);
-        assert!(ok && out.contains("version 1") && out.contains("pages:"), "{out}");
+    let (ok, out, _) = run(&db, &["survey", "show", &slug, "--version", "1"]);
+    assert!(ok && out.contains("version 1") && out.contains("pages:"), "{out}");
 
-        assert!(run(&db, &["survey", "publish", &slug]).0);
-        assert!(run(&db, &["survey", "list"]).1.contains("open"));
-        assert!(run(&db, &["survey", "close", &slug]).0);
-        let (ok, _, err) = run(&db, &["survey", "show", "no-such-slug"]);
-        assert!(!ok);
-        assert!(err.contains("no survey with slug 'no-such-slug'"), "{err}");
+    assert!(run(&db, &["survey", "publish", &slug]).0);
+    assert!(run(&db, &["survey", "list"]).1.contains("open"));
+    assert!(run(&db, &["survey", "close", &slug]).0);
+    let (ok, _, err) = run(&db, &["survey", "show", "no-such-slug"]);
+    assert!(!ok);
+    assert!(err.contains("no survey with slug 'no-such-slug'"), "{err}");
 
-        // Every change made from the command line is in the audit log, by actor `cli`.
-        let store = opros::store::Store::open(&db.url).unwrap();
-        let filter = opros::auth::audit::AuditFilter {
-            survey_slug: Some(slug.clone()),
-            limit: 100,
-            ..Default::default()
-        };
-        let entries = opros::auth::audit::list(&store, &filter).unwrap();
-        let mut actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-        actions.sort_unstable();
-        assert_eq!(
-            actions,
-            ["survey.close", "survey.create", "survey.new_version", "survey.open"]
-        );
-        assert!(entries.iter().all(|e| e.actor == "cli"));
-    }
+    // Every change made from the command line is in the audit log, by actor `cli`.
+    let store = opros::store::Store::open(&db.url).unwrap();
+    let filter = opros::auth::audit::AuditFilter {
+        survey_slug: Some(slug.clone()),
+        limit: 100,
+        ..Default::default()
+    };
+    let entries = opros::auth::audit::list(&store, &filter).unwrap();
+    let mut actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    actions.sort_unstable();
+    assert_eq!(
+        actions,
+        ["survey.close", "survey.create", "survey.new_version", "survey.open"]
+    );
+    assert!(entries.iter().all(|e| e.actor == "cli"));
 }
+backend_tests!(survey_verbs_on_every_backend);
 
 #[test]
 fn invalid_definition_exits_non_zero_with_every_problem() {
@@ -108,45 +105,43 @@ fn bad_database_url_is_a_clear_error() {
 }
 
 /// `opros serve` binds `OPROS_BIND`, seeds a new database and answers HTTP.
-#[test]
-fn serve_binds_opros_bind_and_answers() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut child = opros(&db)
-            .arg("serve")
-            .env("OPROS_BIND", format!("127.0.0.1:{port}"))
-            .env("OPROS_LOG", "info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || for _ in BufReader::new(stderr).lines() {});
-        let http = common::client();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let health = loop {
-            match http.get(format!("http://127.0.0.1:{port}/healthz")).send() {
-                Ok(r) => break r,
-                Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
-                Err(e) => panic!("server did not come up: {e}"),
-            }
-        };
-        assert_eq!(health.status(), 200);
-        let index = http
-            .get(format!("http://127.0.0.1:{port}/"))
-            .send()
-            .unwrap()
-            .text()
-            .unwrap();
-        assert!(index.matches("href=\"/s/").count() >= 3, "{index}");
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+fn serve_binds_opros_bind_and_answers(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = opros(&db)
+        .arg("serve")
+        .env("OPROS_BIND", format!("127.0.0.1:{port}"))
+        .env("OPROS_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || for _ in BufReader::new(stderr).lines() {});
+    let http = common::client();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let health = loop {
+        match http.get(format!("http://127.0.0.1:{port}/healthz")).send() {
+            Ok(r) => break r,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Err(e) => panic!("server did not come up: {e}"),
+        }
+    };
+    assert_eq!(health.status(), 200);
+    let index = http
+        .get(format!("http://127.0.0.1:{port}/"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(index.matches("href=\"/s/").count() >= 3, "{index}");
+    let _ = child.kill();
+    let _ = child.wait();
 }
+backend_tests!(serve_binds_opros_bind_and_answers);
 
 /// XLSForms import like YAML: strictly by default, leniently on request; `convert` prints YAML.
 #[test]

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::common::{backends, TestDb};
+use crate::common::{backend_tests, Backend, TestDb};
 use serde_json::Value;
 
 fn dir() -> PathBuf {
@@ -145,33 +145,30 @@ fn check_case(s: &Value, case: &str, expected: &HashMap<(String, String, String)
     checked
 }
 
-#[test]
-fn designs_match_r_survey() {
+fn designs_match_r_survey(backend: Backend) {
     let expected = expected();
-    for backend in backends() {
-        for (case, data) in [
-            ("strat", "apistrat.csv"),
-            ("clus1", "apiclus1.csv"),
-            ("clus1_raked", "apiclus1.csv"),
-            ("strat_frac", "apistrat_frac.csv"),
-        ] {
-            let db = TestDb::new(&backend);
-            let s = summary(&db, case, data);
-            assert!(s["design_error"].is_null(), "{case}: {}", s["design_error"]);
-            let (strata, psus) = if case.starts_with("strat") { (3, 200) } else { (1, 15) };
-            assert_eq!(s["design"]["strata"], strata, "{case}: {}", s["design"]);
-            assert_eq!(s["design"]["psus"], psus, "{case}: {}", s["design"]);
-            assert_eq!(s["design"]["fpc"], true);
-            let n = check_case(&s, case, &expected);
-            assert!(n >= 50, "{case}: only {n} reference figures checked");
-        }
+    for (case, data) in [
+        ("strat", "apistrat.csv"),
+        ("clus1", "apiclus1.csv"),
+        ("clus1_raked", "apiclus1.csv"),
+        ("strat_frac", "apistrat_frac.csv"),
+    ] {
+        let db = TestDb::new(&backend);
+        let s = summary(&db, case, data);
+        assert!(s["design_error"].is_null(), "{case}: {}", s["design_error"]);
+        let (strata, psus) = if case.starts_with("strat") { (3, 200) } else { (1, 15) };
+        assert_eq!(s["design"]["strata"], strata, "{case}: {}", s["design"]);
+        assert_eq!(s["design"]["psus"], psus, "{case}: {}", s["design"]);
+        assert_eq!(s["design"]["fpc"], true);
+        let n = check_case(&s, case, &expected);
+        assert!(n >= 50, "{case}: only {n} reference figures checked");
     }
 }
+backend_tests!(designs_match_r_survey);
 
 #[test]
 fn a_file_without_the_design_columns_is_refused_whole() {
-    let backend = &backends()[0];
-    let db = TestDb::new(backend);
+    let db = TestDb::new(&Backend::Sqlite);
     let s = summary(&db, "strat", "apistrat.csv");
     assert!(s["design_error"].is_null());
     // The same answers without the design columns: a file the design does not fit is refused, whole.
@@ -198,8 +195,7 @@ fn a_file_without_the_design_columns_is_refused_whole() {
 
 #[test]
 fn bad_design_values_are_refused_with_line_and_column() {
-    let backend = &backends()[0];
-    let db = TestDb::new(backend);
+    let db = TestDb::new(&Backend::Sqlite);
     let yaml = dir().join("strat.yaml");
     assert!(opros(&db, &["survey", "import", yaml.to_str().unwrap()]).0);
     let bad = std::env::temp_dir().join(format!("opros-design-bad-{}.csv", std::process::id()));

@@ -2,11 +2,10 @@
 //! and read back equal (from the stored JSON and through CSV export/import); random junk sent to the real
 //! server never gives a 5xx.
 
-use crate::common;
-use crate::forms_support;
-
 use std::sync::OnceLock;
 
+use crate::common;
+use crate::forms_support;
 use crate::forms_support::random_answer;
 use opros::definition::{parse_definition, Answers, Definition};
 use opros::form::csvio::{export_cells, export_header, parse_import};

@@ -1,7 +1,7 @@
 //! Per-respondent randomization: uniform over many respondents, stable for one, anchored options fixed,
 //! and the realized order recorded in the response.
 
-use crate::common;
+use crate::common::{self, backend_tests, Backend};
 use crate::forms_support;
 
 use std::collections::HashMap;
@@ -108,52 +108,50 @@ fn example_surveys_randomize_what_they_ask_for() {
     }
 }
 
-#[test]
-fn realized_order_is_shown_and_recorded_in_the_response() {
-    for backend in common::backends() {
-        let db = common::TestDb::new(&backend);
-        let server = common::TestServer::start(common::test_config(&db));
-        let store = opros::store::Store::open(&db.url).unwrap();
-        let mut r = forms_support::Respondent::new(&server, "transport-2026");
-        assert_eq!(r.open("?lang=en"), 200);
-        assert_eq!(r.send(&[]), 303, "info page");
-        assert_eq!(r.send(&[("sex", "f"), ("age", "35"), ("district", "d2")]), 303);
-        assert_eq!(r.page_id(), "usage");
-        let survey = store.find_survey("transport-2026").unwrap();
-        let counts = store.response_counts(&survey.id).unwrap();
-        assert_eq!(counts, vec![("partial".to_owned(), 1)]);
-        let rows = {
-            use diesel::prelude::*;
-            use opros::store::schema::responses;
-            let mut c = store.reader().unwrap();
-            responses::table
-                .filter(responses::survey_id.eq(&survey.id))
-                .select(responses::meta)
-                .load::<String>(&mut *c)
-                .unwrap()
-        };
-        let meta = opros::form::Meta::parse(&rows[0]);
-        let order = meta
-            .order
-            .options
-            .get("modes")
-            .expect("order of modes recorded")
-            .clone();
-        assert_eq!(order.len(), 5);
-        // The page lists the options in that order.
-        let positions: Vec<usize> = order
-            .iter()
-            .map(|code| {
-                r.html
-                    .find(&format!("name=\"modes\" value=\"{code}\""))
-                    .expect("option shown")
-            })
-            .collect();
-        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{order:?} {positions:?}");
-        // Reloading shows the same order.
-        let before = r.html.clone();
-        r.open("");
-        let strip = |h: &str| h.split("name=\"_shown\"").next().unwrap_or("").to_owned();
-        assert_eq!(strip(&before), strip(&r.html));
-    }
+fn realized_order_is_shown_and_recorded_in_the_response(backend: Backend) {
+    let db = common::TestDb::new(&backend);
+    let server = common::TestServer::start(common::test_config(&db));
+    let store = opros::store::Store::open(&db.url).unwrap();
+    let mut r = forms_support::Respondent::new(&server, "transport-2026");
+    assert_eq!(r.open("?lang=en"), 200);
+    assert_eq!(r.send(&[]), 303, "info page");
+    assert_eq!(r.send(&[("sex", "f"), ("age", "35"), ("district", "d2")]), 303);
+    assert_eq!(r.page_id(), "usage");
+    let survey = store.find_survey("transport-2026").unwrap();
+    let counts = store.response_counts(&survey.id).unwrap();
+    assert_eq!(counts, vec![("partial".to_owned(), 1)]);
+    let rows = {
+        use diesel::prelude::*;
+        use opros::store::schema::responses;
+        let mut c = store.reader().unwrap();
+        responses::table
+            .filter(responses::survey_id.eq(&survey.id))
+            .select(responses::meta)
+            .load::<String>(&mut *c)
+            .unwrap()
+    };
+    let meta = opros::form::Meta::parse(&rows[0]);
+    let order = meta
+        .order
+        .options
+        .get("modes")
+        .expect("order of modes recorded")
+        .clone();
+    assert_eq!(order.len(), 5);
+    // The page lists the options in that order.
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|code| {
+            r.html
+                .find(&format!("name=\"modes\" value=\"{code}\""))
+                .expect("option shown")
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{order:?} {positions:?}");
+    // Reloading shows the same order.
+    let before = r.html.clone();
+    r.open("");
+    let strip = |h: &str| h.split("name=\"_shown\"").next().unwrap_or("").to_owned();
+    assert_eq!(strip(&before), strip(&r.html));
 }
+backend_tests!(realized_order_is_shown_and_recorded_in_the_response);

@@ -3,10 +3,9 @@
 //! instance continues on the other (cookies, CSRF tokens and resume links are valid on every instance).
 //! PostgreSQL only: SQLite is one file on one machine.
 
-use crate::common::process;
-
 use std::collections::HashSet;
 
+use crate::common::process;
 use crate::common::process::{
     complete_single_page, free_port, import_publish, page_body, respondent_client, run_cli, stored_markers, Attempt,
     ServerProc,
@@ -15,19 +14,6 @@ use crate::common::{Backend, TestDb};
 use reqwest::blocking::Client;
 
 const MULTI: &str = "reliability-multi";
-
-fn pg_backend() -> Option<Backend> {
-    match std::env::var("OPROS_TEST_POSTGRES_URL") {
-        Ok(u) if !u.trim().is_empty() => Some(Backend::Postgres(u)),
-        _ => {
-            eprintln!(
-                "\n*** SKIPPED: tests/multi_instance.rs needs PostgreSQL. Set \
-                 OPROS_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test to run it. ***\n"
-            );
-            None
-        }
-    }
-}
 
 /// A respondent of the two-page survey that may switch instance between requests.
 struct Walker {
@@ -79,8 +65,9 @@ impl Walker {
 }
 
 #[test]
+#[ignore = "needs PostgreSQL: OPROS_TEST_POSTGRES_URL and --include-ignored (README, Tests)"]
 fn two_instances_share_one_postgres() {
-    let Some(backend) = pg_backend() else { return };
+    let backend = Backend::postgres();
     let db = TestDb::new(&backend);
     let env = db.env_value();
     import_publish(&env, "reliability.yaml", "reliability");

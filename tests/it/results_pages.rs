@@ -1,9 +1,7 @@
-//! Results pages for officials, through the real server on SQLite (and PostgreSQL when
-//! `OPROS_TEST_POSTGRES_URL` is set): the page shows the numbers of the JSON summary (HTML parsed and
-//! compared), unpublished results are 404, suppressed cells never leak (HTML, CSV, XLSX), lists, topics,
-//! methodology, and the trend of the tracked question across the three example surveys.
-
-use crate::common;
+//! Results pages for officials, through the real server on SQLite and on PostgreSQL (`backend_tests!`): the
+//! page shows the numbers of the JSON summary (HTML parsed and compared), unpublished results are 404,
+//! suppressed cells never leak (HTML, CSV, XLSX), lists, topics, methodology, and the trend of the tracked
+//! question across the three example surveys.
 
 use std::io::Cursor;
 
@@ -11,7 +9,8 @@ use calamine::{DataType, Reader, Xlsx};
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
-use crate::common::{backends, client, TestDb};
+use crate::common;
+use crate::common::{backend_tests, client, Backend, TestDb};
 use crate::results_support::{seeded, seeded_all};
 
 fn sel(s: &str) -> Selector {
@@ -185,282 +184,276 @@ fn compare_breakdown(doc: &Html, summary: &Value, qid: &str, var: &str) {
     }
 }
 
-#[test]
-fn published_pages_show_the_summary_numbers() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let (server, store) = seeded_all(&db);
-        let c = client();
-        for slug in ["healthcare-2026", "transport-2026", "housing-2026"] {
-            for lang in ["en", "ru"] {
-                let (st, json) = get(&c, &server.url(&format!("/api/v1/surveys/{slug}/summary?lang={lang}")));
-                assert_eq!(st, 200, "{json}");
-                let summary: Value = serde_json::from_str(&json).expect("summary json");
-                let (st, html) = get(&c, &server.url(&format!("/results/{slug}?lang={lang}")));
-                assert_eq!(st, 200);
-                let doc = Html::parse_document(&html);
-                let checked = compare_page_with_summary(&doc, &summary);
-                assert!(checked > 30, "{slug}: {checked} numbers compared");
-                let n = doc.select(&sel(".facts .n")).next().map(text);
-                assert_eq!(n, summary["n"].as_u64().map(|v| v.to_string()));
-                assert!(html.contains("weighting-note"), "weighting note");
-                // Every chart is accessible: a title and a description it is labelled by.
-                for svg in doc.select(&sel("svg.chart")) {
-                    let labelled = svg.value().attr("aria-labelledby").unwrap_or_default();
-                    assert_eq!(svg.value().attr("role"), Some("img"));
-                    for id in labelled.split_whitespace() {
-                        assert!(
-                            svg.select(&sel(&format!("[id=\"{id}\"]"))).next().is_some(),
-                            "{id} inside the chart"
-                        );
-                    }
-                    assert!(svg.select(&sel("title")).next().is_some() && svg.select(&sel("desc")).next().is_some());
-                }
-            }
-        }
-
-        // The breakdown selector works by link and shows the crosstab with flags and suppression.
-        let (_, json) = get(&c, &server.url("/api/v1/surveys/healthcare-2026/summary?lang=en"));
-        let summary: Value = serde_json::from_str(&json).expect("summary json");
-        for var in ["sex", "district"] {
-            let (st, html) = get(&c, &server.url(&format!("/results/healthcare-2026?by={var}&lang=en")));
+fn published_pages_show_the_summary_numbers(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let (server, store) = seeded_all(&db);
+    let c = client();
+    for slug in ["healthcare-2026", "transport-2026", "housing-2026"] {
+        for lang in ["en", "ru"] {
+            let (st, json) = get(&c, &server.url(&format!("/api/v1/surveys/{slug}/summary?lang={lang}")));
+            assert_eq!(st, 200, "{json}");
+            let summary: Value = serde_json::from_str(&json).expect("summary json");
+            let (st, html) = get(&c, &server.url(&format!("/results/{slug}?lang={lang}")));
             assert_eq!(st, 200);
             let doc = Html::parse_document(&html);
-            let current: Vec<String> = doc
-                .select(&sel("nav.breakdowns a[aria-current=\"page\"]"))
-                .filter_map(|a| a.value().attr("href").map(str::to_owned))
-                .collect();
-            assert_eq!(
-                current,
-                [format!("/results/healthcare-2026?by={var}")],
-                "selected link marked"
-            );
-            for qid in ["visited", "life_satisfaction", "paid_services"] {
-                compare_breakdown(&doc, &summary, qid, var);
+            let checked = compare_page_with_summary(&doc, &summary);
+            assert!(checked > 30, "{slug}: {checked} numbers compared");
+            let n = doc.select(&sel(".facts .n")).next().map(text);
+            assert_eq!(n, summary["n"].as_u64().map(|v| v.to_string()));
+            assert!(html.contains("weighting-note"), "weighting note");
+            // Every chart is accessible: a title and a description it is labelled by.
+            for svg in doc.select(&sel("svg.chart")) {
+                let labelled = svg.value().attr("aria-labelledby").unwrap_or_default();
+                assert_eq!(svg.value().attr("role"), Some("img"));
+                for id in labelled.split_whitespace() {
+                    assert!(
+                        svg.select(&sel(&format!("[id=\"{id}\"]"))).next().is_some(),
+                        "{id} inside the chart"
+                    );
+                }
+                assert!(svg.select(&sel("title")).next().is_some() && svg.select(&sel("desc")).next().is_some());
             }
         }
-        let (st, _) = get(&c, &server.url("/results/healthcare-2026?by=nonsense"));
-        assert_eq!(st, 200, "an unknown breakdown shows the page without one");
-
-        // Lists: all published surveys newest first (by opening date), and by topic.
-        let (st, html) = get(&c, &server.url("/results?lang=en"));
-        assert_eq!(st, 200);
-        let doc = Html::parse_document(&html);
-        let order: Vec<String> = doc
-            .select(&sel("ul.results-list li"))
-            .filter_map(|li| li.value().attr("data-slug").map(str::to_owned))
-            .collect();
-        assert_eq!(order, ["housing-2026", "healthcare-2026", "transport-2026"]);
-        assert_eq!(
-            doc.select(&sel("section.year h2")).map(text).collect::<Vec<_>>(),
-            ["2026"]
-        );
-        let (st, html) = get(&c, &server.url("/topics/healthcare?lang=en"));
-        assert_eq!(st, 200);
-        assert!(html.contains("data-slug=\"healthcare-2026\"") && !html.contains("data-slug=\"transport-2026\""));
-        assert_eq!(get(&c, &server.url("/topics/astrology")).0, 404);
-
-        // Methodology: every version of the questionnaire, weighting diagnostics, the margin of error.
-        let (st, html) = get(&c, &server.url("/results/healthcare-2026/methodology?lang=en"));
-        assert_eq!(st, 200);
-        let doc = Html::parse_document(&html);
-        assert_eq!(doc.select(&sel("details.version")).count(), 1);
-        assert!(
-            doc.select(&sel("li[data-question=\"clinic_satisfaction\"] .condition"))
-                .next()
-                .is_some(),
-            "conditions shown"
-        );
-        let deff = doc.select(&sel("dd.deff")).next().map(text);
-        let want = summary["weighting"]["deff"].as_f64().map(|d| format!("{d:.3}"));
-        assert_eq!(deff, want);
-        assert_eq!(
-            doc.select(&sel("table.diagnostics")).count(),
-            3,
-            "sex, age group, district"
-        );
-        assert!(html.contains("margin of error"));
-
-        // The list's headline is the survey's tracked question (its mean), not a respondent characteristic.
-        let (_, html) = get(&c, &server.url("/results?lang=en"));
-        let doc = Html::parse_document(&html);
-        let headline = doc
-            .select(&sel("li[data-slug=\"healthcare-2026\"] .headline"))
-            .next()
-            .map(text)
-            .unwrap_or_default();
-        assert!(
-            headline.starts_with("Overall, how satisfied are you with life in our region?"),
-            "{headline}"
-        );
-
-        // A new version of the questionnaire: the methodology shows every version, newest first.
-        let p = opros::catalog::prepare_file(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/surveys/healthcare.yaml"
-        )))
-        .expect("prepare");
-        opros::catalog::store_prepared(&store, &p).expect("second version");
-        let (st, html) = get(&c, &server.url("/results/healthcare-2026/methodology?lang=en"));
-        assert_eq!(st, 200);
-        let doc = Html::parse_document(&html);
-        let versions: Vec<String> = doc.select(&sel("details.version summary")).map(text).collect();
-        assert_eq!(versions.len(), 2, "{versions:?}");
-        assert!(versions[0].starts_with("Version 2 (current)") && versions[1].starts_with("Version 1"));
     }
-}
 
-#[test]
-fn trend_of_the_tracked_question_across_three_surveys() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let (server, _store) = seeded_all(&db);
-        let c = client();
-        let (st, html) = get(&c, &server.url("/trends/life_satisfaction_region?lang=en"));
-        assert_eq!(st, 200, "{html}");
+    // The breakdown selector works by link and shows the crosstab with flags and suppression.
+    let (_, json) = get(&c, &server.url("/api/v1/surveys/healthcare-2026/summary?lang=en"));
+    let summary: Value = serde_json::from_str(&json).expect("summary json");
+    for var in ["sex", "district"] {
+        let (st, html) = get(&c, &server.url(&format!("/results/healthcare-2026?by={var}&lang=en")));
+        assert_eq!(st, 200);
         let doc = Html::parse_document(&html);
-        // Waves oldest first: transport (Feb), healthcare (Mar), housing (Sep).
-        let waves: Vec<String> = doc
-            .select(&sel("ol.waves li a"))
+        let current: Vec<String> = doc
+            .select(&sel("nav.breakdowns a[aria-current=\"page\"]"))
             .filter_map(|a| a.value().attr("href").map(str::to_owned))
             .collect();
         assert_eq!(
-            waves,
-            [
-                "/results/transport-2026",
-                "/results/healthcare-2026",
-                "/results/housing-2026"
-            ]
+            current,
+            [format!("/results/healthcare-2026?by={var}")],
+            "selected link marked"
         );
-        let summaries: Vec<Value> = ["transport-2026", "healthcare-2026", "housing-2026"]
-            .iter()
-            .map(|s| {
-                serde_json::from_str(&get(&c, &server.url(&format!("/api/v1/surveys/{s}/summary?lang=en"))).1)
-                    .expect("json")
-            })
-            .collect();
-        let question = |s: &Value| -> Value {
-            arr(&s["questions"])
-                .iter()
-                .find(|q| q["track"] == "life_satisfaction_region")
-                .cloned()
-                .expect("tracked question")
-        };
-        let series: Vec<ElementRef<'_>> = doc.select(&sel("section.series")).collect();
-        let q0 = question(&summaries[0]);
-        assert_eq!(
-            series.len(),
-            1 + arr(&q0["options"]).len(),
-            "the mean, then every option"
-        );
-        let mut kinds = Vec::new();
-        for (k, o) in arr(&q0["options"]).iter().enumerate() {
-            let code = o["code"].as_str().expect("code");
-            let s = series[k + 1];
-            assert_eq!(
-                s.select(&sel("h2")).next().map(text),
-                o["label"].as_str().map(str::to_owned)
-            );
-            let rows: Vec<ElementRef<'_>> = s.select(&sel("tbody tr")).collect();
-            assert_eq!(rows.len(), 3);
-            let mut prev: Option<(f64, f64)> = None;
-            for (w, row) in rows.iter().enumerate() {
-                let qo = question(&summaries[w]);
-                let opt = arr(&qo["options"])
-                    .iter()
-                    .find(|x| x["code"] == code)
-                    .expect("option in every wave")
-                    .clone();
-                assert_eq!(row.select(&sel("td.value")).next().map(text), Some(pct(&opt["share"])));
-                let cur = (opt["share"].as_f64().expect("share"), opt["se"].as_f64().expect("se"));
-                let class = row
-                    .select(&sel("td.change"))
-                    .next()
-                    .and_then(|td| td.value().attr("class").map(str::to_owned))
-                    .unwrap_or_default();
-                if let Some((p1, se1)) = prev {
-                    // Independent check of the marking: z test of the difference with both SEs.
-                    let z = (cur.0 - p1) / (se1 * se1 + cur.1 * cur.1).sqrt();
-                    let want = if z.abs() < 1.959964 {
-                        "ns"
-                    } else if z > 0.0 {
-                        "up"
-                    } else {
-                        "down"
-                    };
-                    assert!(
-                        class.split_whitespace().any(|c| c == want),
-                        "{code} wave {w}: z = {z:.3}, class {class}"
-                    );
-                    kinds.push(want);
-                }
-                prev = Some(cur);
-            }
-            // Significant segments are drawn solid, the others dashed.
-            let solid = s.select(&sel("line.segment.significant")).count();
-            assert_eq!(
-                solid,
-                rows.len() - 1 - s.select(&sel("line.segment.not-significant")).count()
-            );
+        for qid in ["visited", "life_satisfaction", "paid_services"] {
+            compare_breakdown(&doc, &summary, qid, var);
         }
-        assert!(
-            kinds.contains(&"up") && kinds.contains(&"ns"),
-            "both a significant and a non-significant change: {kinds:?}"
-        );
-        // The mean series equals the summaries' means.
-        for (w, row) in series[0].select(&sel("tbody tr")).enumerate() {
-            let m = question(&summaries[w])["mean"].as_f64().expect("mean");
-            assert_eq!(row.select(&sel("td.value")).next().map(text), Some(format!("{m:.2}")));
-        }
-        assert_eq!(get(&c, &server.url("/trends/no_such_track")).0, 404);
     }
-}
+    let (st, _) = get(&c, &server.url("/results/healthcare-2026?by=nonsense"));
+    assert_eq!(st, 200, "an unknown breakdown shows the page without one");
 
-#[test]
-fn unpublished_results_are_404_and_microdata_is_staff_only() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let (server, _store) = seeded(&db, &["transport-2026"]);
-        let c = client();
-        for path in [
+    // Lists: all published surveys newest first (by opening date), and by topic.
+    let (st, html) = get(&c, &server.url("/results?lang=en"));
+    assert_eq!(st, 200);
+    let doc = Html::parse_document(&html);
+    let order: Vec<String> = doc
+        .select(&sel("ul.results-list li"))
+        .filter_map(|li| li.value().attr("data-slug").map(str::to_owned))
+        .collect();
+    assert_eq!(order, ["housing-2026", "healthcare-2026", "transport-2026"]);
+    assert_eq!(
+        doc.select(&sel("section.year h2")).map(text).collect::<Vec<_>>(),
+        ["2026"]
+    );
+    let (st, html) = get(&c, &server.url("/topics/healthcare?lang=en"));
+    assert_eq!(st, 200);
+    assert!(html.contains("data-slug=\"healthcare-2026\"") && !html.contains("data-slug=\"transport-2026\""));
+    assert_eq!(get(&c, &server.url("/topics/astrology")).0, 404);
+
+    // Methodology: every version of the questionnaire, weighting diagnostics, the margin of error.
+    let (st, html) = get(&c, &server.url("/results/healthcare-2026/methodology?lang=en"));
+    assert_eq!(st, 200);
+    let doc = Html::parse_document(&html);
+    assert_eq!(doc.select(&sel("details.version")).count(), 1);
+    assert!(
+        doc.select(&sel("li[data-question=\"clinic_satisfaction\"] .condition"))
+            .next()
+            .is_some(),
+        "conditions shown"
+    );
+    let deff = doc.select(&sel("dd.deff")).next().map(text);
+    let want = summary["weighting"]["deff"].as_f64().map(|d| format!("{d:.3}"));
+    assert_eq!(deff, want);
+    assert_eq!(
+        doc.select(&sel("table.diagnostics")).count(),
+        3,
+        "sex, age group, district"
+    );
+    assert!(html.contains("margin of error"));
+
+    // The list's headline is the survey's tracked question (its mean), not a respondent characteristic.
+    let (_, html) = get(&c, &server.url("/results?lang=en"));
+    let doc = Html::parse_document(&html);
+    let headline = doc
+        .select(&sel("li[data-slug=\"healthcare-2026\"] .headline"))
+        .next()
+        .map(text)
+        .unwrap_or_default();
+    assert!(
+        headline.starts_with("Overall, how satisfied are you with life in our region?"),
+        "{headline}"
+    );
+
+    // A new version of the questionnaire: the methodology shows every version, newest first.
+    let p = opros::catalog::prepare_file(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/surveys/healthcare.yaml"
+    )))
+    .expect("prepare");
+    opros::catalog::store_prepared(&store, &p).expect("second version");
+    let (st, html) = get(&c, &server.url("/results/healthcare-2026/methodology?lang=en"));
+    assert_eq!(st, 200);
+    let doc = Html::parse_document(&html);
+    let versions: Vec<String> = doc.select(&sel("details.version summary")).map(text).collect();
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    assert!(versions[0].starts_with("Version 2 (current)") && versions[1].starts_with("Version 1"));
+}
+backend_tests!(published_pages_show_the_summary_numbers);
+
+fn trend_of_the_tracked_question_across_three_surveys(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let (server, _store) = seeded_all(&db);
+    let c = client();
+    let (st, html) = get(&c, &server.url("/trends/life_satisfaction_region?lang=en"));
+    assert_eq!(st, 200, "{html}");
+    let doc = Html::parse_document(&html);
+    // Waves oldest first: transport (Feb), healthcare (Mar), housing (Sep).
+    let waves: Vec<String> = doc
+        .select(&sel("ol.waves li a"))
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        waves,
+        [
+            "/results/transport-2026",
             "/results/healthcare-2026",
-            "/results/healthcare-2026?by=sex",
-            "/api/v1/surveys/healthcare-2026/summary",
-            "/results/healthcare-2026/methodology",
-            "/results/healthcare-2026/export.csv",
-            "/results/healthcare-2026/export.xlsx",
-            "/results/no-such-survey",
-        ] {
-            assert_eq!(get(&c, &server.url(path)).0, 404, "{path}");
-        }
-        for path in [
-            "/results/transport-2026/export.csv?data=microdata",
-            "/results/transport-2026/export.xlsx?data=microdata",
-            "/results/transport-2026/export.sav",
-            "/results/healthcare-2026/export.sav",
-        ] {
-            assert_eq!(get(&c, &server.url(path)).0, 403, "{path}");
-        }
-        // Unpublished surveys are not listed, nor part of trends.
-        let (_, html) = get(&c, &server.url("/results"));
-        assert!(html.contains("data-slug=\"transport-2026\"") && !html.contains("data-slug=\"healthcare-2026\""));
-        let (_, html) = get(&c, &server.url("/trends/life_satisfaction_region?lang=en"));
-        assert_eq!(Html::parse_document(&html).select(&sel("ol.waves li")).count(), 1);
-        // The published survey's summary downloads work.
-        let r = c
-            .get(server.url("/results/transport-2026/export.xlsx"))
-            .send()
-            .expect("xlsx");
-        assert_eq!(r.status().as_u16(), 200);
-        let bytes = r.bytes().expect("bytes").to_vec();
-        let wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx opens");
+            "/results/housing-2026"
+        ]
+    );
+    let summaries: Vec<Value> = ["transport-2026", "healthcare-2026", "housing-2026"]
+        .iter()
+        .map(|s| {
+            serde_json::from_str(&get(&c, &server.url(&format!("/api/v1/surveys/{s}/summary?lang=en"))).1)
+                .expect("json")
+        })
+        .collect();
+    let question = |s: &Value| -> Value {
+        arr(&s["questions"])
+            .iter()
+            .find(|q| q["track"] == "life_satisfaction_region")
+            .cloned()
+            .expect("tracked question")
+    };
+    let series: Vec<ElementRef<'_>> = doc.select(&sel("section.series")).collect();
+    let q0 = question(&summaries[0]);
+    assert_eq!(
+        series.len(),
+        1 + arr(&q0["options"]).len(),
+        "the mean, then every option"
+    );
+    let mut kinds = Vec::new();
+    for (k, o) in arr(&q0["options"]).iter().enumerate() {
+        let code = o["code"].as_str().expect("code");
+        let s = series[k + 1];
         assert_eq!(
-            wb.sheet_names(),
-            ["questions", "summary"],
-            "no microdata sheet for the public"
+            s.select(&sel("h2")).next().map(text),
+            o["label"].as_str().map(str::to_owned)
+        );
+        let rows: Vec<ElementRef<'_>> = s.select(&sel("tbody tr")).collect();
+        assert_eq!(rows.len(), 3);
+        let mut prev: Option<(f64, f64)> = None;
+        for (w, row) in rows.iter().enumerate() {
+            let qo = question(&summaries[w]);
+            let opt = arr(&qo["options"])
+                .iter()
+                .find(|x| x["code"] == code)
+                .expect("option in every wave")
+                .clone();
+            assert_eq!(row.select(&sel("td.value")).next().map(text), Some(pct(&opt["share"])));
+            let cur = (opt["share"].as_f64().expect("share"), opt["se"].as_f64().expect("se"));
+            let class = row
+                .select(&sel("td.change"))
+                .next()
+                .and_then(|td| td.value().attr("class").map(str::to_owned))
+                .unwrap_or_default();
+            if let Some((p1, se1)) = prev {
+                // Independent check of the marking: z test of the difference with both SEs.
+                let z = (cur.0 - p1) / (se1 * se1 + cur.1 * cur.1).sqrt();
+                let want = if z.abs() < 1.959964 {
+                    "ns"
+                } else if z > 0.0 {
+                    "up"
+                } else {
+                    "down"
+                };
+                assert!(
+                    class.split_whitespace().any(|c| c == want),
+                    "{code} wave {w}: z = {z:.3}, class {class}"
+                );
+                kinds.push(want);
+            }
+            prev = Some(cur);
+        }
+        // Significant segments are drawn solid, the others dashed.
+        let solid = s.select(&sel("line.segment.significant")).count();
+        assert_eq!(
+            solid,
+            rows.len() - 1 - s.select(&sel("line.segment.not-significant")).count()
         );
     }
+    assert!(
+        kinds.contains(&"up") && kinds.contains(&"ns"),
+        "both a significant and a non-significant change: {kinds:?}"
+    );
+    // The mean series equals the summaries' means.
+    for (w, row) in series[0].select(&sel("tbody tr")).enumerate() {
+        let m = question(&summaries[w])["mean"].as_f64().expect("mean");
+        assert_eq!(row.select(&sel("td.value")).next().map(text), Some(format!("{m:.2}")));
+    }
+    assert_eq!(get(&c, &server.url("/trends/no_such_track")).0, 404);
 }
+backend_tests!(trend_of_the_tracked_question_across_three_surveys);
+
+fn unpublished_results_are_404_and_microdata_is_staff_only(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let (server, _store) = seeded(&db, &["transport-2026"]);
+    let c = client();
+    for path in [
+        "/results/healthcare-2026",
+        "/results/healthcare-2026?by=sex",
+        "/api/v1/surveys/healthcare-2026/summary",
+        "/results/healthcare-2026/methodology",
+        "/results/healthcare-2026/export.csv",
+        "/results/healthcare-2026/export.xlsx",
+        "/results/no-such-survey",
+    ] {
+        assert_eq!(get(&c, &server.url(path)).0, 404, "{path}");
+    }
+    for path in [
+        "/results/transport-2026/export.csv?data=microdata",
+        "/results/transport-2026/export.xlsx?data=microdata",
+        "/results/transport-2026/export.sav",
+        "/results/healthcare-2026/export.sav",
+    ] {
+        assert_eq!(get(&c, &server.url(path)).0, 403, "{path}");
+    }
+    // Unpublished surveys are not listed, nor part of trends.
+    let (_, html) = get(&c, &server.url("/results"));
+    assert!(html.contains("data-slug=\"transport-2026\"") && !html.contains("data-slug=\"healthcare-2026\""));
+    let (_, html) = get(&c, &server.url("/trends/life_satisfaction_region?lang=en"));
+    assert_eq!(Html::parse_document(&html).select(&sel("ol.waves li")).count(), 1);
+    // The published survey's summary downloads work.
+    let r = c
+        .get(server.url("/results/transport-2026/export.xlsx"))
+        .send()
+        .expect("xlsx");
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().expect("bytes").to_vec();
+    let wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx opens");
+    assert_eq!(
+        wb.sheet_names(),
+        ["questions", "summary"],
+        "no microdata sheet for the public"
+    );
+}
+backend_tests!(unpublished_results_are_404_and_microdata_is_staff_only);
 
 /// The cells of the summary that are suppressed, and the numbers they would show without suppression.
 fn suppressed_cells(summary: &Value) -> Vec<(String, String, String)> {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::common::{backends, TestDb};
+use crate::common::{backend_tests, Backend, TestDb};
 use opros::catalog::{self, CatalogError};
 use opros::store::{Status, Store};
 
@@ -30,121 +30,111 @@ fn import_text(store: &Store, text: &str) -> Result<opros::store::Imported, Cata
     catalog::store_prepared(store, &p)
 }
 
-#[test]
-fn lifecycle_on_every_backend() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let store = Store::open(&db.url).expect("open");
-        assert_eq!(store.survey_count().unwrap(), 0);
+fn lifecycle_on_every_backend(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let store = Store::open(&db.url).expect("open");
+    assert_eq!(store.survey_count().unwrap(), 0);
 
-        let first = import_text(&store, &minimal("bus", "Автобусы")).expect("import v1");
-        assert_eq!((first.version, first.created_survey), (1, true));
-        let listed = store.list_surveys().unwrap();
-        assert_eq!(listed.len(), 1);
-        assert_eq!(listed[0].slug, "bus");
-        assert_eq!(listed[0].status, "draft");
+    let first = import_text(&store, &minimal("bus", "Автобусы")).expect("import v1");
+    assert_eq!((first.version, first.created_survey), (1, true));
+    let listed = store.list_surveys().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].slug, "bus");
+    assert_eq!(listed[0].status, "draft");
 
-        let second = import_text(&store, &minimal("bus", "Автобусы 2")).expect("import v2");
-        assert_eq!((second.version, second.created_survey), (2, false));
-        let versions = store.versions("bus").unwrap();
-        assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2]);
-        assert!(versions[0].source.contains("Автобусы\""), "old version kept unchanged");
+    let second = import_text(&store, &minimal("bus", "Автобусы 2")).expect("import v2");
+    assert_eq!((second.version, second.created_survey), (2, false));
+    let versions = store.versions("bus").unwrap();
+    assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2]);
+    assert!(versions[0].source.contains("Автобусы\""), "old version kept unchanged");
 
-        assert_eq!(store.set_status("bus", Status::Open).unwrap().status, "open");
-        assert_eq!(store.set_status("bus", Status::Closed).unwrap().status, "closed");
-        let err = store.set_status("bus", Status::Draft).unwrap_err();
-        assert!(err.to_string().contains("cannot go from closed to draft"), "{err}");
-        assert!(store
-            .set_status("nope", Status::Open)
-            .unwrap_err()
-            .to_string()
-            .contains("no survey with slug 'nope'"));
+    assert_eq!(store.set_status("bus", Status::Open).unwrap().status, "open");
+    assert_eq!(store.set_status("bus", Status::Closed).unwrap().status, "closed");
+    let err = store.set_status("bus", Status::Draft).unwrap_err();
+    assert!(err.to_string().contains("cannot go from closed to draft"), "{err}");
+    assert!(store
+        .set_status("nope", Status::Open)
+        .unwrap_err()
+        .to_string()
+        .contains("no survey with slug 'nope'"));
 
-        // A stored definition reads back equal through the cache.
-        let cache = catalog::DefinitionCache::default();
-        let (row, loaded) = cache.current(&store, "bus").unwrap();
-        assert_eq!(row.current_version, 2);
-        assert_eq!(loaded.definition.title.get("ru"), "Автобусы 2");
-    }
+    // A stored definition reads back equal through the cache.
+    let cache = catalog::DefinitionCache::default();
+    let (row, loaded) = cache.current(&store, "bus").unwrap();
+    assert_eq!(row.current_version, 2);
+    assert_eq!(loaded.definition.title.get("ru"), "Автобусы 2");
 }
+backend_tests!(lifecycle_on_every_backend);
 
-#[test]
-fn invalid_import_changes_nothing() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let store = Store::open(&db.url).expect("open");
-        import_text(&store, &minimal("bus", "One")).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let good = dir.path().join("good.yaml");
-        let bad = dir.path().join("bad.yaml");
-        std::fs::write(&good, minimal("tram", "Tram")).unwrap();
-        std::fs::write(&bad, minimal("bus", "Two").replace("code: b", "code: a")).unwrap();
-        let err = catalog::import_files(&store, &[good, bad]).unwrap_err();
-        assert!(err.to_string().contains("bad.yaml"), "{err}");
-        let slugs: Vec<_> = store.list_surveys().unwrap().into_iter().map(|s| s.slug).collect();
-        assert_eq!(
-            slugs,
-            vec!["bus"],
-            "the valid file of a failed batch is not stored either"
-        );
-        assert_eq!(store.versions("bus").unwrap().len(), 1);
-    }
+fn invalid_import_changes_nothing(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let store = Store::open(&db.url).expect("open");
+    import_text(&store, &minimal("bus", "One")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.yaml");
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&good, minimal("tram", "Tram")).unwrap();
+    std::fs::write(&bad, minimal("bus", "Two").replace("code: b", "code: a")).unwrap();
+    let err = catalog::import_files(&store, &[good, bad]).unwrap_err();
+    assert!(err.to_string().contains("bad.yaml"), "{err}");
+    let slugs: Vec<_> = store.list_surveys().unwrap().into_iter().map(|s| s.slug).collect();
+    assert_eq!(
+        slugs,
+        vec!["bus"],
+        "the valid file of a failed batch is not stored either"
+    );
+    assert_eq!(store.versions("bus").unwrap().len(), 1);
 }
+backend_tests!(invalid_import_changes_nothing);
 
-#[test]
-fn concurrent_imports_of_one_slug_get_distinct_versions() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let store = Store::open(&db.url).expect("open");
-        let threads: Vec<_> = (0..8)
-            .map(|i| {
-                let store = store.clone();
-                std::thread::spawn(move || import_text(&store, &minimal("race", &format!("T{i}"))).map(|x| x.version))
-            })
-            .collect();
-        let mut got: Vec<i32> = threads
-            .into_iter()
-            .map(|t| t.join().unwrap().expect("import"))
-            .collect();
-        got.sort();
-        assert_eq!(got, (1..=8).collect::<Vec<_>>());
-        assert_eq!(store.find_survey("race").unwrap().current_version, 8);
-        assert_eq!(store.list_surveys().unwrap().len(), 1);
-    }
+fn concurrent_imports_of_one_slug_get_distinct_versions(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let store = Store::open(&db.url).expect("open");
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            std::thread::spawn(move || import_text(&store, &minimal("race", &format!("T{i}"))).map(|x| x.version))
+        })
+        .collect();
+    let mut got: Vec<i32> = threads
+        .into_iter()
+        .map(|t| t.join().unwrap().expect("import"))
+        .collect();
+    got.sort();
+    assert_eq!(got, (1..=8).collect::<Vec<_>>());
+    assert_eq!(store.find_survey("race").unwrap().current_version, 8);
+    assert_eq!(store.list_surveys().unwrap().len(), 1);
 }
+backend_tests!(concurrent_imports_of_one_slug_get_distinct_versions);
 
-#[test]
-fn example_surveys_import_and_open() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let store = Store::open(&db.url).expect("open");
-        let seeded = catalog::seed_examples(&store).expect("seed");
-        assert!(seeded.len() >= 3, "at least three example surveys");
-        for s in store.list_surveys().unwrap() {
-            assert_eq!(s.status, "open", "{}", s.slug);
-            let (_, v) = store.version(&s.slug, None).unwrap();
-            assert!(v.population.is_some(), "{} is weighted to a population", s.slug);
+fn example_surveys_import_and_open(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let store = Store::open(&db.url).expect("open");
+    let seeded = catalog::seed_examples(&store).expect("seed");
+    assert!(seeded.len() >= 3, "at least three example surveys");
+    for s in store.list_surveys().unwrap() {
+        assert_eq!(s.status, "open", "{}", s.slug);
+        let (_, v) = store.version(&s.slug, None).unwrap();
+        assert!(v.population.is_some(), "{} is weighted to a population", s.slug);
+    }
+    // Files on disk and the embedded copies agree.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("surveys");
+    let mut on_disk = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            catalog::prepare_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            on_disk += 1;
         }
-        // Files on disk and the embedded copies agree.
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("surveys");
-        let mut on_disk = 0;
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "yaml") {
-                catalog::prepare_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                on_disk += 1;
-            }
-        }
-        assert_eq!(on_disk, seeded.len());
     }
+    assert_eq!(on_disk, seeded.len());
 }
+backend_tests!(example_surveys_import_and_open);
 
-#[test]
-fn migrations_are_idempotent() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        Store::open(&db.url).expect("first open");
-        let store = Store::open(&db.url).expect("second open applies nothing new");
-        assert_eq!(store.survey_count().unwrap(), 0);
-    }
+fn migrations_are_idempotent(backend: Backend) {
+    let db = TestDb::new(&backend);
+    Store::open(&db.url).expect("first open");
+    let store = Store::open(&db.url).expect("second open applies nothing new");
+    assert_eq!(store.survey_count().unwrap(), 0);
 }
+backend_tests!(migrations_are_idempotent);

@@ -1,13 +1,12 @@
 //! The coded form of complete responses (`responses.codes`): every write path stores it, and a summary
 //! loaded through it (with rows of an older version, rows without codes as in databases written before
-//! it existed, and codes that do not fit) is exactly the summary of the JSON answers. SQLite and, with
-//! OPROS_TEST_POSTGRES_URL, PostgreSQL.
-
-use crate::forms_support;
+//! it existed, and codes that do not fit) is exactly the summary of the JSON answers. SQLite and PostgreSQL
+//! (`backend_tests!`).
 
 use std::process::Command;
 
-use crate::common::{backends, test_config, TestDb};
+use crate::common::{backend_tests, test_config, Backend, TestDb};
+use crate::forms_support;
 use crate::forms_support::{import_open, start, Respondent};
 use chrono::NaiveDateTime;
 use opros::catalog::{self, DefinitionCache};
@@ -174,86 +173,82 @@ fn assert_load_matches_json(store: &Store) -> usize {
     json.len()
 }
 
-#[test]
-fn summaries_through_codes_equal_summaries_of_the_json_answers() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let store = Store::open(&db.url).expect("store");
-        let mut rng = StdRng::seed_from_u64(11);
-        add_version(&store, 1, 150, &mut rng);
-        add_version(&store, 2, 150, &mut rng);
-        let survey = store.find_survey("coded").expect("survey");
-        let mut seen = (0, 0);
-        store
-            .each_complete_coded(&survey.id, |r: CodedResponse| -> Result<(), opros::store::StoreError> {
-                match (&r.codes, &r.fallback) {
-                    (Some(_), None) => seen.0 += 1,
-                    (None, Some((id, json))) => {
-                        assert!(id.starts_with('v') && json.starts_with('{'), "{id} {json}");
-                        seen.1 += 1;
-                    }
-                    other => panic!("codes or JSON, not both or neither: {other:?}"),
+fn summaries_through_codes_equal_summaries_of_the_json_answers(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let store = Store::open(&db.url).expect("store");
+    let mut rng = StdRng::seed_from_u64(11);
+    add_version(&store, 1, 150, &mut rng);
+    add_version(&store, 2, 150, &mut rng);
+    let survey = store.find_survey("coded").expect("survey");
+    let mut seen = (0, 0);
+    store
+        .each_complete_coded(&survey.id, |r: CodedResponse| -> Result<(), opros::store::StoreError> {
+            match (&r.codes, &r.fallback) {
+                (Some(_), None) => seen.0 += 1,
+                (None, Some((id, json))) => {
+                    assert!(id.starts_with('v') && json.starts_with('{'), "{id} {json}");
+                    seen.1 += 1;
                 }
-                Ok(())
-            })
-            .expect("read");
-        assert_eq!(seen, (200, 100), "coded rows and rows read from JSON");
-        assert_eq!(assert_load_matches_json(&store), 300);
+                other => panic!("codes or JSON, not both or neither: {other:?}"),
+            }
+            Ok(())
+        })
+        .expect("read");
+    assert_eq!(seen, (200, 100), "coded rows and rows read from JSON");
+    assert_eq!(assert_load_matches_json(&store), 300);
 
-        // Codes that do not fit their version (here: another format) make the summary read the JSON.
-        let mut w = store.writer().expect("writer");
-        use diesel::prelude::*;
-        use opros::store::schema::responses;
-        diesel::update(responses::table.filter(responses::id.eq("v2-0001")))
-            .set(responses::codes.eq(Some(vec![99u8, 1, 2])))
-            .execute(&mut *w)
-            .expect("spoil codes");
-        drop(w);
-        assert_eq!(assert_load_matches_json(&store), 300);
-    }
+    // Codes that do not fit their version (here: another format) make the summary read the JSON.
+    let mut w = store.writer().expect("writer");
+    use diesel::prelude::*;
+    use opros::store::schema::responses;
+    diesel::update(responses::table.filter(responses::id.eq("v2-0001")))
+        .set(responses::codes.eq(Some(vec![99u8, 1, 2])))
+        .execute(&mut *w)
+        .expect("spoil codes");
+    drop(w);
+    assert_eq!(assert_load_matches_json(&store), 300);
 }
+backend_tests!(summaries_through_codes_equal_summaries_of_the_json_answers);
 
 /// `opros responses import` and the web form store the codes of what they store as JSON.
-#[test]
-fn imports_and_form_submissions_store_codes() {
-    for backend in backends() {
-        let db = TestDb::new(&backend);
-        let store = import_open(&db, forms_support::FORMTEST);
-        let dir = tempfile::tempdir().expect("dir");
-        let csv = "sex,age,pets,pets.other,cat_name,sat,grid.a,grid.b,visit,men_q,prio\n\
-                   m,42,dog;fish,,,dk,3,1,2026-03-01,yes,y;x\n\
-                   f,30,cat;other,\"hamster\",Мурка,1,,2,,no,z;x;y\n";
-        let path = dir.path().join("good.csv");
-        std::fs::write(&path, csv).expect("csv");
-        let out = Command::new(env!("CARGO_BIN_EXE_opros"))
-            .args(["responses", "import", "formtest", path.to_str().expect("path")])
-            .env("DATABASE_URL", db.env_value())
-            .env("OPROS_LOG", "warn")
-            .output()
-            .expect("run opros");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+fn imports_and_form_submissions_store_codes(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let store = import_open(&db, forms_support::FORMTEST);
+    let dir = tempfile::tempdir().expect("dir");
+    let csv = "sex,age,pets,pets.other,cat_name,sat,grid.a,grid.b,visit,men_q,prio\n\
+               m,42,dog;fish,,,dk,3,1,2026-03-01,yes,y;x\n\
+               f,30,cat;other,\"hamster\",Мурка,1,,2,,no,z;x;y\n";
+    let path = dir.path().join("good.csv");
+    std::fs::write(&path, csv).expect("csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_opros"))
+        .args(["responses", "import", "formtest", path.to_str().expect("path")])
+        .env("DATABASE_URL", db.env_value())
+        .env("OPROS_LOG", "warn")
+        .output()
+        .expect("run opros");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
-        let (server, _) = start(&db, test_config(&db));
-        let mut r = Respondent::new(&server, "formtest");
-        assert_eq!(r.open("?lang=en"), 200);
-        assert_eq!(
-            r.send(&[("sex", "f"), ("age", "37"), ("pets", "dog")]),
-            303,
-            "{}",
-            r.html
-        );
-        assert_eq!(r.send(&[("sat", "4"), ("grid.a", "2")]), 303, "{}", r.html);
-        assert_eq!(r.send(&[("prio.x", "1")]), 200, "{}", r.html);
-        assert!(r.html.contains("Thank you"), "{}", r.html);
+    let (server, _) = start(&db, test_config(&db));
+    let mut r = Respondent::new(&server, "formtest");
+    assert_eq!(r.open("?lang=en"), 200);
+    assert_eq!(
+        r.send(&[("sex", "f"), ("age", "37"), ("pets", "dog")]),
+        303,
+        "{}",
+        r.html
+    );
+    assert_eq!(r.send(&[("sat", "4"), ("grid.a", "2")]), 303, "{}", r.html);
+    assert_eq!(r.send(&[("prio.x", "1")]), 200, "{}", r.html);
+    assert!(r.html.contains("Thank you"), "{}", r.html);
 
-        let (survey, version) = store.version("formtest", None).expect("version");
-        let def: Definition = serde_json::from_str(&version.definition).expect("definition");
-        let rows = store.complete_responses(&survey.id).expect("rows");
-        assert_eq!(rows.len(), 3);
-        for row in rows {
-            let answers: Answers = serde_json::from_str(&row.answers).expect("answers");
-            assert!(row.codes.is_some(), "codes stored for {}", row.answers);
-            assert_eq!(row.codes, codes::encode(&def, &answers), "{}", row.answers);
-        }
+    let (survey, version) = store.version("formtest", None).expect("version");
+    let def: Definition = serde_json::from_str(&version.definition).expect("definition");
+    let rows = store.complete_responses(&survey.id).expect("rows");
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        let answers: Answers = serde_json::from_str(&row.answers).expect("answers");
+        assert!(row.codes.is_some(), "codes stored for {}", row.answers);
+        assert_eq!(row.codes, codes::encode(&def, &answers), "{}", row.answers);
     }
 }
+backend_tests!(imports_and_form_submissions_store_codes);

@@ -1257,16 +1257,6 @@ fn committed_workbooks_match_their_sources() {
         let file = format!("{name}.xlsx");
         let a = convert(&committed, &file, &LENIENT).map(|c| (c.definition, c.unsupported));
         let b = convert(&fresh, &file, &LENIENT).map(|c| (c.definition, c.unsupported));
-        assert_eq!(a, b, "{name}.xlsx is stale: regenerate it (see generate.rs)");
-    }
-}
-
-/// Regenerates the committed .xlsx files from their .txt sources.
-#[test]
-#[ignore]
-fn write_fixture_workbooks() {
-    for name in FIXTURES {
-        let path = fixtures().join(format!("{name}.xlsx"));
-        std::fs::write(&path, generate::xlsx(&source_of(name))).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(a, b, "{name}.xlsx is stale: cargo run --example xlsform_fixtures");
     }
 }

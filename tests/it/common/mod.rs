@@ -1,5 +1,5 @@
-//! Test support: a fresh database per test (SQLite temp file always; a fresh PostgreSQL schema when
-//! `OPROS_TEST_POSTGRES_URL` is set) and the real server on a random port.
+//! Test support: a fresh database per test (a SQLite temp file, or a fresh schema on the PostgreSQL server of
+//! `OPROS_TEST_POSTGRES_URL`) and the real server on a random port.
 #![allow(dead_code)]
 
 pub mod process;
@@ -28,14 +28,37 @@ macro_rules! proptest_regressions {
 }
 pub(crate) use proptest_regressions;
 
-/// Which backends to run a test against.
-pub fn backends() -> Vec<Backend> {
-    let mut v = vec![Backend::Sqlite];
+/// Two tests from one body `fn NAME(backend: Backend)`, in a module of the same name: `NAME::sqlite`, and
+/// `NAME::postgres`, which is ignored unless asked for (`cargo test -- --include-ignored`, as CI runs the
+/// tests) and then fails when `OPROS_TEST_POSTGRES_URL` is not set, so that it never passes without running.
+macro_rules! backend_tests {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name($crate::common::Backend::Sqlite)
+            }
+
+            #[test]
+            #[ignore = "needs PostgreSQL: OPROS_TEST_POSTGRES_URL and --include-ignored (README, Tests)"]
+            fn postgres() {
+                super::$name($crate::common::Backend::postgres())
+            }
+        }
+    };
+}
+pub(crate) use backend_tests;
+
+/// The PostgreSQL server of the tests, `OPROS_TEST_POSTGRES_URL`. Panics (fails the test) when it is not set:
+/// a PostgreSQL test that cannot run must not pass.
+pub fn postgres_url() -> String {
     match std::env::var("OPROS_TEST_POSTGRES_URL") {
-        Ok(url) if !url.trim().is_empty() => v.push(Backend::Postgres(url)),
-        _ => eprintln!("note: OPROS_TEST_POSTGRES_URL is not set; PostgreSQL half of this test skipped"),
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => panic!(
+            "OPROS_TEST_POSTGRES_URL is not set, and this test needs PostgreSQL: set it, e.g. \
+             OPROS_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test (README, Tests)"
+        ),
     }
-    v
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +72,13 @@ pub struct TestDb {
     pub url: DatabaseUrl,
     _dir: Option<tempfile::TempDir>,
     pg: Option<(String, String)>,
+}
+
+impl Backend {
+    /// PostgreSQL at `OPROS_TEST_POSTGRES_URL`; see [`postgres_url`].
+    pub fn postgres() -> Backend {
+        Backend::Postgres(postgres_url())
+    }
 }
 
 impl TestDb {
