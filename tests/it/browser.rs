@@ -1,4 +1,4 @@
-//! Browser tests (issue 9): headless Chromium through WebDriver against the real server on a random port.
+//! Browser tests: headless Chromium through WebDriver against the real server on a random port.
 //!
 //! - a resident completes the test survey on a phone (360×740) and on a desktop, with and without
 //!   JavaScript: conditions, a validation error next to its field with the typed answers kept, progress,

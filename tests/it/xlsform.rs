@@ -137,7 +137,7 @@ fn expected_unsupported() -> Vec<String> {
 }
 
 #[test]
-fn unsupported_items_display_as_the_issue_describes() {
+fn unsupported_items_display_with_file_sheet_row_and_column() {
     let item = Unsupported {
         file: "survey.xlsx".into(),
         sheet: "survey".into(),

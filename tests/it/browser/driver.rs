@@ -29,7 +29,8 @@ const CHROMEDRIVER: &str = match option_env!("OPROS_CHROMEDRIVER") {
 pub const TIMEOUT: Duration = Duration::from_secs(40);
 const POLL: Duration = Duration::from_millis(50);
 
-/// The start flags that work on these machines (issue 9).
+/// The start flags that work on these machines: as root (no sandbox), without a display or GPU, and with no
+/// network but the loopback (no background requests).
 const FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
