@@ -1,6 +1,5 @@
 //! Helpers for the staff tests: accounts made through the library, and a browser-like staff client that
 //! signs in through `/login` and reads the CSRF token of each page.
-#![allow(dead_code)]
 
 use opros::auth::{users, Role};
 use opros::store::Store;

@@ -1,6 +1,5 @@
 //! Test support: a fresh database per test (a SQLite temp file, or a fresh schema on the PostgreSQL server of
 //! `OPROS_TEST_POSTGRES_URL`) and the real server on a random port.
-#![allow(dead_code)]
 
 pub mod process;
 
@@ -107,10 +106,6 @@ impl TestDb {
                 }
             }
         }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.pg.is_some()
     }
 
     /// `DATABASE_URL` value for child processes.

@@ -1,6 +1,5 @@
 //! The `opros` binary as a child process (for the reliability tests: kill -9, SIGTERM, two instances) and a
 //! respondent that completes the one-page `reliability` survey over HTTP with a unique marker.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

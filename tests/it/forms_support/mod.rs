@@ -1,6 +1,5 @@
 //! Helpers for the form tests: a server with the test survey imported and opened, and a respondent that
 //! reads the hidden fields of a page and posts pages like a browser without JavaScript.
-#![allow(dead_code)]
 
 use chrono::NaiveDate;
 use opros::catalog;

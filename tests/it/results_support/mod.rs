@@ -1,7 +1,6 @@
 //! Helpers for the results and export tests: deterministic synthetic respondents for any definition (the
 //! answers follow the questionnaire's conditions), stored as complete responses through the store's import
 //! API (the same path as `opros responses import`), and the three example surveys filled and published.
-#![allow(dead_code)]
 
 use opros::definition::{Answer, Answers, Definition, QuestionKind};
 use opros::store::{now, ResponseRow, Store};
