@@ -26,7 +26,7 @@ fn example(name: &str) -> String {
     format!("{}/surveys/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn survey_verbs_on_every_backend(backend: Backend) {
+fn survey_verbs(backend: Backend) {
     let db = TestDb::new(&backend);
     let transport = example("transport.yaml");
     let (ok, out, err) = run(&db, &["survey", "import", &transport]);
@@ -71,7 +71,7 @@ fn survey_verbs_on_every_backend(backend: Backend) {
     );
     assert!(entries.iter().all(|e| e.actor == "cli"));
 }
-backend_tests!(survey_verbs_on_every_backend);
+backend_tests!(survey_verbs);
 
 #[test]
 fn invalid_definition_exits_non_zero_with_every_problem() {

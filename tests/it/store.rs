@@ -30,7 +30,7 @@ fn import_text(store: &Store, text: &str) -> Result<opros::store::Imported, Cata
     catalog::store_prepared(store, &p)
 }
 
-fn lifecycle_on_every_backend(backend: Backend) {
+fn survey_lifecycle(backend: Backend) {
     let db = TestDb::new(&backend);
     let store = Store::open(&db.url).expect("open");
     assert_eq!(store.survey_count().unwrap(), 0);
@@ -64,7 +64,7 @@ fn lifecycle_on_every_backend(backend: Backend) {
     assert_eq!(row.current_version, 2);
     assert_eq!(loaded.definition.title.get("ru"), "Автобусы 2");
 }
-backend_tests!(lifecycle_on_every_backend);
+backend_tests!(survey_lifecycle);
 
 fn invalid_import_changes_nothing(backend: Backend) {
     let db = TestDb::new(&backend);
