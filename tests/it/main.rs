@@ -46,6 +46,7 @@ mod stats_properties;
 mod stats_reference;
 mod store;
 mod summary_codes;
+mod test_files;
 mod weight_file;
 mod weighting_properties;
 mod weighting_reference;
