@@ -393,7 +393,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
         "t": tx,
         "waves": waves.iter().map(|w| json!({"label": w.label, "title": w.title, "href": w.href, "n": w.n})).collect::<Vec<_>>(),
         "series": all_series,
-        "method": crate::i18n::text(&lang, "results-trend-method"),
+        "method": crate::i18n::text(lang, "results-trend-method"),
         "lang_links": lang_links(&format!("/trends/{}", urlencode(track)), lang),
     })
 }
