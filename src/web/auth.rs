@@ -23,6 +23,7 @@ use super::{pages, State};
 use crate::auth::{password, sessions, throttle, users, AuthError, LoginLimits, Role, Session, SessionPolicy};
 use crate::form::fields::{self, Fields};
 use crate::form::tokens;
+use crate::i18n::{self, Args};
 use crate::store::audit::{self, AuditEvent};
 
 pub const SESSION_COOKIE: &str = "opros_staff";
@@ -101,16 +102,24 @@ pub fn require(req: &HttpRequest, role: Role) -> Result<Session, HttpResponse> {
             Err(see_other(&format!("/login{next}")))
         }
         Some(s) if s.user.role >= role => Ok(s),
-        Some(s) => Err(staff_page(
-            StatusCode::FORBIDDEN,
-            "admin_message",
-            &json!({
-                "title": "Not allowed",
-                "heading": "Not allowed",
-                "text": format!("Your role ({}) does not allow this page: it needs {} or higher. Ask an admin if you need it.", s.user.role, role),
-            }),
-            Some(&s),
-        )),
+        Some(s) => {
+            let lang = staff_lang(req);
+            let heading = i18n::text(lang, "admin-not-allowed");
+            let args = Args::new()
+                .str("role", role_label(lang, s.user.role))
+                .str("needed", role_label(lang, role));
+            Err(staff_page(
+                req,
+                StatusCode::FORBIDDEN,
+                "admin_message",
+                &json!({
+                    "title": heading,
+                    "heading": heading,
+                    "text": i18n::text_with(lang, "admin-not-allowed-text", &args),
+                }),
+                Some(&s),
+            ))
+        }
     }
 }
 
@@ -144,14 +153,16 @@ pub fn check_csrf(state: &State, s: &Session, f: &Fields) -> bool {
 }
 
 /// The page shown when a staff form's CSRF token is missing or wrong.
-pub fn csrf_failed(s: &Session) -> HttpResponse {
+pub fn csrf_failed(req: &HttpRequest, s: &Session) -> HttpResponse {
+    let lang = staff_lang(req);
     staff_page(
+        req,
         StatusCode::FORBIDDEN,
         "admin_message",
         &json!({
-            "title": "Form expired",
-            "heading": "This form has expired",
-            "text": "The form was not sent from this session (it is too old, or it came from another site). Go back, reload the page and send it again.",
+            "title": i18n::text(lang, "admin-form-expired"),
+            "heading": i18n::text(lang, "admin-form-expired-heading"),
+            "text": i18n::text(lang, "admin-form-expired-text"),
         }),
         Some(s),
     )
@@ -164,21 +175,60 @@ pub fn see_other(to: &str) -> HttpResponse {
         .finish()
 }
 
-/// Renders a staff page: adds the navigation (who is signed in, their links, the logout form) to `data`.
-pub fn staff_page(status: StatusCode, template: &str, data: &serde_json::Value, s: Option<&Session>) -> HttpResponse {
+/// The language of the staff pages (the workbench, the sign-in page, staff messages). This is the one place
+/// that chooses it: every staff handler and `staff_page` ask here, so changing the staff language (a default,
+/// a cookie, the `Accept-Language` header) is a change of this function only.
+pub fn staff_lang(_req: &HttpRequest) -> &'static str {
+    "en"
+}
+
+/// The name of a staff role as staff read it.
+pub fn role_label(lang: &str, role: Role) -> String {
+    let id = match role {
+        Role::Admin => "admin-role-admin",
+        Role::Sociologist => "admin-role-sociologist",
+        Role::Official => "admin-role-official",
+    };
+    i18n::text(lang, id)
+}
+
+/// The name of a survey state (`draft`, `open`, `closed`) as staff read it; an unknown state as it is.
+pub fn status_label(lang: &str, status: &str) -> String {
+    let id = match status {
+        "draft" => "admin-status-draft",
+        "open" => "admin-status-open",
+        "closed" => "admin-status-closed",
+        other => return other.to_owned(),
+    };
+    i18n::text(lang, id)
+}
+
+/// Renders a staff page in the staff language (`staff_lang`, as the top-level `lang` the templates' `t`
+/// helper reads) and, for a signed-in member, adds the navigation (who is signed in, their links, the
+/// logout form) to `data`.
+pub fn staff_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    template: &str,
+    data: &serde_json::Value,
+    s: Option<&Session>,
+) -> HttpResponse {
+    let lang = staff_lang(req);
     let mut data = data.clone();
-    if let (Some(obj), Some(s)) = (data.as_object_mut(), s) {
-        obj.insert(
-            "staff".into(),
-            json!({
-                "login": s.user.login,
-                "role": s.user.role,
-                "is_admin": s.user.role >= Role::Admin,
-                "is_sociologist": s.user.role >= Role::Sociologist,
-                "csrf": s.csrf,
-            }),
-        );
-        obj.entry("lang").or_insert(json!("en"));
+    if let Some(obj) = data.as_object_mut() {
+        obj.insert("lang".into(), json!(lang));
+        if let Some(s) = s {
+            obj.insert(
+                "staff".into(),
+                json!({
+                    "login": s.user.login,
+                    "role": role_label(lang, s.user.role),
+                    "is_admin": s.user.role >= Role::Admin,
+                    "is_sociologist": s.user.role >= Role::Sociologist,
+                    "csrf": s.csrf,
+                }),
+            );
+        }
     }
     HttpResponseBuilder::new(status)
         .content_type("text/html; charset=utf-8")
@@ -233,7 +283,9 @@ fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
         .and_then(|q| q.get(name).cloned())
 }
 
+/// The sign-in page; `error` is the id of the message to show above the form.
 fn login_page(
+    req: &HttpRequest,
     state: &State,
     status: StatusCode,
     login_token: &str,
@@ -241,16 +293,17 @@ fn login_page(
     login: &str,
     error: Option<&str>,
 ) -> HttpResponse {
+    let lang = staff_lang(req);
     staff_page(
+        req,
         status,
         "login",
         &json!({
-            "lang": "en",
-            "title": "Staff sign-in",
+            "title": i18n::text(lang, "admin-login-title"),
             "csrf": state.forms.signer.csrf(&format!("login:{login_token}")),
             "next": next,
             "login": login,
-            "error": error,
+            "error": error.map(|id| i18n::text(lang, id)),
         }),
         None,
     )
@@ -267,14 +320,12 @@ pub async fn login_form(req: HttpRequest, state: State) -> Result<HttpResponse, 
         .map(|c| c.value().to_owned())
         .filter(|t| tokens::is_token(t));
     let token = existing.clone().unwrap_or_else(tokens::new_token);
-    let mut resp = login_page(&state, StatusCode::OK, &token, &next, "", None);
+    let mut resp = login_page(&req, &state, StatusCode::OK, &token, &next, "", None);
     if existing.is_none() {
         let _ = resp.add_cookie(&cookie(&state, LOGIN_COOKIE, &token, Some(time::Duration::hours(12))));
     }
     Ok(resp)
 }
-
-const BAD_CREDENTIALS: &str = "Wrong login or password.";
 
 /// `POST /login`.
 pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
@@ -287,14 +338,14 @@ pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Res
         .map(|c| c.value().to_owned())
         .filter(|t| tokens::is_token(t))
     else {
-        return Ok(login_expired(&state));
+        return Ok(login_expired(&req, &state));
     };
     if !state
         .forms
         .signer
         .check_csrf(&format!("login:{login_token}"), f.first(fields::CSRF).unwrap_or(""))
     {
-        return Ok(login_expired(&state));
+        return Ok(login_expired(&req, &state));
     }
     let ip = req.peer_addr().map(|a| a.ip().to_string());
     let limits = LoginLimits::default();
@@ -304,24 +355,26 @@ pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Res
     match outcome {
         Attempt::Throttled => {
             let mut r = login_page(
+                &req,
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 &login_token,
                 &next,
                 &login,
-                Some("Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin."),
+                Some("admin-login-throttled"),
             );
             r.headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("900"));
             Ok(r)
         }
         Attempt::Failed => Ok(login_page(
+            &req,
             &state,
             StatusCode::UNAUTHORIZED,
             &login_token,
             &next,
             &login,
-            Some(BAD_CREDENTIALS),
+            Some("admin-login-bad-credentials"),
         )),
         Attempt::Ok { token } => {
             let mut r = see_other(&next);
@@ -332,15 +385,16 @@ pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Res
     }
 }
 
-fn login_expired(state: &State) -> HttpResponse {
+fn login_expired(req: &HttpRequest, state: &State) -> HttpResponse {
     let token = tokens::new_token();
     let mut r = login_page(
+        req,
         state,
         StatusCode::FORBIDDEN,
         &token,
         "/admin",
         "",
-        Some("The sign-in form expired or did not come from this site. Please sign in again."),
+        Some("admin-login-expired"),
     );
     let _ = r.add_cookie(&cookie(state, LOGIN_COOKIE, &token, Some(time::Duration::hours(12))));
     r
@@ -392,7 +446,7 @@ pub async fn logout(req: HttpRequest, state: State, payload: web::Payload) -> Re
     };
     let f = read_form(payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     let st = state.clone();
     let s2 = s.clone();
