@@ -100,6 +100,7 @@ admin-survey-from = From
 admin-survey-current = (current)
 admin-survey-officials = Officials who may read unpublished results
 admin-survey-revoke = revoke
+# Shown unescaped (the page has always shown the apostrophe as it is): no markup characters but the apostrophe.
 admin-survey-official-login = Official's login
 admin-survey-grant = Give access
 admin-survey-recent = Recent changes
@@ -163,7 +164,7 @@ admin-monitor-minutes = { $duration } min
 admin-monitor-per-day = Responses per day
 admin-monitor-chart-title = Started (light) and completed (dark) responses per day, { $first } to { $last }
 admin-monitor-bar-title = { $date }: { $started } started, { $completed } completed
-admin-monitor-tallest = tallest bar =
+admin-monitor-tallest = tallest bar
 admin-monitor-legend = Light: started, dark: completed.
 admin-monitor-table = Table
 admin-monitor-date = Date

@@ -100,6 +100,7 @@ admin-survey-from = Источник
 admin-survey-current = (текущая)
 admin-survey-officials = Представители власти с доступом к неопубликованным результатам
 admin-survey-revoke = закрыть доступ
+# Shown unescaped (the page has always shown the apostrophe as it is): no markup characters but the apostrophe.
 admin-survey-official-login = Логин представителя власти
 admin-survey-grant = Дать доступ
 admin-survey-recent = Последние изменения
@@ -168,7 +169,7 @@ admin-monitor-minutes = { $duration } мин
 admin-monitor-per-day = Анкеты по дням
 admin-monitor-chart-title = Начатые (светлые) и завершённые (тёмные) анкеты по дням, с { $first } по { $last }
 admin-monitor-bar-title = { $date }: начато — { $started }, завершено — { $completed }
-admin-monitor-tallest = самый высокий столбец =
+admin-monitor-tallest = самый высокий столбец
 admin-monitor-legend = Светлые — начатые, тёмные — завершённые.
 admin-monitor-table = Таблица
 admin-monitor-date = Дата

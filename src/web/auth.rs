@@ -481,6 +481,115 @@ mod tests {
         assert_eq!(safe_next(None), "/admin");
     }
 
+    /// Every staff template renders in every catalog language with every branch taken (the `t` helper fails
+    /// on a missing message or an argument that is not a number or a text).
+    #[test]
+    fn staff_templates_render_in_every_language() {
+        let full = |lang: &str, alt: bool| {
+            let mut page = json!({
+                "lang": lang, "title": "T", "heading": "H", "text": "X", "slug": "s", "action": "open", "csrf": "c",
+                "staff": {"login": "anna", "role": role_label(lang, Role::Admin), "is_admin": true, "is_sociologist": true, "csrf": "c"},
+                "surveys": [{"title": "S", "slug": "s", "topic": "t", "status": "open", "status_label": status_label(lang, "open"),
+                    "version": 2, "complete": 3, "partial": 1, "opens": "2026-01-01", "closes": "2026-02-01", "results_published": alt}],
+            });
+            let workbench = json!({
+                "page_title": "S", "status": "open", "status_label": status_label(lang, "open"), "version": 2,
+                "results_published": alt, "complete": 21, "partial": 2, "screened_out": 5, "can_open": true, "can_close": true,
+                "opens": "2026-01-01", "closes": null,
+                "versions": [{"version": 1, "created_at": "2026-01-01 10:00", "source_name": "f.yaml", "current": true}],
+                "officials": ["ivan"], "audit": [{"at": "x", "actor": "a", "action": "open", "survey_version": 1, "detail": "d"}],
+                "problem_count": if alt { 1 } else { 22 },
+                "problems": [{"file": "a.yaml", "line": 3, "question": "q1", "message": "m"}], "source": "",
+                "label": "s version 2", "restart": "/r", "back": "/admin",
+                "upload": {"id": "u", "is_new": alt, "next_version": 2, "existing_status_label": "open", "live_now": true,
+                    "uploaded_by": "anna", "source_name": "f.yaml"},
+                "thank_you": if alt { json!(null) } else { json!("Thanks") },
+                "answers": [{"id": "q1", "answer": "1"}],
+            });
+            let monitor = json!({
+                "survey_title": "S", "median_minutes": "3:05",
+                "m": {"started": 5, "complete": 3, "partial": 1, "screened_out": 1, "completion_rate": 0.5,
+                    "days": [{"date": "2026-01-01", "started": 5, "completed": 3}],
+                    "weighting": {"method": "raking", "error": if alt { json!("too few") } else { json!(null) },
+                        "deff": 1.2, "effective_n": 10.5, "weight_min": 0.5, "weight_max": 2.0},
+                    "under_represented": [{"label": "men", "sample_share": 0.3, "population_share": 0.45, "n": 21}],
+                    "representativeness": [{"label": "Sex", "variable": "sex", "categories": [
+                        {"label": "men", "n": 3, "sample_share": 0.3, "population_share": 0.45, "gap": -0.15}]}]},
+                "chart": {"width": 640.0, "height": 160.0, "max": 5.0, "first": "2026-01-01", "last": "2026-01-02",
+                    "bars": [{"x": "1", "w": "1", "ys": "1", "hs": "1", "yc": "1", "hc": "1", "title": "t"}]},
+                "pages": [{"p": {"position": 1, "page_id": "p1", "reached": 5, "stopped_here": 1, "drop_rate": 0.2}, "bar": "200"}],
+            });
+            let admin = json!({
+                "populations": [{"path": "populations/r.yaml", "name": "r", "title": "R", "source_note": "n", "total": 100.0,
+                    "variables": ["sex"], "origin_label": "uploaded", "uploaded_by": "anna", "used_by": ["s v1"]}],
+                "error": "e",
+                "users": [{"login": "anna", "role_label": "admin", "disabled": alt, "created_at": "2026-01-01", "is_self": true,
+                    "roles": [{"name": "admin", "label": "admin", "selected": true}]}],
+                "roles": [{"name": "admin", "label": "admin"}], "min_password": if alt { 1 } else { 12 },
+                "entries": [{"at": "x", "actor": "a", "action": "login", "survey": "s", "version": 1, "detail": "d"}],
+                "survey": "s", "actor": "a", "next": "/admin", "login": "anna",
+                "message": "m",
+            });
+            for part in [workbench, monitor, admin] {
+                if let (Some(p), serde_json::Value::Object(more)) = (page.as_object_mut(), part) {
+                    p.extend(more);
+                }
+            }
+            page
+        };
+        let templates = [
+            "admin",
+            "admin_audit",
+            "admin_confirm",
+            "admin_message",
+            "admin_monitor",
+            "admin_populations",
+            "admin_preview_bar",
+            "admin_preview_end",
+            "admin_survey",
+            "admin_upload",
+            "admin_users",
+            "login",
+            "error",
+        ];
+        for lang in i18n::LANGUAGES {
+            for alt in [false, true] {
+                for t in templates {
+                    if let Err(e) = pages::registry().render(t, &full(lang, alt)) {
+                        panic!("{t} in {lang}: {e}");
+                    }
+                }
+            }
+        }
+        let ru = pages::registry()
+            .render("admin", &full("ru", false))
+            .unwrap_or_default();
+        assert!(ru.contains("Опросы") && ru.contains("Выйти"), "{ru}");
+        let ru = pages::registry()
+            .render("admin_upload", &full("ru", false))
+            .unwrap_or_default();
+        assert!(ru.contains("Найдено 22 ошибки — ничего не сохранено"), "{ru}");
+        let en = pages::registry()
+            .render("admin_upload", &full("en", false))
+            .unwrap_or_default();
+        assert!(en.contains("22 problem(s) found — nothing was stored"), "{en}");
+    }
+
+    #[test]
+    fn roles_and_states_have_names_in_every_language() {
+        for lang in i18n::LANGUAGES {
+            for role in Role::ALL {
+                assert!(!role_label(lang, role).starts_with("admin-"), "{lang}: {role}");
+            }
+            for status in ["draft", "open", "closed"] {
+                assert!(!status_label(lang, status).starts_with("admin-"), "{lang}: {status}");
+            }
+        }
+        assert_eq!(role_label("en", Role::Sociologist), "sociologist");
+        assert_eq!(status_label("en", "closed"), "closed");
+        assert_eq!(role_label("ru", Role::Admin), "администратор");
+    }
+
     #[test]
     fn urlencode_keeps_paths_readable() {
         assert_eq!(urlencode("/admin/x?page=2&a=b c"), "/admin/x%3Fpage%3D2%26a%3Db%20c");
