@@ -245,6 +245,19 @@ admin-audit-what = What
 admin-audit-version = Version
 admin-audit-detail = Detail
 
+## Requests the workbench refuses (shown on the error page).
+
+admin-error-form-unreadable = the form data could not be read; please send it again
+admin-error-form-too-large = the form is larger than { $kib } KiB
+admin-error-upload-too-large = the upload is larger than { $kib } KiB
+admin-error-no-boundary = the upload has no multipart boundary
+admin-error-bad-multipart = the upload is not valid multipart/form-data; please send it again
+admin-error-upload-action = unknown action '{ $action }': use store, store_open or discard
+admin-error-status-action = unknown action '{ $action }': use open, close, publish_results or unpublish_results
+admin-error-not-confirmed = the action was not confirmed: use the confirmation page
+admin-error-unknown-action = unknown action '{ $action }'
+admin-error-access-action = unknown action: use grant or revoke
+
 ## The error page (every visitor may see it): its title per HTTP status, and the way back.
 
 error-title-400 = Bad Request

@@ -258,6 +258,19 @@ admin-audit-what = Что
 admin-audit-version = Версия
 admin-audit-detail = Подробности
 
+## Requests the workbench refuses (shown on the error page).
+
+admin-error-form-unreadable = не удалось прочитать данные формы; отправьте её ещё раз
+admin-error-form-too-large = форма больше { $kib } КиБ
+admin-error-upload-too-large = загружаемые данные больше { $kib } КиБ
+admin-error-no-boundary = в загрузке нет границы частей multipart
+admin-error-bad-multipart = загрузка не является корректными данными multipart/form-data; отправьте её ещё раз
+admin-error-upload-action = неизвестное действие «{ $action }»: допустимы store, store_open и discard
+admin-error-status-action = неизвестное действие «{ $action }»: допустимы open, close, publish_results и unpublish_results
+admin-error-not-confirmed = действие не подтверждено: воспользуйтесь страницей подтверждения
+admin-error-unknown-action = неизвестное действие «{ $action }»
+admin-error-access-action = неизвестное действие: допустимы grant и revoke
+
 ## The error page (every visitor may see it): its title per HTTP status, and the way back.
 
 error-title-400 = Неверный запрос

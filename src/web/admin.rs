@@ -107,12 +107,13 @@ fn upload_page(
     source: &str,
     problems: &[Value],
 ) -> HttpResponse {
+    let lang = staff_lang(req);
     staff_page(
         req,
         status,
         "admin_upload",
         &json!({
-            "title": i18n::text(staff_lang(req), "admin-upload-title"),
+            "title": i18n::text(lang, "admin-upload-title"),
             "csrf": csrf_token(state, s),
             "source": source,
             "problems": problems,
@@ -126,6 +127,7 @@ fn upload_page(
 /// upload for the preview.
 pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
+    let lang = staff_lang(&req);
     let f = read_fields(&req, payload, MAX_STAFF_BODY).await?;
     if !check_csrf(&state, &s, &f) {
         return Ok(csrf_failed(&req, &s));
@@ -158,7 +160,7 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
         }
     };
     if source.trim().is_empty() {
-        let message = i18n::text(staff_lang(&req), "admin-upload-nothing");
+        let message = i18n::text(lang, "admin-upload-nothing");
         let p = [json!({"file": "", "line": null, "question": null, "message": message})];
         return Ok(upload_page(&req, &state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
     }
@@ -199,7 +201,8 @@ pub async fn upload_action(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
-    let f = auth::read_form(payload, 64 * 1024).await?;
+    let lang = staff_lang(&req);
+    let f = auth::read_form(&req, payload, 64 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
         return Ok(csrf_failed(&req, &s));
     }
@@ -219,8 +222,10 @@ pub async fn upload_action(
             blk(move || Ok(workbench::discard(&st.store, &id, &by)?)).await?;
             Ok(see_other("/admin"))
         }
-        other => Err(WebError::BadRequest(format!(
-            "unknown action '{other}': use store, store_open or discard"
+        other => Err(WebError::BadRequest(i18n::text_with(
+            lang,
+            "admin-error-upload-action",
+            &i18n::Args::new().str("action", other),
         ))),
     }
 }
@@ -293,14 +298,17 @@ pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<Strin
 /// `GET /admin/surveys/{slug}/confirm?action=…`: the confirmation page of a lifecycle action.
 pub async fn confirm(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
+    let lang = staff_lang(&req);
     let slug = slug.into_inner();
     let action = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.get("action").cloned())
         .unwrap_or_default();
-    let Some((heading, text)) = action_text(staff_lang(&req), &action) else {
-        return Err(WebError::BadRequest(format!(
-            "unknown action '{action}': use open, close, publish_results or unpublish_results"
+    let Some((heading, text)) = action_text(lang, &action) else {
+        return Err(WebError::BadRequest(i18n::text_with(
+            lang,
+            "admin-error-status-action",
+            &i18n::Args::new().str("action", action),
         )));
     };
     let st = state.clone();
@@ -326,14 +334,13 @@ pub async fn change_status(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
-    let f = auth::read_form(payload, 64 * 1024).await?;
+    let lang = staff_lang(&req);
+    let f = auth::read_form(&req, payload, 64 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
         return Ok(csrf_failed(&req, &s));
     }
     if f.first("confirm") != Some("yes") {
-        return Err(WebError::BadRequest(
-            "the action was not confirmed: use the confirmation page".into(),
-        ));
+        return Err(WebError::BadRequest(i18n::text(lang, "admin-error-not-confirmed")));
     }
     let slug = slug.into_inner();
     let action = f.first("action").unwrap_or("").to_owned();
@@ -350,7 +357,13 @@ pub async fn change_status(
             }
             "publish_results" => workbench::set_results_published(&st.store, &sl, true, &by)?,
             "unpublish_results" => workbench::set_results_published(&st.store, &sl, false, &by)?,
-            other => return Err(WebError::BadRequest(format!("unknown action '{other}'"))),
+            other => {
+                return Err(WebError::BadRequest(i18n::text_with(
+                    lang,
+                    "admin-error-unknown-action",
+                    &i18n::Args::new().str("action", other),
+                )))
+            }
         }
         Ok(())
     })
@@ -369,7 +382,8 @@ pub async fn change_access(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
-    let f = auth::read_form(payload, 64 * 1024).await?;
+    let lang = staff_lang(&req);
+    let f = auth::read_form(&req, payload, 64 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
         return Ok(csrf_failed(&req, &s));
     }
@@ -378,7 +392,7 @@ pub async fn change_access(
     let grant = match f.first("action") {
         Some("grant") => true,
         Some("revoke") => false,
-        _ => return Err(WebError::BadRequest("unknown action: use grant or revoke".into())),
+        _ => return Err(WebError::BadRequest(i18n::text(lang, "admin-error-access-action"))),
     };
     let st = state.clone();
     let by = s.user.login.clone();

@@ -210,6 +210,7 @@ fn preview_end(
     answers: &Answers,
     csrf: &str,
 ) -> HttpResponse {
+    let staff_lang = staff_lang(req);
     let def = &ctx.def;
     let rows: Vec<Value> = def
         .questions()
@@ -224,7 +225,7 @@ fn preview_end(
         StatusCode::OK,
         "admin_preview_end",
         &json!({
-            "title": i18n::text(staff_lang(req), "admin-preview-title"),
+            "title": i18n::text(staff_lang, "admin-preview-title"),
             "label": ctx.version_label,
             "thank_you": def.thank_you.as_ref().map(|t| t.get(lang).to_owned()),
             "answers": rows,
@@ -272,7 +273,7 @@ async fn preview_post(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
-    let f = auth::read_form(payload, MAX_STAFF_BODY).await?;
+    let f = auth::read_form(&req, payload, MAX_STAFF_BODY).await?;
     if !check_csrf(&state, &s, &f) {
         return Ok(csrf_failed(&req, &s));
     }

@@ -81,7 +81,7 @@ async fn with_error(
 /// `POST /admin/users`: adds a user (`login`, `role`, `password`).
 pub async fn users_add(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Admin);
-    let f = auth::read_form(payload, 16 * 1024).await?;
+    let f = auth::read_form(&req, payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
         return Ok(csrf_failed(&req, &s));
     }
@@ -120,7 +120,7 @@ pub async fn users_change(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Admin);
-    let f = auth::read_form(payload, 16 * 1024).await?;
+    let f = auth::read_form(&req, payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
         return Ok(csrf_failed(&req, &s));
     }
@@ -176,7 +176,8 @@ pub async fn audit_log(req: HttpRequest, state: State) -> Result<HttpResponse, W
         .into_iter()
         .map(|e| json!({"at": e.at.format("%Y-%m-%d %H:%M:%S").to_string(), "actor": e.actor, "action": e.action, "survey": e.survey_slug, "version": e.survey_version, "detail": e.detail}))
         .collect();
-    let title = i18n::text(staff_lang(&req), "admin-audit-heading");
+    let lang = staff_lang(&req);
+    let title = i18n::text(lang, "admin-audit-heading");
     Ok(staff_page(
         &req,
         StatusCode::OK,

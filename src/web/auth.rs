@@ -237,15 +237,15 @@ pub fn staff_page(
 }
 
 /// Reads a urlencoded staff form body (bounded).
-pub async fn read_form(payload: web::Payload, limit: usize) -> Result<Fields, WebError> {
+pub async fn read_form(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<Fields, WebError> {
+    let lang = staff_lang(req);
     match payload.to_bytes_limited(limit).await {
         Ok(Ok(b)) => Ok(Fields::from_urlencoded(&b)),
-        Ok(Err(_)) => Err(WebError::BadRequest(
-            "the form data could not be read; please send it again".into(),
-        )),
-        Err(_) => Err(WebError::TooLarge(format!(
-            "the form is larger than {} KiB",
-            limit / 1024
+        Ok(Err(_)) => Err(WebError::BadRequest(i18n::text(lang, "admin-error-form-unreadable"))),
+        Err(_) => Err(WebError::TooLarge(i18n::text_with(
+            lang,
+            "admin-error-form-too-large",
+            &Args::new().str("kib", (limit / 1024).to_string()),
         ))),
     }
 }
@@ -329,7 +329,7 @@ pub async fn login_form(req: HttpRequest, state: State) -> Result<HttpResponse, 
 
 /// `POST /login`.
 pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
-    let f = read_form(payload, 16 * 1024).await?;
+    let f = read_form(&req, payload, 16 * 1024).await?;
     let login = f.first("login").unwrap_or("").trim().to_owned();
     let pw = f.first("password").unwrap_or("").to_owned();
     let next = safe_next(f.first("next"));
@@ -444,7 +444,7 @@ pub async fn logout(req: HttpRequest, state: State, payload: web::Payload) -> Re
     let Some(s) = current(&req) else {
         return Ok(see_other("/login"));
     };
-    let f = read_form(payload, 16 * 1024).await?;
+    let f = read_form(&req, payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
         return Ok(csrf_failed(&req, &s));
     }
