@@ -24,17 +24,19 @@ pub const LANGUAGES: [&str; 2] = ["ru", "en"];
 
 /// The catalog files, per language, in the order they are added to the bundle. A test checks that every
 /// `.ftl` file under `locales/` is listed here, so a new file cannot be forgotten.
-pub const FILES: [&str; 3] = ["form.ftl", "export.ftl", "results.ftl"];
+pub const FILES: [&str; 4] = ["form.ftl", "export.ftl", "results.ftl", "admin.ftl"];
 
-const RU: [&str; 3] = [
+const RU: [&str; 4] = [
     include_str!("../locales/ru/form.ftl"),
     include_str!("../locales/ru/export.ftl"),
     include_str!("../locales/ru/results.ftl"),
+    include_str!("../locales/ru/admin.ftl"),
 ];
-const EN: [&str; 3] = [
+const EN: [&str; 4] = [
     include_str!("../locales/en/form.ftl"),
     include_str!("../locales/en/export.ftl"),
     include_str!("../locales/en/results.ftl"),
+    include_str!("../locales/en/admin.ftl"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

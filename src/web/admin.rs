@@ -12,12 +12,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use super::admin_upload::read_fields;
-use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
+use super::auth::{
+    self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_lang, staff_page, status_label, MAX_STAFF_BODY,
+};
 use super::error::WebError;
 use super::State;
 use crate::auth::{Role, Session};
 use crate::catalog::workbench::{self, WorkbenchError};
 use crate::catalog::CatalogError;
+use crate::i18n;
 use crate::store::audit::{self, AuditFilter};
 use crate::store::Status;
 
@@ -54,6 +57,7 @@ pub fn auto_close(state: &State) {
 /// `GET /admin`: the survey list.
 pub async fn dashboard(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Official);
+    let lang = staff_lang(&req);
     let st = state.clone();
     let rows = blk(move || {
         auto_close(&st);
@@ -67,6 +71,7 @@ pub async fn dashboard(req: HttpRequest, state: State) -> Result<HttpResponse, W
                 "title": d.title.get(d.default_language()),
                 "topic": row.topic,
                 "status": row.status,
+                "status_label": status_label(lang, &row.status),
                 "version": row.current_version,
                 "complete": count(&counts, "complete"),
                 "partial": count(&counts, "partial"),
@@ -80,9 +85,10 @@ pub async fn dashboard(req: HttpRequest, state: State) -> Result<HttpResponse, W
     })
     .await?;
     Ok(staff_page(
+        &req,
         StatusCode::OK,
         "admin",
-        &json!({"title": "Workbench", "surveys": rows, "csrf": csrf_token(&state, &s)}),
+        &json!({"title": i18n::text(lang, "admin-list-title"), "surveys": rows, "csrf": csrf_token(&state, &s)}),
         Some(&s),
     ))
 }
@@ -90,15 +96,24 @@ pub async fn dashboard(req: HttpRequest, state: State) -> Result<HttpResponse, W
 /// `GET /admin/surveys/new`: upload or paste a definition.
 pub async fn new_survey(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
-    Ok(upload_page(&state, &s, StatusCode::OK, "", &[]))
+    Ok(upload_page(&req, &state, &s, StatusCode::OK, "", &[]))
 }
 
-fn upload_page(state: &State, s: &Session, status: StatusCode, source: &str, problems: &[Value]) -> HttpResponse {
+fn upload_page(
+    req: &HttpRequest,
+    state: &State,
+    s: &Session,
+    status: StatusCode,
+    source: &str,
+    problems: &[Value],
+) -> HttpResponse {
+    let lang = staff_lang(req);
     staff_page(
+        req,
         status,
         "admin_upload",
         &json!({
-            "title": "New survey or version",
+            "title": i18n::text(lang, "admin-upload-title"),
             "csrf": csrf_token(state, s),
             "source": source,
             "problems": problems,
@@ -112,9 +127,10 @@ fn upload_page(state: &State, s: &Session, status: StatusCode, source: &str, pro
 /// upload for the preview.
 pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
+    let lang = staff_lang(&req);
     let f = read_fields(&req, payload, MAX_STAFF_BODY).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     let pasted = f.first("definition").unwrap_or("").trim().to_owned();
     let (source, name) = if !pasted.is_empty() {
@@ -136,7 +152,7 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
                         .lines()
                         .map(|l| json!({"file": name, "line": null, "question": null, "message": l.trim()}))
                         .collect();
-                    return Ok(upload_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
+                    return Ok(upload_page(&req, &state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
                 }
             }
         } else {
@@ -144,10 +160,9 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
         }
     };
     if source.trim().is_empty() {
-        let p = [
-            json!({"file": "", "line": null, "question": null, "message": "choose a YAML file or paste the definition"}),
-        ];
-        return Ok(upload_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
+        let message = i18n::text(lang, "admin-upload-nothing");
+        let p = [json!({"file": "", "line": null, "question": null, "message": message})];
+        return Ok(upload_page(&req, &state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
     }
     let st = state.clone();
     let (src, nm, by) = (source.clone(), name.clone(), s.user.login.clone());
@@ -166,6 +181,7 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
                 .map(|p| json!({"file": p.file, "line": p.line, "question": p.question, "message": p.message}))
                 .collect();
             Ok(upload_page(
+                &req,
                 &state,
                 &s,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -185,9 +201,10 @@ pub async fn upload_action(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
-    let f = auth::read_form(payload, 64 * 1024).await?;
+    let lang = staff_lang(&req);
+    let f = auth::read_form(&req, payload, 64 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     let id = id.into_inner();
     let action = f.first("action").unwrap_or("").to_owned();
@@ -205,38 +222,30 @@ pub async fn upload_action(
             blk(move || Ok(workbench::discard(&st.store, &id, &by)?)).await?;
             Ok(see_other("/admin"))
         }
-        other => Err(WebError::BadRequest(format!(
-            "unknown action '{other}': use store, store_open or discard"
+        other => Err(WebError::BadRequest(i18n::text_with(
+            lang,
+            "admin-error-upload-action",
+            &i18n::Args::new().str("action", other),
         ))),
     }
 }
 
-/// The lifecycle actions and what the confirmation page says about them.
-fn action_text(action: &str) -> Option<(&'static str, &'static str)> {
-    Some(match action {
-        "open" => (
-            "Open the survey",
-            "Respondents will be able to answer the current version from now on.",
-        ),
-        "close" => (
-            "Close the survey",
-            "No more answers will be accepted; respondents in the middle of the form cannot finish.",
-        ),
-        "publish_results" => (
-            "Publish the results",
-            "The summary becomes public at /results/… and in the API, for anyone.",
-        ),
-        "unpublish_results" => (
-            "Unpublish the results",
-            "The public results page and API stop showing the summary.",
-        ),
+/// The lifecycle actions and what the confirmation page says about them (heading, explanation).
+fn action_text(lang: &str, action: &str) -> Option<(String, String)> {
+    let (heading, text) = match action {
+        "open" => ("admin-action-open", "admin-action-open-text"),
+        "close" => ("admin-action-close", "admin-action-close-text"),
+        "publish_results" => ("admin-action-publish", "admin-action-publish-text"),
+        "unpublish_results" => ("admin-action-unpublish", "admin-action-unpublish-text"),
         _ => return None,
-    })
+    };
+    Some((i18n::text(lang, heading), i18n::text(lang, text)))
 }
 
 /// `GET /admin/surveys/{slug}`: one survey: versions, counts, actions, officials' access, its audit log.
 pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
+    let lang = staff_lang(&req);
     let slug = slug.into_inner();
     let st = state.clone();
     let data = blk(move || {
@@ -258,6 +267,7 @@ pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<Strin
             "slug": survey.slug,
             "title": d.title.get(d.default_language()),
             "status": survey.status,
+            "status_label": status_label(lang, &survey.status),
             "version": survey.current_version,
             "results_published": survey.results_published,
             "opens": d.opens.map(|x| x.to_string()),
@@ -276,32 +286,36 @@ pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<Strin
     let mut data = data;
     if let Some(o) = data.as_object_mut() {
         o.insert("csrf".into(), json!(csrf_token(&state, &s)));
-        o.insert("title_page".into(), json!("Survey"));
+        o.insert("title_page".into(), json!(i18n::text(lang, "admin-list-survey")));
     }
     let title = data["title"].clone();
     if let Some(o) = data.as_object_mut() {
         o.insert("page_title".into(), title);
     }
-    Ok(staff_page(StatusCode::OK, "admin_survey", &data, Some(&s)))
+    Ok(staff_page(&req, StatusCode::OK, "admin_survey", &data, Some(&s)))
 }
 
 /// `GET /admin/surveys/{slug}/confirm?action=…`: the confirmation page of a lifecycle action.
 pub async fn confirm(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
+    let lang = staff_lang(&req);
     let slug = slug.into_inner();
     let action = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.get("action").cloned())
         .unwrap_or_default();
-    let Some((heading, text)) = action_text(&action) else {
-        return Err(WebError::BadRequest(format!(
-            "unknown action '{action}': use open, close, publish_results or unpublish_results"
+    let Some((heading, text)) = action_text(lang, &action) else {
+        return Err(WebError::BadRequest(i18n::text_with(
+            lang,
+            "admin-error-status-action",
+            &i18n::Args::new().str("action", action),
         )));
     };
     let st = state.clone();
     let sl = slug.clone();
     let survey = blk(move || Ok(st.store.find_survey(&sl)?)).await?;
     Ok(staff_page(
+        &req,
         StatusCode::OK,
         "admin_confirm",
         &json!({
@@ -320,14 +334,13 @@ pub async fn change_status(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
-    let f = auth::read_form(payload, 64 * 1024).await?;
+    let lang = staff_lang(&req);
+    let f = auth::read_form(&req, payload, 64 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     if f.first("confirm") != Some("yes") {
-        return Err(WebError::BadRequest(
-            "the action was not confirmed: use the confirmation page".into(),
-        ));
+        return Err(WebError::BadRequest(i18n::text(lang, "admin-error-not-confirmed")));
     }
     let slug = slug.into_inner();
     let action = f.first("action").unwrap_or("").to_owned();
@@ -344,7 +357,13 @@ pub async fn change_status(
             }
             "publish_results" => workbench::set_results_published(&st.store, &sl, true, &by)?,
             "unpublish_results" => workbench::set_results_published(&st.store, &sl, false, &by)?,
-            other => return Err(WebError::BadRequest(format!("unknown action '{other}'"))),
+            other => {
+                return Err(WebError::BadRequest(i18n::text_with(
+                    lang,
+                    "admin-error-unknown-action",
+                    &i18n::Args::new().str("action", other),
+                )))
+            }
         }
         Ok(())
     })
@@ -363,16 +382,17 @@ pub async fn change_access(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
-    let f = auth::read_form(payload, 64 * 1024).await?;
+    let lang = staff_lang(&req);
+    let f = auth::read_form(&req, payload, 64 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     let slug = slug.into_inner();
     let login = f.first("login").unwrap_or("").trim().to_owned();
     let grant = match f.first("action") {
         Some("grant") => true,
         Some("revoke") => false,
-        _ => return Err(WebError::BadRequest("unknown action: use grant or revoke".into())),
+        _ => return Err(WebError::BadRequest(i18n::text(lang, "admin-error-access-action"))),
     };
     let st = state.clone();
     let by = s.user.login.clone();

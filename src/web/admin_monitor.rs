@@ -6,14 +6,15 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
 use super::admin::{blk, staff};
-use super::auth::{require, staff_page};
+use super::auth::{require, staff_lang, staff_page, status_label};
 use super::error::WebError;
 use super::State;
 use crate::auth::Role;
+use crate::i18n::{self, Args};
 use crate::report::monitor::{self, Day};
 
 /// Bars of the per-day chart: completed per day, scaled to the busiest day.
-fn chart(days: &[Day]) -> serde_json::Value {
+fn chart(lang: &str, days: &[Day]) -> serde_json::Value {
     const W: f64 = 640.0;
     const H: f64 = 160.0;
     let shown = &days[days.len().saturating_sub(90)..];
@@ -35,7 +36,10 @@ fn chart(days: &[Day]) -> serde_json::Value {
                 "w": format!("{:.1}", (slot * 0.8).max(1.0)),
                 "ys": format!("{:.1}", H - hs), "hs": format!("{:.1}", hs),
                 "yc": format!("{:.1}", H - hc), "hc": format!("{:.1}", hc),
-                "title": format!("{}: {} started, {} completed", d.date, d.started, d.completed),
+                "title": i18n::text_with(lang, "admin-monitor-bar-title", &Args::new()
+                    .str("date", d.date.to_string())
+                    .str("started", d.started.to_string())
+                    .str("completed", d.completed.to_string())),
             })
         })
         .collect();
@@ -49,6 +53,7 @@ pub async fn monitor(
     slug: actix_web::web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
+    let staff_lang = staff_lang(&req);
     let slug = slug.into_inner();
     let st = state.clone();
     let (title, status, m, lang) = blk(move || {
@@ -70,18 +75,25 @@ pub async fn monitor(
         .iter()
         .map(|p| json!({"p": p, "bar": format!("{:.1}", p.reached as f64 / max_reached * 200.0)}))
         .collect();
+    let page_title = i18n::text_with(
+        staff_lang,
+        "admin-monitor-title",
+        &Args::new().str("survey", title.clone()),
+    );
     Ok(staff_page(
+        &req,
         StatusCode::OK,
         "admin_monitor",
         &json!({
-            "title": format!("Fieldwork: {title}"),
+            "title": page_title,
             "survey_title": title,
             "slug": status.0,
+            "status_label": status_label(staff_lang, &status.1),
             "status": status.1,
             "lang_data": lang,
             "m": m,
             "pages": pages,
-            "chart": chart(&m.days),
+            "chart": chart(staff_lang, &m.days),
             "median_minutes": m.median_duration_seconds.map(|s| format!("{}:{:02}", (s / 60.0).floor() as i64, (s % 60.0).round() as i64)),
         }),
         Some(&s),

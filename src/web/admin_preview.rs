@@ -8,7 +8,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
 use super::admin::{blk, staff};
-use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
+use super::auth::{
+    self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_lang, staff_page, status_label, MAX_STAFF_BODY,
+};
 use super::error::WebError;
 use super::{pages, State};
 use crate::auth::{Role, Session};
@@ -19,6 +21,7 @@ use crate::form::parse::{prune, FieldError};
 use crate::form::step::{self, Taken};
 use crate::form::view::{page_view, PageInput};
 use crate::form::{draw, Flow};
+use crate::i18n::{self, Args};
 use crate::store::{Status, StoreError};
 
 /// Where a preview's definition comes from.
@@ -52,7 +55,8 @@ struct PreviewContext {
     version_label: String,
 }
 
-fn load_preview(state: &State, of: &PreviewOf) -> Result<PreviewContext, WebError> {
+/// The preview's definition and what the bar says about it, in the staff language `lang`.
+fn load_preview(state: &State, of: &PreviewOf, lang: &str) -> Result<PreviewContext, WebError> {
     match of {
         PreviewOf::Upload(id) => {
             let staged = workbench::staged(&state.store, id)?;
@@ -65,12 +69,19 @@ fn load_preview(state: &State, of: &PreviewOf) -> Result<PreviewContext, WebErro
             let next_version = existing.as_ref().map_or(1, |e| e.current_version + 1);
             Ok(PreviewContext {
                 def: prepared.definition,
-                version_label: format!("{} version {next_version} (not stored yet)", staged.slug),
+                version_label: i18n::text_with(
+                    lang,
+                    "admin-preview-label-upload",
+                    &Args::new()
+                        .str("slug", staged.slug.clone())
+                        .str("version", next_version.to_string()),
+                ),
                 upload: Some(json!({
                     "id": staged.id,
                     "source_name": staged.source_name,
                     "uploaded_by": staged.created_by,
                     "existing_status": existing.as_ref().map(|e| e.status.clone()),
+                    "existing_status_label": existing.as_ref().map(|e| status_label(lang, &e.status)),
                     "next_version": next_version,
                     "is_new": existing.is_none(),
                     "live_now": existing.as_ref().is_some_and(|e| e.status == Status::Open.as_str()),
@@ -81,7 +92,14 @@ fn load_preview(state: &State, of: &PreviewOf) -> Result<PreviewContext, WebErro
             let (survey, v) = state.definitions.current(&state.store, slug)?;
             Ok(PreviewContext {
                 def: v.definition.clone(),
-                version_label: format!("{} version {} ({})", survey.slug, v.version, survey.status),
+                version_label: i18n::text_with(
+                    lang,
+                    "admin-preview-label-version",
+                    &Args::new()
+                        .str("slug", survey.slug.clone())
+                        .str("version", v.version.to_string())
+                        .str("status", status_label(lang, &survey.status)),
+                ),
                 upload: None,
             })
         }
@@ -107,6 +125,7 @@ const PREVIEW_RESPONDENT: &str = "00000000-0000-0000-0000-000000000000";
 /// added above it and the answers so far carried in a hidden field (nothing is stored).
 #[allow(clippy::too_many_arguments)]
 fn render_preview(
+    req: &HttpRequest,
     state: &State,
     s: &Session,
     of: &PreviewOf,
@@ -159,6 +178,7 @@ fn render_preview(
     let bar = pages::render(
         "admin_preview_bar",
         &json!({
+            "lang": staff_lang(req),
             "label": ctx.version_label,
             "upload": ctx.upload,
             "csrf": csrf,
@@ -182,6 +202,7 @@ fn render_preview(
 
 /// The end of a preview: what respondents see after the last page, with the answers given.
 fn preview_end(
+    req: &HttpRequest,
     s: &Session,
     of: &PreviewOf,
     ctx: &PreviewContext,
@@ -189,6 +210,7 @@ fn preview_end(
     answers: &Answers,
     csrf: &str,
 ) -> HttpResponse {
+    let staff_lang = staff_lang(req);
     let def = &ctx.def;
     let rows: Vec<Value> = def
         .questions()
@@ -199,10 +221,11 @@ fn preview_end(
         })
         .collect();
     staff_page(
+        req,
         StatusCode::OK,
         "admin_preview_end",
         &json!({
-            "title": "Preview finished",
+            "title": i18n::text(staff_lang, "admin-preview-title"),
             "label": ctx.version_label,
             "thank_you": def.thank_you.as_ref().map(|t| t.get(lang).to_owned()),
             "answers": rows,
@@ -219,13 +242,15 @@ async fn preview_get(req: HttpRequest, state: State, of: PreviewOf) -> Result<Ht
     let s = staff!(req, Role::Sociologist);
     let st = state.clone();
     let of2 = of.clone();
-    let ctx = blk(move || load_preview(&st, &of2)).await?;
+    let staff_lang = staff_lang(&req);
+    let ctx = blk(move || load_preview(&st, &of2, staff_lang)).await?;
     let lang = preview_lang(&req, &ctx.def);
     let orders = draw(&ctx.def, PREVIEW_RESPONDENT);
     let flow = Flow::new(&ctx.def, &orders);
     let answers = Answers::new();
     let pos = flow.next_from(0, &answers).unwrap_or(0);
     Ok(render_preview(
+        &req,
         &state,
         &s,
         &of,
@@ -248,13 +273,14 @@ async fn preview_post(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Sociologist);
-    let f = auth::read_form(payload, MAX_STAFF_BODY).await?;
+    let f = auth::read_form(&req, payload, MAX_STAFF_BODY).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     let st = state.clone();
     let of2 = of.clone();
-    let ctx = blk(move || load_preview(&st, &of2)).await?;
+    let staff_lang = staff_lang(&req);
+    let ctx = blk(move || load_preview(&st, &of2, staff_lang)).await?;
     let def = &ctx.def;
     let lang = preview_lang(&req, def);
     let prior: Answers = f
@@ -270,6 +296,7 @@ async fn preview_post(
     if step::wants_back(&f) {
         let prev = flow.prev_before(pos, &prior).unwrap_or(pos);
         return Ok(render_preview(
+            &req,
             &state,
             &s,
             &of,
@@ -291,6 +318,7 @@ async fn preview_post(
     );
     match step::take_page(&flow, pos, &prior, &sent) {
         Err(errors) => Ok(render_preview(
+            &req,
             &state,
             &s,
             &of,
@@ -306,6 +334,7 @@ async fn preview_post(
             answers,
             next: Some(next),
         }) => Ok(render_preview(
+            &req,
             &state,
             &s,
             &of,
@@ -317,7 +346,15 @@ async fn preview_post(
             &[],
             StatusCode::OK,
         )),
-        Ok(Taken { answers, next: None }) => Ok(preview_end(&s, &of, &ctx, &lang, &answers, &csrf_token(&state, &s))),
+        Ok(Taken { answers, next: None }) => Ok(preview_end(
+            &req,
+            &s,
+            &of,
+            &ctx,
+            &lang,
+            &answers,
+            &csrf_token(&state, &s),
+        )),
     }
 }
 

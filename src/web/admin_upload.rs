@@ -6,8 +6,10 @@
 
 use actix_web::{http::header, web, HttpRequest};
 
+use super::auth::staff_lang;
 use super::error::WebError;
 use crate::form::Fields;
+use crate::i18n::{self, Args};
 
 /// Reads a staff form of either encoding.
 pub async fn read_fields(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<Fields, WebError> {
@@ -17,24 +19,22 @@ pub async fn read_fields(req: &HttpRequest, payload: web::Payload, limit: usize)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
+    let lang = staff_lang(req);
     let body = match payload.to_bytes_limited(limit).await {
         Ok(Ok(b)) => b,
-        Ok(Err(_)) => {
-            return Err(WebError::BadRequest(
-                "the form data could not be read; please send it again".into(),
-            ))
-        }
+        Ok(Err(_)) => return Err(WebError::BadRequest(i18n::text(lang, "admin-error-form-unreadable"))),
         Err(_) => {
-            return Err(WebError::TooLarge(format!(
-                "the upload is larger than {} KiB",
-                limit / 1024
+            return Err(WebError::TooLarge(i18n::text_with(
+                lang,
+                "admin-error-upload-too-large",
+                &Args::new().str("kib", (limit / 1024).to_string()),
             )))
         }
     };
     if ctype.to_ascii_lowercase().starts_with("multipart/form-data") {
         let boundary =
-            boundary_of(&ctype).ok_or_else(|| WebError::BadRequest("the upload has no multipart boundary".into()))?;
-        parse_multipart(&body, &boundary)
+            boundary_of(&ctype).ok_or_else(|| WebError::BadRequest(i18n::text(lang, "admin-error-no-boundary")))?;
+        parse_multipart(&body, &boundary, lang)
     } else {
         Ok(Fields::from_urlencoded(&body))
     }
@@ -65,9 +65,9 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Parses a multipart body. Text is decoded as UTF-8 (invalid bytes replaced; the YAML parser then reports
-/// them). A body without any part is an error.
-pub fn parse_multipart(body: &[u8], boundary: &str) -> Result<Fields, WebError> {
-    let bad = || WebError::BadRequest("the upload is not valid multipart/form-data; please send it again".into());
+/// them). A body without any part is an error, told in the staff language `lang`.
+pub fn parse_multipart(body: &[u8], boundary: &str, lang: &str) -> Result<Fields, WebError> {
+    let bad = || WebError::BadRequest(i18n::text(lang, "admin-error-bad-multipart"));
     let delim = format!("--{boundary}");
     let mut fields = Fields::default();
     let mut pos = find(body, delim.as_bytes(), 0).ok_or_else(bad)? + delim.len();
@@ -135,7 +135,7 @@ mod tests {
     fn parses_text_and_file_parts() {
         let body = "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n\
                     --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.yaml\"\r\nContent-Type: application/x-yaml\r\n\r\nslug: x\r\ntitle: \"a\"\r\n\r\n--XyZ--\r\n";
-        let f = parse_multipart(body.as_bytes(), "XyZ").unwrap();
+        let f = parse_multipart(body.as_bytes(), "XyZ", "en").unwrap();
         assert_eq!(f.first("_csrf"), Some("abc"));
         assert_eq!(f.first("file"), Some("slug: x\r\ntitle: \"a\"\r\n"));
         assert_eq!(f.first("file.filename"), Some("s.yaml"));
@@ -143,9 +143,9 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        assert!(parse_multipart(b"hello", "XyZ").is_err());
-        assert!(parse_multipart(b"--XyZ\r\nno header end", "XyZ").is_err());
-        assert!(parse_multipart(b"--XyZ--\r\n", "XyZ").is_err());
+        assert!(parse_multipart(b"hello", "XyZ", "en").is_err());
+        assert!(parse_multipart(b"--XyZ\r\nno header end", "XyZ", "en").is_err());
+        assert!(parse_multipart(b"--XyZ--\r\n", "XyZ", "en").is_err());
         assert_eq!(boundary_of("multipart/form-data; boundary=\"ab\""), Some("ab".into()));
         assert_eq!(boundary_of("multipart/form-data"), None);
     }

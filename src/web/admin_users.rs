@@ -7,39 +7,45 @@ use serde_json::json;
 
 use super::admin::{blk, staff};
 use super::admin_upload::read_fields;
-use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
+use super::auth::{
+    self, check_csrf, csrf_failed, csrf_token, require, role_label, see_other, staff_lang, staff_page, MAX_STAFF_BODY,
+};
 use super::error::WebError;
 use super::State;
 use crate::auth::{users, AuthError, Role};
 use crate::catalog::workbench::{self, WorkbenchError};
 use crate::catalog::CatalogError;
+use crate::i18n;
 use crate::store::audit::{self, AuditEvent, AuditFilter};
 
 fn users_page(
+    req: &HttpRequest,
     state: &State,
     s: &crate::auth::Session,
     status: StatusCode,
     list: Vec<users::User>,
     error: Option<String>,
 ) -> HttpResponse {
+    let lang = staff_lang(req);
     let rows: Vec<_> = list
         .into_iter()
         .map(|u| {
             json!({
-                "login": u.login, "role": u.role, "disabled": u.disabled,
+                "login": u.login, "role": u.role, "role_label": role_label(lang, u.role), "disabled": u.disabled,
                 "created_at": u.created_at.format("%Y-%m-%d").to_string(),
                 "is_self": u.id == s.user.id,
-                "roles": Role::ALL.iter().map(|r| json!({"name": r.as_str(), "selected": *r == u.role})).collect::<Vec<_>>(),
+                "roles": Role::ALL.iter().map(|r| json!({"name": r.as_str(), "label": role_label(lang, *r), "selected": *r == u.role})).collect::<Vec<_>>(),
             })
         })
         .collect();
     staff_page(
+        req,
         status,
         "admin_users",
         &json!({
-            "title": "Users",
+            "title": i18n::text(lang, "admin-users-heading"),
             "users": rows,
-            "roles": Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            "roles": Role::ALL.iter().map(|r| json!({"name": r.as_str(), "label": role_label(lang, *r)})).collect::<Vec<_>>(),
             "csrf": csrf_token(state, s),
             "error": error,
             "min_password": crate::auth::password::MIN_LENGTH,
@@ -53,26 +59,31 @@ pub async fn users_list(req: HttpRequest, state: State) -> Result<HttpResponse, 
     let s = staff!(req, Role::Admin);
     let st = state.clone();
     let list = blk(move || Ok(users::list(&st.store)?)).await?;
-    Ok(users_page(&state, &s, StatusCode::OK, list, None))
+    Ok(users_page(&req, &state, &s, StatusCode::OK, list, None))
 }
 
 /// Shows the users page again with an error for problems a person can fix (bad login, weak password, …).
-async fn with_error(state: &State, s: &crate::auth::Session, e: AuthError) -> Result<HttpResponse, WebError> {
+async fn with_error(
+    req: &HttpRequest,
+    state: &State,
+    s: &crate::auth::Session,
+    e: AuthError,
+) -> Result<HttpResponse, WebError> {
     let e = WebError::from(e);
     if e.is_server_fault() {
         return Err(e);
     }
     let st = state.clone();
     let list = blk(move || Ok(users::list(&st.store)?)).await?;
-    Ok(users_page(state, s, e.status_code(), list, Some(e.to_string())))
+    Ok(users_page(req, state, s, e.status_code(), list, Some(e.to_string())))
 }
 
 /// `POST /admin/users`: adds a user (`login`, `role`, `password`).
 pub async fn users_add(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Admin);
-    let f = auth::read_form(payload, 16 * 1024).await?;
+    let f = auth::read_form(&req, payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     let login = f.first("login").unwrap_or("").to_owned();
     let role = f.first("role").unwrap_or("").to_owned();
@@ -96,7 +107,7 @@ pub async fn users_add(req: HttpRequest, state: State, payload: web::Payload) ->
     .await?;
     match r {
         Ok(_) => Ok(see_other("/admin/users")),
-        Err(e) => with_error(&state, &s, e).await,
+        Err(e) => with_error(&req, &state, &s, e).await,
     }
 }
 
@@ -109,9 +120,9 @@ pub async fn users_change(
     payload: web::Payload,
 ) -> Result<HttpResponse, WebError> {
     let s = staff!(req, Role::Admin);
-    let f = auth::read_form(payload, 16 * 1024).await?;
+    let f = auth::read_form(&req, payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     let login = login.into_inner();
     let action = f.first("action").unwrap_or("").to_owned();
@@ -143,7 +154,7 @@ pub async fn users_change(
     .await?;
     match r {
         Ok(()) => Ok(see_other("/admin/users")),
-        Err(e) => with_error(&state, &s, e).await,
+        Err(e) => with_error(&req, &state, &s, e).await,
     }
 }
 
@@ -165,15 +176,28 @@ pub async fn audit_log(req: HttpRequest, state: State) -> Result<HttpResponse, W
         .into_iter()
         .map(|e| json!({"at": e.at.format("%Y-%m-%d %H:%M:%S").to_string(), "actor": e.actor, "action": e.action, "survey": e.survey_slug, "version": e.survey_version, "detail": e.detail}))
         .collect();
+    let lang = staff_lang(&req);
+    let title = i18n::text(lang, "admin-audit-heading");
     Ok(staff_page(
+        &req,
         StatusCode::OK,
         "admin_audit",
-        &json!({"title": "Audit log", "entries": rows, "survey": sv, "actor": ac}),
+        &json!({"title": title, "entries": rows, "survey": sv, "actor": ac}),
         Some(&s),
     ))
 }
 
+/// Where a population file comes from (`uploaded` or `example`), as staff read it.
+fn origin_label(lang: &str, origin: &str) -> String {
+    match origin {
+        "uploaded" => i18n::text(lang, "admin-populations-origin-uploaded"),
+        "example" => i18n::text(lang, "admin-populations-origin-example"),
+        other => other.to_owned(),
+    }
+}
+
 fn populations_page(
+    req: &HttpRequest,
     state: &State,
     s: &crate::auth::Session,
     status: StatusCode,
@@ -181,10 +205,22 @@ fn populations_page(
     problems: Vec<serde_json::Value>,
     error: Option<String>,
 ) -> HttpResponse {
+    let lang = staff_lang(req);
+    let list: Vec<serde_json::Value> = list
+        .iter()
+        .map(|p| {
+            let mut v = json!(p);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("origin_label".into(), json!(origin_label(lang, p.origin)));
+            }
+            v
+        })
+        .collect();
     staff_page(
+        req,
         status,
         "admin_populations",
-        &json!({"title": "Populations", "populations": list, "problems": problems, "error": error, "csrf": csrf_token(state, s)}),
+        &json!({"title": i18n::text(lang, "admin-populations-heading"), "populations": list, "problems": problems, "error": error, "csrf": csrf_token(state, s)}),
         Some(s),
     )
 }
@@ -194,7 +230,15 @@ pub async fn populations(req: HttpRequest, state: State) -> Result<HttpResponse,
     let s = staff!(req, Role::Sociologist);
     let st = state.clone();
     let list = blk(move || Ok(workbench::list_populations(&st.store)?)).await?;
-    Ok(populations_page(&state, &s, StatusCode::OK, list, Vec::new(), None))
+    Ok(populations_page(
+        &req,
+        &state,
+        &s,
+        StatusCode::OK,
+        list,
+        Vec::new(),
+        None,
+    ))
 }
 
 /// `POST /admin/populations`: uploads a population file (`file`, or `text` with `name`), validated by
@@ -207,7 +251,7 @@ pub async fn populations_upload(
     let s = staff!(req, Role::Sociologist);
     let f = read_fields(&req, payload, MAX_STAFF_BODY).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     let pasted = f.first("text").unwrap_or("").trim().to_owned();
     let (source, name) = if pasted.is_empty() {
@@ -236,5 +280,5 @@ pub async fn populations_upload(
     };
     let st = state.clone();
     let list = blk(move || Ok(workbench::list_populations(&st.store)?)).await?;
-    Ok(populations_page(&state, &s, status, list, problems, error))
+    Ok(populations_page(&req, &state, &s, status, list, problems, error))
 }

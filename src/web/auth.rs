@@ -23,6 +23,7 @@ use super::{pages, State};
 use crate::auth::{password, sessions, throttle, users, AuthError, LoginLimits, Role, Session, SessionPolicy};
 use crate::form::fields::{self, Fields};
 use crate::form::tokens;
+use crate::i18n::{self, Args};
 use crate::store::audit::{self, AuditEvent};
 
 pub const SESSION_COOKIE: &str = "opros_staff";
@@ -101,16 +102,24 @@ pub fn require(req: &HttpRequest, role: Role) -> Result<Session, HttpResponse> {
             Err(see_other(&format!("/login{next}")))
         }
         Some(s) if s.user.role >= role => Ok(s),
-        Some(s) => Err(staff_page(
-            StatusCode::FORBIDDEN,
-            "admin_message",
-            &json!({
-                "title": "Not allowed",
-                "heading": "Not allowed",
-                "text": format!("Your role ({}) does not allow this page: it needs {} or higher. Ask an admin if you need it.", s.user.role, role),
-            }),
-            Some(&s),
-        )),
+        Some(s) => {
+            let lang = staff_lang(req);
+            let heading = i18n::text(lang, "admin-not-allowed");
+            let args = Args::new()
+                .str("role", role_label(lang, s.user.role))
+                .str("needed", role_label(lang, role));
+            Err(staff_page(
+                req,
+                StatusCode::FORBIDDEN,
+                "admin_message",
+                &json!({
+                    "title": heading,
+                    "heading": heading,
+                    "text": i18n::text_with(lang, "admin-not-allowed-text", &args),
+                }),
+                Some(&s),
+            ))
+        }
     }
 }
 
@@ -144,14 +153,16 @@ pub fn check_csrf(state: &State, s: &Session, f: &Fields) -> bool {
 }
 
 /// The page shown when a staff form's CSRF token is missing or wrong.
-pub fn csrf_failed(s: &Session) -> HttpResponse {
+pub fn csrf_failed(req: &HttpRequest, s: &Session) -> HttpResponse {
+    let lang = staff_lang(req);
     staff_page(
+        req,
         StatusCode::FORBIDDEN,
         "admin_message",
         &json!({
-            "title": "Form expired",
-            "heading": "This form has expired",
-            "text": "The form was not sent from this session (it is too old, or it came from another site). Go back, reload the page and send it again.",
+            "title": i18n::text(lang, "admin-form-expired"),
+            "heading": i18n::text(lang, "admin-form-expired-heading"),
+            "text": i18n::text(lang, "admin-form-expired-text"),
         }),
         Some(s),
     )
@@ -164,21 +175,60 @@ pub fn see_other(to: &str) -> HttpResponse {
         .finish()
 }
 
-/// Renders a staff page: adds the navigation (who is signed in, their links, the logout form) to `data`.
-pub fn staff_page(status: StatusCode, template: &str, data: &serde_json::Value, s: Option<&Session>) -> HttpResponse {
+/// The language of the staff pages (the workbench, the sign-in page, staff messages). This is the one place
+/// that chooses it: every staff handler and `staff_page` ask here, so changing the staff language (a default,
+/// a cookie, the `Accept-Language` header) is a change of this function only.
+pub fn staff_lang(_req: &HttpRequest) -> &'static str {
+    "en"
+}
+
+/// The name of a staff role as staff read it.
+pub fn role_label(lang: &str, role: Role) -> String {
+    let id = match role {
+        Role::Admin => "admin-role-admin",
+        Role::Sociologist => "admin-role-sociologist",
+        Role::Official => "admin-role-official",
+    };
+    i18n::text(lang, id)
+}
+
+/// The name of a survey state (`draft`, `open`, `closed`) as staff read it; an unknown state as it is.
+pub fn status_label(lang: &str, status: &str) -> String {
+    let id = match status {
+        "draft" => "admin-status-draft",
+        "open" => "admin-status-open",
+        "closed" => "admin-status-closed",
+        other => return other.to_owned(),
+    };
+    i18n::text(lang, id)
+}
+
+/// Renders a staff page in the staff language (`staff_lang`, as the top-level `lang` the templates' `t`
+/// helper reads) and, for a signed-in member, adds the navigation (who is signed in, their links, the
+/// logout form) to `data`.
+pub fn staff_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    template: &str,
+    data: &serde_json::Value,
+    s: Option<&Session>,
+) -> HttpResponse {
+    let lang = staff_lang(req);
     let mut data = data.clone();
-    if let (Some(obj), Some(s)) = (data.as_object_mut(), s) {
-        obj.insert(
-            "staff".into(),
-            json!({
-                "login": s.user.login,
-                "role": s.user.role,
-                "is_admin": s.user.role >= Role::Admin,
-                "is_sociologist": s.user.role >= Role::Sociologist,
-                "csrf": s.csrf,
-            }),
-        );
-        obj.entry("lang").or_insert(json!("en"));
+    if let Some(obj) = data.as_object_mut() {
+        obj.insert("lang".into(), json!(lang));
+        if let Some(s) = s {
+            obj.insert(
+                "staff".into(),
+                json!({
+                    "login": s.user.login,
+                    "role": role_label(lang, s.user.role),
+                    "is_admin": s.user.role >= Role::Admin,
+                    "is_sociologist": s.user.role >= Role::Sociologist,
+                    "csrf": s.csrf,
+                }),
+            );
+        }
     }
     HttpResponseBuilder::new(status)
         .content_type("text/html; charset=utf-8")
@@ -187,15 +237,15 @@ pub fn staff_page(status: StatusCode, template: &str, data: &serde_json::Value, 
 }
 
 /// Reads a urlencoded staff form body (bounded).
-pub async fn read_form(payload: web::Payload, limit: usize) -> Result<Fields, WebError> {
+pub async fn read_form(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<Fields, WebError> {
+    let lang = staff_lang(req);
     match payload.to_bytes_limited(limit).await {
         Ok(Ok(b)) => Ok(Fields::from_urlencoded(&b)),
-        Ok(Err(_)) => Err(WebError::BadRequest(
-            "the form data could not be read; please send it again".into(),
-        )),
-        Err(_) => Err(WebError::TooLarge(format!(
-            "the form is larger than {} KiB",
-            limit / 1024
+        Ok(Err(_)) => Err(WebError::BadRequest(i18n::text(lang, "admin-error-form-unreadable"))),
+        Err(_) => Err(WebError::TooLarge(i18n::text_with(
+            lang,
+            "admin-error-form-too-large",
+            &Args::new().str("kib", (limit / 1024).to_string()),
         ))),
     }
 }
@@ -233,7 +283,9 @@ fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
         .and_then(|q| q.get(name).cloned())
 }
 
+/// The sign-in page; `error` is the id of the message to show above the form.
 fn login_page(
+    req: &HttpRequest,
     state: &State,
     status: StatusCode,
     login_token: &str,
@@ -241,16 +293,17 @@ fn login_page(
     login: &str,
     error: Option<&str>,
 ) -> HttpResponse {
+    let lang = staff_lang(req);
     staff_page(
+        req,
         status,
         "login",
         &json!({
-            "lang": "en",
-            "title": "Staff sign-in",
+            "title": i18n::text(lang, "admin-login-title"),
             "csrf": state.forms.signer.csrf(&format!("login:{login_token}")),
             "next": next,
             "login": login,
-            "error": error,
+            "error": error.map(|id| i18n::text(lang, id)),
         }),
         None,
     )
@@ -267,18 +320,16 @@ pub async fn login_form(req: HttpRequest, state: State) -> Result<HttpResponse, 
         .map(|c| c.value().to_owned())
         .filter(|t| tokens::is_token(t));
     let token = existing.clone().unwrap_or_else(tokens::new_token);
-    let mut resp = login_page(&state, StatusCode::OK, &token, &next, "", None);
+    let mut resp = login_page(&req, &state, StatusCode::OK, &token, &next, "", None);
     if existing.is_none() {
         let _ = resp.add_cookie(&cookie(&state, LOGIN_COOKIE, &token, Some(time::Duration::hours(12))));
     }
     Ok(resp)
 }
 
-const BAD_CREDENTIALS: &str = "Wrong login or password.";
-
 /// `POST /login`.
 pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Result<HttpResponse, WebError> {
-    let f = read_form(payload, 16 * 1024).await?;
+    let f = read_form(&req, payload, 16 * 1024).await?;
     let login = f.first("login").unwrap_or("").trim().to_owned();
     let pw = f.first("password").unwrap_or("").to_owned();
     let next = safe_next(f.first("next"));
@@ -287,14 +338,14 @@ pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Res
         .map(|c| c.value().to_owned())
         .filter(|t| tokens::is_token(t))
     else {
-        return Ok(login_expired(&state));
+        return Ok(login_expired(&req, &state));
     };
     if !state
         .forms
         .signer
         .check_csrf(&format!("login:{login_token}"), f.first(fields::CSRF).unwrap_or(""))
     {
-        return Ok(login_expired(&state));
+        return Ok(login_expired(&req, &state));
     }
     let ip = req.peer_addr().map(|a| a.ip().to_string());
     let limits = LoginLimits::default();
@@ -304,24 +355,26 @@ pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Res
     match outcome {
         Attempt::Throttled => {
             let mut r = login_page(
+                &req,
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 &login_token,
                 &next,
                 &login,
-                Some("Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin."),
+                Some("admin-login-throttled"),
             );
             r.headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("900"));
             Ok(r)
         }
         Attempt::Failed => Ok(login_page(
+            &req,
             &state,
             StatusCode::UNAUTHORIZED,
             &login_token,
             &next,
             &login,
-            Some(BAD_CREDENTIALS),
+            Some("admin-login-bad-credentials"),
         )),
         Attempt::Ok { token } => {
             let mut r = see_other(&next);
@@ -332,15 +385,16 @@ pub async fn login(req: HttpRequest, state: State, payload: web::Payload) -> Res
     }
 }
 
-fn login_expired(state: &State) -> HttpResponse {
+fn login_expired(req: &HttpRequest, state: &State) -> HttpResponse {
     let token = tokens::new_token();
     let mut r = login_page(
+        req,
         state,
         StatusCode::FORBIDDEN,
         &token,
         "/admin",
         "",
-        Some("The sign-in form expired or did not come from this site. Please sign in again."),
+        Some("admin-login-expired"),
     );
     let _ = r.add_cookie(&cookie(state, LOGIN_COOKIE, &token, Some(time::Duration::hours(12))));
     r
@@ -390,9 +444,9 @@ pub async fn logout(req: HttpRequest, state: State, payload: web::Payload) -> Re
     let Some(s) = current(&req) else {
         return Ok(see_other("/login"));
     };
-    let f = read_form(payload, 16 * 1024).await?;
+    let f = read_form(&req, payload, 16 * 1024).await?;
     if !check_csrf(&state, &s, &f) {
-        return Ok(csrf_failed(&s));
+        return Ok(csrf_failed(&req, &s));
     }
     let st = state.clone();
     let s2 = s.clone();
@@ -425,6 +479,115 @@ mod tests {
         assert_eq!(safe_next(Some("/admin//evil.example")), "/admin");
         assert_eq!(safe_next(Some("/results/transport")), "/results/transport");
         assert_eq!(safe_next(None), "/admin");
+    }
+
+    /// Every staff template renders in every catalog language with every branch taken (the `t` helper fails
+    /// on a missing message or an argument that is not a number or a text).
+    #[test]
+    fn staff_templates_render_in_every_language() {
+        let full = |lang: &str, alt: bool| {
+            let mut page = json!({
+                "lang": lang, "title": "T", "heading": "H", "text": "X", "slug": "s", "action": "open", "csrf": "c",
+                "staff": {"login": "anna", "role": role_label(lang, Role::Admin), "is_admin": true, "is_sociologist": true, "csrf": "c"},
+                "surveys": [{"title": "S", "slug": "s", "topic": "t", "status": "open", "status_label": status_label(lang, "open"),
+                    "version": 2, "complete": 3, "partial": 1, "opens": "2026-01-01", "closes": "2026-02-01", "results_published": alt}],
+            });
+            let workbench = json!({
+                "page_title": "S", "status": "open", "status_label": status_label(lang, "open"), "version": 2,
+                "results_published": alt, "complete": 21, "partial": 2, "screened_out": 5, "can_open": true, "can_close": true,
+                "opens": "2026-01-01", "closes": null,
+                "versions": [{"version": 1, "created_at": "2026-01-01 10:00", "source_name": "f.yaml", "current": true}],
+                "officials": ["ivan"], "audit": [{"at": "x", "actor": "a", "action": "open", "survey_version": 1, "detail": "d"}],
+                "problem_count": if alt { 1 } else { 22 },
+                "problems": [{"file": "a.yaml", "line": 3, "question": "q1", "message": "m"}], "source": "",
+                "label": "s version 2", "restart": "/r", "back": "/admin",
+                "upload": {"id": "u", "is_new": alt, "next_version": 2, "existing_status_label": "open", "live_now": true,
+                    "uploaded_by": "anna", "source_name": "f.yaml"},
+                "thank_you": if alt { json!(null) } else { json!("Thanks") },
+                "answers": [{"id": "q1", "answer": "1"}],
+            });
+            let monitor = json!({
+                "survey_title": "S", "median_minutes": "3:05",
+                "m": {"started": 5, "complete": 3, "partial": 1, "screened_out": 1, "completion_rate": 0.5,
+                    "days": [{"date": "2026-01-01", "started": 5, "completed": 3}],
+                    "weighting": {"method": "raking", "error": if alt { json!("too few") } else { json!(null) },
+                        "deff": 1.2, "effective_n": 10.5, "weight_min": 0.5, "weight_max": 2.0},
+                    "under_represented": [{"label": "men", "sample_share": 0.3, "population_share": 0.45, "n": 21}],
+                    "representativeness": [{"label": "Sex", "variable": "sex", "categories": [
+                        {"label": "men", "n": 3, "sample_share": 0.3, "population_share": 0.45, "gap": -0.15}]}]},
+                "chart": {"width": 640.0, "height": 160.0, "max": 5.0, "first": "2026-01-01", "last": "2026-01-02",
+                    "bars": [{"x": "1", "w": "1", "ys": "1", "hs": "1", "yc": "1", "hc": "1", "title": "t"}]},
+                "pages": [{"p": {"position": 1, "page_id": "p1", "reached": 5, "stopped_here": 1, "drop_rate": 0.2}, "bar": "200"}],
+            });
+            let admin = json!({
+                "populations": [{"path": "populations/r.yaml", "name": "r", "title": "R", "source_note": "n", "total": 100.0,
+                    "variables": ["sex"], "origin_label": "uploaded", "uploaded_by": "anna", "used_by": ["s v1"]}],
+                "error": "e",
+                "users": [{"login": "anna", "role_label": "admin", "disabled": alt, "created_at": "2026-01-01", "is_self": true,
+                    "roles": [{"name": "admin", "label": "admin", "selected": true}]}],
+                "roles": [{"name": "admin", "label": "admin"}], "min_password": if alt { 1 } else { 12 },
+                "entries": [{"at": "x", "actor": "a", "action": "login", "survey": "s", "version": 1, "detail": "d"}],
+                "survey": "s", "actor": "a", "next": "/admin", "login": "anna",
+                "message": "m",
+            });
+            for part in [workbench, monitor, admin] {
+                if let (Some(p), serde_json::Value::Object(more)) = (page.as_object_mut(), part) {
+                    p.extend(more);
+                }
+            }
+            page
+        };
+        let templates = [
+            "admin",
+            "admin_audit",
+            "admin_confirm",
+            "admin_message",
+            "admin_monitor",
+            "admin_populations",
+            "admin_preview_bar",
+            "admin_preview_end",
+            "admin_survey",
+            "admin_upload",
+            "admin_users",
+            "login",
+            "error",
+        ];
+        for lang in i18n::LANGUAGES {
+            for alt in [false, true] {
+                for t in templates {
+                    if let Err(e) = pages::registry().render(t, &full(lang, alt)) {
+                        panic!("{t} in {lang}: {e}");
+                    }
+                }
+            }
+        }
+        let ru = pages::registry()
+            .render("admin", &full("ru", false))
+            .unwrap_or_default();
+        assert!(ru.contains("Опросы") && ru.contains("Выйти"), "{ru}");
+        let ru = pages::registry()
+            .render("admin_upload", &full("ru", false))
+            .unwrap_or_default();
+        assert!(ru.contains("Найдено 22 ошибки — ничего не сохранено"), "{ru}");
+        let en = pages::registry()
+            .render("admin_upload", &full("en", false))
+            .unwrap_or_default();
+        assert!(en.contains("22 problem(s) found — nothing was stored"), "{en}");
+    }
+
+    #[test]
+    fn roles_and_states_have_names_in_every_language() {
+        for lang in i18n::LANGUAGES {
+            for role in Role::ALL {
+                assert!(!role_label(lang, role).starts_with("admin-"), "{lang}: {role}");
+            }
+            for status in ["draft", "open", "closed"] {
+                assert!(!status_label(lang, status).starts_with("admin-"), "{lang}: {status}");
+            }
+        }
+        assert_eq!(role_label("en", Role::Sociologist), "sociologist");
+        assert_eq!(status_label("en", "closed"), "closed");
+        assert_eq!(role_label("ru", Role::Admin), "администратор");
     }
 
     #[test]

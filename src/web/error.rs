@@ -181,7 +181,7 @@ impl ResponseError for WebError {
             resp.insert_header((header::RETRY_AFTER, "5"));
         }
         resp.content_type("text/html; charset=utf-8")
-            .body(super::pages::error_page(status, &message))
+            .body(super::pages::error_page(status, &message, "en"))
     }
 }
 

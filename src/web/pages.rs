@@ -56,15 +56,53 @@ pub fn render<T: Serialize>(name: &str, data: &T) -> String {
     })
 }
 
-/// An error page with its status and a message a person can act on.
-pub fn error_page(status: StatusCode, message: &str) -> String {
+/// An error page in `lang` with its status and a message a person can act on.
+pub fn error_page(status: StatusCode, message: &str, lang: &str) -> String {
     render(
         "error",
         &json!({
-            "title": status.canonical_reason().unwrap_or("Error"),
+            "title": crate::i18n::text(lang, error_title(status)),
             "status": status.as_u16(),
             "message": message,
-            "lang": "en",
+            "lang": lang,
         }),
     )
+}
+
+/// The message id of an error page's title: one per status a `WebError` can have, a general one otherwise.
+fn error_title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "error-title-400",
+        403 => "error-title-403",
+        404 => "error-title-404",
+        409 => "error-title-409",
+        413 => "error-title-413",
+        422 => "error-title-422",
+        429 => "error-title-429",
+        500 => "error-title-500",
+        503 => "error-title-503",
+        _ => "error-title-other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The English titles are the statuses' standard reason phrases, as the pages always showed them.
+    #[test]
+    fn error_titles_exist_and_english_ones_are_the_reason_phrases() {
+        for code in [400, 403, 404, 409, 413, 422, 429, 500, 503] {
+            let status = StatusCode::from_u16(code).unwrap();
+            let id = error_title(status);
+            assert_ne!(id, "error-title-other", "{code}");
+            assert_eq!(
+                Some(crate::i18n::text("en", id).as_str()),
+                status.canonical_reason(),
+                "{code}"
+            );
+            assert!(crate::i18n::has("ru", id), "{code}");
+        }
+        assert_eq!(crate::i18n::text("en", error_title(StatusCode::IM_A_TEAPOT)), "Error");
+    }
 }
