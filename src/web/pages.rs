@@ -22,7 +22,10 @@ pub fn registry() -> &'static Handlebars<'static> {
     static REG: OnceLock<Handlebars<'static>> = OnceLock::new();
     REG.get_or_init(|| {
         let mut h = Handlebars::new();
-        h.set_strict_mode(false);
+        // Strict: a template that names a field the view lacks fails (the page tests catch it) instead of
+        // rendering an empty text. Handlebars then also refuses `#each`/`#with` over an empty or absent
+        // value unless the block has an `{{else}}`, so every such block has one (checked below).
+        h.set_strict_mode(true);
         if let Err(e) = h.register_embed_templates_with_extension::<Templates>(".hbs") {
             tracing::error!(error = %e, "template registration failed");
         }
@@ -104,5 +107,56 @@ mod tests {
             assert!(crate::i18n::has("ru", id), "{code}");
         }
         assert_eq!(crate::i18n::text("en", error_title(StatusCode::IM_A_TEAPOT)), "Error");
+    }
+}
+
+#[cfg(test)]
+mod strict_tests {
+    /// Every `{{#each}}` and `{{#with}}` block has an `{{else}}`: in strict mode handlebars refuses to
+    /// render one over an empty list or an absent value without it.
+    #[test]
+    fn every_each_and_with_block_has_an_else() {
+        let mut missing = Vec::new();
+        for name in super::Templates::iter() {
+            let Some(file) = super::Templates::get(&name) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&file.data).into_owned();
+            missing.extend(blocks_without_else(&text).into_iter().map(|b| format!("{name}: {b}")));
+        }
+        assert!(missing.is_empty(), "blocks without {{{{else}}}}: {missing:?}");
+    }
+
+    /// The `#each`/`#with` blocks of a template that have no `{{else}}` of their own.
+    fn blocks_without_else(text: &str) -> Vec<String> {
+        let mut stack: Vec<(String, bool)> = Vec::new();
+        let mut missing = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("{{") {
+            let Some(len) = rest[start..].find("}}") else { break };
+            let tag = &rest[start + 2..start + len];
+            rest = &rest[start + len + 2..];
+            if let Some(open) = tag.strip_prefix('#') {
+                let name = open.trim_start_matches('>').split_whitespace().next().unwrap_or("");
+                stack.push((name.to_owned(), false));
+            } else if let Some(close) = tag.strip_prefix('/') {
+                if let Some((name, has_else)) = stack.pop() {
+                    if (name == "each" || name == "with") && !has_else {
+                        missing.push(format!("{{{{#{name}}}}} closed by {{{{/{close}}}}}"));
+                    }
+                }
+            } else if tag == "else" {
+                if let Some(top) = stack.last_mut() {
+                    top.1 = true;
+                }
+            }
+        }
+        missing
+    }
+
+    #[test]
+    fn the_else_check_sees_nested_blocks() {
+        let found = blocks_without_else("{{#each a}}{{#if b}}x{{else}}y{{/if}}{{/each}}{{#with c}}{{else}}{{/with}}");
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 }
