@@ -11,6 +11,7 @@
 //! - matrix: each row as a scale;
 //! - number: mean and median with intervals;
 //! - ranking: the share of respondents who ranked each option first;
+//! - constant sum: each option's mean points (as a number's mean), in `rows` like matrix rows;
 //! - text, date: only the number who answered (free text is never published in summaries).
 //!
 //! Breakdowns give the same per category of each breakdown variable (R `svyby`-style domains) and, for
@@ -127,7 +128,7 @@ pub struct QuestionSummary {
     pub track: Option<String>,
     #[serde(flatten)]
     pub estimates: Estimates,
-    /// Matrix rows, each summarized as a scale.
+    /// Matrix rows, each summarized as a scale; constant-sum options, each summarized as a number.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<RowSummary>,
     /// Per breakdown variable, the same estimates per category.
@@ -135,11 +136,14 @@ pub struct QuestionSummary {
     pub breakdowns: Vec<Breakdown>,
 }
 
-/// A matrix row.
+/// A matrix row, or a constant-sum option.
 #[derive(Debug, Clone, Serialize)]
 pub struct RowSummary {
     pub code: String,
     pub label: String,
+    /// Respondents in a constant-sum option's mean (matrix rows have their counts per point).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<u64>,
     #[serde(flatten)]
     pub estimates: Estimates,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -567,6 +571,10 @@ impl Ctx<'_> {
                     out.push(RowSummary {
                         code: code.clone(),
                         label: label.clone(),
+                        n: match row {
+                            Column::Numeric(_) => estimates.mean_n,
+                            _ => None,
+                        },
                         estimates,
                         breakdowns,
                     });
@@ -777,6 +785,7 @@ fn cost(q: &Question) -> usize {
     match &q.kind {
         QuestionKind::Number(_) => 8,
         QuestionKind::Matrix(m) => 3 * m.rows.len(),
+        QuestionKind::ConstantSum(c) => 8 * c.options.len(),
         QuestionKind::MultipleChoice(c) => c.options.len() + 1,
         QuestionKind::Scale(_) => 3,
         _ => 1,
