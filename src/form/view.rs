@@ -217,8 +217,8 @@ fn refill_names(q: &Question) -> Vec<(String, bool)> {
                 QuestionKind::Text(_) | QuestionKind::Number(_) | QuestionKind::Date(_) | QuestionKind::Ranking(_) => {
                     true
                 }
-                // The points typed into each box.
-                QuestionKind::ConstantSum(_) => true,
+                // The page shows the running total of the boxes, so their values are part of its shape.
+                QuestionKind::ConstantSum(_) => false,
                 // The choice itself, or the text of its "other" option.
                 QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => name != q.id,
                 QuestionKind::Scale(_) | QuestionKind::Matrix(_) | QuestionKind::Info => false,
