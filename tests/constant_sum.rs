@@ -477,8 +477,7 @@ fn an_xlsform_naming_the_type_is_not_supported() {
     let bytes = wb.save_to_buffer().unwrap();
     let strict = opros::xlsform::ConvertOptions { lenient: false };
     let err = opros::xlsform::convert(&bytes, "budget.xlsx", &strict)
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(
         err.contains(
