@@ -1,5 +1,5 @@
-//! Finds what the browser tests (`tests/browser.rs`) need, so that a machine without it reports them as
-//! ignored ("SKIPPED: …") instead of failing or, worse, passing without running:
+//! Finds what the browser tests (`tests/it/browser.rs`) need, so that a machine without it reports them as
+//! ignored ("needs …") instead of failing or, worse, passing without running:
 //! - `cfg(opros_browser)`: a Chromium and its chromedriver (`chromium`, `chromium-driver` on Debian), found on
 //!   `PATH` or given by `OPROS_CHROMIUM` / `OPROS_CHROMEDRIVER`; their paths reach the tests as the compile-time
 //!   variables of the same names;

@@ -24,15 +24,17 @@ pub const LANGUAGES: [&str; 2] = ["ru", "en"];
 
 /// The catalog files, per language, in the order they are added to the bundle. A test checks that every
 /// `.ftl` file under `locales/` is listed here, so a new file cannot be forgotten.
-pub const FILES: [&str; 2] = ["form.ftl", "export.ftl"];
+pub const FILES: [&str; 3] = ["form.ftl", "export.ftl", "results.ftl"];
 
-const RU: [&str; 2] = [
+const RU: [&str; 3] = [
     include_str!("../locales/ru/form.ftl"),
     include_str!("../locales/ru/export.ftl"),
+    include_str!("../locales/ru/results.ftl"),
 ];
-const EN: [&str; 2] = [
+const EN: [&str; 3] = [
     include_str!("../locales/en/form.ftl"),
     include_str!("../locales/en/export.ftl"),
+    include_str!("../locales/en/results.ftl"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -164,6 +166,20 @@ fn message_ids(source: &str) -> Vec<String> {
             ok.then(|| id.to_owned())
         })
         .collect()
+}
+
+/// The messages whose ids start with `prefix`, keyed by the rest of the id, as a JSON object for templates
+/// (`results-base` is `base`).
+pub fn table(lang: &str, prefix: &str) -> serde_json::Value {
+    let lang = catalog_lang(lang);
+    let map: serde_json::Map<String, serde_json::Value> = ids(lang)
+        .into_iter()
+        .filter_map(|id| {
+            let key = id.strip_prefix(prefix)?;
+            Some((key.to_owned(), serde_json::Value::String(text(lang, &id))))
+        })
+        .collect();
+    serde_json::Value::Object(map)
 }
 
 /// The catalog language for a page language: the language itself when it has a catalog, else English.

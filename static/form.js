@@ -165,7 +165,7 @@
     return true;
   }
 
-  // Under Node (tests/forms_js.rs) only the evaluator is exported.
+  // Under Node (tests/it/forms_js.rs) only the evaluator is exported.
   if (typeof document === "undefined") {
     if (typeof module !== "undefined") module.exports = { evaluate: evaluate };
     return;

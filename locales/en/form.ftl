@@ -82,3 +82,10 @@ ui-rate_text = Too many answers came from your address within a minute. Please w
 ui-too_large_heading = Too much data
 ui-too_large_text = The page sent more data than an answer can contain. Go back to the survey and send the page again.
 ui-bad_request_heading = The answer was not accepted
+
+## The list of open surveys.
+
+index-title = Surveys
+index-heading = Open surveys
+index-empty = There are no open surveys right now.
+index-closes = until

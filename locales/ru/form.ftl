@@ -84,3 +84,10 @@ ui-rate_text = С вашего адреса пришло слишком мног
 ui-too_large_heading = Слишком много данных
 ui-too_large_text = Страница прислала больше данных, чем может быть в ответе. Вернитесь к опросу и отправьте страницу ещё раз.
 ui-bad_request_heading = Ответ не принят
+
+## The list of open surveys.
+
+index-title = Опросы
+index-heading = Открытые опросы
+index-empty = Сейчас нет открытых опросов.
+index-closes = до

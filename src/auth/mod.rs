@@ -1,5 +1,7 @@
-//! Staff accounts: users with roles, argon2id password hashes, sessions and login throttling kept in the
-//! database (so several app instances on one PostgreSQL share them), and the audit log of staff actions.
+//! Staff accounts, as policy: roles, argon2id password hashes, login names, how long sessions last and
+//! when logins are throttled, and which account changes are refused (the last admin stays). The rows
+//! live in the database through `store` (so several app instances on one PostgreSQL share them); changes
+//! are recorded in the audit log (`store::audit`).
 //!
 //! Roles, from most to least powerful:
 //! - `admin`: everything, including user management and the audit log;
@@ -7,21 +9,18 @@
 //! - `official`: published results, and unpublished results of surveys they were given access to; no
 //!   microdata.
 //!
-//! Everything here is blocking (diesel); web handlers call it through `web::block`.
+//! Everything here that reads or writes is blocking (the store is); web handlers call it through
+//! `web::block`.
 
-pub mod audit;
 pub mod password;
-pub mod schema;
 pub mod sessions;
 pub mod throttle;
 pub mod users;
-pub mod workbench;
 
 use serde::Serialize;
 
 use crate::store::StoreError;
 
-pub use audit::{AuditEntry, AuditEvent};
 pub use sessions::{Session, SessionPolicy};
 pub use throttle::LoginLimits;
 pub use users::User;
@@ -82,16 +81,4 @@ pub enum AuthError {
     Hash(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<diesel::result::Error> for AuthError {
-    fn from(e: diesel::result::Error) -> Self {
-        AuthError::Store(StoreError::Query(e))
-    }
-}
-
-impl From<r2d2::Error> for AuthError {
-    fn from(e: r2d2::Error) -> Self {
-        AuthError::Store(StoreError::from(e))
-    }
 }

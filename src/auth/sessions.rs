@@ -1,17 +1,16 @@
-//! Staff sessions, stored in the database by SHA-256 of a random 256-bit cookie token, so any app instance
-//! can check a session another created, and a stolen database does not yield usable cookies.
+//! Staff sessions, stored in the database (`store::sessions`) by SHA-256 of a random 256-bit cookie token,
+//! so any app instance can check a session another created, and a stolen database does not yield usable
+//! cookies.
 //!
 //! A session ends at the earlier of an absolute lifetime from login and an idle timeout from the last
 //! request; `last_seen_at` is written at most once a minute so reading pages does not write on every request.
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::schema::{sessions, users};
-use super::users::{User, UserRow};
+use super::users::User;
 use super::AuthError;
 use crate::form::tokens::hex;
 use crate::store::{now, Store};
@@ -75,19 +74,10 @@ pub fn create(store: &Store, user_id: &str, policy: SessionPolicy) -> Result<(St
     let token = new_token();
     let at = now();
     let expires = at + policy.idle.min(policy.absolute);
-    let mut conn = store.writer()?;
-    diesel::insert_into(sessions::table)
-        .values((
-            sessions::token_hash.eq(token_hash(&token)),
-            sessions::user_id.eq(user_id),
-            sessions::created_at.eq(at),
-            sessions::last_seen_at.eq(at),
-            sessions::expires_at.eq(expires),
-        ))
-        .execute(&mut *conn)?;
+    store.insert_session(&token_hash(&token), user_id, at, expires)?;
     // Expired sessions (anyone's) are removed at each login, so the table stays about one row per person
     // signed in; lookups never rely on it (they check `expires_at`).
-    diesel::delete(sessions::table.filter(sessions::expires_at.lt(at))).execute(&mut *conn)?;
+    store.delete_sessions_expired_before(at)?;
     Ok((token, expires))
 }
 
@@ -98,34 +88,20 @@ pub fn lookup(store: &Store, token: &str, policy: SessionPolicy) -> Result<Optio
     }
     let hash = token_hash(token);
     let at = now();
-    let found: Option<(NaiveDateTime, NaiveDateTime, NaiveDateTime, UserRow)> = sessions::table
-        .inner_join(users::table)
-        .filter(sessions::token_hash.eq(&hash))
-        .select((
-            sessions::created_at,
-            sessions::last_seen_at,
-            sessions::expires_at,
-            UserRow::as_select(),
-        ))
-        .first(&mut *store.reader()?)
-        .optional()?;
-    let Some((created, last_seen, expires, user)) = found else {
+    let Some((times, user)) = store.session_with_user(&hash)? else {
         return Ok(None);
     };
-    if expires <= at || user.disabled {
+    if times.expires_at <= at || user.disabled {
         return Ok(None);
     }
-    let mut expires_at = expires;
-    if at - last_seen >= Duration::minutes(1) {
-        expires_at = (at + policy.idle).min(created + policy.absolute);
-        let mut conn = store.writer()?;
-        diesel::update(sessions::table.filter(sessions::token_hash.eq(&hash)))
-            .set((sessions::last_seen_at.eq(at), sessions::expires_at.eq(expires_at)))
-            .execute(&mut *conn)?;
+    let mut expires_at = times.expires_at;
+    if at - times.last_seen_at >= Duration::minutes(1) {
+        expires_at = (at + policy.idle).min(times.created_at + policy.absolute);
+        store.touch_session(&hash, at, expires_at)?;
     }
     let user = User::try_from(user)?;
     let result_access = if user.role == super::Role::Official {
-        granted_slugs(store, &user.id)?
+        store.result_access_slugs(&user.id)?
     } else {
         Vec::new()
     };
@@ -141,33 +117,11 @@ pub fn lookup(store: &Store, token: &str, policy: SessionPolicy) -> Result<Optio
 
 /// Ends a session (logout).
 pub fn delete(store: &Store, token: &str) -> Result<(), AuthError> {
-    let mut conn = store.writer()?;
-    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash(token)))).execute(&mut *conn)?;
-    Ok(())
+    Ok(store.delete_session(&token_hash(token))?)
 }
 
 /// Makes every session of a user expire now (tests of expiry, and "sign out everywhere").
 pub fn expire_all(store: &Store, login: &str) -> Result<usize, AuthError> {
     let user = super::users::find(store, login)?;
-    let mut conn = store.writer()?;
-    Ok(diesel::update(sessions::table.filter(sessions::user_id.eq(&user.id)))
-        .set(sessions::expires_at.eq(now() - Duration::seconds(1)))
-        .execute(&mut *conn)?)
-}
-
-/// Slugs of the surveys an official may read unpublished results of.
-fn granted_slugs(store: &Store, user_id: &str) -> Result<Vec<String>, AuthError> {
-    use super::schema::result_access;
-    use crate::store::schema::surveys;
-    let ids: Vec<String> = result_access::table
-        .filter(result_access::user_id.eq(user_id))
-        .select(result_access::survey_id)
-        .load(&mut *store.reader()?)?;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(surveys::table
-        .filter(surveys::id.eq_any(ids))
-        .select(surveys::slug)
-        .load(&mut *store.reader()?)?)
+    Ok(store.expire_sessions_of(&user.id, now() - Duration::seconds(1))?)
 }

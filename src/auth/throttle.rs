@@ -1,13 +1,10 @@
-//! Login throttling, stored in the database so that limits hold across app instances: every failed login
-//! adds a row for the login tried (`user:NAME`, whether or not it exists) and one for the client
-//! (`ip:ADDR`). A login is refused while either key has `max` failures within `window`; a success clears
-//! the account's failures. Old rows are pruned as new ones arrive.
+//! Login throttling, stored in the database (`store::login_attempts`) so that limits hold across app
+//! instances: every failed login adds a row for the login tried (`user:NAME`, whether or not it exists)
+//! and one for the client (`ip:ADDR`). A login is refused while either key has `max` failures within
+//! `window`; a success clears the account's failures. Old rows are pruned as new ones arrive.
 
 use chrono::Duration;
-use diesel::prelude::*;
-use uuid::Uuid;
 
-use super::schema::login_attempts;
 use super::AuthError;
 use crate::store::{now, Store};
 
@@ -41,12 +38,7 @@ pub fn ip_key(ip: &str) -> String {
 }
 
 fn failures(store: &Store, key: &str, limits: &LoginLimits) -> Result<i64, AuthError> {
-    let since = now() - limits.window;
-    Ok(login_attempts::table
-        .filter(login_attempts::attempt_key.eq(key))
-        .filter(login_attempts::at.gt(since))
-        .count()
-        .get_result(&mut *store.reader()?)?)
+    Ok(store.login_failures_since(key, now() - limits.window)?)
 }
 
 /// Whether a login for `login` from `ip` may be tried now.
@@ -60,31 +52,15 @@ pub fn allowed(store: &Store, login: &str, ip: Option<&str>, limits: &LoginLimit
     }
 }
 
-/// Records a failed login.
+/// Records a failed login; failures older than the window are pruned.
 pub fn record_failure(store: &Store, login: &str, ip: Option<&str>, limits: &LoginLimits) -> Result<(), AuthError> {
     let at = now();
     let mut keys = vec![account_key(login)];
     keys.extend(ip.map(ip_key));
-    let mut conn = store.writer()?;
-    conn.write_transaction(|c| -> Result<(), AuthError> {
-        for k in &keys {
-            diesel::insert_into(login_attempts::table)
-                .values((
-                    login_attempts::id.eq(Uuid::now_v7().to_string()),
-                    login_attempts::attempt_key.eq(k),
-                    login_attempts::at.eq(at),
-                ))
-                .execute(c)?;
-        }
-        diesel::delete(login_attempts::table.filter(login_attempts::at.lt(at - limits.window))).execute(c)?;
-        Ok(())
-    })
+    Ok(store.add_login_failures(&keys, at, at - limits.window)?)
 }
 
 /// Clears an account's failures after a successful login.
 pub fn clear_account(store: &Store, login: &str) -> Result<(), AuthError> {
-    let mut conn = store.writer()?;
-    diesel::delete(login_attempts::table.filter(login_attempts::attempt_key.eq(account_key(login))))
-        .execute(&mut *conn)?;
-    Ok(())
+    Ok(store.clear_login_failures(&account_key(login))?)
 }

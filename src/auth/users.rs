@@ -2,26 +2,12 @@
 //! login); a disabled user cannot log in and their sessions end.
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::schema::{result_access, sessions, users};
 use super::{password, AuthError, Role};
-use crate::store::{now, AnyConnection, Store};
-
-/// A user as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = users)]
-pub struct UserRow {
-    pub id: String,
-    pub login: String,
-    pub password_hash: String,
-    pub role: String,
-    pub disabled: bool,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
+use crate::store::users::{UserRow, UserUpdate};
+use crate::store::{now, Store};
 
 /// A user as shown (no password hash).
 #[derive(Debug, Clone, Serialize)]
@@ -75,115 +61,96 @@ pub fn add(store: &Store, login: &str, role: Role, password: &str) -> Result<Use
         created_at: at,
         updated_at: at,
     };
-    let mut conn = store.writer()?;
-    match diesel::insert_into(users::table).values(&row).execute(&mut *conn) {
-        Ok(_) => User::try_from(row),
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            Err(AuthError::LoginTaken(login))
-        }
-        Err(e) => Err(e.into()),
+    if !store.insert_user(&row)? {
+        return Err(AuthError::LoginTaken(login));
     }
+    User::try_from(row)
 }
 
 pub fn list(store: &Store) -> Result<Vec<User>, AuthError> {
-    let rows: Vec<UserRow> = users::table
-        .order(users::login.asc())
-        .select(UserRow::as_select())
-        .load(&mut *store.reader()?)?;
-    rows.into_iter().map(User::try_from).collect()
+    store.users()?.into_iter().map(User::try_from).collect()
 }
 
 /// The stored row of a login (any case), if any.
-pub fn find_row(conn: &mut AnyConnection, login: &str) -> Result<Option<UserRow>, AuthError> {
+pub fn find_row(store: &Store, login: &str) -> Result<Option<UserRow>, AuthError> {
     let Ok(login) = normalize_login(login) else {
         return Ok(None);
     };
-    Ok(users::table
-        .filter(users::login.eq(login))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(store.user_by_login(&login)?)
 }
 
 pub fn find(store: &Store, login: &str) -> Result<User, AuthError> {
-    find_row(&mut *store.reader()?, login)?
+    find_row(store, login)?
         .ok_or_else(|| AuthError::UnknownUser(login.to_owned()))
         .and_then(User::try_from)
 }
 
-/// Number of enabled admins other than `except`.
-fn other_active_admins(conn: &mut AnyConnection, except: &str) -> Result<i64, AuthError> {
-    Ok(users::table
-        .filter(users::role.eq(Role::Admin.as_str()))
-        .filter(users::disabled.eq(false))
-        .filter(users::id.ne(except))
-        .count()
-        .get_result(conn)?)
+/// Applies the change `decide` returns for the row of `login` (as it is in the transaction) and the number
+/// of other enabled admins.
+fn change(
+    store: &Store,
+    login: &str,
+    decide: impl FnOnce(&UserRow, i64) -> Result<UserUpdate, AuthError>,
+) -> Result<User, AuthError> {
+    let unknown = || AuthError::UnknownUser(login.to_owned());
+    let normalized = normalize_login(login).map_err(|_| unknown())?;
+    store
+        .update_user(&normalized, Role::Admin.as_str(), decide)?
+        .ok_or_else(unknown)
+        .and_then(User::try_from)
 }
 
-/// Changes a user's role. Refuses to demote the last enabled admin (nobody could manage users then).
+/// Whether a change that takes `row` out of the enabled admins leaves none (nobody could manage users then).
+fn is_last_admin(row: &UserRow, other_active_admins: i64) -> bool {
+    row.role == Role::Admin.as_str() && !row.disabled && other_active_admins == 0
+}
+
+/// Changes a user's role. Refuses to demote the last enabled admin.
 pub fn set_role(store: &Store, login: &str, role: Role) -> Result<User, AuthError> {
-    let mut conn = store.writer()?;
-    conn.write_transaction(|c| {
-        let row = find_row(c, login)?.ok_or_else(|| AuthError::UnknownUser(login.to_owned()))?;
-        if row.role == Role::Admin.as_str()
-            && role != Role::Admin
-            && !row.disabled
-            && other_active_admins(c, &row.id)? == 0
-        {
+    change(store, login, |row, others| {
+        if role != Role::Admin && is_last_admin(row, others) {
             return Err(AuthError::LastAdmin);
         }
-        diesel::update(users::table.filter(users::id.eq(&row.id)))
-            .set((users::role.eq(role.as_str()), users::updated_at.eq(now())))
-            .execute(c)?;
-        if role != Role::Official {
+        Ok(UserUpdate {
+            role: Some(role.as_str().to_owned()),
             // Per-survey access only means something for officials.
-            diesel::delete(result_access::table.filter(result_access::user_id.eq(&row.id))).execute(c)?;
-        }
-        User::try_from(UserRow {
-            role: role.as_str().to_owned(),
-            ..row
+            drop_result_access: role != Role::Official,
+            ..UserUpdate::default()
         })
     })
 }
 
-/// Disables (or enables) a user; disabling ends their sessions at once.
+/// Disables (or enables) a user; disabling ends their sessions at once. Refuses to disable the last
+/// enabled admin.
 pub fn set_disabled(store: &Store, login: &str, disabled: bool) -> Result<User, AuthError> {
-    let mut conn = store.writer()?;
-    conn.write_transaction(|c| {
-        let row = find_row(c, login)?.ok_or_else(|| AuthError::UnknownUser(login.to_owned()))?;
-        if disabled && row.role == Role::Admin.as_str() && !row.disabled && other_active_admins(c, &row.id)? == 0 {
+    change(store, login, |row, others| {
+        if disabled && is_last_admin(row, others) {
             return Err(AuthError::LastAdmin);
         }
-        diesel::update(users::table.filter(users::id.eq(&row.id)))
-            .set((users::disabled.eq(disabled), users::updated_at.eq(now())))
-            .execute(c)?;
-        if disabled {
-            diesel::delete(sessions::table.filter(sessions::user_id.eq(&row.id))).execute(c)?;
-        }
-        User::try_from(UserRow { disabled, ..row })
+        Ok(UserUpdate {
+            disabled: Some(disabled),
+            end_sessions: disabled,
+            ..UserUpdate::default()
+        })
     })
 }
 
-/// Sets a new password; the user's other sessions end.
+/// Sets a new password; the user's sessions end.
 pub fn set_password(store: &Store, login: &str, new_password: &str) -> Result<User, AuthError> {
     password::check_new(new_password)?;
     let hash = password::hash(new_password)?;
-    let mut conn = store.writer()?;
-    conn.write_transaction(|c| {
-        let row = find_row(c, login)?.ok_or_else(|| AuthError::UnknownUser(login.to_owned()))?;
-        diesel::update(users::table.filter(users::id.eq(&row.id)))
-            .set((users::password_hash.eq(&hash), users::updated_at.eq(now())))
-            .execute(c)?;
-        diesel::delete(sessions::table.filter(sessions::user_id.eq(&row.id))).execute(c)?;
-        User::try_from(row)
+    change(store, login, |_, _| {
+        Ok(UserUpdate {
+            password_hash: Some(hash),
+            end_sessions: true,
+            ..UserUpdate::default()
+        })
     })
 }
 
 /// Whether any user exists (the server hints at `opros user add` when none does).
 pub fn any(store: &Store) -> Result<bool, AuthError> {
-    let n: i64 = users::table.count().get_result(&mut *store.reader()?)?;
-    Ok(n > 0)
+    Ok(store.user_count()? > 0)
 }
 
 #[cfg(test)]

@@ -10,8 +10,7 @@ mod analysis;
 mod responses;
 mod users;
 
-use crate::auth::workbench;
-use crate::catalog::{self, CatalogError};
+use crate::catalog::{self, workbench, CatalogError};
 use crate::config::{Config, ConfigError};
 use crate::store::{Store, StoreError};
 
@@ -253,9 +252,9 @@ fn other(e: impl std::fmt::Display) -> CliError {
 
 /// Records a command-line change in the audit log (as the workbench does for its own).
 fn audit(store: &Store, action: &str, slug: &str, version: Option<i32>) -> Result<(), CliError> {
-    crate::auth::audit::record(
+    crate::store::audit::record(
         store,
-        &crate::auth::audit::AuditEvent {
+        &crate::store::audit::AuditEvent {
             actor: CLI_ACTOR,
             action,
             survey_slug: Some(slug),

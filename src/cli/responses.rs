@@ -10,7 +10,7 @@ use crate::catalog::DefinitionCache;
 use crate::form::csvio::parse_import;
 use crate::form::tokens;
 use crate::form::Meta;
-use crate::store::response_store::COMPLETE;
+use crate::store::responses::COMPLETE;
 use crate::store::{now, ResponseRow, Store};
 
 #[derive(Subcommand, Debug)]

@@ -7,8 +7,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use clap::Subcommand;
 
 use super::CliError;
-use crate::auth::audit::{self, AuditEvent};
 use crate::auth::{users, AuthError, Role};
+use crate::store::audit::{self, AuditEvent};
 use crate::store::Store;
 
 /// The audit log's actor for changes made with the command line.

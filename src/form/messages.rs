@@ -116,15 +116,7 @@ const UI_PREFIX: &str = "ui-";
 
 /// The fixed words of the form pages, by key, for templates.
 pub fn ui(lang: &str) -> serde_json::Value {
-    let lang = i18n::catalog_lang(lang);
-    let map: serde_json::Map<String, serde_json::Value> = i18n::ids(lang)
-        .into_iter()
-        .filter_map(|id| {
-            let key = id.strip_prefix(UI_PREFIX)?;
-            Some((key.to_owned(), serde_json::Value::String(i18n::text(lang, &id))))
-        })
-        .collect();
-    serde_json::Value::Object(map)
+    i18n::table(lang, UI_PREFIX)
 }
 
 /// One fixed word of the form pages ("" for an unknown key), without building the whole table.

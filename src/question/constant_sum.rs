@@ -121,9 +121,10 @@ pub fn check(c: &ConstantSum, points: &BTreeMap<String, u32>) -> Result<(), Answ
 /// The points an answer gives option `code`: `None` when the question is not answered (or the answer is of
 /// another kind), or the option was not among those answered.
 pub fn answer_points(a: Option<&Answer>, code: &str) -> Option<f64> {
-    match a {
-        Some(Answer::Points(points)) => points.get(code).map(|p| f64::from(*p)),
-        _ => None,
+    if let Some(Answer::Points(points)) = a {
+        points.get(code).map(|p| f64::from(*p))
+    } else {
+        None
     }
 }
 
@@ -319,10 +320,10 @@ mod tests {
 
     fn settings(d: &Definition) -> (&Question, &ConstantSum) {
         let q = d.question("budget").expect("question");
-        match &q.kind {
-            QuestionKind::ConstantSum(c) => (q, c),
-            other => panic!("constant_sum expected, got {}", other.name()),
-        }
+        let QuestionKind::ConstantSum(c) = &q.kind else {
+            panic!("constant_sum expected, got {}", q.kind.name())
+        };
+        (q, c)
     }
 
     fn errors(yaml: &str) -> Vec<String> {

@@ -6,4 +6,7 @@
 //! The older types still have their logic spread over `definition`, `form`, `store`, `report` and
 //! `export`; new types start here.
 
+// A new variant of an enum these modules match on is noticed here, not swallowed by `_`.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 pub mod constant_sum;

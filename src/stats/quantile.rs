@@ -201,3 +201,31 @@ fn one_quantile(
     }
     out
 }
+
+/// The plain median of a sample, unweighted (the mean of the two middle values when their number is even;
+/// R `median`); `None` when empty. For descriptive figures such as interview durations, not estimates.
+pub fn sample_median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let n = values.len();
+    let upper = values.get(n / 2).copied()?;
+    Some(if n % 2 == 1 {
+        upper
+    } else {
+        (values.get(n / 2 - 1).copied()? + upper) / 2.0
+    })
+}
+
+#[cfg(test)]
+mod sample_median_tests {
+    use super::sample_median;
+
+    #[test]
+    fn median_of_even_and_odd() {
+        assert_eq!(sample_median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(sample_median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(sample_median(&mut []), None);
+    }
+}

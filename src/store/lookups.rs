@@ -17,7 +17,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Text};
 use tokio::sync::oneshot;
 
-use super::response_store::{RespondentLookup, RespondentLookupQuery};
+use super::responses::{RespondentLookup, RespondentLookupQuery};
 use super::{AnyConnection, ResponseRow, Store, StoreError};
 
 /// Largest number of lookups in one statement.

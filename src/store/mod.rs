@@ -1,16 +1,28 @@
-//! Persistence: surveys, their immutable versions, responses and invitations, on SQLite or PostgreSQL.
+//! Persistence: every SQL statement of the crate, on SQLite or PostgreSQL. Surveys and their immutable
+//! versions here; responses, invitations and quotas in [`responses`] (written by the group-commit
+//! [`writer`]); staff accounts, sessions, login attempts, the audit log, staged uploads, population files
+//! and result access in their own modules. One diesel [`schema`]. Nothing here knows HTTP: callers decide
+//! policy (`auth`, `catalog`) and map [`StoreError`] to their answers.
 //!
 //! All functions are blocking (diesel is synchronous); web handlers call them through `web::block` so they
 //! never run on the async executor's threads. SQLite gets a single writer connection (several writers only
 //! queue on the database lock with backoff sleeps, measured in `shared/stack.md`) and a pool of readers.
 
+pub mod audit;
 mod batch_insert;
 pub mod codes;
 mod conn;
+mod error_kind;
+pub mod login_attempts;
 pub mod lookups;
-#[path = "responses.rs"]
-pub mod response_store;
+pub mod monitor;
+pub mod populations;
+pub mod responses;
+pub mod result_access;
 pub mod schema;
+pub mod sessions;
+pub mod staged;
+pub mod users;
 pub mod writer;
 
 use std::time::Duration;
@@ -22,9 +34,10 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use conn::{AnyConnection, AnyManager, DbConn, DbPool};
+pub use error_kind::StoreErrorKind;
 
 use crate::config::DatabaseUrl;
-use schema::{invitations, responses, survey_versions, surveys};
+use schema::{invitations, survey_versions, surveys};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -120,7 +133,7 @@ pub struct VersionRow {
 /// scan of one table and one JSON parse per respondent, which is what aggregation of a million responses
 /// needs; versions with different questions coexist without schema changes.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = responses)]
+#[diesel(table_name = schema::responses)]
 pub struct ResponseRow {
     pub id: String,
     pub survey_id: String,
@@ -315,6 +328,38 @@ impl Store {
         })
     }
 
+    /// The surveys with a status, by slug.
+    pub fn surveys_with_status(&self, status: Status) -> Result<Vec<SurveyRow>, StoreError> {
+        Ok(surveys::table
+            .filter(surveys::status.eq(status.as_str()))
+            .order(surveys::slug.asc())
+            .select(SurveyRow::as_select())
+            .load(&mut *self.reader()?)?)
+    }
+
+    /// Closes a survey if it is open, with a conditional update (`… WHERE status = 'open'`), so that of
+    /// several instances doing it at once only one changes the row; that one also writes `audit`. Returns
+    /// whether this call closed it.
+    pub fn close_if_open(&self, survey_id: &str, audit: &audit::AuditEvent<'_>) -> Result<bool, StoreError> {
+        let mut conn = self.writer()?;
+        conn.write_transaction(|c| -> Result<bool, StoreError> {
+            let n = diesel::update(
+                surveys::table
+                    .filter(surveys::id.eq(survey_id))
+                    .filter(surveys::status.eq(Status::Open.as_str())),
+            )
+            .set((
+                surveys::status.eq(Status::Closed.as_str()),
+                surveys::updated_at.eq(now()),
+            ))
+            .execute(c)?;
+            if n == 1 {
+                audit::record_on(c, audit)?;
+            }
+            Ok(n == 1)
+        })
+    }
+
     pub fn set_results_published(&self, slug: &str, published: bool) -> Result<(), StoreError> {
         let mut conn = self.writer()?;
         let n = diesel::update(surveys::table.filter(surveys::slug.eq(slug)))
@@ -329,7 +374,8 @@ impl Store {
     /// Response counts by state for a survey. The states are named so that the `(state, survey_id)` index
     /// answers it without reading the rows.
     pub fn response_counts(&self, survey_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
-        use response_store::{COMPLETE, PARTIAL, SCREENED_OUT};
+        use self::responses::{COMPLETE, PARTIAL, SCREENED_OUT};
+        use schema::responses;
         Ok(responses::table
             .filter(responses::state.eq_any([PARTIAL, COMPLETE, SCREENED_OUT]))
             .filter(responses::survey_id.eq(survey_id))
@@ -340,6 +386,7 @@ impl Store {
 
     /// Complete responses of a survey (all versions), in submission order.
     pub fn complete_responses(&self, survey_id: &str) -> Result<Vec<ResponseRow>, StoreError> {
+        use schema::responses;
         Ok(responses::table
             .filter(responses::survey_id.eq(survey_id))
             .filter(responses::state.eq("complete"))
@@ -351,6 +398,7 @@ impl Store {
     /// Only the answers (JSON) of a survey's complete responses, with their ids, in submission order: what a
     /// summary needs, without decoding timestamps and other columns of a million rows.
     pub fn complete_answers(&self, survey_id: &str) -> Result<Vec<(String, String)>, StoreError> {
+        use schema::responses;
         Ok(responses::table
             .filter(responses::survey_id.eq(survey_id))
             .filter(responses::state.eq("complete"))
@@ -372,6 +420,7 @@ impl Store {
         mut each: impl FnMut(CodedResponse) -> Result<(), E>,
     ) -> Result<(), E> {
         use diesel::dsl::case_when;
+        use schema::responses;
         type Row = (i32, Option<Vec<u8>>, Option<String>, Option<String>);
         let query = responses::table
             .filter(responses::survey_id.eq(survey_id))

@@ -17,7 +17,7 @@ use std::thread;
 use diesel::prelude::*;
 use tokio::sync::oneshot;
 
-use super::response_store::{apply_batch, Outcome, Submission};
+use super::responses::{apply_batch, Outcome, Submission};
 use super::schema::surveys;
 use super::{AnyConnection, Status, Store, StoreError};
 
@@ -197,7 +197,7 @@ fn open_surveys(c: &mut AnyConnection, subs: &[&Submission]) -> Result<HashSet<S
 mod tests {
     use super::*;
     use crate::config::DatabaseUrl;
-    use crate::store::response_store::{QuotaCell, COMPLETE, PARTIAL, SCREENED_OUT};
+    use crate::store::responses::{QuotaCell, COMPLETE, PARTIAL, SCREENED_OUT};
     use crate::store::{now, NewVersion};
 
     /// Drops the PostgreSQL schema of a test.
@@ -453,7 +453,7 @@ mod tests {
             assert!(row.is_none() && !invited);
 
             if let AnyConnection::Postgresql(pg) = &mut *store.reader().unwrap() {
-                let query = crate::store::response_store::RespondentLookupQuery {
+                let query = crate::store::responses::RespondentLookupQuery {
                     survey_id: "x",
                     key_hash: "y",
                 };

@@ -2,7 +2,7 @@
 //! (`/admin/audit`), and population files (`/admin/populations`).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
 use super::admin::{blk, staff};
@@ -10,10 +10,10 @@ use super::admin_upload::read_fields;
 use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_page, MAX_STAFF_BODY};
 use super::error::WebError;
 use super::State;
-use crate::auth::audit::{self, AuditEvent, AuditFilter};
-use crate::auth::workbench::{self, WorkbenchError};
 use crate::auth::{users, AuthError, Role};
+use crate::catalog::workbench::{self, WorkbenchError};
 use crate::catalog::CatalogError;
+use crate::store::audit::{self, AuditEvent, AuditFilter};
 
 fn users_page(
     state: &State,
@@ -58,15 +58,13 @@ pub async fn users_list(req: HttpRequest, state: State) -> Result<HttpResponse, 
 
 /// Shows the users page again with an error for problems a person can fix (bad login, weak password, …).
 async fn with_error(state: &State, s: &crate::auth::Session, e: AuthError) -> Result<HttpResponse, WebError> {
-    let status = match &e {
-        AuthError::Store(_) | AuthError::Hash(_) => return Err(e.into()),
-        AuthError::UnknownUser(_) => StatusCode::NOT_FOUND,
-        AuthError::LoginTaken(_) | AuthError::LastAdmin => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
+    let e = WebError::from(e);
+    if e.is_server_fault() {
+        return Err(e);
+    }
     let st = state.clone();
     let list = blk(move || Ok(users::list(&st.store)?)).await?;
-    Ok(users_page(state, s, status, list, Some(e.to_string())))
+    Ok(users_page(state, s, e.status_code(), list, Some(e.to_string())))
 }
 
 /// `POST /admin/users`: adds a user (`login`, `role`, `password`).
@@ -132,7 +130,7 @@ pub async fn users_change(
             "password" => ("user.set_password", users::set_password(&st.store, &login, &pw)?.login),
             other => return Err(AuthError::BadRole(format!("(unknown action '{other}')"))),
         };
-        audit::record(
+        Ok(audit::record(
             &st.store,
             &AuditEvent {
                 actor: &by,
@@ -140,7 +138,7 @@ pub async fn users_change(
                 detail,
                 ..Default::default()
             },
-        )
+        )?)
     })
     .await?;
     match r {

@@ -20,27 +20,15 @@ use serde_json::json;
 
 use super::error::WebError;
 use super::{pages, State};
-use crate::auth::audit::{self, AuditEvent};
 use crate::auth::{password, sessions, throttle, users, AuthError, LoginLimits, Role, Session, SessionPolicy};
 use crate::form::fields::{self, Fields};
 use crate::form::tokens;
+use crate::store::audit::{self, AuditEvent};
 
 pub const SESSION_COOKIE: &str = "opros_staff";
 pub const LOGIN_COOKIE: &str = "opros_login";
 /// Largest staff form body (a pasted survey definition is tens of kilobytes).
 pub const MAX_STAFF_BODY: usize = 2 * 1024 * 1024;
-
-impl From<AuthError> for WebError {
-    fn from(e: AuthError) -> Self {
-        match e {
-            AuthError::Store(s) => s.into(),
-            AuthError::Hash(h) => WebError::Internal(h),
-            AuthError::UnknownUser(_) => WebError::NotFound(e.to_string()),
-            AuthError::LoginTaken(_) | AuthError::LastAdmin => WebError::Conflict(e.to_string()),
-            other => WebError::BadRequest(other.to_string()),
-        }
-    }
-}
 
 /// Middleware: when the request carries a staff session cookie, looks the session up once and puts it in
 /// the request extensions for handlers (and `can_see_unpublished`). Requests without the cookie (all
@@ -88,7 +76,7 @@ pub fn can_see_unpublished(req: &HttpRequest) -> bool {
 }
 
 /// Whether the request comes from staff who may read the unpublished results of the survey `survey_id`:
-/// sociologists and admins always, officials when given access to that survey (`auth::workbench`).
+/// sociologists and admins always, officials when given access to that survey (`catalog::workbench`).
 pub fn may_see_unpublished(state: &State, req: &HttpRequest, survey_id: &str) -> Result<bool, WebError> {
     let Some(s) = current(req) else {
         return Ok(false);
@@ -96,7 +84,7 @@ pub fn may_see_unpublished(state: &State, req: &HttpRequest, survey_id: &str) ->
     if s.user.role >= Role::Sociologist {
         return Ok(true);
     }
-    crate::auth::workbench::has_result_access(&state.store, &s.user.id, survey_id).map_err(super::admin::werr)
+    crate::catalog::workbench::has_result_access(&state.store, &s.user.id, survey_id).map_err(WebError::from)
 }
 
 /// The session of a staff member with at least `role`; otherwise the response to send: a redirect to the
@@ -371,7 +359,7 @@ fn attempt(state: &State, login: &str, pw: &str, ip: Option<&str>, limits: &Logi
     if !throttle::allowed(store, login, ip, limits)? {
         return Ok(Attempt::Throttled);
     }
-    let row = users::find_row(&mut *store.reader()?, login)?;
+    let row = users::find_row(store, login)?;
     let ok = match &row {
         Some(u) => password::verify(pw, &u.password_hash) && !u.disabled,
         None => {
@@ -410,14 +398,14 @@ pub async fn logout(req: HttpRequest, state: State, payload: web::Payload) -> Re
     let s2 = s.clone();
     web::block(move || -> Result<(), AuthError> {
         sessions::delete(&st.store, &s2.token)?;
-        audit::record(
+        Ok(audit::record(
             &st.store,
             &AuditEvent {
                 actor: &s2.user.login,
                 action: "logout",
                 ..Default::default()
             },
-        )
+        )?)
     })
     .await??;
     let mut r = see_other("/login");

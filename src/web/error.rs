@@ -4,8 +4,12 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::auth::AuthError;
+use crate::catalog::workbench::WorkbenchError;
 use crate::catalog::CatalogError;
-use crate::store::StoreError;
+use crate::export::ExportError;
+use crate::report::{ReportError, ReportLoadError};
+use crate::store::{StoreError, StoreErrorKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -13,6 +17,9 @@ pub enum WebError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// A form's values are well-formed but not acceptable (a weak password, an unknown role, …).
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -33,46 +40,19 @@ pub enum WebError {
     Internal(String),
 }
 
+/// Every layer's errors become a [`WebError`] here and nowhere else, one status per kind; the matches
+/// list every variant, so a new error variant does not compile until it is given its status.
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::UnknownSurvey(_) | StoreError::UnknownVersion { .. } => WebError::NotFound(e.to_string()),
-            StoreError::BadTransition { .. } => WebError::Conflict(e.to_string()),
-            StoreError::Unavailable(_) | StoreError::Connect(_) => WebError::Unavailable(e.to_string()),
-            StoreError::Query(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::ClosedConnection
-                | diesel::result::DatabaseErrorKind::UnableToSendCommand
-                | diesel::result::DatabaseErrorKind::SerializationFailure,
-                _,
-            )) => WebError::Unavailable(e.to_string()),
+        match e.kind() {
+            StoreErrorKind::NotFound => WebError::NotFound(e.to_string()),
+            StoreErrorKind::Conflict => WebError::Conflict(e.to_string()),
             // SQLite held by another process longer than the busy timeout, or a lost PostgreSQL connection:
             // temporary; the resident can send the page again.
-            StoreError::Query(diesel::result::Error::DatabaseError(_, ref info)) if is_transient(info.message()) => {
-                WebError::Unavailable(e.to_string())
-            }
-            other => WebError::Internal(other.to_string()),
+            StoreErrorKind::Transient => WebError::Unavailable(e.to_string()),
+            StoreErrorKind::Internal => WebError::Internal(e.to_string()),
         }
     }
-}
-
-/// Database errors that go away by themselves (locks, restarts), by their message.
-fn is_transient(message: &str) -> bool {
-    let m = message.to_ascii_lowercase();
-    [
-        "database is locked",
-        "database is busy",
-        "terminating connection",
-        "server closed the connection",
-        "connection refused",
-        "the database system is",
-        // libpq on a connection that died under it (PostgreSQL restarted, network reset).
-        "no connection to the server",
-        "could not receive data from server",
-        "could not send data to server",
-        "connection reset",
-    ]
-    .iter()
-    .any(|p| m.contains(p))
 }
 
 impl From<CatalogError> for WebError {
@@ -80,7 +60,67 @@ impl From<CatalogError> for WebError {
         match e {
             CatalogError::Store(s) => s.into(),
             CatalogError::Invalid(errs) => WebError::BadRequest(errs.to_string()),
-            other => WebError::Internal(other.to_string()),
+            CatalogError::XlsForm(_) => WebError::BadRequest(e.to_string()),
+            CatalogError::Read { .. } | CatalogError::Corrupt { .. } => WebError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<AuthError> for WebError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::Store(s) => s.into(),
+            AuthError::Hash(h) => WebError::Internal(h),
+            AuthError::UnknownUser(_) => WebError::NotFound(e.to_string()),
+            AuthError::LoginTaken(_) | AuthError::LastAdmin => WebError::Conflict(e.to_string()),
+            AuthError::BadRole(_) | AuthError::BadLogin(_) | AuthError::WeakPassword | AuthError::LongPassword => {
+                WebError::Unprocessable(e.to_string())
+            }
+        }
+    }
+}
+
+impl From<WorkbenchError> for WebError {
+    fn from(e: WorkbenchError) -> Self {
+        match e {
+            WorkbenchError::Catalog(c) => c.into(),
+            WorkbenchError::Auth(a) => a.into(),
+            WorkbenchError::Refused(m) => WebError::Conflict(m),
+            WorkbenchError::UnknownUpload => WebError::NotFound(e.to_string()),
+        }
+    }
+}
+
+impl From<ReportLoadError> for WebError {
+    fn from(e: ReportLoadError) -> Self {
+        match e {
+            ReportLoadError::Catalog(c) => c.into(),
+            ReportLoadError::Store(s) => s.into(),
+            ReportLoadError::BadAnswers { .. } | ReportLoadError::TooMany(_) => WebError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<ReportError> for WebError {
+    fn from(e: ReportError) -> Self {
+        match e {
+            ReportError::UnknownBreakdown(_) => WebError::BadRequest(e.to_string()),
+            ReportError::Stats(_) => WebError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<ExportError> for WebError {
+    fn from(e: ExportError) -> Self {
+        match e {
+            ExportError::Catalog(c) => c.into(),
+            ExportError::Store(s) => s.into(),
+            ExportError::BadAnswers { .. }
+            | ExportError::Io(_)
+            | ExportError::Csv(_)
+            | ExportError::Xlsx(_)
+            | ExportError::Sav(_)
+            | ExportError::Summary(_) => WebError::Internal(e.to_string()),
         }
     }
 }
@@ -91,11 +131,28 @@ impl From<actix_web::error::BlockingError> for WebError {
     }
 }
 
+impl WebError {
+    /// The fault is on the server's side (logged; the page says to try again), not in the request.
+    pub fn is_server_fault(&self) -> bool {
+        match self {
+            WebError::Unavailable(_) | WebError::Internal(_) => true,
+            WebError::NotFound(_)
+            | WebError::BadRequest(_)
+            | WebError::Unprocessable(_)
+            | WebError::Forbidden(_)
+            | WebError::Conflict(_)
+            | WebError::TooLarge(_)
+            | WebError::TooManyRequests(_) => false,
+        }
+    }
+}
+
 impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -109,7 +166,13 @@ impl ResponseError for WebError {
         match self {
             WebError::Unavailable(detail) => tracing::warn!(%detail, "service unavailable"),
             WebError::Internal(detail) => tracing::error!(%detail, "internal error"),
-            _ => {}
+            WebError::NotFound(_)
+            | WebError::BadRequest(_)
+            | WebError::Unprocessable(_)
+            | WebError::Forbidden(_)
+            | WebError::Conflict(_)
+            | WebError::TooLarge(_)
+            | WebError::TooManyRequests(_) => {}
         }
         let status = self.status_code();
         let message = self.to_string();
@@ -155,41 +218,47 @@ impl ResponseError for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-    fn db_error(kind: DatabaseErrorKind, message: &str) -> WebError {
-        StoreError::Query(DieselError::DatabaseError(kind, Box::new(message.to_owned()))).into()
+    #[test]
+    fn every_store_error_kind_has_its_status() {
+        for (e, status) in [
+            (StoreError::UnknownSurvey("x".into()), StatusCode::NOT_FOUND),
+            (
+                StoreError::BadTransition {
+                    slug: "x".into(),
+                    from: "closed".into(),
+                    to: "draft".into(),
+                },
+                StatusCode::CONFLICT,
+            ),
+            (
+                StoreError::Unavailable("timed out waiting for connection".into()),
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            (StoreError::Corrupt("bad row".into()), StatusCode::INTERNAL_SERVER_ERROR),
+        ] {
+            let e = WebError::from(e);
+            assert_eq!(e.status_code(), status, "{e}");
+        }
+        let e = WebError::from(StoreError::Unavailable("locked".into()));
+        assert!(e.to_string().contains("try again"), "{e}");
+        assert!(e.is_server_fault());
     }
 
     #[test]
-    fn lost_or_locked_databases_are_503_and_other_errors_500() {
-        for (kind, message) in [
-            (
-                DatabaseErrorKind::ClosedConnection,
-                "server closed the connection unexpectedly",
-            ),
-            (DatabaseErrorKind::UnableToSendCommand, "no connection to the server"),
-            (
-                DatabaseErrorKind::Unknown,
-                "terminating connection due to administrator command",
-            ),
-            (
-                DatabaseErrorKind::Unknown,
-                "could not receive data from server: Connection reset by peer",
-            ),
-            (
-                DatabaseErrorKind::Unknown,
-                "FATAL: the database system is shutting down",
-            ),
-            (DatabaseErrorKind::Unknown, "database is locked"),
-        ] {
-            let e = db_error(kind, message);
-            assert_eq!(e.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{message}");
-            assert!(e.to_string().contains("try again"), "{e}");
-        }
-        let e = db_error(DatabaseErrorKind::Unknown, "syntax error at or near \"SELEC\"");
-        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
-        let e: WebError = StoreError::Unavailable("timed out waiting for connection".into()).into();
-        assert_eq!(e.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+    fn staff_input_problems_are_422_and_clashes_409() {
+        assert_eq!(
+            WebError::from(AuthError::WeakPassword).status_code(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(WebError::from(AuthError::LastAdmin).status_code(), StatusCode::CONFLICT);
+        assert_eq!(
+            WebError::from(WorkbenchError::Refused("no".into())).status_code(),
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            WebError::from(AuthError::UnknownUser("nobody".into())).status_code(),
+            StatusCode::NOT_FOUND
+        );
     }
 }

@@ -15,24 +15,27 @@ use std::time::{Duration, Instant};
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
-use serde_json::json;
 
 use super::error::WebError;
+use super::form_notices::{
+    availability, availability_page, closed_on_write, done_page, html, invitation_required, notice, thanks_page, ui_str,
+};
 use super::form_render::{FixedPages, PageCache};
-use super::{lang, pages, State};
+use super::{lang, State};
 use crate::catalog::LoadedVersion;
 use crate::config::Config;
-use crate::definition::{Answers, Definition};
+use crate::definition::{Answers, Definition, QuestionKind};
 use crate::form::fields::{self, Fields};
-use crate::form::messages::{ui, ui_text};
-use crate::form::parse::{parse_page, prune, FieldError};
+use crate::form::parse::FieldError;
+use crate::form::step::{self, Taken};
+use crate::form::submission::{quota_cells, PageWrite};
 use crate::form::tokens::{self, Signer};
 use crate::form::view::PageInput;
 use crate::form::{draw, Flow, Meta, Problem};
 use crate::store::lookups::Lookups;
-use crate::store::response_store::{Outcome, QuotaCell, Submission, PARTIAL, SCREENED_OUT};
+use crate::store::responses::{Outcome, PARTIAL, SCREENED_OUT};
 use crate::store::writer::Writer;
-use crate::store::{ResponseRow, Status, Store, StoreError, SurveyRow};
+use crate::store::{ResponseRow, Store, StoreError, SurveyRow};
 
 /// Cookie lifetime of the respondent token: long enough to come back to a long survey.
 const RESPONDENT_COOKIE_DAYS: i64 = 180;
@@ -47,7 +50,7 @@ pub struct Forms {
     /// Rendered pages by shape (`web::form_render`).
     pub pages: PageCache,
     /// Thank-you pages by survey version and language.
-    fixed: FixedPages,
+    pub(super) fixed: FixedPages,
 }
 
 impl Forms {
@@ -160,142 +163,6 @@ async fn current_survey(state: &State, slug: &str) -> Result<(SurveyRow, Arc<Loa
     blocking(move || st.definitions.current(&st.store, &slug)).await
 }
 
-/// Whether the survey takes answers today, or the page to show instead.
-enum Availability {
-    Open,
-    NotYet(Option<chrono::NaiveDate>),
-    Closed,
-}
-
-fn availability(survey: &SurveyRow, def: &Definition) -> Result<Availability, WebError> {
-    let today = chrono::Utc::now().date_naive();
-    Ok(match survey.status()? {
-        Status::Draft => Availability::NotYet(def.opens),
-        Status::Closed => Availability::Closed,
-        Status::Open => match (def.opens, def.closes) {
-            (Some(o), _) if today < o => Availability::NotYet(Some(o)),
-            (_, Some(c)) if today > c => Availability::Closed,
-            _ => Availability::Open,
-        },
-    })
-}
-
-/// A page with a heading, a text and an optional link (closed, already answered, 403, …).
-fn notice(
-    status: StatusCode,
-    lang: &str,
-    title: &str,
-    heading: &str,
-    text: &str,
-    link: Option<(&str, &str)>,
-) -> HttpResponse {
-    let u = ui(lang);
-    let body = pages::render(
-        "notice",
-        &json!({
-            "lang": lang, "title": title, "heading": heading, "text": text,
-            "link": link.map(|(href, label)| json!({"href": href, "label": label})),
-            "back_to_list": u["back_to_list"],
-        }),
-    );
-    html(status, body)
-}
-
-fn html(status: StatusCode, body: String) -> HttpResponse {
-    HttpResponseBuilder::new(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body)
-}
-
-fn ui_str(lang: &str, key: &str) -> String {
-    ui_text(lang, key).to_owned()
-}
-
-fn availability_page(status: StatusCode, a: &Availability, lang: &str, title: &str) -> Option<HttpResponse> {
-    match a {
-        Availability::Open => None,
-        Availability::NotYet(date) => {
-            let text = match date {
-                Some(d) => format!(
-                    "{} {}. {}",
-                    ui_str(lang, "not_open_text"),
-                    d.format(if lang == "ru" { "%d.%m.%Y" } else { "%Y-%m-%d" }),
-                    ui_str(lang, "not_open_soon")
-                ),
-                None => ui_str(lang, "not_open_soon"),
-            };
-            Some(notice(
-                status,
-                lang,
-                title,
-                &ui_str(lang, "not_open_heading"),
-                &text,
-                None,
-            ))
-        }
-        Availability::Closed => Some(notice(
-            status,
-            lang,
-            title,
-            &ui_str(lang, "closed_heading"),
-            &ui_str(lang, "closed_text"),
-            None,
-        )),
-    }
-}
-
-fn done_page(state_name: &str, lang: &str, title: &str) -> HttpResponse {
-    if state_name == SCREENED_OUT {
-        notice(
-            StatusCode::OK,
-            lang,
-            title,
-            &ui_str(lang, "screened_heading"),
-            &ui_str(lang, "screened_text"),
-            None,
-        )
-    } else {
-        notice(
-            StatusCode::OK,
-            lang,
-            title,
-            &ui_str(lang, "already_heading"),
-            &ui_str(lang, "already_text"),
-            None,
-        )
-    }
-}
-
-/// The thank-you page; the same for every respondent of a survey version in a language, so rendered once.
-fn thanks_page(state: &State, survey: &SurveyRow, version: &LoadedVersion, lang: &str) -> HttpResponse {
-    let def = &version.definition;
-    let key = format!(
-        "{}\u{0}{}\u{0}{lang}\u{0}{}",
-        survey.id, version.version, survey.results_published
-    );
-    let body = state.forms.fixed.get(key, || {
-        let u = ui(lang);
-        let text = def
-            .thank_you
-            .as_ref()
-            .map(|t| t.get(lang).to_owned())
-            .unwrap_or_else(|| ui_str(lang, "thanks_default"));
-        pages::render(
-            "thanks",
-            &json!({
-                "lang": lang,
-                "title": def.title.get(lang),
-                "heading": u["thanks_heading"],
-                "text": text,
-                "results": survey.results_published.then(|| format!("/results/{}", survey.slug)),
-                "ui": u,
-            }),
-        )
-    });
-    html(StatusCode::OK, body)
-}
-
 fn redirect(to: &str) -> HttpResponseBuilder {
     let mut b = HttpResponse::SeeOther();
     b.insert_header((header::LOCATION, to.to_owned()))
@@ -391,18 +258,6 @@ async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Re
             ..Respondent::without_response(&survey.id, key_hash, token)
         },
     })
-}
-
-/// The page for someone without a valid invitation to an invitation-only survey.
-fn invitation_required(lang: &str, title: &str) -> HttpResponse {
-    notice(
-        StatusCode::FORBIDDEN,
-        lang,
-        title,
-        &ui_str(lang, "invitation_heading"),
-        &ui_str(lang, "invitation_text"),
-        None,
-    )
 }
 
 /// `GET /s/{slug}`.
@@ -506,7 +361,7 @@ fn render_page(
 ) -> HttpResponse {
     let def = &version.definition;
     let flow = Flow::new(def, &meta.order);
-    let page = flow.page_at(pos).unwrap_or(0);
+    let at = step::place(&flow, pos, answers);
     let csrf = state.forms.signer.csrf(&who.token);
     let shown = state.forms.signer.shown(&who.token, now_ms());
     let resume_url = format!("/s/{}?r={}", survey.slug, who.token);
@@ -514,14 +369,14 @@ fn render_page(
         def,
         slug: &survey.slug,
         lang,
-        page,
+        page: at.page,
         orders: &meta.order,
         answers,
         submitted,
         errors,
-        progress: flow.progress(pos, answers),
-        is_last: flow.next_after(pos, answers).is_none(),
-        can_go_back: flow.prev_before(pos, answers).is_some(),
+        progress: at.progress,
+        is_last: at.is_last,
+        can_go_back: at.can_go_back,
         csrf: &csrf,
         shown: &shown,
         resume_url: &resume_url,
@@ -626,7 +481,7 @@ pub async fn submit(
     let flow = Flow::new(def, &meta.order);
     let current_pos = flow.current(&meta, &prior).unwrap_or(0);
     // The page sent must be the current one or one shown before it (a page sent again from history).
-    let pos = match fields.first(fields::PAGE).and_then(|p| flow.position_of(p)) {
+    let pos = match step::sent_position(&flow, &fields) {
         Some(p) if p <= current_pos && flow.next_from(p, &prior) == Some(p) => p,
         _ => return Ok(redirect(&continue_link).finish()),
     };
@@ -640,24 +495,30 @@ pub async fn submit(
             return Ok(invitation_required(&lang, &title));
         }
     }
+    let write = PageWrite {
+        survey_id: &survey.id,
+        definition: def,
+        version: version.version,
+        response_id: &who.response_id,
+        key_hash: &who.key_hash,
+        stored_start: who.row.as_ref().map(|r| r.started_at),
+        language: &lang,
+        shown_at,
+    };
 
-    if fields.first(fields::NAV) == Some("back") {
+    if step::wants_back(&fields) {
         let Some(prev) = flow.prev_before(pos, &prior) else {
             return Ok(redirect(&continue_link).finish());
         };
         meta.at = flow.page_at(prev).map(|i| def.pages[i].id.clone());
         if who.row.is_some() {
-            let sub = submission(
-                &survey,
-                &version,
-                &who,
-                &lang,
+            let sub = write.submission(
                 &prior,
                 &meta,
                 prior_reached(&who),
                 false,
-                shown_at,
                 Vec::new(),
+                crate::store::now(),
             );
             if state.forms.writer.submit(sub).await? == Outcome::Closed {
                 return Ok(closed_on_write(&state, &slug, &lang, &title));
@@ -668,61 +529,43 @@ pub async fn submit(
 
     let min_ms = (state.config.min_page_seconds * 1000.0) as i64;
     // A page of notes only (an introduction) may be read in a second.
-    let answerable = def.pages[page]
-        .questions
-        .iter()
-        .any(|q| !matches!(q.kind, crate::definition::QuestionKind::Info));
-    if min_ms > 0 && answerable && shown_at.is_none_or(|t| now_ms() - t < min_ms) {
-        let errors = [FieldError {
+    let answerable = def
+        .pages
+        .get(page)
+        .is_some_and(|p| p.questions.iter().any(|q| !matches!(q.kind, QuestionKind::Info)));
+    let too_fast = min_ms > 0 && answerable && shown_at.is_none_or(|t| now_ms() - t < min_ms);
+    let taken = if too_fast {
+        Err(vec![FieldError {
             question: None,
             target: String::new(),
             problem: Problem::TooFast,
-        }];
-        return Ok(render_page(
-            &state,
-            &survey,
-            &version,
-            &lang,
-            &who,
-            &meta,
-            &prior,
-            pos,
-            Some(&fields),
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
-
-    let parsed = parse_page(def, page, &prior, &fields);
-    if !parsed.is_ok() {
-        return Ok(render_page(
-            &state,
-            &survey,
-            &version,
-            &lang,
-            &who,
-            &meta,
-            &prior,
-            pos,
-            Some(&fields),
-            &parsed.errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
-    let mut answers = prior.clone();
-    for q in &def.pages[page].questions {
-        answers.remove(&q.id);
-    }
-    answers.extend(parsed.answers);
-    let answers = prune(def, &answers);
-    let next = flow.next_after(pos, &answers);
+        }])
+    } else {
+        step::take_page(&flow, pos, &prior, &fields)
+    };
+    let Taken { answers, next } = match taken {
+        Ok(t) => t,
+        Err(errors) => {
+            return Ok(render_page(
+                &state,
+                &survey,
+                &version,
+                &lang,
+                &who,
+                &meta,
+                &prior,
+                pos,
+                Some(&fields),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+    };
     meta.at = next.and_then(|n| flow.page_at(n)).map(|i| def.pages[i].id.clone());
     let reached = prior_reached(&who).max(next.map_or(pos, |n| n) as i32 + 1);
     let complete = next.is_none();
     let quotas = quota_cells(def, &answers);
-    let sub = submission(
-        &survey, &version, &who, &lang, &answers, &meta, reached, complete, shown_at, quotas,
-    );
+    let sub = write.submission(&answers, &meta, reached, complete, quotas, crate::store::now());
     match state.forms.writer.submit(sub).await? {
         Outcome::Saved => Ok(redirect(&continue_link).finish()),
         Outcome::Completed => Ok(thanks_page(&state, &survey, &version, &lang)),
@@ -732,80 +575,6 @@ pub async fn submit(
     }
 }
 
-/// The writer found the survey no longer open (closed meanwhile, perhaps on another instance): this
-/// instance stops using its cached row, and the respondent sees the closed page.
-fn closed_on_write(state: &State, slug: &str, lang: &str, title: &str) -> HttpResponse {
-    state.definitions.forget(slug);
-    notice(
-        StatusCode::FORBIDDEN,
-        lang,
-        title,
-        &ui_str(lang, "closed_heading"),
-        &ui_str(lang, "closed_text"),
-        None,
-    )
-}
-
 fn prior_reached(who: &Respondent) -> i32 {
     who.row.as_ref().map_or(0, |r| r.page_reached)
-}
-
-/// The quota cells of a response with their limits.
-pub fn quota_cells(def: &Definition, answers: &Answers) -> Vec<QuotaCell> {
-    def.quota_keys(answers)
-        .into_iter()
-        .filter_map(|key| {
-            let id = key.split('=').next().unwrap_or(&key);
-            def.quotas.iter().find(|q| q.id == id).map(|q| QuotaCell {
-                key: key.clone(),
-                limit: q.limit,
-            })
-        })
-        .collect()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn submission(
-    survey: &SurveyRow,
-    version: &LoadedVersion,
-    who: &Respondent,
-    lang: &str,
-    answers: &Answers,
-    meta: &Meta,
-    page_reached: i32,
-    complete: bool,
-    shown_at: Option<i64>,
-    quotas: Vec<QuotaCell>,
-) -> Submission {
-    let now = crate::store::now();
-    // The first page was shown when the response started; a stored response knows its start.
-    let started_at = match who.row.as_ref() {
-        Some(r) => r.started_at,
-        None => shown_at
-            .and_then(chrono::DateTime::from_timestamp_millis)
-            .map(|t| t.naive_utc())
-            .filter(|t| *t <= now)
-            .unwrap_or(now),
-    };
-    let duration = complete.then(|| (now - started_at).num_milliseconds() as f64 / 1000.0);
-    Submission {
-        survey_id: survey.id.clone(),
-        response_id: who.response_id.clone(),
-        version: version.version,
-        key_hash: who.key_hash.clone(),
-        language: lang.to_owned(),
-        answers_json: serde_json::to_string(answers).unwrap_or_else(|_| "{}".into()),
-        // Summaries read complete responses only.
-        codes: complete
-            .then(|| crate::store::codes::encode(&version.definition, answers))
-            .flatten(),
-        meta_json: meta.to_json(),
-        page_reached,
-        started_at,
-        complete,
-        duration_seconds: duration,
-        quotas,
-        invited: meta.invited,
-        fresh: who.row.is_none(),
-    }
 }

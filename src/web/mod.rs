@@ -2,18 +2,22 @@
 
 mod admin;
 mod admin_monitor;
+mod admin_preview;
 mod admin_upload;
 mod admin_users;
 pub mod auth;
 pub mod error;
 pub mod form;
+mod form_notices;
 pub mod form_render;
 mod lang;
 pub mod pages;
 mod public;
 pub mod results;
 mod results_export;
+mod results_methodology;
 mod results_pages;
+mod results_texts;
 pub mod results_view;
 
 use std::sync::Arc;
@@ -55,7 +59,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/results/{slug}").route(web::get().to(results::results_page)))
         // Results for officials (issue 6): lists, trends, methodology, downloads.
         .service(web::resource("/results").route(web::get().to(results_pages::results_index)))
-        .service(web::resource("/results/{slug}/methodology").route(web::get().to(results_pages::methodology_page)))
+        .service(
+            web::resource("/results/{slug}/methodology").route(web::get().to(results_methodology::methodology_page)),
+        )
         .service(web::resource("/results/{slug}/export.csv").route(web::get().to(results_export::export_csv)))
         .service(web::resource("/results/{slug}/export.xlsx").route(web::get().to(results_export::export_xlsx)))
         .service(web::resource("/results/{slug}/export.sav").route(web::get().to(results_export::export_sav)))
@@ -76,15 +82,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/admin/uploads/{id}")
-                .route(web::get().to(admin::upload_preview))
+                .route(web::get().to(admin_preview::upload_preview))
                 .route(web::post().to(admin::upload_action)),
         )
-        .service(web::resource("/admin/uploads/{id}/preview").route(web::post().to(admin::upload_preview_post)))
+        .service(web::resource("/admin/uploads/{id}/preview").route(web::post().to(admin_preview::upload_preview_post)))
         .service(web::resource("/admin/surveys/{slug}").route(web::get().to(admin::survey_detail)))
         .service(
             web::resource("/admin/surveys/{slug}/preview")
-                .route(web::get().to(admin::survey_preview))
-                .route(web::post().to(admin::survey_preview_post)),
+                .route(web::get().to(admin_preview::survey_preview))
+                .route(web::post().to(admin_preview::survey_preview_post)),
         )
         .service(web::resource("/admin/surveys/{slug}/confirm").route(web::get().to(admin::confirm)))
         .service(web::resource("/admin/surveys/{slug}/status").route(web::post().to(admin::change_status)))
@@ -169,4 +175,51 @@ pub fn build_server(state: AppState, listener: std::net::TcpListener) -> std::io
         server = server.workers(workers);
     }
     Ok(server.listen(listener)?.run())
+}
+
+#[cfg(test)]
+mod layering_tests {
+    //! The HTTP layer is HTTP only: no database code and no statistics below `report`.
+
+    use std::path::Path;
+
+    fn web_sources() -> Vec<(String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn web_has_no_sql_and_no_statistics_imports() {
+        for (path, text) in web_sources() {
+            // Spelt in pieces so that this test does not find itself.
+            for banned in [
+                concat!("die", "sel"),
+                concat!("sche", "ma::"),
+                concat!("crate::", "weighting"),
+                concat!("crate::", "stats"),
+            ] {
+                assert!(!text.contains(banned), "{path} uses `{banned}`");
+            }
+            assert!(text.lines().count() <= 600, "{path} has more than 600 lines");
+        }
+    }
+
+    #[test]
+    fn error_mappings_list_every_variant() {
+        let (_, text) = web_sources()
+            .into_iter()
+            .find(|(p, _)| p.ends_with("error.rs"))
+            .unwrap();
+        assert!(
+            !text.contains(concat!("_ ", "=>")),
+            "web/error.rs matches with a wildcard arm"
+        );
+    }
 }

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::error::{ApiError, WebError};
 use super::{lang, pages, State};
+use crate::i18n;
 use crate::store::Status;
 
 /// A survey as listed publicly.
@@ -49,15 +50,14 @@ pub async fn index(req: HttpRequest, state: State) -> Result<HttpResponse, WebEr
     let st = state.clone();
     let l = lang.clone();
     let surveys = web::block(move || list_surveys(&st, &l, false)).await??;
-    let ru = lang == "ru";
     let body = pages::render(
         "index",
         &json!({
             "lang": lang,
-            "title": if ru { "Опросы" } else { "Surveys" },
-            "heading": if ru { "Открытые опросы" } else { "Open surveys" },
-            "empty": if ru { "Сейчас нет открытых опросов." } else { "There are no open surveys right now." },
-            "closes_label": if ru { "до" } else { "until" },
+            "title": i18n::text(&lang, "index-title"),
+            "heading": i18n::text(&lang, "index-heading"),
+            "empty": i18n::text(&lang, "index-empty"),
+            "closes_label": i18n::text(&lang, "index-closes"),
             "surveys": surveys,
             "lang_links": lang_links("/", &lang),
         }),

@@ -98,7 +98,7 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
             summary,
         });
     }
-    let loaded = report::load(&state.store, &state.definitions, slug).map_err(|e| WebError::Internal(e.to_string()))?;
+    let loaded = report::load(&state.store, &state.definitions, slug)?;
     let summary = report::summarize(
         &SummaryInput {
             definition: &loaded.version.definition,
@@ -107,8 +107,7 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
             language: &lang,
         },
         &ReportOptions::default(),
-    )
-    .map_err(|e| WebError::Internal(e.to_string()))?;
+    )?;
     // Key by the count actually loaded, so a response arriving in between is not cached under the old count.
     let key: Key = (
         survey.id.clone(),

@@ -14,19 +14,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::error::WebError;
 use super::results::{can_download_microdata, can_see_unpublished, page_lang, query_param, results_of};
 use super::State;
-use crate::export::{self, ExportError};
+use crate::export;
 
 const CSV: &str = "text/csv; charset=utf-8";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const SAV: &str = "application/x-spss-sav";
-
-fn internal(e: ExportError) -> WebError {
-    match e {
-        ExportError::Catalog(c) => c.into(),
-        ExportError::Store(s) => s.into(),
-        other => WebError::Internal(other.to_string()),
-    }
-}
 
 fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> HttpResponse {
     HttpResponse::Ok()
@@ -68,9 +60,9 @@ pub async fn export_csv(req: HttpRequest, state: State, slug: web::Path<String>)
         forbid_microdata(&req)?;
         let st = state.clone();
         let bytes = web::block(move || -> Result<Vec<u8>, WebError> {
-            let data = export::load(&st.store, &st.definitions, &slug).map_err(internal)?;
+            let data = export::load(&st.store, &st.definitions, &slug).map_err(WebError::from)?;
             let mut out = Vec::new();
-            export::microdata_csv(&data, &mut out).map_err(internal)?;
+            export::microdata_csv(&data, &mut out).map_err(WebError::from)?;
             Ok(out)
         })
         .await??;
@@ -82,7 +74,7 @@ pub async fn export_csv(req: HttpRequest, state: State, slug: web::Path<String>)
     let bytes = web::block(move || -> Result<Vec<u8>, WebError> {
         let r = results_of(&st, &slug, Some(&lang), staff)?;
         let mut out = Vec::new();
-        export::summary_csv(&r.summary, &mut out).map_err(internal)?;
+        export::summary_csv(&r.summary, &mut out).map_err(WebError::from)?;
         Ok(out)
     })
     .await??;
@@ -103,11 +95,11 @@ pub async fn export_xlsx(req: HttpRequest, state: State, slug: web::Path<String>
     let bytes = web::block(move || -> Result<Vec<u8>, WebError> {
         let r = results_of(&st, &slug, Some(&lang), staff)?;
         let data = if microdata {
-            Some(export::load(&st.store, &st.definitions, &slug).map_err(internal)?)
+            Some(export::load(&st.store, &st.definitions, &slug).map_err(WebError::from)?)
         } else {
             None
         };
-        export::xlsx(&r.version.definition, &r.summary, data.as_ref()).map_err(internal)
+        export::xlsx(&r.version.definition, &r.summary, data.as_ref()).map_err(WebError::from)
     })
     .await??;
     let what = if microdata { "microdata" } else { "summary" };
@@ -121,8 +113,8 @@ pub async fn export_sav(req: HttpRequest, state: State, slug: web::Path<String>)
     let name = file_part(&slug);
     let st = state.clone();
     let bytes = web::block(move || -> Result<Vec<u8>, WebError> {
-        let data = export::load(&st.store, &st.definitions, &slug).map_err(internal)?;
-        export::sav(&data).map_err(internal)
+        let data = export::load(&st.store, &st.definitions, &slug).map_err(WebError::from)?;
+        export::sav(&data).map_err(WebError::from)
     })
     .await??;
     Ok(download(bytes, SAV, &format!("{name}.sav")))

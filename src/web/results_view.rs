@@ -11,130 +11,11 @@ use serde_json::{json, Value};
 use super::pages;
 use crate::chart::{self, DotInput, ShareInput};
 use crate::definition::{Definition, QuestionKind};
-use crate::report::{Breakdown, Estimates, OptionEstimate, QuestionSummary, Summary};
-use crate::stats::Flag;
-use crate::weighting::Population;
+pub use crate::report::variable_label;
+use crate::report::{Breakdown, Estimates, Flag, OptionEstimate, Population, QuestionSummary, Summary};
 
 use super::results::Results;
-
-/// A JSON object of interface texts.
-pub fn dict(pairs: &[(&str, &str)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
-            .collect(),
-    )
-}
-
-/// Interface texts of the results pages.
-pub fn texts(lang: &str) -> Value {
-    if lang == "ru" {
-        dict(&[
-            ("results", "Результаты опросов"),
-            ("respondents", "Опрошено"),
-            ("effective_n", "эффективный размер выборки"),
-            ("field_dates", "Сроки опроса"),
-            ("topic", "Тема"),
-            ("base", "База"),
-            ("base_note", "ответивших на вопрос"),
-            ("share", "Доля"),
-            ("interval", "95% интервал"),
-            ("n", "Число ответов"),
-            ("option", "Вариант ответа"),
-            ("mean", "Среднее"),
-            ("median", "Медиана"),
-            ("hard_to_say", "Затруднились ответить"),
-            ("suppressed", "—"),
-            ("suppressed_reason", "меньше минимального числа ответивших для публикации"),
-            ("breakdown", "Разрез"),
-            ("breakdown_none", "без разреза"),
-            ("all_respondents", "Все опрошенные"),
-            ("higher", "значимо выше, чем в других группах"),
-            ("lower", "значимо ниже, чем в других группах"),
-            ("flags_note", "▲ / ▼ — доля значимо выше / ниже, чем в остальных группах (тест Рао–Скотта по ячейкам, поправка Бенджамини–Хохберга)."),
-            ("test_significant", "Различия между группами статистически значимы"),
-            ("test_not_significant", "Различия между группами статистически не значимы"),
-            ("multiple_note", "Можно было выбрать несколько вариантов, поэтому сумма долей больше 100%."),
-            ("ranking_note", "Доля опрошенных, поставивших вариант на первое место."),
-            ("answered_note", "Открытый вопрос: ответы не публикуются в сводке."),
-            ("matrix_note", "Средняя оценка по каждой строке с 95% интервалом."),
-            ("matrix_breakdown_note", "Разрезы по строкам матрицы — в выгрузке XLSX/CSV."),
-            ("weighted", "Данные взвешены"),
-            ("unweighted", "Данные не взвешены"),
-            ("weighted_to", "по населению"),
-            ("by_variables", "по признакам"),
-            ("methodology", "Методика и анкета"),
-            ("downloads", "Скачать таблицы"),
-            ("trend", "Динамика этого вопроса"),
-            ("margin_note", "Интервал показывает, в каких пределах с вероятностью 95% находится доля среди всего населения."),
-            ("chart_desc", "Доли ответов с 95% интервалами"),
-            ("mean_desc", "Среднее с 95% интервалом"),
-            ("published_only", "Опубликованные результаты"),
-            ("headline", "Главное"),
-            ("year", "Год"),
-            ("no_results", "Опубликованных результатов пока нет."),
-            ("wave", "Волна"),
-            ("change", "Изменение к прошлой волне"),
-            ("significant_up", "значимый рост"),
-            ("significant_down", "значимое снижение"),
-            ("not_significant", "изменение незначимо"),
-            ("pp", "п.п."),
-        ])
-    } else {
-        dict(&[
-            ("results", "Survey results"),
-            ("respondents", "Respondents"),
-            ("effective_n", "effective sample size"),
-            ("field_dates", "Fieldwork"),
-            ("topic", "Topic"),
-            ("base", "Base"),
-            ("base_note", "respondents who answered"),
-            ("share", "Share"),
-            ("interval", "95% interval"),
-            ("n", "Answers"),
-            ("option", "Answer"),
-            ("mean", "Mean"),
-            ("median", "Median"),
-            ("hard_to_say", "Hard to say"),
-            ("suppressed", "—"),
-            ("suppressed_reason", "too few respondents to publish"),
-            ("breakdown", "Breakdown"),
-            ("breakdown_none", "no breakdown"),
-            ("all_respondents", "All respondents"),
-            ("higher", "significantly higher than in the other groups"),
-            ("lower", "significantly lower than in the other groups"),
-            ("flags_note", "▲ / ▼: share significantly higher / lower than in the other groups (Rao–Scott cell test, Benjamini–Hochberg correction)."),
-            ("test_significant", "The differences between groups are statistically significant"),
-            ("test_not_significant", "The differences between groups are not statistically significant"),
-            ("multiple_note", "Several answers were allowed, so the shares add up to more than 100%."),
-            ("ranking_note", "Share of respondents who ranked the option first."),
-            ("answered_note", "Open question: answers are not published in the summary."),
-            ("matrix_note", "Mean rating of each row with its 95% interval."),
-            ("matrix_breakdown_note", "Breakdowns of matrix rows are in the XLSX/CSV download."),
-            ("weighted", "Weighted"),
-            ("unweighted", "Unweighted"),
-            ("weighted_to", "to the population of"),
-            ("by_variables", "by"),
-            ("methodology", "Methodology and questionnaire"),
-            ("downloads", "Download tables"),
-            ("trend", "This question over time"),
-            ("margin_note", "The interval shows where the share in the whole population lies with 95% confidence."),
-            ("chart_desc", "Shares of answers with 95% intervals"),
-            ("mean_desc", "Mean with its 95% interval"),
-            ("published_only", "Published results"),
-            ("headline", "Headline"),
-            ("year", "Year"),
-            ("no_results", "No results have been published yet."),
-            ("wave", "Wave"),
-            ("change", "Change since the previous wave"),
-            ("significant_up", "significant rise"),
-            ("significant_down", "significant fall"),
-            ("not_significant", "not significant"),
-            ("pp", "pp"),
-        ])
-    }
-}
+pub use super::results_texts::{dict, texts};
 
 fn t<'a>(tx: &'a Value, key: &str) -> &'a str {
     tx.get(key).and_then(Value::as_str).unwrap_or("")
@@ -186,18 +67,12 @@ pub fn dom_id(prefix: &str, s: &str) -> String {
 
 /// Topic names in the interface language (other topics are shown as written).
 pub fn topic_label(topic: &str, lang: &str) -> String {
-    let ru = lang == "ru";
-    let known = match topic {
-        "healthcare" => Some(("Здравоохранение", "Healthcare")),
-        "transport" => Some(("Транспорт", "Transport")),
-        "housing" => Some(("Жильё и ЖКХ", "Housing")),
-        "utilities" => Some(("Коммунальные услуги", "Utilities")),
-        "ecology" => Some(("Экология", "Ecology")),
-        "economy" => Some(("Экономика", "Economy")),
-        "education" => Some(("Образование", "Education")),
-        _ => None,
-    };
-    known.map_or_else(|| topic.to_owned(), |(r, e)| (if ru { r } else { e }).to_owned())
+    let id = format!("topic-{topic}");
+    if crate::i18n::has(lang, &id) {
+        crate::i18n::text(lang, &id)
+    } else {
+        topic.to_owned()
+    }
 }
 
 /// "1 Mar 2026 – 31 Mar 2027" from the definition's dates.
@@ -209,14 +84,6 @@ pub fn field_dates(def: &Definition) -> String {
         (None, Some(b)) => format!("– {}", f(b)),
         (None, None) => String::new(),
     }
-}
-
-/// Label of a weighting or breakdown variable: a derived variable's label, else the question's text.
-pub fn variable_label(def: &Definition, var: &str, lang: &str) -> String {
-    def.derived_variable(var)
-        .and_then(|d| d.label.as_ref().map(|l| def.text(l, lang).to_owned()))
-        .or_else(|| def.question(var).map(|q| def.text(&q.text, lang).to_owned()))
-        .unwrap_or_else(|| var.to_owned())
 }
 
 /// One line on how the estimates are weighted: "Weighted to the population of … by …: raking."
@@ -651,14 +518,11 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
             "current": by == Some(v.id.as_str()),
         })
     }));
-    let min_cell_note = if lang == "ru" {
-        format!("«—»: в группе меньше {} ответивших, данные не публикуются.", s.min_cell)
-    } else {
-        format!(
-            "“—”: fewer than {} respondents in the group, so the figure is not published.",
-            s.min_cell
-        )
-    };
+    let min_cell_note = crate::i18n::text_with(
+        lang,
+        "results-min-cell-note",
+        &crate::i18n::Args::new().num("min_cell", f64::from(s.min_cell)),
+    );
     json!({
         "lang": lang,
         "title": s.title,

@@ -152,7 +152,7 @@ pub fn validate_scheme(scheme: &Scheme, targets: Option<&Targets>) -> Vec<Weight
         if target_problems.is_empty() && !scheme.variables.is_empty() {
             let resolved = match scheme.method {
                 Method::Poststratify => targets::resolve_cells(t, &scheme.variables).err(),
-                _ => targets::resolve_margins(t, &scheme.variables).err(),
+                Method::Raking | Method::Linear | Method::Logit => targets::resolve_margins(t, &scheme.variables).err(),
             };
             problems.extend(resolved);
         }
@@ -221,13 +221,15 @@ fn fit(
             variable,
             category,
         },
-        _ => WeightingError::NotConverged {
-            method: method.as_str().to_owned(),
-            iterations: fit.iterations,
-            gap: fit.gap.value,
-            variable,
-            category,
-        },
+        (Method::Poststratify | Method::Raking, _) | (Method::Linear | Method::Logit, None) => {
+            WeightingError::NotConverged {
+                method: method.as_str().to_owned(),
+                iterations: fit.iterations,
+                gap: fit.gap.value,
+                variable,
+                category,
+            }
+        }
     })
 }
 

@@ -57,8 +57,10 @@ impl Problem {
         vars: &[&SampleVariable],
         table: &CellTable,
     ) -> Result<Problem, WeightingError> {
-        if scheme.method == Method::Poststratify {
-            return Self::build_cells(scheme, targets, vars, table);
+        match scheme.method {
+            Method::Poststratify => return Self::build_cells(scheme, targets, vars, table),
+            // Raking and calibration work on the margins.
+            Method::Raking | Method::Linear | Method::Logit => {}
         }
         let margins = targets::resolve_margins(targets, &scheme.variables)?;
         let codes = map_codes(vars, &margins.vars, table)?;

@@ -1,4 +1,4 @@
-# Reference values for tests/design_reference.rs: surveys with a sampling design (strata, PSUs, fpc,
+# Reference values for tests/it/design_reference.rs: surveys with a sampling design (strata, PSUs, fpc,
 # design weights) entered with `responses import`, summarized by `report`, checked against R survey.
 # Run from this directory: Rscript make_reference.R   (needs r-cran-survey)
 suppressPackageStartupMessages(library(survey))

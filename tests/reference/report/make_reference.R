@@ -1,4 +1,4 @@
-# Reference values for tests/report_reference.rs: the whole report path on a synthetic poll.
+# Reference values for tests/it/report_reference.rs: the whole report path on a synthetic poll.
 # Run from this directory: Rscript make_reference.R   (needs r-cran-survey)
 suppressPackageStartupMessages(library(survey))
 set.seed(20261129)

@@ -1,4 +1,4 @@
-# Reference values for the `stats` module (tests/stats_reference.rs).
+# Reference values for the `stats` module (tests/it/stats_reference.rs).
 #
 # Run from this directory:   Rscript make_reference.R
 # Needs R with package `survey` (written against survey 4.1.1). Writes:

@@ -1,5 +1,5 @@
 #!/usr/bin/env Rscript
-# Reference weights for Opros' weighting engine (tests/weighting_reference.rs), produced by R `survey`
+# Reference weights for Opros' weighting engine (tests/it/weighting_reference.rs), produced by R `survey`
 # (Lumley). Run from this directory:   Rscript make_reference.R
 # Needs R and the `survey` package (Debian: r-base-core r-cran-survey). CI never runs this: the CSV/YAML
 # files it writes are committed next to it.
@@ -156,7 +156,7 @@ pop2 <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018)
 dclus2g <- calibrate(dclus2, ~stype, pop2)
 # Only strict = FALSE: the mean weight (49.2) is above `upper` = 45, so no weights within [20, 45] keep the
 # total, and trimWeights(strict = TRUE) recurses until R's C stack overflows. Opros reports TrimInfeasible
-# for the same request (tests/weighting_reference.rs).
+# for the same request (tests/it/weighting_reference.rs).
 d <- trimWeights(dclus2g, lower = 20, upper = 45, strict = FALSE)
 add_case("apiclus2_trim", "apiclus2.csv", "snum", apiclus2$snum, weights(d),
          scheme_yaml("linear", "stype", list(stype = m_stype), extra = c("base_weight: w",

@@ -1,0 +1,100 @@
+# Results pages for officials: summaries, breakdowns, trends, methodology.
+
+## The fixed words of the results pages (templates read them as `t.<key>`).
+
+results-results = Survey results
+results-respondents = Respondents
+results-effective_n = effective sample size
+results-field_dates = Fieldwork
+results-topic = Topic
+results-base = Base
+results-base_note = respondents who answered
+results-share = Share
+results-interval = 95% interval
+results-n = Answers
+results-option = Answer
+results-mean = Mean
+results-median = Median
+results-hard_to_say = Hard to say
+results-suppressed = —
+results-suppressed_reason = too few respondents to publish
+results-breakdown = Breakdown
+results-breakdown_none = no breakdown
+results-all_respondents = All respondents
+results-higher = significantly higher than in the other groups
+results-lower = significantly lower than in the other groups
+results-flags_note = ▲ / ▼: share significantly higher / lower than in the other groups (Rao–Scott cell test, Benjamini–Hochberg correction).
+results-test_significant = The differences between groups are statistically significant
+results-test_not_significant = The differences between groups are not statistically significant
+results-multiple_note = Several answers were allowed, so the shares add up to more than 100%.
+results-ranking_note = Share of respondents who ranked the option first.
+results-answered_note = Open question: answers are not published in the summary.
+results-matrix_note = Mean rating of each row with its 95% interval.
+results-matrix_breakdown_note = Breakdowns of matrix rows are in the XLSX/CSV download.
+results-weighted = Weighted
+results-unweighted = Unweighted
+results-weighted_to = to the population of
+results-by_variables = by
+results-methodology = Methodology and questionnaire
+results-downloads = Download tables
+results-trend = This question over time
+results-margin_note = The interval shows where the share in the whole population lies with 95% confidence.
+results-chart_desc = Shares of answers with 95% intervals
+results-mean_desc = Mean with its 95% interval
+results-published_only = Published results
+results-headline = Headline
+results-year = Year
+results-no_results = No results have been published yet.
+results-wave = Wave
+results-change = Change since the previous wave
+results-significant_up = significant rise
+results-significant_down = significant fall
+results-not_significant = not significant
+results-pp = pp
+
+## The methodology page (templates read the words as `m.<key>`).
+
+methodology-heading = Methodology
+methodology-questionnaire = Questionnaire
+methodology-version = Version
+methodology-current = current
+methodology-required = required
+methodology-shown_if = asked if
+methodology-weighting = Weighting
+methodology-population = Population
+methodology-source = Source
+methodology-diagnostics = Sample and population before and after weighting
+methodology-category = Category
+methodology-n = Respondents
+methodology-sample = Sample share (before)
+methodology-weighted = After weighting
+methodology-target = Population share
+methodology-method = Method
+methodology-iterations = Iterations
+methodology-converged = Converged
+methodology-max_gap = Largest remaining gap to the targets
+methodology-deff = Design effect due to weighting (Kish)
+methodology-effective_n = Effective sample size
+methodology-weights = Weights: min / max / mean / coefficient of variation
+methodology-trim = Weight trimming
+methodology-excluded = Left out of weighting
+methodology-margin = What the margin of error means
+methodology-back = Back to the results
+methodology-unweighted = This survey is not weighted.
+methodology-suppression = Cells with fewer than { $min_cell } respondents are not published and shown as “—”.
+methodology-margin-text = The margin of error is half the width of the 95% interval. With an effective sample size of { $effective_n } it is about ±{ $m50 } percentage points for a share of 50% and ±{ $m20 } points for a share of 20% among all respondents; it is larger in subgroups, which have fewer respondents. If the survey were repeated many times in the same way, 95 intervals in 100 would contain the share in the whole population. The intervals account for weighting (design effect { $deff }) but not for errors other than sampling: question wording, non-response, inaccurate answers.
+
+## Other texts of the results pages.
+
+results-min-cell-note = “—”: fewer than { $min_cell } respondents in the group, so the figure is not published.
+results-trend-method = Each wave is weighted on its own. The change between consecutive waves is tested as a difference of independent estimates: z = (p₂ − p₁) / √(SE₁² + SE₂²); a change with p < 0.05 is significant (solid line), others are dashed. Shares are those of the results pages; the mean is on the scale without “hard to say”.
+
+## Topic names (a topic without a name here is shown as the definition writes it).
+
+topic-healthcare = Healthcare
+topic-transport = Transport
+topic-housing = Housing
+topic-utilities = Utilities
+topic-ecology = Ecology
+topic-economy = Economy
+topic-education = Education

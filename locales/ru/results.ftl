@@ -1,0 +1,106 @@
+# Results pages for officials: summaries, breakdowns, trends, methodology.
+
+## The fixed words of the results pages (templates read them as `t.<key>`).
+
+results-results = Результаты опросов
+results-respondents = Опрошено
+results-effective_n = эффективный размер выборки
+results-field_dates = Сроки опроса
+results-topic = Тема
+results-base = База
+results-base_note = ответивших на вопрос
+results-share = Доля
+results-interval = 95% интервал
+results-n = Число ответов
+results-option = Вариант ответа
+results-mean = Среднее
+results-median = Медиана
+results-hard_to_say = Затруднились ответить
+results-suppressed = —
+results-suppressed_reason = меньше минимального числа ответивших для публикации
+results-breakdown = Разрез
+results-breakdown_none = без разреза
+results-all_respondents = Все опрошенные
+results-higher = значимо выше, чем в других группах
+results-lower = значимо ниже, чем в других группах
+results-flags_note = ▲ / ▼ — доля значимо выше / ниже, чем в остальных группах (тест Рао–Скотта по ячейкам, поправка Бенджамини–Хохберга).
+results-test_significant = Различия между группами статистически значимы
+results-test_not_significant = Различия между группами статистически не значимы
+results-multiple_note = Можно было выбрать несколько вариантов, поэтому сумма долей больше 100%.
+results-ranking_note = Доля опрошенных, поставивших вариант на первое место.
+results-answered_note = Открытый вопрос: ответы не публикуются в сводке.
+results-matrix_note = Средняя оценка по каждой строке с 95% интервалом.
+results-matrix_breakdown_note = Разрезы по строкам матрицы — в выгрузке XLSX/CSV.
+results-weighted = Данные взвешены
+results-unweighted = Данные не взвешены
+results-weighted_to = по населению
+results-by_variables = по признакам
+results-methodology = Методика и анкета
+results-downloads = Скачать таблицы
+results-trend = Динамика этого вопроса
+results-margin_note = Интервал показывает, в каких пределах с вероятностью 95% находится доля среди всего населения.
+results-chart_desc = Доли ответов с 95% интервалами
+results-mean_desc = Среднее с 95% интервалом
+results-published_only = Опубликованные результаты
+results-headline = Главное
+results-year = Год
+results-no_results = Опубликованных результатов пока нет.
+results-wave = Волна
+results-change = Изменение к прошлой волне
+results-significant_up = значимый рост
+results-significant_down = значимое снижение
+results-not_significant = изменение незначимо
+results-pp = п.п.
+
+## The methodology page (templates read the words as `m.<key>`).
+
+methodology-heading = Методика
+methodology-questionnaire = Анкета
+methodology-version = Версия
+methodology-current = текущая
+methodology-required = обязательный
+methodology-shown_if = задаётся, если
+methodology-weighting = Взвешивание
+methodology-population = Генеральная совокупность
+methodology-source = Источник
+methodology-diagnostics = Выборка и население до и после взвешивания
+methodology-category = Категория
+methodology-n = Опрошено
+methodology-sample = Доля в выборке (до)
+methodology-weighted = После взвешивания
+methodology-target = Доля в населении
+methodology-method = Метод
+methodology-iterations = Итераций
+methodology-converged = Сошлось
+methodology-max_gap = Наибольшее расхождение с целевыми долями
+methodology-deff = Дизайн-эффект взвешивания (Киш)
+methodology-effective_n = Эффективный размер выборки
+methodology-weights = Веса: мин / макс / среднее / коэф. вариации
+methodology-trim = Обрезка весов
+methodology-excluded = Исключено из взвешивания
+methodology-margin = Что означает погрешность
+methodology-back = К результатам
+methodology-unweighted = Опрос не взвешивается.
+methodology-suppression = Ячейки, где меньше { $min_cell ->
+        [one] { $min_cell } ответившего
+       *[other] { $min_cell } ответивших
+    }, не публикуются и показаны «—».
+methodology-margin-text = Предел погрешности — половина ширины 95% интервала. При эффективном размере выборки { $effective_n } он составляет около ±{ $m50 } п.п. для доли 50% и ±{ $m20 } п.п. для доли 20% среди всех опрошенных; в подгруппах он больше, потому что ответивших меньше. Если бы опрос повторили много раз тем же способом, в 95 случаях из 100 интервал накрыл бы долю среди всего населения. Интервалы учитывают взвешивание (дизайн-эффект { $deff }), но не ошибки, не связанные с выборкой: формулировки вопросов, отказы от участия, неточные ответы.
+
+## Other texts of the results pages.
+
+results-min-cell-note = «—»: в группе меньше { $min_cell ->
+        [one] { $min_cell } ответившего
+       *[other] { $min_cell } ответивших
+    }, данные не публикуются.
+results-trend-method = Каждая волна взвешена отдельно. Изменение между соседними волнами проверяется как разность независимых оценок: z = (p₂ − p₁) / √(SE₁² + SE₂²); значимым считается изменение при p < 0,05 (сплошная линия), незначимое показано пунктиром. Доли — как на страницах результатов, среднее — по шкале без «затрудняюсь ответить».
+
+## Topic names (a topic without a name here is shown as the definition writes it).
+
+topic-healthcare = Здравоохранение
+topic-transport = Транспорт
+topic-housing = Жильё и ЖКХ
+topic-utilities = Коммунальные услуги
+topic-ecology = Экология
+topic-economy = Экономика
+topic-education = Образование

@@ -1,0 +1,205 @@
+//! `GET /results/{slug}/methodology`: the questionnaire as asked (all versions), the weighting targets and
+//! diagnostics, and what the margin of error means.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use super::error::WebError;
+use super::results::{can_see_unpublished, page_lang, results_of, Results};
+use super::results_view::{self as view, field_dates, lang_links, pct, texts, urlencode, variable_label};
+use super::{pages, public, State};
+use crate::definition::{AnswerOption, Definition, Question, QuestionKind};
+use crate::i18n::{self, Args};
+use crate::report::category_label;
+
+fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
+    let label = |o: &AnswerOption| json!({"code": o.code, "label": def.text(&o.label, lang)});
+    let (options, rows, extra): (Vec<Value>, Vec<Value>, String) = match &q.kind {
+        QuestionKind::SingleChoice(c) => (
+            c.options.iter().chain(c.other.iter()).map(label).collect(),
+            vec![],
+            String::new(),
+        ),
+        QuestionKind::MultipleChoice(c) => (
+            c.options.iter().chain(c.other.iter()).map(label).collect(),
+            vec![],
+            c.max_choices.map_or_else(String::new, |m| format!("max {m}")),
+        ),
+        QuestionKind::Scale(s) => (
+            s.points.iter().chain(s.hard_to_say.iter()).map(label).collect(),
+            vec![],
+            String::new(),
+        ),
+        QuestionKind::Matrix(m) => (
+            m.points.iter().chain(m.hard_to_say.iter()).map(label).collect(),
+            m.rows.iter().map(label).collect(),
+            String::new(),
+        ),
+        QuestionKind::Ranking(r) => (r.options.iter().map(label).collect(), vec![], String::new()),
+        QuestionKind::Number(n) => (
+            vec![],
+            vec![],
+            format!(
+                "{}{}{}",
+                n.min.map_or_else(String::new, |v| format!("min {v} ")),
+                n.max.map_or_else(String::new, |v| format!("max {v} ")),
+                n.unit
+                    .as_ref()
+                    .map_or_else(String::new, |u| def.text(u, lang).to_owned())
+            ),
+        ),
+        QuestionKind::Text(t) => (
+            vec![],
+            vec![],
+            t.max_length.map_or_else(String::new, |m| format!("≤ {m}")),
+        ),
+        QuestionKind::ConstantSum(c) => (
+            c.options.iter().map(label).collect(),
+            vec![],
+            crate::question::constant_sum::note(c),
+        ),
+        QuestionKind::Date(_) | QuestionKind::Info => (vec![], vec![], String::new()),
+    };
+    json!({
+        "id": q.id,
+        "type": q.kind.name(),
+        "info": matches!(q.kind, QuestionKind::Info),
+        "text": def.text(&q.text, lang),
+        "hint": q.hint.as_ref().map(|h| def.text(h, lang)),
+        "required": q.required,
+        "show_if": q.show_if.as_ref().and_then(|c| serde_json::to_value(c).ok()),
+        "track": q.track,
+        "options": options,
+        "rows": rows,
+        "extra": extra,
+    })
+}
+
+fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, WebError> {
+    let s = &*r.summary;
+    let def = &r.version.definition;
+    let mut versions = Vec::new();
+    for n in (1..=r.survey.current_version).rev() {
+        let v = state.definitions.get(&state.store, &r.survey, n)?;
+        let d = &v.definition;
+        let pages: Vec<Value> = d
+            .pages
+            .iter()
+            .map(|p| {
+                json!({
+                    "id": p.id,
+                    "title": p.title.as_ref().map(|t| d.text(t, lang)),
+                    "questions": p.questions.iter().map(|q| question_view(d, q, lang)).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        versions.push(json!({"version": n, "current": n == r.survey.current_version, "title": d.text(&d.title, lang), "pages": pages}));
+    }
+    let weighting = s.weighting.as_ref().map(|w| {
+        let variables: Vec<Value> = w
+            .variables
+            .iter()
+            .map(|v| {
+                json!({
+                    "name": v.name,
+                    "label": variable_label(def, &v.name, lang),
+                    "categories": v.categories.iter().map(|c| json!({
+                        "label": category_label(def, &v.name, &c.category.0, lang),
+                        "n": c.n,
+                        "sample": pct(Some(c.sample_share)),
+                        "weighted": pct(Some(c.weighted_share)),
+                        "target": pct(Some(c.target_share)),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        json!({
+            "method": w.method.as_str(),
+            "iterations": w.iterations,
+            "converged": w.converged,
+            "max_gap": format!("{:.4}%", w.max_gap * 100.0),
+            "deff": format!("{:.3}", w.deff),
+            "effective_n": format!("{:.0}", w.effective_n),
+            "weight_min": format!("{:.3}", w.weight_min),
+            "weight_max": format!("{:.3}", w.weight_max),
+            "weight_mean": format!("{:.3}", w.weight_mean),
+            "weight_cv": format!("{:.3}", w.weight_cv),
+            "n": w.n,
+            "n_excluded": w.n_excluded,
+            "trim": w.trim.as_ref().map(|t| json!({"lower": format!("{:.3}", t.lower), "upper": format!("{:.3}", t.upper), "n_trimmed": t.n_trimmed})),
+            "notes": w.notes,
+            "variables": variables,
+        })
+    });
+    let population = r.version.population.as_ref().map(|p| {
+        json!({
+            "title": p.title.get(lang).or_else(|| p.title.values().next()).cloned().unwrap_or_else(|| p.name.clone()),
+            "source": p.source,
+        })
+    });
+    // Margin of error of a share among all respondents: 1.96 · √(p(1 − p)/n_eff).
+    let moe = |p: f64| {
+        s.effective_n
+            .filter(|n| *n > 0.0)
+            .map(|n| 1.959964 * (p * (1.0 - p) / n).sqrt() * 100.0)
+    };
+    let margin = match (moe(0.5), moe(0.2)) {
+        (Some(m50), Some(m20)) => {
+            let args = Args::new()
+                .str("effective_n", format!("{:.0}", s.effective_n.unwrap_or(0.0)))
+                .str("m50", format!("{m50:.1}"))
+                .str("m20", format!("{m20:.1}"))
+                .str("deff", format!("{:.2}", s.weighting.as_ref().map_or(1.0, |w| w.deff)));
+            i18n::text_with(lang, "methodology-margin-text", &args)
+        }
+        _ => String::new(),
+    };
+    let base = format!("/results/{}", urlencode(&s.slug));
+    Ok(json!({
+        "lang": lang,
+        "title": s.title,
+        "t": texts(lang),
+        "m": methodology_texts(lang),
+        "suppression": i18n::text_with(lang, "methodology-suppression", &Args::new().num("min_cell", f64::from(s.min_cell))),
+        "survey": {
+            "title": s.title,
+            "slug": s.slug,
+            "href": base,
+            "dates": field_dates(def),
+            "n": s.n,
+            "n_analysed": s.n_analysed,
+            "effective_n": s.effective_n.map(|v| format!("{v:.0}")),
+            "min_cell": s.min_cell,
+            "weighting_note": view::weighting_note(s, def, r.version.population.as_ref(), lang),
+            "weighting_error": s.weighting_error,
+            "scheme_variables": def.weighting.as_ref().map(|w| w.variables.iter().map(|v| variable_label(def, v, lang)).collect::<Vec<_>>()),
+        },
+        "population": population,
+        "weighting": weighting,
+        "margin": margin,
+        "versions": versions,
+        "lang_links": lang_links(&format!("{base}/methodology"), lang),
+    }))
+}
+
+fn methodology_texts(lang: &str) -> Value {
+    crate::i18n::table(lang, "methodology-")
+}
+
+/// `GET /results/{slug}/methodology`.
+pub async fn methodology_page(
+    req: HttpRequest,
+    state: State,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let slug = slug.into_inner();
+    let lang = page_lang(&req);
+    let staff = can_see_unpublished(&req);
+    let (st, l) = (state.clone(), lang.clone());
+    let v = web::block(move || {
+        let r = results_of(&st, &slug, Some(&l), staff)?;
+        methodology_view(&st, &r, &l)
+    })
+    .await??;
+    Ok(public::html(pages::render("methodology", &v)))
+}

@@ -1,0 +1,178 @@
+//! `opros responses import/export` and `opros survey invite`, through the real binary.
+
+use std::process::Command;
+
+use crate::common;
+use crate::common::{backend_tests, Backend, TestDb};
+use crate::forms_support;
+use crate::forms_support::import_open;
+use opros::definition::{Answer, Answers};
+
+fn opros(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_opros"))
+        .args(args)
+        .env("DATABASE_URL", db.env_value())
+        .env("OPROS_LOG", "warn")
+        .output()
+        .expect("run opros");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn import_validates_every_row_and_export_reads_back(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let store = import_open(&db, forms_support::FORMTEST);
+    let dir = tempfile::tempdir().unwrap();
+
+    // Three bad rows (lines 3, 4, 5) among good ones: nothing is imported, every bad line is named.
+    let bad = "\u{feff}sex,age,pets,pets.other,cat_name,sat,grid.a,grid.b,visit,men_q,prio\n\
+               m,42,dog;fish,,,dk,3,1,2026-03-01,yes,y;x\n\
+               f,12,,,,2,,,,,\n\
+               m,30,cat;dog;fish,,,2,,,,,\n\
+               x,30,,,,9,,,,,\n\
+               f,30,cat,,Murka,1,,,,,z\n";
+    let bad_path = dir.path().join("bad.csv");
+    std::fs::write(&bad_path, bad).unwrap();
+    let (ok, _, err) = opros(&db, &["responses", "import", "formtest", bad_path.to_str().unwrap()]);
+    assert!(!ok);
+    for line in ["line 3:", "line 4:", "line 5:"] {
+        assert!(err.contains(line), "{line} reported: {err}");
+    }
+    assert!(!err.contains("line 2:") && !err.contains("line 6:"), "{err}");
+    assert!(
+        err.contains("question 'age'") && err.contains("at most 2") && err.contains("question 'sat'"),
+        "{err}"
+    );
+    let survey = store.find_survey("formtest").unwrap();
+    assert!(store.response_counts(&survey.id).unwrap().is_empty(), "all-or-nothing");
+
+    // An unknown column is refused at the header.
+    let unknown_path = dir.path().join("unknown.csv");
+    std::fs::write(&unknown_path, "sex,agee\nm,30\n").unwrap();
+    let (ok, _, err) = opros(
+        &db,
+        &["responses", "import", "formtest", unknown_path.to_str().unwrap()],
+    );
+    assert!(!ok && err.contains("line 1:") && err.contains("agee"), "{err}");
+
+    let good = "sex,age,pets,pets.other,cat_name,sat,grid.a,grid.b,visit,men_q,prio\n\
+                m,42,dog;fish,,,dk,3,1,2026-03-01,yes,y;x\n\
+                f,30,cat;other,\"hamster, \"\"Bob\"\"\",Мурка,1,,2,,no,z;x;y\n";
+    let good_path = dir.path().join("good.csv");
+    std::fs::write(&good_path, good).unwrap();
+    let (ok, out, err) = opros(&db, &["responses", "import", "formtest", good_path.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("2 responses imported"), "{out}");
+
+    let rows = store.complete_responses(&survey.id).unwrap();
+    assert_eq!(rows.len(), 2);
+    let second: Answers =
+        serde_json::from_str(&rows.iter().find(|r| r.answers.contains("Мурка")).unwrap().answers).unwrap();
+    assert_eq!(
+        second.get("pets"),
+        Some(&Answer::Choices {
+            codes: vec!["cat".into(), "other".into()],
+            other_text: Some("hamster, \"Bob\"".into())
+        })
+    );
+    assert!(
+        !second.contains_key("men_q"),
+        "a hidden question's cell is dropped (women do not see men_q)"
+    );
+    assert_eq!(
+        second.get("prio"),
+        Some(&Answer::Ranking(vec!["z".into(), "x".into(), "y".into()]))
+    );
+    // Imported responses count towards quotas.
+    assert_eq!(store.quota_counts(&survey.id).unwrap(), vec![("women".to_owned(), 1)]);
+
+    let out_path = dir.path().join("export.csv");
+    let (ok, _, err) = opros(
+        &db,
+        &[
+            "responses",
+            "export",
+            "formtest",
+            "--format",
+            "csv",
+            "--out",
+            out_path.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    let exported = std::fs::read_to_string(&out_path).unwrap();
+    assert!(exported.starts_with('\u{feff}'), "UTF-8 with BOM");
+    let mut lines = exported.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "_response_id,_submitted_at,_version,_language,_duration_seconds,sex,age,pets,pets.other,cat_name,sat,grid.a,grid.b,visit,men_q,prio"
+    );
+    assert!(
+        exported.contains(",m,42,dog;fish,,,dk,3,1,2026-03-01,yes,y;x"),
+        "{exported}"
+    );
+    assert!(
+        exported.contains(",f,30,cat;other,\"hamster, \"\"Bob\"\"\",Мурка,1,,2,,,z;x;y"),
+        "{exported}"
+    );
+
+    // The exported file imports again (the `_` columns are ignored) and gives the same answers.
+    let (ok, out, err) = opros(&db, &["responses", "import", "formtest", out_path.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("2 responses imported"));
+    let all = store.complete_responses(&survey.id).unwrap();
+    assert_eq!(all.len(), 4);
+    let mut sets: Vec<String> = all.iter().map(|r| r.answers.clone()).collect();
+    sets.sort();
+    assert_eq!(sets[0], sets[1]);
+    assert_eq!(sets[2], sets[3]);
+
+    let (ok, _, err) = opros(&db, &["responses", "export", "nope"]);
+    assert!(!ok && err.contains("nope"), "{err}");
+}
+backend_tests!(import_validates_every_row_and_export_reads_back);
+
+#[test]
+fn invite_prints_tokens_and_stores_only_hashes() {
+    let db = TestDb::new(&common::Backend::Sqlite);
+    let store = import_open(&db, forms_support::FORMTEST);
+    let (ok, out, err) = opros(&db, &["survey", "invite", "formtest", "--count", "5"]);
+    assert!(ok, "{err}");
+    let tokens: Vec<&str> = out.lines().collect();
+    assert_eq!(tokens.len(), 5);
+    let survey = store.find_survey("formtest").unwrap();
+    for t in &tokens {
+        assert!(opros::form::tokens::is_token(t));
+        assert!(store
+            .invitation_exists(&survey.id, &opros::form::tokens::key_hash(t))
+            .unwrap());
+        assert!(
+            !store.invitation_exists(&survey.id, t).unwrap(),
+            "the raw token is not stored"
+        );
+    }
+    assert_eq!(store.invitation_counts(&survey.id).unwrap(), (5, 0));
+    let (ok, out, _) = opros(
+        &db,
+        &[
+            "survey",
+            "invite",
+            "formtest",
+            "--count",
+            "2",
+            "--url",
+            "https://opros.example.org/",
+        ],
+    );
+    assert!(ok);
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("https://opros.example.org/s/formtest?t=")),
+        "{out}"
+    );
+    let (ok, _, err) = opros(&db, &["survey", "invite", "nope", "--count", "2"]);
+    assert!(!ok && err.contains("nope"));
+}
