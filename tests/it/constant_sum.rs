@@ -314,14 +314,14 @@ fn a_csv_row_that_does_not_add_up_is_refused_with_its_line() {
     let db = TestDb::new(&Backend::Sqlite);
     let (ok, _, err) = opros(&db, &["survey", "import", dir().join("raked.yaml").to_str().unwrap()]);
     assert!(ok, "{err}");
-    let file = std::env::temp_dir().join(format!("opros-csum-{}.csv", std::process::id()));
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let file = tmp.path().join("answers.csv");
     std::fs::write(
         &file,
         "sex,area,budget.roads,budget.clinics,budget.parks\nm,a,50,50,\nf,b,50,30,10\nm,c,50,x,50\nf,a,,,\n",
     )
     .unwrap();
     let (ok, _, err) = opros(&db, &["responses", "import", "csum-raked", file.to_str().unwrap()]);
-    let _ = std::fs::remove_file(&file);
     assert!(!ok);
     assert!(
         err.contains("line 3: question 'budget': The points must add up to 100; now they add up to 90."),
@@ -384,7 +384,8 @@ fn results_page_and_exports_show_each_option(backend: Backend) {
     assert_eq!((&first[roads], &first[parks]), ("40", "20"));
 
     // XLSX: the option columns are numbers, and each is listed with its label.
-    let out = std::env::temp_dir().join(format!("opros-csum-{}.xlsx", std::process::id()));
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let out = tmp.path().join("export.xlsx");
     let (ok, _, err) = opros(
         &db,
         &[
@@ -399,7 +400,6 @@ fn results_page_and_exports_show_each_option(backend: Backend) {
     );
     assert!(ok, "{err}");
     let mut book: Xlsx<_> = calamine::open_workbook(&out).expect("xlsx");
-    let _ = std::fs::remove_file(&out);
     let sheet = book.worksheet_range("microdata").expect("microdata sheet");
     let head: Vec<String> = sheet
         .rows()
@@ -426,7 +426,8 @@ backend_tests!(results_page_and_exports_show_each_option);
 fn spss_file_has_a_numeric_variable_per_option() {
     let db = TestDb::new(&Backend::Sqlite);
     imported(&db, "design");
-    let out = std::env::temp_dir().join(format!("opros-csum-{}.sav", std::process::id()));
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let out = tmp.path().join("export.sav");
     let (ok, _, err) = opros(
         &db,
         &[
@@ -441,7 +442,6 @@ fn spss_file_has_a_numeric_variable_per_option() {
     );
     assert!(ok, "{err}");
     let bytes = std::fs::read(&out).expect("sav");
-    let _ = std::fs::remove_file(&out);
     // Variable records carry the names (padded to 8 bytes) and long names in the extension record.
     let text = String::from_utf8_lossy(&bytes);
     for o in OPTIONS {
