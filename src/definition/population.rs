@@ -278,7 +278,7 @@ fn compare(def: &Definition, t: &Targets, method: &Method, pop_name: &str, file:
             }
         }
     }
-    if *method == Method::Poststratify {
+    if method.uses_joint_cells() {
         let joint: BTreeSet<&String> = t
             .cells
             .first()

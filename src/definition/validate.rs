@@ -8,7 +8,6 @@ use super::error::Problem;
 use super::locate;
 use super::model::{AnswerOption, Definition, Derived, DerivedRule, Publish, Question, QuestionKind};
 use super::texts::Texts;
-use crate::weighting::scheme::Method;
 
 /// Collects problems with their locations.
 pub(crate) struct Ctx<'a> {
@@ -878,7 +877,7 @@ fn check_weighting(cx: &mut Ctx) {
         }
         (Some(_), None) => {}
     }
-    if scheme.method == Method::Logit && scheme.bounds.is_none() {
+    if scheme.method.requires_bounds() && scheme.bounds.is_none() {
         cx.top("weighting", "logit calibration needs bounds: [L, U], e.g. [0.3, 3.0]");
     }
     if let Some((l, u)) = scheme.bounds {

@@ -102,6 +102,22 @@ impl Method {
             Method::Logit => "logit",
         }
     }
+
+    /// Whether the method weights to joint cells of all its variables (otherwise to their margins).
+    pub fn uses_joint_cells(self) -> bool {
+        match self {
+            Method::Poststratify => true,
+            Method::Raking | Method::Linear | Method::Logit => false,
+        }
+    }
+
+    /// Whether the method cannot run without `bounds` on the calibration weights.
+    pub fn requires_bounds(self) -> bool {
+        match self {
+            Method::Logit => true,
+            Method::Poststratify | Method::Raking | Method::Linear => false,
+        }
+    }
 }
 
 /// One joint cell of a post-stratification table: the category of each variable, and the population count.

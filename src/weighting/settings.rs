@@ -55,21 +55,30 @@ pub(crate) fn scheme_problems(scheme: &Scheme) -> Vec<WeightingError> {
 
 fn check_bounds(scheme: &Scheme) -> Result<(), WeightingError> {
     let bad = |m: String| Err(WeightingError::BadScheme(m));
-    match (scheme.method, scheme.bounds) {
-        (Method::Logit, None) => bad(
-            "`method: logit` needs `bounds: [L, U]` on w / starting weight, with 0 <= L < 1 < U (e.g. [0.3, 3])".into(),
-        ),
-        (Method::Poststratify | Method::Raking, Some(_)) => bad(format!(
-            "`bounds` apply to `linear` and `logit` calibration, not to `{}`; use `trim` to limit weights",
-            scheme.method.as_str()
-        )),
-        (Method::Logit, Some((l, u))) if !((0.0..1.0).contains(&l) && u > 1.0 && u.is_finite()) => bad(format!(
-            "logit `bounds` must satisfy 0 <= L < 1 < U, finite; got [{l}, {u}]"
-        )),
-        (Method::Linear, Some((l, u))) if !(l < 1.0 && u > 1.0) => {
-            bad(format!("linear `bounds` must satisfy L < 1 < U; got [{l}, {u}]"))
-        }
-        _ => Ok(()),
+    match scheme.method {
+        Method::Poststratify | Method::Raking => match scheme.bounds {
+            Some(_) => bad(format!(
+                "`bounds` apply to `linear` and `logit` calibration, not to `{}`; use `trim` to limit weights",
+                scheme.method.as_str()
+            )),
+            None => Ok(()),
+        },
+        Method::Logit => match scheme.bounds {
+            None => bad(
+                "`method: logit` needs `bounds: [L, U]` on w / starting weight, with 0 <= L < 1 < U (e.g. [0.3, 3])"
+                    .into(),
+            ),
+            Some((l, u)) if !((0.0..1.0).contains(&l) && u > 1.0 && u.is_finite()) => bad(format!(
+                "logit `bounds` must satisfy 0 <= L < 1 < U, finite; got [{l}, {u}]"
+            )),
+            Some(_) => Ok(()),
+        },
+        Method::Linear => match scheme.bounds {
+            Some((l, u)) if !(l < 1.0 && u > 1.0) => {
+                bad(format!("linear `bounds` must satisfy L < 1 < U; got [{l}, {u}]"))
+            }
+            Some(_) | None => Ok(()),
+        },
     }
 }
 
