@@ -1,7 +1,8 @@
 // Opros form helpers: no framework, no network. The form works without this script; it only
 // (1) shows and hides questions whose show_if depends on answers on the same page (the server re-checks),
 // (2) counts characters left in texts, (3) adds up/down buttons to rankings, (4) unticks options that an
-// exclusive option ("none of these") excludes, (5) moves focus to the error summary.
+// exclusive option ("none of these") excludes, (5) moves focus to the error summary, (6) keeps the running
+// total of a constant sum (the server checks the sum too).
 // The condition evaluator mirrors src/definition/condition.rs `eval` (see src/form/condjs.rs).
 (function () {
   "use strict";
@@ -42,6 +43,15 @@
       items.sort(function (a, b) { return Number(a.value) - Number(b.value); });
       var codes = items.map(function (e) { return e.name.slice(id.length + 1); });
       return codes.length ? { t: "codes", v: codes } : undefined;
+    }
+    if (type === "constant_sum") {
+      var points = {}, filled = 0;
+      q("input.points").forEach(function (e) {
+        var v = e.value.trim();
+        points[e.name.slice(id.length + 1)] = v === "" ? 0 : Number(v);
+        if (v !== "") filled++;
+      });
+      return filled ? { t: "points", v: points } : undefined;
     }
     var input = box.querySelector('[name="' + id + '"]');
     if (!input || input.value.trim() === "") return undefined;
@@ -259,6 +269,29 @@
       li.appendChild(mk(upText, -1));
       li.appendChild(mk(downText, 1));
     });
+  });
+
+  // Constant sum: the running total "Total: 70 of 100", marked while it is not the total.
+  Array.prototype.forEach.call(form.querySelectorAll("ul.constant-sum"), function (list) {
+    var box = list.parentNode;
+    var out = box.querySelector(".sum-total output");
+    var line = box.querySelector(".sum-total");
+    var total = Number(list.getAttribute("data-total"));
+    var inputs = Array.prototype.slice.call(list.querySelectorAll("input.points"));
+    if (!out || !line) return;
+    var update = function () {
+      var sum = 0, whole = true;
+      inputs.forEach(function (e) {
+        var v = e.value.replace(/[\s\u00a0\u202f]/g, "");
+        if (v === "") return;
+        if (/^\d+$/.test(v)) sum += Number(v); else whole = false;
+      });
+      out.textContent = whole ? String(sum) : "?";
+      line.classList.toggle("sum-off", !whole || sum !== total);
+      line.classList.toggle("sum-ok", whole && sum === total);
+    };
+    list.addEventListener("input", update);
+    update();
   });
 
   var summary = document.getElementById("error-summary");

@@ -878,6 +878,20 @@ fn random_answer(rng: &mut StdRng, q: &Question) -> Option<Answer> {
             codes.shuffle(rng);
             Some(Answer::Ranking(codes))
         }
+        QuestionKind::ConstantSum(c) => {
+            let mut left = c.total;
+            let mut points = std::collections::BTreeMap::new();
+            for (k, o) in c.options.iter().enumerate() {
+                let p = if k + 1 == c.options.len() {
+                    left
+                } else {
+                    rng.random_range(0..=left)
+                };
+                left -= p;
+                points.insert(o.code.clone(), p);
+            }
+            Some(Answer::Points(points))
+        }
         QuestionKind::Info => None,
     }
 }

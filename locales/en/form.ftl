@@ -25,6 +25,8 @@ problem-rank-out-of-range = Each rank must be from 1 to { $max }.
 problem-rank-duplicate = Rank { $rank } is given twice.
 problem-rank-all = Please rank every option.
 problem-matrix-incomplete = Please answer every row.
+problem-points-not-whole = Please enter a whole number, 0 or more.
+problem-points-sum = The points must add up to { $total }; now they add up to { $sum }.
 problem-unknown-field = The field “{ $name }” does not belong to this page of the survey.
 problem-unknown-fields = { $count ->
         [one] { $count } field does
@@ -48,6 +50,7 @@ ui-hard_to_say = Hard to say
 ui-rank_hint = Put 1 next to the most important, 2 next to the next, and so on.
 ui-up = Up
 ui-down = Down
+ui-sum_total = Total:
 ui-chars_left = characters left:
 ui-date_hint = YYYY-MM-DD
 ui-resume = You can stop and come back later with this link:

@@ -26,6 +26,8 @@ problem-rank-out-of-range = Место должно быть от 1 до { $max 
 problem-rank-duplicate = Место { $rank } указано дважды.
 problem-rank-all = Расставьте места для всех вариантов.
 problem-matrix-incomplete = Ответьте на каждую строку.
+problem-points-not-whole = Введите целое число не меньше 0.
+problem-points-sum = Сумма баллов должна быть { $total }, сейчас { $sum }.
 problem-unknown-field = Поле «{ $name }» не относится к этой странице опроса.
 problem-unknown-fields = { $count ->
         [one] { $count } поле не относится
@@ -50,6 +52,7 @@ ui-hard_to_say = Затрудняюсь ответить
 ui-rank_hint = Поставьте 1 у самого важного, 2 у следующего и так далее.
 ui-up = Выше
 ui-down = Ниже
+ui-sum_total = Итого:
 ui-chars_left = осталось знаков:
 ui-date_hint = ДД.ММ.ГГГГ
 ui-resume = Можно прерваться и вернуться позже по этой ссылке:

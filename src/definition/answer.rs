@@ -10,6 +10,7 @@
 //! | text | `{"text": "…"}` |
 //! | date | `{"date": "2026-03-01"}` |
 //! | ranking | `{"ranking": ["price", "speed"]}` (first = most important) |
+//! | constant sum | `{"points": {"roads": 50, "clinics": 30, "parks": 20}}` (option → whole points) |
 //!
 //! Plain strings, arrays and numbers are the common cases and stay short; every other kind is an object with
 //! one key naming it, so a stored answer can be read back without the definition. An unanswered question is
@@ -43,6 +44,8 @@ pub enum Answer {
     Date(NaiveDate),
     /// Ranking: option codes, most important first.
     Ranking(Vec<String>),
+    /// Constant sum: option code → points, for every option shown.
+    Points(BTreeMap<String, u32>),
 }
 
 /// All answers of one respondent: question id → answer.
@@ -111,6 +114,8 @@ struct Tagged {
     date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ranking: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    points: Option<BTreeMap<String, u32>>,
 }
 
 impl Tagged {
@@ -124,6 +129,7 @@ impl Tagged {
             text: None,
             date: None,
             ranking: None,
+            points: None,
         }
     }
 
@@ -137,11 +143,12 @@ impl Tagged {
             self.text.is_some(),
             self.date.is_some(),
             self.ranking.is_some(),
+            self.points.is_some(),
         ];
         if kinds.iter().filter(|k| **k).count() != 1 {
             return Err(
                 "an answer object must have exactly one of choice, choices, scale, matrix, \
-                        text, date, ranking"
+                        text, date, ranking, points"
                     .into(),
             );
         }
@@ -161,6 +168,8 @@ impl Tagged {
             Answer::Text(t)
         } else if let Some(d) = self.date {
             Answer::Date(d)
+        } else if let Some(p) = self.points {
+            Answer::Points(p)
         } else {
             Answer::Ranking(self.ranking.unwrap_or_default())
         })
@@ -207,6 +216,10 @@ impl Serialize for Answer {
                 t.ranking = Some(codes);
                 Wire::Tagged(t)
             }
+            Answer::Points(points) => {
+                t.points = Some(points);
+                Wire::Tagged(t)
+            }
         };
         wire.serialize(s)
     }
@@ -228,7 +241,7 @@ impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str(
             "an answer: a code \"x\", a list of codes [\"a\", \"b\"], a number, or an object with one of \
-             choice, choices, scale, matrix, text, date, ranking",
+             choice, choices, scale, matrix, text, date, ranking, points",
         )
     }
 
@@ -319,6 +332,10 @@ pub enum AnswerError {
     RankAll,
     #[error("an info text takes no answer")]
     NoAnswerExpected,
+    #[error("option '{0}' has no points")]
+    MissingOption(String),
+    #[error("the points add up to {sum}, not {total}")]
+    WrongSum { total: u32, sum: u64 },
 }
 
 use super::model::{AnswerOption, Question, QuestionKind};
@@ -444,6 +461,7 @@ impl Question {
                 }
                 Ok(())
             }
+            (QuestionKind::ConstantSum(c), Answer::Points(points)) => crate::question::constant_sum::check(c, points),
             (QuestionKind::Info, _) => Err(AnswerError::NoAnswerExpected),
             _ => Err(wrong()),
         }
@@ -456,6 +474,7 @@ impl Question {
             QuestionKind::SingleChoice(c) => c.options.iter().chain(c.other.iter()).collect(),
             QuestionKind::MultipleChoice(c) => c.options.iter().chain(c.other.iter()).collect(),
             QuestionKind::Ranking(r) => r.options.iter().collect(),
+            QuestionKind::ConstantSum(c) => c.options.iter().collect(),
             _ => Vec::new(),
         }
     }

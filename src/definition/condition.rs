@@ -649,6 +649,10 @@ pub enum VarType {
     Date,
     /// An info text: no answer.
     Info,
+    /// A question a condition can only ask `answered(q)` of; `hint` says so.
+    AnsweredOnly {
+        hint: String,
+    },
 }
 
 /// What kind of value an operand has after resolution.
@@ -754,6 +758,11 @@ fn resolve_var(
             }
         }
         (ty @ VarType::Matrix { .. }, None) if whole_ok => Some(ty),
+        (ty @ VarType::AnsweredOnly { .. }, None) if whole_ok => Some(ty),
+        (VarType::AnsweredOnly { hint }, _) => {
+            out.push(hint);
+            None
+        }
         (VarType::Matrix { rows, .. }, None) => {
             let example = rows.first().map_or("row", String::as_str);
             out.push(format!(
@@ -797,7 +806,7 @@ fn operand_ty(o: &Operand, resolve: &dyn Fn(&str) -> Option<VarType>, out: &mut 
             VarType::Number => Some(Ty::Number),
             VarType::Text => Some(Ty::Text),
             VarType::Date => Some(Ty::Date),
-            VarType::Matrix { .. } | VarType::Info => None,
+            VarType::Matrix { .. } | VarType::Info | VarType::AnsweredOnly { .. } => None,
         },
     }
 }

@@ -486,6 +486,7 @@ fn options_mut(kind: &mut QuestionKind) -> Vec<&mut AnswerOption> {
         QuestionKind::SingleChoice(c) => c.options.iter_mut().chain(c.other.as_mut()).collect(),
         QuestionKind::MultipleChoice(c) => c.options.iter_mut().chain(c.other.as_mut()).collect(),
         QuestionKind::Ranking(r) => r.options.iter_mut().collect(),
+        QuestionKind::ConstantSum(c) => c.options.iter_mut().collect(),
         QuestionKind::Scale(s) => s.points.iter_mut().chain(s.hard_to_say.as_mut()).collect(),
         QuestionKind::Matrix(m) => m
             .rows

@@ -106,6 +106,8 @@ pub enum QuestionKind {
     Text(Text),
     Ranking(Ranking),
     Date(DateQuestion),
+    /// Points shared out among options, adding up to a fixed total.
+    ConstantSum(crate::question::constant_sum::ConstantSum),
     /// A note shown to the respondent; takes no answer.
     Info,
 }
@@ -122,6 +124,7 @@ impl QuestionKind {
             QuestionKind::Text(_) => "text",
             QuestionKind::Ranking(_) => "ranking",
             QuestionKind::Date(_) => "date",
+            QuestionKind::ConstantSum(_) => crate::question::constant_sum::NAME,
             QuestionKind::Info => "info",
         }
     }

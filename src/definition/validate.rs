@@ -219,6 +219,7 @@ fn question_texts<'a>(q: &'a Question, out: &mut Vec<TextRef<'a>>) {
             option_texts(id, "option", c.other.as_slice(), out);
         }
         QuestionKind::Ranking(r) => option_texts(id, "option", &r.options, out),
+        QuestionKind::ConstantSum(c) => option_texts(id, "option", &c.options, out),
         QuestionKind::Scale(s) => {
             option_texts(id, "point", &s.points, out);
             option_texts(id, "point", s.hard_to_say.as_slice(), out);
@@ -474,6 +475,10 @@ fn check_kind(cx: &mut Ctx, q: &Question) {
                 }
             }
         }
+        QuestionKind::ConstantSum(c) => {
+            crate::question::constant_sum::check_definition(c, &mut |m| cx.question(id, m));
+            check_codes(cx, id, "option", c.options.iter());
+        }
         QuestionKind::Info => {
             if q.required {
                 cx.question(id, "an info text takes no answer, so it cannot be required");
@@ -563,6 +568,9 @@ pub(crate) fn var_type(def: &Definition, id: &str) -> Option<VarType> {
         QuestionKind::Number(_) => VarType::Number,
         QuestionKind::Text(_) => VarType::Text,
         QuestionKind::Date(_) => VarType::Date,
+        QuestionKind::ConstantSum(_) => VarType::AnsweredOnly {
+            hint: crate::question::constant_sum::condition_hint(id),
+        },
         QuestionKind::Info => VarType::Info,
     })
 }

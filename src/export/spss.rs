@@ -9,6 +9,7 @@
 //!   SPSS leaves it out of means as the results page does;
 //! - multiple choice: one 0/1 variable per option `id.code` (1 = chosen);
 //! - ranking: one variable per option `id.code` holding its rank (1 = most important, 0 = not ranked);
+//! - constant sum: one numeric variable per option `id.code` holding its points;
 //! - number: numeric; text: string (at most 255 bytes); date: SPSS `DATE11`;
 //! - −1 = not asked (the question was hidden by its condition), −2 = asked but not answered: both
 //!   user-missing with value labels; numbers, texts and dates use system-missing / blank instead, since −1
@@ -64,6 +65,11 @@ enum Fill<'a> {
         code: String,
     },
     Number(&'a Question),
+    /// A constant-sum option's points.
+    Points {
+        q: &'a Question,
+        code: String,
+    },
     Text {
         q: &'a Question,
         other: bool,
@@ -333,6 +339,21 @@ impl<'a> Builder<'a> {
                     Fill::Number(q),
                 );
             }
+            QuestionKind::ConstantSum(c) => {
+                for o in &c.options {
+                    let label = format!("{text} — {}", self.label(&o.label));
+                    let ty = VarType::Numeric {
+                        kind: format::F,
+                        width: 10,
+                        decimals: 0,
+                    };
+                    let fill = Fill::Points {
+                        q,
+                        code: o.code.clone(),
+                    };
+                    self.push(&format!("{id}.{}", o.code), label, ty, Measure::Scale, fill);
+                }
+            }
             QuestionKind::Text(_) => {
                 let w = string_widths(id, false);
                 self.push(
@@ -423,6 +444,9 @@ fn cell(
             Some(Answer::Number(x)) => Value::Number(*x),
             _ => Value::Missing,
         },
+        Fill::Points { q, code } => {
+            crate::question::constant_sum::answer_points(answers.get(&q.id), code).map_or(Value::Missing, Value::Number)
+        }
         Fill::Text { q, other } => {
             text_of(answers.get(&q.id), *other).map_or(Value::Missing, |t| Value::Text(t.to_owned()))
         }

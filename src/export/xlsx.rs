@@ -53,6 +53,7 @@ fn microdata_sheet(ws: &mut Worksheet, def: &Definition, data: &ExportData, bold
                 || def
                     .question(h)
                     .is_some_and(|q| matches!(q.kind, QuestionKind::Number(_)))
+                || crate::question::constant_sum::is_points_column(def, h)
         })
         .collect();
     for (c, h) in head.iter().enumerate() {
@@ -180,6 +181,12 @@ fn question_lines(def: &Definition, lang: &str) -> Vec<Line> {
             }
             QuestionKind::Number(_) | QuestionKind::Text(_) | QuestionKind::Date(_) => {
                 out.push(line(&q.id, kind, text, "", ""));
+            }
+            QuestionKind::ConstantSum(c) => {
+                for o in &c.options {
+                    let var = format!("{}.{}", q.id, o.code);
+                    out.push(line(&var, kind, &format!("{text} — {}", label(o)), "", ""));
+                }
             }
         }
     }

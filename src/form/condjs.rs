@@ -60,7 +60,7 @@ pub fn expr_json(e: &Expr) -> Value {
 }
 
 /// An answer as the script represents values read from the form: `{"t": "code"|"codes"|"num"|"text"|
-/// "date"|"matrix", "v": …}`.
+/// "date"|"matrix"|"points", "v": …}`.
 pub fn answer_json(a: &Answer) -> Value {
     match a {
         Answer::Choice { code, .. } | Answer::Scale(code) => json!({"t": "code", "v": code}),
@@ -69,5 +69,6 @@ pub fn answer_json(a: &Answer) -> Value {
         Answer::Number(x) => json!({"t": "num", "v": x}),
         Answer::Text(t) => json!({"t": "text", "v": t}),
         Answer::Date(d) => json!({"t": "date", "v": d.format("%Y-%m-%d").to_string()}),
+        Answer::Points(points) => json!({"t": "points", "v": points}),
     }
 }

@@ -1,6 +1,7 @@
 //! Responses as CSV (design.md §5): one row per respondent, a header of question ids, choice cells by option
 //! code, multiple choice and ranking as `a;b;c` (ranking: most important first), a matrix as one column
-//! per row named `question.row`, "other, specify" texts in `question.other`. Columns whose name starts with
+//! per row named `question.row`, a constant sum as one column per option named `question.option` (the
+//! points), "other, specify" texts in `question.other`. Columns whose name starts with
 //! `_` carry facts about the response (`_response_id`, `_submitted_at`, …): export writes them, import
 //! ignores them, so an exported file can be imported again.
 //!
@@ -13,6 +14,7 @@ use std::io::Read;
 use super::fields::Fields;
 use super::parse::{parse_all, prune};
 use crate::definition::{Answer, Answers, Definition, DesignValues, Question, QuestionKind};
+use crate::question::constant_sum;
 
 /// The columns of one question.
 pub fn question_columns(q: &Question) -> Vec<String> {
@@ -21,6 +23,7 @@ pub fn question_columns(q: &Question) -> Vec<String> {
         QuestionKind::SingleChoice(c) if c.other.is_some() => vec![id.clone(), format!("{id}.other")],
         QuestionKind::MultipleChoice(c) if c.other.is_some() => vec![id.clone(), format!("{id}.other")],
         QuestionKind::Matrix(m) => m.rows.iter().map(|r| format!("{id}.{}", r.code)).collect(),
+        QuestionKind::ConstantSum(c) => constant_sum::fields(q, c),
         QuestionKind::Info => Vec::new(),
         _ => vec![id.clone()],
     }
@@ -51,6 +54,7 @@ pub fn export_cells(def: &Definition, answers: &Answers) -> Vec<String> {
         let a = answers.get(&q.id);
         match &q.kind {
             QuestionKind::Info => {}
+            QuestionKind::ConstantSum(c) => constant_sum::export_cells(c, a, &mut out),
             QuestionKind::Matrix(m) => {
                 for r in &m.rows {
                     out.push(match a {
@@ -96,6 +100,12 @@ fn cell(a: &Answer) -> String {
         Answer::Number(x) => format!("{x}"),
         Answer::Text(t) => t.clone(),
         Answer::Date(d) => d.format("%Y-%m-%d").to_string(),
+        // Constant sums have a column per option (see `export_cells`); this is never reached for them.
+        Answer::Points(points) => points
+            .iter()
+            .map(|(o, p)| format!("{o}={p}"))
+            .collect::<Vec<_>>()
+            .join(";"),
     }
 }
 

@@ -9,6 +9,7 @@
 //! | matrix | `q.row=code` for each row |
 //! | number, text, date | `q=value` |
 //! | ranking | `q.option=rank` (1 = most important; empty = not ranked) |
+//! | constant sum | `q.option=points` for each option (empty = 0, all empty = not answered) |
 //!
 //! Fields of the form itself start with `_` (see [`SYSTEM_FIELDS`]).
 

@@ -34,6 +34,13 @@ pub enum Problem {
     RankDuplicate(u32),
     RankAll,
     MatrixIncomplete,
+    /// A constant-sum box holds something other than a whole number of at least 0.
+    PointsNotWhole,
+    /// The points of a constant-sum question do not add up to its total.
+    PointsSum {
+        total: u32,
+        sum: u64,
+    },
     /// A field that belongs to no question of this page.
     UnknownField(String),
     /// Several unknown fields, reported once.
@@ -89,6 +96,11 @@ impl Problem {
             Problem::RankDuplicate(k) => ("problem-rank-duplicate", a.str("rank", k.to_string())),
             Problem::RankAll => ("problem-rank-all", a),
             Problem::MatrixIncomplete => ("problem-matrix-incomplete", a),
+            Problem::PointsNotWhole => ("problem-points-not-whole", a),
+            Problem::PointsSum { total, sum } => (
+                "problem-points-sum",
+                a.str("total", total.to_string()).str("sum", sum.to_string()),
+            ),
             Problem::UnknownField(name) => ("problem-unknown-field", a.str("name", name.as_str())),
             Problem::UnknownFields { count, first } => (
                 "problem-unknown-fields",

@@ -6,7 +6,7 @@
 //!   before it is hidden: whatever was sent for it is dropped, never stored and never an error;
 //! - a visible `required` question without an answer is an error;
 //! - every value is checked against the question (option codes, number range and integrality, text length,
-//!   date range, `max_choices`/`min_choices`, exclusive options, ranks);
+//!   date range, `max_choices`/`min_choices`, exclusive options, ranks, constant sums);
 //! - a field that belongs to no question of the page is an error (a tampered or stale page).
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -19,6 +19,7 @@ use crate::definition::{
     Answer, AnswerOption, Answers, DateQuestion, Definition, Matrix, MultipleChoice, Number, Question, QuestionKind,
     Ranking, Scale, SingleChoice, Text,
 };
+use crate::question::constant_sum;
 
 /// Longest accepted text when the definition sets no `max_length`.
 pub const DEFAULT_TEXT_MAX: usize = 5000;
@@ -82,6 +83,7 @@ pub fn expected_fields(q: &Question) -> Vec<String> {
         }
         QuestionKind::Matrix(m) => m.rows.iter().map(|r| format!("{id}.{}", r.code)).collect(),
         QuestionKind::Ranking(r) => r.options.iter().map(|o| format!("{id}.{}", o.code)).collect(),
+        QuestionKind::ConstantSum(c) => constant_sum::fields(q, c),
         QuestionKind::Info => Vec::new(),
     }
 }
@@ -217,6 +219,7 @@ pub fn parse_question(q: &Question, fields: &Fields) -> Outcome {
         QuestionKind::Text(t) => text(q, t, fields),
         QuestionKind::Date(d) => date(q, d, fields),
         QuestionKind::Ranking(r) => ranking(q, r, fields),
+        QuestionKind::ConstantSum(c) => constant_sum::parse(q, c, fields),
         QuestionKind::Info => Ok(None),
     }
 }
@@ -538,5 +541,6 @@ pub fn answer_fields(q: &Question, answer: &Answer, out: &mut Fields) {
                 out.push(format!("{id}.{c}"), (k + 1).to_string());
             }
         }
+        Answer::Points(points) => constant_sum::answer_fields(id, points, out),
     }
 }

@@ -89,6 +89,7 @@ pub fn draw(def: &Definition, response_id: &str) -> Orders {
                 QuestionKind::MultipleChoice(c) if c.randomize => Some(option_codes(&c.options, &scope, response_id)),
                 QuestionKind::Matrix(m) if m.randomize => Some(option_codes(&m.rows, &scope, response_id)),
                 QuestionKind::Ranking(r) if r.randomize => Some(option_codes(&r.options, &scope, response_id)),
+                QuestionKind::ConstantSum(c) if c.randomize => Some(option_codes(&c.options, &scope, response_id)),
                 _ => None,
             };
             if let Some(codes) = codes {

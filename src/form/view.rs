@@ -217,6 +217,8 @@ fn refill_names(q: &Question) -> Vec<(String, bool)> {
                 QuestionKind::Text(_) | QuestionKind::Number(_) | QuestionKind::Date(_) | QuestionKind::Ranking(_) => {
                     true
                 }
+                // The page shows the running total of the boxes, so their values are part of its shape.
+                QuestionKind::ConstantSum(_) => false,
                 // The choice itself, or the text of its "other" option.
                 QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => name != q.id,
                 QuestionKind::Scale(_) | QuestionKind::Matrix(_) | QuestionKind::Info => false,
@@ -461,6 +463,7 @@ fn question_view(
                 .collect();
             json!({"items": items, "n": r.options.len()})
         }
+        QuestionKind::ConstantSum(c) => crate::question::constant_sum::view(q, c, lang, values, orders),
         QuestionKind::Info => json!({}),
     };
     if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {

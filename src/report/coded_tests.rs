@@ -90,6 +90,11 @@ fn v1() -> String {
     q += &question("becomes_text", "number", "");
     q += &scale("income", &["1", "2", "3"], true);
     q += &choice("multi_to_single", "multiple_choice", &["a", "b"], false);
+    q += &question(
+        "budget",
+        "constant_sum",
+        &format!(", total: 10, options: {}", options(&["a", "b", "c"])),
+    );
     format!("slug: eq\ntitle: {{en: Eq}}\ntopic: x\nlanguages: [en]\npages:\n  - id: p1\n    questions:\n{q}{TAIL}")
 }
 
@@ -119,6 +124,11 @@ fn v2() -> String {
     q += &question("income", "number", "");
     q += &choice("multi_to_single", "single_choice", &["a", "b"], false);
     q += &choice("new_q", "single_choice", &["y", "n"], false);
+    q += &question(
+        "budget",
+        "constant_sum",
+        &format!(", total: 10, options: {}", options(&["c", "b", "d"])),
+    );
     format!("slug: eq\ntitle: {{en: Eq}}\ntopic: x\nlanguages: [en]\npages:\n  - id: p1\n    questions:\n{q}{TAIL}")
 }
 
@@ -191,6 +201,21 @@ fn answers(def: &Definition, rng: &mut StdRng, junk: f64) -> Answers {
             }),
             QuestionKind::Text(_) => Answer::Text("free text".into()),
             QuestionKind::Date(_) => Answer::Date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default()),
+            QuestionKind::ConstantSum(c) => {
+                let mut left = c.total;
+                let mut points = std::collections::BTreeMap::new();
+                for (k, o) in c.options.iter().enumerate() {
+                    let p = if k + 1 == c.options.len() {
+                        left
+                    } else {
+                        rng.random_range(0..=left)
+                    };
+                    left -= p;
+                    let code = if rng.random_bool(junk) { "zz" } else { o.code.as_str() };
+                    points.insert(code.to_owned(), p);
+                }
+                Answer::Points(points)
+            }
             QuestionKind::Info => continue,
         };
         a.insert(q.id.clone(), answer);

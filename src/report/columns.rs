@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::definition::{Answer, AnswerOption, Definition, Question, QuestionKind, Scale};
+use crate::question::constant_sum;
 use crate::store::codes::{self, Slot, SlotKind};
 
 use super::responses::{Row, Subset, View};
@@ -32,7 +33,7 @@ pub enum Column {
     Numeric(Vec<Option<f64>>),
     /// Only whether the question was answered (text, date).
     Answered(Vec<Option<bool>>),
-    /// Matrix rows, each a scale column.
+    /// Matrix rows, each a scale column; or constant-sum options, each a number column of its points.
     Matrix(Vec<(String, String, Column)>),
 }
 
@@ -262,6 +263,18 @@ impl<'a> Columns<'a> {
                     },
                     |v, row| slots[v].and_then(|s| s.number(row)).filter(|x| x.is_finite()),
                 ))
+            }
+            QuestionKind::ConstantSum(c) => {
+                let slots = self.slots(id, |s| matches!(s.kind, SlotKind::Points { .. }));
+                let options = c.options.iter().map(|o| {
+                    let points = self.each(
+                        id,
+                        |a| constant_sum::answer_points(a, &o.code),
+                        |v, row| slots[v].and_then(|s| constant_sum::coded_points(s, row, &o.code)),
+                    );
+                    (o.code.clone(), o.label.get(lang).to_owned(), Column::Numeric(points))
+                });
+                Column::Matrix(options.collect())
             }
             QuestionKind::Text(_) | QuestionKind::Date(_) | QuestionKind::Info => {
                 // Any answer counts, whatever its kind (as for JSON answers).

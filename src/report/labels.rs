@@ -24,6 +24,7 @@ pub fn category_label(def: &Definition, var: &str, code: &str, lang: &str) -> St
             | QuestionKind::Text(_)
             | QuestionKind::Ranking(_)
             | QuestionKind::Date(_)
+            | QuestionKind::ConstantSum(_)
             | QuestionKind::Info,
         )
         | None => Vec::new(),

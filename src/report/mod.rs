@@ -11,6 +11,7 @@
 //! - matrix: each row as a scale;
 //! - number: mean and median with intervals;
 //! - ranking: the share of respondents who ranked each option first;
+//! - constant sum: each option's mean points (as a number's mean), in `rows` like matrix rows;
 //! - text, date: only the number who answered (free text is never published in summaries).
 //!
 //! Breakdowns give the same per category of each breakdown variable (R `svyby`-style domains) and, for
@@ -149,11 +150,14 @@ pub struct QuestionSummary {
     pub breakdowns: Vec<Breakdown>,
 }
 
-/// A matrix row.
+/// A matrix row, or a constant-sum option.
 #[derive(Debug, Clone, Serialize)]
 pub struct RowSummary {
     pub code: String,
     pub label: String,
+    /// Respondents in a constant-sum option's mean (matrix rows have their counts per point).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<u64>,
     #[serde(flatten)]
     pub estimates: Estimates,
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -71,6 +71,10 @@ impl Ctx<'_> {
                     out.push(RowSummary {
                         code: code.clone(),
                         label: label.clone(),
+                        n: match row {
+                            Column::Numeric(_) => estimates.mean_n,
+                            _ => None,
+                        },
                         estimates,
                         breakdowns,
                     });
@@ -281,6 +285,7 @@ fn cost(q: &Question) -> usize {
     match &q.kind {
         QuestionKind::Number(_) => 8,
         QuestionKind::Matrix(m) => 3 * m.rows.len(),
+        QuestionKind::ConstantSum(c) => 8 * c.options.len(),
         QuestionKind::MultipleChoice(c) => c.options.len() + 1,
         QuestionKind::Scale(_) => 3,
         QuestionKind::SingleChoice(_)

@@ -16,6 +16,7 @@
 //! | matrix | 1 byte (1: answered) + `W` per row | per row as a scale |
 //! | number | 8 bytes | the `f64` as it reads back from the JSON, little-endian; NaN: unanswered |
 //! | text, date | 1 byte | 1: answered |
+//! | constant sum | 1 byte (1: answered) + 4 per option | each option's points, little-endian `u32` |
 //! | info | none | |
 //!
 //! Texts, dates, "other" texts and ranks after the first are not kept: summaries never read them. An
@@ -23,6 +24,7 @@
 //! of another kind than its question, an answer to an unknown question) gets no codes at all.
 
 use crate::definition::{Answer, Answers, Definition, Question, QuestionKind};
+use crate::question::constant_sum;
 
 /// Version of the byte layout, the first byte of every coded response.
 pub const FORMAT: u8 = 1;
@@ -53,6 +55,10 @@ pub enum SlotKind {
         width: usize,
     },
     Number,
+    /// Constant sum: answered byte, then each option's points.
+    Points {
+        options: usize,
+    },
     /// Text or date: only whether it was answered.
     Presence,
     /// Info: takes no answer.
@@ -66,6 +72,7 @@ impl SlotKind {
             SlotKind::Choices { options } => (1 + options).div_ceil(8),
             SlotKind::Matrix { rows, width } => 1 + rows * width,
             SlotKind::Number => 8,
+            SlotKind::Points { options } => constant_sum::slot_bytes(options),
             SlotKind::Presence => 1,
             SlotKind::Empty => 0,
         }
@@ -123,6 +130,7 @@ pub fn option_codes(q: &Question) -> Vec<&str> {
             .map(|o| o.code.as_str())
             .collect(),
         QuestionKind::Ranking(r) => r.options.iter().map(|o| o.code.as_str()).collect(),
+        QuestionKind::ConstantSum(c) => c.options.iter().map(|o| o.code.as_str()).collect(),
         _ => Vec::new(),
     }
 }
@@ -139,6 +147,7 @@ fn slot_kind(q: &Question) -> Option<SlotKind> {
         },
         QuestionKind::Number(_) => SlotKind::Number,
         QuestionKind::Text(_) | QuestionKind::Date(_) => SlotKind::Presence,
+        QuestionKind::ConstantSum(_) => SlotKind::Points { options: n },
         QuestionKind::Info => SlotKind::Empty,
     })
 }
@@ -256,6 +265,7 @@ impl Slot<'_> {
                 }
                 Some(())
             }
+            (SlotKind::Points { .. }, Answer::Points(points)) => constant_sum::encode_slot(self.question, points, out),
             (SlotKind::Number, Answer::Number(x)) => {
                 out.copy_from_slice(&as_stored(*x)?.to_le_bytes());
                 Some(())
@@ -281,7 +291,7 @@ impl Slot<'_> {
         let b = self.bytes(row);
         match self.kind {
             SlotKind::Code { .. } | SlotKind::Ranking { .. } => get(b) != 0,
-            SlotKind::Choices { .. } | SlotKind::Matrix { .. } | SlotKind::Presence => {
+            SlotKind::Choices { .. } | SlotKind::Matrix { .. } | SlotKind::Points { .. } | SlotKind::Presence => {
                 b.first().is_some_and(|x| x & 1 == 1)
             }
             SlotKind::Number => self.number(row).is_some(),

@@ -53,6 +53,11 @@ fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
             vec![],
             t.max_length.map_or_else(String::new, |m| format!("≤ {m}")),
         ),
+        QuestionKind::ConstantSum(c) => (
+            c.options.iter().map(label).collect(),
+            vec![],
+            crate::question::constant_sum::note(c),
+        ),
         QuestionKind::Date(_) | QuestionKind::Info => (vec![], vec![], String::new()),
     };
     json!({

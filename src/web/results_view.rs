@@ -156,6 +156,7 @@ fn scale_axis(def: &Definition, qid: &str) -> Option<(f64, f64, Vec<f64>)> {
     let scale = match &q.kind {
         QuestionKind::Scale(s) => s.clone(),
         QuestionKind::Matrix(m) => m.scale(),
+        QuestionKind::ConstantSum(c) => return Some(crate::question::constant_sum::axis(c)),
         _ => return None,
     };
     let values: Vec<f64> = scale.points.iter().filter_map(|p| scale.value(&p.code)).collect();

@@ -183,6 +183,11 @@ fn kind(y: &mut String, k: &QuestionKind) {
                 let _ = writeln!(y, "        max_length: {n}");
             }
         }
+        QuestionKind::ConstantSum(c) => {
+            let _ = writeln!(y, "        total: {}", c.total);
+            flag(y, "randomize", c.randomize);
+            options(y, "options", &c.options);
+        }
         QuestionKind::Ranking(r) => {
             flag(y, "rank_all", r.rank_all);
             flag(y, "randomize", r.randomize);

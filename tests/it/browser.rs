@@ -650,3 +650,63 @@ async fn accessibility_of_the_results_page() {
         b.close().await;
     }
 }
+
+/// A constant-sum question in the browser: the running total follows what is typed (marked while it is
+/// not the total), and the page is sent with the points as typed, blank boxes counting as 0.
+#[tokio::test]
+#[cfg_attr(
+    not(opros_browser),
+    ignore = "SKIPPED: chromium/chromedriver not found (apt-get install chromium chromium-driver); see README, Tests"
+)]
+async fn constant_sum_shows_the_running_total_and_is_sent() {
+    let db = TestDb::new(&Backend::Sqlite);
+    let server = TestServer::start(test_config(&db));
+    let store = forms_support::import_open(&db, include_str!("../fixtures/constant_sum.yaml"));
+    let options = Options {
+        viewport: Viewport::Phone,
+        javascript: true,
+    };
+    let mut b = Browser::start("constant-sum", &server.base, options).await;
+    b.goto("/s/budget-form?lang=en").await;
+    b.check_width().await;
+    assert_eq!(b.text("#qc-budget .sum-total").await, "Total: 0 of 100");
+    b.type_into("#q-budget-0", "50").await;
+    b.type_into("#q-budget-1", "20").await;
+    b.wait_js(
+        "the running total to reach 70",
+        "document.getElementById('q-budget-sum').textContent === '70'",
+    )
+    .await;
+    assert_eq!(b.text("#qc-budget .sum-total").await, "Total: 70 of 100");
+    let off = b
+        .js(
+            "return document.querySelector('#qc-budget .sum-total').classList.contains('sum-off');",
+            vec![],
+        )
+        .await;
+    assert_eq!(off, Value::Bool(true), "a total that is not 100 is marked");
+    b.shot("total-70").await;
+    b.type_into("#q-budget-2", "30").await;
+    b.wait_js(
+        "the running total to reach 100",
+        "document.querySelector('#qc-budget .sum-total').classList.contains('sum-ok')",
+    )
+    .await;
+    assert_eq!(b.text("#qc-budget .sum-total").await, "Total: 100 of 100");
+    b.shot("total-100").await;
+    b.submit(NEXT).await;
+    assert!(b.exists("#qc-end").await, "the second page is shown");
+    b.submit(NEXT).await;
+    let s = store.find_survey("budget-form").expect("survey");
+    let rows = store.complete_responses(&s.id).expect("responses");
+    assert_eq!(rows.len(), 1);
+    let answers: Answers = serde_json::from_str(&rows[0].answers).expect("answers json");
+    let expected = Answer::Points(
+        [("roads", 50), ("clinics", 20), ("parks", 30)]
+            .into_iter()
+            .map(|(c, p)| (c.to_owned(), p))
+            .collect(),
+    );
+    assert_eq!(answers.get("budget"), Some(&expected));
+    b.close().await;
+}

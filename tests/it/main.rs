@@ -20,6 +20,7 @@ mod admin_xlsform;
 mod auth;
 mod browser;
 mod cli;
+mod constant_sum;
 mod definition;
 mod design_reference;
 mod durability;

@@ -85,7 +85,8 @@ impl VarKind {
             QuestionKind::Number(n) => VarKind::Number { integer: n.integer },
             QuestionKind::Text(_) => VarKind::Text,
             QuestionKind::Date(_) => VarKind::Date,
-            QuestionKind::Matrix(_) | QuestionKind::Info => VarKind::Info,
+            // No XLSForm type becomes a constant sum; like a matrix it has no single value to compare.
+            QuestionKind::Matrix(_) | QuestionKind::ConstantSum(_) | QuestionKind::Info => VarKind::Info,
         }
     }
 

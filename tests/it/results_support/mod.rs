@@ -149,6 +149,20 @@ fn one(def: &Definition, rng: &mut Lcg, p: Profile) -> Answers {
                 };
                 Answer::Number(rng.int(lo, hi) as f64)
             }
+            QuestionKind::ConstantSum(c) => {
+                let mut left = i64::from(c.total);
+                let mut points = std::collections::BTreeMap::new();
+                for (k, o) in c.options.iter().enumerate() {
+                    let p = if k + 1 == c.options.len() {
+                        left
+                    } else {
+                        rng.int(0, left)
+                    };
+                    left -= p;
+                    points.insert(o.code.clone(), u32::try_from(p).unwrap_or(0));
+                }
+                Answer::Points(points)
+            }
             QuestionKind::Text(_) => Answer::Text(format!("ответ {}", rng.int(1, 999))),
             QuestionKind::Date(d) => Answer::Date(d.min.or(def.opens).unwrap_or_default()),
             QuestionKind::Ranking(r) => {
