@@ -1,7 +1,7 @@
 //! The group-commit writer's insert of new responses on PostgreSQL: one statement per batch whose shape
 //! does not depend on the batch's size (the rows go as one array per column, `unnest`ed), so diesel keeps
 //! it prepared. A multi-row `VALUES` list is a different statement for every batch size, parsed and
-//! planned on every batch with 14 parameters per row (issue 8 profile: parsing and planning were a
+//! planned on every batch with 14 parameters per row (profiled under the load example: parsing and planning were a
 //! visible share of PostgreSQL's CPU per submission).
 
 use chrono::NaiveDateTime;

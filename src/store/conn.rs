@@ -120,7 +120,7 @@ impl r2d2::ManageConnection for AnyManager {
     /// On PostgreSQL this reads what the server has sent without a round trip (libpq's non-blocking
     /// `PQconsumeInput`, through diesel's notification reader; we LISTEN to nothing): a server that shut
     /// down or ended the session has sent its last message and closed the socket, which fails the read. A
-    /// `SELECT 1` per checkout cost a round trip and PostgreSQL CPU on every request (issue 8 profile).
+    /// `SELECT 1` per checkout cost a round trip and PostgreSQL CPU on every request (profiled under the load example).
     fn is_valid(&self, c: &mut AnyConnection) -> Result<(), Self::Error> {
         match c {
             AnyConnection::Postgresql(pg) => match pg.notifications_iter().next() {

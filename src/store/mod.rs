@@ -490,7 +490,7 @@ fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, StoreError> {
     // must not each hold a full pool of idle server connections.
     // A pooled PostgreSQL connection is checked before use (without a round trip, `AnyManager::is_valid`),
     // so one broken by a server restart is replaced; a SQLite connection is a file handle that cannot break that way, and the check cost a
-    // statement parse per request (measured with the load example, issue 8).
+    // statement parse per request (measured with the load example).
     Pool::builder()
         .max_size(size)
         .min_idle(Some(1))

@@ -200,7 +200,7 @@ impl Store {
 
     /// [`Self::find_response`] and [`Self::invitation_exists`] for the same key, in one statement (a form
     /// submission needs both; on PostgreSQL every statement is a round trip and most of its CPU per
-    /// response, issue 8). The key is unique per survey, so the join yields one row.
+    /// response). The key is unique per survey, so the join yields one row.
     pub fn find_respondent(&self, survey_id: &str, key_hash: &str) -> Result<(Option<ResponseRow>, bool), StoreError> {
         let mut c = self.reader()?;
         let query = RespondentLookupQuery { survey_id, key_hash };

@@ -404,7 +404,7 @@ mod tests {
     /// The respondent lookup finds a response or an invitation in one statement, and on PostgreSQL even a
     /// cached generic plan made while the survey has few rows uses the unique (survey_id, respondent_key)
     /// index: with `responses_by_survey_state` led by survey_id, such a plan filtered the whole survey by
-    /// key (found with the load example, issue 8).
+    /// key (found with the load example).
     /// The plan PostgreSQL keeps for `query` once it uses a generic plan (as it does for a prepared statement
     /// after a few runs): prepared with parameters of `types`, explained with `args`.
     fn generic_plan<Q>(pg: &mut diesel::PgConnection, query: &Q, types: &str, args: &str) -> String

@@ -238,7 +238,7 @@ impl Respondent {
 async fn find_respondent(state: &State, survey: &SurveyRow, token: String) -> Result<Respondent, WebError> {
     let key_hash = tokens::key_hash(&token);
     // A SQLite read is in process, takes microseconds and, in WAL mode, never waits for the writer: it runs
-    // on the worker, saving two thread hand-offs per request (issue 8 profile). PostgreSQL reads are network
+    // on the worker, saving two thread hand-offs per request (profiled under the load example). PostgreSQL reads are network
     // round trips: they are grouped with the other requests' lookups into one statement.
     let (row, invited) = match &state.forms.lookups {
         Some(lookups) => lookups.find(survey.id.clone(), key_hash.clone()).await?,

@@ -1,5 +1,5 @@
 //! Rendered form pages, reused. Rendering a 30-question page with handlebars costs more than everything
-//! else a page view does (≈ 4,700 pages/s on 2 cores with the template engine on every request, issue 8),
+//! else a page view does (≈ 4,700 pages/s on 2 cores with the template engine on every request),
 //! yet most page views differ only in three per-respondent values: the CSRF token, the signed time the page
 //! was shown and the resume link. So a page is rendered once per *shape* (survey version, language, page,
 //! the questions shown with their order, progress, … see [`page_shape`]) with random placeholders in
@@ -8,7 +8,7 @@
 //! A page sent back with errors shows what the respondent sent: its shape also holds the choices they
 //! made, blank texts and every error message (`form::view::refill_shape`), and the texts they typed are
 //! cut out as more placeholders, so the same mistake on the same page (a required question left empty)
-//! is rendered once too (issue 8: full re-renders of those pages were a third of the HTTP workers' CPU
+//! is rendered once too (measured with the load example: full re-renders of those pages were a third of the HTTP workers' CPU
 //! in the load example). Pages that refill stored answers (coming back to a page) are rendered in full.
 //! The placeholders start with 128 random bits per process, so no answer text can contain one. The cache
 //! holds at most [`MAX_PAGES`] shapes (per-respondent option orders make many); when full it starts

@@ -57,7 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/v1/surveys").route(web::get().to(public::api_surveys)))
         .service(web::resource("/api/v1/surveys/{slug}/summary").route(web::get().to(results::api_summary)))
         .service(web::resource("/results/{slug}").route(web::get().to(results::results_page)))
-        // Results for officials (issue 6): lists, trends, methodology, downloads.
+        // Results for officials: lists, trends, methodology, downloads.
         .service(web::resource("/results").route(web::get().to(results_pages::results_index)))
         .service(
             web::resource("/results/{slug}/methodology").route(web::get().to(results_methodology::methodology_page)),
@@ -67,7 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/results/{slug}/export.sav").route(web::get().to(results_export::export_sav)))
         .service(web::resource("/topics/{topic}").route(web::get().to(results_pages::topic_page)))
         .service(web::resource("/trends/{track}").route(web::get().to(results_pages::trend_page)))
-        // Staff sign-in and the workbench (issue 7).
+        // Staff sign-in and the workbench.
         .service(
             web::resource("/login")
                 .route(web::get().to(auth::login_form))

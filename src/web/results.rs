@@ -19,20 +19,15 @@ use crate::catalog::LoadedVersion;
 use crate::report::{self, ReportOptions, Summary, SummaryInput};
 use crate::store::SurveyRow;
 
-/// STAFF CHECK (issue 7): whether this request may see results that are not published (pages, summary
-/// API, summary exports). Everyone is public until staff sessions exist (`web::auth`); wire this one
-/// function to "is a signed-in staff member" and every results route follows.
-///
-/// Wired (issue 7, `web::auth::can_see_unpublished`): sociologists and admins; officials for the surveys
-/// (route segment `{slug}`) a sociologist gave them access to.
+/// Whether this request may see results that are not published (pages, summary API, summary exports):
+/// the one check every results route asks (`web::auth::can_see_unpublished`): sociologists and admins;
+/// officials for the surveys (route segment `{slug}`) a sociologist gave them access to.
 pub fn can_see_unpublished(req: &HttpRequest) -> bool {
     super::auth::can_see_unpublished(req)
 }
 
-/// STAFF CHECK (issue 7): whether this request may download microdata (one row per response). Nobody
-/// may over the web until staff sessions exist; the CLI (`opros responses export`) is the staff route.
-///
-/// Wired (issue 7): sociologists and admins (officials never get microdata).
+/// Whether this request may download microdata (one row per response): sociologists and admins
+/// (officials never get microdata). The CLI (`opros responses export`) is the other staff route.
 pub fn can_download_microdata(req: &HttpRequest) -> bool {
     super::auth::current(req).is_some_and(|s| s.user.role >= crate::auth::Role::Sociologist)
 }
