@@ -178,10 +178,20 @@ pub fn table(lang: &str, prefix: &str) -> serde_json::Value {
         .into_iter()
         .filter_map(|id| {
             let key = id.strip_prefix(prefix)?;
-            Some((key.to_owned(), serde_json::Value::String(text(lang, &id))))
+            Some((key.to_owned(), serde_json::Value::String(without_arguments(lang, &id)?)))
         })
         .collect();
     serde_json::Value::Object(map)
+}
+
+/// The text of a message that takes no arguments; `None` for one that needs arguments (tables of fixed
+/// words leave those out: the code formats them with their arguments where it needs them).
+fn without_arguments(lang: &str, id: &str) -> Option<String> {
+    let bundle = bundle_for(lang);
+    let pattern = bundle.get_message(id)?.value()?;
+    let mut errors = Vec::new();
+    let out = bundle.format_pattern(pattern, None, &mut errors);
+    errors.is_empty().then(|| out.into_owned())
 }
 
 /// The catalog language for a page language: the language itself when it has a catalog, else English.
@@ -189,18 +199,27 @@ pub fn catalog_lang(lang: &str) -> &'static str {
     LANGUAGES.iter().find(|l| **l == lang).copied().unwrap_or("en")
 }
 
-/// Cache of whole-catalog lookups keyed by (language, id), for the `&'static str` callers.
+/// A message without arguments as a `&'static str` ("" for an unknown id, logged), from a table of every
+/// such message built once.
 pub(crate) fn static_text(lang: &str, id: &str) -> &'static str {
     static CACHE: OnceLock<HashMap<(&'static str, String), String>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| {
         LANGUAGES
             .iter()
-            .flat_map(|l| ids(l).into_iter().map(move |id| ((*l, id.clone()), text(l, &id))))
+            .flat_map(|l| {
+                ids(l)
+                    .into_iter()
+                    .filter_map(move |id| Some(((*l, id.clone()), without_arguments(l, &id)?)))
+            })
             .collect()
     });
-    cache
-        .get(&(catalog_lang(lang), id.to_owned()))
-        .map_or("", String::as_str)
+    match cache.get(&(catalog_lang(lang), id.to_owned())) {
+        Some(text) => text,
+        None => {
+            tracing::error!(lang, id, "no such interface message without arguments");
+            ""
+        }
+    }
 }
 
 #[cfg(test)]
