@@ -9,7 +9,7 @@
 //! off: only left-to-right languages are served, and the marks would surround every argument on the page.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -173,7 +173,14 @@ fn message_ids(source: &str) -> Vec<String> {
 /// The messages whose ids start with `prefix`, keyed by the rest of the id, as a JSON object for templates
 /// (`results-base` is `base`).
 pub fn table(lang: &str, prefix: &str) -> serde_json::Value {
+    // Pages ask for the same few tables on every request: each is formatted once per language and prefix.
+    static TABLES: OnceLock<RwLock<HashMap<(&'static str, String), serde_json::Value>>> = OnceLock::new();
     let lang = catalog_lang(lang);
+    let tables = TABLES.get_or_init(RwLock::default);
+    let key = (lang, prefix.to_owned());
+    if let Some(table) = tables.read().ok().and_then(|t| t.get(&key).cloned()) {
+        return table;
+    }
     let map: serde_json::Map<String, serde_json::Value> = ids(lang)
         .into_iter()
         .filter_map(|id| {
@@ -181,7 +188,11 @@ pub fn table(lang: &str, prefix: &str) -> serde_json::Value {
             Some((key.to_owned(), serde_json::Value::String(without_arguments(lang, &id)?)))
         })
         .collect();
-    serde_json::Value::Object(map)
+    let table = serde_json::Value::Object(map);
+    if let Ok(mut t) = tables.write() {
+        t.insert(key, table.clone());
+    }
+    table
 }
 
 /// The text of a message that takes no arguments; `None` for one that needs arguments (tables of fixed
