@@ -6,9 +6,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::process::Command;
 
-use crate::common::{backend_tests, client, test_config, Backend, TestDb, TestServer};
+use crate::common::{backend_tests, client, run_opros as opros, test_config, Backend, TestDb, TestServer};
 use crate::forms_support::{import_open, Respondent};
 use calamine::{Data, Reader, Xlsx};
 use opros::definition::{Answer, Answers};
@@ -20,20 +19,6 @@ const OPTIONS: [&str; 3] = ["roads", "clinics", "parks"];
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/constant_sum")
-}
-
-fn opros(db: &TestDb, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_opros"))
-        .env("DATABASE_URL", db.env_value())
-        .env("OPROS_LOG", "warn")
-        .args(args)
-        .output()
-        .expect("run opros");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn points(pairs: &[(&str, u32)]) -> Answer {

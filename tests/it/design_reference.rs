@@ -6,27 +6,12 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::Command;
 
-use crate::common::{backend_tests, Backend, TestDb};
+use crate::common::{backend_tests, run_opros as opros, Backend, TestDb};
 use serde_json::Value;
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/design")
-}
-
-fn opros(db: &TestDb, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_opros"))
-        .env("DATABASE_URL", db.env_value())
-        .env("OPROS_LOG", "warn")
-        .args(args)
-        .output()
-        .expect("run opros");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// (case, what, key) → value

@@ -13,22 +13,8 @@ use opros::definition::{Answer, Answers, Definition};
 use serde_json::Value;
 
 use crate::common;
-use crate::common::TestDb;
+use crate::common::{run_opros as opros, TestDb};
 use crate::results_support::{seeded_all, N};
-
-fn opros(db: &TestDb, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_opros"))
-        .args(args)
-        .env("DATABASE_URL", db.env_value())
-        .env("OPROS_LOG", "warn")
-        .output()
-        .expect("run opros");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn summary(db: &TestDb, slug: &str) -> Value {
     let (ok, out, err) = opros(db, &["report", slug, "--json"]);

@@ -1,26 +1,10 @@
 //! `opros responses import/export` and `opros survey invite`, through the real binary.
 
-use std::process::Command;
-
 use crate::common;
-use crate::common::{backend_tests, Backend, TestDb};
+use crate::common::{backend_tests, run_opros as opros, Backend, TestDb};
 use crate::forms_support;
 use crate::forms_support::import_open;
 use opros::definition::{Answer, Answers};
-
-fn opros(db: &TestDb, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_opros"))
-        .args(args)
-        .env("DATABASE_URL", db.env_value())
-        .env("OPROS_LOG", "warn")
-        .output()
-        .expect("run opros");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn import_validates_every_row_and_export_reads_back(backend: Backend) {
     let db = TestDb::new(&backend);

@@ -127,6 +127,21 @@ impl Drop for TestDb {
     }
 }
 
+/// Runs the `opros` binary on `db`: whether it succeeded, its standard output and its standard error.
+pub fn run_opros(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_opros"))
+        .env("DATABASE_URL", db.env_value())
+        .env("OPROS_LOG", "warn")
+        .args(args)
+        .output()
+        .expect("run opros");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// A config for tests: the given database, bot checks and rate limits off.
 pub fn test_config(db: &TestDb) -> Config {
     Config {
