@@ -143,6 +143,8 @@ struct Skeleton {
     design: Option<Value>,
     #[serde(default)]
     report: Option<Value>,
+    #[serde(default)]
+    quality: Option<Value>,
 }
 
 fn yes() -> bool {
@@ -281,6 +283,9 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         .report
         .and_then(|r| read.block::<Report>(r, "report"))
         .unwrap_or_default();
+    let quality = skeleton
+        .quality
+        .and_then(|q| read.block::<crate::quality::QualitySettings>(q, "quality"));
     let mut def = Definition {
         slug: skeleton.slug,
         title: skeleton.title,
@@ -299,6 +304,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         weighting,
         design,
         report,
+        quality,
     };
     let mut semantic = validate::validate(&def, source, file_name);
     // A question that could not be read is already reported; references to it are not new problems.

@@ -61,6 +61,9 @@ pub struct Definition {
     pub design: Option<SamplingDesign>,
     #[serde(default)]
     pub report: Report,
+    /// Response quality screening (speeder threshold, duplicate window, flags excluded without review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<crate::quality::QualitySettings>,
 }
 
 /// One page of the form.
