@@ -17,6 +17,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 
 use super::error::WebError;
+use super::form_channel;
 use super::form_notices::{
     availability, availability_page, closed_on_write, done_page, html, invitation_required, notice, thanks_page, ui_str,
 };
@@ -288,7 +289,7 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
                 None,
             ));
         }
-        let mut b = redirect(&format!("/s/{slug}"));
+        let mut b = redirect(&format!("/s/{slug}{}", form_channel::src_query(&req)));
         b.cookie(respondent_cookie(&state, &slug, &tok));
         if lang_set {
             b.cookie(lang_cookie(&state, &lang));
@@ -338,6 +339,18 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
     );
     if new_cookie {
         let _ = resp.add_cookie(&respondent_cookie(&state, &slug, &who.token));
+    }
+    if let Some((channel, cookie)) = who
+        .row
+        .is_none()
+        .then(|| form_channel::arrival(&req, &state, &slug))
+        .flatten()
+    {
+        let (st, sid) = (state.clone(), survey.id.clone());
+        if let Err(e) = blocking(move || st.store.count_open(&sid, &channel)).await {
+            tracing::warn!(error = %e, "a first-page open was not counted");
+        }
+        let _ = resp.add_cookie(&cookie);
     }
     if lang_set {
         let _ = resp.add_cookie(&lang_cookie(&state, &lang));
@@ -491,6 +504,7 @@ pub async fn submit(
         .and_then(|s| state.forms.signer.check_shown(&who.token, s));
     if who.row.is_none() {
         meta.invited = who.invited;
+        form_channel::stamp(&mut meta, &req, &state, &slug);
         if def.invitation_only && !who.invited {
             return Ok(invitation_required(&lang, &title));
         }

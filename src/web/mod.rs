@@ -8,6 +8,7 @@ mod admin_users;
 pub mod auth;
 pub mod error;
 pub mod form;
+mod form_channel;
 mod form_notices;
 pub mod form_render;
 mod lang;
