@@ -25,6 +25,7 @@ mod load;
 pub mod monitor;
 mod questions;
 mod responses;
+pub mod screening;
 mod text;
 pub mod trend;
 mod variables;
@@ -115,6 +116,9 @@ pub struct Summary {
     pub design_error: Option<String>,
     pub breakdowns: Vec<BreakdownVariable>,
     pub questions: Vec<QuestionSummary>,
+    /// Complete responses left out by quality screening, and why (set by the caller that loaded them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<screening::Excluded>,
 }
 
 /// A breakdown variable and its categories (for labels).
@@ -386,6 +390,7 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         design_error,
         breakdowns: by.iter().map(|b| breakdown_variable(def, b, lang)).collect(),
         questions,
+        excluded: None,
     };
     Ok((summary, times))
 }

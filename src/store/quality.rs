@@ -96,6 +96,20 @@ impl Store {
         })
     }
 
+    /// A number that changes with every decision on the survey's responses (for keys of cached
+    /// summaries): the number of decisions and the time of the latest, mixed.
+    pub fn review_stamp(&self, survey_id: &str) -> Result<i64, StoreError> {
+        let (n, latest): (i64, Option<NaiveDateTime>) = response_reviews::table
+            .filter(response_reviews::survey_id.eq(survey_id))
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::max(response_reviews::decided_at),
+            ))
+            .first(&mut *self.reader()?)?;
+        let ms = latest.map_or(0, |t| t.and_utc().timestamp_millis());
+        Ok(n.wrapping_mul(1_000_003) ^ ms)
+    }
+
     /// Counts one new respondent shown the first page through `channel`.
     pub fn count_open(&self, survey_id: &str, channel: &str) -> Result<(), StoreError> {
         let mut conn = self.writer()?;

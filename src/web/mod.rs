@@ -3,6 +3,7 @@
 mod admin;
 mod admin_monitor;
 mod admin_preview;
+mod admin_quality;
 mod admin_upload;
 mod admin_users;
 pub mod auth;
@@ -97,6 +98,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/admin/surveys/{slug}/status").route(web::post().to(admin::change_status)))
         .service(web::resource("/admin/surveys/{slug}/access").route(web::post().to(admin::change_access)))
         .service(web::resource("/admin/surveys/{slug}/monitor").route(web::get().to(admin_monitor::monitor)))
+        .service(
+            web::resource("/admin/surveys/{slug}/quality")
+                .route(web::get().to(admin_quality::quality_page))
+                .route(web::post().to(admin_quality::quality_decide)),
+        )
         .service(
             web::resource("/admin/populations")
                 .route(web::get().to(admin_users::populations))

@@ -177,9 +177,29 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
         "population": population,
         "weighting": weighting,
         "margin": margin,
+        "screening": screening_text(s, lang),
         "versions": versions,
         "lang_links": lang_links(&format!("{base}/methodology"), lang),
     }))
+}
+
+/// How many complete responses quality screening left out of the estimates, and why.
+fn screening_text(s: &crate::report::Summary, lang: &str) -> String {
+    let Some(x) = s.excluded.as_ref().filter(|x| x.total > 0) else {
+        return i18n::text(lang, "quality-methodology-none");
+    };
+    let reviewed = x.reviewed.iter().map(|r| {
+        let args = Args::new().str("reason", r.reason.clone()).num("count", r.n as f64);
+        i18n::text_with(lang, "quality-methodology-reviewed", &args)
+    });
+    let automatic = x.automatic.iter().map(|r| {
+        let flag = i18n::text(lang, &format!("quality-flag-{}", r.reason));
+        let args = Args::new().str("flag", flag).num("count", r.n as f64);
+        i18n::text_with(lang, "quality-methodology-automatic", &args)
+    });
+    let reasons = automatic.chain(reviewed).collect::<Vec<_>>().join("; ");
+    let args = Args::new().num("total", x.total as f64).str("reasons", reasons);
+    i18n::text_with(lang, "quality-methodology-excluded", &args)
 }
 
 fn methodology_texts(lang: &str) -> Value {
