@@ -23,6 +23,7 @@ mod design;
 mod labels;
 mod load;
 pub mod monitor;
+pub mod outcomes;
 mod questions;
 mod responses;
 pub mod screening;

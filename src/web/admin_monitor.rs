@@ -12,6 +12,7 @@ use super::State;
 use crate::auth::Role;
 use crate::i18n::{self, Args};
 use crate::report::monitor::{self, Day};
+use crate::report::outcomes;
 
 /// Bars of the per-day chart: completed per day, scaled to the busiest day.
 fn chart(lang: &str, days: &[Day]) -> serde_json::Value {
@@ -61,14 +62,16 @@ pub async fn monitor(
         let (survey, v) = st.definitions.current(&st.store, &slug)?;
         let lang = v.definition.default_language().to_owned();
         let m = monitor::load(&st.store, &survey.id, &v.definition, v.population.as_ref(), &lang)?;
+        let o = outcomes::load(&st.store, &v.definition, &survey.id)?;
         Ok((
             v.definition.title.get(&lang).to_owned(),
             (survey.slug, survey.status),
-            m,
+            (m, o),
             lang,
         ))
     })
     .await?;
+    let (m, o) = m;
     let max_reached = m.pages.iter().map(|p| p.reached).max().unwrap_or(0).max(1) as f64;
     let pages: Vec<_> = m
         .pages
@@ -92,6 +95,8 @@ pub async fn monitor(
             "status": status.1,
             "lang_data": lang,
             "m": m,
+            "invitation_only": o.invited.is_some(),
+            "o": o,
             "pages": pages,
             "chart": chart(staff_lang, &m.days),
             "median_minutes": m.median_duration_seconds.map(|s| format!("{}:{:02}", (s / 60.0).floor() as i64, (s % 60.0).round() as i64)),

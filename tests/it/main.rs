@@ -37,6 +37,7 @@ mod hostile;
 mod multi_instance;
 mod outage;
 mod outage_pg;
+mod quality;
 mod readme;
 mod report_reference;
 mod results_pages;
