@@ -5,6 +5,7 @@
 //!   the thank-you page, and the response as stored;
 //! - a resident leaves mid-survey and resumes in another browser with the resume link;
 //! - an official switches the breakdown of a published results page;
+//! - a sociologist excludes flagged responses and reinstates one on the quality review page (`quality`);
 //! - keyboard-only completion (Tab, Space, Enter and typing), focus visible and in document order;
 //! - the weight of a form page and that it makes no request to another origin;
 //! - axe-core on the form pages and the results page: no serious or critical violations.
@@ -17,6 +18,7 @@
 mod axe;
 mod driver;
 mod keyboard;
+mod quality;
 
 use crate::common::{test_config, Backend, TestDb, TestServer};
 use crate::forms_support;

@@ -83,7 +83,7 @@ fn answers(m: &Made) -> Answers {
 }
 
 /// Imports and opens a survey, and writes the six respondents through the response writer.
-fn survey_with_responses(store: &Store, slug: &str, quality: &str) {
+pub(crate) fn survey_with_responses(store: &Store, slug: &str, quality: &str) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{slug}.yaml"));
     std::fs::write(&path, definition(slug, quality)).unwrap();
