@@ -14,7 +14,6 @@ quality-evidence = Why flagged
 quality-decision = Decision
 quality-reason = Reason
 quality-select = Select
-quality-select-all = Select all flagged
 quality-decide-heading = Decide on the selected responses
 quality-exclude = Exclude from summaries
 quality-keep = Keep in summaries (reinstate)

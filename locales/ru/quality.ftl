@@ -14,7 +14,6 @@ quality-evidence = Почему
 quality-decision = Решение
 quality-reason = Причина
 quality-select = Выбрать
-quality-select-all = Выбрать все с признаками
 quality-decide-heading = Решение по выбранным анкетам
 quality-exclude = Исключить из сводок
 quality-keep = Оставить в сводках (вернуть)

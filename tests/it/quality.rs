@@ -288,14 +288,38 @@ fn review_exclude_and_reinstate(b: Backend) {
         "socio".into(),
         "qa-fast: checked: a fast reader".into()
     )));
-    // Excluded responses stay in the database.
-    assert_eq!(
-        store
-            .complete_responses(&store.find_survey("qa").unwrap().id)
-            .unwrap()
-            .len(),
-        6
-    );
+    // Excluded responses stay in the database and in the microdata, with their flags and decisions.
+    let sid = store.find_survey("qa").unwrap().id;
+    assert_eq!(store.complete_responses(&sid).unwrap().len(), 6);
+    let mut csv = Vec::new();
+    opros::export::write_microdata(&store, "qa", opros::export::Format::Csv, &mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} in {header:?}"))
+    };
+    let (id, flags, decision) = (col("_response_id"), col("_quality_flags"), col("_quality_decision"));
+    let mut rows: Vec<[String; 3]> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            [r[id].to_owned(), r[flags].to_owned(), r[decision].to_owned()]
+        })
+        .collect();
+    rows.sort();
+    let want = [
+        ["qa-fast", "speeders", "kept"],
+        ["qa-liner", "straight_lining", "excluded"],
+        ["qa-noise", "gibberish", ""],
+        ["qa-ok1", "", ""],
+        ["qa-ok2", "", ""],
+        ["qa-ok3", "", ""],
+    ];
+    assert_eq!(rows, want.map(|r| r.map(str::to_owned)));
 }
 backend_tests!(review_exclude_and_reinstate);
 
