@@ -12,14 +12,17 @@ use crate::store::{ResponseRow, Store, StoreError};
 pub const FLAGS_COLUMN: &str = "_quality_flags";
 pub const DECISION_COLUMN: &str = "_quality_decision";
 
-/// Per row: the two cells, and whether the response is left out of summaries. `None` when no response is
-/// flagged or reviewed (the columns are then left out).
+/// One row's two cells, and whether the response is left out of summaries.
+pub(crate) type RowCells = ([String; 2], bool);
+
+/// Per row: its [`RowCells`]. `None` when no response is flagged or reviewed (the columns are then left
+/// out).
 pub(crate) fn cells(
     store: &Store,
     def: &Definition,
     survey_id: &str,
     rows: &[ResponseRow],
-) -> Result<Option<Vec<([String; 2], bool)>>, StoreError> {
+) -> Result<Option<Vec<RowCells>>, StoreError> {
     let screened: Vec<_> = rows.iter().map(screening::screened).collect();
     let reviews = store.reviews(survey_id)?;
     let items = screening::combine(def, &screening::settings(def), &screened, &reviews);

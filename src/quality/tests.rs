@@ -202,3 +202,25 @@ fn settings_parse_with_defaults_and_refuse_nonsense() {
     };
     assert!(s.problem().is_some());
 }
+
+#[test]
+fn a_bad_quality_block_is_reported_with_its_line() {
+    // The block is the 33rd line: DEF has 32.
+    let bad = format!("{DEF}quality: {{speeder_fraction: 1.5}}\n");
+    let err = parse_definition(&bad, "q.yaml").expect_err("a fraction above 1");
+    let text = err.to_string();
+    assert!(
+        text.contains("quality.speeder_fraction must be between 0 and 1"),
+        "{text}"
+    );
+    assert!(text.contains("q.yaml:33"), "{text}");
+    let bad = format!("{DEF}quality: {{exclude: [slow]}}\n");
+    let text = parse_definition(&bad, "q.yaml")
+        .expect_err("an unknown flag")
+        .to_string();
+    assert!(text.contains("quality:") && text.contains("slow"), "{text}");
+    let good = format!("{DEF}quality: {{exclude: [duplicates], duplicate_hours: 2}}\n");
+    let def = parse_definition(&good, "q.yaml").expect("a good block");
+    let q = def.quality.expect("the block");
+    assert_eq!((q.exclude.as_slice(), q.duplicate_hours), (&[Flag::Duplicate][..], 2.0));
+}
