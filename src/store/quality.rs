@@ -1,6 +1,8 @@
 //! Quality reviews of responses (`response_reviews`) and first-page opens per channel (`survey_opens`).
 //! A review decision and its audit entry are written in one transaction.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -8,7 +10,7 @@ use crate::dispatch;
 
 use super::audit::{record_on, AuditEvent};
 use super::schema::{response_reviews, responses, survey_opens};
-use super::{now, Store, StoreError};
+use super::{now, AnyConnection, Store, StoreError};
 
 /// A response left out of summaries.
 pub const EXCLUDE: &str = "exclude";
@@ -110,27 +112,14 @@ impl Store {
         Ok(n.wrapping_mul(1_000_003) ^ ms)
     }
 
-    /// Counts one new respondent shown the first page through `channel`.
+    /// Counts one new respondent shown the first page through `channel`, in a transaction of its own (the
+    /// web form counts through the response writer instead, `Writer::count_open`).
     pub fn count_open(&self, survey_id: &str, channel: &str) -> Result<(), StoreError> {
-        let mut conn = self.writer()?;
-        conn.write_transaction(|c| -> Result<(), StoreError> {
-            dispatch!(c, |c| diesel::insert_into(survey_opens::table)
-                .values((
-                    survey_opens::survey_id.eq(survey_id),
-                    survey_opens::channel.eq(channel),
-                    survey_opens::n.eq(0i64),
-                ))
-                .on_conflict_do_nothing()
-                .execute(c))?;
-            diesel::update(
-                survey_opens::table
-                    .filter(survey_opens::survey_id.eq(survey_id))
-                    .filter(survey_opens::channel.eq(channel)),
-            )
-            .set(survey_opens::n.eq(survey_opens::n + 1))
-            .execute(c)?;
-            Ok(())
-        })
+        let open = super::writer::Open {
+            survey_id: survey_id.to_owned(),
+            channel: channel.to_owned(),
+        };
+        self.writer()?.write_transaction(|c| add_opens(c, &[open]))
     }
 
     /// First-page opens of a survey per channel.
@@ -150,4 +139,31 @@ impl Store {
             .count()
             .get_result(&mut *self.reader()?)?)
     }
+}
+
+/// Adds first-page opens on the writer's connection (inside its transaction), one statement pair per
+/// survey and channel.
+pub(super) fn add_opens(c: &mut AnyConnection, opens: &[super::writer::Open]) -> Result<(), StoreError> {
+    let mut counts: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+    for o in opens {
+        *counts.entry((o.survey_id.as_str(), o.channel.as_str())).or_default() += 1;
+    }
+    for ((survey_id, channel), k) in counts {
+        dispatch!(c, |c| diesel::insert_into(survey_opens::table)
+            .values((
+                survey_opens::survey_id.eq(survey_id),
+                survey_opens::channel.eq(channel),
+                survey_opens::n.eq(0i64),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c))?;
+        diesel::update(
+            survey_opens::table
+                .filter(survey_opens::survey_id.eq(survey_id))
+                .filter(survey_opens::channel.eq(channel)),
+        )
+        .set(survey_opens::n.eq(survey_opens::n + k))
+        .execute(c)?;
+    }
+    Ok(())
 }

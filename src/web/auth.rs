@@ -507,7 +507,8 @@ mod tests {
                 "answers": [{"id": "q1", "answer": "1"}],
             });
             let monitor = json!({
-                "survey_title": "S", "median_minutes": "3:05",
+                "survey_title": "S", "median_minutes": "3:05", "invitation_only": !alt,
+                "o": {"invited": 9, "totals": {"opened": 5, "refused": 1, "partial": 1, "complete": 3, "screened_out": 1}, "excluded": 0, "completion_rate": 0.5, "breakoff_rate": 0.2, "rr1": 0.3, "rr2": 0.4, "channels": [{"channel": "vk", "opened": 5, "refused": 1, "partial": 1, "complete": 3, "screened_out": 1}], "quotas": if alt { json!([]) } else { json!([{"key": "q", "limit": 3, "completes": 3, "fill": 1.0, "near_full": true}]) }},
                 "m": {"started": 5, "complete": 3, "partial": 1, "screened_out": 1, "completion_rate": 0.5,
                     "days": [{"date": "2026-01-01", "started": 5, "completed": 3}],
                     "weighting": {"method": "raking", "error": if alt { json!("too few") } else { json!(null) },

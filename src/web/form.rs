@@ -346,10 +346,7 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
         .then(|| form_channel::arrival(&req, &state, &slug))
         .flatten()
     {
-        let (st, sid) = (state.clone(), survey.id.clone());
-        if let Err(e) = blocking(move || st.store.count_open(&sid, &channel)).await {
-            tracing::warn!(error = %e, "a first-page open was not counted");
-        }
+        state.forms.writer.count_open(&survey.id, &channel);
         let _ = resp.add_cookie(&cookie);
     }
     if lang_set {
