@@ -62,6 +62,10 @@
 //!   breakdowns: [sex, age_group, district]
 //!   min_cell: 10                    # default 10
 //!   publish: all                    # all | none | [question ids]
+//! quality:                          # crate::quality::QualitySettings (all optional)
+//!   speeder_fraction: 0.3           # speeder: total time < fraction × median, 0 < f < 1
+//!   duplicate_hours: 24             # same answers and fingerprint within this window
+//!   exclude: [speeders]             # flags left out of summaries without review (default none)
 //! ```
 //! Conditions (`show_if`, quota `when`) are described in [`condition`]; answers and their JSON form in
 //! [`answer`]; derived variables in [`derived`]; population files in [`population`].
