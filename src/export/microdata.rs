@@ -48,7 +48,7 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
             if weighted {
                 record.push(w.map(format_weight).unwrap_or_default());
             }
-            if let Some(cells) = data.quality.as_ref().and_then(|q| q.get(i)) {
+            if let Some((cells, _)) = data.quality.as_ref().and_then(|q| q.get(i)) {
                 record.extend(cells.iter().cloned());
             }
             record

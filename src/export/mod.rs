@@ -90,8 +90,9 @@ pub struct ExportData {
     pub rows: Vec<ResponseRow>,
     pub answers: Vec<Answers>,
     pub weights: Weights,
-    /// Quality screening cells per row (`export::quality`), when some response is flagged or reviewed.
-    pub quality: Option<Vec<[String; 2]>>,
+    /// Quality screening cells per row and whether it is left out of summaries (`export::quality`), when
+    /// some response is flagged or reviewed.
+    pub quality: Option<Vec<quality::RowCells>>,
 }
 
 /// Reads a survey's current definition, complete responses (submission order) and weights.
@@ -146,7 +147,7 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
         rows,
         answers,
         weights,
-        quality: screening.map(|cells| cells.into_iter().map(|(c, _)| c).collect()),
+        quality: screening,
     })
 }
 
@@ -183,13 +184,24 @@ pub fn write_microdata(
 }
 
 /// The summary of the loaded responses in the survey's default language (the summary sheet of a CLI export).
+/// Responses left out by quality screening are left out here too, as in every summary.
 fn summary_for_export(data: &ExportData) -> Result<crate::report::Summary, ExportError> {
     let def = &data.version.definition;
+    let kept: Vec<Answers> = match &data.quality {
+        Some(cells) => data
+            .answers
+            .iter()
+            .zip(cells)
+            .filter(|(_, (_, out))| !out)
+            .map(|(a, _)| a.clone())
+            .collect(),
+        None => data.answers.clone(),
+    };
     crate::report::summarize(
         &crate::report::SummaryInput {
             definition: def,
             population: data.version.population.as_ref(),
-            answers: &data.answers,
+            answers: &kept,
             language: def.default_language(),
         },
         &crate::report::ReportOptions::default(),

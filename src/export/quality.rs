@@ -13,7 +13,7 @@ pub const FLAGS_COLUMN: &str = "_quality_flags";
 pub const DECISION_COLUMN: &str = "_quality_decision";
 
 /// One row's two cells, and whether the response is left out of summaries.
-pub(crate) type RowCells = ([String; 2], bool);
+pub type RowCells = ([String; 2], bool);
 
 /// Per row: its [`RowCells`]. `None` when no response is flagged or reviewed (the columns are then left
 /// out).

@@ -244,6 +244,20 @@ const MATRIX: &[Row] = &[
     ),
     (
         "GET",
+        "/admin/surveys/{slug}/quality",
+        "/admin/surveys/transport-2026/quality",
+        false,
+        [303, 303, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/admin/surveys/{slug}/quality",
+        "/admin/surveys/transport-2026/quality",
+        true,
+        [303, 303, 403, 400, 400],
+    ),
+    (
+        "GET",
         "/admin/populations",
         "/admin/populations",
         false,
