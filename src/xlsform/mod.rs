@@ -70,6 +70,7 @@
 //! other `choice_filter`s, and anything else outside the subsets above. Expressions longer than 1000 tokens
 //! are refused (real ones have a few dozen).
 
+mod aliases;
 mod build;
 mod error;
 mod langs;

@@ -173,10 +173,22 @@ impl<'a> Builder<'a> {
                 unit: None,
             }),
             "range" => self.range(row, params),
-            "text" | "string" => QuestionKind::Text(Text {
-                long: appearance.iter().any(|a| a == "multiline"),
-                max_length: None,
-            }),
+            "text" | "string" => {
+                // `rows` is the height of the text box: more than one line is a long answer.
+                let rows = row
+                    .cell(self.book.survey.column(&["rows"]))
+                    .parse::<f64>()
+                    .unwrap_or(0.0);
+                QuestionKind::Text(Text {
+                    long: appearance.iter().any(|a| a == "multiline") || rows > 1.0,
+                    max_length: None,
+                })
+            }
+            // pyxform's whole-number types with built-in limits.
+            "percentage" => whole_number(100.0),
+            "days_in_last_month" => whole_number(31.0),
+            "days_in_last_six_months" => whole_number(183.0),
+            "days_in_last_year" => whole_number(365.0),
             "date" => QuestionKind::Date(DateQuestion { min: None, max: None }),
             "note" => QuestionKind::Info,
             other => {
@@ -221,4 +233,14 @@ impl<'a> Builder<'a> {
             unit: None,
         })
     }
+}
+
+/// A whole number from 0 to `max`.
+fn whole_number(max: f64) -> QuestionKind {
+    QuestionKind::Number(Number {
+        min: Some(0.0),
+        max: Some(max),
+        integer: true,
+        unit: None,
+    })
 }

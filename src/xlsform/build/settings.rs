@@ -173,7 +173,7 @@ impl<'a> Builder<'a> {
         let Some(sheet) = self.book.choices.as_ref() else {
             return;
         };
-        let list_col = sheet.column(&["list_name", "list name"]);
+        let list_col = sheet.column(&["list_name"]);
         let name_col = sheet.column(&["name"]);
         for row in &sheet.rows {
             let list = row.cell(list_col).to_owned();
@@ -211,7 +211,7 @@ impl<'a> Builder<'a> {
                 .columns
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !matches!(c.split().0, "list_name" | "list name" | "name" | "label"))
+                .filter(|(_, c)| !matches!(c.split().0, "list_name" | "name"))
                 .map(|(i, c)| (c.key.clone(), row.cell(Some(i)).to_owned()))
                 .collect();
             let choice = Choice {
