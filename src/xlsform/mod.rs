@@ -51,8 +51,14 @@
 //! **Names.** A name becomes the question id with `-` and `.` turned into `_` and a `q` in front of a leading
 //! digit or `_`; names that still are not ids (non-Latin letters) are reported.
 //!
-//! **Languages.** A `label::…`/`hint::…` column gives its language by the code in parentheses
-//! (`Russian (ru)`), a bare code (`ru`) or a common language name (`Russian`). The default language is
+//! **Other spellings.** Every spelling pyxform accepts for a type, a column or a setting is read as the one
+//! it stands for (`select one from yes_no or specify other`, `relevance`, `caption`, `set_form_title`, …);
+//! the tables are in the `aliases` module.
+//!
+//! **Languages.** A `label::…`/`hint::…` column (or `label:…` with one colon, when no header of the sheet
+//! has two, as pyxform reads them) gives its language by the code in parentheses (`Russian (ru)`), a bare
+//! code (`ru`) or a common language name in English, Russian or the language itself (`Russian`,
+//! `Русский`); a code in parentheses wins over the name. The default language is
 //! `default_language` from settings, else that of the first language column; plain `label`/`hint` columns
 //! are in the default language (when the form has no language columns at all: Russian if the texts contain
 //! Cyrillic letters, else English). A text missing in the default language is reported and taken from

@@ -6,7 +6,19 @@ impl<'a> Builder<'a> {
     pub(super) fn question(&mut self, row: &Row, words: &[&str]) {
         let kind_word = words.first().copied().unwrap_or("");
         if let Some(why) = unsupported_type(kind_word) {
-            self.report_type(row, &format!("'{kind_word}' is not supported"), why);
+            // Name the type as written too when it is one of pyxform's other spellings (`phone number`).
+            let written = row
+                .cell(self.cols.kind)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let what = match written.split(' ').next() {
+                Some(first) if !first.eq_ignore_ascii_case(kind_word) => {
+                    format!("'{written}' ({kind_word}) is not supported")
+                }
+                _ => format!("'{kind_word}' is not supported"),
+            };
+            self.report_type(row, &what, why);
             return;
         }
         let Some(id) = self.id_for(row) else { return };

@@ -101,8 +101,8 @@ impl<'a> Builder<'a> {
                 &format!("the loop '{name}' over the list '{}' is not supported", list.trim()),
                 &format!(
                     "a loop asks the same questions once per choice of a list, which cannot be expressed in an \
-                     Opros definition; its {inside} row{} are skipped",
-                    if inside == 1 { "" } else { "s" }
+                     Opros definition; its {inside} row{} skipped",
+                    if inside == 1 { " is" } else { "s are" }
                 ),
             );
             return end;
@@ -112,8 +112,8 @@ impl<'a> Builder<'a> {
             &format!("the repeat group '{name}' is not supported"),
             &format!(
                 "repeat groups (the same questions once per household member, visit, …) cannot be expressed in \
-                 an Opros definition; its {inside} row{} are skipped",
-                if inside == 1 { "" } else { "s" }
+                 an Opros definition; its {inside} row{} skipped",
+                if inside == 1 { " is" } else { "s are" }
             ),
         );
         end
