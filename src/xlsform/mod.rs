@@ -29,6 +29,7 @@
 //! | `choice_filter` comparing a choices column with a fixed value (`region = 'north'`) | only the matching options |
 //! | `choice_filter` `region = ${region}` on an earlier select_one (cascading selects) | one question per answer of `region`, id `{name}_{code}`, with its options and `show_if: region == 'code'` |
 //! | settings `form_id` / `form_title` / `default_language` / `style` | `slug` (lower case, `-` for other characters) / `title` / first of `languages` / see pages |
+//! | settings `allow_choice_duplicates` | a list may repeat a choice name; one question offering a code twice keeps the first and reports the rest |
 //!
 //! `constraint_message` and `required_message` are not carried over: Opros words its own messages for
 //! limits and required answers, in the respondent's language. The `start`, `end` and `today` metadata rows

@@ -5,7 +5,7 @@
 //! generate.rs there); the committed `.xlsx` files are checked to match them.
 
 #[path = "../fixtures/xlsform/generate.rs"]
-mod generate;
+pub(crate) mod generate;
 
 use std::path::PathBuf;
 

@@ -7,12 +7,11 @@
 //! hand-written YAML in tests/fixtures/pyxform/twins/, and so does tests/fixtures/xlsform/aliases.txt,
 //! which gathers the spellings the example forms do not use.
 
-#[path = "../fixtures/xlsform/generate.rs"]
-mod generate;
-
 use std::path::PathBuf;
 
 use opros::definition::{parse_definition, Definition};
+
+use crate::xlsform::generate;
 use opros::xlsform::{convert, ConvertOptions, Converted, XlsFormError};
 
 const STRICT: ConvertOptions = ConvertOptions { lenient: false };
@@ -279,5 +278,43 @@ fn a_refused_legacy_type_is_named_as_written() {
             "example_xls/group.xlsx: sheet survey, row 4, column type: 'phone number' (phonenumber) is not supported \
           (Opros does not collect device or personal identifiers)"
         ]
+    );
+}
+
+/// With `allow_choice_duplicates` a list may repeat a name (choice_filter_test.xlsx splits its counties by
+/// state, and `king` is in both); one question offering the same code twice is still reported.
+#[test]
+fn allowed_choice_duplicates_must_still_differ_within_a_question() {
+    let source = "[survey]\ntype | name | label\nselect_one c | q | Q\n\
+                  [choices]\nlist_name | name | label\nc | a | A\nc | a | A again\nc | b | B\n\
+                  [settings]\nallow_choice_duplicates\nyes\n";
+    let bytes = generate::xlsx(source);
+    let Err(XlsFormError::Unsupported(items)) = convert(&bytes, "dup.xlsx", &STRICT) else {
+        panic!("a question offering a code twice should be refused")
+    };
+    let lines: Vec<String> = items.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "dup.xlsx: sheet survey, row 2, column type: the choice 'a' is offered twice in the list 'c' \
+          (allow_choice_duplicates lets a list repeat a name, but one question needs distinct codes; the first \
+          is kept)"
+        ]
+    );
+    let c = convert(&bytes, "dup.xlsx", &LENIENT).unwrap_or_else(|e| panic!("{e}"));
+    let expected = twin(
+        "slug: dup\ntitle: {en: dup}\ntopic: other\nlanguages: [en]\npages:\n  - id: page1\n    questions:\n      \
+         - id: q\n        type: single_choice\n        text: {en: Q}\n        options:\n          \
+         - {code: a, label: {en: A}}\n          - {code: b, label: {en: B}}\n",
+        "dup.yaml",
+    );
+    assert_eq!(c.definition, expected, "{}", c.yaml);
+
+    // Split by an earlier answer, each part offers each code once: nothing is left out.
+    let c = lenient("example_xls/choice_filter_test.xlsx").unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        c.unsupported.iter().all(|u| !u.what.contains("twice")),
+        "{:?}",
+        c.unsupported
     );
 }

@@ -148,6 +148,9 @@ struct Builder<'a> {
     plain_lang: String,
     lists: BTreeMap<String, Vec<Choice>>,
     style_pages: bool,
+    /// The `allow_choice_duplicates` setting: a list may repeat a choice name (cascading lists where the
+    /// same name belongs to several parents); only the options of one question must differ.
+    allow_duplicates: bool,
     slug: String,
     title: Texts,
     topic: String,
@@ -186,6 +189,7 @@ impl<'a> Builder<'a> {
             plain_lang: String::new(),
             lists: BTreeMap::new(),
             style_pages: false,
+            allow_duplicates: false,
             slug: String::new(),
             title: Texts::default(),
             topic: "other".to_owned(),

@@ -16,6 +16,8 @@ impl<'a> Builder<'a> {
         let form_title = value(&["form_title"]).map(|(v, _)| v);
         let form_id = value(&["form_id", "id_string"]).map(|(v, _)| v);
         self.style_pages = value(&["style"]).is_some_and(|(v, _)| v.split_whitespace().any(|w| w == "pages"));
+        self.allow_duplicates = value(&["allow_choice_duplicates"])
+            .is_some_and(|(v, _)| matches!(v.to_lowercase().as_str(), "yes" | "true" | "1" | "true()"));
         if let Some((topic, _)) = value(&["topic"]) {
             self.topic = topic;
         }
@@ -225,7 +227,11 @@ impl<'a> Builder<'a> {
                 attrs,
             };
             let entry = self.lists.entry(list.clone()).or_default();
-            if let Some(first) = entry.iter().find(|c| c.option.code == name) {
+            let repeated = entry
+                .iter()
+                .find(|c| c.option.code == name)
+                .filter(|_| !self.allow_duplicates);
+            if let Some(first) = repeated {
                 let first = first.row;
                 let col = sheet.header(&["name"]);
                 self.report(
