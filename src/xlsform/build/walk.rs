@@ -18,8 +18,9 @@ impl<'a> Builder<'a> {
                 "begin_group" => self.begin_group(row),
                 "end_group" => self.end_group(row),
                 "begin_repeat" | "begin_loop" => skip_until = Some(self.repeat(index, row)),
-                "end_repeat" | "end_loop" => {
-                    self.report_type(row, "'end_repeat' has no begin_repeat", "remove the row")
+                w @ ("end_repeat" | "end_loop") => {
+                    let what = format!("'{w}' has no begin_{}", w.trim_start_matches("end_"));
+                    self.report_type(row, &what, "remove the row")
                 }
                 "calculate" => self.calculate(row),
                 "start" | "end" | "today" => {} // Opros records when each response starts and ends.
@@ -98,7 +99,10 @@ impl<'a> Builder<'a> {
         if let Some(list) = ty.strip_prefix("begin_loop") {
             self.report_type(
                 row,
-                &format!("the loop '{name}' over the list '{}' is not supported", list.trim()),
+                &match list.trim() {
+                    "" => format!("the loop '{name}' is not supported"),
+                    list => format!("the loop '{name}' over the list '{list}' is not supported"),
+                },
                 &format!(
                     "a loop asks the same questions once per choice of a list, which cannot be expressed in an \
                      Opros definition; its {inside} row{} skipped",
