@@ -4,7 +4,7 @@
 /// Language names XLSForm authors write without a code, in English, in Russian and in the language itself
 /// (lower case), with their ISO 639-1 codes. A Russian name may also be followed by `язык`
 /// (`Русский язык`), see [`code`].
-const NAMES: [(&str, &str); 106] = [
+const NAMES: [(&str, &str); 142] = [
     ("english", "en"),
     ("английский", "en"),
     ("russian", "ru"),
@@ -111,6 +111,42 @@ const NAMES: [(&str, &str); 106] = [
     ("mongolian", "mn"),
     ("монгольский", "mn"),
     ("монгол", "mn"),
+    ("macedonian", "mk"),
+    ("македонский", "mk"),
+    ("македонски", "mk"),
+    ("serbian", "sr"),
+    ("сербский", "sr"),
+    ("српски", "sr"),
+    ("croatian", "hr"),
+    ("хорватский", "hr"),
+    ("hrvatski", "hr"),
+    ("bulgarian", "bg"),
+    ("болгарский", "bg"),
+    ("български", "bg"),
+    ("czech", "cs"),
+    ("чешский", "cs"),
+    ("čeština", "cs"),
+    ("slovak", "sk"),
+    ("словацкий", "sk"),
+    ("slovenčina", "sk"),
+    ("hungarian", "hu"),
+    ("венгерский", "hu"),
+    ("magyar", "hu"),
+    ("albanian", "sq"),
+    ("албанский", "sq"),
+    ("shqip", "sq"),
+    ("nepali", "ne"),
+    ("непальский", "ne"),
+    ("नेपाली", "ne"),
+    ("bengali", "bn"),
+    ("бенгальский", "bn"),
+    ("বাংলা", "bn"),
+    ("urdu", "ur"),
+    ("урду", "ur"),
+    ("اردو", "ur"),
+    ("amharic", "am"),
+    ("амхарский", "am"),
+    ("አማርኛ", "am"),
 ];
 
 /// The language code of `Russian (ru)`, `ru`, `Russian` or `RU`; `None` when there is no way to know it.
@@ -182,6 +218,7 @@ mod tests {
         assert_eq!(code("English (en)").as_deref(), Some("en"));
         assert_eq!(code("русский").as_deref(), Some("ru"));
         assert_eq!(code("Chinese").as_deref(), Some("zh"));
+        assert_eq!(code("macedonian").as_deref(), Some("mk"));
         // The code in parentheses wins over the name.
         assert_eq!(code("Russian (en)").as_deref(), Some("en"));
         assert_eq!(code("Английский (ru)").as_deref(), Some("ru"));
