@@ -54,3 +54,4 @@ mod weight_file;
 mod weighting_properties;
 mod weighting_reference;
 mod xlsform;
+mod xlsform_pyxform;
