@@ -98,3 +98,15 @@ topic-utilities = Utilities
 topic-ecology = Ecology
 topic-economy = Economy
 topic-education = Education
+
+## The index of tracked questions (/trends).
+
+trends-title = Questions over time
+trends-intro = Questions asked in several waves, with their latest published value. Open one to see how it changed.
+trends-empty = No tracked question has published results yet.
+trends-waves = { $count ->
+    [one] { $count } wave
+   *[other] { $count } waves
+}
+results-trends_link = Questions over time
+results-home_results = Published survey results

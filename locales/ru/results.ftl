@@ -104,3 +104,17 @@ topic-utilities = Коммунальные услуги
 topic-ecology = Экология
 topic-economy = Экономика
 topic-education = Образование
+
+## The index of tracked questions (/trends).
+
+trends-title = Вопросы в динамике
+trends-intro = Вопросы, которые задавались в нескольких волнах, с последним опубликованным значением. Откройте вопрос, чтобы увидеть, как оно менялось.
+trends-empty = Пока нет опубликованных результатов по отслеживаемым вопросам.
+trends-waves = { $count ->
+    [one] { $count } волна
+    [few] { $count } волны
+    [many] { $count } волн
+   *[other] { $count } волны
+}
+results-trends_link = Вопросы в динамике
+results-home_results = Результаты опросов

@@ -8,6 +8,7 @@
 //! title: {ru: "Общественный транспорт", en: "Public transport"}
 //! description: {ru: ..., en: ...}   # optional
 //! topic: transport                  # healthcare | transport | housing | utilities | ecology | economy | …
+//! topic_label: {ru: Транспорт, en: Transport}   # optional: the topic's name on pages (else the built-in name)
 //! languages: [ru, en]               # the first is the default; every text must have it
 //! opens: 2026-01-10                 # optional
 //! closes: 2026-12-31                # optional
@@ -119,6 +120,8 @@ struct Skeleton {
     #[serde(default)]
     description: Option<Texts>,
     topic: String,
+    #[serde(default)]
+    topic_label: Option<Texts>,
     languages: Vec<String>,
     #[serde(default)]
     opens: Option<NaiveDate>,
@@ -286,6 +289,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         title: skeleton.title,
         description: skeleton.description,
         topic: skeleton.topic,
+        topic_label: skeleton.topic_label,
         languages: skeleton.languages,
         opens: skeleton.opens,
         closes: skeleton.closes,

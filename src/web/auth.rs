@@ -175,11 +175,11 @@ pub fn see_other(to: &str) -> HttpResponse {
         .finish()
 }
 
-/// The language of the staff pages (the workbench, the sign-in page, staff messages). This is the one place
-/// that chooses it: every staff handler and `staff_page` ask here, so changing the staff language (a default,
-/// a cookie, the `Accept-Language` header) is a change of this function only.
-pub fn staff_lang(_req: &HttpRequest) -> &'static str {
-    "en"
+/// The language of the staff pages (the workbench, the sign-in page, staff messages): as on every other
+/// page, `?lang=` (remembered in the cookie), then the cookie, then `Accept-Language`, Russian by default.
+/// Every staff handler and `staff_page` ask here.
+pub fn staff_lang(req: &HttpRequest) -> &'static str {
+    i18n::catalog_lang(&super::lang::site_lang(req))
 }
 
 /// The name of a staff role as staff read it.
@@ -217,6 +217,12 @@ pub fn staff_page(
     let mut data = data.clone();
     if let Some(obj) = data.as_object_mut() {
         obj.insert("lang".into(), json!(lang));
+        if !obj.contains_key("lang_links") {
+            obj.insert(
+                "lang_links".into(),
+                super::results_view::lang_links(&super::lang::here(req), lang),
+            );
+        }
         if let Some(s) = s {
             obj.insert(
                 "staff".into(),

@@ -59,17 +59,37 @@ pub fn render<T: Serialize>(name: &str, data: &T) -> String {
     })
 }
 
-/// An error page in `lang` with its status and a message a person can act on.
-pub fn error_page(status: StatusCode, message: &str, lang: &str) -> String {
+/// An error page in `lang` (at `here`, the address its language links keep) with its status, what it means for the reader, and the error's own message
+/// when it is written in the reader's language (handlers word their messages in the page language; errors
+/// from deeper layers are English and shown only on English pages, the explanation standing for them).
+pub fn error_page(status: StatusCode, message: &str, lang: &str, here: &str) -> String {
+    let lang = crate::i18n::catalog_lang(lang);
+    let explanation_id = format!("error-text-{}", status.as_u16());
+    let explanation = crate::i18n::has(lang, &explanation_id).then(|| crate::i18n::text(lang, &explanation_id));
+    let detail = (!message.is_empty() && written_in(lang, message)).then_some(message);
     render(
         "error",
         &json!({
             "title": crate::i18n::text(lang, error_title(status)),
             "status": status.as_u16(),
-            "message": message,
+            "explanation": explanation,
+            "message": detail,
             "lang": lang,
+            "lang_links": super::results_view::lang_links(here, lang),
+            "links": {
+                "home": crate::i18n::text(lang, "error-back"),
+                "results": crate::i18n::text(lang, "error-results"),
+            },
         }),
     )
+}
+
+/// Whether `text` is in `lang`: Russian text has Cyrillic letters; English is the fallback of everything.
+fn written_in(lang: &str, text: &str) -> bool {
+    match lang {
+        "ru" => text.chars().any(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')),
+        _ => true,
+    }
 }
 
 /// The message id of an error page's title: one per status a `WebError` can have, a general one otherwise.

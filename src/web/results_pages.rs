@@ -26,7 +26,7 @@ use crate::report::QuestionSummary;
 use crate::store::SurveyRow;
 
 /// Surveys whose results the request may see, newest first (by opening date, else import date).
-fn visible_surveys(
+pub(super) fn visible_surveys(
     state: &State,
     staff: bool,
     topic: Option<&str>,
@@ -115,7 +115,7 @@ fn calendar(state: &State, lang: &str, staff: bool, topic: Option<&str>) -> Resu
             "slug": row.slug,
             "href": format!("/results/{}", urlencode(&row.slug)),
             "title": r.summary.title,
-            "topic_label": topic_label(&row.topic, lang),
+            "topic_label": view::topic_name(&v.definition, lang),
             "topic_href": format!("/topics/{}", urlencode(&row.topic)),
             "dates": field_dates(&v.definition),
             "n": r.summary.n,
@@ -160,14 +160,16 @@ pub async fn topic_page(req: HttpRequest, state: State, topic: web::Path<String>
     let lang = page_lang(&req);
     let staff = can_see_unpublished(&req);
     let (st, l, tp) = (state.clone(), lang.clone(), topic.clone());
-    let years = web::block(move || calendar(&st, &l, staff, Some(&tp))).await??;
+    let (years, label) = web::block(move || {
+        Ok::<_, WebError>((calendar(&st, &l, staff, Some(&tp))?, topic_title(&st, &tp, &l)?))
+    })
+    .await??;
     if years.is_empty() {
         return Err(WebError::NotFound(format!(
             "no published results on the topic '{topic}'"
         )));
     }
     let tx = texts(&lang);
-    let label = topic_label(&topic, &lang);
     let body = pages::render(
         "topic",
         &json!({
@@ -182,17 +184,28 @@ pub async fn topic_page(req: HttpRequest, state: State, topic: web::Path<String>
     Ok(public::html(body))
 }
 
-/// One wave of a tracked question.
-struct Wave {
-    label: String,
-    title: String,
-    href: String,
-    n: usize,
-    question: QuestionSummary,
-    scale: Option<(f64, f64, Vec<f64>)>,
+/// A topic's name in `lang`, from a definition that names it, else the built-in name or the code.
+fn topic_title(state: &State, topic: &str, lang: &str) -> Result<String, WebError> {
+    for row in state.store.list_surveys()?.into_iter().filter(|r| r.topic == topic) {
+        let v = state.definitions.get(&state.store, &row, row.current_version)?;
+        if v.definition.topic_label.as_ref().is_some_and(|t| t.exact(lang).is_some()) {
+            return Ok(view::topic_name(&v.definition, lang));
+        }
+    }
+    Ok(topic_label(topic, lang))
 }
 
-fn waves_of(state: &State, track: &str, lang: &str, staff: bool) -> Result<Vec<Wave>, WebError> {
+/// One wave of a tracked question.
+pub(super) struct Wave {
+    pub label: String,
+    pub title: String,
+    pub href: String,
+    pub n: usize,
+    pub question: QuestionSummary,
+    pub scale: Option<(f64, f64, Vec<f64>)>,
+}
+
+pub(super) fn waves_of(state: &State, track: &str, lang: &str, staff: bool) -> Result<Vec<Wave>, WebError> {
     let mut out = Vec::new();
     let mut surveys = visible_surveys(state, staff, None)?;
     surveys.reverse(); // oldest first

@@ -65,13 +65,22 @@ pub fn dom_id(prefix: &str, s: &str) -> String {
     format!("{prefix}-{clean}")
 }
 
-/// Topic names in the interface language (other topics are shown as written).
+/// Topic names in the interface language: the definition's `topic_label` when it has one, else the
+/// built-in name of a known topic, else the code as written.
 pub fn topic_label(topic: &str, lang: &str) -> String {
     let id = format!("topic-{topic}");
     if crate::i18n::has(lang, &id) {
         crate::i18n::text(lang, &id)
     } else {
         topic.to_owned()
+    }
+}
+
+/// The name of a definition's topic in `lang`.
+pub fn topic_name(def: &Definition, lang: &str) -> String {
+    match def.topic_label.as_ref().and_then(|t| t.exact(lang)) {
+        Some(name) => name.to_owned(),
+        None => topic_label(&def.topic, lang),
     }
 }
 
@@ -535,7 +544,7 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
             "slug": s.slug,
             "title": s.title,
             "topic": s.topic,
-            "topic_label": topic_label(&s.topic, lang),
+            "topic_label": topic_name(def, lang),
             "topic_href": format!("/topics/{}", urlencode(&s.topic)),
             "dates": field_dates(def),
             "n": s.n,
