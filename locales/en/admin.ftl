@@ -147,7 +147,7 @@ admin-preview-thank-you-text = Respondents now see the thank-you page: “{ $tex
 admin-preview-nothing-stored = Nothing was stored.
 admin-preview-answers = Answers given in the preview
 admin-preview-question = Question
-admin-preview-stored-as = Stored as
+admin-preview-stored-as = Answer
 admin-preview-again = Preview again
 
 ## The fieldwork monitor.
@@ -277,3 +277,4 @@ error-text-404 = There is no such page: the link may be out of date or mistyped.
 error-text-429 = Too many requests from your address in a short time. Wait a minute and try again.
 error-text-500 = Something went wrong on our side. Please try again later.
 error-text-503 = The service is temporarily unavailable; please try again in a minute.
+admin-monitor-drop-bar = Drop-off compared with the other pages

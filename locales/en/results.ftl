@@ -110,3 +110,27 @@ trends-waves = { $count ->
 }
 results-trends_link = Questions over time
 results-home_results = Published survey results
+
+## Words of the methodology page: yes/no, weighting methods and question types.
+
+methodology-yes = yes
+methodology-no = no
+methodology-method-raking = raking
+methodology-method-poststratify = post-stratification
+methodology-method-linear = linear calibration
+methodology-method-logit = logit calibration
+methodology-type-single_choice = single choice
+methodology-type-multiple_choice = multiple choice
+methodology-type-scale = scale
+methodology-type-matrix = matrix
+methodology-type-number = number
+methodology-type-text = open text
+methodology-type-ranking = ranking
+methodology-type-date = date
+methodology-type-constant_sum = constant sum
+methodology-type-info = information
+results-date_note = Date question: the dates given are not summarised on this page; they are in the downloads.
+results-base-noun = { $count ->
+    [one] respondent who answered
+   *[other] respondents who answered
+}

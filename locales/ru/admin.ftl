@@ -152,7 +152,7 @@ admin-preview-thank-you-text = Теперь респондент видит ст
 admin-preview-nothing-stored = Ничего не сохранено.
 admin-preview-answers = Ответы, данные в предпросмотре
 admin-preview-question = Вопрос
-admin-preview-stored-as = Сохраняется как
+admin-preview-stored-as = Ответ
 admin-preview-again = Пройти предпросмотр ещё раз
 
 ## The fieldwork monitor.
@@ -290,3 +290,4 @@ error-text-404 = Такой страницы нет: возможно, ссыл�
 error-text-429 = С вашего адреса пришло слишком много запросов за короткое время. Подождите минуту и попробуйте ещё раз.
 error-text-500 = Что-то пошло не так на нашей стороне. Попробуйте ещё раз позже.
 error-text-503 = Сервис временно недоступен; попробуйте ещё раз через минуту.
+admin-monitor-drop-bar = Отсев в сравнении с другими страницами

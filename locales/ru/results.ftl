@@ -118,3 +118,29 @@ trends-waves = { $count ->
 }
 results-trends_link = Вопросы в динамике
 results-home_results = Результаты опросов
+
+## Words of the methodology page: yes/no, weighting methods and question types.
+
+methodology-yes = да
+methodology-no = нет
+methodology-method-raking = рейкинг (итеративная подгонка по маргиналам)
+methodology-method-poststratify = постстратификация
+methodology-method-linear = линейная калибровка
+methodology-method-logit = логит-калибровка
+methodology-type-single_choice = один ответ
+methodology-type-multiple_choice = несколько ответов
+methodology-type-scale = шкала
+methodology-type-matrix = таблица оценок
+methodology-type-number = число
+methodology-type-text = открытый ответ
+methodology-type-ranking = ранжирование
+methodology-type-date = дата
+methodology-type-constant_sum = распределение суммы
+methodology-type-info = информация
+results-date_note = Вопрос о дате: указанные даты на этой странице не сводятся; они есть в выгрузках.
+results-base-noun = { $count ->
+    [one] ответивший
+    [few] ответивших
+    [many] ответивших
+   *[other] ответившего
+}

@@ -46,6 +46,11 @@ pub fn date(lang: &str, d: chrono::NaiveDate) -> String {
     d.format(if lang == "ru" { "%d.%m.%Y" } else { "%Y-%m-%d" }).to_string()
 }
 
+/// A month as `lang` writes it: "06.2027" / "2027-06" (waves of a trend).
+pub fn month(lang: &str, d: chrono::NaiveDate) -> String {
+    d.format(if lang == "ru" { "%m.%Y" } else { "%Y-%m" }).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,12 +217,8 @@ pub fn staff_page(
     let mut data = data.clone();
     if let Some(obj) = data.as_object_mut() {
         obj.insert("lang".into(), json!(lang));
-        if !obj.contains_key("lang_links") {
-            obj.insert(
-                "lang_links".into(),
-                super::results_view::lang_links(&super::lang::here(req), lang),
-            );
-        }
+        obj.entry("lang_links")
+            .or_insert_with(|| super::results_view::lang_links(&super::lang::here(req), lang));
         if let Some(s) = s {
             obj.insert(
                 "staff".into(),

@@ -60,9 +60,7 @@ pub async fn keep_language(
     let remembered = req.cookie(LANG_COOKIE).map(|c| c.value().to_owned());
     let page_lang = site_lang(req.request());
     let here = here(req.request());
-    let secure = req
-        .app_data::<super::State>()
-        .is_some_and(|s| s.config.secure_cookies);
+    let secure = req.app_data::<super::State>().is_some_and(|s| s.config.secure_cookies);
     let res = next.call(req).await?.map_into_boxed_body();
     let error = res.response().extensions().get::<ErrorPage>().cloned();
     let mut res = match error {
@@ -80,10 +78,7 @@ pub async fn keep_language(
         None => res,
     };
     if let Some(lang) = chosen.filter(|l| remembered.as_deref() != Some(l.as_str())) {
-        let already_set = res
-            .response()
-            .cookies()
-            .any(|c| c.name() == LANG_COOKIE);
+        let already_set = res.response().cookies().any(|c| c.name() == LANG_COOKIE);
         if !already_set {
             if let Err(e) = res.response_mut().add_cookie(&cookie(&lang, secure)) {
                 tracing::warn!(error = %e, "the language cookie could not be set");

@@ -6,6 +6,7 @@ mod admin_preview;
 mod admin_upload;
 mod admin_users;
 pub mod auth;
+mod chart_text;
 pub mod error;
 pub mod form;
 mod form_notices;
@@ -20,6 +21,7 @@ mod results_pages;
 mod results_texts;
 mod results_trends;
 pub mod results_view;
+mod view_format;
 
 use std::sync::Arc;
 

@@ -31,22 +31,56 @@ pub fn registry() -> &'static Handlebars<'static> {
         }
         h.register_helper("t", Box::new(crate::i18n::TextHelper));
         h.register_helper("eq", Box::new(eq_helper));
-        h.register_helper("pct", Box::new(pct_helper));
-        h.register_helper("fmt1", Box::new(fmt1_helper));
-        h.register_helper("fmt2", Box::new(fmt2_helper));
+        let number = |scale, decimals, suffix| NumberHelper {
+            scale,
+            decimals,
+            suffix,
+        };
+        h.register_helper("pct", Box::new(number(100.0, 1, "%")));
+        h.register_helper("fmt1", Box::new(number(1.0, 1, "")));
+        h.register_helper("fmt2", Box::new(number(1.0, 2, "")));
         h
     })
 }
 
 handlebars::handlebars_helper!(eq_helper: |a: Json, b: Json| a == b);
-handlebars::handlebars_helper!(pct_helper: |x: Json| fmt_num(x, 100.0, 1, "%"));
-handlebars::handlebars_helper!(fmt1_helper: |x: Json| fmt_num(x, 1.0, 1, ""));
-handlebars::handlebars_helper!(fmt2_helper: |x: Json| fmt_num(x, 1.0, 2, ""));
 
-/// A number scaled and rounded for display; "—" when absent.
-fn fmt_num(x: &serde_json::Value, scale: f64, decimals: usize, suffix: &str) -> String {
+/// `{{pct x}}`, `{{fmt1 x}}`, `{{fmt2 x}}`: a number scaled and rounded, with the decimal separator of the
+/// page's language (its top-level `lang`; a page without one gets a point); "—" when absent.
+struct NumberHelper {
+    scale: f64,
+    decimals: usize,
+    suffix: &'static str,
+}
+
+impl handlebars::HelperDef for NumberHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+    ) -> Result<handlebars::ScopedJson<'rc>, handlebars::RenderError> {
+        let x = h.param(0).map_or(&serde_json::Value::Null, |p| p.value());
+        let lang = ctx
+            .data()
+            .get("lang")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("en");
+        Ok(handlebars::ScopedJson::Derived(serde_json::Value::String(fmt_num(
+            x,
+            lang,
+            self.scale,
+            self.decimals,
+            self.suffix,
+        ))))
+    }
+}
+
+/// A number scaled and rounded for display in `lang`; "—" when absent.
+fn fmt_num(x: &serde_json::Value, lang: &str, scale: f64, decimals: usize, suffix: &str) -> String {
     match x.as_f64() {
-        Some(v) => format!("{:.*}{suffix}", decimals, v * scale),
+        Some(v) => format!("{}{suffix}", crate::i18n::numbers::decimal(lang, v * scale, decimals)),
         None => "—".to_owned(),
     }
 }
@@ -76,10 +110,6 @@ pub fn error_page(status: StatusCode, message: &str, lang: &str, here: &str) -> 
             "message": detail,
             "lang": lang,
             "lang_links": super::results_view::lang_links(here, lang),
-            "links": {
-                "home": crate::i18n::text(lang, "error-back"),
-                "results": crate::i18n::text(lang, "error-results"),
-            },
         }),
     )
 }
