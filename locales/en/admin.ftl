@@ -278,3 +278,4 @@ error-text-429 = Too many requests from your address in a short time. Wait a min
 error-text-500 = Something went wrong on our side. Please try again later.
 error-text-503 = The service is temporarily unavailable; please try again in a minute.
 admin-monitor-drop-bar = Drop-off compared with the other pages
+admin-preview-missing-translations = Texts missing in a listed language (readers of that language will see the default language's text):

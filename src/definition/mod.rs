@@ -106,7 +106,7 @@ pub use error::{DefinitionErrors, Problem};
 pub use model::*;
 pub use population::{check_population, parse_population};
 pub use texts::{OrderedMap, Texts};
-pub use validate::{valid_id, valid_slug};
+pub use validate::{missing_translations, valid_id, valid_slug};
 
 use crate::weighting::scheme::Scheme;
 

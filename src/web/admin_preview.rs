@@ -68,6 +68,7 @@ fn load_preview(state: &State, of: &PreviewOf, lang: &str) -> Result<PreviewCont
                 Err(e) => return Err(e.into()),
             };
             let next_version = existing.as_ref().map_or(1, |e| e.current_version + 1);
+            let missing_translations = crate::definition::missing_translations(&prepared.definition);
             Ok(PreviewContext {
                 def: prepared.definition,
                 version_label: i18n::text_with(
@@ -86,6 +87,7 @@ fn load_preview(state: &State, of: &PreviewOf, lang: &str) -> Result<PreviewCont
                     "next_version": next_version,
                     "is_new": existing.is_none(),
                     "live_now": existing.as_ref().is_some_and(|e| e.status == Status::Open.as_str()),
+                    "missing_translations": missing_translations,
                 })),
             })
         }
