@@ -123,7 +123,7 @@ results-home_results = Результаты опросов
 
 methodology-yes = да
 methodology-no = нет
-methodology-method-raking = рейкинг (итеративная подгонка по маргиналам)
+methodology-method-raking = рейкинг
 methodology-method-poststratify = постстратификация
 methodology-method-linear = линейная калибровка
 methodology-method-logit = логит-калибровка

@@ -89,7 +89,7 @@ pub async fn monitor(
         .iter()
         .map(|p| {
             let rate = p.drop_rate.filter(|r| r.is_finite()).unwrap_or(0.0);
-            let width = if max_drop > 0.0 { rate / max_drop * 150.0 } else { 0.0 };
+            let width = if max_drop > 0.0 { rate / max_drop * 110.0 } else { 0.0 };
             json!({
                 "p": p,
                 "bar": format!("{width:.1}"),

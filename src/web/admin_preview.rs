@@ -109,13 +109,10 @@ fn load_preview(state: &State, of: &PreviewOf, lang: &str) -> Result<PreviewCont
     }
 }
 
+/// The preview's form language: the one a respondent with this browser would get (`?lang=`, the remembered
+/// choice, `Accept-Language`, else the survey's default).
 fn preview_lang(req: &HttpRequest, def: &Definition) -> String {
-    let asked = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.get("lang").cloned());
-    asked
-        .filter(|l| def.languages.iter().any(|x| x == l))
-        .unwrap_or_else(|| def.default_language().to_owned())
+    super::lang::choose(req, &def.languages)
 }
 
 /// Hidden field carrying the preview's answers from page to page (JSON), instead of a stored response.

@@ -133,6 +133,17 @@ async fn shoot(b: &mut Browser, path: &str, name: &str) {
     b.shot(name).await;
 }
 
+/// A screenshot with the element `css` scrolled to the top of the viewport.
+async fn shoot_at(b: &mut Browser, path: &str, css: &str, name: &str) {
+    b.goto(path).await;
+    b.js(
+        "const e = document.querySelector(arguments[0]); if (e) { e.scrollIntoView(); }",
+        vec![serde_json::Value::String(css.to_owned())],
+    )
+    .await;
+    b.shot(name).await;
+}
+
 async fn sign_in(b: &Browser) {
     b.goto("/login").await;
     b.type_into("#login", "anna").await;
@@ -184,7 +195,20 @@ async fn site(viewport: Viewport, lang: &str) {
 
     shoot(&mut b, "/s/transport-2026", "form").await;
     shoot(&mut b, "/results/healthcare-2026", "results").await;
-    shoot(&mut b, "/results/healthcare-2026?by=sex", "results-by-sex").await;
+    shoot_at(
+        &mut b,
+        "/results/healthcare-2026?by=sex",
+        ".breakdown",
+        "results-by-sex",
+    )
+    .await;
+    shoot_at(
+        &mut b,
+        "/results/healthcare-2026?by=sex",
+        ".breakdown .table-wrap",
+        "crosstab",
+    )
+    .await;
     shoot(&mut b, "/results/healthcare-2026/methodology", "methodology").await;
     shoot(&mut b, "/trends", "trends-index").await;
     shoot(&mut b, "/trends/life_satisfaction_region", "trend").await;
@@ -201,6 +225,13 @@ async fn site(viewport: Viewport, lang: &str) {
     }
     shoot(&mut b, "/admin", "workbench").await;
     shoot(&mut b, "/admin/surveys/healthcare-2026/monitor", "monitor").await;
+    shoot_at(
+        &mut b,
+        "/admin/surveys/healthcare-2026/monitor",
+        "#dropoff",
+        "monitor-dropoff",
+    )
+    .await;
     shoot(&mut b, "/admin/audit", "audit").await;
 
     if cfg!(opros_axe) {
