@@ -266,9 +266,9 @@ fn series(
     points: &[Option<Point>],
     percent: bool,
     axis: (f64, f64, Vec<f64>),
-    tx: &Value,
     lang: &str,
 ) -> Value {
+    let tx = &texts(lang);
     let changes = trend::changes(points);
     let inputs: Vec<WaveInput> = waves
         .iter()
@@ -361,7 +361,6 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
             &points,
             false,
             axis,
-            &tx,
             lang,
         ));
     }
@@ -406,7 +405,6 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
             points,
             true,
             (0.0, share_max, ticks.clone()),
-            &tx,
             lang,
         ));
     }
