@@ -109,10 +109,15 @@ fn load_preview(state: &State, of: &PreviewOf, lang: &str) -> Result<PreviewCont
     }
 }
 
-/// The preview's form language: the one a respondent with this browser would get (`?lang=`, the remembered
-/// choice, `Accept-Language`, else the survey's default).
+/// The preview's form language: one chosen on the site (`?lang=`, or the remembered choice) when the survey
+/// has it, else the survey's default — the browser's `Accept-Language` is not asked, so a preview shows
+/// the default language unless staff choose another.
 fn preview_lang(req: &HttpRequest, def: &Definition) -> String {
-    super::lang::choose(req, &def.languages)
+    let chosen =
+        super::lang::query_lang(req).or_else(|| req.cookie(super::lang::LANG_COOKIE).map(|c| c.value().to_owned()));
+    chosen
+        .filter(|l| def.languages.iter().any(|x| x == l))
+        .unwrap_or_else(|| def.default_language().to_owned())
 }
 
 /// Hidden field carrying the preview's answers from page to page (JSON), instead of a stored response.

@@ -160,6 +160,16 @@ fn russian_results_pages_write_numbers_dates_and_words_as_russian_readers_do() {
     let point_share = regex_like_share(&html, '.');
     assert!(point_share.is_none(), "a share with a decimal point: {point_share:?}");
     assert!(regex_like_share(&html, ',').is_some(), "shares with a decimal comma");
+    // A date question is not called an open question.
+    let date_q = html
+        .split("data-question=\"last_visit\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the date question last_visit");
+    assert!(
+        date_q.contains("Вопрос о дате") && !date_q.contains("Открытый вопрос"),
+        "{date_q}"
+    );
     // Dates as 01.03.2026, not ISO.
     assert!(!html.contains("2026-0"), "no ISO dates on a Russian page");
     // The base line agrees with its number (CLDR plurals).
@@ -243,6 +253,17 @@ fn the_workbench_is_russian_by_default_and_english_when_chosen() {
         audit.contains(" UTC</time>"),
         "audit times say their time zone: {audit}"
     );
+    // Every drop-off bar of the monitor is labelled with its rate.
+    let monitor = admin
+        .get("/admin/surveys/healthcare-2026/monitor")
+        .text()
+        .expect("body");
+    let bars: Vec<&str> = monitor.split("class=\"drop-bar\"").skip(1).collect();
+    assert!(!bars.is_empty(), "{monitor}");
+    for bar in bars {
+        let svg = bar.split("</svg>").next().unwrap_or("");
+        assert!(svg.contains("<text") && svg.contains('%'), "a labelled bar: {svg}");
+    }
 }
 
 #[test]
