@@ -16,6 +16,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::{langid, LanguageIdentifier};
 
 mod helper;
+pub mod numbers;
 
 pub use helper::TextHelper;
 

@@ -8,6 +8,7 @@
 //! title: {ru: "Общественный транспорт", en: "Public transport"}
 //! description: {ru: ..., en: ...}   # optional
 //! topic: transport                  # healthcare | transport | housing | utilities | ecology | economy | …
+//! topic_label: {ru: Транспорт, en: Transport}   # optional: the topic's name on pages (else the built-in name)
 //! languages: [ru, en]               # the first is the default; every text must have it
 //! opens: 2026-01-10                 # optional
 //! closes: 2026-12-31                # optional
@@ -109,7 +110,7 @@ pub use error::{DefinitionErrors, Problem};
 pub use model::*;
 pub use population::{check_population, parse_population};
 pub use texts::{OrderedMap, Texts};
-pub use validate::{valid_id, valid_slug};
+pub use validate::{missing_translations, valid_id, valid_slug};
 
 use crate::weighting::scheme::Scheme;
 
@@ -123,6 +124,8 @@ struct Skeleton {
     #[serde(default)]
     description: Option<Texts>,
     topic: String,
+    #[serde(default)]
+    topic_label: Option<Texts>,
     languages: Vec<String>,
     #[serde(default)]
     opens: Option<NaiveDate>,
@@ -295,6 +298,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         title: skeleton.title,
         description: skeleton.description,
         topic: skeleton.topic,
+        topic_label: skeleton.topic_label,
         languages: skeleton.languages,
         opens: skeleton.opens,
         closes: skeleton.closes,

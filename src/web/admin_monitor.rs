@@ -38,13 +38,20 @@ fn chart(lang: &str, days: &[Day]) -> serde_json::Value {
                 "ys": format!("{:.1}", H - hs), "hs": format!("{:.1}", hs),
                 "yc": format!("{:.1}", H - hc), "hc": format!("{:.1}", hc),
                 "title": i18n::text_with(lang, "admin-monitor-bar-title", &Args::new()
-                    .str("date", d.date.to_string())
+                    .str("date", i18n::numbers::date(lang, d.date))
                     .str("started", d.started.to_string())
                     .str("completed", d.completed.to_string())),
             })
         })
         .collect();
-    json!({"width": W, "height": H, "bars": bars, "max": max, "first": shown.first().map(|d| d.date.to_string()), "last": shown.last().map(|d| d.date.to_string())})
+    json!({
+        "width": W,
+        "height": H,
+        "bars": bars,
+        "max": max as u64,
+        "first": shown.first().map(|d| i18n::numbers::date(lang, d.date)),
+        "last": shown.last().map(|d| i18n::numbers::date(lang, d.date)),
+    })
 }
 
 /// `GET /admin/surveys/{slug}/monitor`.
@@ -72,11 +79,27 @@ pub async fn monitor(
     })
     .await?;
     let (m, o) = m;
-    let max_reached = m.pages.iter().map(|p| p.reached).max().unwrap_or(0).max(1) as f64;
+    // The bar is the page's drop-off rate against the highest one (so 0 % and 6.2 % differ at a glance),
+    // with the rate written beside it.
+    let max_drop = m
+        .pages
+        .iter()
+        .filter_map(|p| p.drop_rate)
+        .filter(|r| r.is_finite())
+        .fold(0.0_f64, f64::max);
     let pages: Vec<_> = m
         .pages
         .iter()
-        .map(|p| json!({"p": p, "bar": format!("{:.1}", p.reached as f64 / max_reached * 200.0)}))
+        .map(|p| {
+            let rate = p.drop_rate.filter(|r| r.is_finite()).unwrap_or(0.0);
+            let width = if max_drop > 0.0 { rate / max_drop * 110.0 } else { 0.0 };
+            json!({
+                "p": p,
+                "bar": format!("{width:.1}"),
+                "label_x": format!("{:.1}", width + 4.0),
+                "label": i18n::numbers::percent(staff_lang, p.drop_rate),
+            })
+        })
         .collect();
     let page_title = i18n::text_with(
         staff_lang,

@@ -122,12 +122,7 @@ fn respondent_cookie(state: &State, slug: &str, token: &str) -> Cookie<'static> 
 }
 
 fn lang_cookie(state: &State, lang: &str) -> Cookie<'static> {
-    Cookie::build(lang::LANG_COOKIE, lang.to_owned())
-        .path("/")
-        .same_site(SameSite::Lax)
-        .secure(state.config.secure_cookies)
-        .max_age(time::Duration::days(365))
-        .finish()
+    lang::cookie(lang, state.config.secure_cookies)
 }
 
 fn token_from_cookie(req: &HttpRequest, slug: &str) -> Option<String> {

@@ -124,6 +124,8 @@ const MATRIX: &[Row] = &[
         false,
         [200, 200, 200, 200, 200],
     ),
+    ("GET", "/trends", "/trends", false, [200, 200, 200, 200, 200]),
+    ("GET", "/trends/", "/trends/", false, [200, 200, 200, 200, 200]),
     (
         "GET",
         "/trends/{track}",

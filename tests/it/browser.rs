@@ -15,8 +15,8 @@
 //! anyway (`--include-ignored`). Screenshots of every step go to
 //! `<target dir>/browser-artifacts/<test>/<viewport>/`; the path is printed.
 
-mod axe;
-mod driver;
+pub(crate) mod axe;
+pub(crate) mod driver;
 mod keyboard;
 mod quality;
 
