@@ -98,3 +98,7 @@ topic-utilities = Utilities
 topic-ecology = Ecology
 topic-economy = Economy
 topic-education = Education
+results-subgroup = Subgroup: { $terms } ({ $n ->
+        [one] { $n } respondent
+       *[other] { $n } respondents
+    }). Estimates are for this group only, with the survey's full design.

@@ -41,6 +41,7 @@ mod outage;
 mod outage_pg;
 mod readme;
 mod report_reference;
+mod results_filter;
 mod results_pages;
 mod results_snapshots;
 mod server;
