@@ -67,6 +67,18 @@ pub struct ModelReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<FilterSummary>,
     pub terms: Vec<Term>,
+    /// Per factor predictor: the Wald F test that all its coefficients are zero (R `regTermTest`); with a
+    /// single factor, the design-based F test of equal means across its categories.
+    pub tests: Vec<TermTest>,
+}
+
+/// A predictor's joint test.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermTest {
+    pub variable: String,
+    /// `None` when the coefficients' covariance is singular.
+    #[serde(flatten)]
+    pub test: Option<stats::WaldTest>,
 }
 
 /// One coefficient.
@@ -158,8 +170,10 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
         .collect();
     let mut names = vec![("(Intercept)".to_owned(), "(Intercept)".to_owned(), None)];
     let mut columns: Vec<Vec<Option<f64>>> = vec![vec![Some(1.0); m]];
-    for p in predictors {
+    let mut factor_columns: Vec<(String, Vec<usize>)> = Vec::new();
+    for (p, var) in predictors.into_iter().zip(&spec.x) {
         let factor = p.reference.is_some();
+        let first = columns.len();
         let mut reference: Option<String> = None;
         for (name, label, values) in p.columns {
             if factor {
@@ -173,6 +187,9 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
             }
             names.push((name, label, reference.clone()));
             columns.push(values);
+        }
+        if factor {
+            factor_columns.push((var.clone(), (first..columns.len()).collect()));
         }
     }
     let p = columns.len();
@@ -203,6 +220,14 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
         )),
         other => ModelError::NotEstimable(other.to_string()),
     })?;
+    let tests = factor_columns
+        .into_iter()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(variable, c)| TermTest {
+            test: fit.wald_test(&c),
+            variable,
+        })
+        .collect();
     let terms = names
         .into_iter()
         .zip(fit.coefficients)
@@ -224,6 +249,7 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
         df: fit.df,
         filter,
         terms,
+        tests,
     })
 }
 
@@ -396,6 +422,20 @@ pub fn render_model(r: &ModelReport) -> String {
             "{:<28} {:>12.4} {:>10.4} {:>8.3} {:>9.4}   {ci}{reference}",
             t.name, c.estimate, c.se, c.t, c.p_value
         );
+    }
+    for t in &r.tests {
+        match &t.test {
+            Some(w) => {
+                let _ = writeln!(
+                    s,
+                    "Wald test of {}: F = {:.4} on {} and {} df, p = {:.4}",
+                    t.variable, w.f, w.ndf, w.ddf, w.p_value
+                );
+            }
+            None => {
+                let _ = writeln!(s, "Wald test of {}: not estimable (singular covariance)", t.variable);
+            }
+        }
     }
     s
 }

@@ -55,7 +55,7 @@ pub use design::{Calibration, Design, Fpc, LonelyPsu, PreparedDesign, WeightingE
 pub use mean::{mean, MeanEstimate};
 pub use proportion::{option_shares, shares, Proportion, ShareOptions, Shares, SuppressRule};
 pub use quantile::{median, quantiles, sample_median, QuantileEstimate};
-pub use regression::{svyglm, Coefficient, Family, GlmData, GlmError, GlmFit};
+pub use regression::{svyglm, Coefficient, Family, GlmData, GlmError, GlmFit, WaldTest};
 pub use summary::{summarize_categorical, summarize_numeric, summarize_options, CategoricalSummary, NumericSummary};
 
 /// Errors of the statistics layer: problems with the data handed in, said so that the person preparing

@@ -189,6 +189,49 @@ pub fn svyglm(prep: &PreparedDesign, data: &GlmData<'_>, family: Family, level: 
     })
 }
 
+/// Wald test that the coefficients `columns` are all zero, R `regTermTest(model, ~term, method = "Wald")`:
+/// `F = bᵀ V⁻¹ b / q` with `V` their design covariance, on `q` and the model's residual degrees of freedom.
+/// For a factor in a one-way model this is the design-based F test of equal means across its categories.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaldTest {
+    pub f: f64,
+    pub ndf: f64,
+    pub ddf: f64,
+    pub p_value: f64,
+}
+
+impl GlmFit {
+    /// [`WaldTest`] of the coefficients at `columns`; `None` when their covariance is singular.
+    pub fn wald_test(&self, columns: &[usize]) -> Option<WaldTest> {
+        let p = self.coefficients.len();
+        let q = columns.len();
+        if q == 0 || columns.iter().any(|&c| c >= p) {
+            return None;
+        }
+        let v: Vec<f64> = columns
+            .iter()
+            .flat_map(|&a| columns.iter().map(move |&b| self.covariance[a * p + b]))
+            .collect();
+        let b: Vec<f64> = columns.iter().map(|&c| self.coefficients[c].estimate).collect();
+        let chol = super::linalg::Cholesky::new(&v, q);
+        let x = chol.solve(&b);
+        // a dropped (dependent) direction leaves x at 0 there: check V x = b to refuse a singular V
+        for a in 0..q {
+            let vx: f64 = (0..q).map(|k| v[a * q + k] * x[k]).sum();
+            if (vx - b[a]).abs() > 1e-8 * b[a].abs().max(1e-300) {
+                return None;
+            }
+        }
+        let f = b.iter().zip(&x).map(|(b, x)| b * x).sum::<f64>() / q as f64;
+        Some(WaldTest {
+            f,
+            ndf: q as f64,
+            ddf: self.df,
+            p_value: super::dist::pf_upper(f, q as f64, self.df),
+        })
+    }
+}
+
 type Irls = (Vec<f64>, Vec<f64>, Qr, usize);
 
 /// Iteratively reweighted least squares; returns coefficients, fitted means, the last QR and iterations.

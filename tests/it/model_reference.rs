@@ -1,6 +1,7 @@
 //! Design-based regression (`opros model`) checked against R `survey::svyglm`
 //! (`tests/reference/regression/make_reference.R`): linear, linear with a factor (treatment contrasts) and
-//! logistic models on the stratified `apistrat`, the cluster sample `apiclus1` and `apiclus1` raked to
+//! logistic models, the Wald F test of a factor (`regTermTest`; with the factor alone, the F test of equal
+//! means) and the difference of two categories' means (`svyby` + `svycontrast`) on the stratified `apistrat`, the cluster sample `apiclus1` and `apiclus1` raked to
 //! school-type totals. Coefficients to 1e-8 relative, SEs and interval bounds to 1e-6 relative, p-values
 //! to 1e-6 absolute; degrees of freedom and cases used exactly. Bad models get their reason.
 
@@ -44,6 +45,7 @@ fn args(model: &str) -> Vec<&'static str> {
         "linear" => vec!["--y", "api00", "--x", "ell+meals+mobility"],
         "factor" => vec!["--y", "api00", "--x", "stype+enroll"],
         "logistic" => vec!["--y", "sch_wide=Yes", "--x", "ell+stype", "--family", "logistic"],
+        "oneway" => vec!["--y", "api00", "--x", "stype"],
         other => panic!("unknown model {other}"),
     }
 }
@@ -73,14 +75,29 @@ fn check(case: &str, model: &str, got: &Value, expected: &Expected) -> usize {
         }
         let value = match what.as_str() {
             "df" | "n" => got[what.as_str()].as_f64(),
+            w if w.starts_with("wald_") => {
+                let t = got["tests"]
+                    .as_array()
+                    .and_then(|ts| ts.iter().find(|t| t["variable"] == term.as_str()))
+                    .unwrap_or_else(|| panic!("{case} {model}: no test of {term}"));
+                let field = match w {
+                    "wald_f" => "f",
+                    "wald_p" => "p_value",
+                    other => other.trim_start_matches("wald_"),
+                };
+                t[field].as_f64()
+            }
             _ => {
                 let name = our_name(term);
                 let t = got["terms"]
                     .as_array()
                     .and_then(|ts| ts.iter().find(|t| t["name"] == name.as_str()))
                     .unwrap_or_else(|| panic!("{case} {model}: no term {name} in {}", got["terms"]));
+                // a difference between two categories (svyby + svycontrast) is the one-way model's coefficient
                 let field = match what.as_str() {
                     "p" => "p_value",
+                    "difference" => "estimate",
+                    "difference_se" => "se",
                     other => other,
                 };
                 t[field].as_f64()
@@ -89,10 +106,10 @@ fn check(case: &str, model: &str, got: &Value, expected: &Expected) -> usize {
         let value = value.unwrap_or_else(|| panic!("{case} {model}: {what} {term} missing"));
         let label = format!("{case} {model} {what} {term}");
         match what.as_str() {
-            "df" | "n" => assert_eq!(value, want, "{label}"),
-            "p" => assert!((value - want).abs() < 1e-6, "{label}: got {value}, R {want}"),
+            "df" | "n" | "wald_ndf" | "wald_ddf" => assert_eq!(value, want, "{label}"),
+            "p" | "wald_p" => assert!((value - want).abs() < 1e-6, "{label}: got {value}, R {want}"),
             w => {
-                let tol = if w == "estimate" { 1e-8 } else { 1e-6 };
+                let tol = if w == "estimate" || w == "difference" { 1e-8 } else { 1e-6 };
                 let rel = (value - want).abs() / want.abs();
                 assert!(rel < tol, "{label}: got {value}, R {want} (relative {rel:e})");
             }
@@ -111,7 +128,7 @@ fn models_match_r_svyglm(backend: Backend) {
     ] {
         let db = TestDb::new(&backend);
         let slug = import(&db, case, data);
-        for model in ["linear", "factor", "logistic"] {
+        for model in ["linear", "factor", "logistic", "oneway"] {
             let got = fit(&db, &slug, model);
             let n = check(case, model, &got, &expected);
             assert!(n >= 17, "{case} {model}: only {n} reference figures checked");

@@ -23,7 +23,8 @@ tight <- glm.control(epsilon = 1e-14, maxit = 100)
 models <- list(
   linear = list(f = api00 ~ ell + meals + mobility, fam = gaussian()),
   factor = list(f = api00 ~ stype + enroll, fam = gaussian()),
-  logistic = list(f = I(as.numeric(sch.wide == "Yes")) ~ ell + stype, fam = quasibinomial())
+  logistic = list(f = I(as.numeric(sch.wide == "Yes")) ~ ell + stype, fam = quasibinomial()),
+  oneway = list(f = api00 ~ stype, fam = gaussian())
 )
 fit_all <- function(case, des) {
   for (name in names(models)) {
@@ -36,7 +37,21 @@ fit_all <- function(case, des) {
       add(case, name, "ci_low", term, ci[term, 1]); add(case, name, "ci_high", term, ci[term, 2])
     }
     add(case, name, "df", "", m$df.residual)
+    if ("stype" %in% all.vars(models[[name]]$f)) {
+      # Wald test of the factor (all its coefficients zero): with stype alone, the F test of equal means
+      tt <- regTermTest(m, ~stype, method = "Wald")
+      add(case, name, "wald_f", "stype", tt$Ftest); add(case, name, "wald_ndf", "stype", tt$df)
+      add(case, name, "wald_ddf", "stype", tt$ddf); add(case, name, "wald_p", "stype", tt$p)
+    }
     add(case, name, "n", "", sum(weights(m$survey.design) > 0))
+  }
+  # The difference of two categories' means with the joint linearisation covariance (svyby + svycontrast)
+  # is the one-way model's coefficient: H − E is the coefficient stypeH.
+  # (survey 4.1's svyby(covmat = TRUE) fails on the calibrated design, so that case has no such row.)
+  b <- tryCatch(svyby(~api00, ~stype, des, svymean, covmat = TRUE), error = function(e) NULL)
+  if (!is.null(b)) {
+    d <- svycontrast(b, c(-1, 1, 0))
+    add(case, "oneway", "difference", "stypeH", coef(d)); add(case, "oneway", "difference_se", "stypeH", SE(d))
   }
 }
 
