@@ -18,6 +18,7 @@
 //! categorical questions, the Rao–Scott test of independence with per-cell flags (see `stats::crosstab`).
 //! A cell with fewer than `min_cell` respondents is `suppressed: true` and carries no numbers.
 
+mod balance;
 mod columns;
 mod design;
 pub mod domain;
@@ -171,6 +172,9 @@ pub struct QuestionSummary {
     /// Per breakdown variable, the same estimates per category.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breakdowns: Vec<Breakdown>,
+    /// Balance of opinions (% top − % bottom) of a scale whose definition names its top and bottom points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<balance::BalanceSummary>,
 }
 
 /// A matrix row, or a constant-sum option.

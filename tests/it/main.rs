@@ -18,6 +18,7 @@ mod access_matrix;
 mod admin;
 mod admin_xlsform;
 mod auth;
+mod balance_reference;
 mod browser;
 mod cli;
 mod constant_sum;

@@ -109,7 +109,11 @@ fn check(case: &str, model: &str, got: &Value, expected: &Expected) -> usize {
             "df" | "n" | "wald_ndf" | "wald_ddf" => assert_eq!(value, want, "{label}"),
             "p" | "wald_p" => assert!((value - want).abs() < 1e-6, "{label}: got {value}, R {want}"),
             w => {
-                let tol = if w == "estimate" || w == "difference" { 1e-8 } else { 1e-6 };
+                let tol = if w == "estimate" || w == "difference" {
+                    1e-8
+                } else {
+                    1e-6
+                };
                 let rel = (value - want).abs() / want.abs();
                 assert!(rel < tol, "{label}: got {value}, R {want} (relative {rel:e})");
             }
