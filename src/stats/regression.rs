@@ -310,6 +310,8 @@ struct Qr {
     tau: Vec<f64>,
 }
 
+// Householder reflections and triangular solves read clearest with explicit indices.
+#[allow(clippy::needless_range_loop)]
 impl Qr {
     fn weighted(x: &[f64], w: &[f64], m: usize, p: usize) -> Result<Qr, GlmError> {
         let mut a = vec![0.0; m * p];
@@ -463,5 +465,34 @@ mod tests {
         let d = GlmData { y: &y, x: &x2, p: 2 };
         let small = prep(6);
         assert!(svyglm(&small, &d, Family::Logistic, 0.95).is_ok());
+    }
+
+    #[test]
+    fn a_stratum_with_one_psu_makes_the_variance_inestimable() {
+        let design = Design {
+            weights: vec![1.0; 5],
+            strata: Some(vec![0, 0, 0, 0, 1]),
+            ..Design::default()
+        };
+        let prep = design.prepare().unwrap();
+        let y: Vec<Option<f64>> = [1.0, 2.0, 4.0, 3.0, 5.0].into_iter().map(Some).collect();
+        let x: Vec<f64> = (0..5).flat_map(|k| [1.0, k as f64]).collect();
+        let d = GlmData { y: &y, x: &x, p: 2 };
+        assert_eq!(
+            svyglm(&prep, &d, Family::Linear, 0.95).unwrap_err(),
+            GlmError::LonelyPsu
+        );
+    }
+
+    #[test]
+    fn wald_test_of_one_coefficient_is_the_squared_t() {
+        let xs = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+        let y: Vec<Option<f64>> = xs.iter().map(|x| Some(1.0 + 0.5 * x + (x * 7.0_f64).sin())).collect();
+        let x: Vec<f64> = xs.iter().flat_map(|x| [1.0, *x]).collect();
+        let fit = svyglm(&prep(8), &GlmData { y: &y, x: &x, p: 2 }, Family::Linear, 0.95).unwrap();
+        let w = fit.wald_test(&[1]).unwrap();
+        let t = fit.coefficients[1].t;
+        assert!((w.f - t * t).abs() < 1e-9 * w.f);
+        assert!((w.p_value - fit.coefficients[1].p_value).abs() < 1e-9);
     }
 }
