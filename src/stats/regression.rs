@@ -278,7 +278,11 @@ fn irls(x: &[f64], y: &[f64], w: &[f64], p: usize, family: Family) -> Result<Irl
         }
         dev_old = dev;
     }
-    let separated = eta.iter().any(|e| e.abs() > 20.0);
+    // Under separation the deviance creeps towards 0 while some linear predictors run off to ±∞.
+    let separated = eta
+        .iter()
+        .map(|e| logistic(*e))
+        .any(|m| !(1e-6..=1.0 - 1e-6).contains(&m));
     Err(if separated {
         GlmError::Separated
     } else {
