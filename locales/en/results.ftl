@@ -134,3 +134,7 @@ results-base-noun = { $count ->
     [one] respondent who answered
    *[other] respondents who answered
 }
+results-subgroup = Subgroup: { $terms } ({ $n ->
+        [one] { $n } respondent
+       *[other] { $n } respondents
+    }). Estimates are for this group only, with the survey's full design.

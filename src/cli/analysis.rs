@@ -39,6 +39,13 @@ pub struct ReportArgs {
     /// Breakdown variables (default: the definition's `report.breakdowns`).
     #[arg(long, num_args = 1..)]
     pub by: Vec<String>,
+    /// Cross every breakdown variable with this one (two-way breakdown cells `a*b`).
+    #[arg(long)]
+    pub by2: Option<String>,
+    /// Restrict the estimates to a subgroup (domain estimates of the whole design): VAR:CODE[,VAR:CODE…];
+    /// several codes of one variable are alternatives, different variables must all match.
+    #[arg(long)]
+    pub filter: Option<String>,
     /// Confidence interval method for shares.
     #[arg(long, value_enum, default_value = "logit")]
     pub method: MethodArg,
@@ -58,11 +65,15 @@ pub fn run_report(store: &Store, args: ReportArgs) -> Result<(), CliError> {
         report::load(store, &DefinitionCache::default(), &args.slug).map_err(|e| CliError::Other(e.to_string()))?;
     let def = &loaded.version.definition;
     let lang = args.lang.unwrap_or_else(|| def.default_language().to_owned());
+    let filter = report::domain::parse_filter(args.filter.as_deref().unwrap_or(""))
+        .map_err(|e| CliError::Other(e.to_string()))?;
     let opts = ReportOptions {
         by: (!args.by.is_empty()).then_some(args.by),
         method: args.method.into(),
         weighted: !args.unweighted,
         all_questions: args.all,
+        filter,
+        by2: args.by2,
     };
     let mut summary = report::summarize(
         &SummaryInput {

@@ -344,7 +344,7 @@ fn type_keys(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "single_choice" => &["options", "randomize", "other"],
         "multiple_choice" => &["options", "randomize", "other", "max_choices", "min_choices"],
-        "scale" => &["points", "hard_to_say"],
+        "scale" => &["points", "hard_to_say", "balance"],
         "matrix" => &["rows", "points", "hard_to_say", "randomize"],
         "number" => &["min", "max", "integer", "unit"],
         "text" => &["long", "max_length"],

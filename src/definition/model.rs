@@ -189,6 +189,17 @@ pub struct Scale {
     /// "Hard to say": a valid answer excluded from means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hard_to_say: Option<AnswerOption>,
+    /// Which points make the balance of opinions (% top − % bottom), when it is reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<BalanceCodes>,
+}
+
+/// The top (positive) and bottom (negative) points of a scale's balance of opinions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceCodes {
+    pub top: Vec<GroupCode>,
+    pub bottom: Vec<GroupCode>,
 }
 
 impl Scale {
@@ -229,6 +240,7 @@ impl Matrix {
         Scale {
             points: self.points.clone(),
             hard_to_say: self.hard_to_say.clone(),
+            balance: None,
         }
     }
 }

@@ -59,6 +59,9 @@ pub struct Columns<'a> {
     rows: Subset<'a>,
     slot: HashMap<&'a str, usize>,
     json: Vec<Vec<Option<&'a Answer>>>,
+    /// The subgroup (per analysed respondent) when the summary is filtered: answers and categories of
+    /// respondents outside it read as missing, which makes every estimate a domain estimate.
+    domain: Option<Vec<bool>>,
 }
 
 fn code(o: &AnswerOption, lang: &str, hard_to_say: bool) -> Code {
@@ -132,7 +135,35 @@ impl<'a> Columns<'a> {
         } else {
             Vec::new()
         };
-        Columns { view, rows, slot, json }
+        Columns {
+            view,
+            rows,
+            slot,
+            json,
+            domain: None,
+        }
+    }
+
+    /// Number of analysed respondents.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Restricts every column read from now on to the respondents `inside` (see `domain`).
+    pub fn restrict(&mut self, inside: Vec<bool>) {
+        self.domain = Some(inside);
+    }
+
+    /// Missing outside the subgroup.
+    fn masked<T>(&self, mut values: Vec<Option<T>>) -> Vec<Option<T>> {
+        if let Some(inside) = &self.domain {
+            for (v, keep) in values.iter_mut().zip(inside) {
+                if !keep {
+                    *v = None;
+                }
+            }
+        }
+        values
     }
 
     /// One value per analysed respondent: `json` of the answer to question `id` for responses read from
@@ -144,13 +175,15 @@ impl<'a> Columns<'a> {
         coded: impl Fn(usize, &[u8]) -> Option<T>,
     ) -> Vec<Option<T>> {
         let k = self.slot.get(id).copied();
-        self.view
+        let values = self
+            .view
             .rows(self.rows)
             .map(|r| match r {
                 Row::Json(j, _) => json(k.and_then(|k| self.json[k][j])),
                 Row::Coded(v, row) => coded(v, row),
             })
-            .collect()
+            .collect();
+        self.masked(values)
     }
 
     /// Per coded version, the slot of question `id` when it is of a kind `accept`s.
@@ -370,11 +403,18 @@ impl<'a> Columns<'a> {
                 }
             }
         }
-        chosen
+        chosen.into_iter().map(|c| self.masked(c)).collect()
     }
 
-    /// A breakdown variable's categories and each respondent's category index.
+    /// A breakdown variable's categories and each respondent's category index (missing outside the
+    /// subgroup).
     pub fn breakdown(&self, var: &str, lang: &str) -> (Vec<Labelled>, Vec<Option<usize>>) {
+        let (cats, values) = self.breakdown_unmasked(var, lang);
+        (cats, self.masked(values))
+    }
+
+    /// [`Self::breakdown`] over all analysed respondents, subgroup or not.
+    pub fn breakdown_unmasked(&self, var: &str, lang: &str) -> (Vec<Labelled>, Vec<Option<usize>>) {
         let cats = category_labels(self.view.def, var, lang);
         let pos: HashMap<&str, usize> = cats.iter().enumerate().map(|(k, c)| (c.code.as_str(), k)).collect();
         let column = self.view.variable(var, self.rows);

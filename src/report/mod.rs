@@ -18,10 +18,13 @@
 //! categorical questions, the Rao–Scott test of independence with per-cell flags (see `stats::crosstab`).
 //! A cell with fewer than `min_cell` respondents is `suppressed: true` and carries no numbers.
 
+mod balance;
 mod columns;
 mod design;
+pub mod domain;
 mod labels;
 mod load;
+pub mod model;
 pub mod monitor;
 pub mod outcomes;
 mod questions;
@@ -61,8 +64,20 @@ pub const LEVEL: f64 = 0.95;
 pub enum ReportError {
     #[error("statistics: {0}")]
     Stats(#[from] StatsError),
-    #[error("'{0}' is not a breakdown variable of this survey: use a single-choice question or a derived variable")]
-    UnknownBreakdown(String),
+    #[error("'{0}' is not a breakdown variable of this survey (a single-choice or scale question or a derived variable); valid: {1}")]
+    UnknownBreakdown(String, String),
+    #[error("'{0}' is not a filter: write VAR:CODE[,VAR:CODE…], e.g. sex:f,age_group:60+")]
+    BadFilter(String),
+    #[error("'{variable}' cannot filter this survey (a single-choice or scale question or a derived variable); valid: {valid}")]
+    UnknownFilterVariable { variable: String, valid: String },
+    #[error("'{code}' is not a code of '{variable}'; valid: {valid}")]
+    UnknownCode {
+        variable: String,
+        code: String,
+        valid: String,
+    },
+    #[error("a two-way breakdown (by2 = '{0}') needs a first breakdown variable (by)")]
+    By2WithoutBy(String),
 }
 
 /// How to summarize.
@@ -75,6 +90,10 @@ pub struct ReportOptions {
     pub weighted: bool,
     /// Include unpublished questions (staff view).
     pub all_questions: bool,
+    /// Restrict the estimates to a subgroup (domain estimation, see [`domain`]); empty = everyone.
+    pub filter: Vec<domain::FilterTerm>,
+    /// Cross every breakdown variable with this one (two-way breakdowns, breakdown ids `a*b`).
+    pub by2: Option<String>,
 }
 
 impl Default for ReportOptions {
@@ -84,6 +103,8 @@ impl Default for ReportOptions {
             method: CiMethod::Logit,
             weighted: true,
             all_questions: false,
+            filter: Vec::new(),
+            by2: None,
         }
     }
 }
@@ -115,6 +136,9 @@ pub struct Summary {
     /// Why the definition's sampling design could not be used (estimates then ignore it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub design_error: Option<String>,
+    /// The subgroup the estimates are for, when filtered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<domain::FilterSummary>,
     pub breakdowns: Vec<BreakdownVariable>,
     pub questions: Vec<QuestionSummary>,
     /// Complete responses left out by quality screening, and why (set by the caller that loaded them).
@@ -153,6 +177,9 @@ pub struct QuestionSummary {
     /// Per breakdown variable, the same estimates per category.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breakdowns: Vec<Breakdown>,
+    /// Balance of opinions (% top − % bottom) of a scale whose definition names its top and bottom points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<balance::BalanceSummary>,
 }
 
 /// A matrix row, or a constant-sum option.
@@ -299,11 +326,13 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
     let def = input.definition;
     let lang = input.language;
     let by = opts.by.clone().unwrap_or_else(|| def.report.breakdowns.clone());
-    for b in &by {
-        if def.categories(b).is_none() {
-            return Err(ReportError::UnknownBreakdown(b.clone()));
-        }
+    for b in by.iter().chain(&opts.by2) {
+        domain::check_breakdown(def, b)?;
     }
+    if let (Some(b2), true) = (&opts.by2, by.is_empty()) {
+        return Err(ReportError::By2WithoutBy(b2.clone()));
+    }
+    domain::check_filter(def, &opts.filter)?;
     let view = input.answers.view(def);
     let n = view.len();
     let (sample_design, design_error) = sampling_design(def, input.answers.design_values(), n);
@@ -332,8 +361,20 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
     } else {
         Subset::Only(&keep)
     };
-    let cols = Columns::new(&view, rows);
-    let by_levels: Vec<_> = by.iter().map(|b| cols.breakdown(b, lang)).collect();
+    let mut cols = Columns::new(&view, rows);
+    let filter = (!opts.filter.is_empty()).then(|| {
+        let inside = domain::mask(&cols, &opts.filter, lang);
+        let n_inside = inside.iter().filter(|k| **k).count();
+        cols.restrict(inside);
+        domain::summary(def, &opts.filter, n_inside, lang)
+    });
+    let mut by_levels: Vec<_> = by.iter().map(|b| cols.breakdown(b, lang)).collect();
+    let mut by = by;
+    if let Some(b2) = &opts.by2 {
+        let second = cols.breakdown(b2, lang);
+        by_levels = by_levels.iter().map(|first| domain::cross(first, &second)).collect();
+        by = by.iter().map(|b| domain::cross_id(b, b2)).collect();
+    }
     let kept_design = sample_design.as_ref().map(|d| d.subset(&keep)).unwrap_or_default();
     let design = stats::Design {
         weights: keep.iter().map(|&i| weights[i]).collect(),
@@ -364,6 +405,7 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         .filter(|q| !matches!(q.kind, QuestionKind::Info))
         .collect();
     let questions = ctx.questions(&published)?;
+    let ctx_levels: Vec<Vec<Labelled>> = ctx.by_levels.into_iter().map(|(cats, _)| cats).collect();
     let effective_n = if prep.is_empty() {
         None
     } else {
@@ -389,23 +431,33 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         weighting_error,
         design: sample_design.as_ref().map(|d| DesignSummary::of(d, n)),
         design_error,
-        breakdowns: by.iter().map(|b| breakdown_variable(def, b, lang)).collect(),
+        filter,
+        breakdowns: by
+            .iter()
+            .zip(&ctx_levels)
+            .map(|(b, cats)| breakdown_variable(def, b, cats, lang))
+            .collect(),
         questions,
         excluded: None,
     };
     Ok((summary, times))
 }
 
-fn breakdown_variable(def: &Definition, id: &str, lang: &str) -> BreakdownVariable {
-    let label = def
-        .derived_variable(id)
-        .and_then(|d| d.label.as_ref().map(|l| l.get(lang).to_owned()))
-        .or_else(|| def.question(id).map(|q| q.text.get(lang).to_owned()))
-        .unwrap_or_else(|| id.to_owned());
+fn breakdown_variable(def: &Definition, id: &str, categories: &[Labelled], lang: &str) -> BreakdownVariable {
+    let one = |id: &str| {
+        def.derived_variable(id)
+            .and_then(|d| d.label.as_ref().map(|l| l.get(lang).to_owned()))
+            .or_else(|| def.question(id).map(|q| q.text.get(lang).to_owned()))
+            .unwrap_or_else(|| id.to_owned())
+    };
+    let label = match id.split_once(domain::CROSS) {
+        Some((a, b)) => format!("{} × {}", one(a), one(b)),
+        None => one(id),
+    };
     BreakdownVariable {
         id: id.to_owned(),
         label,
-        categories: columns::category_labels(def, id, lang),
+        categories: categories.to_vec(),
     }
 }
 

@@ -87,6 +87,7 @@ impl Ctx<'_> {
                 (e, Vec::new(), b)
             }
         };
+        let balance = self.balance(q, &column)?;
         Ok(QuestionSummary {
             id: q.id.clone(),
             kind: q.kind.name().to_owned(),
@@ -95,6 +96,7 @@ impl Ctx<'_> {
             estimates,
             rows,
             breakdowns,
+            balance,
         })
     }
 
@@ -136,7 +138,7 @@ impl Ctx<'_> {
     }
 
     /// Runs `f(breakdown index, respondents' categories, category j)` for every category of every breakdown.
-    fn each_breakdown(
+    pub(super) fn each_breakdown(
         &self,
         f: impl Fn(usize, &[Option<usize>], usize) -> Result<Estimates, ReportError>,
     ) -> Result<Vec<(Breakdown, usize)>, ReportError> {
@@ -304,7 +306,11 @@ fn count<T>(v: &[Option<T>], within: Option<(&[Option<usize>], usize)>) -> u64 {
     }
 }
 
-fn numeric_estimates(mut m: stats::MeanEstimate, median: Option<stats::QuantileEstimate>, min_cell: u64) -> Estimates {
+pub(super) fn numeric_estimates(
+    mut m: stats::MeanEstimate,
+    median: Option<stats::QuantileEstimate>,
+    min_cell: u64,
+) -> Estimates {
     m.suppress_small(min_cell);
     let mut med = median;
     if let Some(q) = med.as_mut() {

@@ -37,10 +37,12 @@ mod compare;
 mod crosstab;
 mod design;
 mod dist;
+mod influence;
 mod linalg;
 mod mean;
 mod proportion;
 mod quantile;
+mod regression;
 mod summary;
 pub mod variance;
 
@@ -53,6 +55,7 @@ pub use design::{Calibration, Design, Fpc, LonelyPsu, PreparedDesign, WeightingE
 pub use mean::{mean, MeanEstimate};
 pub use proportion::{option_shares, shares, Proportion, ShareOptions, Shares, SuppressRule};
 pub use quantile::{median, quantiles, sample_median, QuantileEstimate};
+pub use regression::{svyglm, Coefficient, Family, GlmData, GlmError, GlmFit, WaldTest};
 pub use summary::{summarize_categorical, summarize_numeric, summarize_options, CategoricalSummary, NumericSummary};
 
 /// Errors of the statistics layer: problems with the data handed in, said so that the person preparing

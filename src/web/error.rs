@@ -104,7 +104,11 @@ impl From<ReportLoadError> for WebError {
 impl From<ReportError> for WebError {
     fn from(e: ReportError) -> Self {
         match e {
-            ReportError::UnknownBreakdown(_) => WebError::BadRequest(e.to_string()),
+            ReportError::UnknownBreakdown(..)
+            | ReportError::BadFilter(_)
+            | ReportError::UnknownFilterVariable { .. }
+            | ReportError::UnknownCode { .. }
+            | ReportError::By2WithoutBy(_) => WebError::BadRequest(e.to_string()),
             ReportError::Stats(_) => WebError::Internal(e.to_string()),
         }
     }

@@ -20,6 +20,7 @@ pub mod results;
 mod results_export;
 mod results_methodology;
 mod results_pages;
+mod results_query;
 mod results_texts;
 mod results_trends;
 pub mod results_view;

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::error::{ApiError, WebError};
+use super::results_query::{query_results, ResultsQuery};
 use super::{lang, public, results_view, State};
 use crate::catalog::LoadedVersion;
 use crate::report::{self, ReportOptions, Summary, SummaryInput};
@@ -125,10 +126,14 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
 pub async fn api_summary(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let lang = lang::query_lang(&req);
     let staff = can_see_unpublished(&req);
+    let q = ResultsQuery::of(&req)?;
     let st = state.clone();
-    let r = web::block(move || results_of(&st, &slug, lang.as_deref(), staff))
-        .await
-        .map_err(WebError::from)??;
+    let r = web::block(move || match q.is_default() && q.by.is_none() {
+        true => results_of(&st, &slug, lang.as_deref(), staff),
+        false => query_results(&st, &slug, lang.as_deref(), staff, &q),
+    })
+    .await
+    .map_err(WebError::from)??;
     Ok(HttpResponse::Ok().json(&*r.summary))
 }
 
@@ -147,15 +152,29 @@ pub(crate) fn page_lang(req: &HttpRequest) -> String {
     lang::choose(req, &["ru".to_owned(), "en".to_owned()])
 }
 
-/// `GET /results/{slug}[?by=variable]`: the results page.
+/// `GET /results/{slug}[?by=variable][&by2=variable][&filter=VAR:CODE,…]`: the results page.
 pub async fn results_page(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let lang = page_lang(&req);
-    let by = query_param(&req, "by");
+    let q = ResultsQuery::of(&req)?;
+    let by = q.shown();
     let staff = can_see_unpublished(&req);
     let st = state.clone();
     let (s, l) = (slug.clone(), lang.clone());
-    let r = web::block(move || results_of(&st, &s, Some(&l), staff)).await??;
+    let r = web::block(move || {
+        if q.is_default() {
+            let r = results_of(&st, &s, Some(&l), staff)?;
+            // a breakdown the default summary has not: computed for this request (400 when unknown)
+            if q.by
+                .as_ref()
+                .is_none_or(|b| r.summary.breakdowns.iter().any(|v| &v.id == b))
+            {
+                return Ok(r);
+            }
+        }
+        query_results(&st, &s, Some(&l), staff, &q)
+    })
+    .await??;
     let body = results_view::render(&r, &lang, by.as_deref());
     Ok(public::html(body))
 }

@@ -484,12 +484,13 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
     };
     let slug = urlencode(&s.slug);
     let base = format!("/results/{slug}");
+    let href = |by: Option<&str>| super::results_query::href(&base, s.filter.as_ref(), by);
     let mut breakdowns =
-        vec![json!({"label": t(&cx.tx, "breakdown_none"), "href": base.clone(), "current": by.is_none()})];
+        vec![json!({"label": t(&cx.tx, "breakdown_none"), "href": href(None), "current": by.is_none()})];
     breakdowns.extend(s.breakdowns.iter().map(|v| {
         json!({
             "label": v.label,
-            "href": format!("{base}?by={}", urlencode(&v.id)),
+            "href": href(Some(&v.id)),
             "current": by == Some(v.id.as_str()),
         })
     }));
@@ -502,10 +503,8 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
         "lang": lang,
         "title": s.title,
         "t": cx.tx,
-        "lang_links": lang_links(&match by {
-            Some(b) => format!("{base}?by={}", urlencode(b)),
-            None => base.clone(),
-        }, lang),
+        "lang_links": lang_links(&href(by), lang),
+        "subgroup": super::results_query::subgroup_note(s.filter.as_ref(), lang),
         "survey": {
             "slug": s.slug,
             "title": s.title,

@@ -649,6 +649,10 @@ async fn accessibility_of_the_results_page() {
         b.goto("/results/healthcare-2026?lang=en&by=sex").await;
         b.shot("by-sex").await;
         axe::check(&b, "results page by sex").await;
+        b.goto("/results/healthcare-2026?lang=ru&filter=sex:f,age_group:60%2B&by=district&by2=age_group")
+            .await;
+        b.shot("subgroup-two-way").await;
+        axe::check(&b, "results page, subgroup and two-way breakdown").await;
         b.close().await;
     }
 }

@@ -239,8 +239,9 @@ fn published_pages_show_the_summary_numbers(backend: Backend) {
             compare_breakdown(&doc, &summary, qid, var);
         }
     }
-    let (st, _) = get(&c, &server.url("/results/healthcare-2026?by=nonsense"));
-    assert_eq!(st, 200, "an unknown breakdown shows the page without one");
+    let (st, body) = get(&c, &server.url("/results/healthcare-2026?by=nonsense"));
+    assert_eq!(st, 400, "an unknown breakdown is refused");
+    assert!(body.contains("valid: age_group"), "with the valid choices: {body}");
 
     // Lists: all published surveys newest first (by opening date), and by topic.
     let (st, html) = get(&c, &server.url("/results?lang=en"));

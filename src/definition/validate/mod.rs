@@ -476,7 +476,10 @@ fn check_kind(cx: &mut Ctx, q: &Question) {
             }
             check_codes(cx, id, "option", r.options.iter());
         }
-        QuestionKind::Scale(s) => check_scale(cx, id, &s.points, s.hard_to_say.as_ref()),
+        QuestionKind::Scale(s) => {
+            check_scale(cx, id, &s.points, s.hard_to_say.as_ref());
+            check_balance(cx, id, s);
+        }
         QuestionKind::Matrix(m) => {
             if m.rows.is_empty() {
                 cx.question(id, "matrix has no rows");
@@ -515,6 +518,24 @@ fn check_kind(cx: &mut Ctx, q: &Question) {
                 cx.question(id, "an info text takes no answer, so it cannot be required");
             }
         }
+    }
+}
+
+/// A balance of opinions names points of the scale, each at most once, and at least one on each side.
+fn check_balance(cx: &mut Ctx, id: &str, s: &crate::definition::Scale) {
+    let Some(b) = &s.balance else { return };
+    if b.top.is_empty() || b.bottom.is_empty() {
+        cx.question(id, "balance needs at least one top and one bottom point");
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for c in b.top.iter().chain(&b.bottom) {
+        let code = c.0.as_str();
+        if !s.points.iter().any(|p| p.code == code) {
+            cx.question(id, format!("balance point '{code}' is not a point of the scale"));
+        } else if seen.contains(&code) {
+            cx.question(id, format!("balance point '{code}' is listed twice"));
+        }
+        seen.push(code);
     }
 }
 

@@ -94,6 +94,7 @@ impl<'a> Builder<'a> {
                     QuestionKind::Scale(Scale {
                         points: options,
                         hard_to_say: None,
+                        balance: None,
                     })
                 } else {
                     QuestionKind::SingleChoice(SingleChoice {
