@@ -15,9 +15,11 @@
 //! Who may download what is decided by the caller (web: `web::results_export`; the CLI is staff by
 //! definition, it has the database).
 
+mod dialect;
 mod microdata;
 pub mod sav;
 mod spss;
+pub mod stream;
 mod summary;
 mod xlsx;
 
@@ -28,10 +30,12 @@ use crate::definition::{Answers, Definition, DesignValues};
 use crate::store::{ResponseRow, Store, StoreError, SurveyRow};
 use crate::weighting::Population;
 
-pub use microdata::{microdata_csv, WEIGHT_COLUMN};
+pub use dialect::{Dialect, UnknownDialect};
+pub use microdata::{microdata_csv, microdata_csv_in, WEIGHT_COLUMN};
 pub use spss::{sav, sav_file};
-pub use summary::{summary_csv, summary_rows, SummaryRow};
-pub use xlsx::xlsx;
+pub use stream::{microdata_csv_streamed, Source};
+pub use summary::{summary_csv, summary_csv_in, summary_rows, SummaryRow};
+pub use xlsx::{xlsx, xlsx_streamed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -49,6 +53,10 @@ pub enum ExportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("cannot write the SPSS file: {0}")]
     Sav(String),
+    #[error(
+        "the responses of '{0}' changed while they were exported (the weights depend on every response); export again"
+    )]
+    Changed(String),
     #[error("cannot summarize the responses: {0}")]
     Summary(String),
 }
@@ -140,7 +148,24 @@ pub fn write_microdata(
     format: Format,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ExportError> {
+    write_microdata_in(store, slug, format, Dialect::Standard, out)
+}
+
+/// [`write_microdata`] with a CSV dialect (ignored by the binary formats). CSV is written as the
+/// responses are read ([`stream`]).
+pub fn write_microdata_in(
+    store: &Store,
+    slug: &str,
+    format: Format,
+    dialect: Dialect,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ExportError> {
     let cache = DefinitionCache::default();
+    if format == Format::Csv {
+        let source = Source::open(store, &cache, slug)?;
+        return microdata_csv_streamed(store, &source, dialect, out);
+    }
+    // (XLSX files are written by `write_microdata_xlsx`, which needs a writer it can move to a thread.)
     let data = load(store, &cache, slug)?;
     match format {
         Format::Csv => microdata_csv(&data, out),
@@ -154,6 +179,29 @@ pub fn write_microdata(
             Ok(())
         }
     }
+}
+
+/// The staff workbook of a stored survey (microdata, questions, summary in the default language), the
+/// microdata written as the responses are read ([`xlsx_streamed`]). The summary is computed first from
+/// the summary's compact representation of the responses, which is dropped before the rows are read.
+pub fn write_microdata_xlsx(store: &Store, slug: &str, out: impl std::io::Write + Send) -> Result<(), ExportError> {
+    let cache = DefinitionCache::default();
+    let summary = {
+        let loaded = crate::report::load(store, &cache, slug).map_err(|e| ExportError::Summary(e.to_string()))?;
+        let def = &loaded.version.definition;
+        crate::report::summarize(
+            &crate::report::SummaryInput {
+                definition: def,
+                population: loaded.version.population.as_ref(),
+                answers: &loaded.answers,
+                language: def.default_language(),
+            },
+            &crate::report::ReportOptions::default(),
+        )
+        .map_err(|e| ExportError::Summary(format!("survey '{}': {e}", def.slug)))?
+    };
+    let source = Source::open(store, &cache, slug)?;
+    xlsx_streamed(store, &source, &summary, out)
 }
 
 /// The summary of the loaded responses in the survey's default language (the summary sheet of a CLI export).
