@@ -6,6 +6,7 @@ mod admin_preview;
 mod admin_upload;
 mod admin_users;
 pub mod auth;
+mod chunked;
 pub mod error;
 pub mod form;
 mod form_notices;
