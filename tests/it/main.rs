@@ -25,6 +25,7 @@ mod definition;
 mod design_reference;
 mod durability;
 mod export_files;
+mod export_stream;
 mod forms;
 mod forms_csv;
 mod forms_invitation;
