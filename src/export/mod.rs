@@ -19,6 +19,7 @@ mod dialect;
 mod microdata;
 pub mod sav;
 mod spss;
+mod spss_stream;
 pub mod stream;
 mod summary;
 mod xlsx;
@@ -33,6 +34,7 @@ use crate::weighting::Population;
 pub use dialect::{Dialect, UnknownDialect};
 pub use microdata::{microdata_csv, microdata_csv_in, WEIGHT_COLUMN};
 pub use spss::{sav, sav_file};
+pub use spss_stream::sav_streamed;
 pub use stream::{microdata_csv_streamed, Source};
 pub use summary::{summary_csv, summary_csv_in, summary_rows, SummaryRow};
 pub use xlsx::{xlsx, xlsx_streamed};
@@ -59,6 +61,18 @@ pub enum ExportError {
     Changed(String),
     #[error("cannot summarize the responses: {0}")]
     Summary(String),
+}
+
+impl ExportError {
+    /// Whether writing failed because the reader went away (a download the client cancelled).
+    pub fn is_broken_pipe(&self) -> bool {
+        let io = match self {
+            ExportError::Io(e) => Some(e),
+            ExportError::Xlsx(rust_xlsxwriter::XlsxError::IoError(e)) => Some(e),
+            _ => None,
+        };
+        io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
 }
 
 /// The final weight of every respondent, and whether weighting was applied.
@@ -151,8 +165,8 @@ pub fn write_microdata(
     write_microdata_in(store, slug, format, Dialect::Standard, out)
 }
 
-/// [`write_microdata`] with a CSV dialect (ignored by the binary formats). CSV is written as the
-/// responses are read ([`stream`]).
+/// [`write_microdata`] with a CSV dialect (ignored by the binary formats). CSV and SPSS are written as
+/// the responses are read ([`stream`], [`sav_streamed`]).
 pub fn write_microdata_in(
     store: &Store,
     slug: &str,
@@ -161,21 +175,15 @@ pub fn write_microdata_in(
     out: &mut dyn std::io::Write,
 ) -> Result<(), ExportError> {
     let cache = DefinitionCache::default();
-    if format == Format::Csv {
-        let source = Source::open(store, &cache, slug)?;
-        return microdata_csv_streamed(store, &source, dialect, out);
-    }
-    // (XLSX files are written by `write_microdata_xlsx`, which needs a writer it can move to a thread.)
-    let data = load(store, &cache, slug)?;
     match format {
-        Format::Csv => microdata_csv(&data, out),
+        Format::Csv => microdata_csv_streamed(store, &Source::open(store, &cache, slug)?, dialect, out),
+        Format::Sav => sav_streamed(store, &Source::open(store, &cache, slug)?, out),
+        // A workbook written to a writer that is not `Send` (standard output) is built in memory;
+        // `write_microdata_xlsx` streams into a file or a download.
         Format::Xlsx => {
+            let data = load(store, &cache, slug)?;
             let summary = summary_for_export(&data)?;
             out.write_all(&xlsx(&data.version.definition, &summary, Some(&data))?)?;
-            Ok(())
-        }
-        Format::Sav => {
-            out.write_all(&sav(&data)?)?;
             Ok(())
         }
     }

@@ -6,6 +6,9 @@
 //! (capped) and store nothing, or store everything with quota cells counted once.
 
 use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
 
 use chrono::NaiveDateTime;
 use opros::auth::Role;
@@ -81,6 +84,20 @@ fn streamed_csv_equals_the_loaded_csv(backend: Backend) {
             let s = streamed(&store, slug, batch, Dialect::Standard);
             assert!(s == whole, "{slug}: batches of {batch} give the same bytes");
         }
+        // SPSS: the same file but for the creation date and time in the header (bytes 92..109).
+        let mut loaded_sav = export::sav(&data).expect("sav");
+        let source = Source::open(&store, &DefinitionCache::default(), slug)
+            .expect("source")
+            .in_batches_of(9);
+        let mut streamed_sav = Vec::new();
+        export::sav_streamed(&store, &source, &mut streamed_sav).expect("streamed sav");
+        for b in [&mut loaded_sav, &mut streamed_sav] {
+            b[92..109].fill(b' ');
+        }
+        assert!(
+            streamed_sav == loaded_sav,
+            "{slug}: the streamed .sav equals the loaded one"
+        );
         let text = String::from_utf8(whole).expect("utf-8");
         assert!(text.starts_with('\u{feff}'));
         assert_eq!(text.lines().count(), data.rows.len() + 1);
@@ -166,6 +183,17 @@ fn excel_ru_dialect_on_the_cli_and_the_web(backend: Backend) {
         std::fs::read(&ru_path).expect("read"),
         "web and CLI write the same file"
     );
+
+    // The workbook is streamed too: the same rows as the CSV, then the questions and the summary.
+    let r = staff.get(&format!("/results/{slug}/export.xlsx?data=microdata"));
+    assert_eq!(r.status().as_u16(), 200);
+    let disposition = r.headers()["content-disposition"].to_str().expect("header").to_owned();
+    assert_eq!(disposition, format!("attachment; filename=\"{slug}-microdata.xlsx\""));
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(r.bytes().expect("body").to_vec())).expect("xlsx opens");
+    assert_eq!(wb.sheet_names(), ["microdata", "questions", "summary"]);
+    let sheet = wb.worksheet_range("microdata").expect("microdata sheet");
+    assert_eq!(sheet.height(), standard.len());
+    assert_eq!(sheet.get((1, 0)).map(ToString::to_string), Some(standard[1][0].clone()));
 
     let summary_std = staff.get(&format!("/results/{slug}/export.csv")).bytes().expect("body");
     let summary_ru = staff
