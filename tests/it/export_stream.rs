@@ -232,6 +232,17 @@ fn excel_ru_dialect_on_the_cli_and_the_web(backend: Backend) {
             .as_u16(),
         404
     );
+    // The summary API says when its summary was computed (a field added beside the summary's own).
+    let json: serde_json::Value = staff
+        .get(&format!("/api/v1/surveys/{slug}/summary"))
+        .json()
+        .expect("summary json");
+    let at = json["computed_at"].as_str().expect("computed_at");
+    assert!(chrono::DateTime::parse_from_rfc3339(at).is_ok(), "{at}");
+    assert!(
+        json["questions"].is_array() && json["n"].is_number(),
+        "the summary's fields are kept"
+    );
     drop(store);
 }
 backend_tests!(excel_ru_dialect_on_the_cli_and_the_web);
