@@ -93,6 +93,10 @@ pub struct Config {
     pub secret: Option<String>,
     /// Worker threads (0 = one per core).
     pub workers: usize,
+    /// During open fieldwork, how old (seconds) a survey's last summary may be and still be served as it
+    /// is when new responses have arrived; an older one is served while a fresh one is computed in the
+    /// background. `None` (`OPROS_SUMMARY_STALE_SECONDS=off`): every new response is waited for.
+    pub summary_stale_seconds: Option<u64>,
 }
 
 impl Config {
@@ -109,6 +113,10 @@ impl Config {
             secure_cookies: parse_bool(get("OPROS_SECURE_COOKIES"), "OPROS_SECURE_COOKIES")?,
             secret: get("OPROS_SECRET"),
             workers: parse_num(get("OPROS_WORKERS"), "OPROS_WORKERS", 0)?,
+            summary_stale_seconds: match get("OPROS_SUMMARY_STALE_SECONDS") {
+                Some(v) if v.trim() == "off" => None,
+                v => Some(parse_num(v, "OPROS_SUMMARY_STALE_SECONDS", 60)?),
+            },
         })
     }
 }

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod analysis;
 mod model;
+mod progress;
 mod responses;
 mod users;
 

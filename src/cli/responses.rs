@@ -5,13 +5,15 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 
+use super::progress::Progress;
 use super::CliError;
 use crate::catalog::DefinitionCache;
-use crate::form::csvio::parse_import;
+use crate::export::Dialect;
+use crate::form::csvio::{read_import, ImportItem, ImportProblem};
 use crate::form::tokens;
 use crate::form::Meta;
 use crate::store::responses::COMPLETE;
-use crate::store::{now, ResponseRow, Store};
+use crate::store::{now, ResponseRow, Store, StoreError};
 
 #[derive(Subcommand, Debug)]
 pub enum ResponsesCommand {
@@ -27,6 +29,10 @@ pub enum ResponsesCommand {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// CSV dialect: `standard` (`,` and decimal points) or `excel-ru` (`;` and decimal commas, what
+        /// Excel in the Russian locale opens directly). Both are UTF-8 with a byte-order mark.
+        #[arg(long, default_value = "standard")]
+        dialect: Dialect,
     },
 }
 
@@ -41,22 +47,40 @@ pub enum ExportFormat {
 pub fn run(store: &Store, cmd: ResponsesCommand) -> Result<(), CliError> {
     match cmd {
         ResponsesCommand::Import { slug, file } => import(store, &slug, &file),
-        ResponsesCommand::Export { slug, format, out } => {
+        ResponsesCommand::Export {
+            slug,
+            format,
+            out,
+            dialect,
+        } => {
             if format != ExportFormat::Csv && out.is_none() {
                 return Err(CliError::Other(
                     "XLSX and SAV exports are binary files: give --out FILE".into(),
                 ));
+            }
+            if format != ExportFormat::Csv && dialect != Dialect::Standard {
+                return Err(CliError::Other("--dialect applies to CSV exports only".into()));
             }
             match out {
                 Some(path) => {
                     let f = std::fs::File::create(&path)
                         .map_err(|e| CliError::Other(format!("cannot create {}: {e}", path.display())))?;
                     let mut w = std::io::BufWriter::new(f);
-                    export_any(store, &slug, format, &mut w)?;
+                    if format == ExportFormat::Xlsx {
+                        crate::export::write_microdata_xlsx(store, &slug, &mut w)
+                            .map_err(|e| CliError::Other(e.to_string()))?;
+                    } else {
+                        export_any(store, &slug, format, dialect, &mut w)?;
+                    }
                     w.flush()?;
                     Ok(())
                 }
-                None => export_csv(store, &slug, &mut std::io::stdout().lock()),
+                None => {
+                    let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+                    export_any(store, &slug, format, dialect, &mut w)?;
+                    w.flush()?;
+                    Ok(())
+                }
             }
         }
     }
@@ -87,24 +111,57 @@ pub fn invite(
     Ok(())
 }
 
+/// Problems listed in full before the rest are only counted.
+const PROBLEMS_SHOWN: usize = 100;
+
+/// An import that found problems (nothing is stored).
+struct Rejected {
+    shown: Vec<ImportProblem>,
+    more: usize,
+}
+
+impl Rejected {
+    fn message(&self, file: &Path) -> String {
+        let total = self.shown.len() + self.more;
+        let mut msg = format!(
+            "{}: {total} problem{} found, nothing imported:\n",
+            file.display(),
+            if total == 1 { "" } else { "s" }
+        );
+        for p in &self.shown {
+            msg.push_str(&format!("  {}:{}\n", file.display(), p));
+        }
+        if self.more > 0 {
+            msg.push_str(&format!("  … and {} more\n", self.more));
+        }
+        msg.trim_end().to_owned()
+    }
+}
+
+/// Why an import stopped.
+enum ImportFailure {
+    Store(StoreError),
+    Rejected(Rejected),
+}
+
+impl From<StoreError> for ImportFailure {
+    fn from(e: StoreError) -> Self {
+        ImportFailure::Store(e)
+    }
+}
+
+/// `responses import`: the file is read, validated and stored row by row in one transaction (memory does
+/// not grow with the file); a problem anywhere rolls everything back, and every problem is listed (the
+/// first [`PROBLEMS_SHOWN`], then a count).
 fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
     let cache = DefinitionCache::default();
     let (survey, loaded) = cache.current(store, slug)?;
     let def = &loaded.definition;
     let reader =
         std::fs::File::open(file).map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
-    let rows = parse_import(def, std::io::BufReader::new(reader), "en").map_err(|problems| {
-        let mut msg = format!(
-            "{}: {} problem{} found, nothing imported:\n",
-            file.display(),
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        );
-        for p in &problems {
-            msg.push_str(&format!("  {}:{}\n", file.display(), p));
-        }
-        CliError::Other(msg.trim_end().to_owned())
-    })?;
+    let size = reader.metadata().map(|m| m.len()).unwrap_or(0);
+    let progress = Progress::bytes(size, "importing");
+    let input = progress.reader(std::io::BufReader::with_capacity(1 << 16, reader));
     let at = now();
     let source = Meta {
         source: Some(format!(
@@ -115,51 +172,74 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
         )),
         ..Meta::default()
     };
-    let stored: Vec<(ResponseRow, Vec<String>)> = rows
-        .iter()
-        .map(|r| {
-            let quota_keys = def.quota_keys(&r.answers);
-            let meta = Meta {
-                design: r.design.clone(),
-                ..source.clone()
-            };
-            let row = ResponseRow {
-                id: tokens::random_response_id(),
-                survey_id: survey.id.clone(),
-                version: loaded.version,
-                // A random key: imported respondents cannot come back through the web form.
-                respondent_key: tokens::key_hash(&tokens::new_token()),
-                state: COMPLETE.to_owned(),
-                language: def.default_language().to_owned(),
-                page_reached: def.page_count() as i32,
-                answers: serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into()),
-                meta: meta.to_json(),
-                started_at: at,
-                updated_at: at,
-                submitted_at: Some(at),
-                duration_seconds: None,
-                codes: crate::store::codes::encode(def, &r.answers),
-            };
-            (row, quota_keys)
-        })
-        .collect();
-    let n = store.import_responses(&stored)?;
-    println!("{slug}: {n} responses imported from {}", file.display());
-    Ok(())
-}
-
-/// Writes complete responses as CSV (UTF-8 with a BOM, so spreadsheet programs read Cyrillic correctly), with
-/// the `_weight` column when the survey is weighted (written by `crate::export`).
-pub fn export_csv(store: &Store, slug: &str, out: &mut dyn Write) -> Result<(), CliError> {
-    export_any(store, slug, ExportFormat::Csv, out)
+    let imported = store.import_streaming(|sink| -> Result<(), ImportFailure> {
+        let mut rejected = Rejected {
+            shown: Vec::new(),
+            more: 0,
+        };
+        read_import(def, input, "en", |item| -> Result<(), ImportFailure> {
+            match item {
+                ImportItem::Problem(p) if rejected.shown.len() < PROBLEMS_SHOWN => rejected.shown.push(p),
+                ImportItem::Problem(_) => rejected.more += 1,
+                // After a problem, rows are only checked: nothing will be stored.
+                ImportItem::Row(_) if !rejected.shown.is_empty() => {}
+                ImportItem::Row(r) => {
+                    let quota_keys = def.quota_keys(&r.answers);
+                    let meta = Meta {
+                        design: r.design.clone(),
+                        ..source.clone()
+                    };
+                    let row = ResponseRow {
+                        id: tokens::random_response_id(),
+                        survey_id: survey.id.clone(),
+                        version: loaded.version,
+                        // A random key: imported respondents cannot come back through the web form.
+                        respondent_key: tokens::key_hash(&tokens::new_token()),
+                        state: COMPLETE.to_owned(),
+                        language: def.default_language().to_owned(),
+                        page_reached: def.page_count() as i32,
+                        answers: serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into()),
+                        meta: meta.to_json(),
+                        started_at: at,
+                        updated_at: at,
+                        submitted_at: Some(at),
+                        duration_seconds: None,
+                        codes: crate::store::codes::encode(def, &r.answers),
+                    };
+                    sink.push(row, quota_keys)?;
+                }
+            }
+            Ok(())
+        })?;
+        if rejected.shown.is_empty() {
+            Ok(())
+        } else {
+            Err(ImportFailure::Rejected(rejected))
+        }
+    });
+    progress.finish();
+    match imported {
+        Ok(((), n)) => {
+            println!("{slug}: {n} responses imported from {}", file.display());
+            Ok(())
+        }
+        Err(ImportFailure::Rejected(r)) => Err(CliError::Other(r.message(file))),
+        Err(ImportFailure::Store(e)) => Err(e.into()),
+    }
 }
 
 /// Microdata in any export format (`crate::export`: CSV, XLSX workbook, SPSS `.sav`).
-fn export_any(store: &Store, slug: &str, format: ExportFormat, out: &mut dyn Write) -> Result<(), CliError> {
+fn export_any(
+    store: &Store,
+    slug: &str,
+    format: ExportFormat,
+    dialect: Dialect,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let format = match format {
         ExportFormat::Csv => crate::export::Format::Csv,
         ExportFormat::Xlsx => crate::export::Format::Xlsx,
         ExportFormat::Sav => crate::export::Format::Sav,
     };
-    crate::export::write_microdata(store, slug, format, out).map_err(|e| CliError::Other(e.to_string()))
+    crate::export::write_microdata_in(store, slug, format, dialect, out).map_err(|e| CliError::Other(e.to_string()))
 }

@@ -3,30 +3,71 @@
 
 use std::io::Write;
 
-use super::{ExportData, ExportError};
+use super::{Dialect, ExportData, ExportError};
+use crate::definition::{Answers, Definition, QuestionKind};
 use crate::form::csvio::{export_cells, export_header, META_COLUMNS};
+use crate::store::ResponseRow;
 
 /// The weight column. It starts with `_` like the other facts about a response, so an exported file
 /// imports again (`opros responses import` ignores `_` columns) and it can never clash with a question id
 /// (ids start with a letter). SPSS names cannot start with `_`: the `.sav` export calls it `weight`.
 pub const WEIGHT_COLUMN: &str = "_weight";
 
-/// The header and the cell texts of every complete response. The weight column is present when the
-/// definition has a weighting scheme (an unweighted survey's weights would all be 1); an excluded
-/// respondent's weight cell is empty.
-pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
-    let def = &data.version.definition;
-    let weighted = data.weights.scheme;
+/// The header of the microdata: the response facts, the question columns, and the weight column when
+/// the definition has a weighting scheme (an unweighted survey's weights would all be 1).
+pub(crate) fn header(def: &Definition, weighted: bool) -> Vec<String> {
     let mut header = export_header(def);
     if weighted {
         header.push(WEIGHT_COLUMN.to_owned());
     }
-    if data.quality.is_some() {
-        header.extend([
-            super::quality::FLAGS_COLUMN.to_owned(),
-            super::quality::DECISION_COLUMN.to_owned(),
-        ]);
+    header
+}
+
+/// Which columns of [`header`] hold numbers (written as numbers in XLSX, with a decimal comma in the
+/// `excel-ru` CSV dialect).
+pub(crate) fn numeric_columns(def: &Definition, header: &[String]) -> Vec<bool> {
+    header
+        .iter()
+        .map(|h| {
+            matches!(h.as_str(), "_version" | "_duration_seconds")
+                || h == WEIGHT_COLUMN
+                || def
+                    .question(h)
+                    .is_some_and(|q| matches!(q.kind, QuestionKind::Number(_)))
+                || crate::question::constant_sum::is_points_column(def, h)
+        })
+        .collect()
+}
+
+/// The cells of one response, aligned with [`header`]; an excluded respondent's weight cell is empty.
+pub(crate) fn record(
+    def: &Definition,
+    r: &ResponseRow,
+    answers: &Answers,
+    weight: Option<f64>,
+    weighted: bool,
+) -> Vec<String> {
+    let mut record = vec![
+        r.id.clone(),
+        r.submitted_at
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default(),
+        r.version.to_string(),
+        r.language.clone(),
+        r.duration_seconds.map(|d| format!("{d:.1}")).unwrap_or_default(),
+    ];
+    debug_assert_eq!(record.len(), META_COLUMNS.len());
+    record.extend(export_cells(def, answers));
+    if weighted {
+        record.push(weight.map(format_weight).unwrap_or_default());
     }
+    record
+}
+
+/// The header and the cell texts of every complete response of loaded data.
+pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
+    let def = &data.version.definition;
+    let weighted = data.weights.scheme;
     let rows = data
         .rows
         .iter()
@@ -34,26 +75,20 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
         .zip(&data.weights.values)
         .enumerate()
         .map(|(i, ((r, answers), w))| {
-            let mut record = vec![
-                r.id.clone(),
-                r.submitted_at
-                    .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-                    .unwrap_or_default(),
-                r.version.to_string(),
-                r.language.clone(),
-                r.duration_seconds.map(|d| format!("{d:.1}")).unwrap_or_default(),
-            ];
-            debug_assert_eq!(record.len(), META_COLUMNS.len());
-            record.extend(export_cells(def, answers));
-            if weighted {
-                record.push(w.map(format_weight).unwrap_or_default());
+            let mut cells = record(def, r, answers, *w, weighted);
+            if let Some((quality, _)) = data.quality.as_ref().and_then(|q| q.get(i)) {
+                cells.extend(quality.iter().cloned());
             }
-            if let Some((cells, _)) = data.quality.as_ref().and_then(|q| q.get(i)) {
-                record.extend(cells.iter().cloned());
-            }
-            record
+            cells
         })
         .collect();
+    let mut header = header(def, weighted);
+    if data.quality.is_some() {
+        header.extend([
+            super::quality::FLAGS_COLUMN.to_owned(),
+            super::quality::DECISION_COLUMN.to_owned(),
+        ]);
+    }
     (header, rows)
 }
 
@@ -63,18 +98,71 @@ pub(crate) fn format_weight(w: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// Writes the microdata CSV: UTF-8 with a byte-order mark (so Excel reads Cyrillic correctly), the header
-/// of question ids, one row per complete response in submission order.
+/// Writes the microdata CSV of loaded data: UTF-8 with a byte-order mark, the header of question ids, one
+/// row per complete response in submission order. (Exports of stored surveys stream instead:
+/// [`super::stream::microdata_csv_streamed`].)
 pub fn microdata_csv(data: &ExportData, out: &mut dyn Write) -> Result<(), ExportError> {
-    out.write_all("\u{feff}".as_bytes())?;
-    let (header, rows) = table(data);
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(&header)?;
-    for r in rows {
-        w.write_record(&r)?;
+    microdata_csv_in(data, Dialect::Standard, out)
+}
+
+/// [`microdata_csv`] in a CSV dialect.
+pub fn microdata_csv_in(data: &ExportData, dialect: Dialect, out: &mut dyn Write) -> Result<(), ExportError> {
+    let def = &data.version.definition;
+    let mut w = CsvOut::start(def, data.weights.scheme, dialect, out)?;
+    for ((r, answers), weight) in data.rows.iter().zip(&data.answers).zip(&data.weights.values) {
+        w.row(r, answers, *weight)?;
     }
-    w.flush()?;
-    Ok(())
+    w.finish()
+}
+
+/// A microdata CSV being written row by row.
+pub(crate) struct CsvOut<'a, 'w> {
+    def: &'a Definition,
+    weighted: bool,
+    dialect: Dialect,
+    numeric: Vec<bool>,
+    w: csv::Writer<&'w mut dyn Write>,
+}
+
+impl<'a, 'w> CsvOut<'a, 'w> {
+    /// Writes the byte-order mark and the header.
+    pub(crate) fn start(
+        def: &'a Definition,
+        weighted: bool,
+        dialect: Dialect,
+        out: &'w mut dyn Write,
+    ) -> Result<Self, ExportError> {
+        out.write_all("\u{feff}".as_bytes())?;
+        let header = header(def, weighted);
+        let numeric = numeric_columns(def, &header);
+        let mut w = dialect.writer(out);
+        w.write_record(&header)?;
+        Ok(CsvOut {
+            def,
+            weighted,
+            dialect,
+            numeric,
+            w,
+        })
+    }
+
+    pub(crate) fn row(&mut self, r: &ResponseRow, answers: &Answers, weight: Option<f64>) -> Result<(), ExportError> {
+        let mut cells = record(self.def, r, answers, weight, self.weighted);
+        if self.dialect != Dialect::Standard {
+            for (cell, numeric) in cells.iter_mut().zip(&self.numeric) {
+                if *numeric {
+                    *cell = self.dialect.number(cell);
+                }
+            }
+        }
+        self.w.write_record(&cells)?;
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Result<(), ExportError> {
+        self.w.flush()?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -15,10 +15,13 @@
 //! Who may download what is decided by the caller (web: `web::results_export`; the CLI is staff by
 //! definition, it has the database).
 
+mod dialect;
 mod microdata;
 pub mod quality;
 pub mod sav;
 mod spss;
+mod spss_stream;
+pub mod stream;
 mod summary;
 mod xlsx;
 
@@ -29,10 +32,13 @@ use crate::definition::{Answers, Definition, DesignValues};
 use crate::store::{ResponseRow, Store, StoreError, SurveyRow};
 use crate::weighting::Population;
 
-pub use microdata::{microdata_csv, WEIGHT_COLUMN};
+pub use dialect::{Dialect, UnknownDialect};
+pub use microdata::{microdata_csv, microdata_csv_in, WEIGHT_COLUMN};
 pub use spss::{sav, sav_file};
-pub use summary::{summary_csv, summary_rows, SummaryRow};
-pub use xlsx::xlsx;
+pub use spss_stream::sav_streamed;
+pub use stream::{microdata_csv_streamed, Source};
+pub use summary::{summary_csv, summary_csv_in, summary_rows, SummaryRow};
+pub use xlsx::{xlsx, xlsx_streamed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -50,8 +56,24 @@ pub enum ExportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("cannot write the SPSS file: {0}")]
     Sav(String),
+    #[error(
+        "the responses of '{0}' changed while they were exported (the weights depend on every response); export again"
+    )]
+    Changed(String),
     #[error("cannot summarize the responses: {0}")]
     Summary(String),
+}
+
+impl ExportError {
+    /// Whether writing failed because the reader went away (a download the client cancelled).
+    pub fn is_broken_pipe(&self) -> bool {
+        let io = match self {
+            ExportError::Io(e) => Some(e),
+            ExportError::Xlsx(rust_xlsxwriter::XlsxError::IoError(e)) => Some(e),
+            _ => None,
+        };
+        io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
 }
 
 /// The final weight of every respondent, and whether weighting was applied.
@@ -167,20 +189,54 @@ pub fn write_microdata(
     format: Format,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ExportError> {
+    write_microdata_in(store, slug, format, Dialect::Standard, out)
+}
+
+/// [`write_microdata`] with a CSV dialect (ignored by the binary formats). CSV and SPSS are written as
+/// the responses are read ([`stream`], [`sav_streamed`]).
+pub fn write_microdata_in(
+    store: &Store,
+    slug: &str,
+    format: Format,
+    dialect: Dialect,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ExportError> {
     let cache = DefinitionCache::default();
-    let data = load(store, &cache, slug)?;
     match format {
-        Format::Csv => microdata_csv(&data, out),
+        Format::Csv => microdata_csv_streamed(store, &Source::open(store, &cache, slug)?, dialect, out),
+        Format::Sav => sav_streamed(store, &Source::open(store, &cache, slug)?, out),
+        // A workbook written to a writer that is not `Send` (standard output) is built in memory;
+        // `write_microdata_xlsx` streams into a file or a download.
         Format::Xlsx => {
+            let data = load(store, &cache, slug)?;
             let summary = summary_for_export(&data)?;
             out.write_all(&xlsx(&data.version.definition, &summary, Some(&data))?)?;
             Ok(())
         }
-        Format::Sav => {
-            out.write_all(&sav(&data)?)?;
-            Ok(())
-        }
     }
+}
+
+/// The staff workbook of a stored survey (microdata, questions, summary in the default language), the
+/// microdata written as the responses are read ([`xlsx_streamed`]). The summary is computed first from
+/// the summary's compact representation of the responses, which is dropped before the rows are read.
+pub fn write_microdata_xlsx(store: &Store, slug: &str, out: impl std::io::Write + Send) -> Result<(), ExportError> {
+    let cache = DefinitionCache::default();
+    let summary = {
+        let loaded = crate::report::load(store, &cache, slug).map_err(|e| ExportError::Summary(e.to_string()))?;
+        let def = &loaded.version.definition;
+        crate::report::summarize(
+            &crate::report::SummaryInput {
+                definition: def,
+                population: loaded.version.population.as_ref(),
+                answers: &loaded.answers,
+                language: def.default_language(),
+            },
+            &crate::report::ReportOptions::default(),
+        )
+        .map_err(|e| ExportError::Summary(format!("survey '{}': {e}", def.slug)))?
+    };
+    let source = Source::open(store, &cache, slug)?;
+    xlsx_streamed(store, &source, &summary, out)
 }
 
 /// The summary of the loaded responses in the survey's default language (the summary sheet of a CLI export).

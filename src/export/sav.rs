@@ -224,9 +224,26 @@ fn format_code(ty: &VarType) -> i32 {
 
 /// The system file as bytes. `created` goes into the header.
 pub fn write(f: &SavFile, created: NaiveDateTime) -> Result<Vec<u8>, String> {
+    let mut o = dictionary(f, f.cases.len(), created)?;
+    let segs = case_segments(f);
+    for case in &f.cases {
+        write_case(&mut o, &f.variables, &segs, case);
+    }
+    Ok(o)
+}
+
+/// The 8-byte segments of each variable in a case (what [`write_case`] needs).
+pub fn case_segments(f: &SavFile) -> Vec<usize> {
+    f.variables.iter().map(|v| segments(&v.ty)).collect()
+}
+
+/// Everything before the cases (header, dictionary, termination) for a file of `cases` cases: the cases
+/// of `f` are not written (nor need to be there), so a file of any size can be written case by case
+/// with [`write_case`].
+pub fn dictionary(f: &SavFile, cases: usize, created: NaiveDateTime) -> Result<Vec<u8>, String> {
     check(f)?;
     let mut o = Out(Vec::new());
-    let segs: Vec<usize> = f.variables.iter().map(|v| segments(&v.ty)).collect();
+    let segs = case_segments(f);
     // 1-based dictionary index of each variable (continuation records take indexes too).
     let mut index = Vec::with_capacity(segs.len());
     let mut next = 1usize;
@@ -245,7 +262,7 @@ pub fn write(f: &SavFile, created: NaiveDateTime) -> Result<Vec<u8>, String> {
         Some(w) => Out::count(index[w])?,
         None => 0,
     });
-    o.i32(Out::count(f.cases.len())?);
+    o.i32(Out::count(cases)?);
     o.f64(100.0);
     o.fixed(&created.format("%d %b %y").to_string(), 9, b' ');
     o.fixed(&created.format("%H:%M:%S").to_string(), 8, b' ');
@@ -347,20 +364,24 @@ pub fn write(f: &SavFile, created: NaiveDateTime) -> Result<Vec<u8>, String> {
     // 5. Dictionary termination and data.
     o.i32(999);
     o.i32(0);
-    for case in &f.cases {
-        for (k, (v, val)) in f.variables.iter().zip(case).enumerate() {
-            match (&v.ty, val) {
-                (VarType::Numeric { .. }, Value::Number(x)) if x.is_finite() => o.f64(*x),
-                (VarType::Numeric { .. }, _) => o.f64(SYSMIS),
-                (VarType::String { width }, Value::Text(s)) => {
-                    let s = cut_plain(s, usize::from(*width));
-                    o.fixed(s, segs[k] * 8, b' ');
-                }
-                (VarType::String { .. }, _) => o.fixed("", segs[k] * 8, b' '),
+    Ok(o.0)
+}
+
+/// Appends one case (a value per variable, as checked for whole files by [`write`]).
+pub fn write_case(out: &mut Vec<u8>, variables: &[Variable], segs: &[usize], case: &[Value]) {
+    let mut o = Out(std::mem::take(out));
+    for (k, (v, val)) in variables.iter().zip(case).enumerate() {
+        match (&v.ty, val) {
+            (VarType::Numeric { .. }, Value::Number(x)) if x.is_finite() => o.f64(*x),
+            (VarType::Numeric { .. }, _) => o.f64(SYSMIS),
+            (VarType::String { width }, Value::Text(s)) => {
+                let s = cut_plain(s, usize::from(*width));
+                o.fixed(s, segs[k] * 8, b' ');
             }
+            (VarType::String { .. }, _) => o.fixed("", segs[k] * 8, b' '),
         }
     }
-    Ok(o.0)
+    *out = o.0;
 }
 
 #[cfg(test)]

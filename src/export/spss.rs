@@ -382,7 +382,7 @@ impl<'a> Builder<'a> {
 }
 
 /// The text of a string column in one response.
-fn text_of(a: Option<&Answer>, other: bool) -> Option<&str> {
+pub(super) fn text_of(a: Option<&Answer>, other: bool) -> Option<&str> {
     match (a, other) {
         (Some(Answer::Text(t)), false) => Some(t),
         (
@@ -483,82 +483,111 @@ fn widths<'a>(data: &'a ExportData) -> impl Fn(&str, bool) -> u16 + 'a {
 /// The SPSS file of a survey's microdata (see the module docs for the coding).
 pub fn sav_file(data: &ExportData) -> SavFile {
     let def = &data.version.definition;
-    let lang = def.default_language();
-    let mut b = Builder {
-        def,
-        lang,
-        t: texts(lang),
-        names: HashSet::new(),
-        vars: Vec::new(),
-        fills: Vec::new(),
-    };
-    let id_width = data.rows.iter().map(|r| r.id.len()).max().unwrap_or(8).clamp(8, 255);
-    b.push(
-        "response_id",
-        "response id".into(),
-        VarType::String {
-            width: u16::try_from(id_width).unwrap_or(255),
-        },
-        Measure::Nominal,
-        Fill::ResponseId,
-    );
-    b.push(
-        "submitted_at",
-        "submitted (UTC)".into(),
-        VarType::Numeric {
-            kind: format::DATETIME,
-            width: 20,
-            decimals: 0,
-        },
-        Measure::Scale,
-        Fill::Submitted,
-    );
-    b.push(
-        "version",
-        "questionnaire version".into(),
-        VarType::Numeric {
-            kind: format::F,
-            width: 4,
-            decimals: 0,
-        },
-        Measure::Nominal,
-        Fill::Version,
-    );
-    b.push(
-        "language",
-        "language".into(),
-        VarType::String { width: 8 },
-        Measure::Nominal,
-        Fill::Language,
-    );
+    let id_width = data.rows.iter().map(|r| r.id.len()).max().unwrap_or(8);
     let w = widths(data);
-    for (_, q) in def.questions() {
-        b.question(q, &w);
-    }
-    let label = b.t.weight.to_owned();
-    let weight = b.push(
-        "weight",
-        label,
-        VarType::Numeric {
-            kind: format::F,
-            width: 12,
-            decimals: 6,
-        },
-        Measure::Scale,
-        Fill::Weight,
-    );
+    let layout = Layout::new(def, id_width, &w);
     let cases = data
         .rows
         .iter()
         .zip(&data.answers)
         .zip(&data.weights.values)
-        .map(|((row, answers), wt)| b.fills.iter().map(|f| cell(def, f, answers, (row, *wt))).collect())
+        .map(|((row, answers), wt)| layout.case(row, answers, *wt))
         .collect();
-    SavFile {
-        label: def.text(&def.title, lang).to_owned(),
-        variables: b.vars,
-        weight: Some(weight),
-        cases,
+    SavFile { cases, ..layout.file }
+}
+
+/// The variables of a survey's SPSS file (without cases) and how each is filled from a response.
+pub(super) struct Layout<'a> {
+    def: &'a Definition,
+    pub(super) file: SavFile,
+    fills: Vec<Fill<'a>>,
+}
+
+impl<'a> Layout<'a> {
+    /// `id_width`: the longest response id; `string_widths(question id, other)`: the longest text of a
+    /// string variable in bytes (both clamped to 8..=255).
+    pub(super) fn new(def: &'a Definition, id_width: usize, string_widths: &dyn Fn(&str, bool) -> u16) -> Layout<'a> {
+        let lang = def.default_language();
+        let mut b = Builder {
+            def,
+            lang,
+            t: texts(lang),
+            names: HashSet::new(),
+            vars: Vec::new(),
+            fills: Vec::new(),
+        };
+        let id_width = id_width.clamp(8, 255);
+        b.push(
+            "response_id",
+            "response id".into(),
+            VarType::String {
+                width: u16::try_from(id_width).unwrap_or(255),
+            },
+            Measure::Nominal,
+            Fill::ResponseId,
+        );
+        b.push(
+            "submitted_at",
+            "submitted (UTC)".into(),
+            VarType::Numeric {
+                kind: format::DATETIME,
+                width: 20,
+                decimals: 0,
+            },
+            Measure::Scale,
+            Fill::Submitted,
+        );
+        b.push(
+            "version",
+            "questionnaire version".into(),
+            VarType::Numeric {
+                kind: format::F,
+                width: 4,
+                decimals: 0,
+            },
+            Measure::Nominal,
+            Fill::Version,
+        );
+        b.push(
+            "language",
+            "language".into(),
+            VarType::String { width: 8 },
+            Measure::Nominal,
+            Fill::Language,
+        );
+        for (_, q) in def.questions() {
+            b.question(q, string_widths);
+        }
+        let label = b.t.weight.to_owned();
+        let weight = b.push(
+            "weight",
+            label,
+            VarType::Numeric {
+                kind: format::F,
+                width: 12,
+                decimals: 6,
+            },
+            Measure::Scale,
+            Fill::Weight,
+        );
+        Layout {
+            def,
+            file: SavFile {
+                label: def.text(&def.title, lang).to_owned(),
+                variables: b.vars,
+                weight: Some(weight),
+                cases: Vec::new(),
+            },
+            fills: b.fills,
+        }
+    }
+
+    /// One response as a case.
+    pub(super) fn case(&self, row: &crate::store::ResponseRow, answers: &Answers, weight: Option<f64>) -> Vec<Value> {
+        self.fills
+            .iter()
+            .map(|f| cell(self.def, f, answers, (row, weight)))
+            .collect()
     }
 }
 

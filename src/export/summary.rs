@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::ExportError;
+use super::{Dialect, ExportError};
 use crate::i18n::{self, Args};
 use crate::report::{Estimates, Summary};
 use crate::stats::Flag;
@@ -228,15 +228,21 @@ impl SummaryRow {
 /// The summary tables as CSV (UTF-8 with a byte-order mark), after a few lines that say what the numbers
 /// are: the survey, respondents, weighting, interval level, suppression rule.
 pub fn summary_csv(s: &Summary, out: &mut dyn Write) -> Result<(), ExportError> {
+    summary_csv_in(s, Dialect::Standard, out)
+}
+
+/// [`summary_csv`] in a CSV dialect (`excel-ru`: `;` and decimal commas in shares, intervals, means).
+pub fn summary_csv_in(s: &Summary, dialect: Dialect, out: &mut dyn Write) -> Result<(), ExportError> {
     out.write_all("\u{feff}".as_bytes())?;
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut w = dialect.writer(out);
     let t = |id: &str| i18n::text(&s.language, id);
     w.write_record([t("export-survey").as_str(), &s.title, &s.slug])?;
     w.write_record([
         t("export-respondents"),
         s.n.to_string(),
         t("export-effective-n"),
-        s.effective_n.map_or_else(String::new, |v| format!("{v:.1}")),
+        s.effective_n
+            .map_or_else(String::new, |v| dialect.number(&format!("{v:.1}"))),
     ])?;
     let weighting = match (&s.weighting, &s.weighting_error) {
         (Some(d), _) => d.method.as_str().to_owned(),
@@ -251,11 +257,17 @@ pub fn summary_csv(s: &Summary, out: &mut dyn Write) -> Result<(), ExportError> 
         s.min_cell.to_string(),
         t("export-cells-suppressed"),
     ])?;
-    w.write_record([""])?;
     w.write_record(header(&s.language))?;
     for r in summary_rows(s) {
-        w.write_record(r.cells())?;
+        let mut cells = r.cells().map(str::to_owned);
+        for cell in &mut cells[NUMBER_CELLS] {
+            *cell = dialect.number(cell);
+        }
+        w.write_record(&cells)?;
     }
     w.flush()?;
     Ok(())
 }
+
+/// The cells of [`SummaryRow::cells`] that hold numbers with decimals: value, interval low and high.
+const NUMBER_CELLS: std::ops::RangeInclusive<usize> = 6..=8;

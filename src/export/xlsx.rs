@@ -4,12 +4,13 @@
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::microdata::{table, WEIGHT_COLUMN};
+use super::microdata::{header as micro_header, numeric_columns, record, table, WEIGHT_COLUMN};
 use super::summary::{header, summary_rows};
-use super::{ExportData, ExportError};
+use super::{ExportData, ExportError, Source};
 use crate::definition::{AnswerOption, Definition, QuestionKind};
 use crate::i18n::{self, Args};
 use crate::report::Summary;
+use crate::store::Store;
 
 /// Excel's row limit (header included).
 const MAX_ROWS: usize = 1_048_576;
@@ -44,34 +45,76 @@ fn microdata_sheet(ws: &mut Worksheet, def: &Definition, data: &ExportData, bold
     if rows.len() + 1 > MAX_ROWS {
         return Err(ExportError::Xlsx(XlsxError::RowColumnLimitError));
     }
-    // Columns holding numbers are written as numbers (sums and filters work in the spreadsheet).
-    let numeric: Vec<bool> = head
-        .iter()
-        .map(|h| {
-            matches!(h.as_str(), "_version" | "_duration_seconds")
-                || h == WEIGHT_COLUMN
-                || def
-                    .question(h)
-                    .is_some_and(|q| matches!(q.kind, QuestionKind::Number(_)))
-                || crate::question::constant_sum::is_points_column(def, h)
-        })
-        .collect();
+    let numeric = numeric_columns(def, &head);
     for (c, h) in head.iter().enumerate() {
         ws.write_string_with_format(0, col(c)?, h, bold)?;
     }
     for (i, r) in rows.iter().enumerate() {
         let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-        for (c, cell) in r.iter().enumerate() {
-            if cell.is_empty() {
-                continue;
-            }
-            match cell.parse::<f64>() {
-                Ok(x) if numeric[c] && x.is_finite() => ws.write_number(row, col(c)?, x)?,
-                _ => ws.write_string(row, col(c)?, cell)?,
-            };
-        }
+        write_cells(ws, row, r, &numeric)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// One microdata row. Columns holding numbers are written as numbers (sums and filters work in the
+/// spreadsheet).
+fn write_cells(ws: &mut Worksheet, row: u32, cells: &[String], numeric: &[bool]) -> Result<(), ExportError> {
+    for (c, cell) in cells.iter().enumerate() {
+        if cell.is_empty() {
+            continue;
+        }
+        match cell.parse::<f64>() {
+            Ok(x) if numeric.get(c) == Some(&true) && x.is_finite() => ws.write_number(row, col(c)?, x)?,
+            _ => ws.write_string(row, col(c)?, cell)?,
+        };
+    }
+    Ok(())
+}
+
+/// The staff workbook of a stored survey, written as the responses are read: the `microdata` sheet in
+/// rust_xlsxwriter's constant-memory mode (each row goes to a temporary file as it is written, strings
+/// inline), then `questions` and `summary` (given: the caller has it or computes it from the compact
+/// summary representation). The same sheets and cells as [`xlsx`].
+pub fn xlsx_streamed(
+    store: &Store,
+    source: &Source,
+    summary: &Summary,
+    out: impl std::io::Write + Send,
+) -> Result<(), ExportError> {
+    if source.screened() {
+        let data = super::load(store, &crate::catalog::DefinitionCache::default(), &source.survey.slug)?;
+        let mut out = out;
+        out.write_all(&xlsx(&data.version.definition, summary, Some(&data))?)?;
+        return Ok(());
+    }
+    let def = source.definition();
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let head = micro_header(def, source.weighted());
+    let numeric = numeric_columns(def, &head);
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name("microdata")?;
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(0, col(c)?, h, &bold)?;
+    }
+    let mut row = 0u32;
+    source.each_response(store, |r, answers, weight| {
+        row += 1;
+        if row as usize >= MAX_ROWS {
+            return Err(ExportError::Xlsx(XlsxError::RowColumnLimitError));
+        }
+        let cells = record(def, r, answers, weight, source.weighted());
+        write_cells(ws, row, &cells, &numeric)
+    })?;
+    ws.set_freeze_panes(1, 0)?;
+    let ws = wb.add_worksheet();
+    ws.set_name("questions")?;
+    questions_sheet(ws, def, summary.language.as_str(), source.weighted(), &bold)?;
+    let ws = wb.add_worksheet();
+    ws.set_name("summary")?;
+    summary_sheet(ws, summary, &bold)?;
+    wb.save_to_writer(out)?;
     Ok(())
 }
 

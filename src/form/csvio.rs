@@ -135,6 +135,37 @@ impl std::fmt::Display for ImportProblem {
 /// Reads and validates a whole import file: every valid row, or every problem found (all rows are checked).
 /// Messages are in `lang` (the CLI uses English).
 pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Vec<ImportRow>, Vec<ImportProblem>> {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let read = read_import(def, input, lang, |item| -> Result<(), std::convert::Infallible> {
+        match item {
+            ImportItem::Row(r) => rows.push(r),
+            ImportItem::Problem(p) => problems.push(p),
+        }
+        Ok(())
+    });
+    match read {
+        Ok(()) if problems.is_empty() => Ok(rows),
+        _ => Err(problems),
+    }
+}
+
+/// What [`read_import`] finds, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportItem {
+    Row(ImportRow),
+    Problem(ImportProblem),
+}
+
+/// Reads and validates an import file row by row, handing each valid row and each problem to `each` as it
+/// is found (memory does not grow with the file). When the header has problems, only they are reported.
+/// Stops at the first error `each` returns.
+pub fn read_import<E>(
+    def: &Definition,
+    input: impl Read,
+    lang: &str,
+    mut each: impl FnMut(ImportItem) -> Result<(), E>,
+) -> Result<(), E> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -146,10 +177,10 @@ pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Ve
             .map(|s| s.trim_start_matches('\u{feff}').trim().to_owned())
             .collect(),
         Err(e) => {
-            return Err(vec![ImportProblem {
+            return each(ImportItem::Problem(ImportProblem {
                 line: 1,
                 message: format!("cannot read the header: {e}"),
-            }])
+            }))
         }
     };
     let known: HashMap<String, &Question> = def
@@ -186,18 +217,17 @@ pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Ve
         }
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return problems.into_iter().try_for_each(|p| each(ImportItem::Problem(p)));
     }
-    let mut rows = Vec::new();
     for record in rdr.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push(ImportProblem {
+                each(ImportItem::Problem(ImportProblem {
                     line,
                     message: format!("cannot read the row: {e}"),
-                });
+                }))?;
                 continue;
             }
         };
@@ -205,7 +235,9 @@ pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Ve
         let design = match design_values(&design_columns, &header, &record) {
             Ok(d) => d,
             Err(messages) => {
-                problems.extend(messages.into_iter().map(|message| ImportProblem { line, message }));
+                for message in messages {
+                    each(ImportItem::Problem(ImportProblem { line, message }))?;
+                }
                 None
             }
         };
@@ -214,28 +246,24 @@ pub fn parse_import(def: &Definition, input: impl Read, lang: &str) -> Result<Ve
         if parsed.is_ok() {
             let answers = prune(def, &parsed.answers);
             if answers.is_empty() {
-                problems.push(ImportProblem {
+                each(ImportItem::Problem(ImportProblem {
                     line,
                     message: "the row has no answers".into(),
-                });
+                }))?;
             } else {
-                rows.push(ImportRow { line, answers, design });
+                each(ImportItem::Row(ImportRow { line, answers, design }))?;
             }
         } else {
             for e in parsed.errors {
                 let q = e.question.map(|q| format!("question '{q}': ")).unwrap_or_default();
-                problems.push(ImportProblem {
+                each(ImportItem::Problem(ImportProblem {
                     line,
                     message: format!("{q}{}", e.problem.message(lang)),
-                });
+                }))?;
             }
         }
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(problems)
-    }
+    Ok(())
 }
 
 /// A row's values of the design columns, each checked: weights positive, fpc a population size (> 1) or a

@@ -10,9 +10,11 @@
 
 pub mod audit;
 mod batch_insert;
+pub mod batches;
 pub mod codes;
 mod conn;
 mod error_kind;
+pub mod import;
 pub mod login_attempts;
 pub mod lookups;
 pub mod monitor;
@@ -133,8 +135,10 @@ pub struct VersionRow {
 /// `definition::answer`), not a row per answer: a survey's complete responses then load with one indexed
 /// scan of one table and one JSON parse per respondent, which is what aggregation of a million responses
 /// needs; versions with different questions coexist without schema changes.
+// `None` is written as NULL (the nullable columns have no defaults), which lets SQLite insert many rows in
+// one statement (`import::ImportSink`).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = schema::responses)]
+#[diesel(table_name = schema::responses, treat_none_as_default_value = false)]
 pub struct ResponseRow {
     pub id: String,
     pub survey_id: String,

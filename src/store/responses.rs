@@ -279,26 +279,6 @@ impl Store {
             read(c)?.ok_or_else(|| StoreError::Corrupt("the form signing secret could not be stored".into()))
         })
     }
-
-    /// Stores imported complete responses all-or-nothing in one transaction; each counts towards its quota
-    /// cells (without a limit: answers collected elsewhere are never refused).
-    pub fn import_responses(&self, rows: &[(ResponseRow, Vec<String>)]) -> Result<usize, StoreError> {
-        let mut w = self.writer()?;
-        w.write_transaction(|c| -> Result<usize, StoreError> {
-            for chunk in rows.chunks(200) {
-                let plain: Vec<&ResponseRow> = chunk.iter().map(|(r, _)| r).collect();
-                for r in plain {
-                    diesel::insert_into(responses::table).values(r).execute(c)?;
-                }
-                for (r, keys) in chunk {
-                    for k in keys {
-                        count_quota(c, &r.survey_id, k, None)?;
-                    }
-                }
-            }
-            Ok(rows.len())
-        })
-    }
 }
 
 /// Takes a place in a quota cell: `true` when taken, `false` when the cell is full (`limit` None: no limit).

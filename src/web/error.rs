@@ -125,7 +125,14 @@ impl From<ExportError> for WebError {
             | ExportError::Xlsx(_)
             | ExportError::Sav(_)
             | ExportError::Summary(_) => WebError::Internal(e.to_string()),
+            ExportError::Changed(_) => WebError::Conflict(e.to_string()),
         }
+    }
+}
+
+impl From<crate::export::UnknownDialect> for WebError {
+    fn from(e: crate::export::UnknownDialect) -> Self {
+        WebError::BadRequest(e.to_string())
     }
 }
 

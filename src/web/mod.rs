@@ -7,6 +7,7 @@ mod admin_quality;
 mod admin_upload;
 mod admin_users;
 pub mod auth;
+mod chunked;
 mod chart_text;
 pub mod error;
 pub mod form;

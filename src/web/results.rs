@@ -8,17 +8,20 @@
 //! Access: results whose survey is not `results_published` are 404 for the public; staff will see them
 //! through [`can_see_unpublished`]. Microdata exports are staff-only ([`can_download_microdata`]).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use super::error::{ApiError, WebError};
 use super::results_query::{query_results, ResultsQuery};
 use super::{lang, public, results_view, State};
+use crate::catalog::flight::Flights;
 use crate::catalog::LoadedVersion;
 use crate::report::{self, ReportOptions, Summary, SummaryInput};
-use crate::store::SurveyRow;
+use crate::store::{Status, SurveyRow};
 
 /// Whether this request may see results that are not published (pages, summary API, summary exports):
 /// the one check every results route asks (`web::auth::can_see_unpublished`): sociologists and admins;
@@ -36,23 +39,18 @@ pub fn can_download_microdata(req: &HttpRequest) -> bool {
 /// Key: survey id, version, complete responses, language.
 type Key = (String, i32, i64, String);
 
+/// Computed summaries: one computation per survey and language however many requests ask at once, and
+/// during open fieldwork the last summary served while a fresh one is computed (see
+/// [`crate::catalog::flight`] and `OPROS_SUMMARY_STALE_SECONDS`).
 #[derive(Default)]
 pub struct SummaryCache {
-    inner: Mutex<HashMap<String, (Key, Arc<Summary>)>>,
+    flights: Arc<Flights<Key, Summary>>,
 }
 
 impl SummaryCache {
-    fn get(&self, key: &Key) -> Option<Arc<Summary>> {
-        let map = self.inner.lock().ok()?;
-        map.get(&cache_slot(key))
-            .filter(|(k, _)| k == key)
-            .map(|(_, s)| s.clone())
-    }
-
-    fn put(&self, key: Key, s: Arc<Summary>) {
-        if let Ok(mut map) = self.inner.lock() {
-            map.insert(cache_slot(&key), (key, s));
-        }
+    /// Summaries computed by this process so far (each request that found none cached and computed one).
+    pub fn computations(&self) -> u64 {
+        self.flights.computations()
     }
 }
 
@@ -66,6 +64,9 @@ pub struct Results {
     pub survey: SurveyRow,
     pub version: Arc<LoadedVersion>,
     pub summary: Arc<Summary>,
+    /// When the summary was computed (during open fieldwork it may be a little older than the newest
+    /// responses).
+    pub computed_at: DateTime<Utc>,
 }
 
 /// The summary of `slug` in `lang` (or the survey's default language). Unpublished results are 404 unless
@@ -89,13 +90,26 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
     // Decisions of quality review change a summary without changing the number of complete responses.
     let reviews = state.store.review_stamp(&survey.id)?.wrapping_shl(32);
     let key: Key = (survey.id.clone(), version.version, complete ^ reviews, lang.clone());
-    if let Some(summary) = state.summaries.get(&key) {
-        return Ok(Results {
-            survey,
-            version,
-            summary,
-        });
-    }
+    let stale = match survey.status() {
+        Ok(Status::Open) => state.config.summary_stale_seconds.map(Duration::from_secs),
+        _ => None,
+    };
+    let st = state.clone();
+    let s = slug.to_owned();
+    let computed = state
+        .summaries
+        .flights
+        .get(&cache_slot(&key), &key, stale, move || compute(&st, &s, lang, reviews))?;
+    Ok(Results {
+        survey,
+        version,
+        summary: computed.value,
+        computed_at: computed.computed_at,
+    })
+}
+
+/// Loads the responses and computes the summary; returns it with the key it was computed for.
+fn compute(state: &State, slug: &str, lang: String, reviews: i64) -> Result<(Key, Summary), WebError> {
     let loaded = report::load(&state.store, &state.definitions, slug)?;
     let mut summary = report::summarize(
         &SummaryInput {
@@ -107,20 +121,24 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
         &ReportOptions::default(),
     )?;
     summary.excluded = Some(loaded.excluded.clone());
-    // Key by the count actually loaded, so a response arriving in between is not cached under the old count.
+    // Keyed by the count actually loaded, so a response arriving in between is not cached under the old
+    // count.
     let key: Key = (
-        survey.id.clone(),
+        loaded.survey.id.clone(),
         loaded.version.version,
         (loaded.answers.len() as i64 + loaded.excluded.total as i64) ^ reviews,
         lang,
     );
-    let summary = Arc::new(summary);
-    state.summaries.put(key, summary.clone());
-    Ok(Results {
-        survey: loaded.survey,
-        version: loaded.version,
-        summary,
-    })
+    Ok((key, summary))
+}
+
+/// The summary API's answer: the summary's fields and when it was computed.
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    /// RFC 3339, UTC.
+    computed_at: String,
 }
 
 pub async fn api_summary(req: HttpRequest, state: State, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
@@ -134,7 +152,10 @@ pub async fn api_summary(req: HttpRequest, state: State, slug: web::Path<String>
     })
     .await
     .map_err(WebError::from)??;
-    Ok(HttpResponse::Ok().json(&*r.summary))
+    Ok(HttpResponse::Ok().json(SummaryJson {
+        summary: &r.summary,
+        computed_at: r.computed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }))
 }
 
 /// The `?by=` breakdown variable, if any (validated against the summary by the view).

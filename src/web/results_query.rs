@@ -85,6 +85,8 @@ pub fn query_results(
         survey: loaded.survey,
         version: loaded.version,
         summary: Arc::new(summary),
+        // Subgroups and two-way breakdowns are computed for each request.
+        computed_at: chrono::Utc::now(),
     })
 }
 

@@ -28,6 +28,7 @@ mod design_reference;
 mod domain_reference;
 mod durability;
 mod export_files;
+mod export_stream;
 mod forms;
 mod forms_csv;
 mod forms_invitation;

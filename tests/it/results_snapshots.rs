@@ -108,6 +108,7 @@ fn results(lang: &str) -> Results {
             population: None,
         }),
         summary: Arc::new(summary),
+        computed_at: at.and_utc(),
     }
 }
 

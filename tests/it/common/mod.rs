@@ -154,6 +154,7 @@ pub fn test_config(db: &TestDb) -> Config {
         secure_cookies: false,
         secret: Some("test-secret-test-secret-test-secret-0123".into()),
         workers: 2,
+        summary_stale_seconds: None,
     }
 }
 

@@ -1,0 +1,1 @@
+DROP INDEX responses_complete_in_order;
