@@ -20,6 +20,7 @@
 
 mod columns;
 mod design;
+pub mod district;
 mod labels;
 mod load;
 pub mod monitor;
