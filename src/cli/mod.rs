@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod analysis;
+mod indicators;
 mod responses;
 mod users;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Responses(responses::ResponsesCommand),
     /// Summary of a survey's complete responses: weighted shares, means, intervals, breakdowns.
     Report(analysis::ReportArgs),
+    /// The risk calendar: regional indicators by district and wave, with alerts.
+    Indicators(indicators::IndicatorsArgs),
     /// Weight any respondent file by a scheme; prints `id,weight` and diagnostics (stderr).
     Weight(analysis::WeightArgs),
     /// Staff accounts (admin, sociologist, official) for the workbench under /admin.
@@ -140,6 +143,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Survey(cmd) => survey(config, cmd),
         Command::Responses(cmd) => responses::run(&Store::open(&config.database)?, cmd),
         Command::Report(args) => analysis::run_report(&Store::open(&config.database)?, args),
+        Command::Indicators(args) => indicators::run(&Store::open(&config.database)?, args),
         Command::Weight(args) => analysis::run_weight(args),
         Command::User(cmd) => users::run(&Store::open(&config.database)?, cmd, &mut std::io::stdout().lock()),
     }

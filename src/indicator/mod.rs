@@ -23,6 +23,8 @@
 
 pub mod calendar;
 pub mod waves;
+pub mod webhooks;
+pub mod worker;
 
 use std::collections::{BTreeMap, HashSet};
 

@@ -34,6 +34,7 @@ mod forms_random;
 mod forms_snapshots;
 mod fuzz_parsers;
 mod hostile;
+mod indicators;
 mod multi_instance;
 mod outage;
 mod outage_pg;
