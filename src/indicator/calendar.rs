@@ -316,5 +316,4 @@ fn status_of(ind: &Indicator, value: f64, change: Option<Change>) -> (Status, Ve
 }
 
 #[cfg(test)]
-#[path = "calendar_tests.rs"]
 mod tests;

@@ -255,7 +255,7 @@ fn reml(data: &Sampled<'_>, options: &FitOptions) -> Result<(f64, usize), NotEst
     let mut sigma2 = data.psi.iter().sum::<f64>() / m;
     for iteration in 1..=options.max_iterations {
         let (score, info) = data.score_information(sigma2)?;
-        if !(info > 0.0) || !score.is_finite() {
+        if info.is_nan() || info <= 0.0 || !score.is_finite() {
             return Err(NotEstimable::NoConvergence(iteration));
         }
         let next = (sigma2 + score / info).max(0.0);
@@ -305,7 +305,7 @@ fn invert_spd(a: &[f64], p: usize) -> Option<Vec<f64>> {
         for k in 0..j {
             d -= l[j * p + k] * l[j * p + k];
         }
-        if !(d > 1e-10 * a[j * p + j].abs()) || !(d > 0.0) {
+        if d.is_nan() || d <= 1e-10 * a[j * p + j].abs() || d <= 0.0 {
             return None;
         }
         let djj = d.sqrt();
@@ -341,5 +341,4 @@ fn invert_spd(a: &[f64], p: usize) -> Option<Vec<f64>> {
 }
 
 #[cfg(test)]
-#[path = "fay_herriot_tests.rs"]
 mod tests;

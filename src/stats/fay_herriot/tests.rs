@@ -57,9 +57,9 @@ fn reference(data: &str, expected: &str, params: &str) -> Reference {
 macro_rules! reference_set {
     ($name:literal) => {
         reference(
-            include_str!(concat!("../../tests/reference/fay_herriot/", $name, "_data.csv")),
-            include_str!(concat!("../../tests/reference/fay_herriot/", $name, "_expected.csv")),
-            include_str!(concat!("../../tests/reference/fay_herriot/", $name, "_params.csv")),
+            include_str!(concat!("../../../tests/reference/fay_herriot/", $name, "_data.csv")),
+            include_str!(concat!("../../../tests/reference/fay_herriot/", $name, "_expected.csv")),
+            include_str!(concat!("../../../tests/reference/fay_herriot/", $name, "_params.csv")),
         )
     };
 }
