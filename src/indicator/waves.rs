@@ -130,7 +130,8 @@ pub struct Calendar {
 /// Each survey's version and complete responses: what the cached calendar was computed from.
 type CacheKey = (bool, Vec<(String, i32, i64, bool)>);
 
-static CACHE: Mutex<Option<(CacheKey, Arc<Calendar>)>> = Mutex::new(None);
+/// The last calendar, with the surveys and the files it was computed from.
+static CACHE: Mutex<Option<(CacheKey, Setup, Arc<Calendar>)>> = Mutex::new(None);
 
 /// The calendar over the surveys the reader may see (`staff`: all; otherwise those with published results).
 pub fn build(
@@ -155,18 +156,15 @@ pub fn build(
     }
     let key: CacheKey = (staff, key_parts);
     if let Ok(guard) = CACHE.lock() {
-        if let Some((k, c)) = guard.as_ref() {
-            if *k == key
-                && c.region == setup.territories.name
-                && c.indicators.len() == setup.indicators.indicators.len()
-            {
+        if let Some((k, s, c)) = guard.as_ref() {
+            if *k == key && s == setup {
                 return Ok(Arc::clone(c));
             }
         }
     }
     let calendar = Arc::new(compute_from_store(store, cache, setup, rows)?);
     if let Ok(mut guard) = CACHE.lock() {
-        *guard = Some((key, Arc::clone(&calendar)));
+        *guard = Some((key, setup.clone(), Arc::clone(&calendar)));
     }
     Ok(calendar)
 }
