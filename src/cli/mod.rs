@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod analysis;
+mod indicators;
 mod model;
 mod progress;
 mod responses;
@@ -41,6 +42,8 @@ pub enum Command {
     Report(analysis::ReportArgs),
     /// Design-based linear or logistic regression of a survey's answers (R `svyglm`).
     Model(model::ModelArgs),
+    /// The risk calendar: regional indicators by district and wave, with alerts.
+    Indicators(indicators::IndicatorsArgs),
     /// Weight any respondent file by a scheme; prints `id,weight` and diagnostics (stderr).
     Weight(analysis::WeightArgs),
     /// Staff accounts (admin, sociologist, official) for the workbench under /admin.
@@ -145,6 +148,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Responses(cmd) => responses::run(&Store::open(&config.database)?, cmd),
         Command::Report(args) => analysis::run_report(&Store::open(&config.database)?, args),
         Command::Model(args) => model::run_model(&Store::open(&config.database)?, args),
+        Command::Indicators(args) => indicators::run(&Store::open(&config.database)?, args),
         Command::Weight(args) => analysis::run_weight(args),
         Command::User(cmd) => users::run(&Store::open(&config.database)?, cmd, &mut std::io::stdout().lock()),
     }

@@ -21,6 +21,7 @@
 mod balance;
 mod columns;
 mod design;
+pub mod district;
 pub mod domain;
 mod labels;
 mod load;

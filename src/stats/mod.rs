@@ -37,6 +37,7 @@ mod compare;
 mod crosstab;
 mod design;
 mod dist;
+pub mod fay_herriot;
 mod influence;
 mod linalg;
 mod mean;

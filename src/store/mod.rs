@@ -8,6 +8,7 @@
 //! never run on the async executor's threads. SQLite gets a single writer connection (several writers only
 //! queue on the database lock with backoff sleeps, measured in `shared/stack.md`) and a pool of readers.
 
+pub mod alerts;
 pub mod audit;
 mod batch_insert;
 pub mod batches;

@@ -170,3 +170,35 @@ diesel::joinable!(invitations -> surveys (survey_id));
 diesel::allow_tables_to_appear_in_same_query!(surveys, survey_versions, responses, invitations, quota_counts);
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, sessions);
+
+diesel::table! {
+    indicator_alerts (id) {
+        id -> Text,
+        indicator -> Text,
+        district -> Text,
+        survey -> Text,
+        wave -> Text,
+        value -> Double,
+        ci_low -> Double,
+        ci_high -> Double,
+        source -> Text,
+        reasons -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (alert_id, url) {
+        alert_id -> Text,
+        url -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> indicator_alerts (alert_id));
+diesel::allow_tables_to_appear_in_same_query!(indicator_alerts, webhook_deliveries);

@@ -8,6 +8,7 @@ use crate::auth::AuthError;
 use crate::catalog::workbench::WorkbenchError;
 use crate::catalog::CatalogError;
 use crate::export::ExportError;
+use crate::indicator::waves::IndicatorError;
 use crate::report::{ReportError, ReportLoadError};
 use crate::store::{StoreError, StoreErrorKind};
 
@@ -97,6 +98,18 @@ impl From<ReportLoadError> for WebError {
             ReportLoadError::Catalog(c) => c.into(),
             ReportLoadError::Store(s) => s.into(),
             ReportLoadError::BadAnswers { .. } | ReportLoadError::TooMany(_) => WebError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<IndicatorError> for WebError {
+    fn from(e: IndicatorError) -> Self {
+        match e {
+            IndicatorError::Store(s) => s.into(),
+            IndicatorError::Load(l) => l.into(),
+            IndicatorError::Files(_) | IndicatorError::Read { .. } | IndicatorError::District { .. } => {
+                WebError::Internal(e.to_string())
+            }
         }
     }
 }

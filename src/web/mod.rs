@@ -7,13 +7,14 @@ mod admin_quality;
 mod admin_upload;
 mod admin_users;
 pub mod auth;
-mod chunked;
 mod chart_text;
+mod chunked;
 pub mod error;
 pub mod form;
 mod form_channel;
 mod form_notices;
 pub mod form_render;
+mod indicators;
 mod lang;
 pub mod pages;
 mod public;
@@ -76,6 +77,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/trends").route(web::get().to(results_trends::trends_index)))
         .service(web::resource("/trends/").route(web::get().to(results_trends::trends_index)))
         .service(web::resource("/trends/{track}").route(web::get().to(results_pages::trend_page)))
+        // The risk calendar: indicators by district and wave, alerts.
+        .service(web::resource("/indicators").route(web::get().to(indicators::calendar_page)))
+        .service(web::resource("/indicators/feed.atom").route(web::get().to(indicators::feed)))
+        .service(web::resource("/indicators/{id}").route(web::get().to(indicators::indicator_page)))
+        .service(web::resource("/api/v1/indicators").route(web::get().to(indicators::api_calendar)))
+        .service(web::resource("/api/v1/indicators/{id}").route(web::get().to(indicators::api_indicator)))
         // Staff sign-in and the workbench.
         .service(
             web::resource("/login")
@@ -156,6 +163,7 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     let listener = std::net::TcpListener::bind(&state.config.bind)?;
     tracing::info!(bind = %state.config.bind, "opros listening");
     let writer = state.forms.writer.clone();
+    crate::indicator::worker::spawn(state.store.clone(), state.definitions.clone());
     let served = build_server(state, listener)?.await;
     // In-flight requests are finished by now; submissions of clients that went away may still be queued.
     if !writer.flush_blocking(std::time::Duration::from_secs(30)) {

@@ -133,6 +133,36 @@ const MATRIX: &[Row] = &[
         false,
         [404, 404, 404, 404, 404],
     ),
+    // The risk calendar: public (published results only; staff see every survey).
+    ("GET", "/indicators", "/indicators", false, [200, 200, 200, 200, 200]),
+    (
+        "GET",
+        "/indicators/feed.atom",
+        "/indicators/feed.atom",
+        false,
+        [200, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/indicators/{id}",
+        "/indicators/life_dissatisfied",
+        false,
+        [200, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/indicators",
+        "/api/v1/indicators",
+        false,
+        [200, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/indicators/{id}",
+        "/api/v1/indicators/no-such-indicator",
+        false,
+        [404, 404, 404, 404, 404],
+    ),
     // Sign-in.
     ("GET", "/login", "/login", false, [200, 200, 303, 303, 303]),
     ("POST", "/login", "/login", false, [403, 403, 403, 403, 403]),

@@ -38,6 +38,7 @@ mod forms_random;
 mod forms_snapshots;
 mod fuzz_parsers;
 mod hostile;
+mod indicators;
 mod model_reference;
 mod multi_instance;
 mod outage;

@@ -1,0 +1,363 @@
+//! The risk calendar for officials: `GET /indicators` (grid of districts × waves, tile map, alerts),
+//! `GET /indicators/{id}` (each district's series), `GET /indicators/feed.atom` (alerts), and the JSON API
+//! `GET /api/v1/indicators`, `GET /api/v1/indicators/{id}`. Staff see every survey; the public only surveys
+//! whose results are published.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use super::error::{ApiError, WebError};
+use super::public;
+use super::results::{can_see_unpublished, page_lang, query_param};
+use super::results_view::{lang_links, urlencode};
+use super::{pages, State};
+use crate::indicator::calendar::{Cell, Source, Status};
+use crate::indicator::waves::{build, load_setup, Calendar, IndicatorView};
+use crate::indicator::Statistic;
+use std::sync::Arc;
+
+/// The calendar the reader may see.
+fn calendar(state: &State, staff: bool) -> Result<Arc<Calendar>, WebError> {
+    let territories = std::env::var_os("OPROS_TERRITORIES").map(std::path::PathBuf::from);
+    let indicators = std::env::var_os("OPROS_INDICATORS").map(std::path::PathBuf::from);
+    let setup = load_setup(
+        &state.store,
+        &state.definitions,
+        territories.as_deref(),
+        indicators.as_deref(),
+    )?;
+    // Alerts are recorded (and queued for webhooks) by the alerts task and `opros indicators`, not here.
+    Ok(build(&state.store, &state.definitions, &setup, staff)?)
+}
+
+async fn calendar_for(req: &HttpRequest, state: &State) -> Result<Arc<Calendar>, WebError> {
+    let staff = can_see_unpublished(req);
+    let st = state.clone();
+    web::block(move || calendar(&st, staff)).await?
+}
+
+/// `GET /api/v1/indicators`: the whole calendar (the same as `opros indicators --json`).
+pub async fn api_calendar(req: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
+    let c = calendar_for(&req, &state).await?;
+    Ok(HttpResponse::Ok().json(&*c))
+}
+
+/// `GET /api/v1/indicators/{id}`: one indicator with the districts.
+pub async fn api_indicator(req: HttpRequest, state: State, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let c = calendar_for(&req, &state).await?;
+    let ind = find(&c, &id)?;
+    Ok(HttpResponse::Ok().json(json!({"districts": c.districts, "thin_below": c.thin_below, "indicator": ind})))
+}
+
+fn find<'a>(c: &'a Calendar, id: &str) -> Result<&'a IndicatorView, WebError> {
+    c.indicators
+        .iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| WebError::NotFound(format!("no indicator '{id}'")))
+}
+
+/// A value in the indicator's units: shares and balances as percentages, means with two decimals.
+fn fmt(statistic: &Statistic, v: f64) -> String {
+    match statistic {
+        Statistic::Mean => format!("{v:.2}"),
+        Statistic::Share { .. } | Statistic::Balance { .. } => format!("{:.1}%", v * 100.0),
+    }
+}
+
+fn status_key(s: Status) -> &'static str {
+    match s {
+        Status::NoData => "no_data",
+        Status::Fine => "fine",
+        Status::Watch => "watch",
+        Status::Alert => "alert",
+    }
+}
+
+fn source_key(s: Option<Source>) -> &'static str {
+    match s {
+        Some(Source::Direct) | None => "direct",
+        Some(Source::DirectThin) => "direct_thin",
+        Some(Source::Eblup) => "eblup",
+        Some(Source::Synthetic) => "synthetic",
+    }
+}
+
+/// One grid cell as the template shows it.
+fn cell_view(ind: &IndicatorView, c: &Cell) -> Value {
+    let status = status_key(c.status);
+    let reasons: Vec<String> = c
+        .reasons
+        .iter()
+        .map(|r| {
+            format!(
+                "indicators-reason-{}",
+                match r {
+                    crate::indicator::calendar::Reason::AlertLevel => "alert_level",
+                    crate::indicator::calendar::Reason::WatchLevel => "watch_level",
+                    crate::indicator::calendar::Reason::SignificantWorsening => "significant_worsening",
+                }
+            )
+        })
+        .collect();
+    json!({
+        "status": status,
+        "status_key": format!("indicators-status-{status}"),
+        "value": c.headline.map(|h| fmt(&ind.statistic, h.value)),
+        "interval": c.headline.map(|h| format!("{} – {}", fmt(&ind.statistic, h.ci_low), fmt(&ind.statistic, h.ci_high))),
+        "model_based": matches!(c.source, Some(Source::Eblup | Source::Synthetic)),
+        "source_key": format!("indicators-source-{}", source_key(c.source)),
+        "n": c.n,
+        "reasons": reasons,
+    })
+}
+
+/// The wave shown on the map: `?wave=LABEL` when it exists, else the latest.
+fn chosen_wave(ind: &IndicatorView, wanted: Option<&str>) -> Option<usize> {
+    wanted
+        .and_then(|w| ind.waves.iter().position(|x| x.label == w || x.survey == w))
+        .or_else(|| ind.waves.len().checked_sub(1))
+}
+
+/// The tile map of one wave: a square per district at its grid place.
+fn tile_map(c: &Calendar, ind: &IndicatorView, wave: usize, lang: &str) -> Value {
+    const SIZE: u32 = 56;
+    const GAP: u32 = 4;
+    let (rows, cols) = c
+        .districts
+        .iter()
+        .fold((0, 0), |(r, k), d| (r.max(d.row + 1), k.max(d.column + 1)));
+    let tiles: Vec<Value> = c
+        .districts
+        .iter()
+        .zip(&ind.waves[wave].cells)
+        .map(|(d, cell)| {
+            let v = cell_view(ind, cell);
+            json!({
+                "x": d.column * (SIZE + GAP),
+                "y": d.row * (SIZE + GAP),
+                "size": SIZE,
+                "cx": d.column * (SIZE + GAP) + SIZE / 2,
+                "cy": d.row * (SIZE + GAP) + SIZE / 2 + 5,
+                "code": d.code,
+                "name": d.name.get(lang),
+                "cell": v,
+            })
+        })
+        .collect();
+    json!({
+        "width": cols * (SIZE + GAP),
+        "height": rows * (SIZE + GAP),
+        "wave": ind.waves[wave].label,
+        "tiles": tiles,
+    })
+}
+
+fn indicator_links(c: &Calendar, current: &str, lang: &str) -> Vec<Value> {
+    c.indicators
+        .iter()
+        .map(|i| {
+            json!({
+                "href": format!("/indicators?indicator={}", urlencode(&i.id)),
+                "page": format!("/indicators/{}", urlencode(&i.id)),
+                "title": i.title.get(lang),
+                "current": i.id == current,
+            })
+        })
+        .collect()
+}
+
+/// `GET /indicators[?indicator=ID&wave=LABEL]`: the calendar page.
+pub async fn calendar_page(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
+    let lang = page_lang(&req);
+    let staff = can_see_unpublished(&req);
+    let c = calendar_for(&req, &state).await?;
+    let wanted = query_param(&req, "indicator");
+    let ind = match wanted.as_deref() {
+        Some(id) => find(&c, id)?,
+        None => c
+            .indicators
+            .first()
+            .ok_or_else(|| WebError::NotFound("no indicators are defined".into()))?,
+    };
+    let wave = chosen_wave(ind, query_param(&req, "wave").as_deref());
+    let st = state.clone();
+    let (alerts, deliveries) = web::block(move || -> Result<_, WebError> {
+        let alerts = st.store.alerts(50)?;
+        let deliveries = if staff { st.store.deliveries()? } else { Vec::new() };
+        Ok((alerts, deliveries))
+    })
+    .await??;
+    let visible_surveys: Vec<&str> = c
+        .indicators
+        .iter()
+        .flat_map(|i| i.waves.iter().map(|w| w.survey.as_str()))
+        .collect();
+    let name_of = |code: &str| {
+        c.districts
+            .iter()
+            .find(|d| d.code == code)
+            .map_or(code.to_owned(), |d| d.name.get(&lang).to_owned())
+    };
+    let alert_views: Vec<Value> = alerts
+        .iter()
+        .filter(|a| visible_surveys.contains(&a.survey.as_str()))
+        .filter_map(|a| {
+            let i = c.indicators.iter().find(|i| i.id == a.indicator)?;
+            Some(json!({
+                "indicator": i.title.get(&lang),
+                "district": name_of(&a.district),
+                "wave": a.wave,
+                "value": fmt(&i.statistic, a.value),
+                "interval": format!("{} – {}", fmt(&i.statistic, a.ci_low), fmt(&i.statistic, a.ci_high)),
+                "reasons": a.reasons.split(',').map(|r| format!("indicators-reason-{r}")).collect::<Vec<_>>(),
+            }))
+        })
+        .collect();
+    let failed: Vec<Value> = deliveries
+        .iter()
+        .filter(|d| d.state == "failed")
+        .map(|d| json!({"url": d.url, "attempts": d.attempts, "error": d.last_error.clone().unwrap_or_default()}))
+        .collect();
+    let rows: Vec<Value> = c
+        .districts
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            json!({
+                "name": d.name.get(&lang),
+                "code": d.code,
+                "cells": ind.waves.iter().map(|w| cell_view(ind, &w.cells[k])).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let waves: Vec<Value> = ind
+        .waves
+        .iter()
+        .map(|w| {
+            json!({
+                "label": w.label,
+                "title": w.title,
+                "href": format!("/indicators?indicator={}&wave={}", urlencode(&ind.id), urlencode(&w.label)),
+                "no_model": w.model.reason,
+            })
+        })
+        .collect();
+    let title = crate::i18n::text(&lang, "indicators-title");
+    let page = json!({
+        "lang": lang,
+        "title": title,
+        "lang_links": lang_links(&format!("/indicators?indicator={}", urlencode(&ind.id)), &lang),
+        "region": c.region_title.get(&lang),
+        "thin": c.thin_below,
+        "indicators": indicator_links(&c, &ind.id, &lang),
+        "indicator": {"id": ind.id, "title": ind.title.get(&lang), "page": format!("/indicators/{}", urlencode(&ind.id))},
+        "waves": waves,
+        "rows": rows,
+        "map": wave.map(|w| tile_map(&c, ind, w, &lang)),
+        "alerts": alert_views,
+        "failed": failed,
+    });
+    Ok(public::html(pages::render("indicators", &page)))
+}
+
+/// `GET /indicators/{id}`: each district's series of one indicator.
+pub async fn indicator_page(req: HttpRequest, state: State, id: web::Path<String>) -> Result<HttpResponse, WebError> {
+    let lang = page_lang(&req);
+    let c = calendar_for(&req, &state).await?;
+    let ind = find(&c, &id)?;
+    let f = |v: f64| fmt(&ind.statistic, v);
+    let districts: Vec<Value> = c
+        .districts
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let rows: Vec<Value> = ind
+                .waves
+                .iter()
+                .map(|w| {
+                    let cell = &w.cells[k];
+                    json!({
+                        "wave": w.label,
+                        "n": cell.n,
+                        "direct": cell.direct.map(|v| format!("{} ({} – {})", f(v.value), f(v.ci_low), f(v.ci_high))),
+                        "model": cell.model.map(|m| format!("{} ({} – {})", f(m.value.value), f(m.value.ci_low), f(m.value.ci_high))),
+                        "gamma": cell.model.and_then(|m| m.gamma).map(|g| format!("{g:.2}")),
+                        "cell": cell_view(ind, cell),
+                    })
+                })
+                .collect();
+            json!({"name": d.name.get(&lang), "code": d.code, "rows": rows})
+        })
+        .collect();
+    let page = json!({
+        "lang": lang,
+        "title": ind.title.get(&lang),
+        "lang_links": lang_links(&format!("/indicators/{}", urlencode(&ind.id)), &lang),
+        "thin": c.thin_below,
+        "has_waves": !ind.waves.is_empty(),
+        "districts": districts,
+    });
+    Ok(public::html(pages::render("indicator", &page)))
+}
+
+/// Escapes text for XML.
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `GET /indicators/feed.atom`: alerts of published surveys, newest first.
+pub async fn feed(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
+    let lang = page_lang(&req);
+    let st = state.clone();
+    let (c, alerts) =
+        web::block(move || -> Result<_, WebError> { Ok((calendar(&st, false)?, st.store.alerts(100)?)) }).await??;
+    let visible: Vec<&str> = c
+        .indicators
+        .iter()
+        .flat_map(|i| i.waves.iter().map(|w| w.survey.as_str()))
+        .collect();
+    let updated = alerts.first().map_or_else(
+        || "1970-01-01T00:00:00Z".to_owned(),
+        |a| format!("{}Z", a.created_at.format("%Y-%m-%dT%H:%M:%S")),
+    );
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>{}</title>\n<id>urn:opros:indicators:{}</id>\n<updated>{updated}</updated>\n<link rel=\"alternate\" href=\"/indicators\"/>\n",
+        xml(&crate::i18n::text(&lang, "indicators-alerts")),
+        xml(&c.region)
+    );
+    for a in alerts.iter().filter(|a| visible.contains(&a.survey.as_str())) {
+        let Some(ind) = c.indicators.iter().find(|i| i.id == a.indicator) else {
+            continue;
+        };
+        let district = c
+            .districts
+            .iter()
+            .find(|d| d.code == a.district)
+            .map_or(a.district.as_str(), |d| d.name.get(&lang));
+        let reasons: Vec<String> = a
+            .reasons
+            .split(',')
+            .map(|r| crate::i18n::text(&lang, &format!("indicators-reason-{r}")))
+            .collect();
+        out.push_str(&format!(
+            "<entry>\n<id>urn:uuid:{}</id>\n<title>{} — {}, {}</title>\n<updated>{}Z</updated>\n<link href=\"/indicators?indicator={}\"/>\n<summary>{} ({} – {}): {}</summary>\n</entry>\n",
+            xml(&a.id),
+            xml(ind.title.get(&lang)),
+            xml(district),
+            xml(&a.wave),
+            a.created_at.format("%Y-%m-%dT%H:%M:%S"),
+            xml(&urlencode(&ind.id)),
+            xml(&fmt(&ind.statistic, a.value)),
+            xml(&fmt(&ind.statistic, a.ci_low)),
+            xml(&fmt(&ind.statistic, a.ci_high)),
+            xml(&reasons.join("; ")),
+        ));
+    }
+    out.push_str("</feed>\n");
+    Ok(HttpResponse::Ok()
+        .content_type("application/atom+xml; charset=utf-8")
+        .body(out))
+}
