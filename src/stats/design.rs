@@ -80,6 +80,11 @@ pub struct Design {
     /// them here lets [`super::summarize_categorical`] produce every crosstab of a question from the one
     /// pass over the respondents that its shares need.
     pub breakdowns: Vec<Vec<Option<usize>>>,
+    /// The weights as calibration left them, when they were changed afterwards (trimming: R `trimWeights`
+    /// after `calibrate`). Used with [`Calibration::Calibrated`] only. R keeps the calibration's stored
+    /// `qr` and `w = g·√w0` after trimming, so the residual of the influence value `w_i z_i` (trimmed `w`)
+    /// is `w_i z_i − wc_i x_i'β̂`, `β̂ = (Σ w0 x x')⁻¹ Σ w0 x z·w/wc` with `wc` these weights.
+    pub calibrated_weights: Option<Vec<f64>>,
 }
 
 impl Design {
@@ -177,6 +182,9 @@ pub struct PreparedDesign {
     /// Category of each declared breakdown variable in each unit-cell (`[b][uc]`).
     pub(crate) uc_breakdown: Vec<Vec<Option<usize>>>,
     pub(crate) breakdown_levels: Vec<usize>,
+    /// Weights before trimming, for calibrated designs trimmed afterwards ([`Design::calibrated_weights`]);
+    /// then `w0` above holds `w0·w/wc`, the weights of the regression's right-hand side.
+    pub(crate) wc: Option<Vec<f64>>,
 }
 
 /// Assigns dense ids (in order of first appearance) to keys below `space`: a lookup table when the key
@@ -299,6 +307,23 @@ impl PreparedDesign {
         }
         let stratum_fpc = fpc_factors(d.fpc.as_ref(), &stratum, &stratum_npsu, n)?;
         let (cell, n_cells, model, w0) = build_model(d.calibration, &d.weights, n)?;
+        let wc = match (d.calibrated_weights, &model) {
+            (Some(wc), Model::Regression { .. }) => {
+                check_len("calibrated weights", wc.len(), n)?;
+                check_weights("calibrated weights", &wc)?;
+                Some(wc)
+            }
+            _ => None,
+        };
+        let w0 = match &wc {
+            Some(wc) => w0
+                .iter()
+                .zip(&d.weights)
+                .zip(wc)
+                .map(|((b, w), c)| if *c > 0.0 { b * w / c } else { 0.0 })
+                .collect(),
+            None => w0,
+        };
         // unit-cells: (variance unit, calibration cell, category of every breakdown variable)
         let breakdown_levels: Vec<usize> = d
             .breakdowns
@@ -361,6 +386,7 @@ impl PreparedDesign {
             w0_ratio,
             uc_breakdown,
             breakdown_levels,
+            wc,
         })
     }
 

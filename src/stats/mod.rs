@@ -47,7 +47,7 @@ pub mod variance;
 pub use ci::CiMethod;
 pub use compare::{difference_of_independent, DifferenceTest};
 pub use crosstab::{
-    benjamini_hochberg, crosstab, Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, Flag, RaoScott,
+    benjamini_hochberg, crosstab, Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, Flag, NotTestable, RaoScott,
 };
 pub use design::{Calibration, Design, Fpc, LonelyPsu, PreparedDesign, WeightingEffect};
 pub use mean::{mean, MeanEstimate};

@@ -12,7 +12,9 @@ use super::pages;
 use crate::chart::{self, DotInput, ShareInput};
 use crate::definition::{Definition, QuestionKind};
 pub use crate::report::variable_label;
-use crate::report::{Breakdown, Estimates, Flag, OptionEstimate, Population, QuestionSummary, Summary};
+use crate::report::{
+    Breakdown, Estimates, Flag, OptionEstimate, Population, QuestionSummary, Summary, SuppressedReason,
+};
 
 use super::results::Results;
 pub use super::results_texts::{dict, texts};
@@ -137,11 +139,20 @@ fn flag_view(f: Option<Flag>, tx: &Value) -> Value {
     }
 }
 
+/// Why a figure is not shown, in the reader's language.
+fn reason_text(reason: Option<SuppressedReason>, tx: &Value) -> String {
+    reason.map_or_else(
+        || t(tx, "suppressed_reason").to_owned(),
+        |r| t(tx, &format!("suppressed_{}", r.name())).to_owned(),
+    )
+}
+
 fn option_row(o: &OptionEstimate, tx: &Value) -> Value {
     json!({
         "code": o.code,
         "label": o.label,
         "suppressed": o.suppressed,
+        "reason": reason_text(o.suppressed_reason, tx),
         "hard_to_say": o.hard_to_say,
         "share": if o.suppressed { "—".to_owned() } else { pct(o.share) },
         "interval": if o.suppressed { String::new() } else { pct_interval(o.ci_low, o.ci_high) },
@@ -238,6 +249,7 @@ impl Ctx<'_> {
             "track": q.track,
             "track_href": q.track.as_ref().map(|t| format!("/trends/{}", urlencode(t))),
             "suppressed": e.suppressed,
+            "reason": reason_text(e.suppressed_reason, tx),
             "base_n": e.base_n,
             "effective_n": e.effective_n.map(|v| format!("{v:.0}")),
             "bars": bars,
@@ -366,6 +378,7 @@ impl Ctx<'_> {
                 "label": label,
                 "total": total,
                 "suppressed": e.suppressed,
+                "reason": reason_text(e.suppressed_reason, tx),
                 "base_n": e.base_n,
                 "cells": e.options.iter().map(|o| option_row(o, tx)).collect::<Vec<_>>(),
                 "mean": num(e.mean, 2),
@@ -375,6 +388,12 @@ impl Ctx<'_> {
         };
         let mut rows = vec![row(t(tx, "all_respondents"), &q.estimates, true)];
         rows.extend(b.categories.iter().map(|c| row(&c.label, &c.estimates, false)));
+        let untestable = b.not_testable.map(|why| {
+            json!({
+                "significant": false,
+                "text": format!("{}: {}.", t(tx, "not_testable"), t(tx, &format!("not_testable_{}", why.name()))),
+            })
+        });
         let test = b.test.map(|r| {
             let significant = r.p_value < 0.05;
             json!({
@@ -398,7 +417,7 @@ impl Ctx<'_> {
             "has_mean": has_mean,
             "has_median": q.estimates.median.is_some(),
             "rows": rows,
-            "test": test,
+            "test": test.or(untestable),
             // Data columns: base, options, mean and its interval, median.
             "span": 1 + columns.len() + usize::from(has_mean) * 2 + usize::from(q.estimates.median.is_some()),
         }))
