@@ -138,8 +138,8 @@ impl GroupTable {
         };
         let cal = prep.wc.as_ref().map(|wc| {
             let mut c = CalSums::zeros(size);
-            for i in 0..prep.n {
-                c.add(prep.uc[i] as usize * g + group(i), prep.w[i], wc[i], 0.0);
+            for (i, (w, wci)) in prep.w.iter().zip(wc).enumerate() {
+                c.add(prep.uc[i] as usize * g + group(i), *w, *wci, 0.0);
             }
             c
         });
