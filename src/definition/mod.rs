@@ -129,6 +129,8 @@ struct Skeleton {
     #[serde(default)]
     invitation_only: bool,
     #[serde(default)]
+    sample: Option<SampleKind>,
+    #[serde(default)]
     thank_you: Option<Texts>,
     pages: Vec<PageSkeleton>,
     #[serde(default)]
@@ -291,6 +293,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         closes: skeleton.closes,
         anonymous: skeleton.anonymous,
         invitation_only: skeleton.invitation_only,
+        sample: skeleton.sample,
         thank_you: skeleton.thank_you,
         pages,
         page_blocks: skeleton.page_blocks,

@@ -100,6 +100,11 @@ pub struct Summary {
     /// Kish effective sample size of the analysed respondents.
     pub effective_n: Option<f64>,
     pub weighted: bool,
+    /// How respondents were recruited (`probability`, `invited`, `opt_in`: the definition's `sample:`).
+    pub sample: crate::definition::SampleKind,
+    /// What the intervals are: `confidence` for probability samples, otherwise `credibility` (model-based:
+    /// they assume the weighting removes the selection bias; AAPOR guidance on opt-in samples).
+    pub interval_name: IntervalName,
     pub ci_method: CiMethod,
     pub level: f64,
     pub min_cell: u32,
@@ -115,6 +120,26 @@ pub struct Summary {
     pub design_error: Option<String>,
     pub breakdowns: Vec<BreakdownVariable>,
     pub questions: Vec<QuestionSummary>,
+}
+
+/// What the intervals of a summary are called, from how its respondents were recruited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalName {
+    /// A probability sample: design-based confidence intervals.
+    Confidence,
+    /// Any other sample: model-based credibility intervals.
+    Credibility,
+}
+
+impl IntervalName {
+    pub fn of(sample: crate::definition::SampleKind) -> IntervalName {
+        if sample.is_probability() {
+            IntervalName::Confidence
+        } else {
+            IntervalName::Credibility
+        }
+    }
 }
 
 /// A breakdown variable and its categories (for labels).
@@ -425,6 +450,8 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         n_analysed: keep.len(),
         effective_n,
         weighted: diagnostics.is_some(),
+        sample: def.sample_kind(),
+        interval_name: IntervalName::of(def.sample_kind()),
         ci_method: opts.method,
         level: LEVEL,
         min_cell: def.report.min_cell,

@@ -13,7 +13,7 @@ use crate::chart::{self, DotInput, ShareInput};
 use crate::definition::{Definition, QuestionKind};
 pub use crate::report::variable_label;
 use crate::report::{
-    Breakdown, Estimates, Flag, OptionEstimate, Population, QuestionSummary, Summary, SuppressedReason,
+    Breakdown, Estimates, Flag, IntervalName, OptionEstimate, Population, QuestionSummary, Summary, SuppressedReason,
 };
 
 use super::results::Results;
@@ -515,6 +515,18 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
+/// The texts of the page with the intervals named for what they are: credibility intervals unless the
+/// sample is a probability sample (`Summary::interval_name`).
+pub fn interval_texts(mut tx: Value, s: &Summary) -> Value {
+    if s.interval_name == IntervalName::Credibility {
+        for key in ["interval", "margin_note"] {
+            let credibility = t(&tx, &format!("{key}_credibility")).to_owned();
+            tx[key] = Value::String(credibility);
+        }
+    }
+    tx
+}
+
 /// The page's JSON view (exposed for tests and snapshots).
 pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
     let s = &*r.summary;
@@ -523,7 +535,7 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
     let cx = Ctx {
         s,
         def,
-        tx: texts(lang),
+        tx: interval_texts(texts(lang), s),
         by,
     };
     let slug = urlencode(&s.slug);

@@ -527,6 +527,75 @@ fn a_question_is_never_broken_down_by_itself(backend: Backend) {
 
 backend_tests!(a_question_is_never_broken_down_by_itself);
 
+/// The intervals are named for how respondents were recruited: the example survey has a public link and no
+/// `sample:`, so it is an opt-in sample with credibility intervals, a disclosed recruitment and weighting
+/// assumption, and no "95 intervals in 100" claim; declared a probability sample it keeps the classical
+/// wording. Both languages; the summary JSON says `sample` and `interval_name`.
+fn intervals_are_named_for_how_respondents_were_recruited(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let (server, store) = seeded_all(&db);
+    let c = client();
+    let url = |path: &str| server.url(path);
+    let classical = [("en", "95 intervals in 100"), ("ru", "в 95 случаях из 100")];
+    let opt_in = [
+        (
+            "en",
+            "credibility intervals",
+            "public link",
+            "once weighted by Your sex, Age group",
+        ),
+        (
+            "ru",
+            "модельные интервалы",
+            "открытая ссылка",
+            "после взвешивания по переменным",
+        ),
+    ];
+    let (_, json) = get(&c, &url("/api/v1/surveys/healthcare-2026/summary?lang=en"));
+    let summary: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(summary["sample"], "opt_in");
+    assert_eq!(summary["interval_name"], "credibility");
+    for ((lang, credibility, recruitment, assumption), (_, claim)) in opt_in.iter().zip(&classical) {
+        let (st, html) = get(&c, &url(&format!("/results/healthcare-2026/methodology?lang={lang}")));
+        assert_eq!(st, 200);
+        let doc = Html::parse_document(&html);
+        let margin = doc.select(&sel("#margin")).next().map(text).unwrap_or_default();
+        assert!(margin.contains(credibility), "{lang}: {margin}");
+        assert!(margin.contains(recruitment), "{lang}: {margin}");
+        assert!(margin.contains(assumption), "{lang}: {margin}");
+        assert!(!margin.contains(claim), "{lang}: {margin}");
+        let (_, page) = get(&c, &url(&format!("/results/healthcare-2026?lang={lang}")));
+        let doc = Html::parse_document(&page);
+        let note = doc.select(&sel(".margin-note")).next().map(text).unwrap_or_default();
+        assert!(
+            !note.contains("95% confidence") && !note.contains("с вероятностью 95%"),
+            "{lang}: {note}"
+        );
+    }
+    // The same survey declared a probability sample.
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/surveys/healthcare.yaml"));
+    let yaml =
+        std::fs::read_to_string(path)
+            .expect("yaml")
+            .replacen("\nlanguages:", "\nsample: probability\nlanguages:", 1);
+    let p = opros::catalog::prepare_source(&yaml, "healthcare.yaml", path.parent(), None).expect("prepare");
+    assert_eq!(p.definition.sample_kind(), opros::definition::SampleKind::Probability);
+    opros::catalog::store_prepared(&store, &p).expect("second version");
+    let (_, json) = get(&c, &url("/api/v1/surveys/healthcare-2026/summary?lang=en"));
+    let summary: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(summary["sample"], "probability");
+    assert_eq!(summary["interval_name"], "confidence");
+    for ((lang, credibility, _, _), (_, claim)) in opt_in.iter().zip(&classical) {
+        let (_, html) = get(&c, &url(&format!("/results/healthcare-2026/methodology?lang={lang}")));
+        let doc = Html::parse_document(&html);
+        let margin = doc.select(&sel("#margin")).next().map(text).unwrap_or_default();
+        assert!(margin.contains(claim), "{lang}: {margin}");
+        assert!(!margin.contains(credibility), "{lang}: {margin}");
+    }
+}
+
+backend_tests!(intervals_are_named_for_how_respondents_were_recruited);
+
 /// The cells of the summary that are suppressed, and the numbers they would show without suppression.
 fn suppressed_cells(summary: &Value) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
