@@ -125,7 +125,7 @@ impl Checker {
     fn check_zero_variance_beta(&mut self, what: String, c: &opros::stats::Proportion) {
         self.checks += 1;
         let ok = match (c.share, c.ci_low, c.ci_high) {
-            (Some(p), Some(lo), Some(hi)) if p == 0.0 => lo == 0.0 && hi > 0.0 && hi < 1.0,
+            (Some(0.0), Some(lo), Some(hi)) => lo == 0.0 && hi > 0.0 && hi < 1.0,
             (Some(p), Some(lo), Some(hi)) => (lo - p).abs() <= 1e-6 * p && (hi - p).abs() <= 1e-6 * p,
             _ => false,
         };
