@@ -56,7 +56,14 @@ fn raked_summary_matches_r_survey() {
     let def = parse_definition(&source, "poll.yaml").unwrap();
     let data = answers();
     let exp = expected();
-    let get = |what: &str, key: &str| exp[&(what.to_owned(), key.to_owned())];
+    // Every row R wrote must be read by a comparison (checked at the end).
+    let used = std::cell::RefCell::new(std::collections::HashSet::new());
+    let get = |what: &str, key: &str| {
+        let k = (what.to_owned(), key.to_owned());
+        let v = *exp.get(&k).unwrap_or_else(|| panic!("R wrote no {what} {key}"));
+        used.borrow_mut().insert(k);
+        v
+    };
     let s = summarize(
         &SummaryInput {
             definition: &def,
@@ -147,7 +154,30 @@ fn raked_summary_matches_r_survey() {
     close(Some(t.f), get("chisq_f", "satisfaction sex"), 1e-6, "Rao–Scott F");
     close(Some(t.ndf), get("chisq_ndf", "satisfaction sex"), 1e-6, "Rao–Scott ndf");
     close(Some(t.ddf), get("chisq_ddf", "satisfaction sex"), 1e-6, "Rao–Scott ddf");
-    assert!((t.p_value - get("chisq_p", "satisfaction sex")).abs() < 1e-4, "p-value");
+    close(
+        Some(t.p_value),
+        get("chisq_p", "satisfaction sex"),
+        1e-6,
+        "Rao–Scott p-value",
+    );
+
+    // R's weight of every respondent (raking), in the order of poll.csv.
+    let (weights, failure) = opros::report::final_weights(&def, None, &data, None);
+    assert!(failure.is_none(), "{failure:?}");
+    assert_eq!(weights.len(), 600);
+    for (i, w) in weights.iter().enumerate() {
+        let key = (i + 1).to_string();
+        close(
+            Some(*w),
+            get("weight", &key),
+            1e-9,
+            &format!("weight of respondent {key}"),
+        );
+    }
+    let used = used.borrow();
+    let mut unused: Vec<_> = exp.keys().filter(|k| !used.contains(*k)).collect();
+    unused.sort();
+    assert!(unused.is_empty(), "rows of expected.csv no comparison read: {unused:?}");
 }
 
 #[test]
