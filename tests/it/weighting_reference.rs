@@ -336,3 +336,44 @@ fn trimmed_raking_variances_match_r() {
     }
     assert_eq!(compared, 24);
 }
+
+/// The errors a sample or a scheme can raise before or during weighting, each triggered and named.
+#[test]
+fn weighting_errors_say_what_is_wrong() {
+    let scheme = |yaml: &str| -> Scheme { serde_norway::from_str(yaml).expect("scheme") };
+    let mut sample = Sample::new(3);
+    match sample.set_base_weights(vec![1.0, 2.0]) {
+        Err(WeightingError::BadSample(msg)) => assert!(msg.contains("2 starting weights for 3"), "{msg}"),
+        other => panic!("expected BadSample, got {other:?}"),
+    }
+    match sample.set_base_weights(vec![1.0, 0.0, 2.0]) {
+        Err(e @ WeightingError::BadBaseWeight { row: 2, .. }) => {
+            assert!(e.to_string().contains("respondent #2"), "{e}");
+        }
+        other => panic!("expected BadBaseWeight, got {other:?}"),
+    }
+    // Everyone lacks the weighting variable.
+    let mut empty = Sample::new(4);
+    empty.add_variable("sex", [None::<&str>; 4]).expect("variable");
+    let s = scheme("method: raking\nvariables: [sex]\ntargets:\n  margins:\n    sex: {f: 0.5, m: 0.5}\n");
+    let targets = s.targets.clone().expect("targets");
+    match weighting::weight(&empty, &s, &targets) {
+        Err(e @ WeightingError::NoRespondents { n: 4, excluded: 4 }) => {
+            assert!(e.to_string().contains("no respondent can be weighted"), "{e}");
+        }
+        other => panic!("expected NoRespondents, got {:?}", other.map(|w| w.weights)),
+    }
+    // 90% women calibrated to 50% with g limited to [0.9, 1.1]: no weights within the bounds reach it.
+    let mut skewed = Sample::new(100);
+    skewed
+        .add_variable("sex", (0..100).map(|i| Some(if i < 90 { "f" } else { "m" })))
+        .expect("variable");
+    let s = scheme(
+        "method: linear\nvariables: [sex]\nbounds: [0.9, 1.1]\ntargets:\n  margins:\n    sex: {f: 0.5, m: 0.5}\n",
+    );
+    let targets = s.targets.clone().expect("targets");
+    match weighting::weight(&skewed, &s, &targets) {
+        Err(e @ WeightingError::BoundsInfeasible { .. }) => assert!(e.to_string().contains("0.9"), "{e}"),
+        other => panic!("expected BoundsInfeasible, got {:?}", other.map(|w| w.weights)),
+    }
+}
