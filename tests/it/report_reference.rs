@@ -259,3 +259,36 @@ fn weighting_failure_is_reported_not_hidden() {
     let err = s.weighting_error.expect("error explained");
     assert!(err.contains("d3"), "{err}");
 }
+
+/// The sex question broken down by sex: no categories, no F, "not testable" with the reason in the JSON
+/// and in the CLI text.
+#[test]
+fn a_question_by_itself_is_not_testable_in_json_and_text() {
+    let source = std::fs::read_to_string(format!("{DIR}/poll.yaml")).unwrap();
+    let def = parse_definition(&source, "poll.yaml").unwrap();
+    let data = answers();
+    let s = summarize(
+        &SummaryInput {
+            definition: &def,
+            population: None,
+            answers: &data,
+            language: "en",
+        },
+        &ReportOptions {
+            by: Some(vec!["sex".to_owned()]),
+            all_questions: true,
+            ..ReportOptions::default()
+        },
+    )
+    .unwrap();
+    let by_sex = &question(&s.questions, "sex").breakdowns[0];
+    assert_eq!(by_sex.not_testable, Some(opros::stats::NotTestable::SameVariable));
+    assert!(by_sex.test.is_none() && by_sex.categories.is_empty());
+    let json = serde_json::to_value(by_sex).unwrap();
+    assert_eq!(json["not_testable"], "same_variable");
+    assert!(json["test"].is_null());
+    let text = opros::report::render_text(&s);
+    assert!(text.contains("by sex: not testable (same_variable)"), "{text}");
+    // Another question by sex keeps its test.
+    assert!(question(&s.questions, "satisfaction").breakdowns[0].test.is_some());
+}
