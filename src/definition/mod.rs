@@ -90,6 +90,7 @@ pub mod error;
 pub mod locate;
 pub mod model;
 pub mod population;
+mod sample;
 pub mod texts;
 mod validate;
 
@@ -104,6 +105,7 @@ pub use condition::{Condition, Expr};
 pub use error::{DefinitionErrors, Problem};
 pub use model::*;
 pub use population::{check_population, parse_population};
+pub use sample::SampleKind;
 pub use texts::{OrderedMap, Texts};
 pub use validate::{valid_id, valid_slug};
 

@@ -22,37 +22,6 @@ pub(crate) fn code<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> 
     crate::weighting::scheme::scalar_to_string(d)
 }
 
-/// How the respondents of a survey were recruited. It decides what the intervals are called and what the
-/// methodology page says about them (AAPOR, "Opt-in surveys and margin of error"): only a probability
-/// sample has confidence intervals with the repeated-sampling meaning; for other samples the intervals are
-/// model-based credibility intervals that assume weighting removes the selection bias.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SampleKind {
-    /// Drawn at random from a frame, every unit with a known chance of selection.
-    Probability,
-    /// Personal invitations to a list that is not a probability sample.
-    Invited,
-    /// Anyone with the public link could answer (self-selection).
-    OptIn,
-}
-
-impl SampleKind {
-    /// The JSON name, also the suffix of the message ids that describe it.
-    pub fn name(self) -> &'static str {
-        match self {
-            SampleKind::Probability => "probability",
-            SampleKind::Invited => "invited",
-            SampleKind::OptIn => "opt_in",
-        }
-    }
-
-    /// Whether its intervals have the classical (repeated-sampling) meaning.
-    pub fn is_probability(self) -> bool {
-        self == SampleKind::Probability
-    }
-}
-
 /// A whole questionnaire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Definition {
@@ -78,7 +47,7 @@ pub struct Definition {
     /// How respondents were recruited (`sample: probability | invited | opt_in`); when absent,
     /// [`Definition::sample_kind`] decides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sample: Option<SampleKind>,
+    pub sample: Option<super::sample::SampleKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thank_you: Option<Texts>,
     pub pages: Vec<Page>,
@@ -515,7 +484,8 @@ impl Definition {
     /// How respondents were recruited: the definition's `sample:`, else `invited` for invitation-only
     /// surveys and `opt_in` for everything else (a public web link lets anyone answer). A probability sample
     /// is never assumed: a definition must say `sample: probability`.
-    pub fn sample_kind(&self) -> SampleKind {
+    pub fn sample_kind(&self) -> super::sample::SampleKind {
+        use super::sample::SampleKind;
         self.sample.unwrap_or(if self.invitation_only {
             SampleKind::Invited
         } else {

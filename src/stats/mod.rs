@@ -37,6 +37,7 @@ mod compare;
 mod crosstab;
 mod design;
 mod dist;
+mod fpc;
 mod linalg;
 mod mean;
 mod proportion;
