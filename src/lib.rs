@@ -12,6 +12,7 @@ pub mod definition;
 pub mod export;
 pub mod form;
 pub mod i18n;
+pub mod quality;
 pub mod question;
 pub mod report;
 pub mod stats;

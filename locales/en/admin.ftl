@@ -147,7 +147,7 @@ admin-preview-thank-you-text = Respondents now see the thank-you page: “{ $tex
 admin-preview-nothing-stored = Nothing was stored.
 admin-preview-answers = Answers given in the preview
 admin-preview-question = Question
-admin-preview-stored-as = Stored as
+admin-preview-stored-as = Answer
 admin-preview-again = Preview again
 
 ## The fieldwork monitor.
@@ -271,3 +271,11 @@ error-title-500 = Internal Server Error
 error-title-503 = Service Unavailable
 error-title-other = Error
 error-back = Back to the list of surveys
+error-results = Published results
+error-text-403 = You may not open this page.
+error-text-404 = There is no such page: the link may be out of date or mistyped.
+error-text-429 = Too many requests from your address in a short time. Wait a minute and try again.
+error-text-500 = Something went wrong on our side. Please try again later.
+error-text-503 = The service is temporarily unavailable; please try again in a minute.
+admin-monitor-drop-bar = Drop-off compared with the other pages
+admin-preview-missing-translations = Texts missing in a listed language (readers of that language will see the default language's text):

@@ -117,3 +117,39 @@ methodology-recruitment-invited = Respondents were invited personally from a lis
 methodology-recruitment-opt_in = Anyone with the survey's public link could answer: the respondents selected themselves (an opt-in sample).
 methodology-assumption-weighted = The estimates assume that, once weighted by { $variables }, the respondents answer as the whole population would; differences not explained by these variables are not corrected.
 methodology-assumption-unweighted = The estimates are not weighted: they assume the respondents answer as the whole population would, which nothing in the sample guarantees.
+
+## The index of tracked questions (/trends).
+
+trends-title = Questions over time
+trends-intro = Questions asked in several waves, with their latest published value. Open one to see how it changed.
+trends-empty = No tracked question has published results yet.
+trends-waves = { $count ->
+    [one] { $count } wave
+   *[other] { $count } waves
+}
+results-trends_link = Questions over time
+results-home_results = Published survey results
+
+## Words of the methodology page: yes/no, weighting methods and question types.
+
+methodology-yes = yes
+methodology-no = no
+methodology-method-raking = raking
+methodology-method-poststratify = post-stratification
+methodology-method-linear = linear calibration
+methodology-method-logit = logit calibration
+methodology-type-single_choice = single choice
+methodology-type-multiple_choice = multiple choice
+methodology-type-scale = scale
+methodology-type-matrix = matrix
+methodology-type-number = number
+methodology-type-text = open text
+methodology-type-ranking = ranking
+methodology-type-date = date
+methodology-type-constant_sum = constant sum
+methodology-type-info = information
+results-date_note = Date question: the dates given are not summarised on this page; they are in the downloads.
+results-base-noun = { $count ->
+    [one] respondent who answered
+   *[other] respondents who answered
+}

@@ -123,3 +123,43 @@ methodology-recruitment-invited = Респонденты приглашены л
 methodology-recruitment-opt_in = Ответить мог любой, у кого была открытая ссылка на опрос: респонденты отобрали себя сами (выборка добровольцев).
 methodology-assumption-weighted = Оценки предполагают, что после взвешивания по переменным { $variables } ответившие отвечают так же, как всё население; различия, не объяснённые этими переменными, не исправляются.
 methodology-assumption-unweighted = Оценки не взвешены: они предполагают, что ответившие отвечают так же, как всё население, чего выборка не гарантирует.
+
+## The index of tracked questions (/trends).
+
+trends-title = Вопросы в динамике
+trends-intro = Вопросы, которые задавались в нескольких волнах, с последним опубликованным значением. Откройте вопрос, чтобы увидеть, как оно менялось.
+trends-empty = Пока нет опубликованных результатов по отслеживаемым вопросам.
+trends-waves = { $count ->
+    [one] { $count } волна
+    [few] { $count } волны
+    [many] { $count } волн
+   *[other] { $count } волны
+}
+results-trends_link = Вопросы в динамике
+results-home_results = Результаты опросов
+
+## Words of the methodology page: yes/no, weighting methods and question types.
+
+methodology-yes = да
+methodology-no = нет
+methodology-method-raking = рейкинг
+methodology-method-poststratify = постстратификация
+methodology-method-linear = линейная калибровка
+methodology-method-logit = логит-калибровка
+methodology-type-single_choice = один ответ
+methodology-type-multiple_choice = несколько ответов
+methodology-type-scale = шкала
+methodology-type-matrix = таблица оценок
+methodology-type-number = число
+methodology-type-text = открытый ответ
+methodology-type-ranking = ранжирование
+methodology-type-date = дата
+methodology-type-constant_sum = распределение суммы
+methodology-type-info = информация
+results-date_note = Вопрос о дате: указанные даты на этой странице не сводятся; они есть в выгрузках.
+results-base-noun = { $count ->
+    [one] ответивший
+    [few] ответивших
+    [many] ответивших
+   *[other] ответившего
+}

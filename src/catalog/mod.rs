@@ -15,7 +15,7 @@ pub mod workbench;
 
 use std::path::{Path, PathBuf};
 
-use crate::definition::{self, Definition, DefinitionErrors};
+use crate::definition::{self, Definition, DefinitionErrors, Problem};
 use crate::store::{Imported, NewVersion, Store, StoreError};
 use crate::weighting::Population;
 
@@ -96,10 +96,7 @@ pub fn prepare_source(
         Some(rel) => {
             let (text, pop_name) = match populations.and_then(|f| f(&rel)) {
                 Some(text) => (text, rel.clone()),
-                None => {
-                    let p: PathBuf = base_dir.map(|d| d.join(&rel)).unwrap_or_else(|| PathBuf::from(&rel));
-                    (read(&p)?, p.display().to_string())
-                }
+                None => read_population(source, source_name, base_dir, &rel)?,
             };
             let pop = definition::parse_population(&text, &pop_name).map_err(CatalogError::Invalid)?;
             let problems = definition::check_population(&definition, &pop);
@@ -115,6 +112,40 @@ pub fn prepare_source(
         source: source.to_owned(),
         source_name: source_name.to_owned(),
     })
+}
+
+/// The text of the population file a definition read from a file names, and the name to report it by.
+/// The same rule as the workbench's, plus the file system: first the path relative to the definition's
+/// directory, then the population files shipped with Opros under the same `populations/FILE` key the
+/// workbench uses (so `survey check` of a copied example finds `populations/example.yaml` wherever the
+/// copy is). When neither has it, the error says both places it looked.
+fn read_population(
+    source: &str,
+    source_name: &str,
+    base_dir: Option<&Path>,
+    rel: &str,
+) -> Result<(String, String), CatalogError> {
+    let p: PathBuf = base_dir.map(|d| d.join(rel)).unwrap_or_else(|| PathBuf::from(rel));
+    if p.is_file() {
+        return Ok((read(&p)?, p.display().to_string()));
+    }
+    let key = workbench::population_key(rel);
+    if let Some(text) = workbench::example_population(&key) {
+        return Ok((text, key));
+    }
+    let line = source.lines().position(|l| l.contains(rel)).map(|i| i + 1);
+    Err(CatalogError::Invalid(DefinitionErrors {
+        problems: vec![Problem::new(
+            source_name,
+            line,
+            None,
+            format!(
+                "weighting.population '{rel}' was not found: looked for the file {} and among the population files shipped with Opros ({})",
+                p.display(),
+                workbench::example_population_keys().join(", ")
+            ),
+        )],
+    }))
 }
 
 fn read(path: &Path) -> Result<String, CatalogError> {

@@ -40,6 +40,17 @@ impl From<StoreError> for WorkbenchError {
 #[folder = "surveys/populations/"]
 struct ExamplePopulations;
 
+/// The text of a population file shipped in the binary, by its key (`populations/FILE`).
+pub(crate) fn example_population(key: &str) -> Option<String> {
+    let file = key.strip_prefix("populations/")?;
+    ExamplePopulations::get(file).and_then(|f| String::from_utf8(f.data.into_owned()).ok())
+}
+
+/// The keys of the population files shipped in the binary.
+pub(crate) fn example_population_keys() -> Vec<String> {
+    ExamplePopulations::iter().map(|f| format!("populations/{f}")).collect()
+}
+
 /// A population file known to the workbench.
 #[derive(Debug, Clone, Serialize)]
 pub struct PopulationInfo {

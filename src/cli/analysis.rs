@@ -64,7 +64,7 @@ pub fn run_report(store: &Store, args: ReportArgs) -> Result<(), CliError> {
         weighted: !args.unweighted,
         all_questions: args.all,
     };
-    let summary = report::summarize(
+    let mut summary = report::summarize(
         &SummaryInput {
             definition: def,
             population: loaded.version.population.as_ref(),
@@ -74,6 +74,7 @@ pub fn run_report(store: &Store, args: ReportArgs) -> Result<(), CliError> {
         &opts,
     )
     .map_err(|e| CliError::Other(e.to_string()))?;
+    summary.excluded = Some(loaded.excluded.clone());
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &summary).map_err(|e| CliError::Other(e.to_string()))?;

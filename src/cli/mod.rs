@@ -166,6 +166,10 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
                 f.display(),
                 p.definition.questions().count()
             )?;
+            // Not errors (the default language's text stands in), but readers of that language see it.
+            for w in crate::definition::missing_translations(&p.definition) {
+                writeln!(out, "{}: warning: {w}", f.display())?;
+            }
         }
         return Ok(());
     }

@@ -8,6 +8,7 @@
 //! title: {ru: "Общественный транспорт", en: "Public transport"}
 //! description: {ru: ..., en: ...}   # optional
 //! topic: transport                  # healthcare | transport | housing | utilities | ecology | economy | …
+//! topic_label: {ru: Транспорт, en: Transport}   # optional: the topic's name on pages (else the built-in name)
 //! languages: [ru, en]               # the first is the default; every text must have it
 //! opens: 2026-01-10                 # optional
 //! closes: 2026-12-31                # optional
@@ -62,6 +63,10 @@
 //!   breakdowns: [sex, age_group, district]
 //!   min_cell: 10                    # default 10
 //!   publish: all                    # all | none | [question ids]
+//! quality:                          # crate::quality::QualitySettings (all optional)
+//!   speeder_fraction: 0.3           # speeder: total time < fraction × median, 0 < f < 1
+//!   duplicate_hours: 24             # same answers and fingerprint within this window
+//!   exclude: [speeders]             # flags left out of summaries without review (default none)
 //! ```
 //! Conditions (`show_if`, quota `when`) are described in [`condition`]; answers and their JSON form in
 //! [`answer`]; derived variables in [`derived`]; population files in [`population`].
@@ -107,7 +112,7 @@ pub use model::*;
 pub use population::{check_population, parse_population};
 pub use sample::SampleKind;
 pub use texts::{OrderedMap, Texts};
-pub use validate::{valid_id, valid_slug};
+pub use validate::{missing_translations, valid_id, valid_slug};
 
 use crate::weighting::scheme::Scheme;
 
@@ -121,6 +126,8 @@ struct Skeleton {
     #[serde(default)]
     description: Option<Texts>,
     topic: String,
+    #[serde(default)]
+    topic_label: Option<Texts>,
     languages: Vec<String>,
     #[serde(default)]
     opens: Option<NaiveDate>,
@@ -147,6 +154,8 @@ struct Skeleton {
     design: Option<Value>,
     #[serde(default)]
     report: Option<Value>,
+    #[serde(default)]
+    quality: Option<Value>,
 }
 
 fn yes() -> bool {
@@ -285,11 +294,15 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         .report
         .and_then(|r| read.block::<Report>(r, "report"))
         .unwrap_or_default();
+    let quality = skeleton
+        .quality
+        .and_then(|q| read.block::<crate::quality::QualitySettings>(q, "quality"));
     let mut def = Definition {
         slug: skeleton.slug,
         title: skeleton.title,
         description: skeleton.description,
         topic: skeleton.topic,
+        topic_label: skeleton.topic_label,
         languages: skeleton.languages,
         opens: skeleton.opens,
         closes: skeleton.closes,
@@ -304,6 +317,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         weighting,
         design,
         report,
+        quality,
     };
     let mut semantic = validate::validate(&def, source, file_name);
     // A question that could not be read is already reported; references to it are not new problems.

@@ -32,6 +32,10 @@ pub struct Definition {
     pub description: Option<Texts>,
     /// Subject area: healthcare, transport, housing, utilities, ecology, economy, or any other word.
     pub topic: String,
+    /// The topic's name as pages show it, per language (`topic_label: {ru: …, en: …}`); without it pages
+    /// use the built-in name of a known topic, else the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_label: Option<Texts>,
     /// Languages of the texts; the first is the default, which every text must have.
     pub languages: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +69,9 @@ pub struct Definition {
     pub design: Option<SamplingDesign>,
     #[serde(default)]
     pub report: Report,
+    /// Response quality screening (speeder threshold, duplicate window, flags excluded without review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<crate::quality::QualitySettings>,
 }
 
 /// One page of the form.

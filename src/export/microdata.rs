@@ -21,12 +21,19 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
     if weighted {
         header.push(WEIGHT_COLUMN.to_owned());
     }
+    if data.quality.is_some() {
+        header.extend([
+            super::quality::FLAGS_COLUMN.to_owned(),
+            super::quality::DECISION_COLUMN.to_owned(),
+        ]);
+    }
     let rows = data
         .rows
         .iter()
         .zip(&data.answers)
         .zip(&data.weights.values)
-        .map(|((r, answers), w)| {
+        .enumerate()
+        .map(|(i, ((r, answers), w))| {
             let mut record = vec![
                 r.id.clone(),
                 r.submitted_at
@@ -40,6 +47,9 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
             record.extend(export_cells(def, answers));
             if weighted {
                 record.push(w.map(format_weight).unwrap_or_default());
+            }
+            if let Some((cells, _)) = data.quality.as_ref().and_then(|q| q.get(i)) {
+                record.extend(cells.iter().cloned());
             }
             record
         })

@@ -16,6 +16,7 @@
 //! definition, it has the database).
 
 mod microdata;
+pub mod quality;
 pub mod sav;
 mod spss;
 mod summary;
@@ -89,6 +90,9 @@ pub struct ExportData {
     pub rows: Vec<ResponseRow>,
     pub answers: Vec<Answers>,
     pub weights: Weights,
+    /// Quality screening cells per row and whether it is left out of summaries (`export::quality`), when
+    /// some response is flagged or reviewed.
+    pub quality: Option<Vec<quality::RowCells>>,
 }
 
 /// Reads a survey's current definition, complete responses (submission order) and weights.
@@ -109,18 +113,41 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
         .design
         .as_ref()
         .map(|_| rows.iter().map(|r| crate::form::Meta::parse(&r.meta).design).collect());
-    let weights = respondent_weights(
-        &version.definition,
-        version.population.as_ref(),
-        &answers,
-        design.as_deref(),
-    );
+    let screening = quality::cells(store, &version.definition, &survey.id, &rows)?;
+    let weights = match &screening {
+        // Responses left out by quality screening are weighted as the summary weights: not at all.
+        Some(cells) if cells.iter().any(|(_, out)| *out) => {
+            let kept: Vec<usize> = (0..rows.len()).filter(|&i| !cells[i].1).collect();
+            let kept_answers: Vec<Answers> = kept.iter().map(|&i| answers[i].clone()).collect();
+            let kept_design = design
+                .as_ref()
+                .map(|d| kept.iter().map(|&i| d[i].clone()).collect::<Vec<_>>());
+            let w = respondent_weights(
+                &version.definition,
+                version.population.as_ref(),
+                &kept_answers,
+                kept_design.as_deref(),
+            );
+            let mut values = vec![None; rows.len()];
+            for (k, &i) in kept.iter().enumerate() {
+                values[i] = w.values[k];
+            }
+            Weights { values, ..w }
+        }
+        _ => respondent_weights(
+            &version.definition,
+            version.population.as_ref(),
+            &answers,
+            design.as_deref(),
+        ),
+    };
     Ok(ExportData {
         survey,
         version,
         rows,
         answers,
         weights,
+        quality: screening,
     })
 }
 
@@ -157,13 +184,24 @@ pub fn write_microdata(
 }
 
 /// The summary of the loaded responses in the survey's default language (the summary sheet of a CLI export).
+/// Responses left out by quality screening are left out here too, as in every summary.
 fn summary_for_export(data: &ExportData) -> Result<crate::report::Summary, ExportError> {
     let def = &data.version.definition;
+    let kept: Vec<Answers> = match &data.quality {
+        Some(cells) => data
+            .answers
+            .iter()
+            .zip(cells)
+            .filter(|(_, (_, out))| !out)
+            .map(|(a, _)| a.clone())
+            .collect(),
+        None => data.answers.clone(),
+    };
     crate::report::summarize(
         &crate::report::SummaryInput {
             definition: def,
             population: data.version.population.as_ref(),
-            answers: &data.answers,
+            answers: &kept,
             language: def.default_language(),
         },
         &crate::report::ReportOptions::default(),

@@ -24,6 +24,12 @@ pub struct Meta {
     /// The respondent's sampling design values (imported interviews of a survey with a `design:` block).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub design: Option<crate::definition::DesignValues>,
+    /// The channel the respondent came from: the `?src=` code of the link, or `other` ([`super::channel`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// Keyed hash of network address and browser, for duplicate screening; never the address itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 impl Meta {

@@ -5,6 +5,7 @@
 //! receive ([`view`]), signed tokens ([`tokens`]) and the CSV form of responses ([`csvio`]).
 //! The HTTP side is `web::form`; persistence is `store::responses` and `store::writer`.
 
+pub mod channel;
 pub mod condjs;
 pub mod csvio;
 pub mod fields;

@@ -128,6 +128,14 @@ impl Signer {
     }
 
     /// The CSRF token of a respondent.
+    /// A respondent's fingerprint for duplicate screening: HMAC-SHA-256, under the instance secret, of the
+    /// network address and the browser's User-Agent, truncated to 128 bits. Without the secret it cannot be
+    /// turned back into an address by trying every address.
+    pub fn fingerprint(&self, address: &str, user_agent: &str) -> String {
+        let mac = hmac_sha256(&self.secret, format!("fingerprint\0{address}\0{user_agent}").as_bytes());
+        hex(&mac[..16])
+    }
+
     pub fn csrf(&self, token: &str) -> String {
         self.mac(&["csrf", token])[..32].to_owned()
     }

@@ -273,7 +273,19 @@ pub fn page_view(inp: &PageInput<'_>) -> Value {
     let summary: Vec<Value> = inp
         .errors
         .iter()
-        .map(|e| json!({"href": if e.target.is_empty() { String::new() } else { format!("#{}", e.target) }, "message": e.message(lang)}))
+        .map(|e| {
+            // The summary names the question, so that two "please answer" lines say which two questions.
+            let question = e
+                .question
+                .as_deref()
+                .and_then(|id| def.question(id))
+                .map(|q| q.text.get(lang).to_owned());
+            json!({
+                "href": if e.target.is_empty() { String::new() } else { format!("#{}", e.target) },
+                "question": question,
+                "message": e.message(lang),
+            })
+        })
         .collect();
     let lang_links: Vec<Value> = def
         .languages

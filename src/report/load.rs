@@ -7,7 +7,7 @@
 //! version that cannot be read), the whole survey is read from JSON instead: codes are only a faster
 //! copy of the answers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::catalog::{CatalogError, DefinitionCache, LoadedVersion};
@@ -35,22 +35,30 @@ pub struct LoadedSurvey {
     pub survey: SurveyRow,
     pub version: Arc<LoadedVersion>,
     pub answers: Responses,
+    /// Complete responses left out by quality screening (`report::screening`), counted by reason.
+    pub excluded: super::screening::Excluded,
 }
 
 pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<LoadedSurvey, ReportLoadError> {
     let (survey, version) = cache.current(store, slug)?;
+    let exclusions = super::screening::exclusions(store, &version.definition, &survey.id)?;
+    let skip = &exclusions.ids;
     let answers = if version.definition.design.is_some() {
-        load_with_design(store, &survey)?
+        load_with_design(store, &survey, skip)?
+    } else if !exclusions.is_empty() {
+        // Coded rows carry no id; a survey with excluded responses is read with ids.
+        load_json(store, &survey, skip)?
     } else {
         match load_coded(store, cache, &survey)? {
             Some(r) => r,
-            None => load_json(store, &survey)?,
+            None => load_json(store, &survey, skip)?,
         }
     };
     Ok(LoadedSurvey {
         survey,
         version,
         answers,
+        excluded: exclusions.excluded,
     })
 }
 
@@ -98,10 +106,13 @@ fn load_coded(
     Ok((!misfit).then_some(responses))
 }
 
-/// Every response from its JSON answers.
-fn load_json(store: &Store, survey: &SurveyRow) -> Result<Responses, ReportLoadError> {
+/// Every response from its JSON answers, but those in `skip`.
+fn load_json(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -> Result<Responses, ReportLoadError> {
     let mut responses = Responses::default();
     for (id, json) in store.complete_answers(&survey.id)? {
+        if skip.contains(&id) {
+            continue;
+        }
         if !responses.has_room() {
             return Err(ReportLoadError::TooMany(survey.slug.clone()));
         }
@@ -113,10 +124,13 @@ fn load_json(store: &Store, survey: &SurveyRow) -> Result<Responses, ReportLoadE
 /// Every response from its JSON answers, with the sampling-design values kept in its meta data. Surveys
 /// with a `design:` are interviews entered by `responses import` (thousands, not millions), so the plain
 /// reading is fast enough; answers and design values come from the same rows, so they cannot misalign.
-fn load_with_design(store: &Store, survey: &SurveyRow) -> Result<Responses, ReportLoadError> {
+fn load_with_design(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -> Result<Responses, ReportLoadError> {
     let mut responses = Responses::default();
     let mut design = Vec::new();
     for row in store.complete_responses(&survey.id)? {
+        if skip.contains(&row.id) {
+            continue;
+        }
         if !responses.has_room() {
             return Err(ReportLoadError::TooMany(survey.slug.clone()));
         }

@@ -23,8 +23,10 @@ mod design;
 mod labels;
 mod load;
 pub mod monitor;
+pub mod outcomes;
 mod questions;
 mod responses;
+pub mod screening;
 mod text;
 pub mod trend;
 mod variables;
@@ -120,6 +122,9 @@ pub struct Summary {
     pub design_error: Option<String>,
     pub breakdowns: Vec<BreakdownVariable>,
     pub questions: Vec<QuestionSummary>,
+    /// Complete responses left out by quality screening, and why (set by the caller that loaded them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<screening::Excluded>,
 }
 
 /// What the intervals of a summary are called, from how its respondents were recruited.
@@ -461,6 +466,7 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         design_error,
         breakdowns: by.iter().map(|b| breakdown_variable(def, b, lang)).collect(),
         questions,
+        excluded: None,
     };
     Ok((summary, times))
 }

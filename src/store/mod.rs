@@ -17,6 +17,7 @@ pub mod login_attempts;
 pub mod lookups;
 pub mod monitor;
 pub mod populations;
+pub mod quality;
 pub mod responses;
 pub mod result_access;
 pub mod schema;

@@ -1,6 +1,7 @@
 //! Portable diesel schema, hand-written: the same for SQLite and PostgreSQL (see migrations/*). The one
 //! schema of the crate: the survey tables, and the staff tables of migration `2026-11-29-000003_auth`
-//! (accounts, sessions, login attempts, the audit log, staged uploads, population files, result access).
+//! (accounts, sessions, login attempts, the audit log, staged uploads, population files, result access),
+//! and the quality reviews and first-page opens of migration `2026-12-05-030000_quality`.
 //! UUIDs, definitions and answers are stored as text so both backends share one code path.
 
 diesel::table! {
@@ -141,6 +142,25 @@ diesel::table! {
         user_id -> Text,
         survey_id -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    response_reviews (response_id) {
+        response_id -> Text,
+        survey_id -> Text,
+        decision -> Text,
+        reason -> Text,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_opens (survey_id, channel) {
+        survey_id -> Text,
+        channel -> Text,
+        n -> BigInt,
     }
 }
 

@@ -36,6 +36,14 @@ struct Job {
 enum Msg {
     Write(Job),
     Flush(mpsc::Sender<()>),
+    /// A first-page open to count (`store::quality`): written with the next batch, never acknowledged.
+    Open(Open),
+}
+
+/// A new respondent shown a survey's first page through a channel.
+pub(super) struct Open {
+    pub(super) survey_id: String,
+    pub(super) channel: String,
 }
 
 /// Handle to the writer thread; cheap to clone. The thread ends (after finishing what it has) when the
@@ -69,6 +77,19 @@ impl Writer {
             .map_err(|_| StoreError::Unavailable("the response writer stopped before saving".into()))?
     }
 
+    /// Counts a first-page open, without waiting: it is written in the transaction of the batch it joins
+    /// (no transaction of its own while submissions flow), so counting opens costs ingest nothing. An
+    /// open not yet written when the process dies is lost: the count is a fieldwork figure, not a response.
+    pub fn count_open(&self, survey_id: &str, channel: &str) {
+        let open = Open {
+            survey_id: survey_id.to_owned(),
+            channel: channel.to_owned(),
+        };
+        if self.tx.send(Msg::Open(open)).is_err() {
+            tracing::warn!("the response writer has stopped; a first-page open was not counted");
+        }
+    }
+
     /// Waits until every submission queued before this call is committed (or failed), at most `timeout`;
     /// false on timeout or when the thread is gone. Used on shutdown: a request whose client went away
     /// leaves its submission in the queue, and the process must not exit under it.
@@ -90,18 +111,21 @@ impl Writer {
 
 fn run(store: Store, rx: mpsc::Receiver<Msg>) {
     while let Ok(msg) = rx.recv() {
-        let first = match msg {
-            Msg::Write(job) => job,
+        let mut batch = Vec::new();
+        let mut opens = Vec::new();
+        match msg {
+            Msg::Write(job) => batch.push(job),
+            Msg::Open(open) => opens.push(open),
             Msg::Flush(done) => {
                 let _ = done.send(());
                 continue;
             }
-        };
-        let mut batch = vec![first];
+        }
         let mut flush = None;
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
                 Ok(Msg::Write(job)) => batch.push(job),
+                Ok(Msg::Open(open)) => opens.push(open),
                 Ok(Msg::Flush(done)) => {
                     flush = Some(done);
                     break;
@@ -109,15 +133,19 @@ fn run(store: Store, rx: mpsc::Receiver<Msg>) {
                 Err(_) => break,
             }
         }
-        write_batch(&store, batch);
+        write_batch(&store, batch, &opens);
         if let Some(done) = flush {
             let _ = done.send(());
         }
     }
 }
 
-fn write_batch(store: &Store, batch: Vec<Job>) {
-    tracing::debug!(size = batch.len(), "writing a batch of submissions");
+fn write_batch(store: &Store, batch: Vec<Job>, opens: &[Open]) {
+    tracing::debug!(
+        size = batch.len(),
+        opens = opens.len(),
+        "writing a batch of submissions"
+    );
     let mut conn = match store.writer() {
         Ok(c) => c,
         Err(e) => {
@@ -130,8 +158,22 @@ fn write_batch(store: &Store, batch: Vec<Job>) {
     };
     let together = conn.write_transaction(|c| -> Result<Vec<Outcome>, StoreError> {
         let subs: Vec<&Submission> = batch.iter().map(|j| &j.submission).collect();
-        apply_open(c, &subs)
+        let outcomes = if subs.is_empty() {
+            Vec::new()
+        } else {
+            apply_open(c, &subs)?
+        };
+        super::quality::add_opens(c, opens)?;
+        Ok(outcomes)
     });
+    if together.is_err() && !opens.is_empty() {
+        // The opens must not fail the submissions (nor the reverse): alone, then the batch without them.
+        if let Err(e) = conn.write_transaction(|c| super::quality::add_opens(c, opens)) {
+            tracing::warn!(error = %e, count = opens.len(), "first-page opens were not counted");
+        }
+        drop(conn);
+        return write_batch(store, batch, &[]);
+    }
     match together {
         Ok(outcomes) => {
             for (job, outcome) in batch.into_iter().zip(outcomes) {
@@ -374,6 +416,21 @@ mod tests {
                 w.submit_blocking(sub(&sid, "late", true, vec![])).unwrap(),
                 Outcome::Completed
             );
+        }
+    }
+
+    #[test]
+    fn first_page_opens_are_counted_with_the_batches() {
+        for (_guard, store, sid) in stores() {
+            let w = Writer::start(store.clone());
+            for channel in ["vk", "vk", "other"] {
+                w.count_open(&sid, channel);
+            }
+            w.submit_blocking(sub(&sid, "o1", true, vec![])).unwrap();
+            w.count_open(&sid, "vk");
+            assert!(w.flush_blocking(std::time::Duration::from_secs(30)));
+            let opens = store.opens(&sid).unwrap();
+            assert_eq!(opens, vec![("other".to_owned(), 1), ("vk".to_owned(), 3)]);
         }
     }
 

@@ -59,6 +59,8 @@ pub async fn dashboard(req: HttpRequest, state: State) -> Result<HttpResponse, W
     let s = staff!(req, Role::Official);
     let lang = staff_lang(&req);
     let st = state.clone();
+    let sees_all = s.user.role >= Role::Sociologist;
+    let granted = s.result_access.clone();
     let rows = blk(move || {
         auto_close(&st);
         let mut out = Vec::new();
@@ -76,9 +78,11 @@ pub async fn dashboard(req: HttpRequest, state: State) -> Result<HttpResponse, W
                 "complete": count(&counts, "complete"),
                 "partial": count(&counts, "partial"),
                 "screened_out": count(&counts, "screened_out"),
-                "opens": d.opens.map(|x| x.to_string()),
-                "closes": d.closes.map(|x| x.to_string()),
+                "opens": d.opens.map(|x| i18n::numbers::date(lang, x)),
+                "closes": d.closes.map(|x| i18n::numbers::date(lang, x)),
                 "results_published": row.results_published,
+                // The results page answers 404 to whoever may not see it: link it only for those who may.
+                "results_visible": row.results_published || sees_all || granted.contains(&row.slug),
             }));
         }
         Ok(out)

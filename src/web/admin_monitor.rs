@@ -12,6 +12,7 @@ use super::State;
 use crate::auth::Role;
 use crate::i18n::{self, Args};
 use crate::report::monitor::{self, Day};
+use crate::report::outcomes;
 
 /// Bars of the per-day chart: completed per day, scaled to the busiest day.
 fn chart(lang: &str, days: &[Day]) -> serde_json::Value {
@@ -37,13 +38,20 @@ fn chart(lang: &str, days: &[Day]) -> serde_json::Value {
                 "ys": format!("{:.1}", H - hs), "hs": format!("{:.1}", hs),
                 "yc": format!("{:.1}", H - hc), "hc": format!("{:.1}", hc),
                 "title": i18n::text_with(lang, "admin-monitor-bar-title", &Args::new()
-                    .str("date", d.date.to_string())
+                    .str("date", i18n::numbers::date(lang, d.date))
                     .str("started", d.started.to_string())
                     .str("completed", d.completed.to_string())),
             })
         })
         .collect();
-    json!({"width": W, "height": H, "bars": bars, "max": max, "first": shown.first().map(|d| d.date.to_string()), "last": shown.last().map(|d| d.date.to_string())})
+    json!({
+        "width": W,
+        "height": H,
+        "bars": bars,
+        "max": max as u64,
+        "first": shown.first().map(|d| i18n::numbers::date(lang, d.date)),
+        "last": shown.last().map(|d| i18n::numbers::date(lang, d.date)),
+    })
 }
 
 /// `GET /admin/surveys/{slug}/monitor`.
@@ -61,19 +69,37 @@ pub async fn monitor(
         let (survey, v) = st.definitions.current(&st.store, &slug)?;
         let lang = v.definition.default_language().to_owned();
         let m = monitor::load(&st.store, &survey.id, &v.definition, v.population.as_ref(), &lang)?;
+        let o = outcomes::load(&st.store, &v.definition, &survey.id)?;
         Ok((
             v.definition.title.get(&lang).to_owned(),
             (survey.slug, survey.status),
-            m,
+            (m, o),
             lang,
         ))
     })
     .await?;
-    let max_reached = m.pages.iter().map(|p| p.reached).max().unwrap_or(0).max(1) as f64;
+    let (m, o) = m;
+    // The bar is the page's drop-off rate against the highest one (so 0 % and 6.2 % differ at a glance),
+    // with the rate written beside it.
+    let max_drop = m
+        .pages
+        .iter()
+        .filter_map(|p| p.drop_rate)
+        .filter(|r| r.is_finite())
+        .fold(0.0_f64, f64::max);
     let pages: Vec<_> = m
         .pages
         .iter()
-        .map(|p| json!({"p": p, "bar": format!("{:.1}", p.reached as f64 / max_reached * 200.0)}))
+        .map(|p| {
+            let rate = p.drop_rate.filter(|r| r.is_finite()).unwrap_or(0.0);
+            let width = if max_drop > 0.0 { rate / max_drop * 110.0 } else { 0.0 };
+            json!({
+                "p": p,
+                "bar": format!("{width:.1}"),
+                "label_x": format!("{:.1}", width + 4.0),
+                "label": i18n::numbers::percent(staff_lang, p.drop_rate),
+            })
+        })
         .collect();
     let page_title = i18n::text_with(
         staff_lang,
@@ -92,6 +118,8 @@ pub async fn monitor(
             "status": status.1,
             "lang_data": lang,
             "m": m,
+            "invitation_only": o.invited.is_some(),
+            "o": o,
             "pages": pages,
             "chart": chart(staff_lang, &m.days),
             "median_minutes": m.median_duration_seconds.map(|s| format!("{}:{:02}", (s / 60.0).floor() as i64, (s % 60.0).round() as i64)),

@@ -15,13 +15,14 @@ use super::error::WebError;
 use super::{pages, State};
 use crate::auth::{Role, Session};
 use crate::catalog::workbench;
-use crate::definition::{Answers, Definition};
+use crate::definition::{Answer, Answers, Definition, QuestionKind};
 use crate::form::fields::Fields;
 use crate::form::parse::{prune, FieldError};
 use crate::form::step::{self, Taken};
 use crate::form::view::{page_view, PageInput};
 use crate::form::{draw, Flow};
 use crate::i18n::{self, Args};
+use crate::report::category_label;
 use crate::store::{Status, StoreError};
 
 /// Where a preview's definition comes from.
@@ -67,6 +68,7 @@ fn load_preview(state: &State, of: &PreviewOf, lang: &str) -> Result<PreviewCont
                 Err(e) => return Err(e.into()),
             };
             let next_version = existing.as_ref().map_or(1, |e| e.current_version + 1);
+            let missing_translations = crate::definition::missing_translations(&prepared.definition);
             Ok(PreviewContext {
                 def: prepared.definition,
                 version_label: i18n::text_with(
@@ -85,6 +87,7 @@ fn load_preview(state: &State, of: &PreviewOf, lang: &str) -> Result<PreviewCont
                     "next_version": next_version,
                     "is_new": existing.is_none(),
                     "live_now": existing.as_ref().is_some_and(|e| e.status == Status::Open.as_str()),
+                    "missing_translations": missing_translations,
                 })),
             })
         }
@@ -106,11 +109,13 @@ fn load_preview(state: &State, of: &PreviewOf, lang: &str) -> Result<PreviewCont
     }
 }
 
+/// The preview's form language: one chosen on the site (`?lang=`, or the remembered choice) when the survey
+/// has it, else the survey's default — the browser's `Accept-Language` is not asked, so a preview shows
+/// the default language unless staff choose another.
 fn preview_lang(req: &HttpRequest, def: &Definition) -> String {
-    let asked = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.get("lang").cloned());
-    asked
+    let chosen =
+        super::lang::query_lang(req).or_else(|| req.cookie(super::lang::LANG_COOKIE).map(|c| c.value().to_owned()));
+    chosen
         .filter(|l| def.languages.iter().any(|x| x == l))
         .unwrap_or_else(|| def.default_language().to_owned())
 }
@@ -215,9 +220,9 @@ fn preview_end(
     let rows: Vec<Value> = def
         .questions()
         .filter_map(|(_, q)| {
-            answers
-                .get(&q.id)
-                .map(|a| json!({"id": q.id, "answer": serde_json::to_string(a).unwrap_or_default()}))
+            answers.get(&q.id).map(
+                |a| json!({"id": q.id, "text": def.text(&q.text, lang), "answer": answer_text(def, &q.id, a, lang)}),
+            )
         })
         .collect();
     staff_page(
@@ -235,6 +240,55 @@ fn preview_end(
         }),
         Some(s),
     )
+}
+
+/// An answer as a respondent would read it: option labels rather than codes, numbers and dates in the
+/// preview's language.
+fn answer_text(def: &Definition, qid: &str, a: &Answer, lang: &str) -> String {
+    let label = |code: &str| category_label(def, qid, code, lang);
+    let with_other = |text: String, other: &Option<String>| match other {
+        Some(o) if !o.is_empty() => format!("{text} ({o})"),
+        _ => text,
+    };
+    match a {
+        Answer::Choice { code, other_text } => with_other(label(code), other_text),
+        Answer::Choices { codes, other_text } => with_other(
+            codes.iter().map(|c| label(c)).collect::<Vec<_>>().join("; "),
+            other_text,
+        ),
+        Answer::Scale(code) => label(code),
+        Answer::Matrix(rows) => rows
+            .iter()
+            .map(|(row, point)| format!("{}: {}", matrix_row_label(def, qid, row, lang), label(point)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Answer::Number(v) => i18n::numbers::with_separator(lang, &crate::chart::trim_number(*v)),
+        Answer::Text(t) => t.clone(),
+        Answer::Date(d) => i18n::numbers::date(lang, *d),
+        Answer::Ranking(codes) => codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{}. {}", i + 1, label(c)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Answer::Points(points) => points
+            .iter()
+            .map(|(c, p)| format!("{}: {p}", label(c)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// The label of a matrix row, else its code.
+fn matrix_row_label(def: &Definition, qid: &str, row: &str, lang: &str) -> String {
+    match def.question(qid).map(|q| &q.kind) {
+        Some(QuestionKind::Matrix(m)) => m
+            .rows
+            .iter()
+            .find(|r| r.code == row)
+            .map_or_else(|| row.to_owned(), |r| def.text(&r.label, lang).to_owned()),
+        _ => row.to_owned(),
+    }
 }
 
 /// `GET /admin/uploads/{id}` and `GET /admin/surveys/{slug}/preview`: the first page.

@@ -32,7 +32,7 @@ fn users_page(
         .map(|u| {
             json!({
                 "login": u.login, "role": u.role, "role_label": role_label(lang, u.role), "disabled": u.disabled,
-                "created_at": u.created_at.format("%Y-%m-%d").to_string(),
+                "created_at": i18n::numbers::date(lang, u.created_at.date()),
                 "is_self": u.id == s.user.id,
                 "roles": Role::ALL.iter().map(|r| json!({"name": r.as_str(), "label": role_label(lang, *r), "selected": *r == u.role})).collect::<Vec<_>>(),
             })
@@ -172,11 +172,11 @@ pub async fn audit_log(req: HttpRequest, state: State) -> Result<HttpResponse, W
     let (sv, ac) = (filter.survey_slug.clone(), filter.actor.clone());
     let st = state.clone();
     let entries = blk(move || Ok(audit::list(&st.store, &filter)?)).await?;
+    let lang = staff_lang(&req);
     let rows: Vec<_> = entries
         .into_iter()
-        .map(|e| json!({"at": e.at.format("%Y-%m-%d %H:%M:%S").to_string(), "actor": e.actor, "action": e.action, "survey": e.survey_slug, "version": e.survey_version, "detail": e.detail}))
+        .map(|e| json!({"at": audit_time(lang, e.at), "at_iso": e.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(), "actor": e.actor, "action": e.action, "survey": e.survey_slug, "version": e.survey_version, "detail": e.detail}))
         .collect();
-    let lang = staff_lang(&req);
     let title = i18n::text(lang, "admin-audit-heading");
     Ok(staff_page(
         &req,
@@ -281,4 +281,9 @@ pub async fn populations_upload(
     let st = state.clone();
     let list = blk(move || Ok(workbench::list_populations(&st.store)?)).await?;
     Ok(populations_page(&req, &state, &s, status, list, problems, error))
+}
+
+/// When an audited action happened, in UTC (the database keeps UTC) and said so: "05.12.2026 14:03:07 UTC".
+fn audit_time(lang: &str, at: chrono::NaiveDateTime) -> String {
+    format!("{} {} UTC", i18n::numbers::date(lang, at.date()), at.format("%H:%M:%S"))
 }

@@ -175,11 +175,11 @@ pub fn see_other(to: &str) -> HttpResponse {
         .finish()
 }
 
-/// The language of the staff pages (the workbench, the sign-in page, staff messages). This is the one place
-/// that chooses it: every staff handler and `staff_page` ask here, so changing the staff language (a default,
-/// a cookie, the `Accept-Language` header) is a change of this function only.
-pub fn staff_lang(_req: &HttpRequest) -> &'static str {
-    "en"
+/// The language of the staff pages (the workbench, the sign-in page, staff messages): as on every other
+/// page, `?lang=` (remembered in the cookie), then the cookie, then `Accept-Language`, Russian by default.
+/// Every staff handler and `staff_page` ask here.
+pub fn staff_lang(req: &HttpRequest) -> &'static str {
+    i18n::catalog_lang(&super::lang::site_lang(req))
 }
 
 /// The name of a staff role as staff read it.
@@ -217,6 +217,8 @@ pub fn staff_page(
     let mut data = data.clone();
     if let Some(obj) = data.as_object_mut() {
         obj.insert("lang".into(), json!(lang));
+        obj.entry("lang_links")
+            .or_insert_with(|| super::results_view::lang_links(&super::lang::here(req), lang));
         if let Some(s) = s {
             obj.insert(
                 "staff".into(),
@@ -490,7 +492,7 @@ mod tests {
                 "lang": lang, "title": "T", "heading": "H", "text": "X", "slug": "s", "action": "open", "csrf": "c",
                 "staff": {"login": "anna", "role": role_label(lang, Role::Admin), "is_admin": true, "is_sociologist": true, "csrf": "c"},
                 "surveys": [{"title": "S", "slug": "s", "topic": "t", "status": "open", "status_label": status_label(lang, "open"),
-                    "version": 2, "complete": 3, "partial": 1, "opens": "2026-01-01", "closes": "2026-02-01", "results_published": alt}],
+                    "version": 2, "complete": 3, "partial": 1, "opens": "2026-01-01", "closes": "2026-02-01", "results_published": alt, "results_visible": alt}],
             });
             let workbench = json!({
                 "page_title": "S", "status": "open", "status_label": status_label(lang, "open"), "version": 2,
@@ -502,12 +504,13 @@ mod tests {
                 "problems": [{"file": "a.yaml", "line": 3, "question": "q1", "message": "m"}], "source": "",
                 "label": "s version 2", "restart": "/r", "back": "/admin",
                 "upload": {"id": "u", "is_new": alt, "next_version": 2, "existing_status_label": "open", "live_now": true,
-                    "uploaded_by": "anna", "source_name": "f.yaml"},
+                    "uploaded_by": "anna", "source_name": "f.yaml", "missing_translations": if alt { json!([]) } else { json!(["q1 en"]) }},
                 "thank_you": if alt { json!(null) } else { json!("Thanks") },
-                "answers": [{"id": "q1", "answer": "1"}],
+                "answers": [{"id": "q1", "text": "Q", "answer": "1"}],
             });
             let monitor = json!({
-                "survey_title": "S", "median_minutes": "3:05",
+                "survey_title": "S", "median_minutes": "3:05", "invitation_only": !alt,
+                "o": {"invited": 9, "totals": {"opened": 5, "refused": 1, "partial": 1, "complete": 3, "screened_out": 1}, "excluded": 0, "completion_rate": 0.5, "breakoff_rate": 0.2, "rr1": 0.3, "rr2": 0.4, "channels": [{"channel": "vk", "opened": 5, "refused": 1, "partial": 1, "complete": 3, "screened_out": 1}], "quotas": if alt { json!([]) } else { json!([{"key": "q", "limit": 3, "completes": 3, "fill": 1.0, "near_full": true}]) }},
                 "m": {"started": 5, "complete": 3, "partial": 1, "screened_out": 1, "completion_rate": 0.5,
                     "days": [{"date": "2026-01-01", "started": 5, "completed": 3}],
                     "weighting": {"method": "raking", "error": if alt { json!("too few") } else { json!(null) },
@@ -517,7 +520,7 @@ mod tests {
                         {"label": "men", "n": 3, "sample_share": 0.3, "population_share": 0.45, "gap": -0.15}]}]},
                 "chart": {"width": 640.0, "height": 160.0, "max": 5.0, "first": "2026-01-01", "last": "2026-01-02",
                     "bars": [{"x": "1", "w": "1", "ys": "1", "hs": "1", "yc": "1", "hc": "1", "title": "t"}]},
-                "pages": [{"p": {"position": 1, "page_id": "p1", "reached": 5, "stopped_here": 1, "drop_rate": 0.2}, "bar": "200"}],
+                "pages": [{"p": {"position": 1, "page_id": "p1", "reached": 5, "stopped_here": 1, "drop_rate": 0.2}, "bar": "150", "label_x": "154", "label": "20%"}],
             });
             let admin = json!({
                 "populations": [{"path": "populations/r.yaml", "name": "r", "title": "R", "source_note": "n", "total": 100.0,
@@ -526,7 +529,7 @@ mod tests {
                 "users": [{"login": "anna", "role_label": "admin", "disabled": alt, "created_at": "2026-01-01", "is_self": true,
                     "roles": [{"name": "admin", "label": "admin", "selected": true}]}],
                 "roles": [{"name": "admin", "label": "admin"}], "min_password": if alt { 1 } else { 12 },
-                "entries": [{"at": "x", "actor": "a", "action": "login", "survey": "s", "version": 1, "detail": "d"}],
+                "entries": [{"at": "x", "at_iso": "x", "actor": "a", "action": "login", "survey": "s", "version": 1, "detail": "d"}],
                 "survey": "s", "actor": "a", "next": "/admin", "login": "anna",
                 "message": "m",
             });

@@ -180,8 +180,13 @@ impl ResponseError for WebError {
         if status == StatusCode::SERVICE_UNAVAILABLE {
             resp.insert_header((header::RETRY_AFTER, "5"));
         }
-        resp.content_type("text/html; charset=utf-8")
-            .body(super::pages::error_page(status, &message, "en"))
+        // Written in Russian, the site's default, here; `lang::keep_language` writes it again in the
+        // language of the person who asked.
+        let mut resp = resp
+            .content_type("text/html; charset=utf-8")
+            .body(super::pages::error_page(status, &message, "ru", "/"));
+        resp.extensions_mut().insert(super::lang::ErrorPage(message));
+        resp
     }
 }
 

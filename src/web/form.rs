@@ -17,6 +17,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 
 use super::error::WebError;
+use super::form_channel;
 use super::form_notices::{
     availability, availability_page, closed_on_write, done_page, html, invitation_required, notice, thanks_page, ui_str,
 };
@@ -121,12 +122,7 @@ fn respondent_cookie(state: &State, slug: &str, token: &str) -> Cookie<'static> 
 }
 
 fn lang_cookie(state: &State, lang: &str) -> Cookie<'static> {
-    Cookie::build(lang::LANG_COOKIE, lang.to_owned())
-        .path("/")
-        .same_site(SameSite::Lax)
-        .secure(state.config.secure_cookies)
-        .max_age(time::Duration::days(365))
-        .finish()
+    lang::cookie(lang, state.config.secure_cookies)
 }
 
 fn token_from_cookie(req: &HttpRequest, slug: &str) -> Option<String> {
@@ -288,7 +284,7 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
                 None,
             ));
         }
-        let mut b = redirect(&format!("/s/{slug}"));
+        let mut b = redirect(&format!("/s/{slug}{}", form_channel::src_query(&req)));
         b.cookie(respondent_cookie(&state, &slug, &tok));
         if lang_set {
             b.cookie(lang_cookie(&state, &lang));
@@ -338,6 +334,15 @@ pub async fn show(req: HttpRequest, state: State, slug: web::Path<String>) -> Re
     );
     if new_cookie {
         let _ = resp.add_cookie(&respondent_cookie(&state, &slug, &who.token));
+    }
+    if let Some((channel, cookie)) = who
+        .row
+        .is_none()
+        .then(|| form_channel::arrival(&req, &state, &slug))
+        .flatten()
+    {
+        state.forms.writer.count_open(&survey.id, &channel);
+        let _ = resp.add_cookie(&cookie);
     }
     if lang_set {
         let _ = resp.add_cookie(&lang_cookie(&state, &lang));
@@ -491,6 +496,7 @@ pub async fn submit(
         .and_then(|s| state.forms.signer.check_shown(&who.token, s));
     if who.row.is_none() {
         meta.invited = who.invited;
+        form_channel::stamp(&mut meta, &req, &state, &slug);
         if def.invitation_only && !who.invited {
             return Ok(invitation_required(&lang, &title));
         }

@@ -120,6 +120,25 @@ pub(super) fn done_page(state_name: &str, lang: &str, title: &str) -> HttpRespon
     }
 }
 
+/// The heading and text of a thank-you page with the survey's own text. A text that thanks the respondent
+/// itself ("Спасибо за участие! Итоги…") gives its first sentence as the heading, so that the page does
+/// not thank twice; any other text goes under the usual heading.
+fn thanks_texts(heading: &str, own: &str) -> (String, String) {
+    let thanks_word = heading
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(['!', '.']);
+    let thanks_itself = !thanks_word.is_empty() && own.to_lowercase().starts_with(&thanks_word.to_lowercase());
+    if !thanks_itself {
+        return (heading.to_owned(), own.to_owned());
+    }
+    match own.find(['!', '.']) {
+        Some(end) => (own[..=end].trim().to_owned(), own[end + 1..].trim().to_owned()),
+        None => (own.trim().to_owned(), String::new()),
+    }
+}
+
 /// The thank-you page; the same for every respondent of a survey version in a language, so rendered once.
 pub(super) fn thanks_page(state: &State, survey: &SurveyRow, version: &LoadedVersion, lang: &str) -> HttpResponse {
     let def = &version.definition;
@@ -129,17 +148,17 @@ pub(super) fn thanks_page(state: &State, survey: &SurveyRow, version: &LoadedVer
     );
     let body = state.forms.fixed.get(key, || {
         let u = ui(lang);
-        let text = def
-            .thank_you
-            .as_ref()
-            .map(|t| t.get(lang).to_owned())
-            .unwrap_or_else(|| ui_str(lang, "thanks_default"));
+        let own = def.thank_you.as_ref().map(|t| t.get(lang));
+        let (heading, text) = match own {
+            Some(own) => thanks_texts(u["thanks_heading"].as_str().unwrap_or(""), own),
+            None => (ui_str(lang, "thanks_heading"), ui_str(lang, "thanks_default")),
+        };
         pages::render(
             "thanks",
             &json!({
                 "lang": lang,
                 "title": def.title.get(lang),
-                "heading": u["thanks_heading"],
+                "heading": heading,
                 "text": text,
                 "results": survey.results_published.then(|| format!("/results/{}", survey.slug)),
                 "ui": u,
@@ -173,4 +192,29 @@ pub(super) fn closed_on_write(state: &State, slug: &str, lang: &str, title: &str
         &ui_str(lang, "closed_text"),
         None,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thanks_texts;
+
+    #[test]
+    fn a_text_that_thanks_itself_is_not_thanked_twice() {
+        assert_eq!(
+            thanks_texts("Спасибо!", "Спасибо за участие! Итоги будут опубликованы."),
+            ("Спасибо за участие!".to_owned(), "Итоги будут опубликованы.".to_owned())
+        );
+        assert_eq!(
+            thanks_texts("Thank you!", "Thank you! Your answers help."),
+            ("Thank you!".to_owned(), "Your answers help.".to_owned())
+        );
+        assert_eq!(
+            thanks_texts("Спасибо!", "Итоги будут опубликованы."),
+            ("Спасибо!".to_owned(), "Итоги будут опубликованы.".to_owned())
+        );
+        assert_eq!(
+            thanks_texts("Спасибо!", "Спасибо"),
+            ("Спасибо".to_owned(), String::new())
+        );
+    }
 }

@@ -3,11 +3,14 @@
 mod admin;
 mod admin_monitor;
 mod admin_preview;
+mod admin_quality;
 mod admin_upload;
 mod admin_users;
 pub mod auth;
+mod chart_text;
 pub mod error;
 pub mod form;
+mod form_channel;
 mod form_notices;
 pub mod form_render;
 mod lang;
@@ -18,7 +21,9 @@ mod results_export;
 mod results_methodology;
 mod results_pages;
 mod results_texts;
+mod results_trends;
 pub mod results_view;
+mod view_format;
 
 use std::sync::Arc;
 
@@ -66,6 +71,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/results/{slug}/export.xlsx").route(web::get().to(results_export::export_xlsx)))
         .service(web::resource("/results/{slug}/export.sav").route(web::get().to(results_export::export_sav)))
         .service(web::resource("/topics/{topic}").route(web::get().to(results_pages::topic_page)))
+        .service(web::resource("/trends").route(web::get().to(results_trends::trends_index)))
+        .service(web::resource("/trends/").route(web::get().to(results_trends::trends_index)))
         .service(web::resource("/trends/{track}").route(web::get().to(results_pages::trend_page)))
         // Staff sign-in and the workbench.
         .service(
@@ -97,6 +104,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/admin/surveys/{slug}/access").route(web::post().to(admin::change_access)))
         .service(web::resource("/admin/surveys/{slug}/monitor").route(web::get().to(admin_monitor::monitor)))
         .service(
+            web::resource("/admin/surveys/{slug}/quality")
+                .route(web::get().to(admin_quality::quality_page))
+                .route(web::post().to(admin_quality::quality_decide)),
+        )
+        .service(
             web::resource("/admin/populations")
                 .route(web::get().to(admin_users::populations))
                 .route(web::post().to(admin_users::populations_upload)),
@@ -107,7 +119,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(admin_users::users_add)),
         )
         .service(web::resource("/admin/users/{login}").route(web::post().to(admin_users::users_change)))
-        .service(web::resource("/admin/audit").route(web::get().to(admin_users::audit_log)));
+        .service(web::resource("/admin/audit").route(web::get().to(admin_users::audit_log)))
+        // Any other address: a 404 page in the reader's language.
+        .default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, WebError> {
+    Err(WebError::NotFound(String::new()))
 }
 
 /// Builds the app state from a config, opening the database (and seeding examples into a new one).
@@ -155,6 +173,8 @@ pub fn build_server(state: AppState, listener: std::net::TcpListener) -> std::io
             .app_data(state.clone())
             .app_data(web::FormConfig::default().limit(max_body))
             .app_data(web::PayloadConfig::default().limit(max_body))
+            // Innermost, so that it rewrites error pages before they are compressed.
+            .wrap(middleware::from_fn(lang::keep_language))
             .wrap(middleware::Compress::default())
             // Staff session (cookie `opros_staff`) looked up once per request that carries one.
             .wrap(middleware::from_fn(auth::load_staff))

@@ -31,22 +31,56 @@ pub fn registry() -> &'static Handlebars<'static> {
         }
         h.register_helper("t", Box::new(crate::i18n::TextHelper));
         h.register_helper("eq", Box::new(eq_helper));
-        h.register_helper("pct", Box::new(pct_helper));
-        h.register_helper("fmt1", Box::new(fmt1_helper));
-        h.register_helper("fmt2", Box::new(fmt2_helper));
+        let number = |scale, decimals, suffix| NumberHelper {
+            scale,
+            decimals,
+            suffix,
+        };
+        h.register_helper("pct", Box::new(number(100.0, 1, "%")));
+        h.register_helper("fmt1", Box::new(number(1.0, 1, "")));
+        h.register_helper("fmt2", Box::new(number(1.0, 2, "")));
         h
     })
 }
 
 handlebars::handlebars_helper!(eq_helper: |a: Json, b: Json| a == b);
-handlebars::handlebars_helper!(pct_helper: |x: Json| fmt_num(x, 100.0, 1, "%"));
-handlebars::handlebars_helper!(fmt1_helper: |x: Json| fmt_num(x, 1.0, 1, ""));
-handlebars::handlebars_helper!(fmt2_helper: |x: Json| fmt_num(x, 1.0, 2, ""));
 
-/// A number scaled and rounded for display; "—" when absent.
-fn fmt_num(x: &serde_json::Value, scale: f64, decimals: usize, suffix: &str) -> String {
+/// `{{pct x}}`, `{{fmt1 x}}`, `{{fmt2 x}}`: a number scaled and rounded, with the decimal separator of the
+/// page's language (its top-level `lang`; a page without one gets a point); "—" when absent.
+struct NumberHelper {
+    scale: f64,
+    decimals: usize,
+    suffix: &'static str,
+}
+
+impl handlebars::HelperDef for NumberHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+    ) -> Result<handlebars::ScopedJson<'rc>, handlebars::RenderError> {
+        let x = h.param(0).map_or(&serde_json::Value::Null, |p| p.value());
+        let lang = ctx
+            .data()
+            .get("lang")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("en");
+        Ok(handlebars::ScopedJson::Derived(serde_json::Value::String(fmt_num(
+            x,
+            lang,
+            self.scale,
+            self.decimals,
+            self.suffix,
+        ))))
+    }
+}
+
+/// A number scaled and rounded for display in `lang`; "—" when absent.
+fn fmt_num(x: &serde_json::Value, lang: &str, scale: f64, decimals: usize, suffix: &str) -> String {
     match x.as_f64() {
-        Some(v) => format!("{:.*}{suffix}", decimals, v * scale),
+        Some(v) => format!("{}{suffix}", crate::i18n::numbers::decimal(lang, v * scale, decimals)),
         None => "—".to_owned(),
     }
 }
@@ -59,17 +93,33 @@ pub fn render<T: Serialize>(name: &str, data: &T) -> String {
     })
 }
 
-/// An error page in `lang` with its status and a message a person can act on.
-pub fn error_page(status: StatusCode, message: &str, lang: &str) -> String {
+/// An error page in `lang` (at `here`, the address its language links keep) with its status, what it means for the reader, and the error's own message
+/// when it is written in the reader's language (handlers word their messages in the page language; errors
+/// from deeper layers are English and shown only on English pages, the explanation standing for them).
+pub fn error_page(status: StatusCode, message: &str, lang: &str, here: &str) -> String {
+    let lang = crate::i18n::catalog_lang(lang);
+    let explanation_id = format!("error-text-{}", status.as_u16());
+    let explanation = crate::i18n::has(lang, &explanation_id).then(|| crate::i18n::text(lang, &explanation_id));
+    let detail = (!message.is_empty() && written_in(lang, message)).then_some(message);
     render(
         "error",
         &json!({
             "title": crate::i18n::text(lang, error_title(status)),
             "status": status.as_u16(),
-            "message": message,
+            "explanation": explanation,
+            "message": detail,
             "lang": lang,
+            "lang_links": super::results_view::lang_links(here, lang),
         }),
     )
+}
+
+/// Whether `text` is in `lang`: Russian text has Cyrillic letters; English is the fallback of everything.
+fn written_in(lang: &str, text: &str) -> bool {
+    match lang {
+        "ru" => text.chars().any(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')),
+        _ => true,
+    }
 }
 
 /// The message id of an error page's title: one per status a `WebError` can have, a general one otherwise.

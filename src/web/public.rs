@@ -45,24 +45,65 @@ fn list_surveys(state: &State, lang: &str, all: bool) -> Result<Vec<SurveySummar
     Ok(out)
 }
 
+/// A survey as the home page lists it.
+#[derive(Debug, Serialize)]
+struct ListedSurvey {
+    href: String,
+    title: String,
+    topic: String,
+    closes: Option<String>,
+}
+
+/// The home page's view.
+#[derive(Debug, Serialize)]
+struct IndexView {
+    lang: String,
+    title: String,
+    heading: String,
+    empty: String,
+    closes_label: String,
+    surveys: Vec<ListedSurvey>,
+    results_label: String,
+    trends_label: String,
+    lang_links: serde_json::Value,
+}
+
+/// The open surveys with their topics' names and closing dates in `lang`.
+fn listed_surveys(state: &State, lang: &str) -> Result<Vec<ListedSurvey>, WebError> {
+    let mut out = Vec::new();
+    for row in state.store.list_surveys()? {
+        if row.status()? != Status::Open {
+            continue;
+        }
+        let v = state.definitions.get(&state.store, &row, row.current_version)?;
+        let d = &v.definition;
+        out.push(ListedSurvey {
+            href: format!("/s/{}", super::results_view::urlencode(&row.slug)),
+            title: d.title.get(lang).to_owned(),
+            topic: super::results_view::topic_name(d, lang),
+            closes: d.closes.map(|c| i18n::numbers::date(lang, c)),
+        });
+    }
+    Ok(out)
+}
+
 pub async fn index(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
-    let lang = lang::choose(&req, &["ru".to_owned(), "en".to_owned()]);
+    let lang = lang::site_lang(&req);
     let st = state.clone();
     let l = lang.clone();
-    let surveys = web::block(move || list_surveys(&st, &l, false)).await??;
-    let body = pages::render(
-        "index",
-        &json!({
-            "lang": lang,
-            "title": i18n::text(&lang, "index-title"),
-            "heading": i18n::text(&lang, "index-heading"),
-            "empty": i18n::text(&lang, "index-empty"),
-            "closes_label": i18n::text(&lang, "index-closes"),
-            "surveys": surveys,
-            "lang_links": lang_links("/", &lang),
-        }),
-    );
-    Ok(html(body))
+    let surveys = web::block(move || listed_surveys(&st, &l)).await??;
+    let view = IndexView {
+        title: i18n::text(&lang, "index-title"),
+        heading: i18n::text(&lang, "index-heading"),
+        empty: i18n::text(&lang, "index-empty"),
+        closes_label: i18n::text(&lang, "index-closes"),
+        surveys,
+        results_label: i18n::text(&lang, "results-home_results"),
+        trends_label: i18n::text(&lang, "results-trends_link"),
+        lang_links: lang_links("/", &lang),
+        lang,
+    };
+    Ok(html(pages::render("index", &view)))
 }
 
 /// Links to switch the interface language.

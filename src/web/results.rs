@@ -85,7 +85,9 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
         .into_iter()
         .find(|(s, _)| s == "complete")
         .map_or(0, |(_, n)| n);
-    let key: Key = (survey.id.clone(), version.version, complete, lang.clone());
+    // Decisions of quality review change a summary without changing the number of complete responses.
+    let reviews = state.store.review_stamp(&survey.id)?.wrapping_shl(32);
+    let key: Key = (survey.id.clone(), version.version, complete ^ reviews, lang.clone());
     if let Some(summary) = state.summaries.get(&key) {
         return Ok(Results {
             survey,
@@ -94,7 +96,7 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
         });
     }
     let loaded = report::load(&state.store, &state.definitions, slug)?;
-    let summary = report::summarize(
+    let mut summary = report::summarize(
         &SummaryInput {
             definition: &loaded.version.definition,
             population: loaded.version.population.as_ref(),
@@ -103,11 +105,12 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
         },
         &ReportOptions::default(),
     )?;
+    summary.excluded = Some(loaded.excluded.clone());
     // Key by the count actually loaded, so a response arriving in between is not cached under the old count.
     let key: Key = (
         survey.id.clone(),
         loaded.version.version,
-        loaded.answers.len() as i64,
+        (loaded.answers.len() as i64 + loaded.excluded.total as i64) ^ reviews,
         lang,
     );
     let summary = Arc::new(summary);

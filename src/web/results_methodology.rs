@@ -62,7 +62,7 @@ fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
     };
     json!({
         "id": q.id,
-        "type": q.kind.name(),
+        "type": i18n::text(lang, &format!("methodology-type-{}", q.kind.name())),
         "info": matches!(q.kind, QuestionKind::Info),
         "text": def.text(&q.text, lang),
         "hint": q.hint.as_ref().map(|h| def.text(h, lang)),
@@ -78,6 +78,7 @@ fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
 fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, WebError> {
     let s = &*r.summary;
     let def = &r.version.definition;
+    let dec = |v: f64, decimals: usize| i18n::numbers::decimal(lang, v, decimals);
     let mut versions = Vec::new();
     for n in (1..=r.survey.current_version).rev() {
         let v = state.definitions.get(&state.store, &r.survey, n)?;
@@ -106,27 +107,27 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
                     "categories": v.categories.iter().map(|c| json!({
                         "label": category_label(def, &v.name, &c.category.0, lang),
                         "n": c.n,
-                        "sample": pct(Some(c.sample_share)),
-                        "weighted": pct(Some(c.weighted_share)),
-                        "target": pct(Some(c.target_share)),
+                        "sample": pct(lang, Some(c.sample_share)),
+                        "weighted": pct(lang, Some(c.weighted_share)),
+                        "target": pct(lang, Some(c.target_share)),
                     })).collect::<Vec<_>>(),
                 })
             })
             .collect();
         json!({
-            "method": w.method.as_str(),
+            "method": i18n::text(lang, &format!("methodology-method-{}", w.method.as_str())),
             "iterations": w.iterations,
-            "converged": w.converged,
-            "max_gap": format!("{:.4}%", w.max_gap * 100.0),
-            "deff": format!("{:.3}", w.deff),
+            "converged": i18n::text(lang, if w.converged { "methodology-yes" } else { "methodology-no" }),
+            "max_gap": format!("{}%", dec(w.max_gap * 100.0, 4)),
+            "deff": dec(w.deff, 3),
             "effective_n": format!("{:.0}", w.effective_n),
-            "weight_min": format!("{:.3}", w.weight_min),
-            "weight_max": format!("{:.3}", w.weight_max),
-            "weight_mean": format!("{:.3}", w.weight_mean),
-            "weight_cv": format!("{:.3}", w.weight_cv),
+            "weight_min": dec(w.weight_min, 3),
+            "weight_max": dec(w.weight_max, 3),
+            "weight_mean": dec(w.weight_mean, 3),
+            "weight_cv": dec(w.weight_cv, 3),
             "n": w.n,
             "n_excluded": w.n_excluded,
-            "trim": w.trim.as_ref().map(|t| json!({"lower": format!("{:.3}", t.lower), "upper": format!("{:.3}", t.upper), "n_trimmed": t.n_trimmed})),
+            "trim": w.trim.as_ref().map(|t| json!({"lower": dec(t.lower, 3), "upper": dec(t.upper, 3), "n_trimmed": t.n_trimmed})),
             "notes": w.notes,
             "variables": variables,
         })
@@ -147,9 +148,9 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
         (Some(m50), Some(m20)) => {
             let args = Args::new()
                 .str("effective_n", format!("{:.0}", s.effective_n.unwrap_or(0.0)))
-                .str("m50", format!("{m50:.1}"))
-                .str("m20", format!("{m20:.1}"))
-                .str("deff", format!("{:.2}", s.weighting.as_ref().map_or(1.0, |w| w.deff)));
+                .str("m50", dec(m50, 1))
+                .str("m20", dec(m20, 1))
+                .str("deff", dec(s.weighting.as_ref().map_or(1.0, |w| w.deff), 2));
             if s.sample.is_probability() {
                 i18n::text_with(lang, "methodology-margin-text", &args)
             } else {
@@ -169,7 +170,7 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
             "title": s.title,
             "slug": s.slug,
             "href": base,
-            "dates": field_dates(def),
+            "dates": field_dates(def, lang),
             "n": s.n,
             "n_analysed": s.n_analysed,
             "effective_n": s.effective_n.map(|v| format!("{v:.0}")),
@@ -182,6 +183,7 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
         "weighting": weighting,
         "margin": margin,
         "recruitment": recruitment(s, def, lang),
+        "screening": screening_text(s, lang),
         "versions": versions,
         "lang_links": lang_links(&format!("{base}/methodology"), lang),
     }))
@@ -210,6 +212,25 @@ fn recruitment(s: &crate::report::Summary, def: &crate::definition::Definition, 
         )
     };
     format!("{how} {assumption}")
+}
+
+/// How many complete responses quality screening left out of the estimates, and why.
+fn screening_text(s: &crate::report::Summary, lang: &str) -> String {
+    let Some(x) = s.excluded.as_ref().filter(|x| x.total > 0) else {
+        return i18n::text(lang, "quality-methodology-none");
+    };
+    let reviewed = x.reviewed.iter().map(|r| {
+        let args = Args::new().str("reason", r.reason.clone()).num("count", r.n as f64);
+        i18n::text_with(lang, "quality-methodology-reviewed", &args)
+    });
+    let automatic = x.automatic.iter().map(|r| {
+        let flag = i18n::text(lang, &format!("quality-flag-{}", r.reason));
+        let args = Args::new().str("flag", flag).num("count", r.n as f64);
+        i18n::text_with(lang, "quality-methodology-automatic", &args)
+    });
+    let reasons = automatic.chain(reviewed).collect::<Vec<_>>().join("; ");
+    let args = Args::new().num("total", x.total as f64).str("reasons", reasons);
+    i18n::text_with(lang, "quality-methodology-excluded", &args)
 }
 
 fn methodology_texts(lang: &str) -> Value {

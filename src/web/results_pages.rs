@@ -26,7 +26,7 @@ use crate::report::QuestionSummary;
 use crate::store::SurveyRow;
 
 /// Surveys whose results the request may see, newest first (by opening date, else import date).
-fn visible_surveys(
+pub(super) fn visible_surveys(
     state: &State,
     staff: bool,
     topic: Option<&str>,
@@ -53,6 +53,7 @@ fn survey_date(row: &SurveyRow, def: &Definition) -> chrono::NaiveDate {
 /// its mean (scales) or its most chosen answer.
 fn headline(r: &Results) -> Option<Value> {
     let def = &r.version.definition;
+    let lang = r.summary.language.as_str();
     let trait_vars: Vec<&str> = r
         .summary
         .breakdowns
@@ -82,11 +83,8 @@ fn headline(r: &Results) -> Option<Value> {
         return Some(json!({
             "question": q.text,
             "label": format!("{} ({}–{})", texts(&r.summary.language)["mean"].as_str().unwrap_or("mean"), lo, hi),
-            "share": format!("{m:.2}"),
-            "interval": match (q.estimates.ci_low, q.estimates.ci_high) {
-                (Some(l), Some(h)) => format!("{l:.2}–{h:.2}"),
-                _ => String::new(),
-            },
+            "share": view::num(lang, Some(m), 2),
+            "interval": view::num_interval(lang, q.estimates.ci_low, q.estimates.ci_high, 2),
         }));
     }
     let top = q
@@ -100,8 +98,8 @@ fn headline(r: &Results) -> Option<Value> {
     Some(json!({
         "question": q.text,
         "label": top.label,
-        "share": pct(top.share),
-        "interval": pct_interval(top.ci_low, top.ci_high),
+        "share": pct(lang, top.share),
+        "interval": pct_interval(lang, top.ci_low, top.ci_high),
     }))
 }
 
@@ -115,9 +113,9 @@ fn calendar(state: &State, lang: &str, staff: bool, topic: Option<&str>) -> Resu
             "slug": row.slug,
             "href": format!("/results/{}", urlencode(&row.slug)),
             "title": r.summary.title,
-            "topic_label": topic_label(&row.topic, lang),
+            "topic_label": view::topic_name(&v.definition, lang),
             "topic_href": format!("/topics/{}", urlencode(&row.topic)),
-            "dates": field_dates(&v.definition),
+            "dates": field_dates(&v.definition, lang),
             "n": r.summary.n,
             "effective_n": r.summary.effective_n.map(|e| format!("{e:.0}")),
             "headline": headline(&r),
@@ -160,14 +158,15 @@ pub async fn topic_page(req: HttpRequest, state: State, topic: web::Path<String>
     let lang = page_lang(&req);
     let staff = can_see_unpublished(&req);
     let (st, l, tp) = (state.clone(), lang.clone(), topic.clone());
-    let years = web::block(move || calendar(&st, &l, staff, Some(&tp))).await??;
+    let (years, label) =
+        web::block(move || Ok::<_, WebError>((calendar(&st, &l, staff, Some(&tp))?, topic_title(&st, &tp, &l)?)))
+            .await??;
     if years.is_empty() {
         return Err(WebError::NotFound(format!(
             "no published results on the topic '{topic}'"
         )));
     }
     let tx = texts(&lang);
-    let label = topic_label(&topic, &lang);
     let body = pages::render(
         "topic",
         &json!({
@@ -182,17 +181,32 @@ pub async fn topic_page(req: HttpRequest, state: State, topic: web::Path<String>
     Ok(public::html(body))
 }
 
-/// One wave of a tracked question.
-struct Wave {
-    label: String,
-    title: String,
-    href: String,
-    n: usize,
-    question: QuestionSummary,
-    scale: Option<(f64, f64, Vec<f64>)>,
+/// A topic's name in `lang`, from a definition that names it, else the built-in name or the code.
+fn topic_title(state: &State, topic: &str, lang: &str) -> Result<String, WebError> {
+    for row in state.store.list_surveys()?.into_iter().filter(|r| r.topic == topic) {
+        let v = state.definitions.get(&state.store, &row, row.current_version)?;
+        if v.definition
+            .topic_label
+            .as_ref()
+            .is_some_and(|t| t.exact(lang).is_some())
+        {
+            return Ok(view::topic_name(&v.definition, lang));
+        }
+    }
+    Ok(topic_label(topic, lang))
 }
 
-fn waves_of(state: &State, track: &str, lang: &str, staff: bool) -> Result<Vec<Wave>, WebError> {
+/// One wave of a tracked question.
+pub(super) struct Wave {
+    pub label: String,
+    pub title: String,
+    pub href: String,
+    pub n: usize,
+    pub question: QuestionSummary,
+    pub scale: Option<(f64, f64, Vec<f64>)>,
+}
+
+pub(super) fn waves_of(state: &State, track: &str, lang: &str, staff: bool) -> Result<Vec<Wave>, WebError> {
     let mut out = Vec::new();
     let mut surveys = visible_surveys(state, staff, None)?;
     surveys.reverse(); // oldest first
@@ -207,7 +221,7 @@ fn waves_of(state: &State, track: &str, lang: &str, staff: bool) -> Result<Vec<W
         };
         let date = survey_date(&row, def);
         out.push(Wave {
-            label: date.format("%Y-%m").to_string(),
+            label: crate::i18n::numbers::month(lang, date),
             title: r.summary.title.clone(),
             href: format!("/results/{}", urlencode(&row.slug)),
             n: r.summary.n,
@@ -230,6 +244,11 @@ fn scale_range(def: &Definition, qid: &str) -> Option<(f64, f64, Vec<f64>)> {
     }
 }
 
+/// A change with its sign: "+2,5" / "−0,10".
+fn signed(lang: &str, v: f64, decimals: usize) -> String {
+    crate::i18n::numbers::with_separator(lang, &format!("{v:+.decimals$}"))
+}
+
 /// The chart's mark for a change between waves.
 fn chart_change(c: trend::Change) -> chart::Change {
     match c {
@@ -247,8 +266,9 @@ fn series(
     points: &[Option<Point>],
     percent: bool,
     axis: (f64, f64, Vec<f64>),
-    tx: &Value,
+    lang: &str,
 ) -> Value {
+    let tx = &texts(lang);
     let changes = trend::changes(points);
     let inputs: Vec<WaveInput> = waves
         .iter()
@@ -262,9 +282,9 @@ fn series(
         .collect();
     let fmt = |v: f64| {
         if percent {
-            pct(Some(v))
+            pct(lang, Some(v))
         } else {
-            format!("{v:.2}")
+            view::num(lang, Some(v), 2)
         }
     };
     let desc = inputs
@@ -272,17 +292,20 @@ fn series(
         .map(|w| format!("{}: {}", w.label, w.value.map_or_else(|| "—".to_owned(), fmt)))
         .collect::<Vec<_>>()
         .join("; ");
-    let chart = chart::trend(
-        id,
-        label,
-        &desc,
-        &inputs,
-        &changes
-            .iter()
-            .map(|c| c.map(|s| chart_change(s.change)))
-            .collect::<Vec<_>>(),
-        (axis.0, axis.1, &axis.2),
-        percent,
+    let chart = super::chart_text::trend(
+        chart::trend(
+            id,
+            label,
+            &desc,
+            &inputs,
+            &changes
+                .iter()
+                .map(|c| c.map(|s| chart_change(s.change)))
+                .collect::<Vec<_>>(),
+            (axis.0, axis.1, &axis.2),
+            percent,
+        ),
+        lang,
     );
     let rows: Vec<Value> = waves
         .iter()
@@ -297,16 +320,16 @@ fn series(
                      p_value,
                  }| {
                     let amount = if percent {
-                        format!("{:+.1} {}", diff * 100.0, tx["pp"].as_str().unwrap_or("pp"))
+                        format!("{} {}", signed(lang, diff * 100.0, 1), tx["pp"].as_str().unwrap_or("pp"))
                     } else {
-                        format!("{diff:+.2}")
+                        signed(lang, diff, 2)
                     };
                     let (class, word) = match k {
                         trend::Change::Up => ("up", tx["significant_up"].as_str().unwrap_or("")),
                         trend::Change::Down => ("down", tx["significant_down"].as_str().unwrap_or("")),
                         trend::Change::NotSignificant => ("ns", tx["not_significant"].as_str().unwrap_or("")),
                     };
-                    json!({"class": class, "text": format!("{amount}: {word} (p = {p_value:.3})")})
+                    json!({"class": class, "text": format!("{amount}: {word} (p = {})", view::num(lang, Some(p_value), 3))})
                 },
             );
             json!({
@@ -314,8 +337,8 @@ fn series(
                 "title": w.title,
                 "href": w.href,
                 "value": p.map_or_else(|| "—".to_owned(), |p| fmt(p.value)),
-                "interval": p.map_or_else(String::new, |p| if percent { pct_interval(p.ci_low, p.ci_high) } else {
-                    match (p.ci_low, p.ci_high) { (Some(l), Some(h)) => format!("{l:.2}–{h:.2}"), _ => String::new() }
+                "interval": p.map_or_else(String::new, |p| if percent { pct_interval(lang, p.ci_low, p.ci_high) } else {
+                    view::num_interval(lang, p.ci_low, p.ci_high, 2)
                 }),
                 "change": change,
             })
@@ -338,7 +361,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
             &points,
             false,
             axis,
-            &tx,
+            lang,
         ));
     }
     // Options in the order of the latest wave, then any only older waves had.
@@ -382,7 +405,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
             points,
             true,
             (0.0, share_max, ticks.clone()),
-            &tx,
+            lang,
         ));
     }
     json!({

@@ -8,9 +8,10 @@
 
 use serde_json::{json, Value};
 
-use super::pages;
+use super::{chart_text, pages};
 use crate::chart::{self, DotInput, ShareInput};
 use crate::definition::{Definition, QuestionKind};
+use crate::i18n::numbers;
 pub use crate::report::variable_label;
 use crate::report::{
     Breakdown, Estimates, Flag, IntervalName, OptionEstimate, Population, QuestionSummary, Summary, SuppressedReason,
@@ -18,38 +19,12 @@ use crate::report::{
 
 use super::results::Results;
 pub use super::results_texts::{dict, texts};
+pub use super::view_format::{
+    field_dates, lang_links, num, num_interval, pct, pct_interval, topic_label, topic_name, urlencode,
+};
 
 fn t<'a>(tx: &'a Value, key: &str) -> &'a str {
     tx.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
-/// A share as shown: "43.2%".
-pub fn pct(x: Option<f64>) -> String {
-    chart::pct(x)
-}
-
-/// An interval as shown: "38.1–48.4%"; empty when absent.
-pub fn pct_interval(lo: Option<f64>, hi: Option<f64>) -> String {
-    match (lo, hi) {
-        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => {
-            format!("{:.1}–{:.1}%", l * 100.0, h * 100.0)
-        }
-        _ => String::new(),
-    }
-}
-
-fn num(x: Option<f64>, decimals: usize) -> String {
-    x.filter(|v| v.is_finite())
-        .map_or_else(|| "—".to_owned(), |v| format!("{v:.decimals$}"))
-}
-
-fn num_interval(lo: Option<f64>, hi: Option<f64>, decimals: usize) -> String {
-    match (lo, hi) {
-        (Some(l), Some(h)) if l.is_finite() && h.is_finite() => {
-            format!("{l:.decimals$}–{h:.decimals$}")
-        }
-        _ => String::new(),
-    }
 }
 
 /// A user-given id made safe for an HTML id attribute and an SVG id reference.
@@ -65,27 +40,6 @@ pub fn dom_id(prefix: &str, s: &str) -> String {
         })
         .collect();
     format!("{prefix}-{clean}")
-}
-
-/// Topic names in the interface language (other topics are shown as written).
-pub fn topic_label(topic: &str, lang: &str) -> String {
-    let id = format!("topic-{topic}");
-    if crate::i18n::has(lang, &id) {
-        crate::i18n::text(lang, &id)
-    } else {
-        topic.to_owned()
-    }
-}
-
-/// "1 Mar 2026 – 31 Mar 2027" from the definition's dates.
-pub fn field_dates(def: &Definition) -> String {
-    let f = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-    match (def.opens, def.closes) {
-        (Some(a), Some(b)) => format!("{} – {}", f(a), f(b)),
-        (Some(a), None) => format!("{} –", f(a)),
-        (None, Some(b)) => format!("– {}", f(b)),
-        (None, None) => String::new(),
-    }
 }
 
 /// One line on how the estimates are weighted: "Weighted to the population of … by …: raking."
@@ -113,7 +67,11 @@ pub fn weighting_note(s: &Summary, def: &Definition, population: Option<&Populat
             if !vars.is_empty() {
                 out.push_str(&format!(" {} {}", t(&tx, "by_variables"), vars.join(", ")));
             }
-            out.push_str(&format!(" ({}, deff {:.2}).", d.method.as_str(), d.deff));
+            out.push_str(&format!(
+                " ({}, deff {}).",
+                crate::i18n::text(lang, &format!("methodology-method-{}", d.method.as_str())),
+                numbers::decimal(lang, d.deff, 2)
+            ));
             out
         }
         (None, Some(e)) => format!("{}: {e}", t(&tx, "unweighted")),
@@ -147,15 +105,15 @@ fn reason_text(reason: Option<SuppressedReason>, tx: &Value) -> String {
     )
 }
 
-fn option_row(o: &OptionEstimate, tx: &Value) -> Value {
+fn option_row(o: &OptionEstimate, tx: &Value, lang: &str) -> Value {
     json!({
         "code": o.code,
         "label": o.label,
         "suppressed": o.suppressed,
         "reason": reason_text(o.suppressed_reason, tx),
         "hard_to_say": o.hard_to_say,
-        "share": if o.suppressed { "—".to_owned() } else { pct(o.share) },
-        "interval": if o.suppressed { String::new() } else { pct_interval(o.ci_low, o.ci_high) },
+        "share": if o.suppressed { "—".to_owned() } else { pct(lang, o.share) },
+        "interval": if o.suppressed { String::new() } else { pct_interval(lang, o.ci_low, o.ci_high) },
         "n": if o.suppressed { String::new() } else { o.n.map_or_else(String::new, |n| n.to_string()) },
         "flag": flag_view(o.flag, tx),
     })
@@ -194,6 +152,7 @@ fn number_axis(e: &Estimates) -> (f64, f64, Vec<f64>) {
 }
 
 struct Ctx<'a> {
+    lang: &'a str,
     s: &'a Summary,
     def: &'a Definition,
     tx: Value,
@@ -208,7 +167,8 @@ impl Ctx<'_> {
         let kind_note = match q.kind.as_str() {
             "multiple_choice" => t(tx, "multiple_note"),
             "ranking" => t(tx, "ranking_note"),
-            "text" | "date" => t(tx, "answered_note"),
+            "text" => t(tx, "answered_note"),
+            "date" => t(tx, "date_note"),
             "matrix" => t(tx, "matrix_note"),
             _ => "",
         };
@@ -217,7 +177,7 @@ impl Ctx<'_> {
             .options
             .iter()
             .filter(|o| o.hard_to_say)
-            .map(|o| option_row(o, tx))
+            .map(|o| option_row(o, tx, self.lang))
             .collect();
         let bars = (!main.is_empty() && !e.suppressed).then(|| {
             let inputs: Vec<ShareInput> = main.iter().map(|o| share_input(o)).collect();
@@ -228,17 +188,24 @@ impl Ctx<'_> {
                     .map(|o| format!(
                         "{} {} ({})",
                         o.label,
-                        if o.suppressed { "—".into() } else { pct(o.share) },
-                        pct_interval(o.ci_low, o.ci_high)
+                        if o.suppressed {
+                            "—".into()
+                        } else {
+                            pct(self.lang, o.share)
+                        },
+                        pct_interval(self.lang, o.ci_low, o.ci_high)
                     ))
                     .collect::<Vec<_>>()
                     .join("; ")
             );
-            chart::share_bars(&format!("{id}-chart"), &q.text, &desc, &inputs)
+            chart_text::bars(
+                chart::share_bars(&format!("{id}-chart"), &q.text, &desc, &inputs),
+                self.lang,
+            )
         });
         let mean = self.mean_view(q, e, &id);
         let median = e.median.map(
-            |_| json!({"value": num(e.median, 2), "interval": num_interval(e.median_ci_low, e.median_ci_high, 2)}),
+            |_| json!({"value": num(self.lang, e.median, 2), "interval": num_interval(self.lang, e.median_ci_low, e.median_ci_high, 2)}),
         );
         json!({
             "id": q.id,
@@ -251,9 +218,14 @@ impl Ctx<'_> {
             "suppressed": e.suppressed,
             "reason": reason_text(e.suppressed_reason, tx),
             "base_n": e.base_n,
+            "base_noun": crate::i18n::text_with(
+                self.lang,
+                "results-base-noun",
+                &crate::i18n::Args::new().num("count", e.base_n.unwrap_or(0) as f64),
+            ),
             "effective_n": e.effective_n.map(|v| format!("{v:.0}")),
             "bars": bars,
-            "options": e.options.iter().filter(|o| !o.hard_to_say).map(|o| option_row(o, tx)).collect::<Vec<_>>(),
+            "options": e.options.iter().filter(|o| !o.hard_to_say).map(|o| option_row(o, tx, self.lang)).collect::<Vec<_>>(),
             "hard_to_say": hts,
             "mean": mean,
             "median": median,
@@ -290,20 +262,23 @@ impl Ctx<'_> {
         let desc = format!(
             "{}: {} ({})",
             t(&self.tx, "mean_desc"),
-            num(e.mean, 2),
-            num_interval(e.ci_low, e.ci_high, 2)
+            num(self.lang, e.mean, 2),
+            num_interval(self.lang, e.ci_low, e.ci_high, 2)
         );
-        let chart = chart::mean_dots(
-            &format!("{id}-mean"),
-            &q.text,
-            &desc,
-            &inputs,
-            (min, max, &ticks),
-            decimals,
+        let chart = chart_text::dots(
+            chart::mean_dots(
+                &format!("{id}-mean"),
+                &q.text,
+                &desc,
+                &inputs,
+                (min, max, &ticks),
+                decimals,
+            ),
+            self.lang,
         );
         Some(json!({
-            "value": num(e.mean, 2),
-            "interval": num_interval(e.ci_low, e.ci_high, 2),
+            "value": num(self.lang, e.mean, 2),
+            "interval": num_interval(self.lang, e.ci_low, e.ci_high, 2),
             "n": e.mean_n,
             "chart": chart,
         }))
@@ -330,11 +305,14 @@ impl Ctx<'_> {
             t(&self.tx, "mean_desc"),
             q.rows
                 .iter()
-                .map(|r| format!("{} {}", r.label, num(r.estimates.mean, 2)))
+                .map(|r| format!("{} {}", r.label, num(self.lang, r.estimates.mean, 2)))
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        let chart = chart::mean_dots(&format!("{id}-rows"), &q.text, &desc, &inputs, (min, max, &ticks), 2);
+        let chart = chart_text::dots(
+            chart::mean_dots(&format!("{id}-rows"), &q.text, &desc, &inputs, (min, max, &ticks), 2),
+            self.lang,
+        );
         let columns: Vec<String> = q
             .rows
             .first()
@@ -349,9 +327,9 @@ impl Ctx<'_> {
                     "label": r.label,
                     "suppressed": r.estimates.suppressed,
                     "base_n": r.estimates.base_n,
-                    "mean": num(r.estimates.mean, 2),
-                    "interval": num_interval(r.estimates.ci_low, r.estimates.ci_high, 2),
-                    "cells": r.estimates.options.iter().map(|o| option_row(o, &self.tx)).collect::<Vec<_>>(),
+                    "mean": num(self.lang, r.estimates.mean, 2),
+                    "interval": num_interval(self.lang, r.estimates.ci_low, r.estimates.ci_high, 2),
+                    "cells": r.estimates.options.iter().map(|o| option_row(o, &self.tx, self.lang)).collect::<Vec<_>>(),
                     // Options, mean, interval, base.
                     "span": columns.len() + 3,
                 })
@@ -380,10 +358,10 @@ impl Ctx<'_> {
                 "suppressed": e.suppressed,
                 "reason": reason_text(e.suppressed_reason, tx),
                 "base_n": e.base_n,
-                "cells": e.options.iter().map(|o| option_row(o, tx)).collect::<Vec<_>>(),
-                "mean": num(e.mean, 2),
-                "mean_interval": num_interval(e.ci_low, e.ci_high, 2),
-                "median": num(e.median, 2),
+                "cells": e.options.iter().map(|o| option_row(o, tx, self.lang)).collect::<Vec<_>>(),
+                "mean": num(self.lang, e.mean, 2),
+                "mean_interval": num_interval(self.lang, e.ci_low, e.ci_high, 2),
+                "median": num(self.lang, e.median, 2),
             })
         };
         let mut rows = vec![row(t(tx, "all_respondents"), &q.estimates, true)];
@@ -399,10 +377,10 @@ impl Ctx<'_> {
             json!({
                 "significant": significant,
                 "text": format!(
-                    "{} (Rao–Scott F = {:.2}, p = {:.3}).",
+                    "{} (Rao–Scott F = {}, p = {}).",
                     t(tx, if significant { "test_significant" } else { "test_not_significant" }),
-                    r.f,
-                    r.p_value
+                    numbers::decimal(self.lang, r.f, 2),
+                    numbers::decimal(self.lang, r.p_value, 3)
                 ),
             })
         });
@@ -460,11 +438,21 @@ impl Ctx<'_> {
                 t(tx, "mean_desc"),
                 groups
                     .iter()
-                    .map(|(l, e)| format!("{l} {}", if e.suppressed { "—".into() } else { num(e.mean, 2) }))
+                    .map(|(l, e)| format!(
+                        "{l} {}",
+                        if e.suppressed {
+                            "—".into()
+                        } else {
+                            num(self.lang, e.mean, 2)
+                        }
+                    ))
                     .collect::<Vec<_>>()
                     .join("; ")
             );
-            let chart = chart::mean_dots(&id, &title, &desc, &inputs, (min, max, &ticks), decimals);
+            let chart = chart_text::dots(
+                chart::mean_dots(&id, &title, &desc, &inputs, (min, max, &ticks), decimals),
+                self.lang,
+            );
             return Some(json!({ "dots": chart }));
         }
         let inputs: Vec<ShareInput> = groups
@@ -485,34 +473,20 @@ impl Ctx<'_> {
             t(tx, "chart_desc"),
             inputs
                 .iter()
-                .map(|i| format!("{} {}", i.label, if i.suppressed { "—".into() } else { pct(i.share) }))
+                .map(|i| format!(
+                    "{} {}",
+                    i.label,
+                    if i.suppressed {
+                        "—".into()
+                    } else {
+                        pct(self.lang, i.share)
+                    }
+                ))
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        Some(json!({ "bars": chart::share_bars(&id, &title, &desc, &inputs) }))
+        Some(json!({ "bars": chart_text::bars(chart::share_bars(&id, &title, &desc, &inputs), self.lang) }))
     }
-}
-
-/// Links to switch the interface language, keeping the page's query (e.g. `?by=sex`).
-pub fn lang_links(href: &str, current: &str) -> Value {
-    let sep = if href.contains('?') { '&' } else { '?' };
-    json!([
-        {"code": "ru", "name": "Русский", "href": format!("{href}{sep}lang=ru"), "current": current == "ru"},
-        {"code": "en", "name": "English", "href": format!("{href}{sep}lang=en"), "current": current == "en"},
-    ])
-}
-
-/// Percent-encodes a path segment or query value.
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The texts of the page with the intervals named for what they are: credibility intervals unless the
@@ -533,6 +507,7 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
     let def = &r.version.definition;
     let by = by.filter(|b| s.breakdowns.iter().any(|v| v.id == *b));
     let cx = Ctx {
+        lang,
         s,
         def,
         tx: interval_texts(texts(lang), s),
@@ -566,9 +541,9 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
             "slug": s.slug,
             "title": s.title,
             "topic": s.topic,
-            "topic_label": topic_label(&s.topic, lang),
+            "topic_label": topic_name(def, lang),
             "topic_href": format!("/topics/{}", urlencode(&s.topic)),
-            "dates": field_dates(def),
+            "dates": field_dates(def, lang),
             "n": s.n,
             "n_analysed": s.n_analysed,
             "effective_n": s.effective_n.map(|v| format!("{v:.0}")),

@@ -29,6 +29,7 @@
 //! | `choice_filter` comparing a choices column with a fixed value (`region = 'north'`) | only the matching options |
 //! | `choice_filter` `region = ${region}` on an earlier select_one (cascading selects) | one question per answer of `region`, id `{name}_{code}`, with its options and `show_if: region == 'code'` |
 //! | settings `form_id` / `form_title` / `default_language` / `style` | `slug` (lower case, `-` for other characters) / `title` / first of `languages` / see pages |
+//! | settings `allow_choice_duplicates` | a list may repeat a choice name; one question offering a code twice keeps the first and reports the rest |
 //!
 //! `constraint_message` and `required_message` are not carried over: Opros words its own messages for
 //! limits and required answers, in the respondent's language. The `start`, `end` and `today` metadata rows
@@ -51,8 +52,14 @@
 //! **Names.** A name becomes the question id with `-` and `.` turned into `_` and a `q` in front of a leading
 //! digit or `_`; names that still are not ids (non-Latin letters) are reported.
 //!
-//! **Languages.** A `label::…`/`hint::…` column gives its language by the code in parentheses
-//! (`Russian (ru)`), a bare code (`ru`) or a common language name (`Russian`). The default language is
+//! **Other spellings.** Every spelling pyxform accepts for a type, a column or a setting is read as the one
+//! it stands for (`select one from yes_no or specify other`, `relevance`, `caption`, `set_form_title`, …);
+//! the tables are in the `aliases` module.
+//!
+//! **Languages.** A `label::…`/`hint::…` column (or `label:…` with one colon, when no header of the sheet
+//! has two, as pyxform reads them) gives its language by the code in parentheses (`Russian (ru)`), a bare
+//! code (`ru`) or a common language name in English, Russian or the language itself (`Russian`,
+//! `Русский`); a code in parentheses wins over the name. The default language is
 //! `default_language` from settings, else that of the first language column; plain `label`/`hint` columns
 //! are in the default language (when the form has no language columns at all: Russian if the texts contain
 //! Cyrillic letters, else English). A text missing in the default language is reported and taken from
@@ -70,6 +77,7 @@
 //! other `choice_filter`s, and anything else outside the subsets above. Expressions longer than 1000 tokens
 //! are refused (real ones have a few dozen).
 
+mod aliases;
 mod build;
 mod error;
 mod langs;

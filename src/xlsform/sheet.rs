@@ -7,6 +7,7 @@ use std::io::Cursor;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
+use super::aliases;
 use super::error::XlsFormError;
 
 /// One column of a sheet: the header as written and its normalized form.
@@ -14,19 +15,41 @@ use super::error::XlsFormError;
 pub(crate) struct Column {
     /// As written in row 1 (used in messages).
     pub header: String,
-    /// Lower case, spaces around `::` removed, e.g. `label::russian (ru)`.
+    /// Canonical first part (pyxform's aliases resolved, snake case) and the other parts in lower case,
+    /// joined with `::`, e.g. `label::russian (ru)` for `Label:Russian (ru)`.
     pub key: String,
+    /// Canonical first part, e.g. `label` for `caption::English`.
+    base: String,
+    /// The rest after the first `::` (or `:`), as written, e.g. `Russian (ru)`.
+    rest: Option<String>,
 }
 
 impl Column {
-    /// The part before `::` (`label`), and the language part after it, as written (`Russian (ru)`).
+    /// The canonical first part (`label`), and the language part after it, as written (`Russian (ru)`).
     pub fn split(&self) -> (&str, Option<&str>) {
-        match self.header.split_once("::") {
-            Some((_, lang)) => {
-                let base = self.key.split("::").next().unwrap_or("");
-                (base, Some(lang.trim()))
+        (self.base.as_str(), self.rest.as_deref())
+    }
+
+    fn new(sheet: &str, header: &str, has_double: bool) -> Column {
+        let parts = aliases::header_parts(header.trim(), has_double);
+        let first = parts.first().map_or("", String::as_str);
+        let base = aliases::column(sheet, &aliases::snake_case(first)).to_owned();
+        let rest = (parts.len() > 1).then(|| parts.get(1..).unwrap_or_default().join("::"));
+        let key = match &rest {
+            None => base.clone(),
+            Some(r) => {
+                let r: Vec<String> = r
+                    .split("::")
+                    .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+                    .collect();
+                format!("{base}::{}", r.join("::"))
             }
-            None => (self.key.as_str(), None),
+        };
+        Column {
+            header: header.to_owned(),
+            key,
+            base,
+            rest,
         }
     }
 }
@@ -186,16 +209,6 @@ pub(crate) fn number_text(f: f64) -> String {
     }
 }
 
-/// Normalizes a header: lower case, single spaces, no spaces around `::`.
-fn header_key(header: &str) -> String {
-    let lower = header.trim().to_lowercase();
-    let parts: Vec<String> = lower
-        .split("::")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
-    parts.join("::")
-}
-
 fn to_sheet(name: &str, (row0, grid): Grid) -> Sheet {
     let mut rows = grid.into_iter().enumerate().map(|(i, cells)| Row {
         number: row0 + i + 1,
@@ -208,10 +221,7 @@ fn to_sheet(name: &str, (row0, grid): Grid) -> Sheet {
             h.number,
             h.cells
                 .iter()
-                .map(|c| Column {
-                    header: c.clone(),
-                    key: header_key(c),
-                })
+                .map(|c| Column::new(name, c, h.cells.iter().any(|c| c.contains("::"))))
                 .collect(),
         ),
         None => (1, Vec::new()),

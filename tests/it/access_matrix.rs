@@ -124,6 +124,8 @@ const MATRIX: &[Row] = &[
         false,
         [200, 200, 200, 200, 200],
     ),
+    ("GET", "/trends", "/trends", false, [200, 200, 200, 200, 200]),
+    ("GET", "/trends/", "/trends/", false, [200, 200, 200, 200, 200]),
     (
         "GET",
         "/trends/{track}",
@@ -241,6 +243,20 @@ const MATRIX: &[Row] = &[
         "/admin/surveys/transport-2026/monitor",
         false,
         [303, 303, 403, 200, 200],
+    ),
+    (
+        "GET",
+        "/admin/surveys/{slug}/quality",
+        "/admin/surveys/transport-2026/quality",
+        false,
+        [303, 303, 403, 200, 200],
+    ),
+    (
+        "POST",
+        "/admin/surveys/{slug}/quality",
+        "/admin/surveys/transport-2026/quality",
+        true,
+        [303, 303, 403, 400, 400],
     ),
     (
         "GET",

@@ -5,6 +5,7 @@
 //!   the thank-you page, and the response as stored;
 //! - a resident leaves mid-survey and resumes in another browser with the resume link;
 //! - an official switches the breakdown of a published results page;
+//! - a sociologist excludes flagged responses and reinstates one on the quality review page (`quality`);
 //! - keyboard-only completion (Tab, Space, Enter and typing), focus visible and in document order;
 //! - the weight of a form page and that it makes no request to another origin;
 //! - axe-core on the form pages and the results page: no serious or critical violations.
@@ -14,9 +15,10 @@
 //! anyway (`--include-ignored`). Screenshots of every step go to
 //! `<target dir>/browser-artifacts/<test>/<viewport>/`; the path is printed.
 
-mod axe;
-mod driver;
+pub(crate) mod axe;
+pub(crate) mod driver;
 mod keyboard;
+mod quality;
 
 use crate::common::{test_config, Backend, TestDb, TestServer};
 use crate::forms_support;

@@ -42,7 +42,10 @@ fn locked_sqlite_gives_503_and_recovers_without_restart() {
         opros::config::DatabaseUrl::Postgres(_) => unreachable!(),
     };
     let mut locker = diesel::SqliteConnection::establish(&path).unwrap();
-    locker.batch_execute("BEGIN EXCLUSIVE").unwrap();
+    // It waits for a write the server may be finishing (the first-page open is counted after the GET).
+    locker
+        .batch_execute("PRAGMA busy_timeout = 5000; BEGIN EXCLUSIVE")
+        .unwrap();
     let body = serde_urlencoded::to_string([
         ("_csrf", page.0.as_str()),
         ("_page", page.1.as_str()),

@@ -46,6 +46,9 @@ fn arr(v: &Value) -> &[Value] {
 /// Every published question's base, shares, intervals, "hard to say", means and matrix rows on the page
 /// equal the JSON summary's (rounded as shown).
 fn compare_page_with_summary(doc: &Html, summary: &Value) -> usize {
+    // Russian pages write a decimal comma, English ones a point.
+    let comma = summary["language"].as_str() == Some("ru");
+    let loc = |s: &str| if comma { s.replace('.', ",") } else { s.to_owned() };
     let mut checked = 0;
     for q in arr(&summary["questions"]) {
         let id = q["id"].as_str().expect("id");
@@ -74,7 +77,7 @@ fn compare_page_with_summary(doc: &Html, summary: &Value) -> usize {
                 let want = if o["suppressed"].as_bool() == Some(true) {
                     "—".to_owned()
                 } else {
-                    pct(&o["share"])
+                    loc(&pct(&o["share"]))
                 };
                 assert_eq!(text(span), want, "{id}/{code} hard to say");
                 checked += 1;
@@ -88,20 +91,20 @@ fn compare_page_with_summary(doc: &Html, summary: &Value) -> usize {
             if o["suppressed"].as_bool() == Some(true) {
                 assert!(share.starts_with('—'), "{id}/{code}: suppressed shown as —");
             } else {
-                assert_eq!(share, pct(&o["share"]), "{id}/{code} share");
+                assert_eq!(share, loc(&pct(&o["share"])), "{id}/{code} share");
                 let ci = row.select(&sel("td.ci")).next().map(text).unwrap_or_default();
-                assert_eq!(ci, interval(&o["ci_low"], &o["ci_high"]), "{id}/{code} interval");
+                assert_eq!(ci, loc(&interval(&o["ci_low"], &o["ci_high"])), "{id}/{code} interval");
                 let n = row.select(&sel("td.n")).next().map(text).unwrap_or_default();
                 assert_eq!(n, o["n"].as_u64().expect("n").to_string(), "{id}/{code} n");
                 // The chart draws the same share.
                 let bars: Vec<String> = section.select(&sel("svg.bars text.value")).map(text).collect();
-                assert!(bars.contains(&pct(&o["share"])), "{id}/{code}: chart value");
+                assert!(bars.contains(&loc(&pct(&o["share"]))), "{id}/{code}: chart value");
             }
             checked += 1;
         }
         if let Some(m) = q["mean"].as_f64() {
             let shown = section.select(&sel("p.mean .value")).next().map(text);
-            assert_eq!(shown, Some(format!("{m:.2}")), "{id}: mean");
+            assert_eq!(shown, Some(loc(&format!("{m:.2}"))), "{id}: mean");
             assert!(
                 section.select(&sel("svg.dots circle")).next().is_some(),
                 "{id}: mean dot"
@@ -117,7 +120,7 @@ fn compare_page_with_summary(doc: &Html, summary: &Value) -> usize {
             if let Some(m) = r["mean"].as_f64() {
                 assert_eq!(
                     row.select(&sel("td.mean")).next().map(text),
-                    Some(format!("{m:.2}")),
+                    Some(loc(&format!("{m:.2}"))),
                     "{id}.{code} mean"
                 );
                 checked += 1;

@@ -5,7 +5,7 @@
 //! generate.rs there); the committed `.xlsx` files are checked to match them.
 
 #[path = "../fixtures/xlsform/generate.rs"]
-mod generate;
+pub(crate) mod generate;
 
 use std::path::PathBuf;
 
@@ -1242,7 +1242,7 @@ fn sheet_names_are_matched_without_case() {
 // ---------------------------------------------------------------------------------------------------------
 // Committed workbooks
 
-const FIXTURES: [&str; 2] = ["types", "unsupported"];
+const FIXTURES: [&str; 3] = ["aliases", "types", "unsupported"];
 
 fn source_of(name: &str) -> String {
     std::fs::read_to_string(fixtures().join(format!("{name}.txt"))).unwrap_or_else(|e| panic!("{name}.txt: {e}"))

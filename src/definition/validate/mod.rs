@@ -70,6 +70,9 @@ pub(crate) fn validate(def: &Definition, source: &str, file: &str) -> Vec<Proble
     check_weighting(&mut cx);
     check_design(&mut cx);
     check_report(&mut cx);
+    if let Some(problem) = def.quality.as_ref().and_then(|q| q.problem()) {
+        cx.top("quality", problem);
+    }
     cx.problems
 }
 
@@ -164,6 +167,9 @@ fn all_texts(def: &Definition) -> Vec<TextRef<'_>> {
     if let Some(t) = &def.thank_you {
         out.push(top("thank_you", t));
     }
+    if let Some(t) = &def.topic_label {
+        out.push(top("topic_label", t));
+    }
     for page in &def.pages {
         if let Some(t) = &page.title {
             out.push(TextRef {
@@ -250,6 +256,22 @@ fn question_texts<'a>(q: &'a Question, out: &mut Vec<TextRef<'a>>) {
         }
         QuestionKind::Text(_) | QuestionKind::Date(_) | QuestionKind::Info => {}
     }
+}
+
+/// Texts that lack one of the listed languages other than the default (a missing default text is an error):
+/// one line each, naming the question and the text. Respondents and readers choosing that language see the
+/// default language's text there, so `survey check` and the workbench warn about each.
+pub fn missing_translations(def: &Definition) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in all_texts(def) {
+        for lang in def.languages.iter().skip(1) {
+            if t.texts.exact(lang).is_none_or(|s| s.trim().is_empty()) {
+                let whose = t.question.map_or_else(String::new, |q| format!("question '{q}': "));
+                out.push(format!("{whose}{} has no text in '{lang}'", t.what));
+            }
+        }
+    }
+    out
 }
 
 fn check_texts(cx: &mut Ctx) {

@@ -9,6 +9,7 @@ mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::aliases::question_type as normalized_type;
 use super::error::Unsupported;
 use super::langs;
 use super::sheet::{Row, Sheet, Workbook};
@@ -100,6 +101,11 @@ const HANDLED: [&str; 12] = [
     "calculation",
 ];
 
+/// Columns that only concern ODK's transport or tools, with no effect on what is asked: `compact_tag`
+/// (compact submissions), `hxl` (humanitarian exchange tags), `rows` (the height of a text box, read for
+/// text questions), and every `sms_…` column (SMS submissions).
+const IGNORED: [&str; 3] = ["compact_tag", "hxl", "rows"];
+
 /// Columns that carry messages Opros words itself (its own texts for required answers and limits).
 const WORDED_BY_OPROS: [&str; 2] = ["required_message", "constraint_message"];
 
@@ -142,6 +148,9 @@ struct Builder<'a> {
     plain_lang: String,
     lists: BTreeMap<String, Vec<Choice>>,
     style_pages: bool,
+    /// The `allow_choice_duplicates` setting: a list may repeat a choice name (cascading lists where the
+    /// same name belongs to several parents); only the options of one question must differ.
+    allow_duplicates: bool,
     slug: String,
     title: Texts,
     topic: String,
@@ -180,6 +189,7 @@ impl<'a> Builder<'a> {
             plain_lang: String::new(),
             lists: BTreeMap::new(),
             style_pages: false,
+            allow_duplicates: false,
             slug: String::new(),
             title: Texts::default(),
             topic: "other".to_owned(),
@@ -217,31 +227,10 @@ impl<'a> Builder<'a> {
     // Settings and languages
 }
 
-/// pyxform accepts `select one`, `begin group` and the like: one spelling for each.
-fn normalized_type(raw: &str) -> String {
-    let words: Vec<&str> = raw.split_whitespace().collect();
-    let lower = |i: usize| words.get(i).map(|w| w.to_lowercase()).unwrap_or_default();
-    let (head, rest) = match (lower(0).as_str(), lower(1).as_str()) {
-        ("select", "one") => ("select_one".to_owned(), 2),
-        ("select", "multiple") => ("select_multiple".to_owned(), 2),
-        ("select_all_that_apply", _) => ("select_multiple".to_owned(), 1),
-        ("begin", "group") => ("begin_group".to_owned(), 2),
-        ("end", "group") => ("end_group".to_owned(), 2),
-        ("begin", "repeat") => ("begin_repeat".to_owned(), 2),
-        ("end", "repeat") => ("end_repeat".to_owned(), 2),
-        (w, _) => (w.to_owned(), 1),
-    };
-    // List names keep their case: they are matched against the choices sheet as written.
-    std::iter::once(head)
-        .chain(words.iter().skip(rest).map(|w| (*w).to_owned()))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Why a question type is outside Opros, when it is.
 fn unsupported_type(kind: &str) -> Option<&'static str> {
     Some(match kind {
-        "geopoint" | "geotrace" | "geoshape" | "start-geopoint" | "background-geopoint" => {
+        "geopoint" | "geotrace" | "geoshape" | "start-geopoint" | "background-geopoint" | "osm" => {
             "location questions are not part of Opros"
         }
         "image" | "audio" | "video" | "file" | "background-audio" | "audit" => {
@@ -257,6 +246,11 @@ fn unsupported_type(kind: &str) -> Option<&'static str> {
         "select_one_from_file" | "select_multiple_from_file" => {
             "the choices come from an attached file; put them in the choices sheet"
         }
+        "select_one_external" => {
+            "its choices are in the external_choices sheet, which ODK sends as an attached file; put them in the \
+             choices sheet"
+        }
+        "include" => "a form that includes another form's file is not part of Opros; copy its rows into this sheet",
         "begin_rank" | "begin_score" | "begin_kobomatrix" | "end_rank" | "end_score" | "end_kobomatrix" => {
             "KoBoToolbox-only groups are not part of XLSForm; export the form from KoBoToolbox as XLSForm"
         }
@@ -281,6 +275,7 @@ fn is_cosmetic(a: &str) -> bool {
             | "list-nolabel"
             | "list"
             | "autocomplete"
+            | "autocomplete_chars"
             | "no-calendar"
             | "thousands-sep"
             | "vertical"
@@ -291,8 +286,10 @@ fn is_cosmetic(a: &str) -> bool {
             | "picker"
             | "hidden-answer"
     ) || a
-        .strip_prefix("columns-")
+        .strip_prefix("compact-")
         .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+        || a.strip_prefix("columns-")
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
         || a.strip_prefix('w')
             .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
@@ -470,18 +467,5 @@ mod tests {
         assert_eq!(slug("Опрос"), "");
         assert_eq!(file_stem("dir/My form.xlsx"), "My form");
         assert_eq!(file_stem("form"), "form");
-    }
-
-    #[test]
-    fn type_spellings() {
-        assert_eq!(
-            normalized_type("Select One  Yes_No or_other"),
-            "select_one Yes_No or_other"
-        );
-        assert_eq!(normalized_type("begin group"), "begin_group");
-        assert_eq!(
-            normalized_type("select_all_that_apply fruits"),
-            "select_multiple fruits"
-        );
     }
 }

@@ -6,7 +6,19 @@ impl<'a> Builder<'a> {
     pub(super) fn question(&mut self, row: &Row, words: &[&str]) {
         let kind_word = words.first().copied().unwrap_or("");
         if let Some(why) = unsupported_type(kind_word) {
-            self.report_type(row, &format!("'{kind_word}' is not supported"), why);
+            // Name the type as written too when it is one of pyxform's other spellings (`phone number`).
+            let written = row
+                .cell(self.cols.kind)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let what = match written.split(' ').next() {
+                Some(first) if !first.eq_ignore_ascii_case(kind_word) => {
+                    format!("'{written}' ({kind_word}) is not supported")
+                }
+                _ => format!("'{kind_word}' is not supported"),
+            };
+            self.report_type(row, &what, why);
             return;
         }
         let Some(id) = self.id_for(row) else { return };
@@ -173,10 +185,22 @@ impl<'a> Builder<'a> {
                 unit: None,
             }),
             "range" => self.range(row, params),
-            "text" | "string" => QuestionKind::Text(Text {
-                long: appearance.iter().any(|a| a == "multiline"),
-                max_length: None,
-            }),
+            "text" | "string" => {
+                // `rows` is the height of the text box: more than one line is a long answer.
+                let rows = row
+                    .cell(self.book.survey.column(&["rows"]))
+                    .parse::<f64>()
+                    .unwrap_or(0.0);
+                QuestionKind::Text(Text {
+                    long: appearance.iter().any(|a| a == "multiline") || rows > 1.0,
+                    max_length: None,
+                })
+            }
+            // pyxform's whole-number types with built-in limits.
+            "percentage" => whole_number(100.0),
+            "days_in_last_month" => whole_number(31.0),
+            "days_in_last_six_months" => whole_number(183.0),
+            "days_in_last_year" => whole_number(365.0),
             "date" => QuestionKind::Date(DateQuestion { min: None, max: None }),
             "note" => QuestionKind::Info,
             other => {
@@ -221,4 +245,14 @@ impl<'a> Builder<'a> {
             unit: None,
         })
     }
+}
+
+/// A whole number from 0 to `max`.
+fn whole_number(max: f64) -> QuestionKind {
+    QuestionKind::Number(Number {
+        min: Some(0.0),
+        max: Some(max),
+        integer: true,
+        unit: None,
+    })
 }

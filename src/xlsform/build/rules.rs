@@ -18,6 +18,7 @@ impl<'a> Builder<'a> {
                     "it reads choices from an attached CSV file; Opros forms have no attached files"
                 }
                 (_, "signature" | "draw" | "annotate") => "drawings are not part of Opros",
+                (_, a) if a.starts_with("ex:") => "Opros forms run in a browser and do not launch other apps",
                 (_, "counter") => "Opros has no counter widget; the question is an ordinary number",
                 _ => "Opros has no such display",
             };

@@ -49,6 +49,9 @@ impl<'a> Builder<'a> {
         if let Some(filtered) = self.filter(row, &choices) {
             options = filtered;
         }
+        if self.pending_split.is_none() {
+            options = self.distinct(row.number, &format!("in the list '{list}'"), options);
+        }
         let randomize = match params.get("randomize").map(|v| v.to_lowercase()) {
             None => false,
             Some(v) if matches!(v.as_str(), "true" | "yes" | "1" | "true()") => true,
@@ -216,6 +219,7 @@ impl<'a> Builder<'a> {
             if !valid_id(&id) || self.used_ids.contains(&id) {
                 id = format!("{}_{}", q.id, self.used_ids.len());
             }
+            let options = self.distinct(row, &format!("when {} = '{code}'", split.parent.id), options);
             let mut part = q.clone();
             set_options(&mut part.kind, options);
             let problem = match too_few_options(&part.kind) {
@@ -242,5 +246,28 @@ impl<'a> Builder<'a> {
             self.place(part, row);
         }
         self.split.insert(name.to_owned(), split.parent.id);
+    }
+
+    /// The options with each code once: with `allow_choice_duplicates` a list may repeat a name, but one
+    /// question cannot offer it twice (the answer would not say which was meant). Later ones are reported.
+    pub(super) fn distinct(&mut self, row: usize, offered: &str, options: Vec<AnswerOption>) -> Vec<AnswerOption> {
+        let mut kept: Vec<AnswerOption> = Vec::with_capacity(options.len());
+        for option in options {
+            if kept.iter().any(|k| k.code == option.code) {
+                let col = self.book.survey.header(&["type"]);
+                self.report(
+                    "survey",
+                    row,
+                    &col,
+                    format!("the choice '{}' is offered twice {offered}", option.code),
+                    "allow_choice_duplicates lets a list repeat a name, but one question needs distinct codes; the \
+                     first is kept"
+                        .into(),
+                );
+                continue;
+            }
+            kept.push(option);
+        }
+        kept
     }
 }

@@ -16,6 +16,8 @@ impl<'a> Builder<'a> {
         let form_title = value(&["form_title"]).map(|(v, _)| v);
         let form_id = value(&["form_id", "id_string"]).map(|(v, _)| v);
         self.style_pages = value(&["style"]).is_some_and(|(v, _)| v.split_whitespace().any(|w| w == "pages"));
+        self.allow_duplicates = value(&["allow_choice_duplicates"])
+            .is_some_and(|(v, _)| matches!(v.to_lowercase().as_str(), "yes" | "true" | "1" | "true()"));
         if let Some((topic, _)) = value(&["topic"]) {
             self.topic = topic;
         }
@@ -173,7 +175,7 @@ impl<'a> Builder<'a> {
         let Some(sheet) = self.book.choices.as_ref() else {
             return;
         };
-        let list_col = sheet.column(&["list_name", "list name"]);
+        let list_col = sheet.column(&["list_name"]);
         let name_col = sheet.column(&["name"]);
         for row in &sheet.rows {
             let list = row.cell(list_col).to_owned();
@@ -211,7 +213,7 @@ impl<'a> Builder<'a> {
                 .columns
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !matches!(c.split().0, "list_name" | "list name" | "name" | "label"))
+                .filter(|(_, c)| !matches!(c.split().0, "list_name" | "name"))
                 .map(|(i, c)| (c.key.clone(), row.cell(Some(i)).to_owned()))
                 .collect();
             let choice = Choice {
@@ -225,7 +227,11 @@ impl<'a> Builder<'a> {
                 attrs,
             };
             let entry = self.lists.entry(list.clone()).or_default();
-            if let Some(first) = entry.iter().find(|c| c.option.code == name) {
+            let repeated = entry
+                .iter()
+                .find(|c| c.option.code == name)
+                .filter(|_| !self.allow_duplicates);
+            if let Some(first) = repeated {
                 let first = first.row;
                 let col = sheet.header(&["name"]);
                 self.report(

@@ -17,8 +17,11 @@ impl<'a> Builder<'a> {
                 "" => self.typeless(row),
                 "begin_group" => self.begin_group(row),
                 "end_group" => self.end_group(row),
-                "begin_repeat" => skip_until = Some(self.repeat(index, row)),
-                "end_repeat" => self.report_type(row, "'end_repeat' has no begin_repeat", "remove the row"),
+                "begin_repeat" | "begin_loop" => skip_until = Some(self.repeat(index, row)),
+                w @ ("end_repeat" | "end_loop") => {
+                    let what = format!("'{w}' has no begin_{}", w.trim_start_matches("end_"));
+                    self.report_type(row, &what, "remove the row")
+                }
                 "calculate" => self.calculate(row),
                 "start" | "end" | "today" => {} // Opros records when each response starts and ends.
                 _ => self.question(row, &words),
@@ -42,15 +45,15 @@ impl<'a> Builder<'a> {
         for row in &self.book.survey.rows {
             let ty = normalized_type(row.cell(self.cols.kind));
             match ty.split_whitespace().next().unwrap_or("") {
-                "begin_repeat" => repeat_depth += 1,
-                "end_repeat" => repeat_depth = repeat_depth.saturating_sub(1),
+                "begin_repeat" | "begin_loop" => repeat_depth += 1,
+                "end_repeat" | "end_loop" => repeat_depth = repeat_depth.saturating_sub(1),
                 _ => {}
             }
             let name = row.cell(self.cols.name);
             if !name.is_empty() {
                 self.names.entry(name.to_owned()).or_insert(NameInfo {
                     row: row.number,
-                    in_repeat: repeat_depth > 0 && !ty.starts_with("begin_repeat"),
+                    in_repeat: repeat_depth > 0 && !ty.starts_with("begin_repeat") && !ty.starts_with("begin_loop"),
                 });
             }
         }
@@ -79,8 +82,8 @@ impl<'a> Builder<'a> {
         let mut end = rows.len().saturating_sub(1);
         for (i, r) in rows.iter().enumerate().skip(index) {
             match normalized_type(r.cell(self.cols.kind)).split_whitespace().next() {
-                Some("begin_repeat") => depth += 1,
-                Some("end_repeat") => {
+                Some("begin_repeat" | "begin_loop") => depth += 1,
+                Some("end_repeat" | "end_loop") => {
                     depth -= 1;
                     if depth == 0 {
                         end = i;
@@ -92,13 +95,29 @@ impl<'a> Builder<'a> {
         }
         let inside = end.saturating_sub(index + 1);
         let name = row.cell(self.cols.name).to_owned();
+        let ty = normalized_type(row.cell(self.cols.kind));
+        if let Some(list) = ty.strip_prefix("begin_loop") {
+            self.report_type(
+                row,
+                &match list.trim() {
+                    "" => format!("the loop '{name}' is not supported"),
+                    list => format!("the loop '{name}' over the list '{list}' is not supported"),
+                },
+                &format!(
+                    "a loop asks the same questions once per choice of a list, which cannot be expressed in an \
+                     Opros definition; its {inside} row{} skipped",
+                    if inside == 1 { " is" } else { "s are" }
+                ),
+            );
+            return end;
+        }
         self.report_type(
             row,
             &format!("the repeat group '{name}' is not supported"),
             &format!(
                 "repeat groups (the same questions once per household member, visit, …) cannot be expressed in \
-                 an Opros definition; its {inside} row{} are skipped",
-                if inside == 1 { "" } else { "s" }
+                 an Opros definition; its {inside} row{} skipped",
+                if inside == 1 { " is" } else { "s are" }
             ),
         );
         end
@@ -268,11 +287,13 @@ impl<'a> Builder<'a> {
             let value = row.cell(Some(i));
             let base = col.split().0;
             if value.is_empty()
+                || col.header.is_empty()
                 || HANDLED.contains(&base)
                 || WORDED_BY_OPROS.contains(&base)
+                || IGNORED.contains(&base)
+                || base.starts_with("sms_")
                 || skip.contains(&base)
                 || base.starts_with('$')
-                || base == "hxl"
             {
                 continue;
             }
@@ -283,13 +304,12 @@ impl<'a> Builder<'a> {
                 "guidance_hint" => "Opros shows one hint per question; the guidance hint is not shown",
                 "trigger" => "Opros has no triggers that recalculate answers",
                 "repeat_count" => "repeat groups are not part of Opros",
-                "image" | "audio" | "video" | "big-image" | "media" => {
+                "image" | "audio" | "video" | "big-image" | "big_image" | "media" | "autoplay" => {
                     "images, audio and video in labels are not part of Opros"
                 }
-                b if b.starts_with("media::") => "images, audio and video in labels are not part of Opros",
-                b if b.starts_with("bind::") || b.starts_with("body::") || b.starts_with("instance::") => {
-                    "extra ODK attributes have no Opros equivalent"
-                }
+                "bind" | "body" | "control" | "instance" => "extra ODK attributes have no Opros equivalent",
+                "no_app_error_string" | "buttontext" => "Opros forms run in a browser and do not launch other apps",
+                "save_to" => "Opros has no entities (ODK's shared records)",
                 _ => "Opros does not know this column",
             };
             found.push((

@@ -5,7 +5,7 @@ use opros::auth::{users, Role};
 use opros::store::Store;
 use reqwest::blocking::{Client, Response};
 
-use crate::common::{client, TestDb, TestServer};
+use crate::common::{TestDb, TestServer};
 use crate::forms_support::attr_after;
 
 pub const PASSWORD: &str = "a long test password";
@@ -30,10 +30,21 @@ pub struct Staff {
 }
 
 impl Staff {
-    /// A browser that has not signed in.
+    /// A browser that has not signed in. It asks for English pages (`Accept-Language: en`), which the
+    /// workbench tests read; that the workbench is Russian without it is tested in `site_pages`.
     pub fn anonymous(server: &TestServer) -> Staff {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT_LANGUAGE,
+            reqwest::header::HeaderValue::from_static("en"),
+        );
         Staff {
-            http: client(),
+            http: reqwest::blocking::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
+                .build()
+                .expect("client"),
             base: server.base.clone(),
             csrf: String::new(),
         }

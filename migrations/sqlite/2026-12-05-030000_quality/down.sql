@@ -1,0 +1,2 @@
+DROP TABLE survey_opens;
+DROP TABLE response_reviews;
