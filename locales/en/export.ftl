@@ -52,3 +52,5 @@ export-spss-chosen = chosen
 export-spss-not-chosen = not chosen
 export-spss-not-ranked = not ranked
 export-spss-weight = final weight
+export-col-suppressed-reason = suppressed reason
+export-suppressed-no-answers = suppressed: nobody answered

@@ -98,6 +98,25 @@ topic-utilities = Utilities
 topic-ecology = Ecology
 topic-economy = Economy
 topic-education = Education
+results-suppressed_min_cell = too few respondents to publish
+results-suppressed_no_answers = nobody answered
+results-not_testable = No test of independence
+results-not_testable_no_answers = nobody answered both questions
+results-not_testable_single_row = all answers fall in one category of the question
+results-not_testable_single_column = all answers fall in one group of the breakdown
+results-not_testable_one_psu = all answers come from one sampling unit
+results-not_testable_lonely_psu = a stratum has a single sampling unit, so the variance cannot be estimated
+results-not_testable_degenerate_design = the design of this table is degenerate (no variation to test)
+results-not_testable_same_variable = the question is the breakdown variable itself
+results-not_testable_derived_variable = the breakdown variable is computed from the same question
+results-interval_credibility = 95% credibility interval
+results-margin_note_credibility = The respondents were not drawn at random, so the intervals are model-based credibility intervals: they assume the weighting makes the respondents represent the population (see the methodology).
+methodology-margin-text-credibility = The intervals are 95% credibility intervals, not confidence intervals: the respondents chose to take part rather than being drawn at random, so no sampling theory says how often such intervals contain the population value. They are computed as for a random sample of the effective size { $effective_n } (about ±{ $m50 } percentage points for a share of 50% and ±{ $m20 } points for a share of 20% among all respondents; design effect of the weighting { $deff }) and are only as good as the assumption above. They leave out errors of question wording, non-response and inaccurate answers.
+methodology-recruitment-probability = Respondents were drawn at random from a sampling frame, each with a known chance of selection.
+methodology-recruitment-invited = Respondents were invited personally from a list that is not a random sample of the population.
+methodology-recruitment-opt_in = Anyone with the survey's public link could answer: the respondents selected themselves (an opt-in sample).
+methodology-assumption-weighted = The estimates assume that, once weighted by { $variables }, the respondents answer as the whole population would; differences not explained by these variables are not corrected.
+methodology-assumption-unweighted = The estimates are not weighted: they assume the respondents answer as the whole population would, which nothing in the sample guarantees.
 
 ## The index of tracked questions (/trends).
 

@@ -58,3 +58,5 @@ export-spss-chosen = выбран
 export-spss-not-chosen = не выбран
 export-spss-not-ranked = не отмечен
 export-spss-weight = итоговый вес
+export-col-suppressed-reason = причина скрытия
+export-suppressed-no-answers = скрыто: никто не ответил

@@ -95,6 +95,7 @@ pub mod error;
 pub mod locate;
 pub mod model;
 pub mod population;
+mod sample;
 pub mod texts;
 mod validate;
 
@@ -109,6 +110,7 @@ pub use condition::{Condition, Expr};
 pub use error::{DefinitionErrors, Problem};
 pub use model::*;
 pub use population::{check_population, parse_population};
+pub use sample::SampleKind;
 pub use texts::{OrderedMap, Texts};
 pub use validate::{missing_translations, valid_id, valid_slug};
 
@@ -135,6 +137,8 @@ struct Skeleton {
     anonymous: bool,
     #[serde(default)]
     invitation_only: bool,
+    #[serde(default)]
+    sample: Option<SampleKind>,
     #[serde(default)]
     thank_you: Option<Texts>,
     pages: Vec<PageSkeleton>,
@@ -304,6 +308,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         closes: skeleton.closes,
         anonymous: skeleton.anonymous,
         invitation_only: skeleton.invitation_only,
+        sample: skeleton.sample,
         thank_you: skeleton.thank_you,
         pages,
         page_blocks: skeleton.page_blocks,

@@ -48,6 +48,10 @@ pub struct Definition {
     /// Only respondents with an invitation token (`?t=…`, `opros survey invite`) may answer.
     #[serde(default, skip_serializing_if = "is_false")]
     pub invitation_only: bool,
+    /// How respondents were recruited (`sample: probability | invited | opt_in`); when absent,
+    /// [`Definition::sample_kind`] decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<super::sample::SampleKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thank_you: Option<Texts>,
     pub pages: Vec<Page>,
@@ -494,6 +498,18 @@ impl Definition {
     /// The page index of a question.
     pub fn page_of(&self, id: &str) -> Option<usize> {
         self.questions().find(|(_, q)| q.id == id).map(|(i, _)| i)
+    }
+
+    /// How respondents were recruited: the definition's `sample:`, else `invited` for invitation-only
+    /// surveys and `opt_in` for everything else (a public web link lets anyone answer). A probability sample
+    /// is never assumed: a definition must say `sample: probability`.
+    pub fn sample_kind(&self) -> super::sample::SampleKind {
+        use super::sample::SampleKind;
+        self.sample.unwrap_or(if self.invitation_only {
+            SampleKind::Invited
+        } else {
+            SampleKind::OptIn
+        })
     }
 
     pub fn derived_variable(&self, id: &str) -> Option<&Derived> {

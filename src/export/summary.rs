@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Dialect, ExportError};
 use crate::i18n::{self, Args};
-use crate::report::{Estimates, Summary};
+use crate::report::{Estimates, Summary, SuppressedReason};
 use crate::stats::Flag;
 
 /// One line of the summary tables. Shares are in percent (as shown), rounded to 0.1.
@@ -33,6 +33,9 @@ pub struct SummaryRow {
     /// ▲ / ▼: significantly above / below the other categories (Rao–Scott cell test, Benjamini–Hochberg).
     pub flag: String,
     pub note: String,
+    /// Why the value is suppressed (`min_cell`, `no_answers`, as `suppressed_reason` in the summary JSON);
+    /// empty for published values.
+    pub suppressed_reason: String,
 }
 
 const DASH: &str = "—";
@@ -67,18 +70,29 @@ pub fn header(lang: &str) -> Vec<&'static str> {
         "export-col-base",
         "export-col-significant",
         "export-col-note",
+        "export-col-suppressed-reason",
     ]
     .into_iter()
     .map(|id| i18n::static_text(lang, id))
     .collect()
 }
 
-fn suppressed_note(lang: &str, min_cell: u32) -> String {
-    i18n::text_with(
-        lang,
-        "export-suppressed-note",
-        &Args::new().num("min_cell", f64::from(min_cell)),
-    )
+fn suppressed_note(lang: &str, min_cell: u32, reason: Option<SuppressedReason>) -> String {
+    match reason {
+        Some(SuppressedReason::NoAnswers) => i18n::text(lang, "export-suppressed-no-answers"),
+        Some(SuppressedReason::MinCell) | None => i18n::text_with(
+            lang,
+            "export-suppressed-note",
+            &Args::new().num("min_cell", f64::from(min_cell)),
+        ),
+    }
+}
+
+/// A row that says a value is suppressed and why (a suppressed value is a row, never a missing row).
+fn suppressed_row(r: &mut SummaryRow, lang: &str, min_cell: u32, reason: Option<SuppressedReason>) {
+    r.value = DASH.to_owned();
+    r.note = suppressed_note(lang, min_cell, reason);
+    r.suppressed_reason = reason.unwrap_or(SuppressedReason::MinCell).name().to_owned();
 }
 
 struct Ctx<'a> {
@@ -95,8 +109,7 @@ impl Ctx<'_> {
         };
         if e.suppressed {
             let mut r = row("", "");
-            r.value = DASH.to_owned();
-            r.note = suppressed_note(self.lang, self.min_cell);
+            suppressed_row(&mut r, self.lang, self.min_cell, e.suppressed_reason);
             out.push(r);
             return;
         }
@@ -105,8 +118,7 @@ impl Ctx<'_> {
             let mut r = row(&o.code, &o.label);
             r.base_n = base_n.clone();
             if o.suppressed {
-                r.value = DASH.to_owned();
-                r.note = suppressed_note(self.lang, self.min_cell);
+                suppressed_row(&mut r, self.lang, self.min_cell, o.suppressed_reason);
             } else {
                 r.value = pct(o.share);
                 r.ci_low = pct(o.ci_low);
@@ -130,6 +142,10 @@ impl Ctx<'_> {
             r.ci_high = num(e.ci_high);
             r.base_n = int(e.mean_n.or(e.base_n));
             out.push(r);
+        } else if let Some(why) = e.mean_suppressed_reason {
+            let mut r = row("mean", &i18n::text(self.lang, "export-mean"));
+            suppressed_row(&mut r, self.lang, self.min_cell, Some(why));
+            out.push(r);
         }
         if e.median.is_some() {
             let mut r = row("median", &i18n::text(self.lang, "export-median"));
@@ -139,7 +155,7 @@ impl Ctx<'_> {
             r.base_n = base_n.clone();
             out.push(r);
         }
-        if e.options.is_empty() && e.mean.is_none() && e.median.is_none() {
+        if e.options.is_empty() && e.mean.is_none() && e.mean_suppressed_reason.is_none() && e.median.is_none() {
             let mut r = row("answered", &i18n::text(self.lang, "export-answered"));
             r.base_n = base_n;
             r.value = r.base_n.clone();
@@ -188,6 +204,7 @@ pub fn summary_rows(s: &Summary) -> Vec<SummaryRow> {
                 base_n: String::new(),
                 flag: String::new(),
                 note: String::new(),
+                suppressed_reason: String::new(),
             };
             cx.rows(&mut out, &base, e);
             for b in breakdowns {
@@ -206,7 +223,7 @@ pub fn summary_rows(s: &Summary) -> Vec<SummaryRow> {
 }
 
 impl SummaryRow {
-    pub fn cells(&self) -> [&str; 13] {
+    pub fn cells(&self) -> [&str; 14] {
         [
             &self.question_id,
             &self.question,
@@ -221,6 +238,7 @@ impl SummaryRow {
             &self.base_n,
             &self.flag,
             &self.note,
+            &self.suppressed_reason,
         ]
     }
 }

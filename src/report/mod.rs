@@ -124,6 +124,11 @@ pub struct Summary {
     /// Kish effective sample size of the analysed respondents.
     pub effective_n: Option<f64>,
     pub weighted: bool,
+    /// How respondents were recruited (`probability`, `invited`, `opt_in`: the definition's `sample:`).
+    pub sample: crate::definition::SampleKind,
+    /// What the intervals are: `confidence` for probability samples, otherwise `credibility` (model-based:
+    /// they assume the weighting removes the selection bias; AAPOR guidance on opt-in samples).
+    pub interval_name: IntervalName,
     pub ci_method: CiMethod,
     pub level: f64,
     pub min_cell: u32,
@@ -145,6 +150,26 @@ pub struct Summary {
     /// Complete responses left out by quality screening, and why (set by the caller that loaded them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded: Option<screening::Excluded>,
+}
+
+/// What the intervals of a summary are called, from how its respondents were recruited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalName {
+    /// A probability sample: design-based confidence intervals.
+    Confidence,
+    /// Any other sample: model-based credibility intervals.
+    Credibility,
+}
+
+impl IntervalName {
+    pub fn of(sample: crate::definition::SampleKind) -> IntervalName {
+        if sample.is_probability() {
+            IntervalName::Confidence
+        } else {
+            IntervalName::Credibility
+        }
+    }
 }
 
 /// A breakdown variable and its categories (for labels).
@@ -204,10 +229,16 @@ pub struct Estimates {
     pub base_n: Option<u64>,
     pub effective_n: Option<f64>,
     pub suppressed: bool,
+    /// Why the estimates are suppressed (present exactly when `suppressed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_reason: Option<SuppressedReason>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<OptionEstimate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean: Option<f64>,
+    /// Why a scale's mean is absent while its shares are shown (fewer answers without "hard to say").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_suppressed_reason: Option<SuppressedReason>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub se: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -226,6 +257,35 @@ pub struct Estimates {
     pub median_ci_high: Option<f64>,
 }
 
+/// Why a figure is not published. Every suppressed estimate carries one (`suppressed_reason` in the JSON,
+/// the page and the summary tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressedReason {
+    /// Fewer respondents than the survey's `min_cell` answered.
+    MinCell,
+    /// Nobody answered.
+    NoAnswers,
+}
+
+impl SuppressedReason {
+    /// Why `n` respondents (`None`: none) cannot be published with the threshold `min_cell`.
+    pub fn of_count(n: Option<u64>) -> SuppressedReason {
+        match n {
+            None | Some(0) => SuppressedReason::NoAnswers,
+            Some(_) => SuppressedReason::MinCell,
+        }
+    }
+
+    /// The JSON name, also the suffix of the message ids that explain it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SuppressedReason::MinCell => "min_cell",
+            SuppressedReason::NoAnswers => "no_answers",
+        }
+    }
+}
+
 /// One option's share.
 #[derive(Debug, Clone, Serialize)]
 pub struct OptionEstimate {
@@ -234,6 +294,8 @@ pub struct OptionEstimate {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub hard_to_say: bool,
     pub suppressed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_reason: Option<SuppressedReason>,
     pub n: Option<u64>,
     pub share: Option<f64>,
     pub se: Option<f64>,
@@ -254,6 +316,10 @@ pub struct Breakdown {
     pub variable: String,
     /// Rao–Scott test of independence (categorical questions).
     pub test: Option<stats::RaoScott>,
+    /// Why a categorical question has no test: a degenerate table or design, or a breakdown by the
+    /// question itself or by a variable derived from it (then the breakdown has no categories).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_testable: Option<stats::NotTestable>,
     pub categories: Vec<BreakdownCategory>,
 }
 
@@ -342,6 +408,7 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         weights,
         diagnostics,
         calibration,
+        calibrated_weights,
         failure,
     } = if opts.weighted {
         weigh(&view, input.population, design_weights)
@@ -350,6 +417,7 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
             weights: vec![1.0; n],
             diagnostics: None,
             calibration: None,
+            calibrated_weights: None,
             failure: None,
         }
     };
@@ -384,10 +452,15 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         fpc: kept_design.fpc,
         calibration: calibration.map(|c| subset_calibration(c, &keep)),
         breakdowns: by_levels.iter().map(|(_, v)| v.clone()).collect(),
+        calibrated_weights: calibrated_weights.map(|w| keep.iter().map(|&i| w[i]).collect()),
         ..stats::Design::default()
     };
     let prep = design.prepare()?;
+    let related = |question: &str| -> Vec<Option<stats::NotTestable>> {
+        by.iter().map(|b| questions::relation(def, question, b)).collect()
+    };
     let ctx = Ctx {
+        related: &related,
         prep: &prep,
         cols: &cols,
         lang,
@@ -425,6 +498,8 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         n_analysed: keep.len(),
         effective_n,
         weighted: diagnostics.is_some(),
+        sample: def.sample_kind(),
+        interval_name: IntervalName::of(def.sample_kind()),
         ci_method: opts.method,
         level: LEVEL,
         min_cell: def.report.min_cell,

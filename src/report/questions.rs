@@ -1,12 +1,13 @@
 //! Per-question estimation of a summary: each published question's column, its estimates over the
 //! whole sample and by every breakdown category, in the summary's types.
 
-use crate::definition::{Question, QuestionKind};
+use crate::definition::{Definition, Question, QuestionKind};
 use crate::stats::{self, PreparedDesign, ShareOptions, SuppressRule};
 
 use super::columns::{self, Column, Columns};
 use super::{
-    Breakdown, BreakdownCategory, Estimates, Labelled, OptionEstimate, QuestionSummary, ReportError, RowSummary, LEVEL,
+    Breakdown, BreakdownCategory, Estimates, Labelled, OptionEstimate, QuestionSummary, ReportError, RowSummary,
+    SuppressedReason, LEVEL,
 };
 
 /// Everything the per-question estimation needs. The design declares the breakdown variables, so each
@@ -20,6 +21,8 @@ pub(super) struct Ctx<'a> {
     pub(super) by: &'a [String],
     /// Categories of each breakdown variable, and each respondent's category (for masked medians).
     pub(super) by_levels: Vec<(Vec<Labelled>, Vec<Option<usize>>)>,
+    /// Why the question with this id must not be broken down by breakdown `b` (`related(id)[b]`).
+    pub(super) related: &'a (dyn Fn(&str) -> Vec<Option<stats::NotTestable>> + Sync),
 }
 
 impl Ctx<'_> {
@@ -88,6 +91,29 @@ impl Ctx<'_> {
             }
         };
         let balance = self.balance(q, &column)?;
+        let related = (self.related)(&q.id);
+        let unrelated = |mut breakdowns: Vec<Breakdown>| {
+            for (b, why) in breakdowns.iter_mut().zip(&related) {
+                if let Some(why) = why {
+                    // A question by itself (or by a variable computed from it) only restates its own answers.
+                    *b = Breakdown {
+                        variable: b.variable.clone(),
+                        test: None,
+                        not_testable: Some(*why),
+                        categories: Vec::new(),
+                    };
+                }
+            }
+            breakdowns
+        };
+        let breakdowns = unrelated(breakdowns);
+        let rows = rows
+            .into_iter()
+            .map(|r| RowSummary {
+                breakdowns: unrelated(r.breakdowns),
+                ..r
+            })
+            .collect();
         Ok(QuestionSummary {
             id: q.id.clone(),
             kind: q.kind.name().to_owned(),
@@ -109,11 +135,8 @@ impl Ctx<'_> {
 
     /// Base only (text, date, matrix header).
     fn counted(&self, n: u64) -> Estimates {
-        if n < self.min_cell {
-            return Estimates {
-                suppressed: true,
-                ..Estimates::default()
-            };
+        if n < self.min_cell || n == 0 {
+            return suppressed(Some(n));
         }
         Estimates {
             base_n: Some(n),
@@ -156,6 +179,7 @@ impl Ctx<'_> {
                 Breakdown {
                     variable: var.clone(),
                     test: None,
+                    not_testable: None,
                     categories,
                 },
                 b,
@@ -171,8 +195,9 @@ impl Ctx<'_> {
         numeric: Option<&[Option<f64>]>,
     ) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
         let mut sum = stats::summarize_categorical(self.prep, values, codes.len(), &self.crosstab_opts())?;
+        let answered = sum.shares.base_n;
         sum.shares.suppress_small(self.min_cell, SuppressRule::Base);
-        let mut total = shares_estimates(&sum.shares, codes);
+        let mut total = shares_estimates(&sum.shares, codes, answered);
         let means = match numeric {
             Some(y) => Some(stats::summarize_numeric(self.prep, y, &[], LEVEL)?),
             None => None,
@@ -183,12 +208,13 @@ impl Ctx<'_> {
         let mut breakdowns = Vec::new();
         for (b, tab) in sum.crosstabs.iter_mut().enumerate() {
             tab.suppress_small(self.min_cell, SuppressRule::Base);
-            let (levels, _) = &self.by_levels[b];
+            let (levels, by_values) = &self.by_levels[b];
             let categories = levels
                 .iter()
                 .enumerate()
                 .map(|(j, level)| {
-                    let mut e = column_estimates(tab, j, codes);
+                    let answered = count(values, Some((by_values, j)));
+                    let mut e = column_estimates(tab, j, codes, answered);
                     if let Some(m) = means.as_ref().and_then(|m| m.by.get(b)).and_then(|by| by.get(j)) {
                         set_mean(&mut e, m.clone(), self.min_cell);
                     }
@@ -201,11 +227,8 @@ impl Ctx<'_> {
                 .collect();
             breakdowns.push(Breakdown {
                 variable: self.by[b].clone(),
-                test: if codes.len() >= 2 && levels.len() >= 2 {
-                    tab.test
-                } else {
-                    None
-                },
+                test: tab.test,
+                not_testable: tab.not_testable,
                 categories,
             });
         }
@@ -219,6 +242,7 @@ impl Ctx<'_> {
     ) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
         let refs: Vec<&[Option<bool>]> = chosen.iter().map(Vec::as_slice).collect();
         let mut total = stats::option_shares(self.prep, &refs, &self.share_opts)?;
+        let answered = total.base_n;
         total.suppress_small(self.min_cell, SuppressRule::Base);
         let mut per_option = stats::summarize_options(self.prep, &refs, &self.crosstab_opts())?;
         for o in &mut per_option {
@@ -227,22 +251,24 @@ impl Ctx<'_> {
                 .for_each(|t| t.suppress_small(self.min_cell, SuppressRule::Base));
         }
         let mut breakdowns = Vec::new();
-        for (b, (levels, _)) in self.by_levels.iter().enumerate() {
+        for (b, (levels, by_values)) in self.by_levels.iter().enumerate() {
             let categories = levels
                 .iter()
                 .enumerate()
                 .map(|(j, level)| {
                     // Option k's share within category j is cell 1 ("chosen") of option k's crosstab column j.
                     let mut e = Estimates::default();
+                    let answered = chosen.first().map_or(0, |c| count(c, Some((by_values, j))));
                     for (k, code) in codes.iter().enumerate() {
                         let col = per_option[k].crosstabs[b].columns.iter().find(|c| c.category == j);
                         if k == 0 {
                             e.base_n = col.and_then(|c| c.base_n);
                             e.effective_n = col.and_then(|c| c.effective_n);
-                            e.suppressed = col.is_none_or(|c| c.suppressed);
+                            e.suppressed = col.is_none_or(|c| c.suppressed) || e.base_n.is_none_or(|n| n == 0);
+                            e.suppressed_reason = e.suppressed.then(|| SuppressedReason::of_count(Some(answered)));
                         }
                         let cell = col.and_then(|c| c.cells.get(1));
-                        e.options.push(option_from_cell(code, cell, e.suppressed));
+                        e.options.push(option_from_cell(code, cell, e.suppressed_reason));
                     }
                     BreakdownCategory {
                         code: level.code.clone(),
@@ -254,10 +280,11 @@ impl Ctx<'_> {
             breakdowns.push(Breakdown {
                 variable: self.by[b].clone(),
                 test: None,
+                not_testable: None,
                 categories,
             });
         }
-        Ok((shares_estimates(&total, codes), breakdowns))
+        Ok((shares_estimates(&total, codes, answered), breakdowns))
     }
 
     fn numeric(&self, y: &[Option<f64>]) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
@@ -268,7 +295,7 @@ impl Ctx<'_> {
         let masked = std::cell::RefCell::new(vec![None; y.len()]);
         let breakdowns = self.each_breakdown(|b, values, j| {
             let Some(mean) = sum.by.get(b).and_then(|by| by.get(j)).cloned() else {
-                return Ok(Estimates::default());
+                return Ok(suppressed(Some(count(y, Some((values, j))))));
             };
             let mut masked = masked.borrow_mut();
             for (m, (v, c)) in masked.iter_mut().zip(y.iter().zip(values)) {
@@ -279,6 +306,28 @@ impl Ctx<'_> {
         })?;
         Ok((total, breakdowns.into_iter().map(|(b, _)| b).collect()))
     }
+}
+
+/// Why `question` must not be broken down by `breakdown`: it is the same variable, or one is derived from
+/// the other, or both from the same question (its answers would only be restated, and the test of
+/// independence is degenerate).
+pub(super) fn relation(def: &Definition, question: &str, breakdown: &str) -> Option<stats::NotTestable> {
+    if question == breakdown {
+        return Some(stats::NotTestable::SameVariable);
+    }
+    (source(def, question) == source(def, breakdown)).then_some(stats::NotTestable::DerivedVariable)
+}
+
+/// The question a variable is ultimately computed from (itself for a question).
+fn source<'a>(def: &'a Definition, mut id: &'a str) -> &'a str {
+    // Derived variables form no cycles once validated; the bound keeps a bad definition from looping.
+    for _ in 0..16 {
+        match def.derived_variable(id) {
+            Some(d) => id = &d.from,
+            None => break,
+        }
+    }
+    id
 }
 
 /// Rough relative cost of summarizing a question: numbers have a median per breakdown category, scales a
@@ -306,12 +355,25 @@ fn count<T>(v: &[Option<T>], within: Option<(&[Option<usize>], usize)>) -> u64 {
     }
 }
 
+/// Estimates with no numbers, saying why: `answered` respondents are too few (or none).
+fn suppressed(answered: Option<u64>) -> Estimates {
+    Estimates {
+        suppressed: true,
+        suppressed_reason: Some(SuppressedReason::of_count(answered)),
+        ..Estimates::default()
+    }
+}
+
 pub(super) fn numeric_estimates(
     mut m: stats::MeanEstimate,
     median: Option<stats::QuantileEstimate>,
     min_cell: u64,
 ) -> Estimates {
+    let answered = m.n;
     m.suppress_small(min_cell);
+    if m.suppressed || m.mean.is_none() {
+        return suppressed(answered);
+    }
     let mut med = median;
     if let Some(q) = med.as_mut() {
         q.suppress_small(min_cell);
@@ -320,7 +382,7 @@ pub(super) fn numeric_estimates(
     Estimates {
         base_n: m.n,
         effective_n: m.effective_n,
-        suppressed: m.suppressed,
+        suppressed: false,
         mean: m.mean,
         se: m.se,
         se_fixed: m.se_fixed,
@@ -336,8 +398,13 @@ pub(super) fn numeric_estimates(
 
 /// A scale's mean (without "hard to say") onto its share estimates.
 fn set_mean(e: &mut Estimates, mut m: stats::MeanEstimate, min_cell: u64) {
+    let answered = m.n;
     m.suppress_small(min_cell);
-    if e.suppressed || m.suppressed {
+    if e.suppressed {
+        return;
+    }
+    if m.suppressed || m.mean.is_none() {
+        e.mean_suppressed_reason = Some(SuppressedReason::of_count(answered));
         return;
     }
     e.mean = m.mean;
@@ -349,35 +416,49 @@ fn set_mean(e: &mut Estimates, mut m: stats::MeanEstimate, min_cell: u64) {
 }
 
 /// Estimates of breakdown category `j` from a crosstab column (with significance flags).
-fn column_estimates(tab: &stats::Crosstab, j: usize, codes: &[columns::Code]) -> Estimates {
+/// `answered`: respondents of category `j` who answered the question.
+fn column_estimates(tab: &stats::Crosstab, j: usize, codes: &[columns::Code], answered: u64) -> Estimates {
     let Some(col) = tab.columns.iter().find(|c| c.category == j) else {
-        return Estimates {
-            suppressed: true,
-            ..Estimates::default()
-        };
+        return suppressed(Some(answered));
     };
+    if col.suppressed || col.base_n.is_none_or(|n| n == 0) {
+        let mut e = suppressed(Some(answered));
+        let why = e.suppressed_reason;
+        e.options = codes.iter().map(|code| option_from_cell(code, None, why)).collect();
+        return e;
+    }
     Estimates {
         base_n: col.base_n,
         effective_n: col.effective_n,
-        suppressed: col.suppressed,
+        suppressed: false,
         options: codes
             .iter()
             .enumerate()
-            .map(|(k, code)| option_from_cell(code, col.cells.get(k), col.suppressed))
+            .map(|(k, code)| option_from_cell(code, col.cells.get(k), None))
             .collect(),
         ..Estimates::default()
     }
 }
 
-fn option_from_cell(code: &columns::Code, cell: Option<&stats::CrosstabCell>, suppressed: bool) -> OptionEstimate {
+/// `suppressed`: why the whole column is suppressed, if it is.
+fn option_from_cell(
+    code: &columns::Code,
+    cell: Option<&stats::CrosstabCell>,
+    suppressed: Option<SuppressedReason>,
+) -> OptionEstimate {
     let p = cell.map(|c| &c.estimate);
-    let suppressed = suppressed || p.is_none_or(|p| p.suppressed);
+    let reason = suppressed.or_else(|| {
+        p.is_none_or(|p| p.suppressed || p.share.is_none())
+            .then(|| SuppressedReason::of_count(p.and_then(|p| p.n)))
+    });
+    let suppressed = reason.is_some();
     let get = |f: fn(&stats::Proportion) -> Option<f64>| if suppressed { None } else { p.and_then(f) };
     OptionEstimate {
         code: code.code.clone(),
         label: code.label.clone(),
         hard_to_say: code.hard_to_say,
         suppressed,
+        suppressed_reason: reason,
         n: if suppressed { None } else { p.and_then(|p| p.n) },
         share: get(|p| p.share),
         se: get(|p| p.se),
@@ -390,31 +471,38 @@ fn option_from_cell(code: &columns::Code, cell: Option<&stats::CrosstabCell>, su
     }
 }
 
-fn shares_estimates(s: &stats::Shares, codes: &[columns::Code]) -> Estimates {
+/// `answered`: the base before suppression.
+fn shares_estimates(s: &stats::Shares, codes: &[columns::Code], answered: Option<u64>) -> Estimates {
+    let whole = (s.suppressed || s.base_n.is_none_or(|n| n == 0)).then(|| SuppressedReason::of_count(answered));
     let options = s
         .categories
         .iter()
         .zip(codes)
-        .map(|(p, c)| OptionEstimate {
-            code: c.code.clone(),
-            label: c.label.clone(),
-            hard_to_say: c.hard_to_say,
-            suppressed: p.suppressed || s.suppressed,
-            n: p.n,
-            share: p.share,
-            se: p.se,
-            se_fixed: p.se_fixed,
-            ci_low: p.ci_low,
-            ci_high: p.ci_high,
-            deff: p.deff,
-            flag: None,
-            q_value: None,
+        .map(|(p, c)| {
+            let reason = whole.or_else(|| (p.suppressed || p.share.is_none()).then(|| SuppressedReason::of_count(p.n)));
+            OptionEstimate {
+                code: c.code.clone(),
+                label: c.label.clone(),
+                hard_to_say: c.hard_to_say,
+                suppressed: reason.is_some(),
+                suppressed_reason: reason,
+                n: p.n,
+                share: p.share,
+                se: p.se,
+                se_fixed: p.se_fixed,
+                ci_low: p.ci_low,
+                ci_high: p.ci_high,
+                deff: p.deff,
+                flag: None,
+                q_value: None,
+            }
         })
         .collect();
     Estimates {
         base_n: s.base_n,
         effective_n: s.effective_n,
-        suppressed: s.suppressed,
+        suppressed: whole.is_some(),
+        suppressed_reason: whole,
         options,
         ..Estimates::default()
     }

@@ -66,9 +66,14 @@ pub fn render_text(s: &Summary) -> String {
                         b.variable, t.f, t.ndf, t.ddf, t.p_value
                     );
                 }
-                None => {
-                    let _ = writeln!(out, "  by {}:", b.variable);
-                }
+                None => match b.not_testable {
+                    Some(why) => {
+                        let _ = writeln!(out, "  by {}: not testable ({})", b.variable, why.name());
+                    }
+                    None => {
+                        let _ = writeln!(out, "  by {}:", b.variable);
+                    }
+                },
             }
             for c in &b.categories {
                 let _ = writeln!(out, "    {} — {}", c.code, c.label);
@@ -81,7 +86,11 @@ pub fn render_text(s: &Summary) -> String {
 
 fn block(out: &mut String, indent: &str, e: &Estimates) {
     if e.suppressed {
-        let _ = writeln!(out, "{indent}  — (too few respondents to publish)");
+        let why = match e.suppressed_reason {
+            Some(super::SuppressedReason::NoAnswers) => "nobody answered",
+            Some(super::SuppressedReason::MinCell) | None => "too few respondents to publish",
+        };
+        let _ = writeln!(out, "{indent}  — ({why})");
         return;
     }
     let _ = writeln!(

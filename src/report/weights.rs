@@ -19,6 +19,8 @@ pub struct Weighed {
     pub diagnostics: Option<Diagnostics>,
     /// The weighting model in the form the variance estimator needs.
     pub calibration: Option<stats::Calibration>,
+    /// The calibrated weights before trimming, when trimming changed them (for the variance, as R).
+    pub calibrated_weights: Option<Vec<f64>>,
     /// Why the survey's scheme could not be applied.
     pub failure: Option<WeighFailure>,
 }
@@ -110,6 +112,7 @@ pub(super) fn weigh(view: &View<'_>, population: Option<&Population>, design_wei
         weights: design_weights.map_or_else(|| vec![1.0; n], <[f64]>::to_vec),
         diagnostics: None,
         calibration: None,
+        calibrated_weights: None,
         failure,
     };
     let Some(scheme) = def.weighting.as_ref() else {
@@ -137,6 +140,11 @@ pub(super) fn weigh(view: &View<'_>, population: Option<&Population>, design_wei
     match weighting::weight(&sample, scheme, &targets) {
         Ok(w) => Weighed {
             calibration: Some(calibration_of(&w.model)),
+            // Trimmed post-stratification is modelled by its cell regression with the base weights.
+            calibrated_weights: match w.model.method {
+                Method::Poststratify => None,
+                Method::Raking | Method::Linear | Method::Logit => w.model.calibrated_weights.clone(),
+            },
             weights: w.weights,
             diagnostics: Some(w.diagnostics),
             failure: None,

@@ -9,6 +9,11 @@
 //!   table `N·P̂`, `Δ = (C'D⁻¹C/N)⁻¹ (C'D⁻¹ V D⁻¹ C)` (`D = diag P̂`, `C` the interaction contrasts),
 //!   `F = X²/tr Δ` on `d₀ = (tr Δ)²/tr Δ²` and `d₀·ν` degrees of freedom, `ν = #PSU − #strata` of the design.
 //!   Categories with no weighted respondent among complete cases are left out (R would return NaN).
+//!   A table whose test cannot be computed is reported as not testable with its reason ([`NotTestable`]),
+//!   never as a number: fewer than two non-empty rows or columns, complete cases in a single PSU (no
+//!   degrees of freedom), or a degenerate `Δ` — trace ≈ 0, or `d₀ < 1`, which for a positive semi-definite
+//!   `Δ` cannot happen (`(Σλ)² ≥ Σλ²`) and so reveals negative eigenvalues from rounding (a question
+//!   against itself gives a diagonal table with `tr Δ ≈ −1e-14` and `F ≈ −4e17`).
 //! - **Cell flags**: for each cell, `p̂(row = k | col = j) − p̂(row = k | col ≠ j)` (the column against the
 //!   rest of the table) tested by a design-based t test: the linearised SE of the difference (calibration
 //!   and covariance of the two domains included) and `t` with `degf − 1` degrees of freedom of the
@@ -88,6 +93,45 @@ pub struct RaoScott {
     pub p_value: f64,
 }
 
+/// Why a table has no test of independence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotTestable {
+    /// No respondent with a positive weight answered both.
+    NoAnswers,
+    /// Fewer than two rows with a respondent among complete cases.
+    SingleRow,
+    /// Fewer than two columns with a respondent among complete cases.
+    SingleColumn,
+    /// The complete cases lie in a single PSU (or the design has no degrees of freedom).
+    OnePsu,
+    /// A stratum with a single PSU makes the variance inestimable (`LonelyPsu::Fail`).
+    LonelyPsu,
+    /// The design-effect matrix `Δ` is degenerate (trace ≈ 0 or not positive semi-definite).
+    DegenerateDesign,
+    /// The question is the breakdown variable itself (set by reports).
+    SameVariable,
+    /// The breakdown is derived from the question, the question from the breakdown, or both from the
+    /// same question (set by reports).
+    DerivedVariable,
+}
+
+impl NotTestable {
+    /// The snake-case name used in the JSON and as a message id suffix.
+    pub fn name(self) -> &'static str {
+        match self {
+            NotTestable::NoAnswers => "no_answers",
+            NotTestable::SingleRow => "single_row",
+            NotTestable::SingleColumn => "single_column",
+            NotTestable::OnePsu => "one_psu",
+            NotTestable::LonelyPsu => "lonely_psu",
+            NotTestable::DegenerateDesign => "degenerate_design",
+            NotTestable::SameVariable => "same_variable",
+            NotTestable::DerivedVariable => "derived_variable",
+        }
+    }
+}
+
 /// A crosstab with its test.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Crosstab {
@@ -98,6 +142,9 @@ pub struct Crosstab {
     pub fdr: f64,
     pub columns: Vec<CrosstabColumn>,
     pub test: Option<RaoScott>,
+    /// Why `test` is absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_testable: Option<NotTestable>,
 }
 
 impl Crosstab {
@@ -170,13 +217,15 @@ pub(crate) fn crosstab_from_table(
     let df_both = t.domain_df(prep, both);
     let mut columns: Vec<CrosstabColumn> = (0..c).map(|j| column(prep, t, r, j, &opts.shares, df_both)).collect();
     adjust_bh(&mut columns, opts.fdr);
+    let test = rao_scott(prep, t, r, c, df_both);
     Crosstab {
         n: n_both,
         method: opts.shares.method,
         level: opts.shares.level,
         fdr: opts.fdr,
         columns,
-        test: rao_scott(prep, t, r, c),
+        test: test.ok(),
+        not_testable: test.err(),
     }
 }
 
@@ -285,11 +334,12 @@ pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
 }
 
 /// `svychisq(~row + col, design, statistic = "F")`.
-fn rao_scott(prep: &PreparedDesign, t: &GroupTable, r: usize, c: usize) -> Option<RaoScott> {
+/// `df_both`: degrees of freedom of the complete cases (0 when they all lie in one PSU).
+fn rao_scott(prep: &PreparedDesign, t: &GroupTable, r: usize, c: usize, df_both: f64) -> Result<RaoScott, NotTestable> {
     let m = r * c;
     let w: f64 = t.sum(&t.t1, |g| g >= 1);
     if w.is_nan() || w <= 0.0 {
-        return None;
+        return Err(NotTestable::NoAnswers);
     }
     let p: Vec<f64> = t.group_totals(&t.t1)[1..].iter().map(|x| x / w).collect();
     let row_w: Vec<f64> = (0..r).map(|k| (0..c).map(|j| p[k + r * j]).sum()).collect();
@@ -297,10 +347,16 @@ fn rao_scott(prep: &PreparedDesign, t: &GroupTable, r: usize, c: usize) -> Optio
     let rows: Vec<usize> = (0..r).filter(|k| row_w[*k] > 0.0).collect();
     let cols: Vec<usize> = (0..c).filter(|j| col_w[*j] > 0.0).collect();
     let (rr, cc) = (rows.len(), cols.len());
-    if rr < 2 || cc < 2 {
-        return None;
+    if rr < 2 {
+        return Err(NotTestable::SingleRow);
     }
-    let v_full = share_covariance(prep, t, &p, w)?;
+    if cc < 2 {
+        return Err(NotTestable::SingleColumn);
+    }
+    if prep.df <= 0.0 || df_both <= 0.0 {
+        return Err(NotTestable::OnePsu);
+    }
+    let v_full = share_covariance(prep, t, &p, w).ok_or(NotTestable::LonelyPsu)?;
     let n = prep.len() as f64;
     // kept cells in R's interaction order (rows vary fastest)
     let cells: Vec<usize> = cols.iter().flat_map(|j| rows.iter().map(move |k| k + r * j)).collect();
@@ -369,15 +425,26 @@ fn rao_scott(prep: &PreparedDesign, t: &GroupTable, r: usize, c: usize) -> Optio
         .flat_map(|s| (0..q).map(move |u| (s, u)))
         .map(|(s, u)| delta[s * q + u] * delta[u * q + s])
         .sum();
+    // Δ's eigenvalues are design effects of order 1: a trace below 1e-8 per contrast is zero up to rounding.
+    if !(tr.is_finite() && tr > 1e-8 * q as f64 && tr2.is_finite() && tr2 > 0.0) {
+        return Err(NotTestable::DegenerateDesign);
+    }
     let d0 = tr * tr / tr2;
+    if !(d0 >= 1.0 - 1e-6 && d0 <= q as f64 * (1.0 + 1e-6)) {
+        return Err(NotTestable::DegenerateDesign);
+    }
     let f = chisq / tr;
     let ddf = d0 * prep.df;
     let p_value = pf_upper(f, d0, ddf);
-    (f.is_finite() && d0.is_finite() && p_value.is_finite()).then_some(RaoScott {
-        chisq,
-        f,
-        ndf: d0,
-        ddf,
-        p_value,
-    })
+    if f.is_finite() && f >= 0.0 && ddf > 0.0 && (0.0..=1.0).contains(&p_value) {
+        Ok(RaoScott {
+            chisq,
+            f,
+            ndf: d0,
+            ddf,
+            p_value,
+        })
+    } else {
+        Err(NotTestable::DegenerateDesign)
+    }
 }

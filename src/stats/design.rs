@@ -80,6 +80,11 @@ pub struct Design {
     /// them here lets [`super::summarize_categorical`] produce every crosstab of a question from the one
     /// pass over the respondents that its shares need.
     pub breakdowns: Vec<Vec<Option<usize>>>,
+    /// The weights as calibration left them, when they were changed afterwards (trimming: R `trimWeights`
+    /// after `calibrate`). Used with [`Calibration::Calibrated`] only. R keeps the calibration's stored
+    /// `qr` and `w = g·√w0` after trimming, so the residual of the influence value `w_i z_i` (trimmed `w`)
+    /// is `w_i z_i − wc_i x_i'β̂`, `β̂ = (Σ w0 x x')⁻¹ Σ w0 x z·w/wc` with `wc` these weights.
+    pub calibrated_weights: Option<Vec<f64>>,
 }
 
 impl Design {
@@ -177,6 +182,9 @@ pub struct PreparedDesign {
     /// Category of each declared breakdown variable in each unit-cell (`[b][uc]`).
     pub(crate) uc_breakdown: Vec<Vec<Option<usize>>>,
     pub(crate) breakdown_levels: Vec<usize>,
+    /// Weights before trimming, for calibrated designs trimmed afterwards ([`Design::calibrated_weights`]);
+    /// then `w0` above holds `w0·w/wc`, the weights of the regression's right-hand side.
+    pub(crate) wc: Option<Vec<f64>>,
 }
 
 /// Assigns dense ids (in order of first appearance) to keys below `space`: a lookup table when the key
@@ -234,7 +242,7 @@ fn dense_ids(ids: &[usize]) -> (Vec<usize>, usize) {
     (out, map.len())
 }
 
-fn check_len(what: &'static str, got: usize, expected: usize) -> Result<(), StatsError> {
+pub(super) fn check_len(what: &'static str, got: usize, expected: usize) -> Result<(), StatsError> {
     if got == expected {
         Ok(())
     } else {
@@ -297,8 +305,9 @@ impl PreparedDesign {
                 stratum_npsu[*h] += 1;
             }
         }
-        let stratum_fpc = fpc_factors(d.fpc.as_ref(), &stratum, &stratum_npsu, n)?;
+        let stratum_fpc = super::fpc::fpc_factors(d.fpc.as_ref(), &stratum, &stratum_npsu, n)?;
         let (cell, n_cells, model, w0) = build_model(d.calibration, &d.weights, n)?;
+        let (wc, w0) = trimmed_after_calibration(d.calibrated_weights, &model, &d.weights, w0)?;
         // unit-cells: (variance unit, calibration cell, category of every breakdown variable)
         let breakdown_levels: Vec<usize> = d
             .breakdowns
@@ -361,6 +370,7 @@ impl PreparedDesign {
             w0_ratio,
             uc_breakdown,
             breakdown_levels,
+            wc,
         })
     }
 
@@ -399,6 +409,28 @@ impl PreparedDesign {
     pub fn weighting_effect(&self) -> WeightingEffect {
         kish(self.w.iter().copied())
     }
+}
+
+/// The weights before trimming of a calibrated design ([`Design::calibrated_weights`]), validated, and the
+/// regression's right-hand-side weights `w0·w/wc` that replace `w0`.
+fn trimmed_after_calibration(
+    wc: Option<Vec<f64>>,
+    model: &Model,
+    w: &[f64],
+    w0: Vec<f64>,
+) -> Result<(Option<Vec<f64>>, Vec<f64>), StatsError> {
+    let Some(wc) = wc.filter(|_| matches!(model, Model::Regression { .. })) else {
+        return Ok((None, w0));
+    };
+    check_len("calibrated weights", wc.len(), w.len())?;
+    check_weights("calibrated weights", &wc)?;
+    let rhs = w0
+        .iter()
+        .zip(w)
+        .zip(&wc)
+        .map(|((b, w), c)| if *c > 0.0 { b * w / c } else { 0.0 });
+    let rhs = rhs.collect();
+    Ok((Some(wc), rhs))
 }
 
 /// `w0_i / w_i` per unit-cell if it is the same for all its respondents (relative 1e-12), else `None`.
@@ -450,53 +482,6 @@ pub(crate) fn kish(weights: impl Iterator<Item = f64>) -> WeightingEffect {
         deff: Some(n as f64 * s2 / (s1 * s1)),
         effective_n: Some(s1 * s1 / s2),
     }
-}
-
-/// `(N_h − n_h)/N_h` per stratum, as `survey:::onestrat` (R's `as.fpc` treats values ≤ 1 as fractions;
-/// here the caller says which it is).
-fn fpc_factors(fpc: Option<&Fpc>, stratum: &[usize], npsu: &[usize], n: usize) -> Result<Vec<f64>, StatsError> {
-    let Some(fpc) = fpc else {
-        return Ok(vec![1.0; npsu.len()]);
-    };
-    let (values, is_fraction) = match fpc {
-        Fpc::PopulationSize(v) => (v, false),
-        Fpc::SamplingFraction(v) => (v, true),
-    };
-    check_len("fpc", values.len(), n)?;
-    let mut per_stratum: Vec<Option<f64>> = vec![None; npsu.len()];
-    for (i, (h, v)) in stratum.iter().zip(values).enumerate() {
-        match per_stratum[*h] {
-            Some(prev) if prev != *v => return Err(StatsError::FpcVaries { index: i }),
-            _ => per_stratum[*h] = Some(*v),
-        }
-    }
-    per_stratum
-        .iter()
-        .zip(npsu)
-        .enumerate()
-        .map(|(h, (v, nh))| {
-            let v = v.unwrap_or(f64::NAN);
-            let nh = *nh as f64;
-            let bad = StatsError::BadFpc {
-                stratum: h,
-                value: v,
-                sampled: nh as usize,
-            };
-            if is_fraction {
-                if v > 0.0 && v <= 1.0 {
-                    Ok(1.0 - v)
-                } else {
-                    Err(bad)
-                }
-            } else if v.is_infinite() && v > 0.0 {
-                Ok(1.0)
-            } else if v.is_finite() && v >= nh {
-                Ok((v - nh) / v)
-            } else {
-                Err(bad)
-            }
-        })
-        .collect()
 }
 
 type ModelParts = (Vec<usize>, usize, Model, Vec<f64>);

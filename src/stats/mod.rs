@@ -39,6 +39,7 @@ mod design;
 mod dist;
 pub mod fay_herriot;
 mod influence;
+mod fpc;
 mod linalg;
 mod mean;
 mod proportion;
@@ -50,7 +51,7 @@ pub mod variance;
 pub use ci::CiMethod;
 pub use compare::{difference_of_independent, DifferenceTest};
 pub use crosstab::{
-    benjamini_hochberg, crosstab, Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, Flag, RaoScott,
+    benjamini_hochberg, crosstab, Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, Flag, NotTestable, RaoScott,
 };
 pub use design::{Calibration, Design, Fpc, LonelyPsu, PreparedDesign, WeightingEffect};
 pub use mean::{mean, MeanEstimate};

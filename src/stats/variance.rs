@@ -13,6 +13,11 @@
 //! residual `−f_c` counts): R's domain estimation. Because `z` is affine within a group and `f` constant
 //! within a calibration cell, all these sums come from per-(unit, cell, group) sums of `w0, w, w²` (and
 //! `w0·y, w·y, w·y², w²·y, w²·y²`), collected in one pass over the respondents (`GroupTable`).
+//!
+//! Calibrated weights trimmed afterwards (R `trimWeights` after `calibrate`): R keeps the calibration's
+//! `qr` and `w`, so the residual is `w_i z_i − wc_i f_c` with `wc` the weights before trimming and `f_c` the
+//! fitted value of `z·w/wc` (see `Design::calibrated_weights`); the sums then also need `Σ wc, Σ w·wc,
+//! Σ wc², Σ w·wc·y` ([`CalSums`]).
 
 use super::design::{LonelyPsu, PreparedDesign};
 
@@ -26,6 +31,35 @@ pub(crate) struct GroupTable {
     pub cnt: Vec<u32>,
     pub cnt_pos: Vec<u32>,
     pub y: Option<YMoments>,
+    /// Sums with the weights before trimming, when the design has them.
+    pub cal: Option<CalSums>,
+}
+
+/// Per (unit-cell, group) sums of `wc, w·wc, wc², w·wc·y` (`wc`: calibrated weights before trimming).
+#[derive(Debug, Clone)]
+pub(crate) struct CalSums {
+    pub tc: Vec<f64>,
+    pub twc: Vec<f64>,
+    pub tcc: Vec<f64>,
+    pub twcy: Vec<f64>,
+}
+
+impl CalSums {
+    fn zeros(size: usize) -> CalSums {
+        CalSums {
+            tc: vec![0.0; size],
+            twc: vec![0.0; size],
+            tcc: vec![0.0; size],
+            twcy: vec![0.0; size],
+        }
+    }
+
+    fn add(&mut self, k: usize, w: f64, wc: f64, y: f64) {
+        self.tc[k] += wc;
+        self.twc[k] += w * wc;
+        self.tcc[k] += wc * wc;
+        self.twcy[k] += w * wc * y;
+    }
 }
 
 /// Sums of `w0·y, w·y, w·y², w²·y, w²·y²` per (unit-cell, group), of `y = value − shift` (the shift, the
@@ -58,6 +92,7 @@ impl GroupTable {
                 t2y: vec![0.0; size],
                 t2yy: vec![0.0; size],
             }),
+            cal: prep.wc.as_ref().map(|_| CalSums::zeros(size)),
         }
     }
 
@@ -101,6 +136,13 @@ impl GroupTable {
         } else {
             cnt.clone()
         };
+        let cal = prep.wc.as_ref().map(|wc| {
+            let mut c = CalSums::zeros(size);
+            for (i, (w, wci)) in prep.w.iter().zip(wc).enumerate() {
+                c.add(prep.uc[i] as usize * g + group(i), *w, *wci, 0.0);
+            }
+            c
+        });
         GroupTable {
             g,
             t0: acc.iter().map(|a| a[0]).collect(),
@@ -109,6 +151,7 @@ impl GroupTable {
             cnt,
             cnt_pos,
             y: None,
+            cal,
         }
     }
 
@@ -139,6 +182,7 @@ impl GroupTable {
                 t2y: vec![0.0; size],
                 t2yy: vec![0.0; size],
             }),
+            cal: self.cal.as_ref().map(|_| CalSums::zeros(size)),
         };
         for uc in 0..n_uc {
             for g in 0..self.g {
@@ -154,6 +198,12 @@ impl GroupTable {
                     o.t1yy[to] += m.t1yy[k];
                     o.t2y[to] += m.t2y[k];
                     o.t2yy[to] += m.t2yy[k];
+                }
+                if let (Some(o), Some(c)) = (out.cal.as_mut(), self.cal.as_ref()) {
+                    o.tc[to] += c.tc[k];
+                    o.twc[to] += c.twc[k];
+                    o.tcc[to] += c.tcc[k];
+                    o.twcy[to] += c.twcy[k];
                 }
             }
         }
@@ -187,6 +237,9 @@ impl GroupTable {
                 Some(v) => {
                     let k = base + 1;
                     let v = v - shift;
+                    if let (Some(c), Some(wc)) = (t.cal.as_mut(), prep.wc.as_ref()) {
+                        c.add(k, w, wc[i], v);
+                    }
                     m.t0y[k] += w0 * v;
                     m.t1y[k] += w * v;
                     m.t1yy[k] += w * v * v;
@@ -194,7 +247,12 @@ impl GroupTable {
                     m.t2yy[k] += w * w * v * v;
                     k
                 }
-                None => base,
+                None => {
+                    if let (Some(c), Some(wc)) = (t.cal.as_mut(), prep.wc.as_ref()) {
+                        c.add(base, w, wc[i], 0.0);
+                    }
+                    base
+                }
             };
             t.t0[k] += w0;
             t.t1[k] += w;
@@ -298,7 +356,25 @@ pub(crate) fn variance(prep: &PreparedDesign, t: &GroupTable, lin: &Linear, cali
         let fc = f.as_ref().map_or(0.0, |f| f[prep.uc_cell[uc]]);
         let base = uc * t.g;
         let (mut e1, mut e2) = (0.0, 0.0);
-        for g in 0..t.g {
+        if let Some(c) = t.cal.as_ref().filter(|_| f.is_some()) {
+            // Trimmed after calibration: residual w·z − wc·f (module notes).
+            for g in 0..t.g {
+                let k = base + g;
+                let a = lin.alpha[g];
+                e1 += a * t.t1[k] - fc * c.tc[k];
+                if !prep.clustered {
+                    e2 += a * a * t.t2[k] - 2.0 * fc * a * c.twc[k] + fc * fc * c.tcc[k];
+                }
+                if let (Some(b), Some(m)) = (lin.beta, t.y.as_ref()) {
+                    let b = b[g];
+                    e1 += b * m.t1y[k];
+                    if !prep.clustered {
+                        e2 += 2.0 * a * b * m.t2y[k] + b * b * m.t2yy[k] - 2.0 * fc * b * c.twcy[k];
+                    }
+                }
+            }
+        }
+        for g in (0..t.g).filter(|_| t.cal.is_none() || f.is_none()) {
             let k = base + g;
             let a = lin.alpha[g] - fc;
             e1 += a * t.t1[k];
@@ -418,6 +494,39 @@ pub(crate) fn share_covariance(prep: &PreparedDesign, t: &GroupTable, shares: &[
         }
         let unit = prep.uc_unit[uc];
         let h = prep.unit_stratum[unit];
+        if let Some(c) = t.cal.as_ref().filter(|_| fit.is_some()) {
+            // Trimmed after calibration: residual w·z − wc·f (module notes).
+            let tc_all: f64 = c.tc[base..base + g].iter().sum();
+            let tcc_all: f64 = c.tcc[base..base + g].iter().sum();
+            let dwc: f64 = c.twc[base + 1..base + g].iter().sum();
+            let e1 = |a: usize| (t.t1[base + 1 + a] - d1 * shares[a]) / w_dom - f[a] * tc_all;
+            if prep.clustered {
+                for a in 0..m {
+                    e_unit[unit * m + a] += e1(a);
+                }
+                continue;
+            }
+            for a in 0..m {
+                s1[h * m + a] += e1(a);
+            }
+            let s2h = &mut s2[h * m * m..(h + 1) * m * m];
+            let w2 = w_dom * w_dom;
+            for a in 0..m {
+                let (ta, pa) = (t.t2[base + 1 + a], shares[a]);
+                let za = (c.twc[base + 1 + a] - pa * dwc) / w_dom;
+                for b in 0..m {
+                    let (tb, pb) = (t.t2[base + 1 + b], shares[b]);
+                    let zb = (c.twc[base + 1 + b] - pb * dwc) / w_dom;
+                    let mut v =
+                        (-pb * ta - pa * tb + pa * pb * d2) / w2 - f[b] * za - f[a] * zb + tcc_all * f[a] * f[b];
+                    if a == b {
+                        v += ta / w2;
+                    }
+                    s2h[a * m + b] += v;
+                }
+            }
+            continue;
+        }
         // Σ_g T1_g r_g[a] with r_g[a] = 1[g=a]/W − q_a (domain), −f_a (outside)
         let e1 = |a: usize| t.t1[base + 1 + a] / w_dom - d1 * q[a] - o1 * f[a];
         if prep.clustered {

@@ -151,7 +151,11 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
                 .str("m50", dec(m50, 1))
                 .str("m20", dec(m20, 1))
                 .str("deff", dec(s.weighting.as_ref().map_or(1.0, |w| w.deff), 2));
-            i18n::text_with(lang, "methodology-margin-text", &args)
+            if s.sample.is_probability() {
+                i18n::text_with(lang, "methodology-margin-text", &args)
+            } else {
+                i18n::text_with(lang, "methodology-margin-text-credibility", &args)
+            }
         }
         _ => String::new(),
     };
@@ -178,10 +182,36 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
         "population": population,
         "weighting": weighting,
         "margin": margin,
+        "recruitment": recruitment(s, def, lang),
         "screening": screening_text(s, lang),
         "versions": versions,
         "lang_links": lang_links(&format!("{base}/methodology"), lang),
     }))
+}
+
+/// How respondents were recruited and, for samples other than probability samples, what the intervals
+/// assume: that weighting by the scheme's variables removes the differences between respondents and the
+/// population (AAPOR guidance on opt-in samples).
+fn recruitment(s: &crate::report::Summary, def: &crate::definition::Definition, lang: &str) -> String {
+    let how = i18n::text(lang, &format!("methodology-recruitment-{}", s.sample.name()));
+    if s.sample.is_probability() {
+        return how;
+    }
+    let variables: Vec<String> = def
+        .weighting
+        .as_ref()
+        .map(|w| w.variables.iter().map(|v| variable_label(def, v, lang)).collect())
+        .unwrap_or_default();
+    let assumption = if variables.is_empty() || s.weighting.is_none() {
+        i18n::text(lang, "methodology-assumption-unweighted")
+    } else {
+        i18n::text_with(
+            lang,
+            "methodology-assumption-weighted",
+            &Args::new().str("variables", variables.join(", ")),
+        )
+    };
+    format!("{how} {assumption}")
 }
 
 /// How many complete responses quality screening left out of the estimates, and why.

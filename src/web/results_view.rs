@@ -13,7 +13,9 @@ use crate::chart::{self, DotInput, ShareInput};
 use crate::definition::{Definition, QuestionKind};
 use crate::i18n::numbers;
 pub use crate::report::variable_label;
-use crate::report::{Breakdown, Estimates, Flag, OptionEstimate, Population, QuestionSummary, Summary};
+use crate::report::{
+    Breakdown, Estimates, Flag, IntervalName, OptionEstimate, Population, QuestionSummary, Summary, SuppressedReason,
+};
 
 use super::results::Results;
 pub use super::results_texts::{dict, texts};
@@ -95,11 +97,20 @@ fn flag_view(f: Option<Flag>, tx: &Value) -> Value {
     }
 }
 
+/// Why a figure is not shown, in the reader's language.
+fn reason_text(reason: Option<SuppressedReason>, tx: &Value) -> String {
+    reason.map_or_else(
+        || t(tx, "suppressed_reason").to_owned(),
+        |r| t(tx, &format!("suppressed_{}", r.name())).to_owned(),
+    )
+}
+
 fn option_row(o: &OptionEstimate, tx: &Value, lang: &str) -> Value {
     json!({
         "code": o.code,
         "label": o.label,
         "suppressed": o.suppressed,
+        "reason": reason_text(o.suppressed_reason, tx),
         "hard_to_say": o.hard_to_say,
         "share": if o.suppressed { "—".to_owned() } else { pct(lang, o.share) },
         "interval": if o.suppressed { String::new() } else { pct_interval(lang, o.ci_low, o.ci_high) },
@@ -205,6 +216,7 @@ impl Ctx<'_> {
             "track": q.track,
             "track_href": q.track.as_ref().map(|t| format!("/trends/{}", urlencode(t))),
             "suppressed": e.suppressed,
+            "reason": reason_text(e.suppressed_reason, tx),
             "base_n": e.base_n,
             "base_noun": crate::i18n::text_with(
                 self.lang,
@@ -344,6 +356,7 @@ impl Ctx<'_> {
                 "label": label,
                 "total": total,
                 "suppressed": e.suppressed,
+                "reason": reason_text(e.suppressed_reason, tx),
                 "base_n": e.base_n,
                 "cells": e.options.iter().map(|o| option_row(o, tx, self.lang)).collect::<Vec<_>>(),
                 "mean": num(self.lang, e.mean, 2),
@@ -353,6 +366,12 @@ impl Ctx<'_> {
         };
         let mut rows = vec![row(t(tx, "all_respondents"), &q.estimates, true)];
         rows.extend(b.categories.iter().map(|c| row(&c.label, &c.estimates, false)));
+        let untestable = b.not_testable.map(|why| {
+            json!({
+                "significant": false,
+                "text": format!("{}: {}.", t(tx, "not_testable"), t(tx, &format!("not_testable_{}", why.name()))),
+            })
+        });
         let test = b.test.map(|r| {
             let significant = r.p_value < 0.05;
             json!({
@@ -376,7 +395,7 @@ impl Ctx<'_> {
             "has_mean": has_mean,
             "has_median": q.estimates.median.is_some(),
             "rows": rows,
-            "test": test,
+            "test": test.or(untestable),
             // Data columns: base, options, mean and its interval, median.
             "span": 1 + columns.len() + usize::from(has_mean) * 2 + usize::from(q.estimates.median.is_some()),
         }))
@@ -470,6 +489,18 @@ impl Ctx<'_> {
     }
 }
 
+/// The texts of the page with the intervals named for what they are: credibility intervals unless the
+/// sample is a probability sample (`Summary::interval_name`).
+pub fn interval_texts(mut tx: Value, s: &Summary) -> Value {
+    if s.interval_name == IntervalName::Credibility {
+        for key in ["interval", "margin_note"] {
+            let credibility = t(&tx, &format!("{key}_credibility")).to_owned();
+            tx[key] = Value::String(credibility);
+        }
+    }
+    tx
+}
+
 /// The page's JSON view (exposed for tests and snapshots).
 pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
     let s = &*r.summary;
@@ -479,7 +510,7 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
         lang,
         s,
         def,
-        tx: texts(lang),
+        tx: interval_texts(texts(lang), s),
         by,
     };
     let slug = urlencode(&s.slug);

@@ -245,6 +245,7 @@ fn finish(
 ) -> Result<Weighted, WeightingError> {
     let mut summary = diagnostics::WeightSummary::new();
     let mut weights = map_back(&table, &fit.g, &starting_weights, &mut summary);
+    let before_trim = scheme.trim.as_ref().map(|_| weights.clone());
     let trim = match &scheme.trim {
         Some(trim) => Some(trim_included(&mut weights, &table.cell_of, trim)?),
         None => None,
@@ -327,6 +328,7 @@ fn finish(
         starting_weights,
         bounds: scheme.bounds,
         trimmed,
+        calibrated_weights: before_trim.filter(|_| trimmed),
     };
     Ok(Weighted {
         weights,

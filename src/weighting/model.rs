@@ -38,6 +38,9 @@ pub struct CalibrationModel {
     pub bounds: Option<(f64, f64)>,
     /// True when trimming changed weights after calibration (g is then no longer constant within cells).
     pub trimmed: bool,
+    /// The weights before trimming (d_i·g), when trimming changed them: R's variance after `trimWeights`
+    /// still uses them (see `stats::Design::calibrated_weights`).
+    pub calibrated_weights: Option<Vec<f64>>,
 }
 
 impl CalibrationModel {

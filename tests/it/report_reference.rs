@@ -56,7 +56,14 @@ fn raked_summary_matches_r_survey() {
     let def = parse_definition(&source, "poll.yaml").unwrap();
     let data = answers();
     let exp = expected();
-    let get = |what: &str, key: &str| exp[&(what.to_owned(), key.to_owned())];
+    // Every row R wrote must be read by a comparison (checked at the end).
+    let used = std::cell::RefCell::new(std::collections::HashSet::new());
+    let get = |what: &str, key: &str| {
+        let k = (what.to_owned(), key.to_owned());
+        let v = *exp.get(&k).unwrap_or_else(|| panic!("R wrote no {what} {key}"));
+        used.borrow_mut().insert(k);
+        v
+    };
     let s = summarize(
         &SummaryInput {
             definition: &def,
@@ -147,7 +154,30 @@ fn raked_summary_matches_r_survey() {
     close(Some(t.f), get("chisq_f", "satisfaction sex"), 1e-6, "Rao–Scott F");
     close(Some(t.ndf), get("chisq_ndf", "satisfaction sex"), 1e-6, "Rao–Scott ndf");
     close(Some(t.ddf), get("chisq_ddf", "satisfaction sex"), 1e-6, "Rao–Scott ddf");
-    assert!((t.p_value - get("chisq_p", "satisfaction sex")).abs() < 1e-4, "p-value");
+    close(
+        Some(t.p_value),
+        get("chisq_p", "satisfaction sex"),
+        1e-6,
+        "Rao–Scott p-value",
+    );
+
+    // R's weight of every respondent (raking), in the order of poll.csv.
+    let (weights, failure) = opros::report::final_weights(&def, None, &data, None);
+    assert!(failure.is_none(), "{failure:?}");
+    assert_eq!(weights.len(), 600);
+    for (i, w) in weights.iter().enumerate() {
+        let key = (i + 1).to_string();
+        close(
+            Some(*w),
+            get("weight", &key),
+            1e-9,
+            &format!("weight of respondent {key}"),
+        );
+    }
+    let used = used.borrow();
+    let mut unused: Vec<_> = exp.keys().filter(|k| !used.contains(*k)).collect();
+    unused.sort();
+    assert!(unused.is_empty(), "rows of expected.csv no comparison read: {unused:?}");
 }
 
 #[test]
@@ -228,4 +258,37 @@ fn weighting_failure_is_reported_not_hidden() {
     assert!(!s.weighted);
     let err = s.weighting_error.expect("error explained");
     assert!(err.contains("d3"), "{err}");
+}
+
+/// The sex question broken down by sex: no categories, no F, "not testable" with the reason in the JSON
+/// and in the CLI text.
+#[test]
+fn a_question_by_itself_is_not_testable_in_json_and_text() {
+    let source = std::fs::read_to_string(format!("{DIR}/poll.yaml")).unwrap();
+    let def = parse_definition(&source, "poll.yaml").unwrap();
+    let data = answers();
+    let s = summarize(
+        &SummaryInput {
+            definition: &def,
+            population: None,
+            answers: &data,
+            language: "en",
+        },
+        &ReportOptions {
+            by: Some(vec!["sex".to_owned()]),
+            all_questions: true,
+            ..ReportOptions::default()
+        },
+    )
+    .unwrap();
+    let by_sex = &question(&s.questions, "sex").breakdowns[0];
+    assert_eq!(by_sex.not_testable, Some(opros::stats::NotTestable::SameVariable));
+    assert!(by_sex.test.is_none() && by_sex.categories.is_empty());
+    let json = serde_json::to_value(by_sex).unwrap();
+    assert_eq!(json["not_testable"], "same_variable");
+    assert!(json["test"].is_null());
+    let text = opros::report::render_text(&s);
+    assert!(text.contains("by sex: not testable (same_variable)"), "{text}");
+    // Another question by sex keeps its test.
+    assert!(question(&s.questions, "satisfaction").breakdowns[0].test.is_some());
 }

@@ -459,6 +459,147 @@ fn unpublished_results_are_404_and_microdata_is_staff_only(backend: Backend) {
 }
 backend_tests!(unpublished_results_are_404_and_microdata_is_staff_only);
 
+/// A question is never broken down by itself, by a variable derived from it, or by the weighting variable
+/// that is itself: the summary says "not testable" with the reason (no categories, no F), the page says it
+/// in both languages; every test that is published is a number; every suppressed figure says why.
+fn a_question_is_never_broken_down_by_itself(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let (server, _store) = seeded_all(&db);
+    let c = client();
+    let (st, json) = get(&c, &server.url("/api/v1/surveys/healthcare-2026/summary?lang=en"));
+    assert_eq!(st, 200, "{json}");
+    let summary: Value = serde_json::from_str(&json).expect("summary json");
+    let mut seen = Vec::new();
+    let mut tests = 0;
+    for q in arr(&summary["questions"]) {
+        let qid = q["id"].as_str().unwrap_or_default();
+        for b in arr(&q["breakdowns"]) {
+            let var = b["variable"].as_str().unwrap_or_default();
+            let expected = match (qid, var) {
+                (q, v) if q == v => Some("same_variable"),
+                ("district", "area") | ("age", "age_group") => Some("derived_variable"),
+                _ => None,
+            };
+            if let Some(why) = expected {
+                assert_eq!(b["not_testable"].as_str(), Some(why), "{qid} by {var}: {b}");
+                assert!(
+                    b["test"].is_null() && arr(&b["categories"]).is_empty(),
+                    "{qid} by {var}: {b}"
+                );
+                seen.push(format!("{qid}×{var}"));
+            }
+            if let Some(f) = b["test"]["f"].as_f64() {
+                let p = b["test"]["p_value"].as_f64().unwrap_or(-1.0);
+                assert!(
+                    f.is_finite() && f >= 0.0 && (0.0..=1.0).contains(&p),
+                    "{qid} by {var}: {b}"
+                );
+                tests += 1;
+            }
+            for cat in arr(&b["categories"]) {
+                if cat["suppressed"].as_bool() == Some(true) {
+                    assert!(cat["suppressed_reason"].is_string(), "{qid} by {var}: {cat}");
+                }
+                for o in arr(&cat["options"]) {
+                    if o["suppressed"].as_bool() == Some(true) {
+                        assert!(o["suppressed_reason"].is_string(), "{qid} by {var}: {o}");
+                    }
+                }
+            }
+        }
+    }
+    for case in ["sex×sex", "district×district", "district×area", "age×age_group"] {
+        assert!(seen.iter().any(|s| s == case), "{case} in {seen:?}");
+    }
+    assert!(tests > 5, "{tests} tests published");
+    for (lang, reason) in [
+        ("en", "the question is the breakdown variable itself"),
+        ("ru", "вопрос совпадает с переменной разбивки"),
+    ] {
+        let (st, html) = get(&c, &server.url(&format!("/results/healthcare-2026?by=sex&lang={lang}")));
+        assert_eq!(st, 200);
+        let doc = Html::parse_document(&html);
+        let section = doc
+            .select(&sel("section[data-question=\"sex\"] .breakdown p.test"))
+            .next()
+            .map(text)
+            .unwrap_or_default();
+        assert!(section.contains(reason), "{lang}: {section}");
+        assert!(!section.contains("F ="), "{lang}: {section}");
+    }
+}
+
+backend_tests!(a_question_is_never_broken_down_by_itself);
+
+/// The intervals are named for how respondents were recruited: the example survey has a public link and no
+/// `sample:`, so it is an opt-in sample with credibility intervals, a disclosed recruitment and weighting
+/// assumption, and no "95 intervals in 100" claim; declared a probability sample it keeps the classical
+/// wording. Both languages; the summary JSON says `sample` and `interval_name`.
+fn intervals_are_named_for_how_respondents_were_recruited(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let (server, store) = seeded_all(&db);
+    let c = client();
+    let url = |path: &str| server.url(path);
+    let classical = [("en", "95 intervals in 100"), ("ru", "в 95 случаях из 100")];
+    let opt_in = [
+        (
+            "en",
+            "credibility intervals",
+            "public link",
+            "once weighted by Your sex, Age group",
+        ),
+        (
+            "ru",
+            "модельные интервалы",
+            "открытая ссылка",
+            "после взвешивания по переменным",
+        ),
+    ];
+    let (_, json) = get(&c, &url("/api/v1/surveys/healthcare-2026/summary?lang=en"));
+    let summary: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(summary["sample"], "opt_in");
+    assert_eq!(summary["interval_name"], "credibility");
+    for ((lang, credibility, recruitment, assumption), (_, claim)) in opt_in.iter().zip(&classical) {
+        let (st, html) = get(&c, &url(&format!("/results/healthcare-2026/methodology?lang={lang}")));
+        assert_eq!(st, 200);
+        let doc = Html::parse_document(&html);
+        let margin = doc.select(&sel("#margin")).next().map(text).unwrap_or_default();
+        assert!(margin.contains(credibility), "{lang}: {margin}");
+        assert!(margin.contains(recruitment), "{lang}: {margin}");
+        assert!(margin.contains(assumption), "{lang}: {margin}");
+        assert!(!margin.contains(claim), "{lang}: {margin}");
+        let (_, page) = get(&c, &url(&format!("/results/healthcare-2026?lang={lang}")));
+        let doc = Html::parse_document(&page);
+        let note = doc.select(&sel(".margin-note")).next().map(text).unwrap_or_default();
+        assert!(
+            !note.contains("95% confidence") && !note.contains("с вероятностью 95%"),
+            "{lang}: {note}"
+        );
+    }
+    // The same survey declared a probability sample.
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/surveys/healthcare.yaml"));
+    let yaml =
+        std::fs::read_to_string(path)
+            .expect("yaml")
+            .replacen("\nlanguages:", "\nsample: probability\nlanguages:", 1);
+    let p = opros::catalog::prepare_source(&yaml, "healthcare.yaml", path.parent(), None).expect("prepare");
+    assert_eq!(p.definition.sample_kind(), opros::definition::SampleKind::Probability);
+    opros::catalog::store_prepared(&store, &p).expect("second version");
+    let (_, json) = get(&c, &url("/api/v1/surveys/healthcare-2026/summary?lang=en"));
+    let summary: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(summary["sample"], "probability");
+    assert_eq!(summary["interval_name"], "confidence");
+    for ((lang, credibility, _, _), (_, claim)) in opt_in.iter().zip(&classical) {
+        let (_, html) = get(&c, &url(&format!("/results/healthcare-2026/methodology?lang={lang}")));
+        let doc = Html::parse_document(&html);
+        let margin = doc.select(&sel("#margin")).next().map(text).unwrap_or_default();
+        assert!(margin.contains(claim), "{lang}: {margin}");
+        assert!(!margin.contains(credibility), "{lang}: {margin}");
+    }
+}
+
+backend_tests!(intervals_are_named_for_how_respondents_were_recruited);
+
 /// The cells of the summary that are suppressed, and the numbers they would show without suppression.
 fn suppressed_cells(summary: &Value) -> Vec<(String, String, String)> {
     let mut out = Vec::new();

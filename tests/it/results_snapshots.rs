@@ -220,3 +220,53 @@ fn a_published_survey_without_responses_renders() {
     );
     assert!(!html.contains("Page could not be rendered"));
 }
+
+/// Every suppressed figure says why, in the summary and in the summary tables (a row with "—" and the
+/// reason, never a missing row), and no estimate is published as "not suppressed" without its numbers.
+#[test]
+fn every_suppressed_figure_has_a_reason() {
+    use opros::report::Estimates;
+    let r = results("en");
+    let mut suppressed = 0;
+    let check = |e: &Estimates, kind: &str, suppressed: &mut usize| {
+        assert_eq!(e.suppressed, e.suppressed_reason.is_some(), "{e:?}");
+        if e.suppressed {
+            *suppressed += 1;
+            assert!(e.base_n.is_none() && e.mean.is_none());
+        } else if kind == "scale" {
+            assert!(
+                e.mean.is_some() || e.mean_suppressed_reason.is_some(),
+                "a scale's mean or its reason: {e:?}"
+            );
+        }
+        for o in &e.options {
+            assert_eq!(o.suppressed, o.suppressed_reason.is_some(), "{o:?}");
+            assert_eq!(o.suppressed, o.share.is_none(), "{o:?}");
+        }
+    };
+    for q in &r.summary.questions {
+        check(&q.estimates, &q.kind, &mut suppressed);
+        for b in &q.breakdowns {
+            for c in &b.categories {
+                check(&c.estimates, &q.kind, &mut suppressed);
+            }
+        }
+    }
+    assert!(suppressed > 0, "the fixture has suppressed cells");
+    let rows = opros::export::summary_rows(&r.summary);
+    let hidden: Vec<_> = rows.iter().filter(|row| row.value == "—").collect();
+    assert!(!hidden.is_empty());
+    for row in &hidden {
+        assert_eq!(row.suppressed_reason, "min_cell", "{row:?}");
+        assert!(row.note.contains("fewer than 10"), "{row:?}");
+    }
+    // Each suppressed breakdown category has its row (the rare district of every categorical question).
+    let rare = rows
+        .iter()
+        .filter(|row| row.category.starts_with("Village") && row.suppressed_reason == "min_cell")
+        .count();
+    assert!(rare >= 3, "{rare} rows for the rare district");
+    assert!(rows
+        .iter()
+        .all(|row| row.value == "—" || row.suppressed_reason.is_empty()));
+}

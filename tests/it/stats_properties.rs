@@ -421,3 +421,110 @@ fn sampling_fraction_equals_population_size() {
         assert!(ca.se.unwrap() < c0.se.unwrap());
     }
 }
+
+// ------------------------------------------------------------------ degenerate tables
+
+/// Every published number is a number: F finite and ≥ 0, p in [0, 1], SEs finite and ≥ 0, intervals in
+/// [0, 1] around their estimates; a table without a test says why. The breakdown variable is random, the
+/// question itself, or a grouping of it (a derived variable), on random weights, clusters and strata.
+/// `PROPTEST_CASES=5000 cargo test --test it degenerate` runs a longer search.
+fn check_published(ct: &opros::stats::Crosstab) -> Result<(), TestCaseError> {
+    match (&ct.test, ct.not_testable) {
+        (Some(t), None) => {
+            prop_assert!(t.f.is_finite() && t.f >= 0.0, "F = {}", t.f);
+            prop_assert!((0.0..=1.0).contains(&t.p_value), "p = {}", t.p_value);
+            prop_assert!(t.ndf >= 1.0 - 1e-6 && t.ddf > 0.0, "df {} {}", t.ndf, t.ddf);
+        }
+        (None, Some(_)) => {}
+        other => prop_assert!(false, "a test and a reason, or neither: {other:?}"),
+    }
+    for col in &ct.columns {
+        for cell in &col.cells {
+            let p = &cell.estimate;
+            if let Some(se) = p.se {
+                prop_assert!(se.is_finite() && se >= 0.0, "SE {se}");
+            }
+            if let (Some(s), Some(lo), Some(hi)) = (p.share, p.ci_low, p.ci_high) {
+                prop_assert!((0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi), "[{lo}, {hi}]");
+                prop_assert!(lo <= s + 1e-12 && s <= hi + 1e-12, "{s} in [{lo}, {hi}]");
+            }
+            if let Some(q) = cell.p_value {
+                prop_assert!((0.0..=1.0).contains(&q));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Weights, PSUs, strata, answers and the kind of breakdown.
+type DegenerateCase = (Vec<f64>, Vec<usize>, Vec<usize>, Vec<Option<usize>>, usize);
+
+fn degenerate_case() -> impl Strategy<Value = DegenerateCase> {
+    (2usize..60).prop_flat_map(|n| {
+        (
+            prop::collection::vec(0.1f64..10.0, n),
+            prop::collection::vec(0usize..4, n),
+            prop::collection::vec(0usize..2, n),
+            prop::collection::vec(prop::option::weighted(0.9, 0usize..4), n),
+            0usize..4,
+        )
+    })
+}
+
+proptest! {
+    #[test]
+    fn degenerate_tables_are_never_published_as_numbers((w, psu, strata, x, kind) in degenerate_case()) {
+        let n = w.len();
+        // kind: 0 = by itself, 1 = by a grouping of itself, 2 = all in one PSU, 3 = clustered and stratified
+        let by: Vec<Option<usize>> = match kind {
+            0 | 2 => x.clone(),
+            1 => x.iter().map(|v| v.map(|v| usize::from(v >= 2))).collect(),
+            _ => x.iter().rev().copied().collect(),
+        };
+        let design = match kind {
+            2 => Design { weights: w, psu: Some(vec![7; n]), ..Design::default() },
+            3 => Design { weights: w, psu: Some(psu), strata: Some(strata), lonely_psu: LonelyPsu::Remove, ..Design::default() },
+            _ => Design::weighted(w),
+        };
+        let prep = design.prepare().unwrap();
+        let ct = crosstab(&prep, &x, 4, &by, 4, &CrosstabOptions::default()).unwrap();
+        check_published(&ct)?;
+        if kind == 2 {
+            prop_assert!(ct.test.is_none(), "one PSU has no degrees of freedom");
+        }
+    }
+}
+
+#[test]
+fn a_variable_by_itself_is_not_testable() {
+    use opros::stats::NotTestable;
+    // A variable by itself: a 2 × 2 diagonal table is still a (huge, finite) F; reports never publish it
+    // (`report` drops breakdowns by the question itself), and larger diagonal tables give a degenerate Δ.
+    let n = 200;
+    let x: Vec<Option<usize>> = (0..n).map(|i| Some(usize::from(i % 3 == 0))).collect();
+    let w: Vec<f64> = (0..n).map(|i| 0.5 + (i * 37 % 11) as f64 / 7.0).collect();
+    let prep = Design::weighted(w).prepare().unwrap();
+    let ct = crosstab(&prep, &x, 2, &x, 2, &CrosstabOptions::default()).unwrap();
+    assert!(ct.test.is_some_and(|t| t.f.is_finite() && t.f >= 0.0) || ct.not_testable.is_some());
+    // One row, one column, one PSU.
+    let one: Vec<Option<usize>> = vec![Some(0); n];
+    let ct = crosstab(&prep, &one, 2, &x, 2, &CrosstabOptions::default()).unwrap();
+    assert_eq!(ct.not_testable, Some(NotTestable::SingleRow));
+    let ct = crosstab(&prep, &x, 2, &one, 2, &CrosstabOptions::default()).unwrap();
+    assert_eq!(ct.not_testable, Some(NotTestable::SingleColumn));
+    let y: Vec<Option<usize>> = (0..n).map(|i| Some(usize::from(i % 5 == 0))).collect();
+    let clustered = Design {
+        weights: vec![1.0; n],
+        psu: Some(vec![1; n]),
+        ..Design::default()
+    }
+    .prepare()
+    .unwrap();
+    let ct = crosstab(&clustered, &x, 2, &y, 2, &CrosstabOptions::default()).unwrap();
+    assert_eq!(ct.not_testable, Some(NotTestable::OnePsu));
+    let ct = crosstab(&prep, &[None; 200], 2, &x, 2, &CrosstabOptions::default()).unwrap();
+    assert_eq!(ct.not_testable, Some(NotTestable::NoAnswers));
+    // An ordinary table keeps its test.
+    let ct = crosstab(&prep, &x, 2, &y, 2, &CrosstabOptions::default()).unwrap();
+    assert!(ct.test.is_some() && ct.not_testable.is_none());
+}

@@ -269,3 +269,33 @@ fn staff_rows(backend: Backend) {
     );
 }
 backend_tests!(staff_rows);
+
+/// Asking for a version a survey does not have names the survey and the version.
+fn an_unknown_version_is_named(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let store = Store::open(&db.url).expect("open");
+    import_text(&store, &minimal("tram", "Трамваи")).expect("import");
+    match store.version("tram", Some(7)) {
+        Err(e @ opros::store::StoreError::UnknownVersion { version: 7, .. }) => {
+            assert_eq!(e.to_string(), "survey 'tram' has no version 7");
+        }
+        other => panic!("expected UnknownVersion, got {:?}", other.map(|(s, _)| s.slug)),
+    }
+}
+
+backend_tests!(an_unknown_version_is_named);
+
+/// A database that cannot be opened (a SQLite file in a directory that does not exist) is reported as such.
+#[test]
+fn a_database_that_cannot_be_opened_is_a_connect_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("missing-directory").join("opros.db");
+    let url = opros::config::DatabaseUrl::parse(&path.display().to_string()).expect("url");
+    match Store::open(&url) {
+        Err(e @ opros::store::StoreError::Connect(_)) => {
+            assert!(e.to_string().starts_with("cannot open the database"), "{e}");
+        }
+        Err(other) => panic!("expected Connect, got {other:?}"),
+        Ok(_) => panic!("a database in a missing directory opened"),
+    }
+}

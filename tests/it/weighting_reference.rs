@@ -206,3 +206,174 @@ fn pure_api_and_shares_reproduce_r_raking_of_the_poll() {
     assert_eq!(out.diagnostics.n_excluded, 17);
     assert!(out.diagnostics.max_gap < 1e-10);
 }
+
+/// Raking then strict additive trimming to [0.3, 3] × the mean weight, as R `calibrate()` +
+/// `trimWeights()` (tests/reference/trim/make_reference.R): the weights, and the SEs, intervals and
+/// Rao–Scott test, which R computes with the calibration's stored weights (see
+/// `stats::Design::calibrated_weights`). Every row of R's expected.csv is compared.
+#[test]
+fn trimmed_raking_variances_match_r() {
+    use opros::stats::{self, Calibration, CiMethod, CrosstabOptions, Design, ShareOptions};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/trim");
+    let mut r = csv::Reader::from_path(dir.join("data.csv")).expect("data.csv");
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    let n = rows.len();
+    let w0: Vec<f64> = rows.iter().map(|row| row[4].parse().expect("w0")).collect();
+    let mut sample = Sample::new(n);
+    sample.set_base_weights(w0.clone()).expect("base weights");
+    for (col, name) in [(1, "sex"), (2, "age"), (3, "district")] {
+        sample
+            .add_variable(name, rows.iter().map(|row| Some(row[col].to_owned())))
+            .expect("variable");
+    }
+    let scheme: Scheme = serde_norway::from_str(
+        "method: raking\nvariables: [sex, age, district]\ntargets:\n  total: 1000000\n  margins:\n    \
+         sex: {f: 520000, m: 480000}\n    age: {\"18-29\": 200000, \"30-44\": 260000, \"45-59\": 250000, \
+         \"60+\": 290000}\n    district: {centre: 450000, north: 300000, south: 250000}\n\
+         trim: {lower: 0.3, upper: 3, relative_to_mean: true, strict: true}\n",
+    )
+    .expect("scheme");
+    let targets = scheme.targets.clone().expect("targets");
+    let out = weighting::weight(&sample, &scheme, &targets).expect("weights");
+    let mut wr = csv::Reader::from_path(dir.join("weights.csv")).expect("weights.csv");
+    let r_weights: Vec<(f64, f64)> = wr
+        .records()
+        .map(|x| {
+            let x = x.expect("row");
+            (x[1].parse().expect("raked"), x[2].parse().expect("trimmed"))
+        })
+        .collect();
+    let before = out
+        .model
+        .calibrated_weights
+        .clone()
+        .expect("trimming changed the weights");
+    for (i, ((raked, trimmed), (b, w))) in r_weights.iter().zip(before.iter().zip(&out.weights)).enumerate() {
+        assert!((b - raked).abs() <= 1e-9 * raked, "row {i}: raked {b} vs R {raked}");
+        assert!(
+            (w - trimmed).abs() <= 1e-9 * trimmed,
+            "row {i}: trimmed {w} vs R {trimmed}"
+        );
+    }
+    let design = Design {
+        weights: out.weights.clone(),
+        calibration: Some(Calibration::Calibrated {
+            variables: (0..3)
+                .map(|v| (0..n).map(|i| out.model.category(i, v).expect("category")).collect())
+                .collect(),
+            base_weights: w0,
+        }),
+        calibrated_weights: Some(before),
+        ..Design::default()
+    };
+    let prep = design.clone().prepare().expect("design");
+    let level = |col: usize, codes: &[&str]| -> Vec<Option<usize>> {
+        rows.iter()
+            .map(|row| codes.iter().position(|c| *c == &row[col]))
+            .collect()
+    };
+    let y = level(5, &["a", "b", "c"]);
+    let district = level(3, &["centre", "north", "south"]);
+    let x: Vec<Option<f64>> = rows.iter().map(|row| row[6].parse().ok()).collect();
+    let opts = ShareOptions {
+        method: CiMethod::Logit,
+        level: 0.95,
+    };
+    let shares = stats::shares(&prep, &y, 3, &opts).expect("shares");
+    let mean = stats::mean(&prep, &x, 0.95).expect("mean");
+    let test = stats::crosstab(&prep, &y, 3, &district, 3, &CrosstabOptions::default())
+        .expect("crosstab")
+        .test
+        .expect("a test");
+    let z = 1.959_963_984_540_054; // qnorm(0.975): R's confint(svymean) is a normal (Wald) interval
+    let share = |term: &str| {
+        let k = ["ya", "yb", "yc"].iter().position(|t| *t == term).expect("term");
+        shares.categories[k].clone()
+    };
+    let mut er = csv::Reader::from_path(dir.join("expected.csv")).expect("expected.csv");
+    let mut compared = 0;
+    for row in er.records() {
+        let row = row.expect("row");
+        let (stat, term, value) = (&row[0], &row[1], row[2].parse::<f64>().expect("value"));
+        let got = match stat {
+            "n_trimmed" => out
+                .weights
+                .iter()
+                .zip(&r_weights)
+                .filter(|(w, (raked, _))| (*w - raked).abs() > 1e-12 * raked)
+                .count() as f64,
+            "share" => share(term).share.expect("share"),
+            "share_se" => share(term).se.expect("se"),
+            "share_ci_low" => share(term).share.expect("share") - z * share(term).se.expect("se"),
+            "share_ci_high" => share(term).share.expect("share") + z * share(term).se.expect("se"),
+            "mean" => mean.mean.expect("mean"),
+            "mean_se" => mean.se.expect("se"),
+            "mean_ci_low" => mean.ci_low.expect("ci"),
+            "mean_ci_high" => mean.ci_high.expect("ci"),
+            "rao_scott_f" => test.f,
+            "rao_scott_ndf" => test.ndf,
+            "rao_scott_ddf" => test.ddf,
+            "rao_scott_p" => test.p_value,
+            // The untrimmed raked design: the same SE as the trimmed one would be wrong by this much.
+            "raked_share_se" => {
+                let raked = Design {
+                    weights: r_weights.iter().map(|(w, _)| *w).collect(),
+                    calibration: design.calibration.clone(),
+                    ..Design::default()
+                }
+                .prepare()
+                .expect("raked design");
+                let k = ["ya", "yb", "yc"].iter().position(|t| *t == term).expect("term");
+                stats::shares(&raked, &y, 3, &opts).expect("shares").categories[k]
+                    .se
+                    .expect("se")
+            }
+            other => panic!("expected.csv has a statistic no test compares: {other}"),
+        };
+        let tol = 1e-9 * value.abs().max(1e-300);
+        assert!((got - value).abs() <= tol, "{stat} {term}: {got} vs R {value}");
+        compared += 1;
+    }
+    assert_eq!(compared, 24);
+}
+
+/// The errors a sample or a scheme can raise before or during weighting, each triggered and named.
+#[test]
+fn weighting_errors_say_what_is_wrong() {
+    let scheme = |yaml: &str| -> Scheme { serde_norway::from_str(yaml).expect("scheme") };
+    let mut sample = Sample::new(3);
+    match sample.set_base_weights(vec![1.0, 2.0]) {
+        Err(WeightingError::BadSample(msg)) => assert!(msg.contains("2 starting weights for 3"), "{msg}"),
+        other => panic!("expected BadSample, got {other:?}"),
+    }
+    match sample.set_base_weights(vec![1.0, 0.0, 2.0]) {
+        Err(e @ WeightingError::BadBaseWeight { row: 2, .. }) => {
+            assert!(e.to_string().contains("respondent #2"), "{e}");
+        }
+        other => panic!("expected BadBaseWeight, got {other:?}"),
+    }
+    // Everyone lacks the weighting variable.
+    let mut empty = Sample::new(4);
+    empty.add_variable("sex", [None::<&str>; 4]).expect("variable");
+    let s = scheme("method: raking\nvariables: [sex]\ntargets:\n  margins:\n    sex: {f: 0.5, m: 0.5}\n");
+    let targets = s.targets.clone().expect("targets");
+    match weighting::weight(&empty, &s, &targets) {
+        Err(e @ WeightingError::NoRespondents { n: 4, excluded: 4 }) => {
+            assert!(e.to_string().contains("no respondent can be weighted"), "{e}");
+        }
+        other => panic!("expected NoRespondents, got {:?}", other.map(|w| w.weights)),
+    }
+    // 90% women calibrated to 50% with g limited to [0.9, 1.1]: no weights within the bounds reach it.
+    let mut skewed = Sample::new(100);
+    skewed
+        .add_variable("sex", (0..100).map(|i| Some(if i < 90 { "f" } else { "m" })))
+        .expect("variable");
+    let s = scheme(
+        "method: linear\nvariables: [sex]\nbounds: [0.9, 1.1]\ntargets:\n  margins:\n    sex: {f: 0.5, m: 0.5}\n",
+    );
+    let targets = s.targets.clone().expect("targets");
+    match weighting::weight(&skewed, &s, &targets) {
+        Err(e @ WeightingError::BoundsInfeasible { .. }) => assert!(e.to_string().contains("0.9"), "{e}"),
+        other => panic!("expected BoundsInfeasible, got {:?}", other.map(|w| w.weights)),
+    }
+}
