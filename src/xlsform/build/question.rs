@@ -176,6 +176,7 @@ impl<'a> Builder<'a> {
             "text" | "string" => QuestionKind::Text(Text {
                 long: appearance.iter().any(|a| a == "multiline"),
                 max_length: None,
+                codebook: None,
             }),
             "date" => QuestionKind::Date(DateQuestion { min: None, max: None }),
             "note" => QuestionKind::Info,
