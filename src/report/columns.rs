@@ -6,6 +6,7 @@ use crate::definition::{Answer, AnswerOption, Definition, Question, QuestionKind
 use crate::question::constant_sum;
 use crate::store::codes::{self, Slot, SlotKind};
 
+use super::coded_text::{CodedCount, Codings};
 use super::responses::{Row, Subset, View};
 use super::Labelled;
 
@@ -59,6 +60,7 @@ pub struct Columns<'a> {
     rows: Subset<'a>,
     slot: HashMap<&'a str, usize>,
     json: Vec<Vec<Option<&'a Answer>>>,
+    codings: Option<&'a Codings>,
 }
 
 fn code(o: &AnswerOption, lang: &str, hard_to_say: bool) -> Code {
@@ -132,7 +134,31 @@ impl<'a> Columns<'a> {
         } else {
             Vec::new()
         };
-        Columns { view, rows, slot, json }
+        Columns {
+            view,
+            rows,
+            slot,
+            json,
+            codings: None,
+        }
+    }
+
+    /// Reads coded open answers from `codings` (see `coded_text`).
+    pub fn with_codings(mut self, codings: Option<&'a Codings>) -> Self {
+        self.codings = codings;
+        self
+    }
+
+    /// A text question with a codebook, as the column of its codes, with its counts.
+    pub fn coded_text(&self, q: &Question, lang: &str) -> Option<(Column, CodedCount)> {
+        let QuestionKind::Text(t) = &q.kind else {
+            return None;
+        };
+        let codings = self.codings?;
+        let Column::Answered(answered) = self.question(q, lang) else {
+            return None;
+        };
+        codings.column(&q.id, t.codebook.as_ref(), &self.rows, &answered, lang)
     }
 
     /// One value per analysed respondent: `json` of the answer to question `id` for responses read from

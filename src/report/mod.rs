@@ -12,12 +12,14 @@
 //! - number: mean and median with intervals;
 //! - ranking: the share of respondents who ranked each option first;
 //! - constant sum: each option's mean points (as a number's mean), in `rows` like matrix rows;
-//! - text, date: only the number who answered (free text is never published in summaries).
+//! - text, date: only the number who answered (free text is never published in summaries); a text
+//!   question with a codebook is summarized by its codes as a multiple choice (see `coded_text`).
 //!
 //! Breakdowns give the same per category of each breakdown variable (R `svyby`-style domains) and, for
 //! categorical questions, the Rao–Scott test of independence with per-cell flags (see `stats::crosstab`).
 //! A cell with fewer than `min_cell` respondents is `suppressed: true` and carries no numbers.
 
+mod coded_text;
 mod columns;
 mod design;
 mod labels;
@@ -41,6 +43,7 @@ use crate::weighting::Diagnostics;
 pub use crate::stats::Flag;
 pub use crate::weighting::Population;
 
+pub use coded_text::{CodedCount, Codings, WithCodings};
 pub use labels::{category_label, variable_label};
 pub use load::{load, LoadedSurvey, ReportLoadError};
 pub use responses::{AnswerSource, Responses, View};
@@ -140,6 +143,9 @@ pub struct QuestionSummary {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
+    /// A coded open question: answered and coded counts (its codes are the options).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coding: Option<CodedCount>,
     #[serde(flatten)]
     pub estimates: Estimates,
     /// Matrix rows, each summarized as a scale.
@@ -327,7 +333,7 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
     } else {
         Subset::Only(&keep)
     };
-    let cols = Columns::new(&view, rows);
+    let cols = Columns::new(&view, rows).with_codings(input.answers.codings());
     let by_levels: Vec<_> = by.iter().map(|b| cols.breakdown(b, lang)).collect();
     let kept_design = sample_design.as_ref().map(|d| d.subset(&keep)).unwrap_or_default();
     let design = stats::Design {
@@ -405,3 +411,6 @@ fn breakdown_variable(def: &Definition, id: &str, lang: &str) -> BreakdownVariab
 
 #[cfg(test)]
 mod coded_tests;
+
+#[cfg(test)]
+mod coded_text_tests;

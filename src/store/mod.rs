@@ -11,6 +11,7 @@
 pub mod audit;
 mod batch_insert;
 pub mod codes;
+pub mod coding;
 mod conn;
 mod error_kind;
 pub mod login_attempts;
