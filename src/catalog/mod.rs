@@ -11,6 +11,7 @@
 //! The SQL is in `store`; this module decides.
 
 pub mod cache;
+pub mod coding;
 pub mod workbench;
 
 use std::path::{Path, PathBuf};

@@ -10,6 +10,7 @@
 
 // Shared helpers.
 mod admin_support;
+mod coding_support;
 mod common;
 mod forms_support;
 mod results_support;
@@ -20,6 +21,7 @@ mod admin_xlsform;
 mod auth;
 mod browser;
 mod cli;
+mod coding;
 mod constant_sum;
 mod definition;
 mod design_reference;
