@@ -374,7 +374,9 @@ fn link_end(toks: &[Token], from: usize) -> usize {
 fn mark_numbers(toks: &[Token], kinds: &mut [Option<Masked>]) {
     let mut i = 0;
     while i < toks.len() {
-        let Some(first) = toks[i].word.then(|| digit_weight(&toks[i].text)).flatten() else {
+        let tok = &toks[i];
+        let weight = if tok.word { digit_weight(&tok.text) } else { None };
+        let Some(first) = weight else {
             i += 1;
             continue;
         };

@@ -1,6 +1,7 @@
 //! HTTP surface: routes, shared state, server start-up.
 
 mod admin;
+mod admin_coding;
 mod admin_monitor;
 mod admin_preview;
 mod admin_upload;
@@ -96,6 +97,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/admin/surveys/{slug}/status").route(web::post().to(admin::change_status)))
         .service(web::resource("/admin/surveys/{slug}/access").route(web::post().to(admin::change_access)))
         .service(web::resource("/admin/surveys/{slug}/monitor").route(web::get().to(admin_monitor::monitor)))
+        .service(
+            web::resource("/admin/surveys/{slug}/coding/{question}")
+                .route(web::get().to(admin_coding::workbench))
+                .route(web::post().to(admin_coding::post)),
+        )
         .service(
             web::resource("/admin/populations")
                 .route(web::get().to(admin_users::populations))

@@ -22,6 +22,7 @@ mod auth;
 mod browser;
 mod cli;
 mod coding;
+mod coding_pages;
 mod constant_sum;
 mod definition;
 mod design_reference;
