@@ -311,7 +311,7 @@ pub async fn post(
     let st = state.clone();
     let (sl, qu) = (slug.clone(), question.clone());
     let l = lang.clone();
-    let back = blk(move || {
+    let (back, survey_id) = blk(move || {
         let bench = coding::open(&st.store, &st.definitions, &sl, &qu).map_err(|e| coding_error(&l, e))?;
         let codes = coding::codes_from(&bench.codebook, given.iter().map(String::as_str));
         let round = if second { "&round=2" } else { "" };
@@ -350,9 +350,12 @@ pub async fn post(
             "codebook" => bench.save_codebook(&st.store, &yaml, &by).map(|_| String::new()),
             _ => return Err(WebError::BadRequest(i18n::text(&l, "coding-error-action"))),
         };
-        result.map_err(|e| coding_error(&l, e))
+        result
+            .map(|b| (b, bench.survey.id.clone()))
+            .map_err(|e| coding_error(&l, e))
     })
     .await?;
+    state.summaries.forget(&survey_id);
     Ok(see_other(&format!("/admin/surveys/{slug}/coding/{question}{back}")))
 }
 

@@ -18,6 +18,7 @@ pub mod results;
 mod results_export;
 mod results_methodology;
 mod results_pages;
+mod results_quotes;
 mod results_texts;
 pub mod results_view;
 

@@ -48,6 +48,14 @@ impl SummaryCache {
             .map(|(_, s)| s.clone())
     }
 
+    /// Drops a survey's summaries (its open answers were coded: the count of responses did not change, the
+    /// numbers did). Other app instances recompute when their own cache entry is replaced.
+    pub fn forget(&self, survey_id: &str) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.retain(|_, (k, _)| k.0 != survey_id);
+        }
+    }
+
     fn put(&self, key: Key, s: Arc<Summary>) {
         if let Ok(mut map) = self.inner.lock() {
             map.insert(cache_slot(&key), (key, s));
@@ -152,7 +160,13 @@ pub async fn results_page(req: HttpRequest, state: State, slug: web::Path<String
     let staff = can_see_unpublished(&req);
     let st = state.clone();
     let (s, l) = (slug.clone(), lang.clone());
-    let r = web::block(move || results_of(&st, &s, Some(&l), staff)).await??;
-    let body = results_view::render(&r, &lang, by.as_deref());
-    Ok(public::html(body))
+    let (r, quotes) = web::block(move || -> Result<_, WebError> {
+        let r = results_of(&st, &s, Some(&l), staff)?;
+        let quotes = st.store.quotes(&r.survey.id, None)?;
+        Ok((r, quotes))
+    })
+    .await??;
+    let mut view = results_view::view(&r, &lang, by.as_deref());
+    super::results_quotes::add(&mut view, &quotes);
+    Ok(public::html(super::pages::render("results", &view)))
 }

@@ -112,4 +112,23 @@ fn coding_workbench_over_http() {
     assert_eq!(q["coding"]["coded"], 3, "{q}");
     assert_eq!(q["base_n"], 3);
     assert_eq!(q["options"].as_array().map(Vec::len), Some(3));
+
+    // A quote: the sociologist sees the masked text before publishing; the results page shows only it.
+    let html = anna.get(&format!("{PAGE}?at={}", ids[2])).text().expect("body");
+    assert!(
+        html.contains("Мусор не вывозят, звоните [номер скрыт]"),
+        "preview of the masked quote"
+    );
+    let r = anna.post(PAGE, &[("action", "quote"), ("response", &ids[2]), ("code", "trash")]);
+    assert_eq!(r.status().as_u16(), 303);
+    let page = anna.get(&format!("/results/{SLUG}?lang=ru")).text().expect("results");
+    assert!(
+        page.contains("Закодировано 3 из 8 ответов"),
+        "coded count on the results page"
+    );
+    assert!(page.contains("звоните [номер скрыт]"), "the quote under its question");
+    assert!(
+        !page.contains("345-67-89"),
+        "the raw answer never reaches the results page"
+    );
 }
