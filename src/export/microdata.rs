@@ -21,6 +21,8 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
     if weighted {
         header.push(WEIGHT_COLUMN.to_owned());
     }
+    let coded = coded_columns(def);
+    header.extend(coded.iter().map(|(q, c)| format!("{q}__{c}")));
     let rows = data
         .rows
         .iter()
@@ -41,10 +43,32 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
             if weighted {
                 record.push(w.map(format_weight).unwrap_or_default());
             }
+            let given = data.codings.get(&r.id);
+            record.extend(coded.iter().map(|(q, c)| {
+                let codes = given
+                    .and_then(|g| g.iter().find(|(x, _)| x == q))
+                    .map(|(_, codes)| codes);
+                match codes {
+                    Some(codes) => u8::from(codes.split(';').any(|x| x == c)).to_string(),
+                    None => String::new(),
+                }
+            }));
             record
         })
         .collect();
     (header, rows)
+}
+
+/// The 0/1 columns of coded open questions, last: `{question}__{code}` for every code of the definition's
+/// codebook (1: the answer has the code, 0: coded without it, empty: not coded or not answered).
+fn coded_columns(def: &crate::definition::Definition) -> Vec<(String, String)> {
+    def.questions()
+        .filter_map(|(_, q)| match &q.kind {
+            crate::definition::QuestionKind::Text(t) => t.codebook.as_ref().map(|b| (q, b)),
+            _ => None,
+        })
+        .flat_map(|(q, b)| b.codes.iter().map(move |c| (q.id.clone(), c.code.clone())))
+        .collect()
 }
 
 /// A weight with enough digits to reproduce every published estimate (10 significant digits).

@@ -89,6 +89,8 @@ pub struct ExportData {
     pub rows: Vec<ResponseRow>,
     pub answers: Vec<Answers>,
     pub weights: Weights,
+    /// First-round codes of open answers: response id → (question id, codes joined by `;`).
+    pub codings: std::collections::HashMap<String, Vec<(String, String)>>,
 }
 
 /// Reads a survey's current definition, complete responses (submission order) and weights.
@@ -115,12 +117,17 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
         &answers,
         design.as_deref(),
     );
+    let mut codings: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
+    for (response, question, codes) in store.final_codings(&survey.id)? {
+        codings.entry(response).or_default().push((question, codes));
+    }
     Ok(ExportData {
         survey,
         version,
         rows,
         answers,
         weights,
+        codings,
     })
 }
 

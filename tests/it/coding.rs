@@ -182,5 +182,18 @@ fn coding_round_trip(backend: Backend) {
     );
     assert!((share("roads").unwrap_or(0.0) - 3.0 / 7.0).abs() < 1e-12);
     assert!((share("bus").unwrap_or(0.0) - 1.0 / 7.0).abs() < 1e-12);
+
+    // The microdata export ends with one 0/1 column per code (empty: not coded).
+    let data = opros::export::load(&store, &cache, SLUG).expect("export");
+    let mut out = Vec::new();
+    opros::export::microdata_csv(&data, &mut out).expect("csv");
+    let text = String::from_utf8(out).expect("utf-8");
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    assert!(header.ends_with("why__roads,why__bus,why__trash"), "{header}");
+    let row = |id: &str| text.lines().find(|l| l.starts_with(id)).unwrap_or_default().to_owned();
+    assert!(row(&ids[0]).ends_with(",1,0,0"), "{}", row(&ids[0]));
+    assert!(row(&ids[2]).ends_with(",0,0,1"), "{}", row(&ids[2]));
+    assert!(row(&ids[7]).ends_with(",,,"), "uncoded: {}", row(&ids[7]));
 }
 backend_tests!(coding_round_trip);
