@@ -1,5 +1,6 @@
 # The coding workbench of open answers (staff), masked quotes, and coded questions on results pages.
 
+coding-link = Code the open answers: { $question }
 coding-title = Coding: { $question }
 coding-heading = Coding open answers: { $survey }
 coding-manage = survey management

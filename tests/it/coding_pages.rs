@@ -22,6 +22,11 @@ fn coding_workbench_over_http() {
     add_user(&db, "boris", Role::Sociologist);
     let anna = Staff::login(&server, "anna");
 
+    let survey = anna.get("/admin/surveys/coding").text().expect("survey page");
+    assert!(
+        survey.contains("href=\"/admin/surveys/coding/coding/why\""),
+        "the survey page links to coding"
+    );
     let page = anna.get(PAGE);
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().expect("body");
