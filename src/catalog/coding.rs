@@ -14,7 +14,7 @@ use crate::coding::{
 };
 use crate::definition::{Answer, Answers, QuestionKind};
 use crate::store::audit::AuditEvent;
-use crate::store::coding::{split_codes, CodingRow, NewCoding, QuoteRow, FIRST, SECOND};
+use crate::store::coding::{split_codes, CodingRow, NewCoding, QuoteRow, FIRST, RESOLVED, SECOND};
 use crate::store::{now, Store, StoreError, SurveyRow};
 
 use super::{CatalogError, DefinitionCache, LoadedVersion};
@@ -54,6 +54,8 @@ pub struct OpenAnswer {
     pub text: String,
     pub first: Option<CodingRow>,
     pub second: Option<CodingRow>,
+    /// A disagreement's resolution (then these codes count, not the first coder's).
+    pub resolved: Option<CodingRow>,
     /// Picked for blind second coding.
     pub double: bool,
 }
@@ -108,13 +110,14 @@ pub fn open(store: &Store, cache: &DefinitionCache, slug: &str, question: &str) 
             None,
         ),
     };
-    let mut by_response: HashMap<String, (Option<CodingRow>, Option<CodingRow>)> = HashMap::new();
+    type Rounds = (Option<CodingRow>, Option<CodingRow>, Option<CodingRow>);
+    let mut by_response: HashMap<String, Rounds> = HashMap::new();
     for row in store.codings(&survey.id, question)? {
         let entry = by_response.entry(row.response_id.clone()).or_default();
-        if row.round == SECOND {
-            entry.1 = Some(row);
-        } else {
-            entry.0 = Some(row);
+        match row.round {
+            SECOND => entry.1 = Some(row),
+            RESOLVED => entry.2 = Some(row),
+            _ => entry.0 = Some(row),
         }
     }
     let mut answers = Vec::new();
@@ -123,13 +126,14 @@ pub fn open(store: &Store, cache: &DefinitionCache, slug: &str, question: &str) 
             continue;
         };
         if let Some(text) = text_of(&parsed, question) {
-            let (first, second) = by_response.remove(&id).unwrap_or_default();
+            let (first, second, resolved) = by_response.remove(&id).unwrap_or_default();
             answers.push(OpenAnswer {
                 double: in_second_sample(&id, codebook.second_coding),
                 response_id: id,
                 text,
                 first,
                 second,
+                resolved,
             });
         }
     }
@@ -180,10 +184,11 @@ impl Bench {
         }
     }
 
-    /// Answers coded in both rounds with different codes.
+    /// Answers coded in both rounds with different codes, not resolved yet.
     pub fn disagreements(&self) -> Vec<&OpenAnswer> {
         self.answers
             .iter()
+            .filter(|a| a.resolved.is_none())
             .filter(|a| matches!((&a.first, &a.second), (Some(f), Some(s)) if !same_codes(f, s)))
             .collect()
     }
@@ -210,7 +215,7 @@ impl Bench {
     pub fn codes_in_use(&self) -> Vec<(String, usize)> {
         let mut counts: Vec<(String, usize)> = Vec::new();
         for a in &self.answers {
-            for r in a.first.iter().chain(a.second.iter()) {
+            for r in a.first.iter().chain(a.second.iter()).chain(a.resolved.iter()) {
                 for c in r.code_list() {
                     match counts.iter_mut().find(|(x, _)| *x == c) {
                         Some(e) => e.1 += 1,
@@ -246,7 +251,12 @@ impl Bench {
         if second && answer.first.as_ref().is_some_and(|f| f.coder == coder) {
             return Err(CodingError::SameCoder);
         }
-        let round = if second { SECOND } else { FIRST };
+        // After a resolution, recoding changes the codes that count.
+        let round = match (second, &answer.resolved) {
+            (true, _) => SECOND,
+            (false, Some(_)) => RESOLVED,
+            (false, None) => FIRST,
+        };
         let action = if second { "coding.code_second" } else { "coding.code" };
         let detail = format!(
             "question {} answer {response_id}: [{}]",
@@ -267,7 +277,7 @@ impl Bench {
         Ok(())
     }
 
-    /// Settles a disagreement: the first-round codes become `codes`.
+    /// Settles a disagreement: `codes` count from now on; both coders' codes stay for agreement.
     pub fn resolve(&self, store: &Store, response_id: &str, codes: &[String], by: &str) -> Result<(), CodingError> {
         self.codebook.check_assignment(codes)?;
         self.answer(response_id)?;
@@ -282,7 +292,7 @@ impl Bench {
             by,
             &[NewCoding {
                 response_id,
-                round: FIRST,
+                round: RESOLVED,
                 codes,
             }],
             &self.audit(by, "coding.resolve", detail),
@@ -290,7 +300,8 @@ impl Bench {
         Ok(())
     }
 
-    /// Adds `code` to the first-round codes of every answer containing `query`; returns how many changed.
+    /// Adds `code` to the codes that count (the resolution's, else the first round's) of every answer
+    /// containing `query`; returns how many changed.
     pub fn apply_to_matching(
         &self,
         store: &Store,
@@ -301,22 +312,26 @@ impl Bench {
     ) -> Result<usize, CodingError> {
         self.codebook.check_assignment(&[code.to_owned()])?;
         let matching = self.search(stems, query)?;
-        let sets: Vec<(String, Vec<String>)> = matching
+        let sets: Vec<(String, i32, Vec<String>)> = matching
             .iter()
             .filter_map(|a| {
-                let mut codes = a.first.as_ref().map(CodingRow::code_list).unwrap_or_default();
+                let (round, counted) = match &a.resolved {
+                    Some(r) => (RESOLVED, Some(r)),
+                    None => (FIRST, a.first.as_ref()),
+                };
+                let mut codes = counted.map(CodingRow::code_list).unwrap_or_default();
                 if codes.iter().any(|c| c == code) {
                     return None;
                 }
                 codes.push(code.to_owned());
-                Some((a.response_id.clone(), codes))
+                Some((a.response_id.clone(), round, codes))
             })
             .collect();
         let rows: Vec<NewCoding<'_>> = sets
             .iter()
-            .map(|(id, codes)| NewCoding {
+            .map(|(id, round, codes)| NewCoding {
                 response_id: id,
-                round: FIRST,
+                round: *round,
                 codes,
             })
             .collect();

@@ -119,7 +119,11 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
     );
     let mut codings: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
     for (response, question, codes) in store.final_codings(&survey.id)? {
-        codings.entry(response).or_default().push((question, codes));
+        let given = codings.entry(response).or_default();
+        match given.iter_mut().find(|(q, _)| *q == question) {
+            Some(entry) => entry.1 = codes,
+            None => given.push((question, codes)),
+        }
     }
     Ok(ExportData {
         survey,

@@ -8,10 +8,13 @@ use super::audit::{record_on, AuditEvent};
 use super::schema::{codebooks, codings, quotes};
 use super::{now, Store, StoreError};
 
-/// The round whose codes count in summaries (a resolved disagreement rewrites it).
+/// The first coder's round; its codes count in summaries unless a resolution replaces them.
 pub const FIRST: i32 = 1;
 /// The blind second coding, for agreement.
 pub const SECOND: i32 = 2;
+/// A disagreement's resolution: the codes that count, leaving both coders' codes as they were (so
+/// agreement is computed on what they coded).
+pub const RESOLVED: i32 = 3;
 
 /// One coder's codes for one answer.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -67,11 +70,13 @@ impl Store {
             .load(&mut *self.reader()?)?)
     }
 
-    /// Every first-round coding of a survey, for summaries: (response, question, codes).
+    /// The codes that count, for summaries and exports: (response, question, codes), the first round's
+    /// and then the resolutions' (a later row of the same answer replaces an earlier one).
     pub fn final_codings(&self, survey_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
         Ok(codings::table
             .filter(codings::survey_id.eq(survey_id))
-            .filter(codings::round.eq(FIRST))
+            .filter(codings::round.eq_any([FIRST, RESOLVED]))
+            .order(codings::round.asc())
             .select((codings::response_id, codings::question_id, codings::codes))
             .load(&mut *self.reader()?)?)
     }

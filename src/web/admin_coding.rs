@@ -163,7 +163,13 @@ fn page_data(bench: &Bench, query: &Query, lang: &str, staff_lang: &str) -> Resu
             .collect();
     }
     let checked = current
-        .and_then(|a| if second { a.second.as_ref() } else { a.first.as_ref() })
+        .and_then(|a| {
+            if second {
+                a.second.as_ref()
+            } else {
+                a.resolved.as_ref().or(a.first.as_ref())
+            }
+        })
         .map(|r| r.code_list())
         .unwrap_or_default();
     let search = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {

@@ -7,7 +7,9 @@
 //! - an official switches the breakdown of a published results page;
 //! - keyboard-only completion (Tab, Space, Enter and typing), focus visible and in document order;
 //! - the weight of a form page and that it makes no request to another origin;
-//! - axe-core on the form pages and the results page: no serious or critical violations.
+//! - axe-core on the form pages and the results page: no serious or critical violations;
+//! - a coder codes open answers with the keyboard, applies a bulk rule and resolves a disagreement
+//!   (`coding`).
 //!
 //! Prerequisites are found by build.rs: without Chromium and chromedriver (or, for the axe tests, without
 //! `npm ci` in tests/browser) the tests are reported as ignored with a "needs …" reason, and fail when run
@@ -15,6 +17,7 @@
 //! `<target dir>/browser-artifacts/<test>/<viewport>/`; the path is printed.
 
 mod axe;
+mod coding;
 mod driver;
 mod keyboard;
 

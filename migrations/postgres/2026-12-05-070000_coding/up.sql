@@ -12,9 +12,9 @@ CREATE TABLE codebooks (
     PRIMARY KEY (survey_id, question_id, version)
 );
 
--- The codes a coder gave an answer. Round 1 is the coding that counts (a resolved disagreement rewrites
--- it); round 2 is the blind second coding used for agreement. `codes` are joined by ';' (empty: coded as
--- fitting no code).
+-- The codes a coder gave an answer. Round 1 is the first coder's, round 2 the blind second coding used
+-- for agreement, round 3 a disagreement's resolution; the codes that count are round 3's, else round 1's.
+-- `codes` are joined by ';' (empty: coded as fitting no code).
 CREATE TABLE codings (
     response_id TEXT NOT NULL REFERENCES responses (id),
     survey_id TEXT NOT NULL REFERENCES surveys (id),
