@@ -85,7 +85,11 @@ fn coding_round_trip(backend: Backend) {
         .resolve(&store, &ids[4], &codes(&["roads"]), "vera")
         .expect("resolve");
     assert!(open().disagreements().is_empty());
-    assert_eq!(open().agreement().disagreements, 1, "agreement is on what the coders coded, not the resolution");
+    assert_eq!(
+        open().agreement().disagreements,
+        1,
+        "agreement is on what the coders coded, not the resolution"
+    );
 
     // The codebook: a version dropping a code in use is refused with the count; retiring it is fine.
     let bench = open();

@@ -41,6 +41,9 @@ async fn coder_codes_answers_with_the_keyboard() {
     b.goto(page).await;
     assert!(b.text("#answer-text").await.contains("Дороги разбиты"));
     b.shot("first-answer").await;
+    // axe-core, when `npm ci` was run in tests/browser.
+    #[cfg(opros_axe)]
+    super::axe::check(&b, "coding workbench").await;
 
     // 1 ticks "roads", Enter saves and shows the next answer.
     press(&b, &['1']).await;
