@@ -25,30 +25,33 @@ pub const LANGUAGES: [&str; 2] = ["ru", "en"];
 
 /// The catalog files, per language, in the order they are added to the bundle. A test checks that every
 /// `.ftl` file under `locales/` is listed here, so a new file cannot be forgotten.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 7] = [
     "form.ftl",
     "export.ftl",
     "results.ftl",
     "admin.ftl",
     "quality.ftl",
     "indicators.ftl",
+    "coding.ftl",
 ];
 
-const RU: [&str; 6] = [
+const RU: [&str; 7] = [
     include_str!("../locales/ru/form.ftl"),
     include_str!("../locales/ru/export.ftl"),
     include_str!("../locales/ru/results.ftl"),
     include_str!("../locales/ru/admin.ftl"),
     include_str!("../locales/ru/quality.ftl"),
     include_str!("../locales/ru/indicators.ftl"),
+    include_str!("../locales/ru/coding.ftl"),
 ];
-const EN: [&str; 6] = [
+const EN: [&str; 7] = [
     include_str!("../locales/en/form.ftl"),
     include_str!("../locales/en/export.ftl"),
     include_str!("../locales/en/results.ftl"),
     include_str!("../locales/en/admin.ftl"),
     include_str!("../locales/en/quality.ftl"),
     include_str!("../locales/en/indicators.ftl"),
+    include_str!("../locales/en/coding.ftl"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

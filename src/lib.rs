@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod chart;
 pub mod cli;
+pub mod coding;
 pub mod config;
 pub mod definition;
 pub mod export;

@@ -82,6 +82,16 @@ where
         self.computations.load(Ordering::Relaxed)
     }
 
+    /// Drops the values of the slots whose names start with `prefix` (a computation in progress finishes
+    /// and is kept: it started after the change that asks for this, or is replaced by the next key).
+    pub fn forget(&self, prefix: &str) {
+        for (name, s) in self.lock().iter_mut() {
+            if name.starts_with(prefix) {
+                s.value = None;
+            }
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Slot<K, V>>> {
         // A panic while holding the lock only ever interrupts a map update; the map stays usable.
         self.slots.lock().unwrap_or_else(|p| p.into_inner())

@@ -11,6 +11,7 @@
 //! The SQL is in `store`; this module decides.
 
 pub mod cache;
+pub mod coding;
 pub mod flight;
 pub mod workbench;
 

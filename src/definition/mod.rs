@@ -352,7 +352,7 @@ fn type_keys(kind: &str) -> Option<&'static [&'static str]> {
         "scale" => &["points", "hard_to_say", "balance"],
         "matrix" => &["rows", "points", "hard_to_say", "randomize"],
         "number" => &["min", "max", "integer", "unit"],
-        "text" => &["long", "max_length"],
+        "text" => &["long", "max_length", "codebook"],
         "ranking" => &["options", "rank_all", "randomize"],
         "date" => &["min", "max"],
         "info" => &[],

@@ -270,6 +270,9 @@ pub struct Text {
     /// Maximum length in characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
+    /// Categories the answers are coded into (see [`crate::coding::Codebook`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codebook: Option<crate::coding::Codebook>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -68,6 +68,7 @@ pub(crate) fn record(
 pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
     let def = &data.version.definition;
     let weighted = data.weights.scheme;
+    let coded = coded_columns(def);
     let rows = data
         .rows
         .iter()
@@ -76,6 +77,16 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
         .enumerate()
         .map(|(i, ((r, answers), w))| {
             let mut cells = record(def, r, answers, *w, weighted);
+            let given = data.codings.get(&r.id);
+            cells.extend(coded.iter().map(|(q, c)| {
+                let codes = given
+                    .and_then(|g| g.iter().find(|(x, _)| x == q))
+                    .map(|(_, codes)| codes);
+                match codes {
+                    Some(codes) => u8::from(codes.split(';').any(|x| x == c)).to_string(),
+                    None => String::new(),
+                }
+            }));
             if let Some((quality, _)) = data.quality.as_ref().and_then(|q| q.get(i)) {
                 cells.extend(quality.iter().cloned());
             }
@@ -83,6 +94,7 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
         })
         .collect();
     let mut header = header(def, weighted);
+    header.extend(coded.iter().map(|(q, c)| format!("{q}__{c}")));
     if data.quality.is_some() {
         header.extend([
             super::quality::FLAGS_COLUMN.to_owned(),
@@ -90,6 +102,31 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
         ]);
     }
     (header, rows)
+}
+
+/// The 0/1 columns of coded open questions, last: `{question}__{code}` for every code of the definition's
+/// codebook (1: the answer has the code, 0: coded without it, empty: not coded or not answered).
+fn coded_columns(def: &crate::definition::Definition) -> Vec<(String, String)> {
+    def.questions()
+        .filter_map(|(_, q)| match &q.kind {
+            crate::definition::QuestionKind::Text(t) => t.codebook.as_ref().map(|b| (q, b)),
+            _ => None,
+        })
+        .flat_map(|(q, b)| b.codes.iter().map(move |c| (q.id.clone(), c.code.clone())))
+        .collect()
+}
+
+/// The 0/1 columns of coded open questions, after the weight: `{question}__{code}` for every code of the
+/// definition's codebook (1: the answer has the code, 0: coded without it, empty: not coded or not
+/// answered).
+pub(crate) fn coded_columns(def: &Definition) -> Vec<(String, String)> {
+    def.questions()
+        .filter_map(|(_, q)| match &q.kind {
+            QuestionKind::Text(t) => t.codebook.as_ref().map(|b| (q, b)),
+            _ => None,
+        })
+        .flat_map(|(q, b)| b.codes.iter().map(move |c| (q.id.clone(), c.code.clone())))
+        .collect()
 }
 
 /// A weight with enough digits to reproduce every published estimate (10 significant digits).

@@ -115,6 +115,8 @@ pub struct ExportData {
     /// Quality screening cells per row and whether it is left out of summaries (`export::quality`), when
     /// some response is flagged or reviewed.
     pub quality: Option<Vec<quality::RowCells>>,
+    /// First-round codes of open answers: response id → (question id, codes joined by `;`).
+    pub codings: std::collections::HashMap<String, Vec<(String, String)>>,
 }
 
 /// Reads a survey's current definition, complete responses (submission order) and weights.
@@ -163,6 +165,14 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
             design.as_deref(),
         ),
     };
+    let mut codings: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
+    for (response, question, codes) in store.final_codings(&survey.id)? {
+        let given = codings.entry(response).or_default();
+        match given.iter_mut().find(|(q, _)| *q == question) {
+            Some(entry) => entry.1 = codes,
+            None => given.push((question, codes)),
+        }
+    }
     Ok(ExportData {
         survey,
         version,
@@ -170,6 +180,7 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
         answers,
         weights,
         quality: screening,
+        codings,
     })
 }
 

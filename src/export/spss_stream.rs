@@ -14,7 +14,7 @@ use crate::store::Store;
 
 /// Writes the `.sav` file of `source` to `out` (the same bytes as [`super::sav`] of [`super::load`]).
 pub fn sav_streamed(store: &Store, source: &Source, out: &mut dyn Write) -> Result<(), ExportError> {
-    if source.screened() {
+    if source.from_loaded() {
         let data = super::load(store, &crate::catalog::DefinitionCache::default(), &source.survey.slug)?;
         out.write_all(&super::spss::sav(&data)?)?;
         return Ok(());

@@ -28,10 +28,8 @@ pub struct Source {
     pub version: Arc<LoadedVersion>,
     /// Per respondent in submission order: the id's fingerprint and the weight (`None`: excluded).
     weights: Option<Vec<(u64, Option<f64>)>>,
-    /// Whether quality screening decides who is left out (a sociologist's review decision, or a
-    /// definition that excludes flagged responses). Such surveys are exported from loaded data (see
-    /// [`Source::screened`]).
-    screened: bool,
+    /// Whether this survey is exported from loaded data (see [`Source::from_loaded`]).
+    from_loaded: bool,
     batch: usize,
 }
 
@@ -54,7 +52,7 @@ impl Source {
             survey,
             version,
             weights,
-            screened,
+            from_loaded,
             batch: BATCH,
         })
     }
@@ -66,12 +64,13 @@ impl Source {
         self
     }
 
-    /// Whether quality screening leaves responses out of this survey's estimates. Screening compares
-    /// every response with every other (durations against the median, duplicate answers), so these
-    /// exports are written from loaded data, with the screening columns and weights that leave the
-    /// excluded responses out, as the summary does; memory then grows with the survey.
-    pub fn screened(&self) -> bool {
-        self.screened
+    /// Whether this survey is exported from loaded data rather than batch by batch: when quality
+    /// screening leaves responses out of its estimates (screening compares every response with every
+    /// other: durations against the median, duplicate answers), or when it has coded open answers (the
+    /// code columns). The loaded export writes the screening and code columns and weights that leave
+    /// excluded responses out, as the summary does; its memory grows with the survey.
+    pub fn from_loaded(&self) -> bool {
+        self.from_loaded
     }
 
     pub fn definition(&self) -> &Definition {
@@ -181,7 +180,7 @@ pub fn microdata_csv_streamed(
     dialect: Dialect,
     out: &mut dyn Write,
 ) -> Result<(), ExportError> {
-    if source.screened() {
+    if source.from_loaded() {
         let data = super::load(store, &DefinitionCache::default(), &source.survey.slug)?;
         return super::microdata::microdata_csv_in(&data, dialect, out);
     }

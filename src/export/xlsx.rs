@@ -82,7 +82,7 @@ pub fn xlsx_streamed(
     summary: &Summary,
     out: impl std::io::Write + Send,
 ) -> Result<(), ExportError> {
-    if source.screened() {
+    if source.from_loaded() {
         let data = super::load(store, &crate::catalog::DefinitionCache::default(), &source.survey.slug)?;
         let mut out = out;
         out.write_all(&xlsx(&data.version.definition, summary, Some(&data))?)?;

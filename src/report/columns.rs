@@ -6,6 +6,7 @@ use crate::definition::{Answer, AnswerOption, Definition, Question, QuestionKind
 use crate::question::constant_sum;
 use crate::store::codes::{self, Slot, SlotKind};
 
+use super::coded_text::{CodedCount, Codings};
 use super::responses::{Row, Subset, View};
 use super::Labelled;
 
@@ -62,6 +63,7 @@ pub struct Columns<'a> {
     /// The subgroup (per analysed respondent) when the summary is filtered: answers and categories of
     /// respondents outside it read as missing, which makes every estimate a domain estimate.
     domain: Option<Vec<bool>>,
+    codings: Option<&'a Codings>,
 }
 
 fn code(o: &AnswerOption, lang: &str, hard_to_say: bool) -> Code {
@@ -141,6 +143,7 @@ impl<'a> Columns<'a> {
             slot,
             json,
             domain: None,
+            codings: None,
         }
     }
 
@@ -164,6 +167,24 @@ impl<'a> Columns<'a> {
             }
         }
         values
+    }
+
+    /// Reads coded open answers from `codings` (see `coded_text`).
+    pub fn with_codings(mut self, codings: Option<&'a Codings>) -> Self {
+        self.codings = codings;
+        self
+    }
+
+    /// A text question with a codebook, as the column of its codes, with its counts.
+    pub fn coded_text(&self, q: &Question, lang: &str) -> Option<(Column, CodedCount)> {
+        let QuestionKind::Text(t) = &q.kind else {
+            return None;
+        };
+        let codings = self.codings?;
+        let Column::Answered(answered) = self.question(q, lang) else {
+            return None;
+        };
+        codings.column(&q.id, t.codebook.as_ref(), &self.rows, &answered, lang)
     }
 
     /// One value per analysed respondent: `json` of the answer to question `id` for responses read from

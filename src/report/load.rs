@@ -15,6 +15,7 @@ use crate::definition::Answers;
 use crate::store::codes::{Layout, FORMAT};
 use crate::store::{CodedResponse, Store, SurveyRow};
 
+use super::coded_text::Codings;
 use super::responses::Responses;
 
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +44,10 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Loaded
     let (survey, version) = cache.current(store, slug)?;
     let exclusions = super::screening::exclusions(store, &version.definition, &survey.id)?;
     let skip = &exclusions.ids;
-    let answers = if version.definition.design.is_some() {
+    let coded: Vec<&str> = coded_questions(&version.definition);
+    let answers = if !coded.is_empty() {
+        load_with_codings(store, &survey, version.definition.design.is_some(), &coded, skip)?
+    } else if version.definition.design.is_some() {
         load_with_design(store, &survey, skip)?
     } else if !exclusions.is_empty() {
         // Coded rows carry no id; a survey with excluded responses is read with ids.
@@ -138,6 +142,63 @@ fn load_with_design(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -
         design.push(crate::form::Meta::parse(&row.meta).design);
     }
     responses.design = Some(design);
+    Ok(responses)
+}
+
+/// Text questions with a codebook in the definition.
+fn coded_questions(def: &crate::definition::Definition) -> Vec<&str> {
+    def.questions()
+        .filter(|(_, q)| matches!(&q.kind, crate::definition::QuestionKind::Text(t) if t.codebook.is_some()))
+        .map(|(_, q)| q.id.as_str())
+        .collect()
+}
+
+/// Every response from its JSON answers with the codes given to its open answers (and its sampling-design
+/// values when the survey has a design). Coded surveys are read by response id, so that each coding meets
+/// its respondent; open answers are coded by hand, so such surveys have thousands of responses, not millions.
+fn load_with_codings(
+    store: &Store,
+    survey: &SurveyRow,
+    with_design: bool,
+    questions: &[&str],
+    skip: &HashSet<String>,
+) -> Result<Responses, ReportLoadError> {
+    let mut responses = Responses::default();
+    let mut design = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for row in store.complete_responses(&survey.id)? {
+        if skip.contains(&row.id) {
+            continue;
+        }
+        if !responses.has_room() {
+            return Err(ReportLoadError::TooMany(survey.slug.clone()));
+        }
+        responses.push_json(parse(&survey.slug, &row.id, &row.answers)?);
+        if with_design {
+            design.push(crate::form::Meta::parse(&row.meta).design);
+        }
+        index.insert(row.id, index.len());
+    }
+    let mut codings = Codings::new(index.len());
+    for (response, question, codes) in store.final_codings(&survey.id)? {
+        if let Some(&i) = index.get(&response) {
+            codings.set(&question, i, crate::store::coding::split_codes(&codes));
+        }
+    }
+    for q in questions {
+        if let Some((_, json)) = store.latest_codebook(&survey.id, q)? {
+            let book = serde_json::from_str(&json).map_err(|e| ReportLoadError::BadAnswers {
+                slug: survey.slug.clone(),
+                id: format!("codebook of {q}"),
+                reason: e.to_string(),
+            })?;
+            codings.set_codebook(q, book);
+        }
+    }
+    responses.codings = Some(codings);
+    if with_design {
+        responses.design = Some(design);
+    }
     Ok(responses)
 }
 

@@ -12,13 +12,15 @@
 //! - number: mean and median with intervals;
 //! - ranking: the share of respondents who ranked each option first;
 //! - constant sum: each option's mean points (as a number's mean), in `rows` like matrix rows;
-//! - text, date: only the number who answered (free text is never published in summaries).
+//! - text, date: only the number who answered (free text is never published in summaries); a text
+//!   question with a codebook is summarized by its codes as a multiple choice (see `coded_text`).
 //!
 //! Breakdowns give the same per category of each breakdown variable (R `svyby`-style domains) and, for
 //! categorical questions, the Rao–Scott test of independence with per-cell flags (see `stats::crosstab`).
 //! A cell with fewer than `min_cell` respondents is `suppressed: true` and carries no numbers.
 
 mod balance;
+mod coded_text;
 mod columns;
 mod design;
 pub mod district;
@@ -47,6 +49,7 @@ use crate::weighting::Diagnostics;
 pub use crate::stats::Flag;
 pub use crate::weighting::Population;
 
+pub use coded_text::{CodedCount, Codings, WithCodings};
 pub use labels::{category_label, variable_label};
 pub use load::{load, LoadedSurvey, ReportLoadError};
 pub use responses::{AnswerSource, Responses, View};
@@ -195,6 +198,9 @@ pub struct QuestionSummary {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
+    /// A coded open question: answered and coded counts (its codes are the options).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coding: Option<CodedCount>,
     #[serde(flatten)]
     pub estimates: Estimates,
     /// Matrix rows, each summarized as a scale.
@@ -430,7 +436,7 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
     } else {
         Subset::Only(&keep)
     };
-    let mut cols = Columns::new(&view, rows);
+    let mut cols = Columns::new(&view, rows).with_codings(input.answers.codings());
     let filter = (!opts.filter.is_empty()).then(|| {
         let inside = domain::mask(&cols, &opts.filter, lang);
         let n_inside = inside.iter().filter(|k| **k).count();
@@ -539,3 +545,6 @@ fn breakdown_variable(def: &Definition, id: &str, categories: &[Labelled], lang:
 
 #[cfg(test)]
 mod coded_tests;
+
+#[cfg(test)]
+mod coded_text_tests;

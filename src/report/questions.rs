@@ -65,6 +65,19 @@ impl Ctx<'_> {
     }
 
     fn question(&self, q: &Question) -> Result<QuestionSummary, ReportError> {
+        if let Some((column, count)) = self.cols.coded_text(q, self.lang) {
+            let (estimates, breakdowns) = self.summarize(&column)?;
+            return Ok(QuestionSummary {
+                id: q.id.clone(),
+                kind: q.kind.name().to_owned(),
+                text: q.text.get(self.lang).to_owned(),
+                track: q.track.clone(),
+                coding: Some(count),
+                estimates,
+                rows: Vec::new(),
+                breakdowns,
+            });
+        }
         let column = self.cols.question(q, self.lang);
         let (estimates, rows, breakdowns) = match &column {
             Column::Matrix(rows) => {
@@ -119,6 +132,7 @@ impl Ctx<'_> {
             kind: q.kind.name().to_owned(),
             text: q.text.get(self.lang).to_owned(),
             track: q.track.clone(),
+            coding: None,
             estimates,
             rows,
             breakdowns,

@@ -22,6 +22,8 @@ pub struct Responses {
     pub(super) json: Vec<Answers>,
     /// Sampling-design values per response, in response order (loaded for surveys with a `design:`).
     pub(super) design: Option<Vec<Option<DesignValues>>>,
+    /// Codes given to open answers, per response (loaded for surveys with codebooks).
+    pub(super) codings: Option<super::coded_text::Codings>,
 }
 
 /// Where a respondent's answers are: row `index` of coded version `version`, or `json[index]`.
@@ -86,6 +88,11 @@ pub trait AnswerSource {
     fn design_values(&self) -> Option<&[Option<DesignValues>]> {
         None
     }
+
+    /// The codes given to open answers, when they were loaded (see `report::coded_text`).
+    fn codings(&self) -> Option<&super::coded_text::Codings> {
+        None
+    }
 }
 
 impl AnswerSource for [Answers] {
@@ -115,6 +122,10 @@ impl AnswerSource for Vec<Answers> {
 impl AnswerSource for Responses {
     fn design_values(&self) -> Option<&[Option<DesignValues>]> {
         self.design.as_deref()
+    }
+
+    fn codings(&self) -> Option<&super::coded_text::Codings> {
+        self.codings.as_ref()
     }
 
     fn view<'a>(&'a self, def: &'a Definition) -> View<'a> {

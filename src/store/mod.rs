@@ -13,6 +13,7 @@ pub mod audit;
 mod batch_insert;
 pub mod batches;
 pub mod codes;
+pub mod coding;
 mod conn;
 mod error_kind;
 pub mod import;

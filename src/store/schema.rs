@@ -157,10 +157,45 @@ diesel::table! {
 }
 
 diesel::table! {
+    codebooks (survey_id, question_id, version) {
+        survey_id -> Text,
+        question_id -> Text,
+        version -> Integer,
+        codebook -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    codings (response_id, question_id, round) {
+        response_id -> Text,
+        survey_id -> Text,
+        question_id -> Text,
+        round -> Integer,
+        codes -> Text,
+        coder -> Text,
+        coded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     survey_opens (survey_id, channel) {
         survey_id -> Text,
         channel -> Text,
         n -> BigInt,
+    }
+}
+
+diesel::table! {
+    quotes (response_id, question_id) {
+        response_id -> Text,
+        survey_id -> Text,
+        question_id -> Text,
+        code -> Text,
+        masked -> Text,
+        published_by -> Text,
+        published_at -> Timestamp,
     }
 }
 

@@ -284,6 +284,10 @@ pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<Strin
             "versions": versions,
             "officials": officials,
             "audit": log,
+            "coded_questions": d.questions()
+                .filter(|(_, q)| matches!(&q.kind, crate::definition::QuestionKind::Text(t) if t.codebook.is_some()))
+                .map(|(_, q)| json!({"id": q.id, "text": q.text.get(d.default_language())}))
+                .collect::<Vec<_>>(),
         }))
     })
     .await?;

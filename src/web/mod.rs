@@ -1,6 +1,7 @@
 //! HTTP surface: routes, shared state, server start-up.
 
 mod admin;
+mod admin_coding;
 mod admin_monitor;
 mod admin_preview;
 mod admin_quality;
@@ -23,6 +24,7 @@ mod results_export;
 mod results_methodology;
 mod results_pages;
 mod results_query;
+mod results_quotes;
 mod results_texts;
 mod results_trends;
 pub mod results_view;
@@ -116,6 +118,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/admin/surveys/{slug}/quality")
                 .route(web::get().to(admin_quality::quality_page))
                 .route(web::post().to(admin_quality::quality_decide)),
+        )
+        .service(
+            web::resource("/admin/surveys/{slug}/coding/{question}")
+                .route(web::get().to(admin_coding::workbench))
+                .route(web::post().to(admin_coding::post)),
         )
         .service(
             web::resource("/admin/populations")

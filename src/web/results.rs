@@ -52,6 +52,12 @@ impl SummaryCache {
     pub fn computations(&self) -> u64 {
         self.flights.computations()
     }
+
+    /// Drops a survey's summaries (its open answers were coded: the count of responses did not change, the
+    /// numbers did). Other app instances recompute when their own cache entry is replaced.
+    pub fn forget(&self, survey_id: &str) {
+        self.flights.forget(&format!("{survey_id}\u{1f}"));
+    }
 }
 
 /// One slot per survey and language (an old count's summary is replaced, never accumulated).
@@ -182,20 +188,22 @@ pub async fn results_page(req: HttpRequest, state: State, slug: web::Path<String
     let staff = can_see_unpublished(&req);
     let st = state.clone();
     let (s, l) = (slug.clone(), lang.clone());
-    let r = web::block(move || {
-        if q.is_default() {
+    let (r, quotes) = web::block(move || -> Result<_, WebError> {
+        let r = if q.is_default() {
             let r = results_of(&st, &s, Some(&l), staff)?;
             // a breakdown the default summary has not: computed for this request (400 when unknown)
-            if q.by
-                .as_ref()
-                .is_none_or(|b| r.summary.breakdowns.iter().any(|v| &v.id == b))
-            {
-                return Ok(r);
+            match q.by.as_ref().is_none_or(|b| r.summary.breakdowns.iter().any(|v| &v.id == b)) {
+                true => r,
+                false => query_results(&st, &s, Some(&l), staff, &q)?,
             }
-        }
-        query_results(&st, &s, Some(&l), staff, &q)
+        } else {
+            query_results(&st, &s, Some(&l), staff, &q)?
+        };
+        let quotes = st.store.quotes(&r.survey.id, None)?;
+        Ok((r, quotes))
     })
     .await??;
-    let body = results_view::render(&r, &lang, by.as_deref());
-    Ok(public::html(body))
+    let mut view = results_view::view(&r, &lang, by.as_deref());
+    super::results_quotes::add(&mut view, &quotes);
+    Ok(public::html(super::pages::render("results", &view)))
 }

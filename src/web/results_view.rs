@@ -166,6 +166,7 @@ impl Ctx<'_> {
         let id = dom_id("q", &q.id);
         let kind_note = match q.kind.as_str() {
             "multiple_choice" => t(tx, "multiple_note"),
+            "text" if q.coding.is_some() => t(tx, "multiple_note"),
             "ranking" => t(tx, "ranking_note"),
             "text" => t(tx, "answered_note"),
             "date" => t(tx, "date_note"),
@@ -213,6 +214,8 @@ impl Ctx<'_> {
             "text": q.text,
             "kind": q.kind,
             "kind_note": kind_note,
+            "coded_note": q.coding.as_ref().map(|c| crate::i18n::text_with(&self.s.language, "coding-results-coded",
+                &crate::i18n::Args::new().num("coded", c.coded as f64).num("answered", c.answered as f64))),
             "track": q.track,
             "track_href": q.track.as_ref().map(|t| format!("/trends/{}", urlencode(t))),
             "suppressed": e.suppressed,

@@ -274,6 +274,21 @@ const MATRIX: &[Row] = &[
         false,
         [303, 303, 403, 200, 200],
     ),
+    // The example surveys' open questions have no codebook: 404 once the role check has passed.
+    (
+        "GET",
+        "/admin/surveys/{slug}/coding/{question}",
+        "/admin/surveys/transport-2026/coding/nope",
+        false,
+        [303, 303, 403, 404, 404],
+    ),
+    (
+        "POST",
+        "/admin/surveys/{slug}/coding/{question}",
+        "/admin/surveys/transport-2026/coding/nope",
+        true,
+        [303, 303, 403, 404, 404],
+    ),
     (
         "GET",
         "/admin/surveys/{slug}/quality",

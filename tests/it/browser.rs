@@ -8,7 +8,9 @@
 //! - a sociologist excludes flagged responses and reinstates one on the quality review page (`quality`);
 //! - keyboard-only completion (Tab, Space, Enter and typing), focus visible and in document order;
 //! - the weight of a form page and that it makes no request to another origin;
-//! - axe-core on the form pages and the results page: no serious or critical violations.
+//! - axe-core on the form pages and the results page: no serious or critical violations;
+//! - a coder codes open answers with the keyboard, applies a bulk rule and resolves a disagreement
+//!   (`coding`).
 //!
 //! Prerequisites are found by build.rs: without Chromium and chromedriver (or, for the axe tests, without
 //! `npm ci` in tests/browser) the tests are reported as ignored with a "needs …" reason, and fail when run
@@ -16,6 +18,7 @@
 //! `<target dir>/browser-artifacts/<test>/<viewport>/`; the path is printed.
 
 pub(crate) mod axe;
+mod coding;
 pub(crate) mod driver;
 mod keyboard;
 mod quality;

@@ -10,6 +10,7 @@
 
 // Shared helpers.
 mod admin_support;
+mod coding_support;
 mod common;
 mod forms_support;
 mod results_support;
@@ -22,6 +23,8 @@ mod balance_reference;
 mod browser;
 mod browser_pages;
 mod cli;
+mod coding;
+mod coding_pages;
 mod constant_sum;
 mod definition;
 mod design_reference;

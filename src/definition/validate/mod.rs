@@ -501,6 +501,11 @@ fn check_kind(cx: &mut Ctx, q: &Question) {
             if t.max_length == Some(0) {
                 cx.question(id, "max_length must be at least 1");
             }
+            if let Some(book) = &t.codebook {
+                for problem in book.problems(cx.def.languages.first().map_or("ru", String::as_str)) {
+                    cx.question(id, problem);
+                }
+            }
         }
         QuestionKind::Date(d) => {
             if let (Some(lo), Some(hi)) = (d.min, d.max) {

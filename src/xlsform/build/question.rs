@@ -194,6 +194,7 @@ impl<'a> Builder<'a> {
                 QuestionKind::Text(Text {
                     long: appearance.iter().any(|a| a == "multiline") || rows > 1.0,
                     max_length: None,
+                    codebook: None,
                 })
             }
             // pyxform's whole-number types with built-in limits.

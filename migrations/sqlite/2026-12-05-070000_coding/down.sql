@@ -1,0 +1,3 @@
+DROP TABLE quotes;
+DROP TABLE codings;
+DROP TABLE codebooks;
