@@ -104,18 +104,6 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// The 0/1 columns of coded open questions, last: `{question}__{code}` for every code of the definition's
-/// codebook (1: the answer has the code, 0: coded without it, empty: not coded or not answered).
-fn coded_columns(def: &crate::definition::Definition) -> Vec<(String, String)> {
-    def.questions()
-        .filter_map(|(_, q)| match &q.kind {
-            crate::definition::QuestionKind::Text(t) => t.codebook.as_ref().map(|b| (q, b)),
-            _ => None,
-        })
-        .flat_map(|(q, b)| b.codes.iter().map(move |c| (q.id.clone(), c.code.clone())))
-        .collect()
-}
-
 /// The 0/1 columns of coded open questions, after the weight: `{question}__{code}` for every code of the
 /// definition's codebook (1: the answer has the code, 0: coded without it, empty: not coded or not
 /// answered).

@@ -38,12 +38,13 @@ impl Source {
     /// for a weighted survey, computes the weights (first pass).
     pub fn open(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Source, ExportError> {
         let (survey, version) = cache.current(store, slug)?;
-        let screened = version
+        let from_loaded = version
             .definition
             .quality
             .as_ref()
             .is_some_and(|q| !q.exclude.is_empty())
-            || !store.reviews(&survey.id)?.is_empty();
+            || !store.reviews(&survey.id)?.is_empty()
+            || !super::microdata::coded_columns(&version.definition).is_empty();
         let weights = match &version.definition.weighting {
             Some(_) => Some(weights_pass(store, &survey, &version)?),
             None => None,

@@ -73,9 +73,7 @@ pub fn by_district<A: AnswerSource + ?Sized>(
     wanted: &[(&str, &Statistic)],
 ) -> Result<Vec<ByDistrict>, DistrictError> {
     let def = input.definition;
-    if def.categories(district_var).is_none() {
-        return Err(ReportError::UnknownBreakdown(district_var.to_owned()).into());
-    }
+    super::domain::check_breakdown(def, district_var)?;
     let view = input.answers.view(def);
     let n = view.len();
     let (sample_design, _) = sampling_design(def, input.answers.design_values(), n);

@@ -132,6 +132,7 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
             weights: vec![1.0; n],
             diagnostics: None,
             calibration: None,
+            calibrated_weights: None,
             failure: None,
         }
     };

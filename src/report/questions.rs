@@ -76,6 +76,7 @@ impl Ctx<'_> {
                 estimates,
                 rows: Vec::new(),
                 breakdowns,
+                balance: None,
             });
         }
         let column = self.cols.question(q, self.lang);
