@@ -192,7 +192,11 @@ pub async fn results_page(req: HttpRequest, state: State, slug: web::Path<String
         let r = if q.is_default() {
             let r = results_of(&st, &s, Some(&l), staff)?;
             // a breakdown the default summary has not: computed for this request (400 when unknown)
-            match q.by.as_ref().is_none_or(|b| r.summary.breakdowns.iter().any(|v| &v.id == b)) {
+            match q
+                .by
+                .as_ref()
+                .is_none_or(|b| r.summary.breakdowns.iter().any(|v| &v.id == b))
+            {
                 true => r,
                 false => query_results(&st, &s, Some(&l), staff, &q)?,
             }
