@@ -64,7 +64,9 @@ impl Store {
     fn next_batch(&self, survey_id: &str, after: &After, limit: i64) -> Result<Vec<ResponseRow>, StoreError> {
         let base = responses::table
             .filter(responses::survey_id.eq(survey_id))
-            .filter(responses::state.eq("complete"))
+            // A literal, not a bound value: the planners use the partial index `responses_complete_in_order`
+            // only when the query repeats its condition as written.
+            .filter(sql::<Bool>("responses.state = 'complete'"))
             .select(ResponseRow::as_select())
             .limit(limit)
             .into_boxed();
