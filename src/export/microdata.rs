@@ -132,10 +132,12 @@ pub fn microdata_csv(data: &ExportData, out: &mut dyn Write) -> Result<(), Expor
 
 /// [`microdata_csv`] in a CSV dialect.
 pub fn microdata_csv_in(data: &ExportData, dialect: Dialect, out: &mut dyn Write) -> Result<(), ExportError> {
-    let def = &data.version.definition;
-    let mut w = CsvOut::start(def, data.weights.scheme, dialect, out)?;
-    for ((r, answers), weight) in data.rows.iter().zip(&data.answers).zip(&data.weights.values) {
-        w.row(r, answers, *weight)?;
+    // The loaded table: also the quality screening and code columns (streamed exports of surveys that have
+    // them are written from loaded data, see `Source::from_loaded`).
+    let (header, rows) = table(data);
+    let mut w = CsvOut::with_header(&data.version.definition, data.weights.scheme, dialect, &header, out)?;
+    for cells in rows {
+        w.write(cells)?;
     }
     w.finish()
 }
@@ -157,11 +159,21 @@ impl<'a, 'w> CsvOut<'a, 'w> {
         dialect: Dialect,
         out: &'w mut dyn Write,
     ) -> Result<Self, ExportError> {
+        Self::with_header(def, weighted, dialect, &header(def, weighted), out)
+    }
+
+    /// Writes the byte-order mark and `header`.
+    fn with_header(
+        def: &'a Definition,
+        weighted: bool,
+        dialect: Dialect,
+        header: &[String],
+        out: &'w mut dyn Write,
+    ) -> Result<Self, ExportError> {
         out.write_all("\u{feff}".as_bytes())?;
-        let header = header(def, weighted);
-        let numeric = numeric_columns(def, &header);
+        let numeric = numeric_columns(def, header);
         let mut w = dialect.writer(out);
-        w.write_record(&header)?;
+        w.write_record(header)?;
         Ok(CsvOut {
             def,
             weighted,
@@ -172,7 +184,11 @@ impl<'a, 'w> CsvOut<'a, 'w> {
     }
 
     pub(crate) fn row(&mut self, r: &ResponseRow, answers: &Answers, weight: Option<f64>) -> Result<(), ExportError> {
-        let mut cells = record(self.def, r, answers, weight, self.weighted);
+        self.write(record(self.def, r, answers, weight, self.weighted))
+    }
+
+    /// Writes one row of cells aligned with the header, numbers in the dialect.
+    fn write(&mut self, mut cells: Vec<String>) -> Result<(), ExportError> {
         if self.dialect != Dialect::Standard {
             for (cell, numeric) in cells.iter_mut().zip(&self.numeric) {
                 if *numeric {

@@ -1,5 +1,6 @@
-//! The quality screening columns of the microdata (CSV and the XLSX sheet), present when some complete
-//! response is flagged or has a decision (`report::screening`): `_quality_flags` (the flags, `;`
+//! The quality screening columns of the microdata (CSV and the XLSX sheet), present when
+//! screening decides something (a review decision, or an exclusion rule in the definition) and some
+//! complete response is flagged or reviewed (`report::screening`): `_quality_flags` (the flags, `;`
 //! between them) and `_quality_decision` — `excluded` or `kept` by a sociologist, `excluded_by_rule` when
 //! the definition excludes one of its flags, empty otherwise. Excluded responses stay in the microdata;
 //! their weight cell is empty, as for every respondent left out of the estimates.
@@ -15,17 +16,23 @@ pub const DECISION_COLUMN: &str = "_quality_decision";
 /// One row's two cells, and whether the response is left out of summaries.
 pub type RowCells = ([String; 2], bool);
 
-/// Per row: its [`RowCells`]. `None` when no response is flagged or reviewed (the columns are then left
-/// out).
+/// Per row: its [`RowCells`]. `None` when no response is flagged or reviewed, or when screening decides
+/// nothing (no review decision and no exclusion rule in the definition): the columns are then left out.
 pub(crate) fn cells(
     store: &Store,
     def: &Definition,
     survey_id: &str,
     rows: &[ResponseRow],
 ) -> Result<Option<Vec<RowCells>>, StoreError> {
-    let screened: Vec<_> = rows.iter().map(screening::screened).collect();
     let reviews = store.reviews(survey_id)?;
-    let items = screening::combine(def, &screening::settings(def), &screened, &reviews);
+    let settings = screening::settings(def);
+    // Without a decision or an exclusion rule screening changes no estimate; the export then streams
+    // (`Source::from_loaded`) and has no screening columns (the flags are on the review page).
+    if reviews.is_empty() && settings.exclude.is_empty() {
+        return Ok(None);
+    }
+    let screened: Vec<_> = rows.iter().map(screening::screened).collect();
+    let items = screening::combine(def, &settings, &screened, &reviews);
     if items.is_empty() {
         return Ok(None);
     }
