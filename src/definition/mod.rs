@@ -95,6 +95,7 @@ pub mod error;
 pub mod locate;
 pub mod model;
 pub mod population;
+mod publish;
 mod sample;
 pub mod texts;
 mod validate;
