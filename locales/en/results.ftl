@@ -36,6 +36,7 @@ results-unweighted = Unweighted
 results-weighted_to = to the population of
 results-by_variables = by
 results-methodology = Methodology and questionnaire
+results-csv_excel_ru = CSV for Excel in the Russian locale (“;”, decimal comma)
 results-downloads = Download tables
 results-trend = This question over time
 results-margin_note = The interval shows where the share in the whole population lies with 95% confidence.

@@ -36,6 +36,7 @@ results-unweighted = Данные не взвешены
 results-weighted_to = по населению
 results-by_variables = по признакам
 results-methodology = Методика и анкета
+results-csv_excel_ru = CSV для Excel (разделитель «;», десятичная запятая)
 results-downloads = Скачать таблицы
 results-trend = Динамика этого вопроса
 results-margin_note = Интервал показывает, в каких пределах с вероятностью 95% находится доля среди всего населения.

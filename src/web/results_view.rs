@@ -559,6 +559,7 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
         "links": {
             "methodology": format!("{base}/methodology"),
             "csv": format!("{base}/export.csv"),
+            "csv_excel_ru": format!("{base}/export.csv?dialect=excel-ru"),
             "xlsx": format!("{base}/export.xlsx"),
             "json": format!("/api/v1/surveys/{slug}/summary"),
             "all": "/results",
