@@ -419,13 +419,7 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
     } = if opts.weighted {
         weigh(&view, input.population, design_weights)
     } else {
-        Weighed {
-            weights: vec![1.0; n],
-            diagnostics: None,
-            calibration: None,
-            calibrated_weights: None,
-            failure: None,
-        }
+        Weighed::unweighted(n)
     };
     let weighting_error = failure.map(|f| f.summary_message());
     let weighed = std::time::Instant::now();

@@ -128,13 +128,7 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
     } = if spec.weighted {
         weigh(&view, input.population, design_weights)
     } else {
-        Weighed {
-            weights: vec![1.0; n],
-            diagnostics: None,
-            calibration: None,
-            calibrated_weights: None,
-            failure: None,
-        }
+        Weighed::unweighted(n)
     };
     let keep: Vec<usize> = (0..n).filter(|&i| weights[i] > 0.0).collect();
     let rows = if keep.len() == n {

@@ -25,6 +25,19 @@ pub struct Weighed {
     pub failure: Option<WeighFailure>,
 }
 
+impl Weighed {
+    /// `n` respondents counted once each (an unweighted summary or model).
+    pub fn unweighted(n: usize) -> Weighed {
+        Weighed {
+            weights: vec![1.0; n],
+            diagnostics: None,
+            calibration: None,
+            calibrated_weights: None,
+            failure: None,
+        }
+    }
+}
+
 /// Why a survey's weighting scheme could not be applied.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum WeighFailure {
