@@ -54,3 +54,4 @@ export-spss-not-ranked = not ranked
 export-spss-weight = final weight
 export-col-suppressed-reason = suppressed reason
 export-suppressed-no-answers = suppressed: nobody answered
+export-suppressed-complementary = suppressed: hidden so that a smaller group's figure cannot be recovered from the total

@@ -158,3 +158,4 @@ results-subgroup = Subgroup: { $terms } ({ $n ->
         [one] { $n } respondent
        *[other] { $n } respondents
     }). Estimates are for this group only, with the survey's full design.
+results-suppressed_complementary = hidden so that a smaller group's figure cannot be recovered from the total

@@ -60,3 +60,4 @@ export-spss-not-ranked = не отмечен
 export-spss-weight = итоговый вес
 export-col-suppressed-reason = причина скрытия
 export-suppressed-no-answers = скрыто: никто не ответил
+export-suppressed-complementary = скрыто: иначе значение малой группы можно было бы вычислить из итога

@@ -33,7 +33,7 @@ pub struct SummaryRow {
     /// ▲ / ▼: significantly above / below the other categories (Rao–Scott cell test, Benjamini–Hochberg).
     pub flag: String,
     pub note: String,
-    /// Why the value is suppressed (`min_cell`, `no_answers`, as `suppressed_reason` in the summary JSON);
+    /// Why the value is suppressed (`min_cell`, `no_answers`, `complementary`, as `suppressed_reason` in the summary JSON);
     /// empty for published values.
     pub suppressed_reason: String,
 }
@@ -80,6 +80,7 @@ pub fn header(lang: &str) -> Vec<&'static str> {
 fn suppressed_note(lang: &str, min_cell: u32, reason: Option<SuppressedReason>) -> String {
     match reason {
         Some(SuppressedReason::NoAnswers) => i18n::text(lang, "export-suppressed-no-answers"),
+        Some(SuppressedReason::Complementary) => i18n::text(lang, "export-suppressed-complementary"),
         Some(SuppressedReason::MinCell) | None => i18n::text_with(
             lang,
             "export-suppressed-note",

@@ -33,6 +33,7 @@ pub mod outcomes;
 mod questions;
 mod responses;
 pub mod screening;
+mod suppression;
 mod text;
 pub mod trend;
 mod variables;
@@ -272,6 +273,9 @@ pub enum SuppressedReason {
     MinCell,
     /// Nobody answered.
     NoAnswers,
+    /// Enough respondents, but hidden so that a figure suppressed for `min_cell` in the same breakdown
+    /// cannot be recovered by subtraction from the total (see `stats::suppression`).
+    Complementary,
 }
 
 impl SuppressedReason {
@@ -288,6 +292,7 @@ impl SuppressedReason {
         match self {
             SuppressedReason::MinCell => "min_cell",
             SuppressedReason::NoAnswers => "no_answers",
+            SuppressedReason::Complementary => "complementary",
         }
     }
 }

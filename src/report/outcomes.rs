@@ -31,8 +31,12 @@ use serde::Serialize;
 use crate::definition::Definition;
 use crate::form::channel::OTHER;
 use crate::form::Meta;
+use crate::store::monitor::MonitorRecord;
 use crate::store::responses::{COMPLETE, PARTIAL, SCREENED_OUT};
 use crate::store::{Store, StoreError};
+use crate::weighting::Population;
+
+use super::monitor::{Monitor, MonitorRow};
 
 /// Share of a quota's limit from which a cell is marked near full.
 pub const NEAR_FULL: f64 = 0.9;
@@ -170,12 +174,37 @@ pub fn quota_fill(def: &Definition, taken: &[(String, i64)]) -> Vec<QuotaFill> {
 
 /// The outcomes of a survey from the store.
 pub fn load(store: &Store, def: &Definition, survey_id: &str) -> Result<Outcomes, StoreError> {
-    let rows: Vec<OutcomeRow> = store
-        .monitor_records(survey_id)?
-        .into_iter()
+    let records = store.monitor_records(survey_id)?;
+    from_records(store, def, survey_id, &records)
+}
+
+/// The fieldwork monitor and the outcomes of a survey from one read of its responses (the monitor page
+/// shows both).
+pub fn load_with_monitor(
+    store: &Store,
+    def: &Definition,
+    population: Option<&Population>,
+    survey_id: &str,
+    lang: &str,
+) -> Result<(Monitor, Outcomes), StoreError> {
+    let records = store.monitor_records(survey_id)?;
+    let outcomes = from_records(store, def, survey_id, &records)?;
+    let rows = records.into_iter().map(MonitorRow::from_record).collect();
+    Ok((super::monitor::compute(def, population, rows, lang), outcomes))
+}
+
+/// The outcomes from the responses as read, and the store's other counts.
+fn from_records(
+    store: &Store,
+    def: &Definition,
+    survey_id: &str,
+    records: &[MonitorRecord],
+) -> Result<Outcomes, StoreError> {
+    let rows: Vec<OutcomeRow> = records
+        .iter()
         .map(|r| OutcomeRow {
             channel: Meta::parse(&r.meta).channel.unwrap_or_else(|| OTHER.to_owned()),
-            state: r.state,
+            state: r.state.clone(),
         })
         .collect();
     let opens = store.opens(survey_id)?;

@@ -66,7 +66,10 @@ impl Ctx<'_> {
 
     fn question(&self, q: &Question) -> Result<QuestionSummary, ReportError> {
         if let Some((column, count)) = self.cols.coded_text(q, self.lang) {
-            let (estimates, breakdowns) = self.summarize(&column)?;
+            let (estimates, mut breakdowns) = self.summarize(&column)?;
+            breakdowns
+                .iter_mut()
+                .for_each(|b| super::suppression::complement(b, &estimates));
             return Ok(QuestionSummary {
                 id: q.id.clone(),
                 kind: q.kind.name().to_owned(),
@@ -106,8 +109,9 @@ impl Ctx<'_> {
         };
         let balance = self.balance(q, &column)?;
         let related = (self.related)(&q.id);
-        let unrelated = |mut breakdowns: Vec<Breakdown>| {
+        let unrelated = |mut breakdowns: Vec<Breakdown>, total: &Estimates| {
             for (b, why) in breakdowns.iter_mut().zip(&related) {
+                super::suppression::complement(b, total);
                 if let Some(why) = why {
                     // A question by itself (or by a variable computed from it) only restates its own answers.
                     *b = Breakdown {
@@ -120,11 +124,11 @@ impl Ctx<'_> {
             }
             breakdowns
         };
-        let breakdowns = unrelated(breakdowns);
+        let breakdowns = unrelated(breakdowns, &estimates);
         let rows = rows
             .into_iter()
             .map(|r| RowSummary {
-                breakdowns: unrelated(r.breakdowns),
+                breakdowns: unrelated(r.breakdowns, &r.estimates),
                 ..r
             })
             .collect();

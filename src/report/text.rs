@@ -88,6 +88,7 @@ fn block(out: &mut String, indent: &str, e: &Estimates) {
     if e.suppressed {
         let why = match e.suppressed_reason {
             Some(super::SuppressedReason::NoAnswers) => "nobody answered",
+            Some(super::SuppressedReason::Complementary) => "hidden so that a smaller group cannot be recovered",
             Some(super::SuppressedReason::MinCell) | None => "too few respondents to publish",
         };
         let _ = writeln!(out, "{indent}  — ({why})");

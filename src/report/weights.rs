@@ -153,11 +153,9 @@ pub(super) fn weigh(view: &View<'_>, population: Option<&Population>, design_wei
     match weighting::weight(&sample, scheme, &targets) {
         Ok(w) => Weighed {
             calibration: Some(calibration_of(&w.model)),
-            // Trimmed post-stratification is modelled by its cell regression with the base weights.
-            calibrated_weights: match w.model.method {
-                Method::Poststratify => None,
-                Method::Raking | Method::Linear | Method::Logit => w.model.calibrated_weights.clone(),
-            },
+            // Trimmed weights keep the untrimmed ones for the variance, as R does: `calibrate()` keeps its
+            // `qr` and `w`, `postStratify()` its post-strata's weights (see `calibration_of`).
+            calibrated_weights: w.model.calibrated_weights.clone(),
             weights: w.weights,
             diagnostics: Some(w.diagnostics),
             failure: None,
@@ -177,8 +175,9 @@ fn calibration_of(model: &weighting::CalibrationModel) -> stats::Calibration {
         base_weights: (0..n).map(|i| model.starting_weights.get(i)).collect(),
     };
     match model.method {
-        // Trimmed post-stratified weights are no longer proportional to the base weights within a cell:
-        // the regression on the cell indicators gives R's postStratify residuals in both cases.
+        // Trimmed post-stratified weights are no longer proportional to the base weights within a cell. R
+        // (`svyrecvar`) then takes the residual `x − psw·Σ_cell(x·w0/psw)/Σ_cell w0` with `psw` the weights
+        // before trimming: the cell regression with the base weights and those weights (`calibrated_weights`).
         Method::Poststratify if model.trimmed => stats::Calibration::Calibrated {
             variables: vec![(0..n).map(|i| model.cell(i).unwrap_or(0)).collect()],
             base_weights: (0..n).map(|i| model.starting_weights.get(i)).collect(),

@@ -46,6 +46,7 @@ mod proportion;
 mod quantile;
 mod regression;
 mod summary;
+pub mod suppression;
 pub mod variance;
 
 pub use ci::CiMethod;

@@ -11,7 +11,7 @@ use super::error::WebError;
 use super::State;
 use crate::auth::Role;
 use crate::i18n::{self, Args};
-use crate::report::monitor::{self, Day};
+use crate::report::monitor::Day;
 use crate::report::outcomes;
 
 /// Bars of the per-day chart: completed per day, scaled to the busiest day.
@@ -68,8 +68,7 @@ pub async fn monitor(
         super::admin::auto_close(&st);
         let (survey, v) = st.definitions.current(&st.store, &slug)?;
         let lang = v.definition.default_language().to_owned();
-        let m = monitor::load(&st.store, &survey.id, &v.definition, v.population.as_ref(), &lang)?;
-        let o = outcomes::load(&st.store, &v.definition, &survey.id)?;
+        let (m, o) = outcomes::load_with_monitor(&st.store, &v.definition, v.population.as_ref(), &survey.id, &lang)?;
         Ok((
             v.definition.title.get(&lang).to_owned(),
             (survey.slug, survey.status),

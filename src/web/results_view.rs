@@ -105,6 +105,14 @@ fn reason_text(reason: Option<SuppressedReason>, tx: &Value) -> String {
     )
 }
 
+/// Why a mean is hidden while the rest of its estimates are shown (none when shown or all hidden).
+fn mean_reason(e: &Estimates, tx: &Value) -> Option<String> {
+    if e.suppressed || e.mean.is_some() {
+        return None;
+    }
+    e.mean_suppressed_reason.map(|r| reason_text(Some(r), tx))
+}
+
 fn option_row(o: &OptionEstimate, tx: &Value, lang: &str) -> Value {
     json!({
         "code": o.code,
@@ -231,6 +239,7 @@ impl Ctx<'_> {
             "options": e.options.iter().filter(|o| !o.hard_to_say).map(|o| option_row(o, tx, self.lang)).collect::<Vec<_>>(),
             "hard_to_say": hts,
             "mean": mean,
+            "mean_reason": mean_reason(e, tx),
             "median": median,
             "matrix": self.matrix_view(q, &id),
             "breakdown": self.breakdown_view(q),
@@ -329,6 +338,8 @@ impl Ctx<'_> {
                     "code": r.code,
                     "label": r.label,
                     "suppressed": r.estimates.suppressed,
+                    "reason": reason_text(r.estimates.suppressed_reason, &self.tx),
+                    "mean_reason": mean_reason(&r.estimates, &self.tx),
                     "base_n": r.estimates.base_n,
                     "mean": num(self.lang, r.estimates.mean, 2),
                     "interval": num_interval(self.lang, r.estimates.ci_low, r.estimates.ci_high, 2),
@@ -364,6 +375,7 @@ impl Ctx<'_> {
                 "cells": e.options.iter().map(|o| option_row(o, tx, self.lang)).collect::<Vec<_>>(),
                 "mean": num(self.lang, e.mean, 2),
                 "mean_interval": num_interval(self.lang, e.ci_low, e.ci_high, 2),
+                "mean_reason": mean_reason(e, tx),
                 "median": num(self.lang, e.median, 2),
             })
         };

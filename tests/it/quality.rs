@@ -456,3 +456,88 @@ fn channels_dispositions_and_quota_fill_on_the_monitor(b: Backend) {
     assert_eq!(meta.fingerprint.as_ref().map(String::len), Some(32));
 }
 backend_tests!(channels_dispositions_and_quota_fill_on_the_monitor);
+
+/// The microdata's `_weight` on a weighted survey with an excluded response: the excluded one has none,
+/// the others the summary's weights of the kept responses. Post-stratified on `likes` to 600 yes and 400
+/// no: once the speeder (a yes) is left out, the two remaining yes weigh 600 / 2 = 300 each and the three
+/// no 400 / 3 each (with the speeder in, the yes would weigh 200).
+fn weights_in_exports_leave_excluded_responses_out(b: Backend) {
+    let db = TestDb::new(&b);
+    let store = Store::open(&db.url).unwrap();
+    survey_with_responses(
+        &store,
+        "qw",
+        "quality: {exclude: [speeders]}\nweighting: {method: poststratify, variables: [likes], targets: {cells: [{likes: y, count: 600}, {likes: n, count: 400}]}}",
+    );
+    let want = |id: &str| -> Option<f64> {
+        match id {
+            "qw-fast" => None,
+            "qw-ok1" | "qw-liner" => Some(300.0),
+            _ => Some(400.0 / 3.0),
+        }
+    };
+    for dialect in [opros::export::Dialect::Standard, opros::export::Dialect::ExcelRu] {
+        let mut csv = Vec::new();
+        opros::export::write_microdata_in(&store, "qw", opros::export::Format::Csv, dialect, &mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let sep = if dialect == opros::export::Dialect::Standard {
+            b','
+        } else {
+            b';'
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(sep)
+            .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let header = reader.headers().unwrap().clone();
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("{name} in {header:?}"))
+        };
+        let (id, weight, decision) = (col("_response_id"), col("_weight"), col("_quality_decision"));
+        let mut seen = 0;
+        for r in reader.records() {
+            let r = r.unwrap();
+            let got: Option<f64> = (!r[weight].is_empty()).then(|| r[weight].replace(',', ".").parse().unwrap());
+            match (got, want(&r[id])) {
+                (None, None) => assert_eq!(&r[decision], "excluded_by_rule", "{r:?}"),
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-6 * w, "{r:?}: {g} vs {w}"),
+                (g, w) => panic!("{}: weight {g:?}, want {w:?}", &r[id]),
+            }
+            seen += 1;
+        }
+        assert_eq!(seen, 6);
+    }
+    // The workbook's microdata sheet agrees.
+    let data = opros::export::load(&store, &opros::catalog::DefinitionCache::default(), "qw").unwrap();
+    for (row, w) in data.rows.iter().zip(&data.weights.values) {
+        match (w, want(&row.id)) {
+            (None, None) => {}
+            (Some(g), Some(w)) => assert!((g - w).abs() < 1e-9 * w, "{}: {g} vs {w}", row.id),
+            (g, w) => panic!("{}: weight {g:?}, want {w:?}", row.id),
+        }
+    }
+}
+backend_tests!(weights_in_exports_leave_excluded_responses_out);
+
+/// The monitor page reads the responses once for both its parts; what it shows is what each part reads on
+/// its own.
+fn monitor_and_outcomes_from_one_read(b: Backend) {
+    let db = TestDb::new(&b);
+    let store = Store::open(&db.url).unwrap();
+    survey_with_responses(&store, "qm", "quality: {exclude: [speeders]}");
+    let cache = opros::catalog::DefinitionCache::default();
+    let (survey, v) = cache.current(&store, "qm").unwrap();
+    let (m, o) =
+        opros::report::outcomes::load_with_monitor(&store, &v.definition, v.population.as_ref(), &survey.id, "en")
+            .unwrap();
+    let alone_m = opros::report::monitor::load(&store, &survey.id, &v.definition, v.population.as_ref(), "en").unwrap();
+    let alone_o = opros::report::outcomes::load(&store, &v.definition, &survey.id).unwrap();
+    assert_eq!(m, alone_m);
+    assert_eq!(o, alone_o);
+    // Six completes, one of them excluded by screening (the speeder).
+    assert_eq!((o.totals.complete, o.excluded), (6, 1), "{o:?}");
+    assert_eq!(m.complete, 6, "{m:?}");
+}
+backend_tests!(monitor_and_outcomes_from_one_read);

@@ -377,3 +377,164 @@ fn weighting_errors_say_what_is_wrong() {
         other => panic!("expected BoundsInfeasible, got {:?}", other.map(|w| w.weights)),
     }
 }
+
+/// Post-stratification on sex × age then strict trimming to [0.3, 3] × the mean weight, through the
+/// report's weighting entry (`report::weigh_answers`, design weights as base weights) and the estimators, as
+/// R `postStratify()` + `trimWeights()` (tests/reference/trim/make_poststrat.R): the weights, and the SEs,
+/// intervals, domain shares and Rao–Scott test, which R computes with the post-strata's stored untrimmed
+/// weights. Every row of R's poststrat_expected.csv is compared, to 1e-6 relative (1e-9 for estimates).
+#[test]
+fn poststratified_and_trimmed_variances_match_r() {
+    use opros::definition::{parse_definition, Answer, Answers, DesignValues};
+    use opros::stats::{self, CiMethod, CrosstabOptions, Design, ShareOptions};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/trim");
+    let mut r = csv::Reader::from_path(dir.join("data.csv")).expect("data.csv");
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    let choice = |id: &str, codes: &[&str]| {
+        let options: Vec<String> = codes
+            .iter()
+            .map(|c| format!("          - {{code: \"{c}\", label: {{en: \"{c}\"}}}}\n"))
+            .collect();
+        format!(
+            "      - id: {id}\n        type: single_choice\n        text: {{en: \"{id}\"}}\n        options:\n{}",
+            options.concat()
+        )
+    };
+    let cells: String = [
+        ("f", "18-29", 104000),
+        ("m", "18-29", 96000),
+        ("f", "30-44", 130000),
+        ("m", "30-44", 130000),
+        ("f", "45-59", 131000),
+        ("m", "45-59", 119000),
+        ("f", "60+", 155000),
+        ("m", "60+", 135000),
+    ]
+    .iter()
+    .map(|(s, a, n)| format!("      - {{sex: \"{s}\", age: \"{a}\", count: {n}}}\n"))
+    .collect();
+    let source = format!(
+        "slug: ps-trim\ntitle: {{en: \"Post-stratified and trimmed\"}}\ntopic: test\nlanguages: [en]\npages:\n  - id: p\n    questions:\n{}{}{}{}      - id: x\n        type: number\n        text: {{en: \"x\"}}\ndesign: {{weight: w0}}\nweighting:\n  method: poststratify\n  variables: [sex, age]\n  targets:\n    cells:\n{cells}  trim: {{lower: 0.3, upper: 3, relative_to_mean: true, strict: true}}\nreport: {{min_cell: 1}}\n",
+        choice("sex", &["f", "m"]),
+        choice("age", &["18-29", "30-44", "45-59", "60+"]),
+        choice("district", &["centre", "north", "south"]),
+        choice("y", &["a", "b", "c"]),
+    );
+    let def = parse_definition(&source, "ps-trim.yaml").expect("definition");
+    let answers: Vec<Answers> = rows
+        .iter()
+        .map(|row| {
+            let mut a = Answers::new();
+            for (col, id) in [(1, "sex"), (2, "age"), (3, "district"), (5, "y")] {
+                a.insert(id.to_owned(), Answer::choice(&row[col]));
+            }
+            a.insert("x".to_owned(), Answer::Number(row[6].parse().expect("x")));
+            a
+        })
+        .collect();
+    let design: Vec<Option<DesignValues>> = rows
+        .iter()
+        .map(|row| {
+            Some(DesignValues {
+                weight: Some(row[4].parse().expect("w0")),
+                ..DesignValues::default()
+            })
+        })
+        .collect();
+    let weighed = opros::report::weigh_answers(&def, None, &answers, Some(&design));
+    assert!(weighed.failure.is_none(), "{:?}", weighed.failure);
+    let mut wr = csv::Reader::from_path(dir.join("poststrat_weights.csv")).expect("poststrat_weights.csv");
+    let r_weights: Vec<(f64, f64)> = wr
+        .records()
+        .map(|x| {
+            let x = x.expect("row");
+            (x[1].parse().expect("poststratified"), x[2].parse().expect("trimmed"))
+        })
+        .collect();
+    assert_eq!(r_weights.len(), weighed.weights.len());
+    for (i, ((_, trimmed), w)) in r_weights.iter().zip(&weighed.weights).enumerate() {
+        assert!(
+            (w - trimmed).abs() <= 1e-9 * trimmed,
+            "row {i}: trimmed {w} vs R {trimmed}"
+        );
+    }
+    let level = |col: usize, codes: &[&str]| -> Vec<Option<usize>> {
+        rows.iter()
+            .map(|row| codes.iter().position(|c| *c == &row[col]))
+            .collect()
+    };
+    let y = level(5, &["a", "b", "c"]);
+    let district = level(3, &["centre", "north", "south"]);
+    let x: Vec<Option<f64>> = rows.iter().map(|row| row[6].parse().ok()).collect();
+    let design = Design {
+        weights: weighed.weights.clone(),
+        calibration: weighed.calibration.clone(),
+        calibrated_weights: weighed.calibrated_weights.clone(),
+        ..Design::default()
+    };
+    let prep = design.prepare().expect("design");
+    let opts = ShareOptions {
+        method: CiMethod::Logit,
+        level: 0.95,
+    };
+    let shares = stats::shares(&prep, &y, 3, &opts).expect("shares");
+    let mean = stats::mean(&prep, &x, 0.95).expect("mean");
+    let tab = stats::crosstab(&prep, &y, 3, &district, 3, &CrosstabOptions::default()).expect("crosstab");
+    let test = tab.test.expect("a test");
+    // The weights before trimming with the same model: the SEs R gives the untrimmed design.
+    let untrimmed = Design {
+        weights: r_weights.iter().map(|(w, _)| *w).collect(),
+        calibration: weighed.calibration.clone(),
+        ..Design::default()
+    }
+    .prepare()
+    .expect("untrimmed design");
+    let untrimmed = stats::shares(&untrimmed, &y, 3, &opts).expect("shares");
+    let k_of = |code: &str| {
+        ["a", "b", "c"]
+            .iter()
+            .position(|c| *c == code.trim_start_matches('y'))
+            .expect("code")
+    };
+    let share = |code: &str| shares.categories[k_of(code)].clone();
+    let cell = |term: &str| {
+        let (dist, code) = term.split_once(' ').expect("district and code");
+        let j = ["centre", "north", "south"]
+            .iter()
+            .position(|d| *d == dist)
+            .expect("district");
+        let col = tab.columns.iter().find(|c| c.category == j).expect("column");
+        col.cells[k_of(code)].estimate.clone()
+    };
+    let mut er = csv::Reader::from_path(dir.join("poststrat_expected.csv")).expect("poststrat_expected.csv");
+    let mut compared = 0;
+    for row in er.records() {
+        let row = row.expect("row");
+        let (stat, term, value) = (&row[0], &row[1], row[2].parse::<f64>().expect("value"));
+        let (got, rel) = match stat {
+            "share" => (share(term).share, 1e-9),
+            "share_se" => (share(term).se, 1e-6),
+            "share_ci_low" => (share(term).ci_low, 1e-6),
+            "share_ci_high" => (share(term).ci_high, 1e-6),
+            "mean" => (mean.mean, 1e-9),
+            "mean_se" => (mean.se, 1e-6),
+            "mean_ci_low" => (mean.ci_low, 1e-6),
+            "mean_ci_high" => (mean.ci_high, 1e-6),
+            "by_district_share" => (cell(term).share, 1e-9),
+            "by_district_se" => (cell(term).se, 1e-6),
+            "rao_scott_f" => (Some(test.f), 1e-6),
+            "rao_scott_ndf" => (Some(test.ndf), 1e-6),
+            "rao_scott_ddf" => (Some(test.ddf), 1e-6),
+            "rao_scott_p" => (Some(test.p_value), 1e-6),
+            "untrimmed_share_se" => (untrimmed.categories[k_of(term)].se, 1e-6),
+            other => panic!("poststrat_expected.csv has a statistic no test compares: {other}"),
+        };
+        let got = got.unwrap_or_else(|| panic!("{stat} {term}: no value"));
+        assert!(
+            (got - value).abs() <= rel * value.abs(),
+            "{stat} {term}: {got} vs R {value}"
+        );
+        compared += 1;
+    }
+    assert_eq!(compared, 41);
+}
