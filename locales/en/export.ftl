@@ -55,3 +55,5 @@ export-spss-weight = final weight
 export-col-suppressed-reason = suppressed reason
 export-suppressed-no-answers = suppressed: nobody answered
 export-suppressed-complementary = suppressed: hidden so that a smaller group's figure cannot be recovered from the total
+export-spss-quality-flags = quality screening flags
+export-spss-quality-decision = quality screening decision

@@ -61,3 +61,5 @@ export-spss-weight = итоговый вес
 export-col-suppressed-reason = причина скрытия
 export-suppressed-no-answers = скрыто: никто не ответил
 export-suppressed-complementary = скрыто: иначе значение малой группы можно было бы вычислить из итога
+export-spss-quality-flags = флаги проверки качества
+export-spss-quality-decision = решение по проверке качества

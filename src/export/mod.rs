@@ -20,6 +20,7 @@ mod microdata;
 pub mod quality;
 pub mod sav;
 mod spss;
+mod spss_quality;
 mod spss_stream;
 pub mod stream;
 mod summary;

@@ -493,7 +493,9 @@ pub fn sav_file(data: &ExportData) -> SavFile {
         .zip(&data.weights.values)
         .map(|((row, answers), wt)| layout.case(row, answers, *wt))
         .collect();
-    SavFile { cases, ..layout.file }
+    let mut file = SavFile { cases, ..layout.file };
+    super::spss_quality::add(&mut file, data);
+    file
 }
 
 /// The variables of a survey's SPSS file (without cases) and how each is filled from a response.

@@ -541,3 +541,76 @@ fn monitor_and_outcomes_from_one_read(b: Backend) {
     assert_eq!(m.complete, 6, "{m:?}");
 }
 backend_tests!(monitor_and_outcomes_from_one_read);
+
+/// The SPSS file has the screening variables of the CSV (`quality_flags`, `quality_decision`, SPSS names
+/// begin with a letter) and the same weights, read back by an independent reader (pyreadstat).
+#[test]
+#[ignore = "needs Python with pyreadstat (pip install pyreadstat) and --include-ignored (README, Tests)"]
+fn spss_export_carries_the_screening_variables() {
+    let db = TestDb::new(&Backend::Sqlite);
+    let store = Store::open(&db.url).unwrap();
+    survey_with_responses(
+        &store,
+        "qs",
+        "quality: {exclude: [speeders]}\nweighting: {method: poststratify, variables: [likes], targets: {cells: [{likes: y, count: 600}, {likes: n, count: 400}]}}",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("qs.sav");
+    let mut bytes = Vec::new();
+    opros::export::write_microdata(&store, "qs", opros::export::Format::Sav, &mut bytes).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let script = r#"
+import json, sys, pyreadstat
+df, meta = pyreadstat.read_sav(sys.argv[1], output_format="dict")
+col = lambda c: [None if (isinstance(x, float) and x != x) else (x.item() if hasattr(x, "item") else x) for x in list(df[c])]
+print(json.dumps({"names": list(meta.column_names), "labels": dict(zip(meta.column_names, meta.column_labels)),
+  "id": col("response_id"), "flags": col("quality_flags"), "decision": col("quality_decision"), "weight": col("weight")}))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, &path.to_string_lossy()])
+        .output()
+        .expect("python3 with pyreadstat: python3 -m pip install pyreadstat");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        names[names.len() - 3..],
+        ["weight", "quality_flags", "quality_decision"],
+        "{names:?}"
+    );
+    assert_eq!(v["labels"]["quality_decision"], "quality screening decision");
+    let ids = v["id"].as_array().unwrap();
+    let mut rows: Vec<(String, String, String, Option<f64>)> = (0..ids.len())
+        .map(|i| {
+            let s = |k: &str| v[k][i].as_str().unwrap_or("").to_owned();
+            (s("id"), s("flags"), s("decision"), v["weight"][i].as_f64())
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let want = [
+        ("qs-fast", "speeders", "excluded_by_rule", None),
+        ("qs-liner", "straight_lining", "", Some(300.0)),
+        ("qs-noise", "gibberish", "", Some(400.0 / 3.0)),
+        ("qs-ok1", "", "", Some(300.0)),
+        ("qs-ok2", "", "", Some(400.0 / 3.0)),
+        ("qs-ok3", "", "", Some(400.0 / 3.0)),
+    ];
+    assert_eq!(rows.len(), want.len());
+    for (got, want) in rows.iter().zip(want) {
+        assert_eq!(
+            (got.0.as_str(), got.1.as_str(), got.2.as_str()),
+            (want.0, want.1, want.2),
+            "{got:?}"
+        );
+        match (got.3, want.3) {
+            (None, None) => {}
+            (Some(g), Some(w)) => assert!((g - w).abs() < 1e-6 * w, "{got:?}"),
+            _ => panic!("{got:?} vs {want:?}"),
+        }
+    }
+}

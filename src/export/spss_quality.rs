@@ -1,0 +1,57 @@
+//! The quality screening variables of the SPSS file, as the CSV's columns (`export::quality`): present
+//! when screening decides something and some response is flagged or reviewed, `quality_flags` (the flags,
+//! `;` between them) and `quality_decision` (`excluded`, `kept`, `excluded_by_rule`, blank otherwise),
+//! strings after the questions and the weight. SPSS names begin with a letter, so the CSV's leading `_`
+//! is dropped; a question already named so gets a numbered name.
+
+use super::sav::{Measure, SavFile, Value, VarType, Variable};
+use super::ExportData;
+use crate::i18n;
+
+/// Appends the screening variables and each case's values to `file` (built from `data`, case by row).
+pub(super) fn add(file: &mut SavFile, data: &ExportData) {
+    let Some(cells) = data.quality.as_ref() else {
+        return;
+    };
+    let lang = data.version.definition.default_language();
+    for (k, (name, label)) in [
+        ("quality_flags", "export-spss-quality-flags"),
+        ("quality_decision", "export-spss-quality-decision"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let longest = cells.iter().map(|(c, _)| c[k].len()).max().unwrap_or(0);
+        file.variables.push(Variable {
+            name: free_name(file, name),
+            label: i18n::text(lang, label),
+            ty: VarType::String {
+                width: u16::try_from(longest.clamp(8, 255)).unwrap_or(255),
+            },
+            value_labels: Vec::new(),
+            missing: Vec::new(),
+            measure: Measure::Nominal,
+        });
+    }
+    for (case, (c, _)) in file.cases.iter_mut().zip(cells) {
+        case.extend(c.iter().map(|v| match v.is_empty() {
+            true => Value::Missing,
+            false => Value::Text(v.clone()),
+        }));
+    }
+}
+
+/// `wanted`, or `wanted_2`, `wanted_3` … when a variable has that name already (SPSS ignores case).
+fn free_name(file: &SavFile, wanted: &str) -> String {
+    let taken = |n: &str| file.variables.iter().any(|v| v.name.eq_ignore_ascii_case(n));
+    (1..)
+        .map(|k| {
+            if k == 1 {
+                wanted.to_owned()
+            } else {
+                format!("{wanted}_{k}")
+            }
+        })
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| wanted.to_owned())
+}
