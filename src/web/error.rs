@@ -242,9 +242,10 @@ impl ResponseError for WebError {
         let mut resp = resp
             .content_type("text/html; charset=utf-8")
             .body(super::pages::error_page(status, &message, "ru", "/"));
-        let localized = match self {
-            WebError::Localized(l) => Some((**l).clone()),
-            _ => None,
+        let localized = if let WebError::Localized(l) = self {
+            Some((**l).clone())
+        } else {
+            None
         };
         resp.extensions_mut().insert(super::lang::ErrorPage(message, localized));
         resp

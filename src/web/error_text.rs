@@ -95,7 +95,11 @@ pub fn store(e: &StoreError) -> Option<Localized> {
                 .arg("from", from)
                 .arg("to", to)
         }
-        _ => return None,
+        StoreError::Connect(_)
+        | StoreError::Migration(_)
+        | StoreError::Query(_)
+        | StoreError::Unavailable(_)
+        | StoreError::Corrupt(_) => return None,
     })
 }
 
@@ -150,5 +154,95 @@ pub fn refusal(r: &Refusal, status: StatusCode) -> Localized {
         Refusal::NotOfficial { login, role } => Localized::new(status, "error-detail-not-official", english)
             .arg("login", login)
             .arg("role", role),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each message: the English catalog text is the layer's own message (so the pages and the
+    /// JSON API say the same), and the Russian one exists and is Russian.
+    fn every_message() -> Vec<Localized> {
+        let report_errors = [
+            ReportError::UnknownBreakdown("x".into(), "sex, age".into()),
+            ReportError::BadFilter("x".into()),
+            ReportError::UnknownFilterVariable {
+                variable: "x".into(),
+                valid: "sex".into(),
+            },
+            ReportError::UnknownCode {
+                code: "z".into(),
+                variable: "sex".into(),
+                valid: "m, f".into(),
+            },
+            ReportError::By2WithoutBy("age".into()),
+        ];
+        let store_errors = [
+            StoreError::UnknownSurvey("s".into()),
+            StoreError::UnknownVersion {
+                slug: "s".into(),
+                version: 3,
+            },
+            StoreError::BadTransition {
+                slug: "s".into(),
+                from: "closed".into(),
+                to: "draft".into(),
+            },
+        ];
+        let auth_errors = [
+            AuthError::BadRole("boss".into()),
+            AuthError::BadLogin("a b".into()),
+            AuthError::WeakPassword,
+            AuthError::LongPassword,
+            AuthError::LoginTaken("anna".into()),
+            AuthError::LastAdmin,
+            AuthError::UnknownUser("nobody".into()),
+        ];
+        let refusals = [
+            Refusal::ClosedOn {
+                slug: "s".into(),
+                closed: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap_or_default(),
+            },
+            Refusal::PopulationFileName("a b.txt".into()),
+            Refusal::NotOfficial {
+                login: "anna".into(),
+                role: "admin".into(),
+            },
+        ];
+        let dialect = crate::export::UnknownDialect("lotus".into());
+        let mut all: Vec<Localized> = report_errors.iter().filter_map(report).collect();
+        all.extend(store_errors.iter().filter_map(store));
+        all.extend(auth_errors.iter().filter_map(auth));
+        all.extend(refusals.iter().map(|r| refusal(r, StatusCode::CONFLICT)));
+        all.push(unknown_upload(crate::catalog::workbench::WorkbenchError::UnknownUpload.to_string()));
+        all.push(unknown_dialect(dialect.to_string(), &dialect.0));
+        all
+    }
+
+    #[test]
+    fn english_texts_are_the_layers_messages_and_russian_ones_exist() {
+        let all = every_message();
+        assert_eq!(all.len(), 20);
+        for l in all {
+            assert_eq!(l.text("en"), l.english, "{}", l.id);
+            let ru = l.text("ru");
+            assert!(
+                ru != l.id && ru.chars().any(|c| matches!(c, 'а'..='я' | 'А'..='Я')),
+                "{}: {ru}",
+                l.id
+            );
+        }
+    }
+
+    #[test]
+    fn dates_in_messages_are_written_for_the_language() {
+        let closed = Refusal::ClosedOn {
+            slug: "s".into(),
+            closed: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap_or_default(),
+        };
+        let l = refusal(&closed, StatusCode::CONFLICT);
+        assert!(l.text("ru").contains("30.06.2027"), "{}", l.text("ru"));
+        assert!(l.text("en").contains("2027-06-30"), "{}", l.text("en"));
     }
 }
