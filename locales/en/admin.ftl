@@ -176,7 +176,13 @@ admin-monitor-reached = Reached
 admin-monitor-stopped = Stopped here
 admin-monitor-drop-rate = Drop rate
 admin-monitor-representativeness = Representativeness
-admin-monitor-weighted-now = If weighted now ({ $method }):
+admin-monitor-weighted-now = If weighted now ({ $method ->
+        [raking] { methodology-method-raking }
+        [poststratify] { methodology-method-poststratify }
+        [linear] { methodology-method-linear }
+        [logit] { methodology-method-logit }
+       *[other] { $method }
+    }):
 admin-monitor-weighting-impossible = weighting is not possible yet:
 admin-monitor-deff = design effect
 admin-monitor-effective-n = effective sample size

@@ -181,7 +181,13 @@ admin-monitor-reached = Дошли
 admin-monitor-stopped = Остановились здесь
 admin-monitor-drop-rate = Доля отсева
 admin-monitor-representativeness = Репрезентативность
-admin-monitor-weighted-now = Если взвесить сейчас ({ $method }):
+admin-monitor-weighted-now = Если взвесить сейчас ({ $method ->
+        [raking] { methodology-method-raking }
+        [poststratify] { methodology-method-poststratify }
+        [linear] { methodology-method-linear }
+        [logit] { methodology-method-logit }
+       *[other] { $method }
+    }):
 admin-monitor-weighting-impossible = взвешивание пока невозможно:
 admin-monitor-deff = эффект дизайна
 admin-monitor-effective-n = эффективный объём выборки

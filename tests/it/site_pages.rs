@@ -258,6 +258,10 @@ fn the_workbench_is_russian_by_default_and_english_when_chosen() {
         .get("/admin/surveys/healthcare-2026/monitor")
         .text()
         .expect("body");
+    assert!(
+        monitor.contains("Если взвесить сейчас (рейкинг)"),
+        "the weighting method by its Russian name: {monitor}"
+    );
     let bars: Vec<&str> = monitor.split("class=\"drop-bar\"").skip(1).collect();
     assert!(!bars.is_empty(), "{monitor}");
     for bar in bars {
