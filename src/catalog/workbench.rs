@@ -300,7 +300,9 @@ pub fn upload_population(
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         && (key.ends_with(".yaml") || key.ends_with(".yml"));
     if !ok_name {
-        return Err(WorkbenchError::Refused(Refusal::PopulationFileName(file_name.to_owned())));
+        return Err(WorkbenchError::Refused(Refusal::PopulationFileName(
+            file_name.to_owned(),
+        )));
     }
     let pop = definition::parse_population(source, &key).map_err(CatalogError::Invalid)?;
     store.replace_population(

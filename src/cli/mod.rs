@@ -193,7 +193,8 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
                 let _ = writeln!(err, "left out: {n}");
             };
             for i in catalog::import_files_with(&store, &files, lenient, allow_missing_texts, &mut note)
-                .map_err(missing_texts_hint)? {
+                .map_err(missing_texts_hint)?
+            {
                 let what = if i.created_survey { "new survey" } else { "new version" };
                 audit(
                     &store,

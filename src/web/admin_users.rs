@@ -278,7 +278,11 @@ pub async fn populations_upload(
         ),
         Err(WorkbenchError::Refused(r)) => {
             let message = super::error_text::refusal(&r, StatusCode::UNPROCESSABLE_ENTITY);
-            (StatusCode::UNPROCESSABLE_ENTITY, Vec::new(), Some(message.text(staff_lang(&req))))
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Vec::new(),
+                Some(message.text(staff_lang(&req))),
+            )
         }
         Err(e) => return Err(e.into()),
     };

@@ -215,7 +215,9 @@ mod tests {
         all.extend(store_errors.iter().filter_map(store));
         all.extend(auth_errors.iter().filter_map(auth));
         all.extend(refusals.iter().map(|r| refusal(r, StatusCode::CONFLICT)));
-        all.push(unknown_upload(crate::catalog::workbench::WorkbenchError::UnknownUpload.to_string()));
+        all.push(unknown_upload(
+            crate::catalog::workbench::WorkbenchError::UnknownUpload.to_string(),
+        ));
         all.push(unknown_dialect(dialect.to_string(), &dialect.0));
         all
     }

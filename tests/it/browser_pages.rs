@@ -154,7 +154,11 @@ async fn sign_in(b: &Browser, lang: &str) {
     b.submit("main button[type=submit]").await;
     let v = b.js("return location.pathname;", vec![]).await;
     assert_eq!(v.as_str(), Some("/admin/users"), "back where sign-in was asked for");
-    assert_eq!(page_facts(b).await.0, lang, "the page after signing in keeps the language");
+    assert_eq!(
+        page_facts(b).await.0,
+        lang,
+        "the page after signing in keeps the language"
+    );
 }
 
 /// The whole site in one language on one viewport.

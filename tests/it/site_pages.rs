@@ -460,7 +460,11 @@ fn a_language_chosen_once_stays_through_sign_in_the_switcher_and_posted_forms() 
     // A posted action that redirects: the page it leads to stays Russian.
     let r = staff.post(
         "/admin/users",
-        &[("login", "boris"), ("role", "official"), ("password", "a-long-enough-password")],
+        &[
+            ("login", "boris"),
+            ("role", "official"),
+            ("password", "a-long-enough-password"),
+        ],
     );
     assert_eq!(r.status().as_u16(), 303);
     let users = staff.get(&location_of(&r)).text().expect("body");
@@ -468,7 +472,11 @@ fn a_language_chosen_once_stays_through_sign_in_the_switcher_and_posted_forms() 
     assert!(users.contains("boris"), "{users}");
     let r = staff.post(
         "/admin/users",
-        &[("login", "boris"), ("role", "official"), ("password", "a-long-enough-password")],
+        &[
+            ("login", "boris"),
+            ("role", "official"),
+            ("password", "a-long-enough-password"),
+        ],
     );
     assert_eq!(r.status().as_u16(), 409);
     let html = r.text().expect("body");
@@ -531,7 +539,9 @@ fn errors_from_the_report_layer_speak_the_readers_language() {
     assert_eq!(r.status().as_u16(), 400);
     let body: Value = r.json().expect("json");
     assert!(
-        body["error"].as_str().is_some_and(|e| e.contains("is not a breakdown variable")),
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("is not a breakdown variable")),
         "{body}"
     );
 }
@@ -635,10 +645,7 @@ fn the_preview_ends_with_answers_written_for_its_language() {
         ("height", "1.75"),
         ("since", "2027-06-30"),
     ];
-    for (lang, age, height, date) in [
-        ("ru", "47", "1,75", "30.06.2027"),
-        ("en", "47", "1.75", "2027-06-30"),
-    ] {
+    for (lang, age, height, date) in [("ru", "47", "1,75", "30.06.2027"), ("en", "47", "1.75", "2027-06-30")] {
         let r = staff.post(&format!("{preview}/preview?lang={lang}"), &answers);
         assert_eq!(r.status().as_u16(), 200);
         let end = r.text().expect("body");
@@ -658,6 +665,9 @@ fn the_preview_ends_with_answers_written_for_its_language() {
             "{lang}: {table}"
         );
         assert!(!end.contains("47.0") && !end.contains("{&quot;"), "{end}");
-        assert!(!end.contains("_preview_answers"), "no answers carried past the end: {end}");
+        assert!(
+            !end.contains("_preview_answers"),
+            "no answers carried past the end: {end}"
+        );
     }
 }

@@ -23,12 +23,7 @@ pub fn missing_texts(def: &Definition, source: &str, file: &str) -> Vec<Problem>
         .into_iter()
         .map(|(t, lang)| {
             let line = line_of(def, source, &t);
-            Problem::new(
-                file,
-                line,
-                t.question,
-                format!("{} has no text in '{lang}'", t.what),
-            )
+            Problem::new(file, line, t.question, format!("{} has no text in '{lang}'", t.what))
         })
         .collect()
 }

@@ -7,9 +7,9 @@ mod rules;
 mod variables;
 
 use conditions::*;
+pub use missing::{missing_texts, missing_translations};
 use rules::*;
 use variables::*;
-pub use missing::{missing_texts, missing_translations};
 pub(crate) use variables::{position, var_type};
 
 use std::collections::{BTreeMap, BTreeSet};
