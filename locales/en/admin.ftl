@@ -176,7 +176,13 @@ admin-monitor-reached = Reached
 admin-monitor-stopped = Stopped here
 admin-monitor-drop-rate = Drop rate
 admin-monitor-representativeness = Representativeness
-admin-monitor-weighted-now = If weighted now ({ $method }):
+admin-monitor-weighted-now = If weighted now ({ $method ->
+        [raking] { methodology-method-raking }
+        [poststratify] { methodology-method-poststratify }
+        [linear] { methodology-method-linear }
+        [logit] { methodology-method-logit }
+       *[other] { $method }
+    }):
 admin-monitor-weighting-impossible = weighting is not possible yet:
 admin-monitor-deff = design effect
 admin-monitor-effective-n = effective sample size
@@ -279,3 +285,27 @@ error-text-500 = Something went wrong on our side. Please try again later.
 error-text-503 = The service is temporarily unavailable; please try again in a minute.
 admin-monitor-drop-bar = Drop-off compared with the other pages
 admin-preview-missing-translations = Texts missing in a listed language (readers of that language will see the default language's text):
+admin-upload-allow-missing-texts = Accept a definition that lacks some texts in one of its listed languages
+admin-upload-allow-missing-texts-hint = Without this tick such a definition is refused. With it, readers of that language see the default language's text there.
+admin-upload-missing-texts-note = The definition lacks texts in one of the languages listed in languages (listed above). Add them, or tick "Accept a definition that lacks some texts" and send it again.
+error-detail-unknown-breakdown = '{ $variable }' is not a breakdown variable of this survey (a single-choice or scale question or a derived variable); valid: { $valid }
+error-detail-bad-filter = '{ $filter }' is not a filter: write VAR:CODE[,VAR:CODE…], e.g. sex:f,age_group:60+
+error-detail-unknown-filter-variable = '{ $variable }' cannot filter this survey (a single-choice or scale question or a derived variable); valid: { $valid }
+error-detail-unknown-code = '{ $code }' is not a code of '{ $variable }'; valid: { $valid }
+error-detail-by2-without-by = a two-way breakdown (by2 = '{ $by2 }') needs a first breakdown variable (by)
+error-detail-unknown-survey = no survey with slug '{ $slug }'
+error-detail-unknown-version = survey '{ $slug }' has no version { $version }
+error-detail-bad-transition = survey '{ $slug }' cannot go from { $from } to { $to }
+error-detail-bad-role = unknown role '{ $role }': use admin, sociologist or official
+error-detail-bad-login = invalid login '{ $login }': use 2 to 64 letters, digits, '.', '_', '-' or '@'
+error-detail-weak-password = the password is too short: use at least { $min } characters
+error-detail-long-password = the password is too long: use at most { $max } characters
+error-detail-login-taken = a user with login '{ $login }' already exists
+error-detail-last-admin = this would leave no active admin: make another user admin first
+error-detail-unknown-user = no user with login '{ $login }'
+error-detail-unknown-upload = this upload no longer exists (it was stored or discarded); upload the definition again
+error-detail-export-changed = the responses of '{ $slug }' changed while they were exported (the weights depend on every response); export again
+error-detail-unknown-dialect = unknown CSV dialect '{ $dialect }' (known: standard, excel-ru)
+error-detail-closed-on = '{ $slug }' closed on { $closed } (its `closes` date); store a new version with a later `closes` date to extend fieldwork
+error-detail-population-file-name = file name '{ $name }': use letters, digits, '.', '_' or '-', ending in .yaml
+error-detail-not-official = '{ $login }' is { $role }: access to unpublished results is given to officials only (other roles see them anyway)

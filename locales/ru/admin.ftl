@@ -181,7 +181,13 @@ admin-monitor-reached = Дошли
 admin-monitor-stopped = Остановились здесь
 admin-monitor-drop-rate = Доля отсева
 admin-monitor-representativeness = Репрезентативность
-admin-monitor-weighted-now = Если взвесить сейчас ({ $method }):
+admin-monitor-weighted-now = Если взвесить сейчас ({ $method ->
+        [raking] { methodology-method-raking }
+        [poststratify] { methodology-method-poststratify }
+        [linear] { methodology-method-linear }
+        [logit] { methodology-method-logit }
+       *[other] { $method }
+    }):
 admin-monitor-weighting-impossible = взвешивание пока невозможно:
 admin-monitor-deff = эффект дизайна
 admin-monitor-effective-n = эффективный объём выборки
@@ -292,3 +298,27 @@ error-text-500 = Что-то пошло не так на нашей сторон
 error-text-503 = Сервис временно недоступен; попробуйте ещё раз через минуту.
 admin-monitor-drop-bar = Отсев в сравнении с другими страницами
 admin-preview-missing-translations = Тексты, которых нет на одном из заявленных языков (читающие на нём увидят текст на языке по умолчанию):
+admin-upload-allow-missing-texts = Принять описание, в котором нет некоторых текстов на одном из заявленных языков
+admin-upload-allow-missing-texts-hint = Без этой отметки такое описание не принимается. С ней читающие на этом языке увидят там текст на языке по умолчанию.
+admin-upload-missing-texts-note = В описании нет текстов на одном из заявленных в languages языков (перечислены выше). Добавьте их или отметьте «Принять описание, в котором нет некоторых текстов» и отправьте ещё раз.
+error-detail-unknown-breakdown = «{ $variable }» — не переменная для разбивки в этом опросе (нужен вопрос с одним ответом, шкала или производная переменная); можно: { $valid }
+error-detail-bad-filter = «{ $filter }» — не фильтр: пишите ПЕРЕМЕННАЯ:КОД[,ПЕРЕМЕННАЯ:КОД…], например sex:f,age_group:60+
+error-detail-unknown-filter-variable = По «{ $variable }» этот опрос не отфильтровать (нужен вопрос с одним ответом, шкала или производная переменная); можно: { $valid }
+error-detail-unknown-code = «{ $code }» — не код переменной «{ $variable }»; можно: { $valid }
+error-detail-by2-without-by = Для двойной разбивки (by2 = «{ $by2 }») нужна первая переменная разбивки (by)
+error-detail-unknown-survey = Опроса «{ $slug }» нет
+error-detail-unknown-version = У опроса «{ $slug }» нет версии { $version }
+error-detail-bad-transition = Опрос «{ $slug }» нельзя перевести из состояния «{ $from }» в «{ $to }»
+error-detail-bad-role = Неизвестная роль «{ $role }»: выберите admin, sociologist или official
+error-detail-bad-login = Логин «{ $login }» не подходит: от 2 до 64 букв, цифр, «.», «_», «-» или «@»
+error-detail-weak-password = Пароль слишком короткий: нужно не меньше { $min } символов
+error-detail-long-password = Пароль слишком длинный: не больше { $max } символов
+error-detail-login-taken = Пользователь с логином «{ $login }» уже есть
+error-detail-last-admin = Так не останется ни одного действующего администратора: сначала сделайте администратором другого пользователя
+error-detail-unknown-user = Пользователя с логином «{ $login }» нет
+error-detail-unknown-upload = Этой загрузки больше нет (её сохранили или отменили); загрузите описание ещё раз
+error-detail-export-changed = Ответы опроса «{ $slug }» изменились во время выгрузки (веса зависят от каждого ответа); выгрузите ещё раз
+error-detail-unknown-dialect = Неизвестный вид CSV «{ $dialect }» (есть: standard, excel-ru)
+error-detail-closed-on = Опрос «{ $slug }» закрылся { $closed } (дата в closes); чтобы продлить опрос, сохраните новую версию с более поздней датой closes
+error-detail-population-file-name = Имя файла «{ $name }»: используйте буквы, цифры, «.», «_» или «-», в конце .yaml
+error-detail-not-official = У «{ $login }» роль «{ $role }»: доступ к неопубликованным результатам дают только представителям власти (другие роли видят их и так)

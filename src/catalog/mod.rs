@@ -50,6 +50,23 @@ pub struct Prepared {
     pub source_name: String,
 }
 
+/// Refuses a prepared definition that lacks a text in one of its listed languages, listing every missing
+/// text (file, line, question); the caller decides whether the sociologist accepted them. For a converted
+/// XLSForm, lines (of the YAML text) are left out, and so is the title: XLSForm's `form_title` has no
+/// per-language columns, so a form cannot give it in a second language.
+pub fn refuse_missing_texts(p: &Prepared) -> Result<(), CatalogError> {
+    let mut problems = definition::missing_texts(&p.definition, &p.source, &p.source_name);
+    if is_spreadsheet(Path::new(&p.source_name)) {
+        problems.retain(|pr| pr.question.is_some() || !pr.message.starts_with("title has no text"));
+        problems.iter_mut().for_each(|pr| pr.line = None);
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CatalogError::Invalid(DefinitionErrors { problems }))
+    }
+}
+
 /// Reads and validates a definition file; a `weighting.population` path is resolved relative to the file
 /// and checked against the definition. Every problem is reported, not just the first. Spreadsheets
 /// (`.xlsx`, `.xls`, `.ods`) are XLSForms, converted first (strictly: anything unsupported is an error).
@@ -185,20 +202,29 @@ pub fn store_prepared(store: &Store, p: &Prepared) -> Result<Imported, CatalogEr
 /// Imports several files all-or-nothing: every file is validated first, and nothing is stored unless all
 /// are valid. Problems of all files are returned together.
 pub fn import_files(store: &Store, paths: &[PathBuf]) -> Result<Vec<Imported>, CatalogError> {
-    import_files_with(store, paths, false, &mut |_| {})
+    import_files_with(store, paths, false, true, &mut |_| {})
 }
 
-/// As [`import_files`]; `lenient` XLSForm conversion reports left-out rows through `note`.
+/// As [`import_files`]; `lenient` XLSForm conversion reports left-out rows through `note`. Unless
+/// `allow_missing_texts`, a definition lacking a text in one of its listed languages is refused like an
+/// invalid one (every missing text listed).
 pub fn import_files_with(
     store: &Store,
     paths: &[PathBuf],
     lenient: bool,
+    allow_missing_texts: bool,
     note: &mut dyn FnMut(&str),
 ) -> Result<Vec<Imported>, CatalogError> {
     let mut prepared = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        match prepare_file_with(path, lenient) {
+        let checked = prepare_file_with(path, lenient).and_then(|(p, notes)| {
+            if !allow_missing_texts {
+                refuse_missing_texts(&p)?;
+            }
+            Ok((p, notes))
+        });
+        match checked {
             Ok((p, notes)) => {
                 notes.iter().for_each(|n| note(n));
                 prepared.push(p)

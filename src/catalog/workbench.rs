@@ -24,9 +24,24 @@ pub enum WorkbenchError {
     #[error(transparent)]
     Auth(#[from] AuthError),
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
     #[error("this upload no longer exists (it was stored or discarded); upload the definition again")]
     UnknownUpload,
+}
+
+/// Why the workbench refused an action: each a message staff can act on.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Refusal {
+    #[error(
+        "'{slug}' closed on {closed} (its `closes` date); store a new version with a later `closes` date to extend fieldwork"
+    )]
+    ClosedOn { slug: String, closed: chrono::NaiveDate },
+    #[error("file name '{0}': use letters, digits, '.', '_' or '-', ending in .yaml")]
+    PopulationFileName(String),
+    #[error(
+        "'{login}' is {role}: access to unpublished results is given to officials only (other roles see them anyway)"
+    )]
+    NotOfficial { login: String, role: String },
 }
 
 impl From<StoreError> for WorkbenchError {
@@ -194,9 +209,10 @@ pub fn open_survey(
     let (_, v) = cache.current(store, slug)?;
     let today = chrono::Utc::now().date_naive();
     if let Some(c) = v.definition.closes.filter(|c| *c < today) {
-        return Err(WorkbenchError::Refused(format!(
-            "'{slug}' closed on {c} (its `closes` date); store a new version with a later `closes` date to extend fieldwork"
-        )));
+        return Err(WorkbenchError::Refused(Refusal::ClosedOn {
+            slug: slug.to_owned(),
+            closed: c,
+        }));
     }
     change_status(store, slug, Status::Open, actor, "survey.open")
 }
@@ -284,8 +300,8 @@ pub fn upload_population(
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         && (key.ends_with(".yaml") || key.ends_with(".yml"));
     if !ok_name {
-        return Err(WorkbenchError::Refused(format!(
-            "file name '{file_name}': use letters, digits, '.', '_' or '-', ending in .yaml"
+        return Err(WorkbenchError::Refused(Refusal::PopulationFileName(
+            file_name.to_owned(),
         )));
     }
     let pop = definition::parse_population(source, &key).map_err(CatalogError::Invalid)?;
@@ -367,10 +383,10 @@ pub fn list_populations(store: &Store) -> Result<Vec<PopulationInfo>, WorkbenchE
 pub fn grant_results(store: &Store, login: &str, slug: &str, actor: &str) -> Result<(), WorkbenchError> {
     let user = auth::users::find(store, login)?;
     if user.role != Role::Official {
-        return Err(WorkbenchError::Refused(format!(
-            "'{}' is {}: access to unpublished results is given to officials only (other roles see them anyway)",
-            user.login, user.role
-        )));
+        return Err(WorkbenchError::Refused(Refusal::NotOfficial {
+            login: user.login,
+            role: user.role.to_string(),
+        }));
     }
     let survey = store.find_survey(slug)?;
     store.grant_result_access(

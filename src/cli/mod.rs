@@ -60,6 +60,11 @@ pub enum SurveyCommand {
         /// XLSForms: import what can be converted and list the rest (default: refuse the whole form).
         #[arg(long)]
         lenient: bool,
+        /// Accept definitions that lack a text in one of their listed languages (readers of that language
+        /// then see the default language's text there); by default they are refused, every missing text
+        /// listed.
+        #[arg(long)]
+        allow_missing_texts: bool,
     },
     /// Convert an XLSForm (.xlsx) to an Opros YAML definition on stdout.
     Convert {
@@ -72,6 +77,9 @@ pub enum SurveyCommand {
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Accept missing texts in a listed language (warned about) instead of failing on them.
+        #[arg(long)]
+        allow_missing_texts: bool,
     },
     /// List surveys with status, version and responses.
     List,
@@ -166,30 +174,27 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
     if let SurveyCommand::Convert { file, lenient } = &cmd {
         return convert(file, *lenient, &mut out);
     }
-    if let SurveyCommand::Check { files } = &cmd {
-        for f in files {
-            let p = catalog::prepare_file(f)?;
-            writeln!(
-                out,
-                "{}: ok ({} questions)",
-                f.display(),
-                p.definition.questions().count()
-            )?;
-            // Not errors (the default language's text stands in), but readers of that language see it.
-            for w in crate::definition::missing_translations(&p.definition) {
-                writeln!(out, "{}: warning: {w}", f.display())?;
-            }
-        }
-        return Ok(());
+    if let SurveyCommand::Check {
+        files,
+        allow_missing_texts,
+    } = &cmd
+    {
+        return check(files, *allow_missing_texts, &mut out);
     }
     let store = Store::open(&config.database)?;
     match cmd {
-        SurveyCommand::Import { files, lenient } => {
+        SurveyCommand::Import {
+            files,
+            lenient,
+            allow_missing_texts,
+        } => {
             let mut err = std::io::stderr();
             let mut note = |n: &str| {
                 let _ = writeln!(err, "left out: {n}");
             };
-            for i in catalog::import_files_with(&store, &files, lenient, &mut note)? {
+            for i in catalog::import_files_with(&store, &files, lenient, allow_missing_texts, &mut note)
+                .map_err(missing_texts_hint)?
+            {
                 let what = if i.created_survey { "new survey" } else { "new version" };
                 audit(
                     &store,
@@ -258,6 +263,49 @@ fn survey(config: Config, cmd: SurveyCommand) -> Result<(), CliError> {
 
 /// Who the audit log names for changes made from the command line.
 const CLI_ACTOR: &str = "cli";
+
+/// `survey check`: each file validated; texts missing in a listed language fail the check (all of them
+/// listed, across every file) unless accepted, when they are warnings.
+fn check(files: &[PathBuf], allow_missing_texts: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut missing = Vec::new();
+    for f in files {
+        let p = catalog::prepare_file(f)?;
+        if !allow_missing_texts {
+            if let Err(CatalogError::Invalid(errs)) = catalog::refuse_missing_texts(&p) {
+                missing.extend(errs.problems);
+                continue;
+            }
+        }
+        writeln!(
+            out,
+            "{}: ok ({} questions)",
+            f.display(),
+            p.definition.questions().count()
+        )?;
+        // Accepted: the default language's text stands in, but readers of that language see it.
+        for w in crate::definition::missing_translations(&p.definition) {
+            writeln!(out, "{}: warning: {w}", f.display())?;
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing_texts_hint(CatalogError::Invalid(
+            crate::definition::DefinitionErrors { problems: missing },
+        )))
+    }
+}
+
+/// Adds how to accept missing texts to a refusal that lists them.
+fn missing_texts_hint(e: CatalogError) -> CliError {
+    match e {
+        CatalogError::Invalid(errs) if errs.mentions(" has no text in '") => CliError::Other(format!(
+            "{errs}(to accept texts missing in a listed language, pass --allow-missing-texts: readers of that \
+             language then see the default language's text)"
+        )),
+        e => e.into(),
+    }
+}
 
 fn other(e: impl std::fmt::Display) -> CliError {
     CliError::Other(e.to_string())

@@ -113,7 +113,7 @@ pub use model::*;
 pub use population::{check_population, parse_population};
 pub use sample::SampleKind;
 pub use texts::{OrderedMap, Texts};
-pub use validate::{missing_translations, valid_id, valid_slug};
+pub use validate::{missing_texts, missing_translations, valid_id, valid_slug};
 
 use crate::weighting::scheme::Scheme;
 

@@ -122,6 +122,7 @@ fn upload_page(
             "source": source,
             "problems": problems,
             "problem_count": problems.len(),
+            "missing_texts": problems.iter().any(|p| p["message"].as_str().is_some_and(|m| m.contains(" has no text in '"))),
         }),
         Some(s),
     )
@@ -168,10 +169,15 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
         let p = [json!({"file": "", "line": null, "question": null, "message": message})];
         return Ok(upload_page(&req, &state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
     }
+    // Texts missing in a listed language are refused like problems unless the uploader accepts them.
+    let allow_missing_texts = f.first("allow_missing_texts").is_some_and(|v| !v.is_empty());
     let st = state.clone();
     let (src, nm, by) = (source.clone(), name.clone(), s.user.login.clone());
     let result = blk(move || match workbench::prepare(&st.store, &src, &nm) {
-        Ok(p) => Ok(Ok(workbench::stage(&st.store, &p, &by)?)),
+        Ok(p) => match crate::catalog::refuse_missing_texts(&p) {
+            Err(CatalogError::Invalid(errs)) if !allow_missing_texts => Ok(Err(errs)),
+            _ => Ok(Ok(workbench::stage(&st.store, &p, &by)?)),
+        },
         Err(WorkbenchError::Catalog(CatalogError::Invalid(errs))) => Ok(Err(errs)),
         Err(e) => Err(e.into()),
     })

@@ -75,7 +75,8 @@ async fn with_error(
     }
     let st = state.clone();
     let list = blk(move || Ok(users::list(&st.store)?)).await?;
-    Ok(users_page(req, state, s, e.status_code(), list, Some(e.to_string())))
+    let message = e.message_in(super::auth::staff_lang(req));
+    Ok(users_page(req, state, s, e.status_code(), list, Some(message)))
 }
 
 /// `POST /admin/users`: adds a user (`login`, `role`, `password`).
@@ -275,7 +276,14 @@ pub async fn populations_upload(
                 .collect(),
             None,
         ),
-        Err(WorkbenchError::Refused(m)) => (StatusCode::UNPROCESSABLE_ENTITY, Vec::new(), Some(m)),
+        Err(WorkbenchError::Refused(r)) => {
+            let message = super::error_text::refusal(&r, StatusCode::UNPROCESSABLE_ENTITY);
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Vec::new(),
+                Some(message.text(staff_lang(&req))),
+            )
+        }
         Err(e) => return Err(e.into()),
     };
     let st = state.clone();

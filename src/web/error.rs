@@ -12,6 +12,8 @@ use crate::indicator::waves::IndicatorError;
 use crate::report::{ReportError, ReportLoadError};
 use crate::store::{StoreError, StoreErrorKind};
 
+use super::error_text::{self, Localized};
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("{0}")]
@@ -39,12 +41,25 @@ pub enum WebError {
     Unavailable(String),
     #[error("something went wrong on our side; please try again")]
     Internal(String),
+    /// An error from a deeper layer whose message has a catalog text, shown in the reader's language (its
+    /// status is its own); displayed as the layer's English message.
+    #[error("{}", .0.english)]
+    Localized(Box<Localized>),
+}
+
+impl From<Localized> for WebError {
+    fn from(l: Localized) -> Self {
+        WebError::Localized(Box::new(l))
+    }
 }
 
 /// Every layer's errors become a [`WebError`] here and nowhere else, one status per kind; the matches
 /// list every variant, so a new error variant does not compile until it is given its status.
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
+        if let Some(l) = error_text::store(&e) {
+            return l.into();
+        }
         match e.kind() {
             StoreErrorKind::NotFound => WebError::NotFound(e.to_string()),
             StoreErrorKind::Conflict => WebError::Conflict(e.to_string()),
@@ -69,6 +84,9 @@ impl From<CatalogError> for WebError {
 
 impl From<AuthError> for WebError {
     fn from(e: AuthError) -> Self {
+        if let Some(l) = error_text::auth(&e) {
+            return l.into();
+        }
         match e {
             AuthError::Store(s) => s.into(),
             AuthError::Hash(h) => WebError::Internal(h),
@@ -86,8 +104,8 @@ impl From<WorkbenchError> for WebError {
         match e {
             WorkbenchError::Catalog(c) => c.into(),
             WorkbenchError::Auth(a) => a.into(),
-            WorkbenchError::Refused(m) => WebError::Conflict(m),
-            WorkbenchError::UnknownUpload => WebError::NotFound(e.to_string()),
+            WorkbenchError::Refused(r) => error_text::refusal(&r, StatusCode::CONFLICT).into(),
+            WorkbenchError::UnknownUpload => error_text::unknown_upload(e.to_string()).into(),
         }
     }
 }
@@ -116,6 +134,9 @@ impl From<IndicatorError> for WebError {
 
 impl From<ReportError> for WebError {
     fn from(e: ReportError) -> Self {
+        if let Some(l) = error_text::report(&e) {
+            return l.into();
+        }
         match e {
             ReportError::UnknownBreakdown(..)
             | ReportError::BadFilter(_)
@@ -138,14 +159,14 @@ impl From<ExportError> for WebError {
             | ExportError::Xlsx(_)
             | ExportError::Sav(_)
             | ExportError::Summary(_) => WebError::Internal(e.to_string()),
-            ExportError::Changed(_) => WebError::Conflict(e.to_string()),
+            ExportError::Changed(ref slug) => error_text::export_changed(e.to_string(), slug).into(),
         }
     }
 }
 
 impl From<crate::export::UnknownDialect> for WebError {
     fn from(e: crate::export::UnknownDialect) -> Self {
-        WebError::BadRequest(e.to_string())
+        error_text::unknown_dialect(e.to_string(), &e.0).into()
     }
 }
 
@@ -166,7 +187,17 @@ impl WebError {
             | WebError::Forbidden(_)
             | WebError::Conflict(_)
             | WebError::TooLarge(_)
-            | WebError::TooManyRequests(_) => false,
+            | WebError::TooManyRequests(_)
+            | WebError::Localized(_) => false,
+        }
+    }
+
+    /// The message for a person reading `lang`: a deeper layer's message in that language when it has a
+    /// catalog text, else the message as it was worded.
+    pub fn message_in(&self, lang: &str) -> String {
+        match self {
+            WebError::Localized(l) => l.text(lang),
+            other => other.to_string(),
         }
     }
 }
@@ -183,6 +214,7 @@ impl ResponseError for WebError {
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Localized(l) => l.status,
         }
     }
 
@@ -196,10 +228,11 @@ impl ResponseError for WebError {
             | WebError::Forbidden(_)
             | WebError::Conflict(_)
             | WebError::TooLarge(_)
-            | WebError::TooManyRequests(_) => {}
+            | WebError::TooManyRequests(_)
+            | WebError::Localized(_) => {}
         }
         let status = self.status_code();
-        let message = self.to_string();
+        let message = self.message_in("ru");
         let mut resp = HttpResponse::build(status);
         if status == StatusCode::SERVICE_UNAVAILABLE {
             resp.insert_header((header::RETRY_AFTER, "5"));
@@ -209,7 +242,12 @@ impl ResponseError for WebError {
         let mut resp = resp
             .content_type("text/html; charset=utf-8")
             .body(super::pages::error_page(status, &message, "ru", "/"));
-        resp.extensions_mut().insert(super::lang::ErrorPage(message));
+        let localized = if let WebError::Localized(l) = self {
+            Some((**l).clone())
+        } else {
+            None
+        };
+        resp.extensions_mut().insert(super::lang::ErrorPage(message, localized));
         resp
     }
 }
@@ -282,7 +320,10 @@ mod tests {
         );
         assert_eq!(WebError::from(AuthError::LastAdmin).status_code(), StatusCode::CONFLICT);
         assert_eq!(
-            WebError::from(WorkbenchError::Refused("no".into())).status_code(),
+            WebError::from(WorkbenchError::Refused(
+                crate::catalog::workbench::Refusal::PopulationFileName("x".into())
+            ))
+            .status_code(),
             StatusCode::CONFLICT
         );
         assert_eq!(

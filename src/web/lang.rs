@@ -72,7 +72,8 @@ pub async fn keep_language(
                     page.append_header((name.clone(), value.clone()));
                 }
             }
-            let body = super::pages::error_page(old.status(), &error.0, &page_lang, &here);
+            let message = error.1.as_ref().map_or_else(|| error.0.clone(), |l| l.text(&page_lang));
+            let body = super::pages::error_page(old.status(), &message, &page_lang, &here);
             ServiceResponse::new(req, page.content_type("text/html; charset=utf-8").body(body))
         }
         None => res,
@@ -89,9 +90,9 @@ pub async fn keep_language(
 }
 
 /// The message of an error page, put on the response by `WebError` so that `keep_language` can write the
-/// page in the reader's language.
+/// page in the reader's language (a deeper layer's message with a catalog text is written again in it).
 #[derive(Clone, Debug)]
-pub struct ErrorPage(pub String);
+pub struct ErrorPage(pub String, pub Option<super::error_text::Localized>);
 
 /// The address of the request without its `lang` parameter, for the links that switch the language.
 pub fn here(req: &HttpRequest) -> String {

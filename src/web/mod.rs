@@ -11,6 +11,7 @@ pub mod auth;
 mod chart_text;
 mod chunked;
 pub mod error;
+pub mod error_text;
 pub mod form;
 mod form_channel;
 mod form_notices;

@@ -222,6 +222,32 @@ fn workbench_flow_end_to_end(b: Backend) {
     assert!(m.contains("<dd id=\"m-partial\">1</dd>"));
     assert!(m.contains("<dd id=\"m-completion\">80.0%</dd>"));
     assert!(m.contains("<svg role=\"img\""), "the per-day chart");
+    // Drop-off bars: the page nobody left has none; the page where one of five stopped (the second: the
+    // quitter sent the first) has a visible one; each is labelled with its rate.
+    let bars: Vec<(f64, String)> = m
+        .split("class=\"drop-bar\"")
+        .skip(1)
+        .map(|bar| {
+            let width = bar
+                .split("width=\"")
+                .nth(2)
+                .and_then(|w| w.split('"').next())
+                .and_then(|w| w.parse::<f64>().ok())
+                .unwrap_or(-1.0);
+            let label = bar
+                .split("<text")
+                .nth(1)
+                .and_then(|t| t.split('>').nth(1))
+                .and_then(|t| t.split('<').next())
+                .unwrap_or("")
+                .to_owned();
+            (width, label)
+        })
+        .collect();
+    assert_eq!(bars.len(), 2, "{m}");
+    assert!(bars[0].0 == 0.0 && bars[0].1 == "0.0%", "{bars:?}");
+    assert!(bars[1].0 > 50.0 && bars[1].1 == "20.0%", "{bars:?}");
+    assert!(m.contains("If weighted now (raking)"), "the method by its name: {m}");
     // Raking on one variable = post-stratification: weights 500/3 for the 3 men, 500 for the woman;
     // Kish deff = n·Σw²/(Σw)² = 4·(3·(500/3)² + 500²)/1000² = 4/3; effective n = 4/(4/3) = 3.
     assert!(m.contains("design effect <strong>1.33</strong>"), "{m}");

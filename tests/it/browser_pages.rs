@@ -4,7 +4,8 @@
 //!   methodology, topics, trends) and from the workbench (`/admin` and the pages it links to) is laid out
 //!   no wider than the viewport — nothing scrolls sideways;
 //! - a language chosen once (`?lang=` on the first page) stays chosen on every page reached by plain
-//!   links, without `lang` in them (the choice is remembered in a cookie);
+//!   links, without `lang` in them (the choice is remembered in a cookie), through the sign-in redirect,
+//!   and after the language switcher changes it;
 //! - error pages (an unknown address, an unknown tracked question) speak the reader's language;
 //! - axe-core finds no serious or critical problem on the trends index, a results page by sex, the
 //!   methodology page, the workbench and an error page (when axe-core is installed).
@@ -144,11 +145,20 @@ async fn shoot_at(b: &mut Browser, path: &str, css: &str, name: &str) {
     b.shot(name).await;
 }
 
-async fn sign_in(b: &Browser) {
-    b.goto("/login").await;
+/// Signs in from the page that asks for it; the sign-in page and the page after it keep the language.
+async fn sign_in(b: &Browser, lang: &str) {
+    b.goto("/admin/users").await;
+    assert_eq!(page_facts(b).await.0, lang, "the sign-in page keeps the language");
     b.type_into("#login", "anna").await;
     b.type_into("#password", PASSWORD).await;
     b.submit("main button[type=submit]").await;
+    let v = b.js("return location.pathname;", vec![]).await;
+    assert_eq!(v.as_str(), Some("/admin/users"), "back where sign-in was asked for");
+    assert_eq!(
+        page_facts(b).await.0,
+        lang,
+        "the page after signing in keeps the language"
+    );
 }
 
 /// The whole site in one language on one viewport.
@@ -177,6 +187,20 @@ async fn site(viewport: Viewport, lang: &str) {
         public.iter().any(|p| p.contains("?by=")),
         "results breakdowns were visited"
     );
+
+    // The language switcher: the other language is kept on the pages reached from there by links; then
+    // switching back.
+    let other = if lang == "ru" { "en" } else { "ru" };
+    for to in [other, lang] {
+        b.goto("/results/healthcare-2026").await;
+        let link = format!("nav.langs a[lang={to}]");
+        b.navigating(&link, || b.click(&link)).await;
+        assert_eq!(page_facts(&b).await.0, to, "the switcher leads to the {to} page");
+        for then in ["header a.brand", "main a[href='/trends']"] {
+            b.navigating(then, || b.click(then)).await;
+            assert_eq!(page_facts(&b).await.0, to, "{then} after switching to {to}");
+        }
+    }
 
     // Error pages in the chosen language.
     let not_found = if lang == "ru" {
@@ -214,7 +238,7 @@ async fn site(viewport: Viewport, lang: &str) {
     shoot(&mut b, "/trends/life_satisfaction_region", "trend").await;
 
     // The workbench, signed in, in the same language.
-    sign_in(&b).await;
+    sign_in(&b, lang).await;
     let staff = crawl(&mut b, "/admin", "/admin", lang).await;
     let kinds = page_kinds(&staff);
     for kind in ["workbench survey", "users", "audit"] {

@@ -258,6 +258,10 @@ fn the_workbench_is_russian_by_default_and_english_when_chosen() {
         .get("/admin/surveys/healthcare-2026/monitor")
         .text()
         .expect("body");
+    assert!(
+        monitor.contains("Если взвесить сейчас (рейкинг)"),
+        "the weighting method by its Russian name: {monitor}"
+    );
     let bars: Vec<&str> = monitor.split("class=\"drop-bar\"").skip(1).collect();
     assert!(!bars.is_empty(), "{monitor}");
     for bar in bars {
@@ -294,16 +298,376 @@ fn survey_check_finds_the_shipped_population_outside_surveys_and_warns_of_missin
         "the shipped files are listed: {err}"
     );
 
-    // An English text removed: a warning names the text and the language.
-    let title_en = source
-        .lines()
-        .find(|l| l.trim_start().starts_with("en:"))
-        .expect("an English text")
-        .to_owned();
-    let half = source.replacen(&format!("{title_en}\n"), "", 1);
+    // English texts removed: refused, every missing text named with its file, line and question, unless
+    // accepted with --allow-missing-texts (then warned about).
+    let (half, removed) = without_english_of(&source, &["sex", "district"]);
     let partial = dir.path().join("partial.yaml");
     std::fs::write(&partial, &half).expect("write");
-    let (ok, out, err) = run_opros(&db, &["survey", "check", partial.to_str().unwrap_or("")]);
+    let partial = partial.to_str().unwrap_or("");
+    let (ok, out, err) = run_opros(&db, &["survey", "check", partial]);
+    assert!(!ok, "missing texts are refused: {out}{err}");
+    for (question, line) in &removed {
+        let expected = format!("partial.yaml:{line}: question '{question}': ");
+        assert!(err.contains(&expected), "{expected} in {err}");
+    }
+    assert!(
+        err.matches("has no text in 'en'").count() >= removed.len() && err.contains("--allow-missing-texts"),
+        "{err}"
+    );
+    let (ok, _, err) = run_opros(&db, &["survey", "import", partial]);
+    assert!(!ok && err.contains("has no text in 'en'"), "import refuses too: {err}");
+    let (ok, out, _) = run_opros(&db, &["survey", "list"]);
+    assert!(ok && !out.contains("healthcare-2026"), "nothing stored: {out}");
+
+    let (ok, out, err) = run_opros(&db, &["survey", "check", "--allow-missing-texts", partial]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("warning:") && out.contains("has no text in 'en'"), "{out}");
+    let (ok, out, err) = run_opros(&db, &["survey", "import", "--allow-missing-texts", partial]);
+    assert!(ok && out.contains("healthcare-2026: new survey"), "{out}{err}");
+}
+
+/// The definition without the English texts of the questions `ids` (the `en:` lines inside each question's
+/// block), and each question with the line of its `id:` in the result.
+fn without_english_of(source: &str, ids: &[&str]) -> (String, Vec<(String, usize)>) {
+    let mut out = Vec::new();
+    let mut current: Option<&str> = None;
+    let mut lines = Vec::new();
+    for line in source.lines() {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if let Some(id) = trimmed.strip_prefix("id: ") {
+            current = ids.iter().copied().find(|q| *q == id.trim());
+            if let Some(q) = current {
+                out.push((q.to_owned(), lines.len() + 1));
+            }
+        } else if current.is_some() && line.trim_start().starts_with("en:") {
+            continue;
+        }
+        lines.push(if current.is_some() {
+            without_flow_english(line)
+        } else {
+            line.to_owned()
+        });
+    }
+    assert_eq!(out.len(), ids.len(), "the example has the questions {ids:?}");
+    (lines.join("\n") + "\n", out)
+}
+
+/// A line with every `, en: "…"` of its flow maps taken out.
+fn without_flow_english(line: &str) -> String {
+    let mut rest = line;
+    let mut out = String::new();
+    while let Some(at) = rest.find(", en: \"") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + ", en: \"".len()..];
+        rest = after.find('"').map_or("", |end| &after[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `href` of the page's link that switches to `lang` (the language switcher), unescaped.
+fn switch_link(html: &str, lang: &str) -> Option<String> {
+    let marker = format!("lang&#x3D;{lang}\"");
+    let end = html.find(&marker)? + marker.len() - 1;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..end].replace("&#x3D;", "=").replace("&amp;", "&"))
+}
+
+fn location_of(r: &reqwest::blocking::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Links do not carry `lang=`: the choice lives in the cookie, so a copied address opens in the
+/// recipient's own language; the choice survives the sign-in redirect, the language switcher, and the
+/// redirect after a form is posted.
+#[test]
+fn a_language_chosen_once_stays_through_sign_in_the_switcher_and_posted_forms() {
+    let db = TestDb::new(&Backend::Sqlite);
+    let (server, _store) = seeded(&db, &["healthcare-2026"]);
+    add_user(&db, "anna", Role::Admin);
+    // A browser that states no language preference.
+    let mut staff = Staff {
+        http: client(),
+        base: server.base.clone(),
+        csrf: String::new(),
+    };
+    // Chosen on a page that sends the visitor to sign in.
+    let r = staff.get("/admin/users?lang=en");
+    assert_eq!(r.status().as_u16(), 303);
+    let to_login = location_of(&r);
+    assert!(to_login.starts_with("/login?next="), "{to_login}");
+    let login_page = staff.get(&to_login).text().expect("body");
+    assert_eq!(html_lang(&login_page), "en", "the sign-in page keeps English");
+    let csrf = crate::admin_support::csrf_of(&login_page);
+    let next = to_login.trim_start_matches("/login?next=");
+    let next = percent_decode(next);
+    let r = staff.post_form(
+        "/login",
+        &[
+            ("_csrf", &csrf),
+            ("login", "anna"),
+            ("password", crate::admin_support::PASSWORD),
+            ("next", &next),
+        ],
+    );
+    assert_eq!(r.status().as_u16(), 303);
+    let after = location_of(&r);
+    let page = staff.get(&after).text().expect("body");
+    assert_eq!(html_lang(&page), "en", "{after} after signing in keeps English");
+    staff.csrf = crate::admin_support::csrf_of(&page);
+
+    // Links are plain: no page adds `lang=` to its links except the switcher.
+    let switcher = page
+        .split("<nav class=\"langs\"")
+        .nth(1)
+        .and_then(|n| n.split("</nav>").next())
+        .unwrap_or("");
+    assert_eq!(switcher.matches("lang&#x3D;").count(), 2, "{page}");
+    assert_eq!(
+        page.matches("lang&#x3D;").count(),
+        2,
+        "only the switcher names a language: {page}"
+    );
+
+    // A posted form (a weak password) answers in English, and its message is English.
+    let r = staff.post(
+        "/admin/users",
+        &[("login", "boris"), ("role", "official"), ("password", "short")],
+    );
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().expect("body");
+    assert_eq!(html_lang(&html), "en");
+    assert!(html.contains("the password is too short: use at least"), "{html}");
+
+    // The switcher: Russian from now on, on the page it leads to and on later ones.
+    let to_ru = switch_link(&page, "ru").expect("a link to the Russian page");
+    let ru = staff.get(&to_ru).text().expect("body");
+    assert_eq!(html_lang(&ru), "ru", "{to_ru}");
+    let r = staff.post(
+        "/admin/users",
+        &[("login", "boris"), ("role", "official"), ("password", "short")],
+    );
+    let html = r.text().expect("body");
+    assert_eq!(html_lang(&html), "ru");
+    assert!(
+        html.contains("Пароль слишком короткий: нужно не меньше 10 символов"),
+        "the account layer's message in Russian: {html}"
+    );
+    // A posted action that redirects: the page it leads to stays Russian.
+    let r = staff.post(
+        "/admin/users",
+        &[
+            ("login", "boris"),
+            ("role", "official"),
+            ("password", "a-long-enough-password"),
+        ],
+    );
+    assert_eq!(r.status().as_u16(), 303);
+    let users = staff.get(&location_of(&r)).text().expect("body");
+    assert_eq!(html_lang(&users), "ru");
+    assert!(users.contains("boris"), "{users}");
+    let r = staff.post(
+        "/admin/users",
+        &[
+            ("login", "boris"),
+            ("role", "official"),
+            ("password", "a-long-enough-password"),
+        ],
+    );
+    assert_eq!(r.status().as_u16(), 409);
+    let html = r.text().expect("body");
+    assert!(html.contains("Пользователь с логином «boris» уже есть"), "{html}");
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Mistyped results addresses (a breakdown, a filter) are explained in the reader's language: the
+/// report layer's message has a Russian and an English text.
+#[test]
+fn errors_from_the_report_layer_speak_the_readers_language() {
+    let db = TestDb::new(&Backend::Sqlite);
+    let (server, _store) = seeded(&db, &["healthcare-2026"]);
+    let ru = client();
+    let (status, html) = get(&ru, &server, "/results/healthcare-2026?by=no_such_variable");
+    assert_eq!(status, 400);
+    assert_eq!(html_lang(&html), "ru");
+    assert!(
+        html.contains("«no_such_variable» — не переменная для разбивки в этом опросе"),
+        "{html}"
+    );
+    assert!(!html.contains("is not a breakdown variable"), "{html}");
+    let (status, html) = get(&ru, &server, "/results/healthcare-2026?filter=nonsense");
+    assert_eq!(status, 400);
+    assert!(html.contains("«nonsense» — не фильтр"), "{html}");
+    let (status, html) = get(&ru, &server, "/results/healthcare-2026/export.csv?dialect=lotus");
+    assert_eq!(status, 400);
+    assert!(html.contains("Неизвестный вид CSV «lotus»"), "{html}");
+
+    let en = client();
+    let (status, html) = get(&en, &server, "/results/healthcare-2026?by=no_such_variable&lang=en");
+    assert_eq!(status, 400);
+    assert_eq!(html_lang(&html), "en");
+    assert!(
+        html.contains("&#x27;no_such_variable&#x27; is not a breakdown variable of this survey"),
+        "{html}"
+    );
+    // The API keeps the layer's English message.
+    let r = en
+        .get(server.url("/api/v1/surveys/healthcare-2026/summary?by=no_such_variable"))
+        .send()
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 400);
+    let body: Value = r.json().expect("json");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("is not a breakdown variable")),
+        "{body}"
+    );
+}
+
+/// A multipart upload of a pasted definition, with the accept-missing-texts box ticked or not.
+fn upload_definition(staff: &Staff, text: &str, accept_missing: bool) -> reqwest::blocking::Response {
+    let boundary = "----opros-site-pages-4b1e";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"definition\"\r\n\r\n{text}\r\n",
+        staff.csrf
+    );
+    if accept_missing {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"allow_missing_texts\"\r\n\r\n1\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    staff
+        .http
+        .post(staff.url("/admin/surveys/new"))
+        .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .expect("POST multipart")
+}
+
+#[test]
+fn the_workbench_refuses_missing_texts_unless_the_uploader_accepts_them() {
+    let db = TestDb::new(&Backend::Sqlite);
+    let (server, _store) = seeded(&db, &["healthcare-2026"]);
+    add_user(&db, "sofia", Role::Sociologist);
+    let staff = Staff::login(&server, "sofia");
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/surveys/healthcare.yaml")).expect("example");
+    let (half, removed) = without_english_of(&source, &["sex", "district"]);
+
+    let page = staff.get("/admin/surveys/new?lang=ru").text().expect("body");
+    assert!(
+        page.contains("name=\"allow_missing_texts\""),
+        "the upload form offers to accept missing texts: {page}"
+    );
+    let r = upload_definition(&staff, &half, false);
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().expect("body");
+    assert_eq!(html_lang(&html), "ru");
+    for (question, line) in &removed {
+        let located = format!("<code>pasted definition:{line}</code> вопрос <code>{question}</code>:");
+        assert!(html.contains(&located), "{located} in {html}");
+    }
+    assert!(html.contains("has no text in &#x27;en&#x27;"), "{html}");
+    assert!(html.contains("В описании нет текстов на одном из заявленных"), "{html}");
+    // Nothing was staged.
+    assert!(!html.contains("/admin/uploads/"), "{html}");
+
+    let r = upload_definition(&staff, &half, true);
+    assert_eq!(r.status().as_u16(), 303, "accepted when ticked");
+    let preview = staff.get(&location_of(&r)).text().expect("body");
+    assert!(
+        preview.contains("has no text in &#x27;en&#x27;"),
+        "the preview still lists what is missing: {preview}"
+    );
+    // The example as shipped has every text: no refusal, no box needed.
+    let r = upload_definition(&staff, &source, false);
+    assert_eq!(r.status().as_u16(), 303);
+}
+
+const AGES: &str = r#"slug: ages
+title: {ru: "Возраст", en: "Ages"}
+topic: test
+languages: [ru, en]
+pages:
+  - id: about
+    questions:
+      - id: age
+        type: number
+        required: true
+        text: {ru: "Сколько вам лет?", en: "How old are you?"}
+      - id: height
+        type: number
+        text: {ru: "Ваш рост, м", en: "Your height, m"}
+      - id: since
+        type: date
+        text: {ru: "С какого дня вы здесь живёте?", en: "Since when do you live here?"}
+"#;
+
+/// The end of a workbench preview lists the answers as a reader of its language writes them: whole
+/// numbers without ".0", a decimal comma and dd.mm.yyyy in Russian, and no raw JSON.
+#[test]
+fn the_preview_ends_with_answers_written_for_its_language() {
+    let db = TestDb::new(&Backend::Sqlite);
+    let (server, _store) = seeded(&db, &["healthcare-2026"]);
+    add_user(&db, "sofia", Role::Sociologist);
+    let staff = Staff::login(&server, "sofia");
+    let r = upload_definition(&staff, AGES, false);
+    assert_eq!(r.status().as_u16(), 303);
+    let preview = location_of(&r);
+    let answers = [
+        ("_page", "about"),
+        ("age", "47"),
+        ("height", "1.75"),
+        ("since", "2027-06-30"),
+    ];
+    for (lang, age, height, date) in [("ru", "47", "1,75", "30.06.2027"), ("en", "47", "1.75", "2027-06-30")] {
+        let r = staff.post(&format!("{preview}/preview?lang={lang}"), &answers);
+        assert_eq!(r.status().as_u16(), 200);
+        let end = r.text().expect("body");
+        let table = end
+            .split("<tbody>")
+            .nth(1)
+            .and_then(|t| t.split("</tbody>").next())
+            .expect("the answers table");
+        let cells: Vec<&str> = table
+            .split("<td>")
+            .skip(1)
+            .filter_map(|c| c.split("</td>").next())
+            .collect();
+        assert_eq!(
+            cells.iter().skip(1).step_by(2).copied().collect::<Vec<_>>(),
+            vec![age, height, date],
+            "{lang}: {table}"
+        );
+        assert!(!end.contains("47.0") && !end.contains("{&quot;"), "{end}");
+        assert!(
+            !end.contains("_preview_answers"),
+            "no answers carried past the end: {end}"
+        );
+    }
 }

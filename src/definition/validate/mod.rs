@@ -2,10 +2,12 @@
 //! of them.
 
 mod conditions;
+mod missing;
 mod rules;
 mod variables;
 
 use conditions::*;
+pub use missing::{missing_texts, missing_translations};
 use rules::*;
 use variables::*;
 pub(crate) use variables::{position, var_type};
@@ -256,22 +258,6 @@ fn question_texts<'a>(q: &'a Question, out: &mut Vec<TextRef<'a>>) {
         }
         QuestionKind::Text(_) | QuestionKind::Date(_) | QuestionKind::Info => {}
     }
-}
-
-/// Texts that lack one of the listed languages other than the default (a missing default text is an error):
-/// one line each, naming the question and the text. Respondents and readers choosing that language see the
-/// default language's text there, so `survey check` and the workbench warn about each.
-pub fn missing_translations(def: &Definition) -> Vec<String> {
-    let mut out = Vec::new();
-    for t in all_texts(def) {
-        for lang in def.languages.iter().skip(1) {
-            if t.texts.exact(lang).is_none_or(|s| s.trim().is_empty()) {
-                let whose = t.question.map_or_else(String::new, |q| format!("question '{q}': "));
-                out.push(format!("{whose}{} has no text in '{lang}'", t.what));
-            }
-        }
-    }
-    out
 }
 
 fn check_texts(cx: &mut Ctx) {
