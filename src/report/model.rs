@@ -13,7 +13,9 @@
 use serde::Serialize;
 
 use crate::definition::{Definition, QuestionKind};
-use crate::stats::{self, Family, GlmData, GlmError};
+use crate::stats::{self, GlmData, GlmError};
+/// The model families (`linear`, `logistic`), for callers that name them.
+pub use crate::stats::Family;
 
 use super::columns::{Column, Columns};
 use super::domain::{self, FilterSummary, FilterTerm};
@@ -249,7 +251,7 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
 }
 
 /// Variables a model may use.
-fn model_choices(def: &Definition) -> String {
+pub fn model_choices(def: &Definition) -> String {
     let questions = def.questions().map(|(_, q)| q).filter(|q| {
         matches!(
             q.kind,

@@ -42,6 +42,7 @@ mod forms_snapshots;
 mod fuzz_parsers;
 mod hostile;
 mod indicators;
+mod indices_reference;
 mod model_reference;
 mod multi_instance;
 mod outage;
