@@ -126,6 +126,7 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
         weights,
         diagnostics,
         calibration,
+        calibrated_weights,
         ..
     } = if spec.weighted {
         weigh(&view, input.population, design_weights)
@@ -206,6 +207,8 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
         psu: kept_design.psu,
         fpc: kept_design.fpc,
         calibration: calibration.map(|c| subset_calibration(c, &keep)),
+        // Trimmed after calibration: the residuals use the weights before trimming (R `trimWeights`).
+        calibrated_weights: calibrated_weights.map(|w| keep.iter().map(|&i| w[i]).collect()),
         ..stats::Design::default()
     };
     let prep = design.prepare().map_err(ReportError::from)?;

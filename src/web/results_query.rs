@@ -56,8 +56,8 @@ impl ResultsQuery {
     }
 }
 
-/// The summary of `slug` for `q` (subgroup, breakdowns), cached per query under the plain summary's key. Unpublished results
-/// are 404 unless `staff`.
+/// The summary of `slug` for `q` (subgroup, breakdowns), cached per query under the plain summary's key.
+/// Unpublished results are 404 unless `staff`.
 pub fn query_results(
     state: &State,
     slug: &str,

@@ -44,6 +44,7 @@ mod hostile;
 mod indicators;
 mod indices_reference;
 mod model_reference;
+mod model_trim_reference;
 mod multi_instance;
 mod outage;
 mod outage_pg;
