@@ -17,6 +17,7 @@ mod results_support;
 
 mod access_matrix;
 mod admin;
+mod admin_model;
 mod admin_xlsform;
 mod auth;
 mod balance_reference;
