@@ -15,7 +15,7 @@ fn dir() -> std::path::PathBuf {
 /// The text of the first element with class `class` inside the table row of `term`.
 fn cell(page: &str, term: &str, class: &str) -> String {
     let row = page
-        .split(&format!("<tr data-term=\"{term}\">"))
+        .split(&format!("<tr data-term=\"{}\">", term.replace('=', "&#x3D;")))
         .nth(1)
         .unwrap_or_else(|| panic!("row {term} in {page}"));
     let row = row.split("</tr>").next().unwrap_or("");
@@ -75,12 +75,12 @@ fn model_page(backend: Backend) {
     let r = s.get("/admin/surveys/model-trim/model?y=nope&x=sex");
     assert_eq!(r.status().as_u16(), 400);
     let page = r.text().unwrap();
-    assert!(page.contains("'nope' is not a variable this model can use; valid: sex, age, district, y, x"), "{page}");
+    assert!(page.contains("&#x27;nope&#x27; is not a variable this model can use; valid: sex, age, district, y, x"), "{page}");
     assert!(page.contains("value=\"nope\""), "the form keeps what was typed: {page}");
 
     let r = s.get("/admin/surveys/model-trim/model?y=x&x=sex&family=probit");
     assert_eq!(r.status().as_u16(), 400);
-    assert!(r.text().unwrap().contains("'probit' is not a model family; valid: linear, logistic."));
+    assert!(r.text().unwrap().contains("&#x27;probit&#x27; is not a model family; valid: linear, logistic."));
 
     let r = s.get("/admin/surveys/model-trim/model?y=x&x=sex&filter=sex%3Ax");
     assert_eq!(r.status().as_u16(), 400);
@@ -88,7 +88,7 @@ fn model_page(backend: Backend) {
 
     let r = s.get("/admin/surveys/model-trim/model?y=y&x=sex");
     assert_eq!(r.status().as_u16(), 400);
-    assert!(r.text().unwrap().contains("name one of them as y=CODE"));
+    assert!(r.text().unwrap().contains("name one of them as y&#x3D;CODE"));
 
     let r = s.get("/admin/surveys/nope/model");
     assert_eq!(r.status().as_u16(), 404);
