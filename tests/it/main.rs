@@ -43,6 +43,7 @@ mod forms_snapshots;
 mod fuzz_parsers;
 mod hostile;
 mod indicators;
+mod indices_pages;
 mod indices_reference;
 mod model_reference;
 mod model_trim_reference;
