@@ -69,7 +69,11 @@ pub enum ItemSource<'a> {
     /// A number question.
     Number { question: &'a str },
     /// A row of a matrix question, on the matrix's scale.
-    MatrixRow { question: &'a str, row: &'a str, scale: Scale },
+    MatrixRow {
+        question: &'a str,
+        row: &'a str,
+        scale: Scale,
+    },
 }
 
 /// An item resolved against the definition, with the range its reverse scoring uses.

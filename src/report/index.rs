@@ -78,16 +78,13 @@ impl Ctx<'_> {
         }
         let (estimates, breakdowns) = self.numeric(&values)?;
         let alpha = stats::cronbach_alpha(&complete, items.len());
-        let suppressed = matches!(alpha, Ok(_)) && (complete.len() as u64) < self.min_cell;
+        let suppressed = alpha.is_ok() && (complete.len() as u64) < self.min_cell;
         let summary = IndexSummary {
             method: index.method,
             min_answered: index.min_items(),
             items: items.iter().map(|i| self.item_label(def, i)).collect(),
             alpha: alpha.ok().filter(|_| !suppressed).map(|a| a.raw),
-            alpha_standardized: alpha
-                .ok()
-                .filter(|_| !suppressed)
-                .and_then(|a| a.standardized.ok()),
+            alpha_standardized: alpha.ok().filter(|_| !suppressed).and_then(|a| a.standardized.ok()),
             alpha_n: (!suppressed).then_some(complete.len() as u64),
             alpha_not_computable: alpha.err(),
             alpha_standardized_not_computable: alpha.ok().and_then(|a| a.standardized.err()),
@@ -135,10 +132,7 @@ impl Ctx<'_> {
         if values.len() != self.cols.len() {
             return vec![None; self.cols.len()];
         }
-        values
-            .into_iter()
-            .map(|v| v.and_then(|x| item.score(x)))
-            .collect()
+        values.into_iter().map(|v| v.and_then(|x| item.score(x))).collect()
     }
 
     fn item_label(&self, def: &Definition, item: &Item<'_>) -> IndexItem {

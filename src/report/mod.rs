@@ -485,7 +485,11 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         .filter(|q| !matches!(q.kind, QuestionKind::Info))
         .collect();
     let mut questions = ctx.questions(&published)?;
-    for i in def.indices.iter().filter(|i| index::published(def, i, opts.all_questions)) {
+    for i in def
+        .indices
+        .iter()
+        .filter(|i| index::published(def, i, opts.all_questions))
+    {
         questions.extend(ctx.index(def, i)?);
     }
     let ctx_levels: Vec<Vec<Labelled>> = ctx.by_levels.into_iter().map(|(cats, _)| cats).collect();

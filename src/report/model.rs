@@ -13,9 +13,9 @@
 use serde::Serialize;
 
 use crate::definition::{Definition, QuestionKind};
-use crate::stats::{self, GlmData, GlmError};
 /// The model families (`linear`, `logistic`), for callers that name them.
 pub use crate::stats::Family;
+use crate::stats::{self, GlmData, GlmError};
 
 use super::columns::{Column, Columns};
 use super::domain::{self, FilterSummary, FilterTerm};

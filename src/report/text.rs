@@ -150,7 +150,12 @@ fn block(out: &mut String, indent: &str, e: &Estimates) {
 fn balance_line(out: &mut String, prefix: &str, e: &Estimates, top: &[String], bottom: &[String]) {
     let pp = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), |v| format!("{:+.1}", v * 100.0));
     if e.suppressed || e.mean.is_none() {
-        let _ = writeln!(out, "{prefix}balance (top {} − bottom {}): —", top.join(","), bottom.join(","));
+        let _ = writeln!(
+            out,
+            "{prefix}balance (top {} − bottom {}): —",
+            top.join(","),
+            bottom.join(",")
+        );
         return;
     }
     let _ = writeln!(
@@ -169,7 +174,13 @@ fn index_lines(out: &mut String, ix: &super::IndexSummary) {
     let items: Vec<String> = ix
         .items
         .iter()
-        .map(|i| if i.reversed { format!("{} (reversed)", i.id) } else { i.id.clone() })
+        .map(|i| {
+            if i.reversed {
+                format!("{} (reversed)", i.id)
+            } else {
+                i.id.clone()
+            }
+        })
         .collect();
     let _ = writeln!(
         out,
@@ -181,7 +192,8 @@ fn index_lines(out: &mut String, ix: &super::IndexSummary) {
     let alpha = match (ix.alpha, ix.alpha_not_computable, ix.alpha_suppressed) {
         (Some(a), _, _) => format!(
             "{a:.3} (standardized {}, n = {})",
-            ix.alpha_standardized.map_or_else(|| "—".to_owned(), |v| format!("{v:.3}")),
+            ix.alpha_standardized
+                .map_or_else(|| "—".to_owned(), |v| format!("{v:.3}")),
             ix.alpha_n.map_or_else(|| "—".to_owned(), |n| n.to_string())
         ),
         (None, _, true) => "— (too few respondents to publish)".to_owned(),

@@ -65,21 +65,14 @@ pub fn cronbach_alpha(rows: &[Vec<f64>], items: usize) -> Result<Alpha, AlphaNot
         .map(|j| rows.iter().map(|r| r[j]).sum::<f64>() / n as f64)
         .collect();
     // Covariances with n − 1 (the divisor cancels in both α's, kept as in R's `cov`).
-    let mut cov = vec![vec![0.0; items]; items];
-    for r in &rows {
-        for a in 0..items {
-            let da = r[a] - mean[a];
-            for b in a..items {
-                cov[a][b] += da * (r[b] - mean[b]);
-            }
-        }
-    }
-    for a in 0..items {
-        for b in a..items {
-            cov[a][b] /= (n - 1) as f64;
-            cov[b][a] = cov[a][b];
-        }
-    }
+    let divisor = (n - 1) as f64;
+    let cov: Vec<Vec<f64>> = (0..items)
+        .map(|a| {
+            (0..items)
+                .map(|b| rows.iter().map(|r| (r[a] - mean[a]) * (r[b] - mean[b])).sum::<f64>() / divisor)
+                .collect()
+        })
+        .collect();
     let total: f64 = cov.iter().flatten().sum();
     let trace: f64 = (0..items).map(|j| cov[j][j]).sum();
     // Relative to the item variances, so that rounding noise of a constant total is not taken for variance.
@@ -145,7 +138,10 @@ mod tests {
 
     #[test]
     fn degenerate_item_sets_are_not_computable() {
-        assert_eq!(cronbach_alpha(&[vec![1.0], vec![2.0]], 1), Err(AlphaNotComputable::OneItem));
+        assert_eq!(
+            cronbach_alpha(&[vec![1.0], vec![2.0]], 1),
+            Err(AlphaNotComputable::OneItem)
+        );
         assert_eq!(
             cronbach_alpha(&[vec![1.0, 2.0]], 2),
             Err(AlphaNotComputable::TooFewCases)
@@ -154,7 +150,12 @@ mod tests {
         let constant = vec![vec![3.0, 4.0]; 5];
         assert_eq!(cronbach_alpha(&constant, 2), Err(AlphaNotComputable::ZeroVariance));
         // One constant item: raw α exists (as in psych), the standardized one does not.
-        let rows = vec![vec![1.0, 2.0, 5.0], vec![2.0, 3.0, 5.0], vec![3.0, 3.0, 5.0], vec![4.0, 5.0, 5.0]];
+        let rows = vec![
+            vec![1.0, 2.0, 5.0],
+            vec![2.0, 3.0, 5.0],
+            vec![3.0, 3.0, 5.0],
+            vec![4.0, 5.0, 5.0],
+        ];
         let a = cronbach_alpha(&rows, 3).expect("raw alpha");
         assert!(a.raw.is_finite());
         assert_eq!(a.standardized, Err(AlphaNotComputable::ZeroVariance));

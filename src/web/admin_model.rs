@@ -95,7 +95,11 @@ fn model_view(lang: &str, r: &ModelReport) -> ModelView {
     let logistic = r.family == Family::Logistic;
     let heading = i18n::text_with(
         lang,
-        if logistic { "model-heading-logistic" } else { "model-heading-linear" },
+        if logistic {
+            "model-heading-logistic"
+        } else {
+            "model-heading-linear"
+        },
         &Args::new()
             .str("outcome", r.outcome_label.clone())
             .num("n", r.n as f64)
@@ -186,12 +190,21 @@ pub async fn model_page(
         };
         let spec = ModelSpec {
             y: yy,
-            x: xx.split('+').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+            x: xx
+                .split('+')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
             family: fam,
             filter,
             weighted: true,
         };
-        let language = if def.languages.iter().any(|d| *d == l) { l.clone() } else { def.default_language().to_owned() };
+        let language = if def.languages.contains(&l) {
+            l.clone()
+        } else {
+            def.default_language().to_owned()
+        };
         let input = SummaryInput {
             definition: def,
             population: loaded.version.population.as_ref(),
@@ -203,14 +216,22 @@ pub async fn model_page(
     .await?;
     let (error, model) = match (&family, fitted) {
         (Err(bad), _) => (
-            Some(i18n::text_with(&lang, "model-error-family", &Args::new().str("name", bad.clone()))),
+            Some(i18n::text_with(
+                &lang,
+                "model-error-family",
+                &Args::new().str("name", bad.clone()),
+            )),
             None,
         ),
         (Ok(_), Some(Err(e))) => (Some(error_text(&lang, &e)), None),
         (Ok(_), Some(Ok(r))) => (None, Some(model_view(&lang, &r))),
         (Ok(_), None) => (None, None),
     };
-    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let page = ModelPage {
         title,
         slug,

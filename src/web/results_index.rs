@@ -76,7 +76,11 @@ pub fn index_note(q: &QuestionSummary, lang: &str) -> Option<String> {
     let args = Args::new()
         .num("count", ix.items.len() as f64)
         .num("min", ix.min_answered as f64);
-    Some(i18n::text_with(lang, &format!("results-index-note-{}", ix.method.name()), &args))
+    Some(i18n::text_with(
+        lang,
+        &format!("results-index-note-{}", ix.method.name()),
+        &args,
+    ))
 }
 
 /// An index on the methodology page: its items and Cronbach's α.

@@ -369,11 +369,24 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
         // The balance of opinions (% top − % bottom), from −100 to +100 percentage points.
         let points: Vec<Option<Point>> = waves
             .iter()
-            .map(|w| w.question.balance.as_ref().and_then(|b| trend::mean_point(&b.estimates)))
+            .map(|w| {
+                w.question
+                    .balance
+                    .as_ref()
+                    .and_then(|b| trend::mean_point(&b.estimates))
+            })
             .collect();
         let axis = (-1.0, 1.0, vec![-1.0, -0.5, 0.0, 0.5, 1.0]);
         let label = crate::i18n::text(lang, "results-balance");
-        all_series.push(series(&format!("{tid}-balance"), &label, waves, &points, true, axis, lang));
+        all_series.push(series(
+            &format!("{tid}-balance"),
+            &label,
+            waves,
+            &points,
+            true,
+            axis,
+            lang,
+        ));
     }
     // Options in the order of the latest wave, then any only older waves had.
     let mut codes: Vec<(String, String)> = Vec::new();

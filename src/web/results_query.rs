@@ -38,7 +38,11 @@ impl ResultsQuery {
 
     /// The query as a cache slot name: the same subgroup and breakdowns give the same text.
     pub fn canonical(&self) -> String {
-        let terms: Vec<String> = self.filter.iter().map(|t| format!("{}:{}", t.variable, t.code)).collect();
+        let terms: Vec<String> = self
+            .filter
+            .iter()
+            .map(|t| format!("{}:{}", t.variable, t.code))
+            .collect();
         format!(
             "filter={}\u{1f}by={}\u{1f}by2={}",
             terms.join(","),

@@ -42,11 +42,9 @@ fn tracks(state: &State, staff: bool) -> Result<Vec<String>, WebError> {
     let mut out: Vec<String> = Vec::new();
     for (_, v) in visible_surveys(state, staff, None)? {
         let questions = v.definition.questions().map(|(_, q)| &q.track);
-        for track in questions.chain(v.definition.indices.iter().map(|i| &i.track)) {
-            if let Some(t) = track {
-                if !out.contains(t) {
-                    out.push(t.clone());
-                }
+        for t in questions.chain(v.definition.indices.iter().map(|i| &i.track)).flatten() {
+            if !out.contains(t) {
+                out.push(t.clone());
             }
         }
     }

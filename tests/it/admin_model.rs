@@ -32,7 +32,10 @@ fn model_page(backend: Backend) {
     assert!(opros(&db, &["survey", "import", yaml.to_str().unwrap()]).0);
     let data = dir().join("poll.csv");
     assert!(opros(&db, &["responses", "import", "model-trim", data.to_str().unwrap()]).0);
-    let (ok, out, err) = opros(&db, &["model", "model-trim", "--y", "x", "--x", "sex+district", "--json"]);
+    let (ok, out, err) = opros(
+        &db,
+        &["model", "model-trim", "--y", "x", "--x", "sex+district", "--json"],
+    );
     assert!(ok, "{err}");
     let json: Value = serde_json::from_str(&out).expect("model JSON");
 
@@ -51,8 +54,14 @@ fn model_page(backend: Backend) {
     let r = s.get("/admin/surveys/model-trim/model");
     assert_eq!(r.status().as_u16(), 200);
     let page = r.text().unwrap();
-    assert!(page.contains("<form method=\"get\" action=\"/admin/surveys/model-trim/model\""), "{page}");
-    assert!(page.contains("sex, age, district, y, x"), "the variables a model can use: {page}");
+    assert!(
+        page.contains("<form method=\"get\" action=\"/admin/surveys/model-trim/model\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("sex, age, district, y, x"),
+        "the variables a model can use: {page}"
+    );
     assert!(!page.contains("data-term="), "no model before one is asked for");
 
     let r = s.get("/admin/surveys/model-trim/model?y=x&x=sex%2Bdistrict&family=linear");
@@ -70,17 +79,26 @@ fn model_page(backend: Backend) {
     let r = s.get("/admin/surveys/model-trim/model?y=y%3Da&x=sex%2Bage&family=logistic");
     assert_eq!(r.status().as_u16(), 200);
     let page = r.text().unwrap();
-    assert!(page.contains("class=\"or\">"), "odds ratios of a logistic model: {page}");
+    assert!(
+        page.contains("class=\"or\">"),
+        "odds ratios of a logistic model: {page}"
+    );
 
     let r = s.get("/admin/surveys/model-trim/model?y=nope&x=sex");
     assert_eq!(r.status().as_u16(), 400);
     let page = r.text().unwrap();
-    assert!(page.contains("&#x27;nope&#x27; is not a variable this model can use; valid: sex, age, district, y, x"), "{page}");
+    assert!(
+        page.contains("&#x27;nope&#x27; is not a variable this model can use; valid: sex, age, district, y, x"),
+        "{page}"
+    );
     assert!(page.contains("value=\"nope\""), "the form keeps what was typed: {page}");
 
     let r = s.get("/admin/surveys/model-trim/model?y=x&x=sex&family=probit");
     assert_eq!(r.status().as_u16(), 400);
-    assert!(r.text().unwrap().contains("&#x27;probit&#x27; is not a model family; valid: linear, logistic."));
+    assert!(r
+        .text()
+        .unwrap()
+        .contains("&#x27;probit&#x27; is not a model family; valid: linear, logistic."));
 
     let r = s.get("/admin/surveys/model-trim/model?y=x&x=sex&filter=sex%3Ax");
     assert_eq!(r.status().as_u16(), 400);

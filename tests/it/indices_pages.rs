@@ -34,13 +34,22 @@ fn indices_and_balance_on_pages(backend: Backend) {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/indices");
     assert!(opros(&db, &["survey", "import", dir.join("survey.yaml").to_str().unwrap()]).0);
     let data = dir.join("survey.csv");
-    assert!(opros(&db, &["responses", "import", "indices-reference", data.to_str().unwrap()]).0);
+    assert!(
+        opros(
+            &db,
+            &["responses", "import", "indices-reference", data.to_str().unwrap()]
+        )
+        .0
+    );
     let (ok, _, err) = opros(&db, &["survey", "publish", "indices-reference", "--results"]);
     assert!(ok, "{err}");
     let (ok, text, _) = opros(&db, &["report", "indices-reference", "--lang", "en"]);
     assert!(ok);
     assert!(text.contains("balance (top 4,5 − bottom 1,2): "), "{text}");
-    assert!(text.contains("index: mean of s1, s2, s3, s4 (reversed) (at least 3 answered)"), "{text}");
+    assert!(
+        text.contains("index: mean of s1, s2, s3, s4 (reversed) (at least 3 answered)"),
+        "{text}"
+    );
 
     let server = TestServer::start(test_config(&db));
     let c = client();
@@ -63,7 +72,10 @@ fn indices_and_balance_on_pages(backend: Backend) {
     let value = format!("{:+.1}", b["mean"].as_f64().expect("balance") * 100.0);
     let low = format!("{:+.1}", b["ci_low"].as_f64().expect("ci") * 100.0);
     let sec = section(&html, "s1");
-    assert!(sec.contains(&format!("<span class=\"value\">{value}</span> pp")), "{sec}");
+    assert!(
+        sec.contains(&format!("<span class=\"value\">{value}</span> pp")),
+        "{sec}"
+    );
     assert!(sec.contains(&low), "{sec}");
     assert!(sec.contains("«Agree», «Strongly agree»"), "{sec}");
 
@@ -75,8 +87,14 @@ fn indices_and_balance_on_pages(backend: Backend) {
         html.contains(&format!("Cronbach&#x27;s α: {alpha} (standardized")),
         "{html}"
     );
-    assert!(html.contains(&format!("from {n} respondents who answered every item")), "{html}");
-    assert!(html.contains("<code>s4</code> The wait is long (reverse-coded)"), "{html}");
+    assert!(
+        html.contains(&format!("from {n} respondents who answered every item")),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code>s4</code> The wait is long (reverse-coded)"),
+        "{html}"
+    );
 
     let (st, html) = get(&c, &server.url("/results/indices-reference/methodology?lang=ru"));
     assert_eq!(st, 200);
@@ -99,7 +117,10 @@ fn indices_and_balance_on_pages(backend: Backend) {
     // New responses make a new summary.
     let more = std::env::temp_dir().join(format!("opros-indices-more-{}.csv", std::process::id()));
     std::fs::write(&more, "sex,s1,s2,s3,s4,hours,stratum,pw\nf,5,5,5,1,10,north,40\n").unwrap();
-    let (ok, _, err) = opros(&db, &["responses", "import", "indices-reference", more.to_str().unwrap()]);
+    let (ok, _, err) = opros(
+        &db,
+        &["responses", "import", "indices-reference", more.to_str().unwrap()],
+    );
     let _ = std::fs::remove_file(&more);
     assert!(ok, "{err}");
     let third: Value = serde_json::from_str(&get(&c, &filtered).1).expect("summary");

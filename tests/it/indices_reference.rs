@@ -20,7 +20,10 @@ fn expected() -> HashMap<(String, String), f64> {
     rdr.records()
         .map(|r| {
             let r = r.expect("row");
-            ((r[0].to_owned(), r[1].to_owned()), r[2].trim().parse::<f64>().expect("number"))
+            (
+                (r[0].to_owned(), r[1].to_owned()),
+                r[2].trim().parse::<f64>().expect("number"),
+            )
         })
         .collect()
 }
@@ -54,7 +57,10 @@ fn indices_match_r(backend: Backend) {
     let (ok, _, err) = opros(&db, &["survey", "import", yaml.to_str().unwrap()]);
     assert!(ok, "{err}");
     let data = dir().join("survey.csv");
-    let (ok, out, err) = opros(&db, &["responses", "import", "indices-reference", data.to_str().unwrap()]);
+    let (ok, out, err) = opros(
+        &db,
+        &["responses", "import", "indices-reference", data.to_str().unwrap()],
+    );
     assert!(ok, "{err}");
     assert!(out.contains("300 responses imported"), "{out}");
     let exp = expected();
@@ -95,8 +101,18 @@ fn indices_match_r(backend: Backend) {
     // A filtered summary estimates the subgroup as a domain of the whole design: the same as its category
     // in the breakdown by sex.
     let f = report(&db, &["--filter", "sex:f"]);
-    close("trust f filtered", question(&f, "trust")["mean"].as_f64(), get("by_mean", "trust f"), 1e-9);
-    close("trust f filtered se", question(&f, "trust")["se"].as_f64(), get("by_se", "trust f"), 1e-6);
+    close(
+        "trust f filtered",
+        question(&f, "trust")["mean"].as_f64(),
+        get("by_mean", "trust f"),
+        1e-9,
+    );
+    close(
+        "trust f filtered se",
+        question(&f, "trust")["se"].as_f64(),
+        get("by_se", "trust f"),
+        1e-6,
+    );
 
     let (ok, text, err) = opros(&db, &["report", "indices-reference", "--lang", "en"]);
     assert!(ok, "{err}");
@@ -121,11 +137,18 @@ fn bad_indices_are_refused_with_file_line_and_reason() {
     let source = std::fs::read_to_string(dir().join("survey.yaml")).expect("survey.yaml");
     let id_line = source.split("indices:").next().expect("head").lines().count() + 2;
     let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, nope]\n");
-    assert!(e.contains("index 'bad': item 'nope' is not a question; valid items: s1, s2, s3, s4, hours"), "{e}");
+    assert!(
+        e.contains("index 'bad': item 'nope' is not a question; valid items: s1, s2, s3, s4, hours"),
+        "{e}"
+    );
     assert!(e.contains(&format!("bad.yaml:{id_line}")), "{e}");
     let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, sex]\n");
-    assert!(e.contains("item 'sex' is a single_choice question; an index item is a scale, a number"), "{e}");
-    let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, s2]\n    min_answered: 3\n");
+    assert!(
+        e.contains("item 'sex' is a single_choice question; an index item is a scale, a number"),
+        "{e}"
+    );
+    let e =
+        problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, s2]\n    min_answered: 3\n");
     assert!(e.contains("min_answered is 3 but the index has 2 items"), "{e}");
     let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, s2]\n    reverse: [s3]\n");
     assert!(e.contains("reverse-coded 's3' is not one of its items"), "{e}");
