@@ -159,3 +159,45 @@ results-subgroup = Subgroup: { $terms } ({ $n ->
        *[other] { $n } respondents
     }). Estimates are for this group only, with the survey's full design.
 results-suppressed_complementary = hidden so that a smaller group's figure cannot be recovered from the total
+results-balance = Balance of opinions
+results-balance-pp = pp
+results-balance-note = The share who chose { $top } minus the share who chose { $bottom }, in percentage points.
+results-index-note-mean = Index: the mean of { $count } items, for respondents who answered at least { $min } of them.
+results-index-note-sum = Index: the sum of { $count } items, for respondents who answered at least { $min } of them (items not answered count as the mean of those answered).
+methodology-indices = Indices
+methodology-index-reversed = reverse-coded
+methodology-index-alpha = Cronbach's α: { $alpha } (standardized { $std }), from { $n ->
+        [one] { $n } respondent
+       *[other] { $n } respondents
+    } who answered every item.
+methodology-index-alpha-one_item = Cronbach's α is not computable: the index has one item.
+methodology-index-alpha-too_few_cases = Cronbach's α is not computable: fewer than two respondents answered every item.
+methodology-index-alpha-zero_variance = Cronbach's α is not computable: the items' scores do not vary.
+methodology-index-alpha-suppressed = Cronbach's α is not published: too few respondents answered every item.
+model-title = Regression model
+model-y = Outcome (y: a number or scale, or q=code for a logistic model)
+model-x = Predictors (x: joined by +)
+model-family = Model
+model-family-linear = linear
+model-family-logistic = logistic
+model-filter = Subgroup (optional, VAR:CODE,…)
+model-choices = Variables a model can use
+model-fit = Fit the model
+model-term = Term
+model-estimate = Estimate
+model-se = Standard error
+model-interval = 95% interval
+model-odds-ratio = Odds ratio (95% interval)
+model-reference = vs { $code }
+model-heading-linear = Linear model of { $outcome }: { $n } cases, { $df } degrees of freedom
+model-heading-logistic = Logistic model of { $outcome }: { $n } cases, { $df } degrees of freedom
+model-wald = Wald test of { $variable }: F = { $f } on { $ndf } and { $ddf } df, p = { $p }
+model-wald-singular = Wald test of { $variable }: not estimable (singular covariance)
+model-error-family = '{ $name }' is not a model family; valid: linear, logistic.
+model-error-unknown = '{ $name }' is not a variable this model can use; valid: { $valid }.
+model-error-unsupported = '{ $name }' is a { $kind } question, which cannot enter a model (use number, scale or choice questions).
+model-error-categorical = '{ $name }' has categories: name one of them as { $name }=CODE (its 0/1 indicator).
+model-error-repeated = '{ $name }' appears more than once in the model.
+model-error-no-predictors = No predictors: give at least one in x, joined by +.
+model-error-not-estimable = The model cannot be estimated: { $name }
+model-error-other = { $name }

@@ -171,3 +171,45 @@ results-subgroup = Подгруппа: { $terms } ({ $n ->
        *[other] { $n } респондента
     }). Оценки относятся только к этой группе; используется полный дизайн выборки.
 results-suppressed_complementary = скрыто, иначе значение малой группы можно было бы вычислить из итога
+results-balance = Баланс мнений
+results-balance-pp = п. п.
+results-balance-note = Доля выбравших { $top } минус доля выбравших { $bottom }, в процентных пунктах.
+results-index-note-mean = Индекс: среднее по пунктам ({ $count }) у ответивших хотя бы на { $min } из них.
+results-index-note-sum = Индекс: сумма пунктов ({ $count }) у ответивших хотя бы на { $min } из них (пропущенный пункт считается как среднее отвеченных).
+methodology-indices = Индексы
+methodology-index-reversed = обратная шкала
+methodology-index-alpha = α Кронбаха: { $alpha } (стандартизованная { $std }), по { $n ->
+        [one] { $n } респонденту, ответившему
+       *[other] { $n } респондентам, ответившим
+    } на все пункты.
+methodology-index-alpha-one_item = α Кронбаха не вычисляется: в индексе один пункт.
+methodology-index-alpha-too_few_cases = α Кронбаха не вычисляется: на все пункты ответили меньше двух респондентов.
+methodology-index-alpha-zero_variance = α Кронбаха не вычисляется: баллы пунктов не различаются.
+methodology-index-alpha-suppressed = α Кронбаха не публикуется: на все пункты ответили слишком мало респондентов.
+model-title = Регрессионная модель
+model-y = Отклик (y: число или шкала, или q=код для логистической модели)
+model-x = Предикторы (x: через +)
+model-family = Модель
+model-family-linear = линейная
+model-family-logistic = логистическая
+model-filter = Подгруппа (необязательно, ПЕРЕМЕННАЯ:КОД,…)
+model-choices = Переменные, доступные модели
+model-fit = Оценить модель
+model-term = Член модели
+model-estimate = Оценка
+model-se = Стандартная ошибка
+model-interval = 95% интервал
+model-odds-ratio = Отношение шансов (95% интервал)
+model-reference = против { $code }
+model-heading-linear = Линейная модель для { $outcome }: наблюдений { $n }, степеней свободы { $df }
+model-heading-logistic = Логистическая модель для { $outcome }: наблюдений { $n }, степеней свободы { $df }
+model-wald = Тест Вальда для { $variable }: F = { $f } при { $ndf } и { $ddf } ст. св., p = { $p }
+model-wald-singular = Тест Вальда для { $variable }: не вычисляется (вырожденная ковариация)
+model-error-family = «{ $name }» — не вид модели; допустимо: linear, logistic.
+model-error-unknown = «{ $name }» — не переменная, доступная модели; допустимо: { $valid }.
+model-error-unsupported = «{ $name }» — вопрос типа { $kind }, он не может входить в модель (используйте числа, шкалы и вопросы с выбором).
+model-error-categorical = У «{ $name }» есть категории: укажите одну как { $name }=КОД (её индикатор 0/1).
+model-error-repeated = «{ $name }» входит в модель больше одного раза.
+model-error-no-predictors = Нет предикторов: укажите хотя бы один в x, через +.
+model-error-not-estimable = Модель не может быть оценена: { $name }
+model-error-other = { $name }

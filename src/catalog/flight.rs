@@ -92,6 +92,15 @@ where
         }
     }
 
+    /// Keeps the number of slots at most `max`: when there are more, the slots with no computation in
+    /// progress are dropped (for caches whose slot names come from readers' queries).
+    pub fn trim(&self, max: usize) {
+        let mut slots = self.lock();
+        if slots.len() > max {
+            slots.retain(|_, s| s.flight.is_some());
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Slot<K, V>>> {
         // A panic while holding the lock only ever interrupts a map update; the map stays usable.
         self.slots.lock().unwrap_or_else(|p| p.into_inner())

@@ -92,6 +92,7 @@ pub mod answer;
 pub mod condition;
 pub mod derived;
 pub mod error;
+pub mod indices;
 pub mod locate;
 pub mod model;
 pub mod population;
@@ -149,6 +150,8 @@ struct Skeleton {
     derived: Vec<Value>,
     #[serde(default)]
     quotas: Vec<Value>,
+    #[serde(default)]
+    indices: Vec<Value>,
     #[serde(default)]
     weighting: Option<Value>,
     #[serde(default)]
@@ -289,6 +292,11 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         .into_iter()
         .filter_map(|q| read.item(q, "quotas"))
         .collect();
+    let indices = skeleton
+        .indices
+        .into_iter()
+        .filter_map(|i| read.item(i, "indices"))
+        .collect();
     let weighting = skeleton.weighting.and_then(|w| read.block::<Scheme>(w, "weighting"));
     let design = skeleton.design.and_then(|d| read.block::<SamplingDesign>(d, "design"));
     let report = skeleton
@@ -315,6 +323,7 @@ pub fn parse_definition(source: &str, file_name: &str) -> Result<Definition, Def
         page_blocks: skeleton.page_blocks,
         derived,
         quotas,
+        indices,
         weighting,
         design,
         report,
@@ -423,10 +432,10 @@ impl Reader<'_> {
             Ok(v) => Some(v),
             Err(e) => {
                 let line = locate::item(self.source, section, &id).or_else(|| locate::top_key(self.source, section));
-                let what = if section == "derived" {
-                    "derived variable"
-                } else {
-                    "quota"
+                let what = match section {
+                    "derived" => "derived variable",
+                    "indices" => "index",
+                    _ => "quota",
                 };
                 self.problems.push(Problem::new(
                     self.file,

@@ -63,6 +63,9 @@ pub struct Definition {
     pub derived: Vec<Derived>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quotas: Vec<Quota>,
+    /// Composite scores of several items, summarized like number questions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indices: Vec<super::indices::Index>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weighting: Option<Scheme>,
     /// The sampling design of responses collected by interviewers and entered with `responses import`.

@@ -25,6 +25,7 @@ mod columns;
 mod design;
 pub mod district;
 pub mod domain;
+mod index;
 mod labels;
 mod load;
 pub mod model;
@@ -50,7 +51,9 @@ use crate::weighting::Diagnostics;
 pub use crate::stats::Flag;
 pub use crate::weighting::Population;
 
+pub use crate::stats::AlphaNotComputable;
 pub use coded_text::{CodedCount, Codings, WithCodings};
+pub use index::{IndexItem, IndexSummary};
 pub use labels::{category_label, variable_label};
 pub use load::{load, LoadedSurvey, ReportLoadError};
 pub use responses::{AnswerSource, Responses, View};
@@ -213,6 +216,9 @@ pub struct QuestionSummary {
     /// Balance of opinions (% top − % bottom) of a scale whose definition names its top and bottom points.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<balance::BalanceSummary>,
+    /// An index (`type: index`): its items and Cronbach's α.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexSummary>,
 }
 
 /// A matrix row, or a constant-sum option.
@@ -483,7 +489,14 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
         .filter(|q| opts.all_questions || def.report.publish.includes(&q.id))
         .filter(|q| !matches!(q.kind, QuestionKind::Info))
         .collect();
-    let questions = ctx.questions(&published)?;
+    let mut questions = ctx.questions(&published)?;
+    for i in def
+        .indices
+        .iter()
+        .filter(|i| index::published(def, i, opts.all_questions))
+    {
+        questions.extend(ctx.index(def, i)?);
+    }
     let ctx_levels: Vec<Vec<Labelled>> = ctx.by_levels.into_iter().map(|(cats, _)| cats).collect();
     let effective_n = if prep.is_empty() {
         None

@@ -13,7 +13,9 @@
 use serde::Serialize;
 
 use crate::definition::{Definition, QuestionKind};
-use crate::stats::{self, Family, GlmData, GlmError};
+/// The model families (`linear`, `logistic`), for callers that name them.
+pub use crate::stats::Family;
+use crate::stats::{self, GlmData, GlmError};
 
 use super::columns::{Column, Columns};
 use super::domain::{self, FilterSummary, FilterTerm};
@@ -124,6 +126,7 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
         weights,
         diagnostics,
         calibration,
+        calibrated_weights,
         ..
     } = if spec.weighted {
         weigh(&view, input.population, design_weights)
@@ -204,6 +207,8 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
         psu: kept_design.psu,
         fpc: kept_design.fpc,
         calibration: calibration.map(|c| subset_calibration(c, &keep)),
+        // Trimmed after calibration: the residuals use the weights before trimming (R `trimWeights`).
+        calibrated_weights: calibrated_weights.map(|w| keep.iter().map(|&i| w[i]).collect()),
         ..stats::Design::default()
     };
     let prep = design.prepare().map_err(ReportError::from)?;
@@ -249,7 +254,7 @@ pub fn fit<A: AnswerSource + ?Sized>(input: &SummaryInput<'_, A>, spec: &ModelSp
 }
 
 /// Variables a model may use.
-fn model_choices(def: &Definition) -> String {
+pub fn model_choices(def: &Definition) -> String {
     let questions = def.questions().map(|(_, q)| q).filter(|q| {
         matches!(
             q.kind,

@@ -80,6 +80,7 @@ impl Ctx<'_> {
                 rows: Vec::new(),
                 breakdowns,
                 balance: None,
+                index: None,
             });
         }
         let column = self.cols.question(q, self.lang);
@@ -142,6 +143,7 @@ impl Ctx<'_> {
             rows,
             breakdowns,
             balance,
+            index: None,
         })
     }
 
@@ -306,7 +308,7 @@ impl Ctx<'_> {
         Ok((shares_estimates(&total, codes, answered), breakdowns))
     }
 
-    fn numeric(&self, y: &[Option<f64>]) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
+    pub(super) fn numeric(&self, y: &[Option<f64>]) -> Result<(Estimates, Vec<Breakdown>), ReportError> {
         let sum = stats::summarize_numeric(self.prep, y, &[0.5], LEVEL)?;
         let median = sum.quantiles.first().cloned();
         let total = numeric_estimates(sum.mean.clone(), median, self.min_cell);

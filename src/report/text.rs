@@ -53,6 +53,18 @@ pub fn render_text(s: &Summary) -> String {
     for q in &s.questions {
         let _ = writeln!(out, "\n[{}] {} ({})", q.id, q.text, q.kind);
         block(&mut out, "", &q.estimates);
+        if let Some(ix) = &q.index {
+            index_lines(&mut out, ix);
+        }
+        if let Some(b) = &q.balance {
+            balance_line(&mut out, "  ", &b.estimates, &b.top, &b.bottom);
+            for by in &b.breakdowns {
+                for c in &by.categories {
+                    let label = format!("  by {} = {}: ", by.variable, c.code);
+                    balance_line(&mut out, &label, &c.estimates, &b.top, &b.bottom);
+                }
+            }
+        }
         for r in &q.rows {
             let _ = writeln!(out, "  row {} — {}", r.code, r.label);
             block(&mut out, "    ", &r.estimates);
@@ -133,4 +145,61 @@ fn block(out: &mut String, indent: &str, e: &Estimates) {
             num(e.median_ci_high)
         );
     }
+}
+
+/// The balance of opinions (% top − % bottom, in percentage points) with its interval.
+fn balance_line(out: &mut String, prefix: &str, e: &Estimates, top: &[String], bottom: &[String]) {
+    let pp = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), |v| format!("{:+.1}", v * 100.0));
+    if e.suppressed || e.mean.is_none() {
+        let _ = writeln!(
+            out,
+            "{prefix}balance (top {} − bottom {}): —",
+            top.join(","),
+            bottom.join(",")
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{prefix}balance (top {} − bottom {}): {} points [{} – {}]",
+        top.join(","),
+        bottom.join(","),
+        pp(e.mean),
+        pp(e.ci_low),
+        pp(e.ci_high)
+    );
+}
+
+/// An index's items and Cronbach's α.
+fn index_lines(out: &mut String, ix: &super::IndexSummary) {
+    let items: Vec<String> = ix
+        .items
+        .iter()
+        .map(|i| {
+            if i.reversed {
+                format!("{} (reversed)", i.id)
+            } else {
+                i.id.clone()
+            }
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "  index: {} of {} (at least {} answered)",
+        ix.method.name(),
+        items.join(", "),
+        ix.min_answered
+    );
+    let alpha = match (ix.alpha, ix.alpha_not_computable, ix.alpha_suppressed) {
+        (Some(a), _, _) => format!(
+            "{a:.3} (standardized {}, n = {})",
+            ix.alpha_standardized
+                .map_or_else(|| "—".to_owned(), |v| format!("{v:.3}")),
+            ix.alpha_n.map_or_else(|| "—".to_owned(), |n| n.to_string())
+        ),
+        (None, _, true) => "— (too few respondents to publish)".to_owned(),
+        (None, Some(why), _) => format!("not computable ({})", why.name()),
+        (None, None, false) => "—".to_owned(),
+    };
+    let _ = writeln!(out, "  Cronbach's alpha: {alpha}");
 }

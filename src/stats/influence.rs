@@ -24,7 +24,12 @@ pub(crate) fn total_covariance(prep: &PreparedDesign, u: &[f64], p: usize) -> Op
     let resid = |i: usize, j: usize| {
         let uc = prep.uc[i] as usize;
         let f = fitted.as_ref().map_or(0.0, |f| f[prep.uc_cell[uc] * p + j]);
-        prep.w[i] * (u[i * p + j] - f)
+        // Trimmed after calibration: the fit is subtracted with the weights before trimming (R keeps the
+        // calibration's `w` in `postStrata`), `w_i u_i − wc_i f` (see `Design::calibrated_weights`).
+        match &prep.wc {
+            Some(wc) => prep.w[i] * u[i * p + j] - wc[i] * f,
+            None => prep.w[i] * (u[i * p + j] - f),
+        }
     };
     // PSU totals, then per stratum the sums Σe and Σeeᵀ.
     let mut s1 = vec![0.0; prep.n_strata * p];

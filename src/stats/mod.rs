@@ -32,6 +32,7 @@
 //! Formulas are documented on each function; the variance machinery (linearisation, domains,
 //! calibration residuals, strata/PSU/fpc, lonely PSUs) is in [`variance`]'s module docs and [`Design`].
 
+mod alpha;
 mod ci;
 mod compare;
 mod crosstab;
@@ -49,6 +50,7 @@ mod summary;
 pub mod suppression;
 pub mod variance;
 
+pub use alpha::{cronbach_alpha, Alpha, AlphaNotComputable};
 pub use ci::CiMethod;
 pub use compare::{difference_of_independent, DifferenceTest};
 pub use crosstab::{

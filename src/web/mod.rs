@@ -2,6 +2,7 @@
 
 mod admin;
 mod admin_coding;
+mod admin_model;
 mod admin_monitor;
 mod admin_preview;
 mod admin_quality;
@@ -22,6 +23,7 @@ pub mod pages;
 mod public;
 pub mod results;
 mod results_export;
+mod results_index;
 mod results_methodology;
 mod results_pages;
 mod results_query;
@@ -115,6 +117,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/admin/surveys/{slug}/status").route(web::post().to(admin::change_status)))
         .service(web::resource("/admin/surveys/{slug}/access").route(web::post().to(admin::change_access)))
         .service(web::resource("/admin/surveys/{slug}/monitor").route(web::get().to(admin_monitor::monitor)))
+        .service(web::resource("/admin/surveys/{slug}/model").route(web::get().to(admin_model::model_page)))
         .service(
             web::resource("/admin/surveys/{slug}/quality")
                 .route(web::get().to(admin_quality::quality_page))

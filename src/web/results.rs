@@ -37,7 +37,7 @@ pub fn can_download_microdata(req: &HttpRequest) -> bool {
 }
 
 /// Key: survey id, version, complete responses, language.
-type Key = (String, i32, i64, String);
+pub(super) type Key = (String, i32, i64, String);
 
 /// Computed summaries: one computation per survey and language however many requests ask at once, and
 /// during open fieldwork the last summary served while a fresh one is computed (see
@@ -45,18 +45,39 @@ type Key = (String, i32, i64, String);
 #[derive(Default)]
 pub struct SummaryCache {
     flights: Arc<Flights<Key, Summary>>,
+    /// Summaries of a subgroup or a two-way breakdown (`?filter=`, `?by2=`): the same single flight and
+    /// key, one slot per survey, language and query; at most [`MAX_QUERY_SLOTS`] slots are kept.
+    queries: Arc<Flights<Key, Summary>>,
 }
+
+/// Most subgroup/breakdown summaries kept per process (each is a summary's size: kilobytes to a few MB).
+pub const MAX_QUERY_SLOTS: usize = 256;
 
 impl SummaryCache {
     /// Summaries computed by this process so far (each request that found none cached and computed one).
     pub fn computations(&self) -> u64 {
-        self.flights.computations()
+        self.flights.computations() + self.queries.computations()
     }
 
     /// Drops a survey's summaries (its open answers were coded: the count of responses did not change, the
     /// numbers did). Other app instances recompute when their own cache entry is replaced.
     pub fn forget(&self, survey_id: &str) {
         self.flights.forget(&format!("{survey_id}\u{1f}"));
+        self.queries.forget(&format!("{survey_id}\u{1f}"));
+    }
+
+    /// The summary for `query` (a canonical text of the subgroup and breakdowns) under `key`, computed by
+    /// `compute` unless cached or being computed.
+    pub(super) fn query(
+        &self,
+        key: &Key,
+        query: &str,
+        stale: Option<Duration>,
+        compute: impl FnOnce() -> Result<(Key, Summary), WebError> + Send + 'static,
+    ) -> Result<crate::catalog::flight::Computed<Key, Summary>, WebError> {
+        self.queries.trim(MAX_QUERY_SLOTS);
+        let slot = format!("{}\u{1f}{}", cache_slot(key), query);
+        self.queries.get(&slot, key, stale, compute)
     }
 }
 
@@ -87,19 +108,7 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
         .filter(|l| def.languages.iter().any(|x| x == l))
         .unwrap_or_else(|| def.default_language())
         .to_owned();
-    let complete = state
-        .store
-        .response_counts(&survey.id)?
-        .into_iter()
-        .find(|(s, _)| s == "complete")
-        .map_or(0, |(_, n)| n);
-    // Decisions of quality review change a summary without changing the number of complete responses.
-    let reviews = state.store.review_stamp(&survey.id)?.wrapping_shl(32);
-    let key: Key = (survey.id.clone(), version.version, complete ^ reviews, lang.clone());
-    let stale = match survey.status() {
-        Ok(Status::Open) => state.config.summary_stale_seconds.map(Duration::from_secs),
-        _ => None,
-    };
+    let (key, reviews, stale) = summary_key(state, &survey, version.version, &lang)?;
     let st = state.clone();
     let s = slug.to_owned();
     let computed = state
@@ -112,6 +121,30 @@ pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) ->
         summary: computed.value,
         computed_at: computed.computed_at,
     })
+}
+
+/// The cache key of a survey's summaries in `lang` (the number of complete responses and the review stamp
+/// included), the review stamp, and how stale a cached summary may be served (open fieldwork only).
+pub(super) fn summary_key(
+    state: &State,
+    survey: &SurveyRow,
+    version: i32,
+    lang: &str,
+) -> Result<(Key, i64, Option<Duration>), WebError> {
+    let complete = state
+        .store
+        .response_counts(&survey.id)?
+        .into_iter()
+        .find(|(s, _)| s == "complete")
+        .map_or(0, |(_, n)| n);
+    // Decisions of quality review change a summary without changing the number of complete responses.
+    let reviews = state.store.review_stamp(&survey.id)?.wrapping_shl(32);
+    let key: Key = (survey.id.clone(), version, complete ^ reviews, lang.to_owned());
+    let stale = match survey.status() {
+        Ok(Status::Open) => state.config.summary_stale_seconds.map(Duration::from_secs),
+        _ => None,
+    };
+    Ok((key, reviews, stale))
 }
 
 /// Loads the responses and computes the summary; returns it with the key it was computed for.

@@ -185,6 +185,7 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
         "recruitment": recruitment(s, def, lang),
         "screening": screening_text(s, lang),
         "versions": versions,
+        "indices": super::results_index::methodology_indices(&s.questions, lang),
         "lang_links": lang_links(&format!("{base}/methodology"), lang),
     }))
 }

@@ -212,7 +212,8 @@ pub(super) fn waves_of(state: &State, track: &str, lang: &str, staff: bool) -> R
     surveys.reverse(); // oldest first
     for (row, v) in surveys {
         let def = &v.definition;
-        if !def.questions().any(|(_, q)| q.track.as_deref() == Some(track)) {
+        let tracked = |t: &Option<String>| t.as_deref() == Some(track);
+        if !def.questions().any(|(_, q)| tracked(&q.track)) && !def.indices.iter().any(|i| tracked(&i.track)) {
             continue;
         }
         let r = results_of(state, &row.slug, Some(lang), staff)?;
@@ -225,7 +226,7 @@ pub(super) fn waves_of(state: &State, track: &str, lang: &str, staff: bool) -> R
             title: r.summary.title.clone(),
             href: format!("/results/{}", urlencode(&row.slug)),
             n: r.summary.n,
-            scale: scale_range(def, &q.id),
+            scale: scale_range(def, &q.id).or_else(|| super::results_index::index_axis(q)),
             question: q.clone(),
         });
     }
@@ -360,6 +361,29 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
             waves,
             &points,
             false,
+            axis,
+            lang,
+        ));
+    }
+    if waves.iter().any(|w| w.question.balance.is_some()) {
+        // The balance of opinions (% top − % bottom), from −100 to +100 percentage points.
+        let points: Vec<Option<Point>> = waves
+            .iter()
+            .map(|w| {
+                w.question
+                    .balance
+                    .as_ref()
+                    .and_then(|b| trend::mean_point(&b.estimates))
+            })
+            .collect();
+        let axis = (-1.0, 1.0, vec![-1.0, -0.5, 0.0, 0.5, 1.0]);
+        let label = crate::i18n::text(lang, "results-balance");
+        all_series.push(series(
+            &format!("{tid}-balance"),
+            &label,
+            waves,
+            &points,
+            true,
             axis,
             lang,
         ));

@@ -1,13 +1,11 @@
 //! `?filter=VAR:CODE[,…]&by=A&by2=B` on the results page and the summary API: a subgroup (domain
 //! estimates of the whole design) and a one- or two-way breakdown chosen by the reader. Such a summary is
-//! computed for the request (not cached); a bad variable or code is a 400 that lists the valid choices.
-
-use std::sync::Arc;
+//! cached like the plain summary (one slot per query, see `SummaryCache::query`); a bad variable or code is a 400 that lists the valid choices.
 
 use actix_web::HttpRequest;
 
 use super::error::WebError;
-use super::results::{query_param, Results};
+use super::results::{query_param, summary_key, Results};
 use super::State;
 use crate::report::{self, domain, ReportOptions, SummaryInput};
 
@@ -38,6 +36,21 @@ impl ResultsQuery {
         self.filter.is_empty() && self.by2.is_none()
     }
 
+    /// The query as a cache slot name: the same subgroup and breakdowns give the same text.
+    pub fn canonical(&self) -> String {
+        let terms: Vec<String> = self
+            .filter
+            .iter()
+            .map(|t| format!("{}:{}", t.variable, t.code))
+            .collect();
+        format!(
+            "filter={}\u{1f}by={}\u{1f}by2={}",
+            terms.join(","),
+            self.by.as_deref().unwrap_or(""),
+            self.by2.as_deref().unwrap_or("")
+        )
+    }
+
     /// The breakdown the page shows: `by`, or the cross `by*by2`.
     pub fn shown(&self) -> Option<String> {
         match (&self.by, &self.by2) {
@@ -47,8 +60,8 @@ impl ResultsQuery {
     }
 }
 
-/// The summary of `slug` for `q` (subgroup, breakdowns), computed for this request. Unpublished results
-/// are 404 unless `staff`.
+/// The summary of `slug` for `q` (subgroup, breakdowns), cached per query under the plain summary's key.
+/// Unpublished results are 404 unless `staff`.
 pub fn query_results(
     state: &State,
     slug: &str,
@@ -56,37 +69,48 @@ pub fn query_results(
     staff: bool,
     q: &ResultsQuery,
 ) -> Result<Results, WebError> {
-    let (survey, _) = state.definitions.current(&state.store, slug)?;
+    let (survey, version) = state.definitions.current(&state.store, slug)?;
     if !survey.results_published && !staff {
         return Err(WebError::NotFound(format!("the results of '{slug}' are not published")));
     }
-    let loaded = report::load(&state.store, &state.definitions, slug)?;
-    let def = &loaded.version.definition;
+    let def = &version.definition;
     let lang = lang
         .filter(|l| def.languages.iter().any(|x| x == l))
         .unwrap_or_else(|| def.default_language())
         .to_owned();
+    let (key, reviews, stale) = summary_key(state, &survey, version.version, &lang)?;
     let opts = ReportOptions {
         by: q.by.clone().map(|b| vec![b]),
         by2: q.by2.clone(),
         filter: q.filter.clone(),
         ..ReportOptions::default()
     };
-    let summary = report::summarize(
-        &SummaryInput {
-            definition: def,
-            population: loaded.version.population.as_ref(),
-            answers: &loaded.answers,
-            language: &lang,
-        },
-        &opts,
-    )?;
+    let (st, s) = (state.clone(), slug.to_owned());
+    let computed = state.summaries.query(&key, &q.canonical(), stale, move || {
+        let loaded = report::load(&st.store, &st.definitions, &s)?;
+        let summary = report::summarize(
+            &SummaryInput {
+                definition: &loaded.version.definition,
+                population: loaded.version.population.as_ref(),
+                answers: &loaded.answers,
+                language: &lang,
+            },
+            &opts,
+        )?;
+        // Keyed by the count actually loaded, as plain summaries are.
+        let key = (
+            loaded.survey.id.clone(),
+            loaded.version.version,
+            (loaded.answers.len() as i64 + loaded.excluded.total as i64) ^ reviews,
+            lang,
+        );
+        Ok((key, summary))
+    })?;
     Ok(Results {
-        survey: loaded.survey,
-        version: loaded.version,
-        summary: Arc::new(summary),
-        // Subgroups and two-way breakdowns are computed for each request.
-        computed_at: chrono::Utc::now(),
+        survey,
+        version,
+        summary: computed.value,
+        computed_at: computed.computed_at,
     })
 }
 

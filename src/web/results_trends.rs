@@ -41,11 +41,10 @@ struct TrendsIndex {
 fn tracks(state: &State, staff: bool) -> Result<Vec<String>, WebError> {
     let mut out: Vec<String> = Vec::new();
     for (_, v) in visible_surveys(state, staff, None)? {
-        for (_, q) in v.definition.questions() {
-            if let Some(t) = &q.track {
-                if !out.contains(t) {
-                    out.push(t.clone());
-                }
+        let questions = v.definition.questions().map(|(_, q)| &q.track);
+        for t in questions.chain(v.definition.indices.iter().map(|i| &i.track)).flatten() {
+            if !out.contains(t) {
+                out.push(t.clone());
             }
         }
     }

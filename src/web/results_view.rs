@@ -181,6 +181,8 @@ impl Ctx<'_> {
             "matrix" => t(tx, "matrix_note"),
             _ => "",
         };
+        let index_note = super::results_index::index_note(q, self.lang);
+        let kind_note = index_note.as_deref().unwrap_or(kind_note);
         let main: Vec<&OptionEstimate> = e.options.iter().filter(|o| !o.hard_to_say).collect();
         let hts: Vec<Value> = e
             .options
@@ -243,6 +245,7 @@ impl Ctx<'_> {
             "median": median,
             "matrix": self.matrix_view(q, &id),
             "breakdown": self.breakdown_view(q),
+            "balance": super::results_index::balance_view(q, self.lang),
         })
     }
 

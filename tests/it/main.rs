@@ -17,6 +17,7 @@ mod results_support;
 
 mod access_matrix;
 mod admin;
+mod admin_model;
 mod admin_xlsform;
 mod auth;
 mod balance_reference;
@@ -43,7 +44,10 @@ mod forms_snapshots;
 mod fuzz_parsers;
 mod hostile;
 mod indicators;
+mod indices_pages;
+mod indices_reference;
 mod model_reference;
+mod model_trim_reference;
 mod multi_instance;
 mod outage;
 mod outage_pg;

@@ -72,6 +72,7 @@ pub(crate) fn validate(def: &Definition, source: &str, file: &str) -> Vec<Proble
     check_weighting(&mut cx);
     check_design(&mut cx);
     check_report(&mut cx);
+    cx.problems.extend(super::indices::check(def, source, file));
     if let Some(problem) = def.quality.as_ref().and_then(|q| q.problem()) {
         cx.top("quality", problem);
     }

@@ -1,0 +1,159 @@
+//! Indices (composite scores of several items) on a stratified, weighted sample entered with
+//! `responses import` and summarized by `opros report --json`, against R (`tests/reference/indices/
+//! make_reference.R`): the index's mean and SE (R `survey::svymean` of the computed score on the design,
+//! overall and by sex) to 1e-9 / 1e-6 relative, and Cronbach's α (R `psych::alpha`, raw and standardized) to
+//! 1e-9. Also: a filtered summary is the domain estimate, and bad `indices:` get located messages.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::common::{backend_tests, run_opros as opros, Backend, TestDb};
+use opros::definition::parse_definition;
+use serde_json::Value;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/indices")
+}
+
+fn expected() -> HashMap<(String, String), f64> {
+    let mut rdr = csv::Reader::from_path(dir().join("expected.csv")).expect("expected.csv");
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("row");
+            (
+                (r[0].to_owned(), r[1].to_owned()),
+                r[2].trim().parse::<f64>().expect("number"),
+            )
+        })
+        .collect()
+}
+
+fn close(what: &str, got: Option<f64>, want: f64, rel: f64) {
+    let got = got.unwrap_or_else(|| panic!("{what}: missing from the summary"));
+    assert!(
+        (got - want).abs() <= rel * want.abs(),
+        "{what}: got {got}, R says {want}"
+    );
+}
+
+fn question<'a>(s: &'a Value, id: &str) -> &'a Value {
+    s["questions"]
+        .as_array()
+        .and_then(|qs| qs.iter().find(|q| q["id"] == id))
+        .unwrap_or_else(|| panic!("question {id} in {s}"))
+}
+
+fn report(db: &TestDb, extra: &[&str]) -> Value {
+    let mut args = vec!["report", "indices-reference", "--json"];
+    args.extend_from_slice(extra);
+    let (ok, out, err) = opros(db, &args);
+    assert!(ok, "{err}");
+    serde_json::from_str(&out).expect("summary JSON")
+}
+
+fn indices_match_r(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let yaml = dir().join("survey.yaml");
+    let (ok, _, err) = opros(&db, &["survey", "import", yaml.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let data = dir().join("survey.csv");
+    let (ok, out, err) = opros(
+        &db,
+        &["responses", "import", "indices-reference", data.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("300 responses imported"), "{out}");
+    let exp = expected();
+    let get = |what: &str, key: &str| exp[&(what.to_owned(), key.to_owned())];
+    let s = report(&db, &[]);
+    assert!(s["design_error"].is_null(), "{}", s["design_error"]);
+    assert_eq!(s["design"]["strata"], 3);
+    for id in ["trust", "load"] {
+        let q = question(&s, id);
+        assert_eq!(q["type"], "index");
+        assert_eq!(q["base_n"].as_f64(), Some(get("n", id)), "{id} base");
+        close(&format!("{id} mean"), q["mean"].as_f64(), get("mean", id), 1e-9);
+        close(&format!("{id} se"), q["se"].as_f64(), get("se", id), 1e-6);
+        let cats = q["breakdowns"][0]["categories"].as_array().expect("categories");
+        for sex in ["m", "f"] {
+            let c = cats.iter().find(|c| c["code"] == sex).expect("category");
+            let key = format!("{id} {sex}");
+            close(&format!("{key} mean"), c["mean"].as_f64(), get("by_mean", &key), 1e-9);
+            close(&format!("{key} se"), c["se"].as_f64(), get("by_se", &key), 1e-6);
+        }
+        let ix = &q["index"];
+        close(&format!("{id} alpha"), ix["alpha"].as_f64(), get("alpha_raw", id), 1e-9);
+        close(
+            &format!("{id} std alpha"),
+            ix["alpha_standardized"].as_f64(),
+            get("alpha_std", id),
+            1e-9,
+        );
+        assert_eq!(ix["alpha_n"].as_f64(), Some(get("alpha_n", id)));
+    }
+    let trust = question(&s, "trust");
+    assert_eq!(trust["track"], "clinic-trust");
+    assert_eq!(trust["index"]["method"], "mean");
+    assert_eq!(trust["index"]["min_answered"], 3);
+    assert_eq!(trust["index"]["items"][3]["reversed"], true);
+    assert_eq!(question(&s, "load")["index"]["method"], "sum");
+
+    // A filtered summary estimates the subgroup as a domain of the whole design: the same as its category
+    // in the breakdown by sex.
+    let f = report(&db, &["--filter", "sex:f"]);
+    close(
+        "trust f filtered",
+        question(&f, "trust")["mean"].as_f64(),
+        get("by_mean", "trust f"),
+        1e-9,
+    );
+    close(
+        "trust f filtered se",
+        question(&f, "trust")["se"].as_f64(),
+        get("by_se", "trust f"),
+        1e-6,
+    );
+
+    let (ok, text, err) = opros(&db, &["report", "indices-reference", "--lang", "en"]);
+    assert!(ok, "{err}");
+    assert!(text.contains("Trust index"), "{text}");
+    assert!(text.contains("Cronbach"), "{text}");
+}
+backend_tests!(indices_match_r);
+
+fn problems(indices: &str) -> String {
+    let source = std::fs::read_to_string(dir().join("survey.yaml")).expect("survey.yaml");
+    let head = source.split("indices:").next().expect("head");
+    let yaml = format!("{head}indices:\n{indices}report: {{breakdowns: [sex], min_cell: 1}}\n");
+    match parse_definition(&yaml, "bad.yaml") {
+        Ok(_) => panic!("accepted:\n{indices}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bad_indices_are_refused_with_file_line_and_reason() {
+    // The line of the index's `id:`, the line after `indices:`.
+    let source = std::fs::read_to_string(dir().join("survey.yaml")).expect("survey.yaml");
+    let id_line = source.split("indices:").next().expect("head").lines().count() + 2;
+    let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, nope]\n");
+    assert!(
+        e.contains("index 'bad': item 'nope' is not a question; valid items: s1, s2, s3, s4, hours"),
+        "{e}"
+    );
+    assert!(e.contains(&format!("bad.yaml:{id_line}")), "{e}");
+    let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, sex]\n");
+    assert!(
+        e.contains("item 'sex' is a single_choice question; an index item is a scale, a number"),
+        "{e}"
+    );
+    let e =
+        problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, s2]\n    min_answered: 3\n");
+    assert!(e.contains("min_answered is 3 but the index has 2 items"), "{e}");
+    let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, s2]\n    reverse: [s3]\n");
+    assert!(e.contains("reverse-coded 's3' is not one of its items"), "{e}");
+    let e = problems("  - id: s1\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s2, s3]\n");
+    assert!(e.contains("the id is already used"), "{e}");
+    let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1]\n    method: median\n");
+    assert!(e.contains("index 'bad'") && e.contains("median"), "{e}");
+}
