@@ -22,6 +22,7 @@ mod auth;
 mod balance_reference;
 mod browser;
 mod browser_pages;
+mod browser_calendar;
 mod cli;
 mod coding;
 mod coding_pages;
