@@ -34,7 +34,12 @@ impl MailConfig {
     /// From the environment: `None` when `OPROS_SMTP_HOST` is not set; a missing or unreadable setting is an
     /// error naming the variable.
     pub fn from_env() -> Result<Option<MailConfig>, String> {
-        let get = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |k: &str| {
+            std::env::var(k)
+                .ok()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let Some(host) = get("OPROS_SMTP_HOST") else {
             return Ok(None);
         };
@@ -75,10 +80,7 @@ impl MailConfig {
 
     /// The delivery targets, one per recipient.
     pub fn targets(&self) -> Vec<String> {
-        self.recipients
-            .iter()
-            .map(|r| format!("{MAILTO}{}", r.email))
-            .collect()
+        self.recipients.iter().map(|r| format!("{MAILTO}{}", r.email)).collect()
     }
 
     /// The SMTP client (a connection per message; alerts are few).
@@ -90,11 +92,13 @@ impl MailConfig {
     }
 }
 
-/// A value in the indicator's units: shares and balances as percentages, means with two decimals.
+/// A value in the indicator's units: shares and balances as percentages (interval ends cut to the possible
+/// range), means with two decimals.
 fn value(statistic: Option<&Statistic>, v: f64) -> String {
     match statistic {
         Some(Statistic::Mean) => format!("{v:.2}"),
-        Some(Statistic::Share { .. } | Statistic::Balance { .. }) => format!("{:.1}%", v * 100.0),
+        Some(Statistic::Share { .. }) => format!("{:.1}%", v.clamp(0.0, 1.0) * 100.0),
+        Some(Statistic::Balance { .. }) => format!("{:.1}%", v.clamp(-1.0, 1.0) * 100.0),
         None => format!("{v}"),
     }
 }

@@ -55,7 +55,9 @@ pub async fn api_calendar(req: HttpRequest, state: State) -> Result<HttpResponse
 pub async fn api_indicator(req: HttpRequest, state: State, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let (c, cache) = calendar_for(&req, &state).await?;
     let ind = find(&c, &id)?;
-    Ok(HttpResponse::Ok().insert_header((CACHE_HEADER, cache)).json(json!({"districts": c.districts, "thin_below": c.thin_below, "indicator": ind})))
+    Ok(HttpResponse::Ok()
+        .insert_header((CACHE_HEADER, cache))
+        .json(json!({"districts": c.districts, "thin_below": c.thin_below, "indicator": ind})))
 }
 
 fn find<'a>(c: &'a Calendar, id: &str) -> Result<&'a IndicatorView, WebError> {
@@ -66,10 +68,13 @@ fn find<'a>(c: &'a Calendar, id: &str) -> Result<&'a IndicatorView, WebError> {
 }
 
 /// A value in the indicator's units: shares and balances as percentages, means with two decimals.
+/// Interval ends are cut to the statistic's possible range (a normal-approximation interval of a small
+/// share can reach below 0%).
 fn fmt(statistic: &Statistic, v: f64) -> String {
     match statistic {
         Statistic::Mean => format!("{v:.2}"),
-        Statistic::Share { .. } | Statistic::Balance { .. } => format!("{:.1}%", v * 100.0),
+        Statistic::Share { .. } => format!("{:.1}%", v.clamp(0.0, 1.0) * 100.0),
+        Statistic::Balance { .. } => format!("{:.1}%", v.clamp(-1.0, 1.0) * 100.0),
     }
 }
 
@@ -127,6 +132,16 @@ fn chosen_wave(ind: &IndicatorView, wanted: Option<&str>) -> Option<usize> {
         .or_else(|| ind.waves.len().checked_sub(1))
 }
 
+/// A district's name as it fits on a tile: at most six characters, shortened with a full stop.
+fn tile_label(name: &str) -> String {
+    if name.chars().count() <= 6 {
+        name.to_owned()
+    } else {
+        let short: String = name.chars().take(5).collect();
+        format!("{}.", short.trim_end())
+    }
+}
+
 /// The tile map of one wave: a square per district at its grid place.
 fn tile_map(c: &Calendar, ind: &IndicatorView, wave: usize, lang: &str) -> Value {
     const SIZE: u32 = 56;
@@ -149,6 +164,7 @@ fn tile_map(c: &Calendar, ind: &IndicatorView, wave: usize, lang: &str) -> Value
                 "cy": d.row * (SIZE + GAP) + SIZE / 2 + 5,
                 "code": d.code,
                 "name": d.name.get(lang),
+                "label": tile_label(d.name.get(lang)),
                 "cell": v,
             })
         })
@@ -301,8 +317,8 @@ pub async fn indicator_page(req: HttpRequest, state: State, id: web::Path<String
                     json!({
                         "wave": w.label,
                         "n": cell.n,
-                        "direct": cell.direct.map(|v| format!("{} ({} – {})", f(v.value), f(v.ci_low), f(v.ci_high))),
-                        "model": cell.model.map(|m| format!("{} ({} – {})", f(m.value.value), f(m.value.ci_low), f(m.value.ci_high))),
+                        "direct": cell.direct.map(|v| json!({"value": f(v.value), "ci": format!("{} – {}", f(v.ci_low), f(v.ci_high))})),
+                        "model": cell.model.map(|m| json!({"value": f(m.value.value), "ci": format!("{} – {}", f(m.value.ci_low), f(m.value.ci_high))})),
                         "gamma": cell.model.and_then(|m| m.gamma).map(|g| format!("{g:.2}")),
                         "cell": cell_view(ind, cell),
                     })

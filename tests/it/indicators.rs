@@ -90,7 +90,11 @@ fn run(db: &TestDb, file: &std::path::Path, hooks: &str, extra: &[(&str, &str)])
 /// The survey of the latest wave of the calendar's first indicator.
 fn latest_survey(cal: &Value) -> String {
     let waves = cal["indicators"][0]["waves"].as_array().expect("waves");
-    waves.last().and_then(|w| w["survey"].as_str()).expect("a wave").to_owned()
+    waves
+        .last()
+        .and_then(|w| w["survey"].as_str())
+        .expect("a wave")
+        .to_owned()
 }
 
 fn finish(child: std::process::Child) -> (Value, String) {
@@ -117,9 +121,16 @@ fn calendar_end_to_end(backend: Backend) {
     // delivered.
     let latest = latest_survey(&cal);
     let (new, old): (Vec<_>, Vec<_>) = alerts.iter().partition(|a| a.survey == latest);
-    assert!(!new.is_empty() && !old.is_empty(), "alerts in the latest and in older waves");
+    assert!(
+        !new.is_empty() && !old.is_empty(),
+        "alerts in the latest and in older waves"
+    );
     let received = seen.lock().expect("lock").clone();
-    assert_eq!(received.len(), new.len(), "one webhook per alert of the latest wave: {err_a}{err_b}");
+    assert_eq!(
+        received.len(),
+        new.len(),
+        "one webhook per alert of the latest wave: {err_a}{err_b}"
+    );
     assert!(received.iter().all(|(_, valid)| *valid), "every signature checks");
     let mut ids: Vec<&str> = received.iter().map(|(id, _)| id.as_str()).collect();
     ids.sort_unstable();
@@ -260,7 +271,9 @@ fn a_failing_webhook_stops_after_its_attempts(backend: Backend) {
     let items: Vec<String> = html.select(&failed).map(|e| e.text().collect()).collect();
     assert_eq!(items.len(), second.len(), "every given-up delivery is on the page");
     assert!(
-        items.iter().all(|i| i.contains(&closed) && i.contains("Not delivered after 2 attempts")),
+        items
+            .iter()
+            .all(|i| i.contains(&closed) && i.contains("Not delivered after 2 attempts")),
         "{items:?}"
     );
     // The public does not see the deliveries.
@@ -408,7 +421,10 @@ fn decoded_header(message: &str, name: &str) -> String {
 /// A single-part message's body, its transfer encoding undone.
 fn body_text(message: &str) -> String {
     let (_, body) = message.split_once("\r\n\r\n").expect("headers end");
-    let bytes = match header(message, "Content-Transfer-Encoding").to_ascii_lowercase().as_str() {
+    let bytes = match header(message, "Content-Transfer-Encoding")
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "base64" => base64(body),
         "quoted-printable" => quoted_printable(body),
         _ => body.as_bytes().to_vec(),
@@ -459,13 +475,22 @@ fn alerts_are_emailed_once(backend: Backend) {
     // The message speaks of the alert in words: indicator, district, wave, value and why.
     let (_, m) = &messages[0];
     let id = header(m, "Message-ID");
-    let a = new.iter().find(|a| id.contains(&a.id)).expect("the alert of the message");
+    let a = new
+        .iter()
+        .find(|a| id.contains(&a.id))
+        .expect("the alert of the message");
     let subject = decoded_header(m, "Subject");
-    assert!(subject.starts_with("Opros alert: Dissatisfied with life — "), "{subject}");
+    assert!(
+        subject.starts_with("Opros alert: Dissatisfied with life — "),
+        "{subject}"
+    );
     assert!(subject.ends_with(&a.wave), "{subject}");
     assert_eq!(header(m, "From"), "Opros <opros@example.org>");
     let body = body_text(m);
-    assert!(body.contains(&format!("Wave: {} (survey {})", a.wave, a.survey)), "{body}");
+    assert!(
+        body.contains(&format!("Wave: {} (survey {})", a.wave, a.survey)),
+        "{body}"
+    );
     assert!(body.contains("95% interval"), "{body}");
     let why = if a.reasons.contains("alert_level") {
         "past the alert level"
@@ -545,9 +570,7 @@ fn the_page_is_cached_until_a_new_wave(backend: Backend) {
     assert_eq!(page, "hit", "the page shares the cached calendar");
 
     // A new wave (the third survey's results published) invalidates it.
-    store
-        .set_results_published("housing-2026", true)
-        .expect("publish");
+    store.set_results_published("housing-2026", true).expect("publish");
     let (third, body) = get("/api/v1/indicators");
     assert_eq!(third, "miss", "recomputed after a new wave");
     assert_eq!(waves(&body), 3);
