@@ -40,3 +40,24 @@ indicators-method =
     smaller the sample. Where nobody was interviewed, the figure is entirely model-based. Model-based figures
     are marked. An alert is a value past the alert level, or a significant worsening since the previous wave
     (a difference larger than the samples' chance variation explains, p < 0.05).
+indicators-email-subject = Opros alert: { $indicator } — { $district }, { $wave }
+indicators-email-body =
+    Risk calendar alert.
+
+    Indicator: { $indicator } ({ $indicator_id })
+    District: { $district }
+    Wave: { $wave } (survey { $survey })
+    Value: { $value }, 95% interval { $low } – { $high } ({ $source })
+    Why: { $reasons }
+
+    The calendar: /indicators?indicator={ $indicator_id }
+indicators-webhook-retrying = Failing, retried later (attempts so far: { $attempts }): { $error }
+indicators-method-model =
+    How the model works, in plain words: it first predicts each district's value from the official
+    statistics about it (a regression across the region's districts). It then mixes this prediction with
+    the district's own survey result. The mixing weight — "weight of the direct estimate" on the indicator
+    page, between 0 and 1 — is large when the district's sample is large and its estimate precise, and small
+    when the sample is thin; with nobody interviewed the prediction alone is used. The model's interval
+    accounts for the uncertainty of the prediction too, so it is honest but often narrower than the thin
+    sample's own interval. When the districts differ no more than sampling error explains, or there are too
+    few districts with answers, the model is not used and the page says why.

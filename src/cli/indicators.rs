@@ -37,7 +37,7 @@ pub fn run(store: &Store, args: IndicatorsArgs) -> Result<(), CliError> {
     let hooks = WebhookConfig::from_env().map_err(CliError::Other)?;
     let now = chrono::Utc::now().naive_utc();
     let new = webhooks::record(store, &calendar, &hooks, now)?;
-    let (delivered, failed) = webhooks::deliver_due(store, &hooks, now)?;
+    let (delivered, failed) = webhooks::deliver_due_named(store, &hooks, now, Some(&calendar))?;
     let mut err = std::io::stderr().lock();
     writeln!(
         err,

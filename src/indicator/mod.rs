@@ -22,6 +22,7 @@
 //! order, an undeclared covariate, a duplicate id) is refused as a whole, with every problem and its line.
 
 pub mod calendar;
+pub mod mail;
 pub mod waves;
 pub mod webhooks;
 pub mod worker;

@@ -130,8 +130,12 @@ pub struct Calendar {
 /// Each survey's version and complete responses: what the cached calendar was computed from.
 type CacheKey = (bool, Vec<(String, i32, i64, bool)>);
 
-/// The last calendar, with the surveys and the files it was computed from.
-static CACHE: Mutex<Option<(CacheKey, Setup, Arc<Calendar>)>> = Mutex::new(None);
+/// How many calendars are kept: the staff's and the public's of the current surveys, with room for a few
+/// databases in one process (tests) without evicting each other.
+const CACHED: usize = 8;
+
+/// The latest calendars, most recently used last, with the surveys and the files each was computed from.
+static CACHE: Mutex<Vec<(CacheKey, Setup, Arc<Calendar>)>> = Mutex::new(Vec::new());
 
 /// The calendar over the surveys the reader may see (`staff`: all; otherwise those with published results).
 pub fn build(
@@ -140,6 +144,17 @@ pub fn build(
     setup: &Setup,
     staff: bool,
 ) -> Result<Arc<Calendar>, IndicatorError> {
+    build_cached(store, cache, setup, staff).map(|(c, _)| c)
+}
+
+/// [`build`], and whether the calendar came from the cache (no survey changed since it was computed: no new
+/// wave, no new version, no new complete response, no change in what is published).
+pub fn build_cached(
+    store: &Store,
+    cache: &DefinitionCache,
+    setup: &Setup,
+    staff: bool,
+) -> Result<(Arc<Calendar>, bool), IndicatorError> {
     let rows: Vec<SurveyRow> = store
         .list_surveys()?
         .into_iter()
@@ -155,18 +170,22 @@ pub fn build(
         key_parts.push((r.id.clone(), r.current_version, complete, r.results_published));
     }
     let key: CacheKey = (staff, key_parts);
-    if let Ok(guard) = CACHE.lock() {
-        if let Some((k, s, c)) = guard.as_ref() {
-            if *k == key && s == setup {
-                return Ok(Arc::clone(c));
-            }
+    if let Ok(mut guard) = CACHE.lock() {
+        if let Some(k) = guard.iter().position(|(k, s, _)| *k == key && s == setup) {
+            let entry = guard.remove(k);
+            let calendar = Arc::clone(&entry.2);
+            guard.push(entry);
+            return Ok((calendar, true));
         }
     }
     let calendar = Arc::new(compute_from_store(store, cache, setup, rows)?);
     if let Ok(mut guard) = CACHE.lock() {
-        *guard = Some((key, setup.clone(), Arc::clone(&calendar)));
+        if guard.len() >= CACHED {
+            guard.remove(0);
+        }
+        guard.push((key, setup.clone(), Arc::clone(&calendar)));
     }
-    Ok(calendar)
+    Ok((calendar, false))
 }
 
 fn compute_from_store(

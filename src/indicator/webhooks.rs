@@ -7,6 +7,11 @@
 //! A failed attempt (no connection, or a status other than 2xx) is retried after `backoff · 2^(attempts−1)`;
 //! after `max_attempts` the delivery is marked failed, logged, and shown on the calendar page.
 //!
+//! Only the alerts of each indicator's latest wave are delivered. Alerts of older waves — found when an
+//! indicator is first computed over past surveys, or added to the indicators file later — are recorded and
+//! shown on the page and in the feed, but not sent, so officials are not flooded with old news.
+//! E-mail (see [`super::mail`]) uses the same deliveries, with the target `mailto:ADDRESS`.
+//!
 //! Settings (environment): `OPROS_WEBHOOKS` (comma-separated `http://` URLs), `OPROS_WEBHOOK_SECRET`,
 //! `OPROS_WEBHOOK_MAX_ATTEMPTS` (default 5), `OPROS_WEBHOOK_BACKOFF_SECONDS` (default 30).
 
@@ -16,6 +21,7 @@ use serde::Serialize;
 use sha2::Sha256;
 
 use super::calendar::{Reason, Source, Status};
+use super::mail::{self, MailConfig, MAILTO};
 use super::waves::Calendar;
 use crate::store::alerts::{AlertRow, NewAlert};
 use crate::store::{Store, StoreError};
@@ -30,6 +36,8 @@ pub struct WebhookConfig {
     pub secret: String,
     pub max_attempts: i32,
     pub backoff: Duration,
+    /// Alert e-mails, when SMTP is configured.
+    pub mail: Option<MailConfig>,
 }
 
 impl WebhookConfig {
@@ -64,15 +72,25 @@ impl WebhookConfig {
             secret: get("OPROS_WEBHOOK_SECRET").unwrap_or_default(),
             max_attempts,
             backoff: Duration::seconds(num("OPROS_WEBHOOK_BACKOFF_SECONDS", 30)?),
+            mail: MailConfig::from_env()?,
         })
+    }
+
+    /// Where every new alert goes: the webhooks' URLs and `mailto:` the e-mail recipients.
+    pub fn targets(&self) -> Vec<String> {
+        let mut t = self.urls.clone();
+        t.extend(self.mail.iter().flat_map(MailConfig::targets));
+        t
     }
 }
 
-/// The alerts of a calendar (every cell in *alert*).
+/// The alerts of a calendar (every cell in *alert*); only those of each indicator's latest wave are to be
+/// delivered (`notify`).
 pub fn alerts_of(c: &Calendar) -> Vec<NewAlert> {
     let mut out = Vec::new();
     for ind in &c.indicators {
-        for wave in &ind.waves {
+        let latest = ind.waves.len().saturating_sub(1);
+        for (k, wave) in ind.waves.iter().enumerate() {
             for cell in wave.cells.iter().filter(|c| c.status == Status::Alert) {
                 let Some(h) = cell.headline else { continue };
                 let reasons: Vec<&str> = cell
@@ -100,6 +118,7 @@ pub fn alerts_of(c: &Calendar) -> Vec<NewAlert> {
                     ci_high: h.ci_high,
                     source: source.to_owned(),
                     reasons: reasons.join(","),
+                    notify: k == latest,
                 });
             }
         }
@@ -107,9 +126,10 @@ pub fn alerts_of(c: &Calendar) -> Vec<NewAlert> {
     out
 }
 
-/// Records the calendar's alerts (new ones only) and queues them for the webhooks; the number of new ones.
+/// Records the calendar's alerts (new ones only) and queues those of the latest waves for every target;
+/// the number of new ones.
 pub fn record(store: &Store, c: &Calendar, config: &WebhookConfig, now: NaiveDateTime) -> Result<usize, StoreError> {
-    store.record_alerts(&alerts_of(c), &config.urls, now)
+    store.record_alerts(&alerts_of(c), &config.targets(), now)
 }
 
 /// The JSON body of an alert's webhook.
@@ -133,6 +153,16 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 
 /// Attempts every due delivery once; returns (delivered, failed attempts).
 pub fn deliver_due(store: &Store, config: &WebhookConfig, now: NaiveDateTime) -> Result<(usize, usize), StoreError> {
+    deliver_due_named(store, config, now, None)
+}
+
+/// [`deliver_due`], with the calendar's names of indicators and districts for the e-mails.
+pub fn deliver_due_named(
+    store: &Store,
+    config: &WebhookConfig,
+    now: NaiveDateTime,
+    calendar: Option<&Calendar>,
+) -> Result<(usize, usize), StoreError> {
     let client = match reqwest::blocking::Client::builder()
         .timeout(std::time::Duration::from_secs(10))
         .build()
@@ -143,27 +173,17 @@ pub fn deliver_due(store: &Store, config: &WebhookConfig, now: NaiveDateTime) ->
             return Ok((0, 0));
         }
     };
+    let smtp = config.mail.as_ref().map(MailConfig::transport);
     let claimed = store.claim_deliveries(now, Duration::seconds(60), 100)?;
     let (mut ok, mut failed) = (0, 0);
     for d in claimed {
         let Some(alert) = store.alert(&d.alert_id)? else {
             continue;
         };
-        let body = serde_json::to_vec(&Payload {
-            event: "indicator_alert",
-            alert: &alert,
-        })
-        .unwrap_or_default();
-        let sent = client
-            .post(&d.url)
-            .header("Content-Type", "application/json")
-            .header(SIGNATURE_HEADER, signature(&config.secret, &body))
-            .body(body)
-            .send();
-        let outcome = match sent {
-            Ok(r) if r.status().is_success() => Ok(()),
-            Ok(r) => Err(format!("HTTP {}", r.status().as_u16())),
-            Err(e) => Err(format!("not delivered: {e}")),
+        let outcome = match (d.url.strip_prefix(MAILTO), config.mail.as_ref().zip(smtp.as_ref())) {
+            (Some(to), Some((m, t))) => mail::send(m, t, to, &alert, calendar),
+            (Some(_), None) => Err("e-mail is not configured (OPROS_SMTP_HOST) on this instance".to_owned()),
+            (None, _) => post(&client, config, &d.url, &alert),
         };
         match outcome {
             Ok(()) => {
@@ -177,15 +197,36 @@ pub fn deliver_due(store: &Store, config: &WebhookConfig, now: NaiveDateTime) ->
                     .then(|| now + config.backoff * 2i32.saturating_pow(u32::try_from(attempts - 1).unwrap_or(0)));
                 if retry.is_none() {
                     tracing::error!(url = %d.url, alert = %d.alert_id, attempts, %error,
-                        "webhook delivery failed for good; it will not be retried");
+                        "alert delivery failed for good; it will not be retried");
                 } else {
-                    tracing::warn!(url = %d.url, alert = %d.alert_id, attempts, %error, "webhook delivery failed; will retry");
+                    tracing::warn!(url = %d.url, alert = %d.alert_id, attempts, %error,
+                        "alert delivery failed; will retry");
                 }
                 store.finish_delivery(&d.alert_id, &d.url, now, Err((error, retry)))?;
             }
         }
     }
     Ok((ok, failed))
+}
+
+/// POSTs an alert's signed JSON to a webhook.
+fn post(client: &reqwest::blocking::Client, config: &WebhookConfig, url: &str, alert: &AlertRow) -> Result<(), String> {
+    let body = serde_json::to_vec(&Payload {
+        event: "indicator_alert",
+        alert,
+    })
+    .unwrap_or_default();
+    let sent = client
+        .post(url)
+        .header("Content-Type", "application/json")
+        .header(SIGNATURE_HEADER, signature(&config.secret, &body))
+        .body(body)
+        .send();
+    match sent {
+        Ok(r) if r.status().is_success() => Ok(()),
+        Ok(r) => Err(format!("HTTP {}", r.status().as_u16())),
+        Err(e) => Err(format!("not delivered: {e}")),
+    }
 }
 
 #[cfg(test)]

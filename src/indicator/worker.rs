@@ -1,5 +1,6 @@
 //! The server's background task for alerts: every `OPROS_ALERTS_INTERVAL_SECONDS` (default 60; 0 = off) it
-//! computes the calendar over every survey, records new alerts and attempts the due webhook deliveries.
+//! computes the calendar over every survey, records new alerts and attempts the due deliveries (webhooks and
+//! e-mail).
 //! Runs on a thread of its own (the webhook client blocks); every step is safe with several instances.
 
 use std::path::PathBuf;
@@ -45,9 +46,9 @@ pub fn round(store: &Store, cache: &DefinitionCache) {
     let result = load_setup(store, cache, t.as_deref(), i.as_deref())
         .and_then(|setup| build(store, cache, &setup, true))
         .map_err(|e| e.to_string())
-        .and_then(|c| webhooks::record(store, &c, &hooks, now).map_err(|e| e.to_string()))
-        .and_then(|new| {
-            let (ok, failed) = webhooks::deliver_due(store, &hooks, now).map_err(|e| e.to_string())?;
+        .and_then(|c| {
+            let new = webhooks::record(store, &c, &hooks, now).map_err(|e| e.to_string())?;
+            let (ok, failed) = webhooks::deliver_due_named(store, &hooks, now, Some(&c)).map_err(|e| e.to_string())?;
             Ok((new, ok, failed))
         });
     match result {

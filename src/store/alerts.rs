@@ -29,6 +29,8 @@ pub struct NewAlert {
     pub source: String,
     /// Comma-separated reasons (`alert_level`, `significant_worsening`).
     pub reasons: String,
+    /// Whether a new alert is queued for delivery (an alert of an older wave is recorded only).
+    pub notify: bool,
 }
 
 /// A recorded alert.
@@ -64,8 +66,8 @@ pub struct DeliveryRow {
 }
 
 impl Store {
-    /// Records the alerts not recorded yet and queues each new one for every webhook `url`; returns the
-    /// number of new alerts.
+    /// Records the alerts not recorded yet and queues each new one marked `notify` for every target `url`
+    /// (a webhook URL or `mailto:`); returns the number of new alerts.
     pub fn record_alerts(&self, alerts: &[NewAlert], urls: &[String], at: NaiveDateTime) -> Result<usize, StoreError> {
         let mut w = self.writer()?;
         w.write_transaction(|c| -> Result<usize, StoreError> {
@@ -92,7 +94,7 @@ impl Store {
                     continue;
                 }
                 new += 1;
-                for url in urls {
+                for url in urls.iter().filter(|_| a.notify) {
                     dispatch!(c, |c| diesel::insert_into(webhook_deliveries::table)
                         .values((
                             webhook_deliveries::alert_id.eq(&id),

@@ -12,12 +12,15 @@ use super::results::{can_see_unpublished, page_lang, query_param};
 use super::results_view::{lang_links, urlencode};
 use super::{pages, State};
 use crate::indicator::calendar::{Cell, Source, Status};
-use crate::indicator::waves::{build, load_setup, Calendar, IndicatorView};
+use crate::indicator::waves::{build_cached, load_setup, Calendar, IndicatorView};
 use crate::indicator::Statistic;
 use std::sync::Arc;
 
-/// The calendar the reader may see.
-fn calendar(state: &State, staff: bool) -> Result<Arc<Calendar>, WebError> {
+/// The header saying whether the calendar was served from the cache (`hit`) or computed (`miss`).
+pub const CACHE_HEADER: &str = "X-Opros-Calendar-Cache";
+
+/// The calendar the reader may see, and whether it came from the cache.
+fn calendar_cached(state: &State, staff: bool) -> Result<(Arc<Calendar>, bool), WebError> {
     let territories = std::env::var_os("OPROS_TERRITORIES").map(std::path::PathBuf::from);
     let indicators = std::env::var_os("OPROS_INDICATORS").map(std::path::PathBuf::from);
     let setup = load_setup(
@@ -27,26 +30,34 @@ fn calendar(state: &State, staff: bool) -> Result<Arc<Calendar>, WebError> {
         indicators.as_deref(),
     )?;
     // Alerts are recorded (and queued for webhooks) by the alerts task and `opros indicators`, not here.
-    Ok(build(&state.store, &state.definitions, &setup, staff)?)
+    Ok(build_cached(&state.store, &state.definitions, &setup, staff)?)
 }
 
-async fn calendar_for(req: &HttpRequest, state: &State) -> Result<Arc<Calendar>, WebError> {
+/// The calendar the reader may see.
+fn calendar(state: &State, staff: bool) -> Result<Arc<Calendar>, WebError> {
+    calendar_cached(state, staff).map(|(c, _)| c)
+}
+
+async fn calendar_for(req: &HttpRequest, state: &State) -> Result<(Arc<Calendar>, &'static str), WebError> {
     let staff = can_see_unpublished(req);
     let st = state.clone();
-    web::block(move || calendar(&st, staff)).await?
+    let (c, hit) = web::block(move || calendar_cached(&st, staff)).await??;
+    Ok((c, if hit { "hit" } else { "miss" }))
 }
 
 /// `GET /api/v1/indicators`: the whole calendar (the same as `opros indicators --json`).
 pub async fn api_calendar(req: HttpRequest, state: State) -> Result<HttpResponse, ApiError> {
-    let c = calendar_for(&req, &state).await?;
-    Ok(HttpResponse::Ok().json(&*c))
+    let (c, cache) = calendar_for(&req, &state).await?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_HEADER, cache)).json(&*c))
 }
 
 /// `GET /api/v1/indicators/{id}`: one indicator with the districts.
 pub async fn api_indicator(req: HttpRequest, state: State, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let c = calendar_for(&req, &state).await?;
+    let (c, cache) = calendar_for(&req, &state).await?;
     let ind = find(&c, &id)?;
-    Ok(HttpResponse::Ok().json(json!({"districts": c.districts, "thin_below": c.thin_below, "indicator": ind})))
+    Ok(HttpResponse::Ok()
+        .insert_header((CACHE_HEADER, cache))
+        .json(json!({"districts": c.districts, "thin_below": c.thin_below, "indicator": ind})))
 }
 
 fn find<'a>(c: &'a Calendar, id: &str) -> Result<&'a IndicatorView, WebError> {
@@ -57,10 +68,13 @@ fn find<'a>(c: &'a Calendar, id: &str) -> Result<&'a IndicatorView, WebError> {
 }
 
 /// A value in the indicator's units: shares and balances as percentages, means with two decimals.
+/// Interval ends are cut to the statistic's possible range (a normal-approximation interval of a small
+/// share can reach below 0%).
 fn fmt(statistic: &Statistic, v: f64) -> String {
     match statistic {
         Statistic::Mean => format!("{v:.2}"),
-        Statistic::Share { .. } | Statistic::Balance { .. } => format!("{:.1}%", v * 100.0),
+        Statistic::Share { .. } => format!("{:.1}%", v.clamp(0.0, 1.0) * 100.0),
+        Statistic::Balance { .. } => format!("{:.1}%", v.clamp(-1.0, 1.0) * 100.0),
     }
 }
 
@@ -118,6 +132,16 @@ fn chosen_wave(ind: &IndicatorView, wanted: Option<&str>) -> Option<usize> {
         .or_else(|| ind.waves.len().checked_sub(1))
 }
 
+/// A district's name as it fits on a tile: at most six characters, shortened with a full stop.
+fn tile_label(name: &str) -> String {
+    if name.chars().count() <= 6 {
+        name.to_owned()
+    } else {
+        let short: String = name.chars().take(5).collect();
+        format!("{}.", short.trim_end())
+    }
+}
+
 /// The tile map of one wave: a square per district at its grid place.
 fn tile_map(c: &Calendar, ind: &IndicatorView, wave: usize, lang: &str) -> Value {
     const SIZE: u32 = 56;
@@ -140,6 +164,7 @@ fn tile_map(c: &Calendar, ind: &IndicatorView, wave: usize, lang: &str) -> Value
                 "cy": d.row * (SIZE + GAP) + SIZE / 2 + 5,
                 "code": d.code,
                 "name": d.name.get(lang),
+                "label": tile_label(d.name.get(lang)),
                 "cell": v,
             })
         })
@@ -170,7 +195,7 @@ fn indicator_links(c: &Calendar, current: &str, lang: &str) -> Vec<Value> {
 pub async fn calendar_page(req: HttpRequest, state: State) -> Result<HttpResponse, WebError> {
     let lang = page_lang(&req);
     let staff = can_see_unpublished(&req);
-    let c = calendar_for(&req, &state).await?;
+    let (c, cache) = calendar_for(&req, &state).await?;
     let wanted = query_param(&req, "indicator");
     let ind = match wanted.as_deref() {
         Some(id) => find(&c, id)?,
@@ -213,10 +238,18 @@ pub async fn calendar_page(req: HttpRequest, state: State) -> Result<HttpRespons
             }))
         })
         .collect();
+    // Deliveries that gave up, and those still failing (retried with backoff until their last attempt).
     let failed: Vec<Value> = deliveries
         .iter()
-        .filter(|d| d.state == "failed")
-        .map(|d| json!({"url": d.url, "attempts": d.attempts, "error": d.last_error.clone().unwrap_or_default()}))
+        .filter(|d| d.state == "failed" || (d.state == "pending" && d.last_error.is_some()))
+        .map(|d| {
+            json!({
+                "url": d.url,
+                "attempts": d.attempts,
+                "error": d.last_error.clone().unwrap_or_default(),
+                "message": if d.state == "failed" { "indicators-webhook-failed" } else { "indicators-webhook-retrying" },
+            })
+        })
         .collect();
     let rows: Vec<Value> = c
         .districts
@@ -257,13 +290,18 @@ pub async fn calendar_page(req: HttpRequest, state: State) -> Result<HttpRespons
         "alerts": alert_views,
         "failed": failed,
     });
-    Ok(public::html(pages::render("indicators", &page)))
+    let mut response = public::html(pages::render("indicators", &page));
+    response.headers_mut().insert(
+        actix_web::http::header::HeaderName::from_static("x-opros-calendar-cache"),
+        actix_web::http::header::HeaderValue::from_static(cache),
+    );
+    Ok(response)
 }
 
 /// `GET /indicators/{id}`: each district's series of one indicator.
 pub async fn indicator_page(req: HttpRequest, state: State, id: web::Path<String>) -> Result<HttpResponse, WebError> {
     let lang = page_lang(&req);
-    let c = calendar_for(&req, &state).await?;
+    let (c, _) = calendar_for(&req, &state).await?;
     let ind = find(&c, &id)?;
     let f = |v: f64| fmt(&ind.statistic, v);
     let districts: Vec<Value> = c
@@ -279,8 +317,8 @@ pub async fn indicator_page(req: HttpRequest, state: State, id: web::Path<String
                     json!({
                         "wave": w.label,
                         "n": cell.n,
-                        "direct": cell.direct.map(|v| format!("{} ({} – {})", f(v.value), f(v.ci_low), f(v.ci_high))),
-                        "model": cell.model.map(|m| format!("{} ({} – {})", f(m.value.value), f(m.value.ci_low), f(m.value.ci_high))),
+                        "direct": cell.direct.map(|v| json!({"value": f(v.value), "ci": format!("{} – {}", f(v.ci_low), f(v.ci_high))})),
+                        "model": cell.model.map(|m| json!({"value": f(m.value.value), "ci": format!("{} – {}", f(m.value.ci_low), f(m.value.ci_high))})),
                         "gamma": cell.model.and_then(|m| m.gamma).map(|g| format!("{g:.2}")),
                         "cell": cell_view(ind, cell),
                     })

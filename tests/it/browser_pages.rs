@@ -46,7 +46,7 @@ async fn links(b: &Browser) -> Vec<String> {
                 && !l.starts_with("/api/")
                 && !l.starts_with("/static/")
                 && !l.starts_with("/logout")
-                && ![".csv", ".xlsx", ".sav"]
+                && ![".csv", ".xlsx", ".sav", ".atom"]
                     .iter()
                     .any(|ext| l.split('?').next().unwrap_or("").ends_with(ext))
         })

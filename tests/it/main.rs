@@ -22,6 +22,7 @@ mod admin_xlsform;
 mod auth;
 mod balance_reference;
 mod browser;
+mod browser_calendar;
 mod browser_pages;
 mod cli;
 mod coding;
