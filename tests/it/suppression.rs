@@ -219,7 +219,7 @@ fn complementary_suppression_protects_the_small_group(backend: Backend) {
         .rows()
         .filter(|r| {
             r.get(3).map(|c| c.to_string()).as_deref() == Some("East")
-                && r.get(0).map(|c| c.to_string()).as_deref() != Some("area")
+                && r.first().map(|c| c.to_string()).as_deref() != Some("area")
         })
         .inspect(|r| {
             assert_eq!(
