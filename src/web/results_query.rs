@@ -58,7 +58,7 @@ pub fn query_results(
 ) -> Result<Results, WebError> {
     let (survey, _) = state.definitions.current(&state.store, slug)?;
     if !survey.results_published && !staff {
-        return Err(WebError::NotFound(format!("the results of '{slug}' are not published")));
+        return Err(super::error_text::not_published(slug).into());
     }
     let loaded = report::load(&state.store, &state.definitions, slug)?;
     let def = &loaded.version.definition;
