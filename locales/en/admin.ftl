@@ -309,3 +309,5 @@ error-detail-unknown-dialect = unknown CSV dialect '{ $dialect }' (known: standa
 error-detail-closed-on = '{ $slug }' closed on { $closed } (its `closes` date); store a new version with a later `closes` date to extend fieldwork
 error-detail-population-file-name = file name '{ $name }': use letters, digits, '.', '_' or '-', ending in .yaml
 error-detail-not-official = '{ $login }' is { $role }: access to unpublished results is given to officials only (other roles see them anyway)
+error-detail-not-published = the results of '{ $slug }' are not published
+error-detail-microdata-forbidden = microdata (one row per respondent) can be downloaded by staff only; the summary tables are at the same address without ?data=microdata

@@ -322,3 +322,5 @@ error-detail-unknown-dialect = Неизвестный вид CSV «{ $dialect }�
 error-detail-closed-on = Опрос «{ $slug }» закрылся { $closed } (дата в closes); чтобы продлить опрос, сохраните новую версию с более поздней датой closes
 error-detail-population-file-name = Имя файла «{ $name }»: используйте буквы, цифры, «.», «_» или «-», в конце .yaml
 error-detail-not-official = У «{ $login }» роль «{ $role }»: доступ к неопубликованным результатам дают только представителям власти (другие роли видят их и так)
+error-detail-not-published = Результаты опроса «{ $slug }» не опубликованы
+error-detail-microdata-forbidden = Микроданные (по строке на каждого респондента) могут скачивать только сотрудники; сводные таблицы — по тому же адресу без ?data=microdata

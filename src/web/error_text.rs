@@ -141,6 +141,18 @@ pub fn unknown_dialect(english: String, dialect: &str) -> Localized {
     Localized::new(StatusCode::BAD_REQUEST, "error-detail-unknown-dialect", english).arg("dialect", dialect)
 }
 
+/// Results that are not published (to someone who may not see them before).
+pub fn not_published(slug: &str) -> Localized {
+    let english = format!("the results of '{slug}' are not published");
+    Localized::new(StatusCode::NOT_FOUND, "error-detail-not-published", english).arg("slug", slug)
+}
+
+/// Microdata asked for by someone who is not staff.
+pub fn microdata_forbidden() -> Localized {
+    let english = "microdata (one row per respondent) can be downloaded by staff only; the summary tables are at the same address without ?data=microdata";
+    Localized::new(StatusCode::FORBIDDEN, "error-detail-microdata-forbidden", english.to_owned())
+}
+
 /// An action the workbench refused; `status` is the page's (409 for an action, 422 for a form).
 pub fn refusal(r: &Refusal, status: StatusCode) -> Localized {
     let english = r.to_string();
@@ -219,13 +231,15 @@ mod tests {
             crate::catalog::workbench::WorkbenchError::UnknownUpload.to_string(),
         ));
         all.push(unknown_dialect(dialect.to_string(), &dialect.0));
+        all.push(not_published("s"));
+        all.push(microdata_forbidden());
         all
     }
 
     #[test]
     fn english_texts_are_the_layers_messages_and_russian_ones_exist() {
         let all = every_message();
-        assert_eq!(all.len(), 20);
+        assert_eq!(all.len(), 22);
         for l in all {
             assert_eq!(l.text("en"), l.english, "{}", l.id);
             let ru = l.text("ru");

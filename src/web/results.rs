@@ -101,7 +101,7 @@ pub struct Results {
 pub fn results_of(state: &State, slug: &str, lang: Option<&str>, staff: bool) -> Result<Results, WebError> {
     let (survey, version) = state.definitions.current(&state.store, slug)?;
     if !survey.results_published && !staff {
-        return Err(WebError::NotFound(format!("the results of '{slug}' are not published")));
+        return Err(super::error_text::not_published(slug).into());
     }
     let def = &version.definition;
     let lang = lang

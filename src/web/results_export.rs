@@ -51,9 +51,7 @@ fn forbid_microdata(req: &HttpRequest) -> Result<(), WebError> {
     if can_download_microdata(req) {
         Ok(())
     } else {
-        Err(WebError::Forbidden(
-            "microdata (one row per respondent) can be downloaded by staff only; the summary tables are at the same address without ?data=microdata".into(),
-        ))
+        Err(super::error_text::microdata_forbidden().into())
     }
 }
 

@@ -71,7 +71,7 @@ pub fn query_results(
 ) -> Result<Results, WebError> {
     let (survey, version) = state.definitions.current(&state.store, slug)?;
     if !survey.results_published && !staff {
-        return Err(WebError::NotFound(format!("the results of '{slug}' are not published")));
+        return Err(super::error_text::not_published(slug).into());
     }
     let def = &version.definition;
     let lang = lang

@@ -522,6 +522,15 @@ fn errors_from_the_report_layer_speak_the_readers_language() {
     let (status, html) = get(&ru, &server, "/results/healthcare-2026/export.csv?dialect=lotus");
     assert_eq!(status, 400);
     assert!(html.contains("Неизвестный вид CSV «lotus»"), "{html}");
+    let (status, html) = get(&ru, &server, "/results/healthcare-2026/export.csv?data=microdata");
+    assert_eq!(status, 403);
+    assert!(
+        html.contains("сводные таблицы — по тому же адресу без ?data&#x3D;microdata"),
+        "{html}"
+    );
+    let (status, html) = get(&ru, &server, "/results/transport-2026");
+    assert_eq!(status, 404);
+    assert!(html.contains("Результаты опроса «transport-2026» не опубликованы"), "{html}");
 
     let en = client();
     let (status, html) = get(&en, &server, "/results/healthcare-2026?by=no_such_variable&lang=en");
