@@ -288,4 +288,33 @@ mod tests {
         assert_eq!(index(IndexMethod::Sum, None).value(&all), Some(13.0));
         assert_eq!(index(IndexMethod::Mean, Some(1)).value(&[None; 4]), None);
     }
+
+    fn problems(indices: &str) -> String {
+        let yaml = format!(
+            "slug: m\ntitle: {{en: M}}\ntopic: health\nlanguages: [en]\npages:\n  - id: p\n    questions:\n      \
+             - id: m\n        type: matrix\n        text: {{en: M}}\n        rows: [{{code: r1, label: {{en: R1}}}}, \
+             {{code: r2, label: {{en: R2}}}}]\n        points: [{{code: 1, label: {{en: \"1\"}}}}, {{code: 2, label: \
+             {{en: \"2\"}}}}]\n      - id: n\n        type: number\n        text: {{en: N}}\n        min: 0\n\
+             indices:\n{indices}"
+        );
+        match crate::definition::parse_definition(&yaml, "m.yaml") {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn matrix_rows_are_items_and_numbers_need_a_range_to_be_reversed() {
+        let ok = problems("  - {id: i, label: {en: I}, items: [m.r1, m.r2, n], reverse: [m.r2]}\n");
+        assert_eq!(ok, "");
+        let e = problems("  - {id: i, label: {en: I}, items: [m.r1, n], reverse: [n]}\n");
+        assert!(e.contains("item 'n' is reverse-coded but has no range"), "{e}");
+        let e = problems("  - {id: i, label: {en: I}, items: [m, n]}\n");
+        assert!(
+            e.contains("item 'm' is a matrix: name one of its rows as 'm.ROW'"),
+            "{e}"
+        );
+        let e = problems("  - {id: i, label: {en: I}, items: [m.r9, n]}\n");
+        assert!(e.contains("'r9' is not a row of matrix 'm'; its rows: r1, r2"), "{e}");
+    }
 }

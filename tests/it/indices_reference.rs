@@ -156,4 +156,108 @@ fn bad_indices_are_refused_with_file_line_and_reason() {
     assert!(e.contains("the id is already used"), "{e}");
     let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1]\n    method: median\n");
     assert!(e.contains("index 'bad'") && e.contains("median"), "{e}");
+    let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: []\n");
+    assert!(e.contains("items is empty"), "{e}");
+    let e = problems("  - id: bad\n    label: {ru: \"Плохой\", en: \"Bad\"}\n    items: [s1, s1]\n");
+    assert!(e.contains("item 's1' is listed twice"), "{e}");
+    let e = problems("  - id: bad\n    label: {en: \"Bad\"}\n    items: [s1, s2]\n");
+    assert!(e.contains("the label has no text in the default language 'ru'"), "{e}");
+}
+
+/// An index's α that cannot be computed says why (one item, too few complete cases, no variance), never a
+/// number; a standardized α needs every item to vary; α from fewer respondents than `min_cell` is withheld.
+#[test]
+fn alpha_of_degenerate_indices_is_not_computable_with_its_reason() {
+    use opros::definition::{Answer, Answers};
+    use opros::report::{summarize, ReportOptions, SummaryInput};
+    let scale = |id: &str| {
+        format!(
+            "      - id: {id}\n        type: scale\n        text: {{en: \"{id}\"}}\n        points:\n{}",
+            (1..=5)
+                .map(|k| format!("          - {{code: {k}, label: {{en: \"{k}\"}}}}\n"))
+                .collect::<String>()
+        )
+    };
+    let yaml = format!(
+        "slug: degenerate\ntitle: {{en: D}}\ntopic: health\nlanguages: [en]\npages:\n  - id: p\n    questions:\n{}{}{}\
+         indices:\n  - {{id: one, label: {{en: One}}, items: [a]}}\n  - {{id: flat, label: {{en: Flat}}, items: [a, b]}}\n  \
+         - {{id: few, label: {{en: Few}}, items: [a, c], min_answered: 1}}\nreport: {{min_cell: 1}}\n",
+        scale("a"),
+        scale("b"),
+        scale("c")
+    );
+    let def = parse_definition(&yaml, "degenerate.yaml").expect("definition");
+    let data: Vec<Answers> = (0..6)
+        .map(|i| {
+            let mut a = Answers::new();
+            a.insert("a".into(), Answer::Scale(((i % 5) + 1).to_string()));
+            a.insert("b".into(), Answer::Scale("3".into()));
+            if i == 0 {
+                a.insert("c".into(), Answer::Scale("2".into()));
+            }
+            a
+        })
+        .collect();
+    let input = SummaryInput {
+        definition: &def,
+        population: None,
+        answers: &data[..],
+        language: "en",
+    };
+    let opts = ReportOptions {
+        all_questions: true,
+        ..ReportOptions::default()
+    };
+    let s = serde_json::to_value(summarize(&input, &opts).expect("summary")).expect("JSON");
+    let one = &question(&s, "one")["index"];
+    assert_eq!(one["alpha"], Value::Null);
+    assert_eq!(one["alpha_not_computable"], "one_item");
+    // a = 1, 2, 3, 4, 5, 1: the index itself is still summarized.
+    let mean = question(&s, "one")["mean"].as_f64().expect("mean");
+    assert!((mean - 16.0 / 6.0).abs() < 1e-12, "{mean}");
+    let flat = &question(&s, "flat")["index"];
+    assert_eq!(
+        flat["alpha"].as_f64(),
+        Some(0.0),
+        "raw α with a constant item, as psych::alpha"
+    );
+    assert_eq!(flat["alpha_standardized"], Value::Null);
+    assert_eq!(flat["alpha_standardized_not_computable"], "zero_variance");
+    let few = &question(&s, "few")["index"];
+    assert_eq!(few["alpha_not_computable"], "too_few_cases");
+    assert_eq!(few["alpha_n"].as_u64(), Some(1));
+    assert_eq!(
+        question(&s, "few")["base_n"].as_u64(),
+        Some(6),
+        "one answered item is enough here"
+    );
+
+    // Every respondent gives the same answers: no variance at all.
+    let same: Vec<Answers> = data
+        .iter()
+        .map(|a| {
+            let mut a = a.clone();
+            a.insert("a".into(), Answer::Scale("4".into()));
+            a
+        })
+        .collect();
+    let input = SummaryInput {
+        answers: &same[..],
+        ..input
+    };
+    let s = serde_json::to_value(summarize(&input, &opts).expect("summary")).expect("JSON");
+    assert_eq!(question(&s, "flat")["index"]["alpha_not_computable"], "zero_variance");
+
+    // Fewer complete respondents than min_cell: α and its count are withheld.
+    let strict = parse_definition(&yaml.replace("min_cell: 1", "min_cell: 10"), "strict.yaml").expect("definition");
+    let input = SummaryInput {
+        definition: &strict,
+        answers: &data[..],
+        ..input
+    };
+    let s = serde_json::to_value(summarize(&input, &opts).expect("summary")).expect("JSON");
+    let flat = &question(&s, "flat")["index"];
+    assert_eq!(flat["alpha_suppressed"], true);
+    assert_eq!(flat["alpha"], Value::Null);
+    assert_eq!(flat["alpha_n"], Value::Null);
 }
