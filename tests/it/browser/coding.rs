@@ -181,6 +181,7 @@ async fn coding_on_a_phone_without_javascript() {
     b.submit("#search form button[type=submit]").await;
     assert!(b.text("#search-count").await.contains('3'), "{}", b.text("#search-count").await);
     b.check_width().await;
+    b.click("#bulk-form option[value=bus]").await;
     b.shot("search").await;
     b.submit("#bulk-apply").await;
     let survey = store.find_survey(SLUG).expect("survey");
