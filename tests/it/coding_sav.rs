@@ -3,7 +3,10 @@
 //! codebook version too), variable and value labels, the user-missing codes of uncoded and missing answers,
 //! and the same file whether the export is streamed or loaded.
 
+use std::io::Cursor;
 use std::process::Command;
+
+use calamine::{Reader, Xlsx};
 
 use opros::catalog::coding;
 use opros::catalog::DefinitionCache;
@@ -75,6 +78,33 @@ fn streamed_and_loaded_sav_carry_the_same_code_columns() {
         names.ends_with(&["weight", "why__roads", "why__bus", "why__trash", "why__parks"]),
         "{names:?}"
     );
+
+    // The XLSX questions sheet describes the code columns: question text — code label, and the values.
+    let loaded = opros::report::load(&store, &DefinitionCache::default(), SLUG).expect("report load");
+    let summary = opros::report::summarize(
+        &opros::report::SummaryInput {
+            definition: &loaded.version.definition,
+            population: None,
+            answers: &loaded.answers,
+            language: "ru",
+        },
+        &opros::report::ReportOptions::default(),
+    )
+    .expect("summary");
+    let bytes = export::xlsx(&data.version.definition, &summary, Some(&data)).expect("xlsx");
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx opens");
+    let sheet = wb.worksheet_range("questions").expect("questions sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    let parks: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "why__parks").collect();
+    assert_eq!(parks.len(), 3, "{rows:?}");
+    assert_eq!(parks[0][2], "Что мешает жить? — Парки");
+    assert_eq!((parks[1][3].as_str(), parks[1][4].as_str()), ("1", "есть этот код"));
+    let micro = wb.worksheet_range("microdata").expect("microdata sheet");
+    let head: Vec<String> = micro.rows().next().map(|r| r.iter().map(ToString::to_string).collect()).unwrap_or_default();
+    assert!(head.ends_with(&["why__roads".to_owned(), "why__bus".into(), "why__trash".into(), "why__parks".into()]), "{head:?}");
 }
 
 fn python_with_pyreadstat() -> Option<String> {
