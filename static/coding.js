@@ -28,11 +28,5 @@
       if (q) { e.preventDefault(); q.focus(); }
     }
   });
-  // A suggestion, clicked, ticks its code.
-  Array.prototype.forEach.call(document.querySelectorAll("button.suggestion"), function (b) {
-    b.addEventListener("click", function () {
-      var box = form && form.querySelector('input[value="' + b.getAttribute("data-code") + '"]');
-      if (box) { box.checked = true; box.focus(); }
-    });
-  });
+  // A suggestion is a label of its code's checkbox: a click ticks it, with or without this script.
 }());

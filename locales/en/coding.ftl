@@ -76,3 +76,7 @@ coding-mask-number = [number hidden]
 
 coding-results-coded = Coded { $coded } of { $answered } answers
 coding-results-quotes = Quotes
+
+export-spss-code-given = has this code
+export-spss-code-absent = coded without this code
+export-spss-not-coded = not coded yet

@@ -88,3 +88,7 @@ coding-results-coded = Закодировано { $coded } из { $answered ->
    *[other] { $answered } ответа
 }
 coding-results-quotes = Цитаты
+
+export-spss-code-given = есть этот код
+export-spss-code-absent = закодирован без этого кода
+export-spss-not-coded = не закодирован

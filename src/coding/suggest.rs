@@ -9,6 +9,7 @@
 //! Coders confirm; nothing is coded from a suggestion alone.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::stem::{normalize, words, Stems};
 
@@ -82,28 +83,103 @@ fn dot(a: &Vector, b: &Vector) -> f64 {
     s
 }
 
+/// The whole vector of two unit blocks, sorted by index and scaled to unit length.
+fn join(mut words: Vector, grams: Vector) -> Vector {
+    words.extend(grams);
+    words.sort_by_key(|(i, _)| *i);
+    unit(&mut words);
+    words
+}
+
+/// One answer's term counts by feature id of a [`Features`].
+pub struct Doc {
+    words: Vec<(u32, f64)>,
+    grams: Vec<(u32, f64)>,
+}
+
+/// Feature extraction that remembers: every text seen once (stemmed and split into n-grams) and every
+/// feature name with an id. Grows with the distinct texts given; [`Features::texts`] says how many.
+#[derive(Default)]
+pub struct Features {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+    docs: HashMap<String, Arc<Doc>>,
+}
+
+impl Features {
+    /// Distinct texts remembered.
+    pub fn texts(&self) -> usize {
+        self.docs.len()
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", String::as_str)
+    }
+
+    fn intern(&mut self, counts: HashMap<String, f64>) -> Vec<(u32, f64)> {
+        counts
+            .into_iter()
+            .map(|(name, tf)| {
+                let next = self.names.len() as u32;
+                let id = *self.ids.entry(name.clone()).or_insert_with(|| next);
+                if id == next {
+                    self.names.push(name);
+                }
+                (id, tf)
+            })
+            .collect()
+    }
+
+    fn doc(&mut self, stems: &Stems, text: &str) -> Arc<Doc> {
+        if let Some(d) = self.docs.get(text) {
+            return d.clone();
+        }
+        let (w, c) = features(stems, text);
+        let doc = Arc::new(Doc {
+            words: self.intern(counts(w)),
+            grams: self.intern(counts(c)),
+        });
+        self.docs.insert(text.to_owned(), doc.clone());
+        doc
+    }
+}
+
 impl Model {
     /// Learns from coded answers: (text, its codes). Answers without codes are ignored.
     pub fn train<'a>(coded: impl IntoIterator<Item = (&'a str, &'a [String])>) -> Model {
+        Model::train_with(&mut Features::default(), coded)
+    }
+
+    /// [`Model::train`] reusing the features of texts `features` has seen (each new text is stemmed and
+    /// split into n-grams once and remembered there): retraining after one more coded answer only weighs
+    /// the known features again. The model is the one [`Model::train`] gives.
+    pub fn train_with<'a>(features: &mut Features, coded: impl IntoIterator<Item = (&'a str, &'a [String])>) -> Model {
         let stems = Stems::default();
         let mut docs = Vec::new();
-        let mut df: HashMap<String, f64> = HashMap::new();
+        let mut df: HashMap<u32, f64> = HashMap::new();
         for (text, codes) in coded {
             if codes.is_empty() {
                 continue;
             }
-            let (w, c) = features(&stems, text);
-            let (w, c) = (counts(w), counts(c));
-            for k in w.keys().chain(c.keys()) {
-                *df.entry(k.clone()).or_insert(0.0) += 1.0;
+            let doc = features.doc(&stems, text);
+            for (k, _) in doc.words.iter().chain(&doc.grams) {
+                *df.entry(*k).or_insert(0.0) += 1.0;
             }
-            docs.push((w, c, codes.to_vec()));
+            docs.push((doc, codes.to_vec()));
         }
         let n = docs.len() as f64;
-        let mut names: Vec<String> = df.keys().cloned().collect();
-        names.sort();
-        let vocabulary: HashMap<String, u32> = names.iter().enumerate().map(|(i, f)| (f.clone(), i as u32)).collect();
-        let idf: Vec<f64> = names.iter().map(|f| ((1.0 + n) / (1.0 + df[f])).ln() + 1.0).collect();
+        // Indices in the order of the feature names, as a fresh vocabulary would have them.
+        let mut names: Vec<(&str, u32)> = df.keys().map(|&id| (features.name(id), id)).collect();
+        names.sort_unstable();
+        let mut dense: HashMap<u32, u32> = HashMap::with_capacity(names.len());
+        let mut vocabulary: HashMap<String, u32> = HashMap::with_capacity(names.len());
+        let mut idf = Vec::with_capacity(names.len());
+        for (i, (name, id)) in names.iter().enumerate() {
+            let i = i as u32;
+            dense.insert(*id, i);
+            vocabulary.insert((*name).to_owned(), i);
+            idf.push(((1.0 + n) / (1.0 + df[id])).ln() + 1.0);
+        }
         let mut model = Model {
             stems,
             vocabulary,
@@ -112,7 +188,13 @@ impl Model {
         };
         let examples = docs
             .into_iter()
-            .map(|(w, c, codes)| (model.vector(&w, &c), codes))
+            .map(|(doc, codes)| {
+                let block = |counts: &[(u32, f64)]| -> Vector {
+                    let named = counts.iter().filter_map(|(id, tf)| Some((*dense.get(id)?, *tf)));
+                    model.weighed(named)
+                };
+                (join(block(&doc.words), block(&doc.grams)), codes)
+            })
             .collect();
         model.examples = examples;
         model
@@ -127,24 +209,21 @@ impl Model {
         self.examples.is_empty()
     }
 
-    fn block(&self, counts: &HashMap<String, f64>) -> Vector {
+    /// One block (stems or n-grams) of a vector from term counts by vocabulary index, scaled to unit length.
+    fn weighed(&self, counts: impl Iterator<Item = (u32, f64)>) -> Vector {
         let mut v: Vector = counts
-            .iter()
-            .filter_map(|(f, tf)| {
-                let i = *self.vocabulary.get(f)?;
-                Some((i, (1.0 + tf.ln()) * self.idf[i as usize]))
-            })
+            .map(|(i, tf)| (i, (1.0 + tf.ln()) * self.idf[i as usize]))
             .collect();
         unit(&mut v);
         v
     }
 
+    fn block(&self, counts: &HashMap<String, f64>) -> Vector {
+        self.weighed(counts.iter().filter_map(|(f, tf)| Some((*self.vocabulary.get(f)?, *tf))))
+    }
+
     fn vector(&self, w: &HashMap<String, f64>, c: &HashMap<String, f64>) -> Vector {
-        let mut v = self.block(w);
-        v.extend(self.block(c));
-        v.sort_by_key(|(i, _)| *i);
-        unit(&mut v);
-        v
+        join(self.block(w), self.block(c))
     }
 
     /// Codes for `text`, most likely first (at most `limit`); empty when nothing coded resembles it.

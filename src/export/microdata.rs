@@ -1,10 +1,12 @@
 //! Microdata as a table of text cells: the columns of [`crate::form::csvio`] (response facts, then one or more
 //! columns per question) plus the weight. Shared by the CSV and the XLSX `microdata` sheet.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use super::{Dialect, ExportData, ExportError};
-use crate::definition::{Answers, Definition, QuestionKind};
+use crate::coding::Codebook;
+use crate::definition::{Answers, Definition, Question, QuestionKind};
 use crate::form::csvio::{export_cells, export_header, META_COLUMNS};
 use crate::store::ResponseRow;
 
@@ -68,7 +70,7 @@ pub(crate) fn record(
 pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
     let def = &data.version.definition;
     let weighted = data.weights.scheme;
-    let coded = coded_columns(def);
+    let coded = coded_columns_of(def, &data.codebooks);
     let rows = data
         .rows
         .iter()
@@ -108,12 +110,29 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
 /// definition's codebook (1: the answer has the code, 0: coded without it, empty: not coded or not
 /// answered).
 pub(crate) fn coded_columns(def: &Definition) -> Vec<(String, String)> {
+    coded_columns_of(def, &HashMap::new())
+}
+
+/// [`coded_columns`] with the codes of the stored codebook versions `books` (question id → newest
+/// version) where a question has one.
+pub(crate) fn coded_columns_of(def: &Definition, books: &HashMap<String, Codebook>) -> Vec<(String, String)> {
+    coded_questions(def, books)
+        .into_iter()
+        .flat_map(|(q, b)| b.codes.iter().map(move |c| (q.id.clone(), c.code.clone())))
+        .collect()
+}
+
+/// The open questions with a codebook, in questionnaire order, each with the codebook in use: the newest
+/// stored version in `books`, else the definition's.
+pub(crate) fn coded_questions<'a>(
+    def: &'a Definition,
+    books: &'a HashMap<String, Codebook>,
+) -> Vec<(&'a Question, &'a Codebook)> {
     def.questions()
         .filter_map(|(_, q)| match &q.kind {
-            QuestionKind::Text(t) => t.codebook.as_ref().map(|b| (q, b)),
+            QuestionKind::Text(t) => t.codebook.as_ref().map(|b| (q, books.get(&q.id).unwrap_or(b))),
             _ => None,
         })
-        .flat_map(|(q, b)| b.codes.iter().map(move |c| (q.id.clone(), c.code.clone())))
         .collect()
 }
 

@@ -21,6 +21,7 @@ pub mod quality;
 pub mod sav;
 mod spss;
 mod spss_quality;
+mod spss_codes;
 mod spss_stream;
 pub mod stream;
 mod summary;
@@ -118,6 +119,9 @@ pub struct ExportData {
     pub quality: Option<Vec<quality::RowCells>>,
     /// First-round codes of open answers: response id → (question id, codes joined by `;`).
     pub codings: std::collections::HashMap<String, Vec<(String, String)>>,
+    /// Codebooks stored after the definition's (the newest version per coded question): their codes are
+    /// the code columns, as in the summary.
+    pub codebooks: std::collections::HashMap<String, crate::coding::Codebook>,
 }
 
 /// Reads a survey's current definition, complete responses (submission order) and weights.
@@ -174,6 +178,7 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
             None => given.push((question, codes)),
         }
     }
+    let codebooks = stored_codebooks(store, &survey, &version.definition)?;
     Ok(ExportData {
         survey,
         version,
@@ -182,7 +187,32 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
         weights,
         quality: screening,
         codings,
+        codebooks,
     })
+}
+
+/// The newest stored codebook of every coded question that has one.
+fn stored_codebooks(
+    store: &Store,
+    survey: &SurveyRow,
+    def: &crate::definition::Definition,
+) -> Result<std::collections::HashMap<String, crate::coding::Codebook>, ExportError> {
+    let mut books = std::collections::HashMap::new();
+    let coded: Vec<String> = microdata::coded_questions(def, &books)
+        .into_iter()
+        .map(|(q, _)| q.id.clone())
+        .collect();
+    for q in coded {
+        if let Some((_, json)) = store.latest_codebook(&survey.id, &q)? {
+            let book = serde_json::from_str(&json).map_err(|e| ExportError::BadAnswers {
+                slug: survey.slug.clone(),
+                id: format!("codebook of {q}"),
+                reason: e.to_string(),
+            })?;
+            books.insert(q, book);
+        }
+    }
+    Ok(books)
 }
 
 /// Export formats of `opros responses export`.

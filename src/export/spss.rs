@@ -15,17 +15,19 @@
 //!   user-missing with value labels; numbers, texts and dates use system-missing / blank instead, since −1
 //!   may be a valid number;
 //! - `weight`: the final weight ([`super::respondent_weights`]), system-missing for respondents left out
-//!   of weighting (SPSS then leaves them out, as the summary does); 1 for an unweighted survey.
+//!   of weighting (SPSS then leaves them out, as the summary does); 1 for an unweighted survey;
+//! - coded open answers: one 0/1 variable per code after `weight` (see `spss_codes`).
 
 use std::collections::HashSet;
 
 use super::sav::{self, format, Measure, SavFile, Value, VarType, Variable};
 use super::{ExportData, ExportError};
+pub use super::spss_codes::sav_file;
 use crate::definition::{Answer, AnswerOption, Answers, Definition, Question, QuestionKind};
 use crate::i18n;
 
-const NOT_ASKED: f64 = -1.0;
-const NO_ANSWER: f64 = -2.0;
+pub(super) const NOT_ASKED: f64 = -1.0;
+pub(super) const NO_ANSWER: f64 = -2.0;
 
 struct Texts {
     not_asked: &'static str,
@@ -401,7 +403,7 @@ pub(super) fn text_of(a: Option<&Answer>, other: bool) -> Option<&str> {
 }
 
 /// Missing code of a question without an answer: not asked (hidden) or not answered.
-fn absent(def: &Definition, q: &Question, answers: &Answers) -> f64 {
+pub(super) fn absent(def: &Definition, q: &Question, answers: &Answers) -> f64 {
     if def.visible(&q.id, answers) {
         NO_ANSWER
     } else {
@@ -464,38 +466,6 @@ fn cell(
         Fill::Language => Value::Text(row.language.clone()),
         Fill::Weight => weight.map_or(Value::Missing, Value::Number),
     }
-}
-
-/// Width of a string column: the longest value in bytes (at least 8, at most 255).
-fn widths<'a>(data: &'a ExportData) -> impl Fn(&str, bool) -> u16 + 'a {
-    move |id: &str, other: bool| {
-        let longest = data
-            .answers
-            .iter()
-            .filter_map(|a| text_of(a.get(id), other))
-            .map(str::len)
-            .max()
-            .unwrap_or(0);
-        u16::try_from(longest.clamp(8, 255)).unwrap_or(255)
-    }
-}
-
-/// The SPSS file of a survey's microdata (see the module docs for the coding).
-pub fn sav_file(data: &ExportData) -> SavFile {
-    let def = &data.version.definition;
-    let id_width = data.rows.iter().map(|r| r.id.len()).max().unwrap_or(8);
-    let w = widths(data);
-    let layout = Layout::new(def, id_width, &w);
-    let cases = data
-        .rows
-        .iter()
-        .zip(&data.answers)
-        .zip(&data.weights.values)
-        .map(|((row, answers), wt)| layout.case(row, answers, *wt))
-        .collect();
-    let mut file = SavFile { cases, ..layout.file };
-    super::spss_quality::add(&mut file, data);
-    file
 }
 
 /// The variables of a survey's SPSS file (without cases) and how each is filled from a response.

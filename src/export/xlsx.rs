@@ -27,13 +27,9 @@ pub fn xlsx(def: &Definition, summary: &Summary, microdata: Option<&ExportData>)
     }
     let ws = wb.add_worksheet();
     ws.set_name("questions")?;
-    questions_sheet(
-        ws,
-        def,
-        summary.language.as_str(),
-        microdata.is_some_and(|d| d.weights.scheme),
-        &bold,
-    )?;
+    let lang = summary.language.as_str();
+    let codes = microdata.map(|d| code_lines(def, d, lang)).unwrap_or_default();
+    questions_sheet(ws, def, lang, microdata.is_some_and(|d| d.weights.scheme), &codes, &bold)?;
     let ws = wb.add_worksheet();
     ws.set_name("summary")?;
     summary_sheet(ws, summary, &bold)?;
@@ -110,7 +106,7 @@ pub fn xlsx_streamed(
     ws.set_freeze_panes(1, 0)?;
     let ws = wb.add_worksheet();
     ws.set_name("questions")?;
-    questions_sheet(ws, def, summary.language.as_str(), source.weighted(), &bold)?;
+    questions_sheet(ws, def, summary.language.as_str(), source.weighted(), &[], &bold)?;
     let ws = wb.add_worksheet();
     ws.set_name("summary")?;
     summary_sheet(ws, summary, &bold)?;
@@ -128,6 +124,7 @@ fn questions_sheet(
     def: &Definition,
     lang: &str,
     weighted: bool,
+    codes: &[Line],
     bold: &Format,
 ) -> Result<(), ExportError> {
     let head = [
@@ -146,6 +143,7 @@ fn questions_sheet(
         let text = i18n::static_text(lang, "export-var-weight");
         lines.push(line(WEIGHT_COLUMN, "number", text, "", ""));
     }
+    lines.extend_from_slice(codes);
     for (i, cells) in lines.iter().enumerate() {
         let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, v) in cells.iter().enumerate() {
@@ -171,6 +169,23 @@ fn line(var: &str, kind: &str, text: &str, code: &str, label: &str) -> Line {
         code.to_owned(),
         label.to_owned(),
     ]
+}
+
+/// The code columns of coded open questions (after the weight) with their values: 1 = the answer has the
+/// code, 0 = coded without it; empty cells are answers not coded (or not given).
+fn code_lines(def: &Definition, data: &ExportData, lang: &str) -> Vec<Line> {
+    let t = |id| i18n::static_text(lang, id);
+    let mut out = Vec::new();
+    for (q, book) in super::microdata::coded_questions(def, &data.codebooks) {
+        let text = def.text(&q.text, lang);
+        for c in &book.codes {
+            let var = format!("{}__{}", q.id, c.code);
+            out.push(line(&var, "0/1", &format!("{text} — {}", def.text(&c.label, lang)), "", ""));
+            out.push(line(&var, "", "", "1", t("export-spss-code-given")));
+            out.push(line(&var, "", "", "0", t("export-spss-code-absent")));
+        }
+    }
+    out
 }
 
 /// Variable, type, question text, code, value label — for every microdata column and value.

@@ -119,6 +119,23 @@ impl Store {
         })
     }
 
+    /// A number that changes whenever a survey's codings or codebook versions change (every write stamps
+    /// `coded_at` to the microsecond): a summary cached under another stamp is out of date, whichever app
+    /// instance stored the change.
+    pub fn coding_stamp(&self, survey_id: &str) -> Result<i64, StoreError> {
+        let mut conn = self.reader()?;
+        let (n, latest): (i64, Option<NaiveDateTime>) = codings::table
+            .filter(codings::survey_id.eq(survey_id))
+            .select((diesel::dsl::count_star(), diesel::dsl::max(codings::coded_at)))
+            .first(&mut *conn)?;
+        let books: i64 = codebooks::table
+            .filter(codebooks::survey_id.eq(survey_id))
+            .count()
+            .get_result(&mut *conn)?;
+        let micros = latest.map_or(0, |t| t.and_utc().timestamp_micros());
+        Ok(n.wrapping_mul(1_000_003) ^ micros ^ books.wrapping_mul(7_919).rotate_left(40))
+    }
+
     /// The newest stored codebook version of a question: (version, JSON).
     pub fn latest_codebook(&self, survey_id: &str, question_id: &str) -> Result<Option<(i32, String)>, StoreError> {
         Ok(codebooks::table

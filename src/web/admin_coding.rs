@@ -15,7 +15,7 @@ use super::error::WebError;
 use super::State;
 use crate::auth::Role;
 use crate::catalog::coding::{self, Bench, CodingError, OpenAnswer};
-use crate::coding::{mask, Masked, Model, Stems, Undefined};
+use crate::coding::{mask, Masked, ModelCache, Stems, Undefined};
 use crate::i18n::{self, Args};
 
 /// Suggestions shown per answer.
@@ -31,6 +31,13 @@ pub struct Query {
     q: Option<String>,
     /// `2`: the blind second round.
     round: Option<u8>,
+}
+
+/// This process's suggestion models. Keyed by the coded answers themselves (see [`ModelCache`]), so a
+/// model is never stale, whichever instance stored the last decision.
+fn models() -> &'static ModelCache {
+    static MODELS: std::sync::OnceLock<ModelCache> = std::sync::OnceLock::new();
+    MODELS.get_or_init(ModelCache::default)
 }
 
 /// A coding error in the coder's language, with its status.
@@ -154,7 +161,11 @@ fn page_data(bench: &Bench, query: &Query, lang: &str, staff_lang: &str) -> Resu
             .filter_map(|x| Some((x.text.as_str(), x.first.as_ref()?.code_list())))
             .filter(|(_, c)| !c.is_empty())
             .collect();
-        let model = Model::train(coded.iter().map(|(t, c)| (*t, c.as_slice())));
+        let model = models().model(
+            &bench.survey.id,
+            &bench.question,
+            coded.iter().map(|(t, c)| (*t, c.as_slice())),
+        );
         suggestions = model
             .suggest(&a.text, SUGGESTIONS)
             .into_iter()

@@ -139,6 +139,8 @@ pub(super) fn summary_key(
         .map_or(0, |(_, n)| n);
     // Decisions of quality review change a summary without changing the number of complete responses.
     let reviews = state.store.review_stamp(&survey.id)?.wrapping_shl(32);
+    // So do coding decisions, which another app instance may have stored.
+    let reviews = reviews ^ state.store.coding_stamp(&survey.id)?;
     let key: Key = (survey.id.clone(), version, complete ^ reviews, lang.to_owned());
     let stale = match survey.status() {
         Ok(Status::Open) => state.config.summary_stale_seconds.map(Duration::from_secs),

@@ -1,19 +1,20 @@
 //! The coding workbench over HTTP: the page in Russian, coding with a form post (CSRF required), the next
 //! answer after saving, search by word forms with the bulk rule, blind second coding that hides the first
-//! codes, disagreements, errors with their status, and the coded question in the summary API.
+//! codes, disagreements, errors with their status, and the coded question in the summary API; on SQLite
+//! and PostgreSQL. Two app instances on one database: a coding decision stored through one is in the other's
+//! summary at once (its cached summary is keyed by the survey's coding stamp).
 
 use opros::auth::Role;
 use opros::store::Store;
 
 use crate::admin_support::{add_user, location, Staff};
 use crate::coding_support::{seed, SLUG};
-use crate::common::{test_config, Backend, TestDb, TestServer};
+use crate::common::{backend_tests, test_config, Backend, TestDb, TestServer};
 
 const PAGE: &str = "/admin/surveys/coding/coding/why";
 
-#[test]
-fn coding_workbench_over_http() {
-    let db = TestDb::new(&Backend::Sqlite);
+fn coding_workbench_over_http(backend: Backend) {
+    let db = TestDb::new(&backend);
     let server = TestServer::start(test_config(&db));
     let store = Store::open(&db.url).expect("open");
     let ids = seed(&store);
@@ -137,3 +138,49 @@ fn coding_workbench_over_http() {
         "the raw answer never reaches the results page"
     );
 }
+backend_tests!(coding_workbench_over_http);
+
+fn coding_reaches_the_other_instance(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let one = TestServer::start(test_config(&db));
+    let two = TestServer::start(test_config(&db));
+    let store = Store::open(&db.url).expect("open");
+    let ids = seed(&store);
+    store.set_status(SLUG, opros::store::Status::Open).expect("open");
+    store.set_results_published(SLUG, true).expect("publish");
+    add_user(&db, "anna", Role::Sociologist);
+    let anna = Staff::login(&one, "anna");
+    let coded = |server: &TestServer| -> serde_json::Value {
+        let r = reqwest::blocking::get(server.url(&format!("/api/v1/surveys/{SLUG}/summary"))).expect("GET");
+        assert_eq!(r.status().as_u16(), 200);
+        let v: serde_json::Value = r.json().expect("json");
+        v["questions"]
+            .as_array()
+            .and_then(|qs| qs.iter().find(|q| q["id"] == "why"))
+            .map(|q| q["coding"]["coded"].clone())
+            .unwrap_or_default()
+    };
+    // The second instance computes and caches its summary: nothing coded.
+    assert_eq!(coded(&two), 0);
+    assert_eq!(coded(&two), 0);
+    // Coded through the first instance: the second's next summary has it, without new responses.
+    let r = anna.post(PAGE, &[("action", "code"), ("response", &ids[0]), ("code", "roads")]);
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(coded(&two), 1, "the other instance's summary is not stale");
+    // A recoding (same count of coded answers) reaches it too, as does a new codebook version.
+    let r = anna.post(PAGE, &[("action", "code"), ("response", &ids[0]), ("code", "bus")]);
+    assert_eq!(r.status().as_u16(), 303);
+    let bus = |server: &TestServer| -> Option<f64> {
+        let r = reqwest::blocking::get(server.url(&format!("/api/v1/surveys/{SLUG}/summary"))).expect("GET");
+        let v: serde_json::Value = r.json().expect("json");
+        v["questions"]
+            .as_array()
+            .and_then(|qs| qs.iter().find(|q| q["id"] == "why"))
+            .and_then(|q| q["options"].as_array().cloned())
+            .and_then(|os| os.into_iter().find(|o| o["code"] == "bus"))
+            .and_then(|o| o["share"].as_f64())
+    };
+    assert_eq!(bus(&two), Some(1.0), "the recoded answer counts as transport");
+    assert_eq!(bus(&one), Some(1.0));
+}
+backend_tests!(coding_reaches_the_other_instance);

@@ -27,6 +27,8 @@ mod browser_pages;
 mod cli;
 mod coding;
 mod coding_pages;
+mod coding_sav;
+mod coding_trends;
 mod constant_sum;
 mod definition;
 mod design_reference;

@@ -118,3 +118,79 @@ async fn coder_codes_answers_with_the_keyboard() {
     let _ = ids;
     b.close().await;
 }
+
+/// The workbench on a 360 px phone without JavaScript: plain forms and links do everything — tick a code,
+/// save and move on, go to the next answer, a suggestion (a label of its checkbox) ticks its code, search
+/// and the bulk rule — and the page fits the screen's width.
+#[tokio::test]
+#[cfg_attr(
+    not(opros_browser),
+    ignore = "needs chromium and chromedriver, not found at build time (apt-get install chromium chromium-driver); README, Tests"
+)]
+async fn coding_on_a_phone_without_javascript() {
+    let db = TestDb::new(&Backend::Sqlite);
+    let server = TestServer::start(test_config(&db));
+    let store = Store::open(&db.url).expect("open");
+    seed(&store);
+    add_user(&db, "anna", Role::Sociologist);
+    let phone = Options {
+        viewport: Viewport::Phone,
+        javascript: false,
+    };
+    let page = "/admin/surveys/coding/coding/why";
+    let mut b = Browser::start("coding-phone", &server.base, phone).await;
+    b.check_javascript().await;
+    login(&b, "anna").await;
+    b.goto(page).await;
+    b.check_width().await;
+    b.shot("first-answer").await;
+    assert!(b.text("#answer-text").await.contains("Дороги разбиты"));
+
+    // Tick "roads" and save: the next answer is shown.
+    b.click("#code-roads").await;
+    assert!(b.checked("#code-roads").await);
+    b.submit("#save").await;
+    assert!(b.text("#answer-text").await.contains("Автобус ходит редко"));
+    assert!(b.text("#progress").await.contains("1 of 8"), "{}", b.text("#progress").await);
+    b.check_width().await;
+
+    // The link to the next answer, without saving.
+    b.submit("#next").await;
+    assert!(b.text("#answer-text").await.contains("Мусор не вывозят"));
+
+    // Code three more so that suggestions appear, then a suggestion's label ticks its code.
+    b.click("#code-trash").await;
+    b.submit("#save").await;
+    b.click("#code-roads").await;
+    b.submit("#save").await;
+    b.click("#code-roads").await;
+    b.click("#code-bus").await;
+    b.submit("#save").await;
+    assert!(b.text("#progress").await.contains("4 of 8"), "{}", b.text("#progress").await);
+    b.goto(&format!("{page}?at=r06")).await;
+    assert!(b.text("#answer-text").await.contains("Контейнеры для мусора"));
+    assert!(b.exists("label.suggestion[data-code=trash]").await, "a suggestion for the rubbish answer");
+    b.shot("suggestion").await;
+    b.click("label.suggestion[data-code=trash]").await;
+    assert!(b.checked("#code-trash").await, "the suggestion ticked its code without JavaScript");
+    b.submit("#save").await;
+    assert!(b.text("#progress").await.contains("5 of 8"), "{}", b.text("#progress").await);
+
+    // Search by a word form and the bulk rule, through the forms.
+    b.type_into("#q", "автобус").await;
+    b.submit("#search form button[type=submit]").await;
+    assert!(b.text("#search-count").await.contains('3'), "{}", b.text("#search-count").await);
+    b.check_width().await;
+    b.click("#bulk-form option[value=bus]").await;
+    b.shot("search").await;
+    b.submit("#bulk-apply").await;
+    let survey = store.find_survey(SLUG).expect("survey");
+    let bus = store
+        .codings(&survey.id, "why")
+        .expect("codings")
+        .iter()
+        .filter(|c| c.code_list().contains(&"bus".to_owned()))
+        .count();
+    assert_eq!(bus, 3, "the bulk rule coded every answer about buses");
+    b.close().await;
+}

@@ -42,7 +42,12 @@ pub const TEXTS: [&str; 8] = [
 
 /// Imports the survey and stores one complete response per text (and one without an open answer).
 pub fn seed(store: &Store) -> Vec<String> {
-    let p = catalog::prepare_source(YAML, "coding.yaml", None, None).expect("definition");
+    seed_survey(store, YAML, "r")
+}
+
+/// [`seed`] with another definition (e.g. another wave: another slug), response ids starting with `prefix`.
+pub fn seed_survey(store: &Store, yaml: &str, prefix: &str) -> Vec<String> {
+    let p = catalog::prepare_source(yaml, "coding.yaml", None, None).expect("definition");
     let imported = catalog::store_prepared(store, &p).expect("import");
     let at = NaiveDateTime::parse_from_str("2026-06-01 12:00:00", "%Y-%m-%d %H:%M:%S").expect("date");
     let mut ids = Vec::new();
@@ -64,13 +69,13 @@ pub fn seed(store: &Store) -> Vec<String> {
             if let Some(t) = text {
                 a.insert("why".into(), Answer::Text((*t).to_owned()));
             }
-            let id = format!("r{i:02}");
+            let id = format!("{prefix}{i:02}");
             ids.push(id.clone());
             let row = ResponseRow {
                 id,
                 survey_id: imported.survey_id.clone(),
                 version: imported.version,
-                respondent_key: format!("k{i}"),
+                respondent_key: format!("{prefix}k{i}"),
                 state: "complete".into(),
                 language: "ru".into(),
                 page_reached: 1,
