@@ -30,6 +30,7 @@ mod load;
 pub mod model;
 pub mod monitor;
 pub mod outcomes;
+mod question_type;
 mod questions;
 mod responses;
 pub mod screening;
@@ -52,6 +53,7 @@ pub use crate::weighting::Population;
 pub use coded_text::{CodedCount, Codings, WithCodings};
 pub use labels::{category_label, variable_label};
 pub use load::{load, LoadedSurvey, ReportLoadError};
+pub use question_type::QuestionType;
 pub use responses::{AnswerSource, Responses, View};
 pub use text::render_text;
 pub use weights::{final_weights, weigh_answers, WeighFailure, Weighed};
@@ -194,7 +196,7 @@ pub struct Labelled {
 pub struct QuestionSummary {
     pub id: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: QuestionType,
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,

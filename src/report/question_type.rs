@@ -1,0 +1,89 @@
+//! A question's type as summaries carry it: the definition's type without its settings, written as the
+//! YAML `type` name in the summary JSON (`"type": "scale"`), matched as an enum by the pages.
+
+use serde::Serialize;
+
+use crate::definition::QuestionKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    SingleChoice,
+    MultipleChoice,
+    Scale,
+    Matrix,
+    Number,
+    Text,
+    Ranking,
+    Date,
+    ConstantSum,
+    Info,
+}
+
+impl QuestionType {
+    /// The type of a definition's question.
+    pub fn of(kind: &QuestionKind) -> QuestionType {
+        match kind {
+            QuestionKind::SingleChoice(_) => QuestionType::SingleChoice,
+            QuestionKind::MultipleChoice(_) => QuestionType::MultipleChoice,
+            QuestionKind::Scale(_) => QuestionType::Scale,
+            QuestionKind::Matrix(_) => QuestionType::Matrix,
+            QuestionKind::Number(_) => QuestionType::Number,
+            QuestionKind::Text(_) => QuestionType::Text,
+            QuestionKind::Ranking(_) => QuestionType::Ranking,
+            QuestionKind::Date(_) => QuestionType::Date,
+            QuestionKind::ConstantSum(_) => QuestionType::ConstantSum,
+            QuestionKind::Info => QuestionType::Info,
+        }
+    }
+}
+
+impl From<&QuestionKind> for QuestionType {
+    fn from(kind: &QuestionKind) -> QuestionType {
+        QuestionType::of(kind)
+    }
+}
+
+impl std::fmt::Display for QuestionType {
+    /// The YAML name, as the definition's own `QuestionKind::name` gives it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            QuestionType::SingleChoice => "single_choice",
+            QuestionType::MultipleChoice => "multiple_choice",
+            QuestionType::Scale => "scale",
+            QuestionType::Matrix => "matrix",
+            QuestionType::Number => "number",
+            QuestionType::Text => "text",
+            QuestionType::Ranking => "ranking",
+            QuestionType::Date => "date",
+            QuestionType::ConstantSum => "constant_sum",
+            QuestionType::Info => "info",
+        };
+        f.write_str(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QuestionType;
+
+    /// The summary JSON names every type as the definition does.
+    #[test]
+    fn json_and_display_names_are_the_yaml_names() {
+        for (t, name) in [
+            (QuestionType::SingleChoice, "single_choice"),
+            (QuestionType::MultipleChoice, "multiple_choice"),
+            (QuestionType::Scale, "scale"),
+            (QuestionType::Matrix, "matrix"),
+            (QuestionType::Number, "number"),
+            (QuestionType::Text, "text"),
+            (QuestionType::Ranking, "ranking"),
+            (QuestionType::Date, "date"),
+            (QuestionType::ConstantSum, crate::question::constant_sum::NAME),
+            (QuestionType::Info, "info"),
+        ] {
+            assert_eq!(serde_json::to_value(t).unwrap(), serde_json::json!(name));
+            assert_eq!(t.to_string(), name);
+        }
+    }
+}
