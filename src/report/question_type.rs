@@ -86,4 +86,22 @@ mod tests {
             assert_eq!(t.to_string(), name);
         }
     }
+
+    /// Every question of definitions that use all the types gets the type the definition names it by.
+    #[test]
+    fn the_type_of_a_question_is_the_one_its_definition_names() {
+        let mut seen = std::collections::BTreeSet::new();
+        for file in ["formtest.yaml", "constant_sum.yaml"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(file);
+            let source = std::fs::read_to_string(&path).unwrap();
+            let def = crate::definition::parse_definition(&source, file).unwrap();
+            for (_, q) in def.questions() {
+                assert_eq!(QuestionType::of(&q.kind).to_string(), q.kind.name(), "{file}: {}", q.id);
+                seen.insert(q.kind.name());
+            }
+        }
+        assert_eq!(seen.len(), 10, "the fixtures cover every type: {seen:?}");
+    }
 }

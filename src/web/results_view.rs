@@ -13,7 +13,6 @@ use super::views::results::{
 use super::{chart_text, pages};
 
 mod breakdown_chart;
-use breakdown_chart::BreakdownChart;
 use crate::chart::{self, DotInput, ShareInput};
 use crate::definition::{Definition, QuestionKind};
 use crate::i18n::numbers;
@@ -22,6 +21,7 @@ use crate::report::{
     Breakdown, Estimates, Flag, IntervalName, OptionEstimate, Population, QuestionSummary, QuestionType, Summary,
     SuppressedReason,
 };
+use breakdown_chart::BreakdownChart;
 
 use super::results::Results;
 pub use super::results_texts::{texts, Texts};
