@@ -119,7 +119,7 @@ fn coded_question_is_summarized_as_multiple_choice() {
     let (text, mc) = (q("why"), q("why_mc"));
     let count = text.coding.as_ref().unwrap_or_else(|| panic!("no coding counts"));
     assert_eq!((count.answered, count.coded), (answered, coded));
-    assert_eq!(text.kind, "text");
+    assert_eq!(text.kind, crate::report::QuestionType::Text);
     let strip = |v: serde_json::Value| {
         let mut v = v;
         if let Some(o) = v.as_object_mut() {

@@ -92,7 +92,7 @@ impl Ctx<'_> {
         };
         Ok(Some(QuestionSummary {
             id: index.id.clone(),
-            kind: "index".to_owned(),
+            kind: super::QuestionType::Index,
             text: index.label.get(self.lang).to_owned(),
             track: index.track.clone(),
             coding: None,

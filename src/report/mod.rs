@@ -31,6 +31,7 @@ mod load;
 pub mod model;
 pub mod monitor;
 pub mod outcomes;
+mod question_type;
 mod questions;
 mod responses;
 pub mod screening;
@@ -56,6 +57,7 @@ pub use coded_text::{CodedCount, Codings, WithCodings};
 pub use index::{IndexItem, IndexSummary};
 pub use labels::{category_label, variable_label};
 pub use load::{load, LoadedSurvey, ReportLoadError};
+pub use question_type::QuestionType;
 pub use responses::{AnswerSource, Responses, View};
 pub use text::render_text;
 pub use weights::{final_weights, weigh_answers, WeighFailure, Weighed};
@@ -198,7 +200,7 @@ pub struct Labelled {
 pub struct QuestionSummary {
     pub id: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: QuestionType,
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,

@@ -42,7 +42,7 @@ pub enum ModelError {
     #[error("'{name}' is not a variable this model can use; valid: {valid}")]
     UnknownVariable { name: String, valid: String },
     #[error("'{name}' is a {kind} question, which cannot enter a model (use number, scale or choice questions)")]
-    Unsupported { name: String, kind: String },
+    Unsupported { name: String, kind: super::QuestionType },
     #[error("'{0}' has categories: name one of them as {0}=CODE (its 0/1 indicator)")]
     CategoricalOutcome(String),
     #[error("'{0}' appears more than once in the model (a variable against itself says nothing)")]
@@ -325,7 +325,7 @@ fn variable(
                 (kind, _) if !matches!(kind, QuestionKind::MultipleChoice(_)) => {
                     return Err(ModelError::Unsupported {
                         name: var.to_owned(),
-                        kind: kind.name().to_owned(),
+                        kind: super::QuestionType::of(kind),
                     })
                 }
                 _ => return Err(ModelError::CategoricalOutcome(var.to_owned())),

@@ -6,8 +6,8 @@ use crate::stats::{self, PreparedDesign, ShareOptions, SuppressRule};
 
 use super::columns::{self, Column, Columns};
 use super::{
-    Breakdown, BreakdownCategory, Estimates, Labelled, OptionEstimate, QuestionSummary, ReportError, RowSummary,
-    SuppressedReason, LEVEL,
+    Breakdown, BreakdownCategory, Estimates, Labelled, OptionEstimate, QuestionSummary, QuestionType, ReportError,
+    RowSummary, SuppressedReason, LEVEL,
 };
 
 /// Everything the per-question estimation needs. The design declares the breakdown variables, so each
@@ -72,7 +72,7 @@ impl Ctx<'_> {
                 .for_each(|b| super::suppression::complement(b, &estimates));
             return Ok(QuestionSummary {
                 id: q.id.clone(),
-                kind: q.kind.name().to_owned(),
+                kind: QuestionType::of(&q.kind),
                 text: q.text.get(self.lang).to_owned(),
                 track: q.track.clone(),
                 coding: Some(count),
@@ -135,7 +135,7 @@ impl Ctx<'_> {
             .collect();
         Ok(QuestionSummary {
             id: q.id.clone(),
-            kind: q.kind.name().to_owned(),
+            kind: QuestionType::of(&q.kind),
             text: q.text.get(self.lang).to_owned(),
             track: q.track.clone(),
             coding: None,
@@ -472,23 +472,40 @@ fn option_from_cell(
         p.is_none_or(|p| p.suppressed || p.share.is_none())
             .then(|| SuppressedReason::of_count(p.and_then(|p| p.n)))
     });
-    let suppressed = reason.is_some();
-    let get = |f: fn(&stats::Proportion) -> Option<f64>| if suppressed { None } else { p.and_then(f) };
+    let blank = stats::Proportion::empty(0);
+    // A suppressed cell publishes none of its figures.
+    let shown = match (reason, p) {
+        (None, Some(p)) => p,
+        _ => &blank,
+    };
+    let flagged = cell.filter(|_| reason.is_none());
     OptionEstimate {
-        code: code.code.clone(),
-        label: code.label.clone(),
-        hard_to_say: code.hard_to_say,
-        suppressed,
-        suppressed_reason: reason,
-        n: if suppressed { None } else { p.and_then(|p| p.n) },
-        share: get(|p| p.share),
-        se: get(|p| p.se),
-        se_fixed: get(|p| p.se_fixed),
-        ci_low: get(|p| p.ci_low),
-        ci_high: get(|p| p.ci_high),
-        deff: get(|p| p.deff),
-        flag: if suppressed { None } else { cell.and_then(|c| c.flag) },
-        q_value: if suppressed { None } else { cell.and_then(|c| c.q_value) },
+        flag: flagged.and_then(|c| c.flag),
+        q_value: flagged.and_then(|c| c.q_value),
+        ..OptionEstimate::of(code, shown, reason)
+    }
+}
+
+impl OptionEstimate {
+    /// The option `code` with the figures of its estimated proportion `p`, as computed (the one place a
+    /// `stats::Proportion` becomes a summary's option).
+    fn of(code: &columns::Code, p: &stats::Proportion, reason: Option<SuppressedReason>) -> OptionEstimate {
+        OptionEstimate {
+            code: code.code.clone(),
+            label: code.label.clone(),
+            hard_to_say: code.hard_to_say,
+            suppressed: reason.is_some(),
+            suppressed_reason: reason,
+            n: p.n,
+            share: p.share,
+            se: p.se,
+            se_fixed: p.se_fixed,
+            ci_low: p.ci_low,
+            ci_high: p.ci_high,
+            deff: p.deff,
+            flag: None,
+            q_value: None,
+        }
     }
 }
 
@@ -501,22 +518,7 @@ fn shares_estimates(s: &stats::Shares, codes: &[columns::Code], answered: Option
         .zip(codes)
         .map(|(p, c)| {
             let reason = whole.or_else(|| (p.suppressed || p.share.is_none()).then(|| SuppressedReason::of_count(p.n)));
-            OptionEstimate {
-                code: c.code.clone(),
-                label: c.label.clone(),
-                hard_to_say: c.hard_to_say,
-                suppressed: reason.is_some(),
-                suppressed_reason: reason,
-                n: p.n,
-                share: p.share,
-                se: p.se,
-                se_fixed: p.se_fixed,
-                ci_low: p.ci_low,
-                ci_high: p.ci_high,
-                deff: p.deff,
-                flag: None,
-                q_value: None,
-            }
+            OptionEstimate::of(c, p, reason)
         })
         .collect();
     Estimates {

@@ -7,22 +7,22 @@
 //! Every state-changing form carries the staff CSRF token (`web::auth`); every change goes to the audit log
 //! (`catalog::workbench` writes it).
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
-
 use super::admin_upload::read_fields;
 use super::auth::{
     self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_lang, staff_page, status_label, MAX_STAFF_BODY,
 };
 use super::error::WebError;
+use super::views::admin::{CodedQuestion, ConfirmPage, ListedSurvey, SurveyList, SurveyPage, UploadPage, VersionLine};
 use super::State;
 use crate::auth::{Role, Session};
 use crate::catalog::workbench::{self, WorkbenchError};
 use crate::catalog::CatalogError;
+use crate::definition::Problem;
 use crate::i18n;
 use crate::store::audit::{self, AuditFilter};
 use crate::store::Status;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 
 /// Runs blocking work off the async threads.
 pub async fn blk<T: Send + 'static>(f: impl FnOnce() -> Result<T, WebError> + Send + 'static) -> Result<T, WebError> {
@@ -68,22 +68,21 @@ pub async fn dashboard(req: HttpRequest, state: State) -> Result<HttpResponse, W
             let counts = st.store.response_counts(&row.id)?;
             let v = st.definitions.get(&st.store, &row, row.current_version)?;
             let d = &v.definition;
-            out.push(json!({
-                "slug": row.slug,
-                "title": d.title.get(d.default_language()),
-                "topic": row.topic,
-                "status": row.status,
-                "status_label": status_label(lang, &row.status),
-                "version": row.current_version,
-                "complete": count(&counts, "complete"),
-                "partial": count(&counts, "partial"),
-                "screened_out": count(&counts, "screened_out"),
-                "opens": d.opens.map(|x| i18n::numbers::date(lang, x)),
-                "closes": d.closes.map(|x| i18n::numbers::date(lang, x)),
-                "results_published": row.results_published,
-                // The results page answers 404 to whoever may not see it: link it only for those who may.
-                "results_visible": row.results_published || sees_all || granted.contains(&row.slug),
-            }));
+            out.push(ListedSurvey {
+                title: d.title.get(d.default_language()).to_owned(),
+                status_label: status_label(lang, &row.status),
+                version: row.current_version,
+                complete: count(&counts, "complete"),
+                partial: count(&counts, "partial"),
+                screened_out: count(&counts, "screened_out"),
+                opens: d.opens.map(|x| i18n::numbers::date(lang, x)),
+                closes: d.closes.map(|x| i18n::numbers::date(lang, x)),
+                results_published: row.results_published,
+                results_visible: row.results_published || sees_all || granted.contains(&row.slug),
+                slug: row.slug,
+                topic: row.topic,
+                status: row.status,
+            });
         }
         Ok(out)
     })
@@ -92,7 +91,11 @@ pub async fn dashboard(req: HttpRequest, state: State) -> Result<HttpResponse, W
         &req,
         StatusCode::OK,
         "admin",
-        &json!({"title": i18n::text(lang, "admin-list-title"), "surveys": rows, "csrf": csrf_token(&state, &s)}),
+        &SurveyList {
+            title: i18n::text(lang, "admin-list-title"),
+            surveys: rows,
+            csrf: csrf_token(&state, &s),
+        },
         Some(&s),
     ))
 }
@@ -109,21 +112,21 @@ fn upload_page(
     s: &Session,
     status: StatusCode,
     source: &str,
-    problems: &[Value],
+    problems: &[Problem],
 ) -> HttpResponse {
     let lang = staff_lang(req);
     staff_page(
         req,
         status,
         "admin_upload",
-        &json!({
-            "title": i18n::text(lang, "admin-upload-title"),
-            "csrf": csrf_token(state, s),
-            "source": source,
-            "problems": problems,
-            "problem_count": problems.len(),
-            "missing_texts": problems.iter().any(|p| p["message"].as_str().is_some_and(|m| m.contains(" has no text in '"))),
-        }),
+        &UploadPage {
+            title: i18n::text(lang, "admin-upload-title"),
+            csrf: csrf_token(state, s),
+            source,
+            problems,
+            problem_count: problems.len(),
+            missing_texts: problems.iter().any(|p| p.message.contains(" has no text in '")),
+        },
         Some(s),
     )
 }
@@ -152,10 +155,10 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
             match crate::xlsform::convert(bytes, &name, &crate::xlsform::ConvertOptions::default()) {
                 Ok(c) => (c.yaml, name),
                 Err(e) => {
-                    let p: Vec<Value> = e
+                    let p: Vec<Problem> = e
                         .to_string()
                         .lines()
-                        .map(|l| json!({"file": name, "line": null, "question": null, "message": l.trim()}))
+                        .map(|l| Problem::new(&name, None, None, l.trim()))
                         .collect();
                     return Ok(upload_page(&req, &state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
                 }
@@ -166,7 +169,7 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
     };
     if source.trim().is_empty() {
         let message = i18n::text(lang, "admin-upload-nothing");
-        let p = [json!({"file": "", "line": null, "question": null, "message": message})];
+        let p = [Problem::new("", None, None, message)];
         return Ok(upload_page(&req, &state, &s, StatusCode::UNPROCESSABLE_ENTITY, "", &p));
     }
     // Texts missing in a listed language are refused like problems unless the uploader accepts them.
@@ -184,21 +187,14 @@ pub async fn upload(req: HttpRequest, state: State, payload: web::Payload) -> Re
     .await?;
     match result {
         Ok(staged) => Ok(see_other(&format!("/admin/uploads/{}", staged.id))),
-        Err(errs) => {
-            let problems: Vec<Value> = errs
-                .problems
-                .iter()
-                .map(|p| json!({"file": p.file, "line": p.line, "question": p.question, "message": p.message}))
-                .collect();
-            Ok(upload_page(
-                &req,
-                &state,
-                &s,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &source,
-                &problems,
-            ))
-        }
+        Err(errs) => Ok(upload_page(
+            &req,
+            &state,
+            &s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &source,
+            &errs.problems,
+        )),
     }
 }
 
@@ -262,50 +258,66 @@ pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<Strin
         auto_close(&st);
         let (survey, v) = st.definitions.current(&st.store, &slug)?;
         let counts = st.store.response_counts(&survey.id)?;
-        let versions: Vec<Value> = st
+        let versions: Vec<VersionLine> = st
             .store
             .versions(&slug)?
             .into_iter()
             .rev()
-            .map(|r| json!({"version": r.version, "created_at": r.created_at.format("%Y-%m-%d %H:%M").to_string(), "source_name": r.source_name, "current": r.version == survey.current_version}))
+            .map(|r| VersionLine {
+                version: r.version,
+                created_at: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                source_name: r.source_name,
+                current: r.version == survey.current_version,
+            })
             .collect();
         let officials = workbench::officials_with_access(&st.store, &survey.id)?;
-        let log = audit::list(&st.store, &AuditFilter { survey_slug: Some(slug.clone()), actor: None, limit: 20 }).map_err(WebError::from)?;
+        let log = audit::list(
+            &st.store,
+            &AuditFilter {
+                survey_slug: Some(slug.clone()),
+                actor: None,
+                limit: 20,
+            },
+        )
+        .map_err(WebError::from)?;
         let d = &v.definition;
         let status = survey.status()?;
-        Ok(json!({
-            "slug": survey.slug,
-            "title": d.title.get(d.default_language()),
-            "status": survey.status,
-            "status_label": status_label(lang, &survey.status),
-            "version": survey.current_version,
-            "results_published": survey.results_published,
-            "opens": d.opens.map(|x| x.to_string()),
-            "closes": d.closes.map(|x| x.to_string()),
-            "complete": count(&counts, "complete"),
-            "partial": count(&counts, "partial"),
-            "screened_out": count(&counts, "screened_out"),
-            "can_open": status != Status::Open,
-            "can_close": status == Status::Open,
-            "versions": versions,
-            "officials": officials,
-            "audit": log,
-            "coded_questions": d.questions()
+        let title = d.title.get(d.default_language()).to_owned();
+        Ok(SurveyPage {
+            page_title: title.clone(),
+            title,
+            title_page: i18n::text(lang, "admin-list-survey"),
+            status_label: status_label(lang, &survey.status),
+            version: survey.current_version,
+            results_published: survey.results_published,
+            opens: d.opens.map(|x| x.to_string()),
+            closes: d.closes.map(|x| x.to_string()),
+            complete: count(&counts, "complete"),
+            partial: count(&counts, "partial"),
+            screened_out: count(&counts, "screened_out"),
+            can_open: status != Status::Open,
+            can_close: status == Status::Open,
+            versions,
+            officials,
+            audit: log,
+            coded_questions: d
+                .questions()
                 .filter(|(_, q)| matches!(&q.kind, crate::definition::QuestionKind::Text(t) if t.codebook.is_some()))
-                .map(|(_, q)| json!({"id": q.id, "text": q.text.get(d.default_language())}))
-                .collect::<Vec<_>>(),
-        }))
+                .map(|(_, q)| CodedQuestion {
+                    id: q.id.clone(),
+                    text: q.text.get(d.default_language()).to_owned(),
+                })
+                .collect(),
+            csrf: String::new(),
+            slug: survey.slug,
+            status: survey.status,
+        })
     })
     .await?;
-    let mut data = data;
-    if let Some(o) = data.as_object_mut() {
-        o.insert("csrf".into(), json!(csrf_token(&state, &s)));
-        o.insert("title_page".into(), json!(i18n::text(lang, "admin-list-survey")));
-    }
-    let title = data["title"].clone();
-    if let Some(o) = data.as_object_mut() {
-        o.insert("page_title".into(), title);
-    }
+    let data = SurveyPage {
+        csrf: csrf_token(&state, &s),
+        ..data
+    };
     Ok(staff_page(&req, StatusCode::OK, "admin_survey", &data, Some(&s)))
 }
 
@@ -332,10 +344,15 @@ pub async fn confirm(req: HttpRequest, state: State, slug: web::Path<String>) ->
         &req,
         StatusCode::OK,
         "admin_confirm",
-        &json!({
-            "title": heading, "heading": heading, "text": text, "slug": survey.slug, "action": action,
-            "version": survey.current_version, "csrf": csrf_token(&state, &s),
-        }),
+        &ConfirmPage {
+            title: heading.clone(),
+            heading,
+            text,
+            slug: survey.slug,
+            action,
+            version: survey.current_version,
+            csrf: csrf_token(&state, &s),
+        },
         Some(&s),
     ))
 }

@@ -7,11 +7,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use super::admin::{blk, staff};
 use super::auth::{check_csrf, csrf_failed, csrf_token, read_form, require, see_other, staff_lang, staff_page};
 use super::error::WebError;
+use super::views::coding::{
+    AgreementView, CodeAgreementView, CodeBox, CodeState, CodeUse, CodingPage, CurrentAnswer, Disagreement, Found,
+    PublishedQuote, Search, Suggestion,
+};
 use super::State;
 use crate::auth::Role;
 use crate::catalog::coding::{self, Bench, CodingError, OpenAnswer};
@@ -103,7 +106,7 @@ fn is_done(a: &OpenAnswer, second: bool) -> bool {
     }
 }
 
-fn code_boxes(bench: &Bench, checked: &[String], lang: &str) -> Vec<Value> {
+fn code_boxes(bench: &Bench, checked: &[String], lang: &str) -> Vec<CodeBox> {
     bench
         .codebook
         .active()
@@ -114,13 +117,13 @@ fn code_boxes(bench: &Bench, checked: &[String], lang: &str) -> Vec<Value> {
                 9 => Some("0".to_owned()),
                 _ => None,
             };
-            json!({
-                "code": c.code,
-                "label": c.label.get(lang),
-                "description": c.description.as_ref().map(|d| d.get(lang)),
-                "key": key,
-                "checked": checked.contains(&c.code),
-            })
+            CodeBox {
+                code: c.code.clone(),
+                label: c.label.get(lang).to_owned(),
+                description: c.description.as_ref().map(|d| d.get(lang).to_owned()),
+                key,
+                checked: checked.contains(&c.code),
+            }
         })
         .collect()
 }
@@ -140,7 +143,7 @@ fn labels(bench: &Bench, codes: &[String], lang: &str) -> String {
         .join(", ")
 }
 
-fn page_data(bench: &Bench, query: &Query, lang: &str, staff_lang: &str) -> Result<Value, CodingError> {
+fn page_data(bench: &Bench, query: &Query, lang: &str, staff_lang: &str) -> Result<CodingPage, CodingError> {
     let second = query.round == Some(2);
     let round: Vec<&OpenAnswer> = bench.answers.iter().filter(|a| in_round(a, second)).collect();
     let pos = match &query.at {
@@ -170,7 +173,11 @@ fn page_data(bench: &Bench, query: &Query, lang: &str, staff_lang: &str) -> Resu
             .suggest(&a.text, SUGGESTIONS)
             .into_iter()
             .filter(|s| bench.codebook.active().any(|c| c.code == s.code))
-            .map(|s| json!({"code": s.code, "label": label(bench, &s.code, staff_lang), "percent": format!("{:.0}", s.confidence * 100.0)}))
+            .map(|s| Suggestion {
+                label: label(bench, &s.code, staff_lang),
+                percent: format!("{:.0}", s.confidence * 100.0),
+                code: s.code,
+            })
             .collect();
     }
     let checked = current
@@ -186,16 +193,25 @@ fn page_data(bench: &Bench, query: &Query, lang: &str, staff_lang: &str) -> Resu
     let search = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => {
             let found = bench.search(&stems, q)?;
-            let rows: Vec<Value> = found
+            let rows: Vec<Found> = found
                 .iter()
                 .take(PREVIEW)
-                .map(|a| json!({"text": a.text, "link": link(a), "codes": a.first.as_ref().map(|r| labels(bench, &r.code_list(), staff_lang))}))
+                .map(|a| Found {
+                    text: a.text.clone(),
+                    link: link(a),
+                    codes: a.first.as_ref().map(|r| labels(bench, &r.code_list(), staff_lang)),
+                })
                 .collect();
-            Some(json!({"q": q, "count": found.len(), "rows": rows, "more": found.len() > PREVIEW}))
+            Some(Search {
+                q: q.to_owned(),
+                count: found.len(),
+                rows,
+                more: found.len() > PREVIEW,
+            })
         }
         None => None,
     };
-    let disagreements: Vec<Value> = if second {
+    let disagreements: Vec<Disagreement> = if second {
         Vec::new()
     } else {
         bench
@@ -204,15 +220,15 @@ fn page_data(bench: &Bench, query: &Query, lang: &str, staff_lang: &str) -> Resu
             .map(|a| {
                 let first = a.first.as_ref().map(|r| r.code_list()).unwrap_or_default();
                 let second = a.second.as_ref().map(|r| r.code_list()).unwrap_or_default();
-                json!({
-                    "response_id": a.response_id,
-                    "text": a.text,
-                    "first": labels(bench, &first, staff_lang),
-                    "first_coder": a.first.as_ref().map(|r| r.coder.clone()),
-                    "second": labels(bench, &second, staff_lang),
-                    "second_coder": a.second.as_ref().map(|r| r.coder.clone()),
-                    "boxes": code_boxes(bench, &first, staff_lang),
-                })
+                Disagreement {
+                    response_id: a.response_id.clone(),
+                    text: a.text.clone(),
+                    first: labels(bench, &first, staff_lang),
+                    first_coder: a.first.as_ref().map(|r| r.coder.clone()),
+                    second: labels(bench, &second, staff_lang),
+                    second_coder: a.second.as_ref().map(|r| r.coder.clone()),
+                    boxes: code_boxes(bench, &first, staff_lang),
+                }
             })
             .collect()
     };
@@ -224,45 +240,89 @@ fn page_data(bench: &Bench, query: &Query, lang: &str, staff_lang: &str) -> Resu
         .question(&bench.question)
         .map(|q| q.text.get(staff_lang).to_owned())
         .unwrap_or_default();
-    Ok(json!({
-        "slug": bench.survey.slug,
-        "question": bench.question,
-        "question_text": question_text,
-        "survey_title": def.title.get(staff_lang),
-        "second": second,
-        "progress": progress,
-        "percent": format!("{:.0}", if progress.total == 0 { 0.0 } else { progress.coded as f64 * 100.0 / progress.total as f64 }),
-        "current": current.map(|a| json!({
-            "response_id": a.response_id,
-            "text": a.text,
-            "position": pos.map_or(0, |p| p + 1),
-            "of": round.len(),
-            "coder": if second { None } else { a.first.as_ref().map(|r| r.coder.clone()) },
-            "coded_at": if second { None } else { a.first.as_ref().map(|r| r.coded_at.format("%Y-%m-%d %H:%M").to_string()) },
-            "masked": mask(&a.text, placeholder(lang)),
-        })),
-        "prev": pos.and_then(|p| p.checked_sub(1)).map(|p| link(round[p])),
-        "next": pos.and_then(|p| round.get(p + 1)).map(|a| link(a)),
-        "boxes": code_boxes(bench, &checked, staff_lang),
-        "suggestions": suggestions,
-        "q": query.q.as_deref().unwrap_or_default(),
-        "search": search,
-        "disagreements": disagreements,
-        "agreement": {
-            "answers": agreement.answers,
-            "alpha": coefficient(&agreement.alpha, staff_lang),
-            "codes": agreement.codes.iter().map(|c| json!({
-                "label": label(bench, &c.code, staff_lang),
-                "first": c.first, "second": c.second,
-                "kappa": coefficient(&c.kappa, staff_lang),
-                "alpha": coefficient(&c.alpha, staff_lang),
-            })).collect::<Vec<_>>(),
+    let percent = if progress.total == 0 {
+        0.0
+    } else {
+        progress.coded as f64 * 100.0 / progress.total as f64
+    };
+    Ok(CodingPage {
+        title: i18n::text_with(
+            staff_lang,
+            "coding-title",
+            &Args::new().str("question", bench.question.clone()),
+        ),
+        csrf: String::new(),
+        slug: bench.survey.slug.clone(),
+        question: bench.question.clone(),
+        question_text,
+        survey_title: def.title.get(staff_lang).to_owned(),
+        second,
+        progress,
+        percent: format!("{percent:.0}"),
+        current: current.map(|a| CurrentAnswer {
+            response_id: a.response_id.clone(),
+            text: a.text.clone(),
+            position: pos.map_or(0, |p| p + 1),
+            of: round.len(),
+            coder: if second {
+                None
+            } else {
+                a.first.as_ref().map(|r| r.coder.clone())
+            },
+            coded_at: if second {
+                None
+            } else {
+                a.first
+                    .as_ref()
+                    .map(|r| r.coded_at.format("%Y-%m-%d %H:%M").to_string())
+            },
+            masked: mask(&a.text, placeholder(lang)),
+        }),
+        prev: pos.and_then(|p| p.checked_sub(1)).map(|p| link(round[p])),
+        next: pos.and_then(|p| round.get(p + 1)).map(|a| link(a)),
+        boxes: code_boxes(bench, &checked, staff_lang),
+        suggestions,
+        q: query.q.clone().unwrap_or_default(),
+        search,
+        disagreements,
+        agreement: AgreementView {
+            answers: agreement.answers,
+            alpha: coefficient(&agreement.alpha, staff_lang),
+            codes: agreement
+                .codes
+                .iter()
+                .map(|c| CodeAgreementView {
+                    label: label(bench, &c.code, staff_lang),
+                    first: c.first,
+                    second: c.second,
+                    kappa: coefficient(&c.kappa, staff_lang),
+                    alpha: coefficient(&c.alpha, staff_lang),
+                })
+                .collect(),
         },
-        "all_codes": bench.codebook.codes.iter().map(|c| json!({"code": c.code, "label": c.label.get(staff_lang), "retired": c.retired})).collect::<Vec<_>>(),
-        "codebook_yaml": yaml,
-        "codebook_version": bench.codebook_version,
-        "in_use": bench.codes_in_use().into_iter().map(|(c, n)| json!({"label": label(bench, &c, staff_lang), "code": c, "n": n})).collect::<Vec<_>>(),
-    }))
+        all_codes: bench
+            .codebook
+            .codes
+            .iter()
+            .map(|c| CodeState {
+                code: c.code.clone(),
+                label: c.label.get(staff_lang).to_owned(),
+                retired: c.retired,
+            })
+            .collect(),
+        codebook_yaml: yaml,
+        codebook_version: bench.codebook_version,
+        in_use: bench
+            .codes_in_use()
+            .into_iter()
+            .map(|(c, n)| CodeUse {
+                label: label(bench, &c, staff_lang),
+                code: c,
+                n,
+            })
+            .collect(),
+        quotes: Vec::new(),
+    })
 }
 
 /// `GET /admin/surveys/{slug}/coding/{question}`.
@@ -278,28 +338,24 @@ pub async fn workbench(
     let st = state.clone();
     let sl = staff_lang.clone();
     let query = query.into_inner();
-    let (mut data, quotes) = blk(move || {
+    let mut data = blk(move || {
         let bench = coding::open(&st.store, &st.definitions, &slug, &question).map_err(|e| coding_error(&sl, e))?;
         let lang = bench.version.definition.default_language().to_owned();
         let data = page_data(&bench, &query, &lang, &sl).map_err(|e| coding_error(&sl, e))?;
         let quotes = st.store.quotes(&bench.survey.id, Some(&bench.question))?;
-        let quotes: Vec<Value> = quotes
-            .iter()
-            .map(|q| json!({"response_id": q.response_id, "code": label(&bench, &q.code, &sl), "masked": q.masked, "by": q.published_by}))
+        let quotes: Vec<PublishedQuote> = quotes
+            .into_iter()
+            .map(|q| PublishedQuote {
+                code: label(&bench, &q.code, &sl),
+                response_id: q.response_id,
+                masked: q.masked,
+                by: q.published_by,
+            })
             .collect();
-        Ok((data, quotes))
+        Ok(CodingPage { quotes, ..data })
     })
     .await?;
-    if let Some(obj) = data.as_object_mut() {
-        let title = i18n::text_with(
-            &staff_lang,
-            "coding-title",
-            &Args::new().str("question", obj["question"].as_str().unwrap_or_default().to_owned()),
-        );
-        obj.insert("title".into(), json!(title));
-        obj.insert("csrf".into(), json!(csrf_token(&state, &s)));
-        obj.insert("quotes".into(), json!(quotes));
-    }
+    data.csrf = csrf_token(&state, &s);
     Ok(staff_page(&req, StatusCode::OK, "admin_coding", &data, Some(&s)))
 }
 

@@ -80,7 +80,7 @@ fn error_text(lang: &str, e: &ModelError) -> String {
         ModelError::Unsupported { name, kind } => i18n::text_with(
             lang,
             "model-error-unsupported",
-            &Args::new().str("name", name.clone()).str("kind", kind.clone()),
+            &Args::new().str("name", name.clone()).str("kind", kind.to_string()),
         ),
         ModelError::CategoricalOutcome(name) => one("model-error-categorical", name),
         ModelError::Repeated(name) => one("model-error-repeated", name),

@@ -5,13 +5,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
 
 use super::admin::{blk, staff};
 use super::auth::{
     self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_lang, staff_page, status_label, MAX_STAFF_BODY,
 };
 use super::error::WebError;
+use super::views::preview::{FormLangLink, GivenAnswer, PreviewBar, PreviewEnd, PreviewForm, UploadFacts};
 use super::{pages, State};
 use crate::auth::{Role, Session};
 use crate::catalog::workbench;
@@ -52,7 +52,7 @@ impl PreviewOf {
 struct PreviewContext {
     def: Definition,
     /// For an upload: the survey it would become a version of, and that version's number.
-    upload: Option<Value>,
+    upload: Option<UploadFacts>,
     version_label: String,
 }
 
@@ -78,17 +78,17 @@ fn load_preview(state: &State, of: &PreviewOf, lang: &str) -> Result<PreviewCont
                         .str("slug", staged.slug.clone())
                         .str("version", next_version.to_string()),
                 ),
-                upload: Some(json!({
-                    "id": staged.id,
-                    "source_name": staged.source_name,
-                    "uploaded_by": staged.created_by,
-                    "existing_status": existing.as_ref().map(|e| e.status.clone()),
-                    "existing_status_label": existing.as_ref().map(|e| status_label(lang, &e.status)),
-                    "next_version": next_version,
-                    "is_new": existing.is_none(),
-                    "live_now": existing.as_ref().is_some_and(|e| e.status == Status::Open.as_str()),
-                    "missing_translations": missing_translations,
-                })),
+                upload: Some(UploadFacts {
+                    id: staged.id,
+                    source_name: staged.source_name,
+                    uploaded_by: staged.created_by,
+                    existing_status: existing.as_ref().map(|e| e.status.clone()),
+                    existing_status_label: existing.as_ref().map(|e| status_label(lang, &e.status)),
+                    next_version,
+                    is_new: existing.is_none(),
+                    live_now: existing.as_ref().is_some_and(|e| e.status == Status::Open.as_str()),
+                    missing_translations,
+                }),
             })
         }
         PreviewOf::Version(slug) => {
@@ -147,7 +147,7 @@ fn render_preview(
     let flow = Flow::new(def, &orders);
     let at = step::place(&flow, pos, answers);
     let csrf = csrf_token(state, s);
-    let mut view = page_view(&PageInput {
+    let view = page_view(&PageInput {
         def,
         slug: &def.slug,
         lang,
@@ -163,33 +163,37 @@ fn render_preview(
         shown: "",
         resume_url: "#",
     });
-    if let Some(obj) = view.as_object_mut() {
-        obj.insert("action".into(), json!(format!("{}?lang={lang}", of.post_url())));
-        let links: Vec<Value> = def
-            .languages
-            .iter()
-            .map(|l| json!({"code": l, "name": l, "href": format!("{}?lang={l}", of.base()), "current": l == lang}))
-            .collect();
-        obj.insert(
-            "lang_links".into(),
-            if links.len() > 1 {
-                Value::Array(links)
-            } else {
-                Value::Null
-            },
-        );
-    }
-    let html = pages::render("form", &view);
+    let links: Vec<FormLangLink> = def
+        .languages
+        .iter()
+        .map(|l| FormLangLink {
+            code: l.clone(),
+            name: l.clone(),
+            href: format!("{}?lang={l}", of.base()),
+            current: l == lang,
+        })
+        .collect();
+    let html = pages::render(
+        "form",
+        &PreviewForm {
+            form: &view,
+            action: format!("{}?lang={lang}", of.post_url()),
+            lang_links: (links.len() > 1).then_some(links),
+        },
+    );
     let bar = pages::render(
         "admin_preview_bar",
-        &json!({
-            "lang": staff_lang(req),
-            "label": ctx.version_label,
-            "upload": ctx.upload,
-            "csrf": csrf,
-            "restart": of.base(),
-            "back": match of { PreviewOf::Version(slug) => format!("/admin/surveys/{slug}"), PreviewOf::Upload(_) => "/admin".to_owned() },
-        }),
+        &PreviewBar {
+            lang: staff_lang(req),
+            label: &ctx.version_label,
+            upload: ctx.upload.as_ref(),
+            csrf: &csrf,
+            restart: of.base(),
+            back: match of {
+                PreviewOf::Version(slug) => format!("/admin/surveys/{slug}"),
+                PreviewOf::Upload(_) => "/admin".to_owned(),
+            },
+        },
     );
     let carried = format!(
         "<input type=\"hidden\" name=\"{PREVIEW_ANSWERS}\" value=\"{}\">\n</form>",
@@ -217,27 +221,29 @@ fn preview_end(
 ) -> HttpResponse {
     let staff_lang = staff_lang(req);
     let def = &ctx.def;
-    let rows: Vec<Value> = def
+    let rows: Vec<GivenAnswer> = def
         .questions()
         .filter_map(|(_, q)| {
-            answers.get(&q.id).map(
-                |a| json!({"id": q.id, "text": def.text(&q.text, lang), "answer": answer_text(def, &q.id, a, lang)}),
-            )
+            answers.get(&q.id).map(|a| GivenAnswer {
+                id: q.id.clone(),
+                text: def.text(&q.text, lang).to_owned(),
+                answer: answer_text(def, &q.id, a, lang),
+            })
         })
         .collect();
     staff_page(
         req,
         StatusCode::OK,
         "admin_preview_end",
-        &json!({
-            "title": i18n::text(staff_lang, "admin-preview-title"),
-            "label": ctx.version_label,
-            "thank_you": def.thank_you.as_ref().map(|t| t.get(lang).to_owned()),
-            "answers": rows,
-            "upload": ctx.upload,
-            "csrf": csrf,
-            "restart": of.base(),
-        }),
+        &PreviewEnd {
+            title: i18n::text(staff_lang, "admin-preview-title"),
+            label: &ctx.version_label,
+            thank_you: def.thank_you.as_ref().map(|t| t.get(lang).to_owned()),
+            answers: rows,
+            upload: ctx.upload.as_ref(),
+            csrf,
+            restart: of.base(),
+        },
         Some(s),
     )
 }

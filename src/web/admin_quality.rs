@@ -5,11 +5,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::admin::{blk, staff};
 use super::auth::{self, check_csrf, csrf_failed, csrf_token, require, see_other, staff_lang, staff_page};
 use super::error::WebError;
+use super::views::quality::{QualityPage, ReviewLine};
 use super::State;
 use crate::auth::Role;
 use crate::i18n::{self, Args};
@@ -26,24 +26,24 @@ fn flag_label(lang: &str, f: Flag) -> String {
     i18n::text(lang, &format!("quality-flag-{}", f.as_str()))
 }
 
-fn item_view(lang: &str, i: &ReviewItem) -> serde_json::Value {
+fn item_view(lang: &str, i: &ReviewItem) -> ReviewLine {
     let state = match (i.decision.as_deref(), i.excluded) {
         (Some(EXCLUDE), _) => "quality-state-excluded",
         (Some(KEEP), _) => "quality-state-kept",
         (_, true) => "quality-state-auto",
         _ => "quality-state-open",
     };
-    json!({
-        "id": i.id,
-        "short": i.id.chars().take(8).collect::<String>(),
-        "flags": i.flags.iter().map(|f| flag_label(lang, *f)).collect::<Vec<_>>(),
-        "flag_codes": i.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" "),
-        "evidence": i.evidence.join("; "),
-        "state": i18n::text(lang, state),
-        "excluded": i.excluded,
-        "reason": i.reason,
-        "decided_by": i.decided_by,
-    })
+    ReviewLine {
+        id: i.id.clone(),
+        short: i.id.chars().take(8).collect(),
+        flags: i.flags.iter().map(|f| flag_label(lang, *f)).collect(),
+        flag_codes: i.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" "),
+        evidence: i.evidence.join("; "),
+        state: i18n::text(lang, state),
+        excluded: i.excluded,
+        reason: i.reason.clone(),
+        decided_by: i.decided_by.clone(),
+    }
 }
 
 /// `GET /admin/surveys/{slug}/quality`.
@@ -76,17 +76,17 @@ pub async fn quality_page(req: HttpRequest, state: State, slug: web::Path<String
         &req,
         StatusCode::OK,
         "admin_quality",
-        &json!({
-            "title": i18n::text_with(lang, "quality-title", &Args::new().str("survey", title.clone())),
-            "survey_title": title,
-            "slug": slug,
-            "auto": auto,
-            "flagged": flagged,
-            "excluded": excluded,
-            "items": items.iter().map(|i| item_view(lang, i)).collect::<Vec<_>>(),
-            "max_reason": MAX_REASON,
-            "csrf": csrf_token(&state, &s),
-        }),
+        &QualityPage {
+            title: i18n::text_with(lang, "quality-title", &Args::new().str("survey", title.clone())),
+            survey_title: title,
+            slug,
+            auto,
+            flagged,
+            excluded,
+            items: items.iter().map(|i| item_view(lang, i)).collect(),
+            max_reason: MAX_REASON,
+            csrf: csrf_token(&state, &s),
+        },
         Some(&s),
     ))
 }

@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use serde_json::json;
 
 use super::admin::{blk, staff};
 use super::admin_upload::read_fields;
@@ -11,10 +10,12 @@ use super::auth::{
     self, check_csrf, csrf_failed, csrf_token, require, role_label, see_other, staff_lang, staff_page, MAX_STAFF_BODY,
 };
 use super::error::WebError;
+use super::views::admin::{AuditLine, AuditPage, PopulationLine, PopulationsPage, RoleChoice, UserLine, UsersPage};
 use super::State;
 use crate::auth::{users, AuthError, Role};
 use crate::catalog::workbench::{self, WorkbenchError};
 use crate::catalog::CatalogError;
+use crate::definition::Problem;
 use crate::i18n;
 use crate::store::audit::{self, AuditEvent, AuditFilter};
 
@@ -27,29 +28,40 @@ fn users_page(
     error: Option<String>,
 ) -> HttpResponse {
     let lang = staff_lang(req);
-    let rows: Vec<_> = list
-        .into_iter()
-        .map(|u| {
-            json!({
-                "login": u.login, "role": u.role, "role_label": role_label(lang, u.role), "disabled": u.disabled,
-                "created_at": i18n::numbers::date(lang, u.created_at.date()),
-                "is_self": u.id == s.user.id,
-                "roles": Role::ALL.iter().map(|r| json!({"name": r.as_str(), "label": role_label(lang, *r), "selected": *r == u.role})).collect::<Vec<_>>(),
+    let roles = |current: Option<Role>| -> Vec<RoleChoice> {
+        Role::ALL
+            .iter()
+            .map(|r| RoleChoice {
+                name: r.as_str(),
+                label: role_label(lang, *r),
+                selected: current.map(|c| c == *r),
             })
+            .collect()
+    };
+    let rows: Vec<UserLine> = list
+        .into_iter()
+        .map(|u| UserLine {
+            role_label: role_label(lang, u.role),
+            created_at: i18n::numbers::date(lang, u.created_at.date()),
+            is_self: u.id == s.user.id,
+            roles: roles(Some(u.role)),
+            login: u.login,
+            role: u.role,
+            disabled: u.disabled,
         })
         .collect();
     staff_page(
         req,
         status,
         "admin_users",
-        &json!({
-            "title": i18n::text(lang, "admin-users-heading"),
-            "users": rows,
-            "roles": Role::ALL.iter().map(|r| json!({"name": r.as_str(), "label": role_label(lang, *r)})).collect::<Vec<_>>(),
-            "csrf": csrf_token(state, s),
-            "error": error,
-            "min_password": crate::auth::password::MIN_LENGTH,
-        }),
+        &UsersPage {
+            title: i18n::text(lang, "admin-users-heading"),
+            users: rows,
+            roles: roles(None),
+            csrf: csrf_token(state, s),
+            error,
+            min_password: crate::auth::password::MIN_LENGTH,
+        },
         Some(s),
     )
 }
@@ -174,16 +186,29 @@ pub async fn audit_log(req: HttpRequest, state: State) -> Result<HttpResponse, W
     let st = state.clone();
     let entries = blk(move || Ok(audit::list(&st.store, &filter)?)).await?;
     let lang = staff_lang(&req);
-    let rows: Vec<_> = entries
+    let rows: Vec<AuditLine> = entries
         .into_iter()
-        .map(|e| json!({"at": audit_time(lang, e.at), "at_iso": e.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(), "actor": e.actor, "action": e.action, "survey": e.survey_slug, "version": e.survey_version, "detail": e.detail}))
+        .map(|e| AuditLine {
+            at: audit_time(lang, e.at),
+            at_iso: e.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            actor: e.actor,
+            action: e.action,
+            survey: e.survey_slug,
+            version: e.survey_version,
+            detail: e.detail,
+        })
         .collect();
     let title = i18n::text(lang, "admin-audit-heading");
     Ok(staff_page(
         &req,
         StatusCode::OK,
         "admin_audit",
-        &json!({"title": title, "entries": rows, "survey": sv, "actor": ac}),
+        &AuditPage {
+            title,
+            entries: rows,
+            survey: sv,
+            actor: ac,
+        },
         Some(&s),
     ))
 }
@@ -203,25 +228,28 @@ fn populations_page(
     s: &crate::auth::Session,
     status: StatusCode,
     list: Vec<workbench::PopulationInfo>,
-    problems: Vec<serde_json::Value>,
+    problems: Vec<Problem>,
     error: Option<String>,
 ) -> HttpResponse {
     let lang = staff_lang(req);
-    let list: Vec<serde_json::Value> = list
+    let populations: Vec<PopulationLine<'_>> = list
         .iter()
-        .map(|p| {
-            let mut v = json!(p);
-            if let Some(o) = v.as_object_mut() {
-                o.insert("origin_label".into(), json!(origin_label(lang, p.origin)));
-            }
-            v
+        .map(|info| PopulationLine {
+            info,
+            origin_label: origin_label(lang, info.origin),
         })
         .collect();
     staff_page(
         req,
         status,
         "admin_populations",
-        &json!({"title": i18n::text(lang, "admin-populations-heading"), "populations": list, "problems": problems, "error": error, "csrf": csrf_token(state, s)}),
+        &PopulationsPage {
+            title: i18n::text(lang, "admin-populations-heading"),
+            populations,
+            problems,
+            error,
+            csrf: csrf_token(state, s),
+        },
         Some(s),
     )
 }
@@ -268,14 +296,9 @@ pub async fn populations_upload(
     let r = web::block(move || workbench::upload_population(&st.store, &name, &source, &by)).await?;
     let (status, problems, error) = match r {
         Ok(_) => return Ok(see_other("/admin/populations")),
-        Err(WorkbenchError::Catalog(CatalogError::Invalid(errs))) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            errs.problems
-                .iter()
-                .map(|p| json!({"file": p.file, "line": p.line, "question": p.question, "message": p.message}))
-                .collect(),
-            None,
-        ),
+        Err(WorkbenchError::Catalog(CatalogError::Invalid(errs))) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, errs.problems, None)
+        }
         Err(WorkbenchError::Refused(r)) => {
             let message = super::error_text::refusal(&r, StatusCode::UNPROCESSABLE_ENTITY);
             (

@@ -16,9 +16,10 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder};
-use serde_json::json;
+use serde::Serialize;
 
 use super::error::WebError;
+use super::views::staff::{LoginView, Message, StaffNav, StaffPage};
 use super::{pages, State};
 use crate::auth::{password, sessions, throttle, users, AuthError, LoginLimits, Role, Session, SessionPolicy};
 use crate::form::fields::{self, Fields};
@@ -112,11 +113,11 @@ pub fn require(req: &HttpRequest, role: Role) -> Result<Session, HttpResponse> {
                 req,
                 StatusCode::FORBIDDEN,
                 "admin_message",
-                &json!({
-                    "title": heading,
-                    "heading": heading,
-                    "text": i18n::text_with(lang, "admin-not-allowed-text", &args),
-                }),
+                &Message {
+                    title: heading.clone(),
+                    heading,
+                    text: i18n::text_with(lang, "admin-not-allowed-text", &args),
+                },
                 Some(&s),
             ))
         }
@@ -159,11 +160,11 @@ pub fn csrf_failed(req: &HttpRequest, s: &Session) -> HttpResponse {
         req,
         StatusCode::FORBIDDEN,
         "admin_message",
-        &json!({
-            "title": i18n::text(lang, "admin-form-expired"),
-            "heading": i18n::text(lang, "admin-form-expired-heading"),
-            "text": i18n::text(lang, "admin-form-expired-text"),
-        }),
+        &Message {
+            title: i18n::text(lang, "admin-form-expired"),
+            heading: i18n::text(lang, "admin-form-expired-heading"),
+            text: i18n::text(lang, "admin-form-expired-text"),
+        },
         Some(s),
     )
 }
@@ -206,32 +207,26 @@ pub fn status_label(lang: &str, status: &str) -> String {
 /// Renders a staff page in the staff language (`staff_lang`, as the top-level `lang` the templates' `t`
 /// helper reads) and, for a signed-in member, adds the navigation (who is signed in, their links, the
 /// logout form) to `data`.
-pub fn staff_page(
+pub fn staff_page<T: Serialize>(
     req: &HttpRequest,
     status: StatusCode,
     template: &str,
-    data: &serde_json::Value,
+    page: &T,
     s: Option<&Session>,
 ) -> HttpResponse {
     let lang = staff_lang(req);
-    let mut data = data.clone();
-    if let Some(obj) = data.as_object_mut() {
-        obj.insert("lang".into(), json!(lang));
-        obj.entry("lang_links")
-            .or_insert_with(|| super::results_view::lang_links(&super::lang::here(req), lang));
-        if let Some(s) = s {
-            obj.insert(
-                "staff".into(),
-                json!({
-                    "login": s.user.login,
-                    "role": role_label(lang, s.user.role),
-                    "is_admin": s.user.role >= Role::Admin,
-                    "is_sociologist": s.user.role >= Role::Sociologist,
-                    "csrf": s.csrf,
-                }),
-            );
-        }
-    }
+    let data = StaffPage {
+        page,
+        lang,
+        lang_links: super::view_format::lang_links(&super::lang::here(req), lang),
+        staff: s.map(|s| StaffNav {
+            login: s.user.login.clone(),
+            role: role_label(lang, s.user.role),
+            is_admin: s.user.role >= Role::Admin,
+            is_sociologist: s.user.role >= Role::Sociologist,
+            csrf: s.csrf.clone(),
+        }),
+    };
     HttpResponseBuilder::new(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -300,13 +295,13 @@ fn login_page(
         req,
         status,
         "login",
-        &json!({
-            "title": i18n::text(lang, "admin-login-title"),
-            "csrf": state.forms.signer.csrf(&format!("login:{login_token}")),
-            "next": next,
-            "login": login,
-            "error": error.map(|id| i18n::text(lang, id)),
-        }),
+        &LoginView {
+            title: i18n::text(lang, "admin-login-title"),
+            csrf: state.forms.signer.csrf(&format!("login:{login_token}")),
+            next: next.to_owned(),
+            login: login.to_owned(),
+            error: error.map(|id| i18n::text(lang, id)),
+        },
         None,
     )
 }
@@ -472,6 +467,7 @@ pub async fn logout(req: HttpRequest, state: State, payload: web::Payload) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn next_stays_on_this_site() {

@@ -1,17 +1,17 @@
 //! The respondent form's notice pages: not open yet or closed, already answered or screened out, thanks,
 //! an invitation needed, and the other refusals a respondent can act on.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, HttpResponseBuilder};
-use serde_json::json;
-
 use super::error::WebError;
+use super::results_texts::Texts;
+use super::views::notices::{Link, NoticePage, ThanksPage};
 use super::{pages, State};
 use crate::catalog::LoadedVersion;
 use crate::definition::Definition;
 use crate::form::messages::{ui, ui_text};
 use crate::store::responses::SCREENED_OUT;
 use crate::store::{Status, SurveyRow};
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, HttpResponseBuilder};
 
 /// Whether the survey takes answers today, or the page to show instead.
 pub(super) enum Availability {
@@ -42,14 +42,16 @@ pub(super) fn notice(
     text: &str,
     link: Option<(&str, &str)>,
 ) -> HttpResponse {
-    let u = ui(lang);
     let body = pages::render(
         "notice",
-        &json!({
-            "lang": lang, "title": title, "heading": heading, "text": text,
-            "link": link.map(|(href, label)| json!({"href": href, "label": label})),
-            "back_to_list": u["back_to_list"],
-        }),
+        &NoticePage {
+            lang,
+            title,
+            heading,
+            text,
+            link: link.map(|(href, label)| Link { href, label }),
+            back_to_list: ui_str(lang, "back_to_list"),
+        },
     );
     html(status, body)
 }
@@ -147,22 +149,22 @@ pub(super) fn thanks_page(state: &State, survey: &SurveyRow, version: &LoadedVer
         survey.id, version.version, survey.results_published
     );
     let body = state.forms.fixed.get(key, || {
-        let u = ui(lang);
+        let u = Texts::from(ui(lang));
         let own = def.thank_you.as_ref().map(|t| t.get(lang));
         let (heading, text) = match own {
-            Some(own) => thanks_texts(u["thanks_heading"].as_str().unwrap_or(""), own),
+            Some(own) => thanks_texts(u.get("thanks_heading"), own),
             None => (ui_str(lang, "thanks_heading"), ui_str(lang, "thanks_default")),
         };
         pages::render(
             "thanks",
-            &json!({
-                "lang": lang,
-                "title": def.title.get(lang),
-                "heading": heading,
-                "text": text,
-                "results": survey.results_published.then(|| format!("/results/{}", survey.slug)),
-                "ui": u,
-            }),
+            &ThanksPage {
+                lang,
+                title: def.title.get(lang),
+                heading,
+                text,
+                results: survey.results_published.then(|| format!("/results/{}", survey.slug)),
+                ui: u,
+            },
         )
     });
     html(StatusCode::OK, body)

@@ -4,15 +4,19 @@
 //! whose results are published.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::error::{ApiError, WebError};
 use super::public;
 use super::results::{can_see_unpublished, page_lang, query_param};
 use super::results_view::{lang_links, urlencode};
+use super::views::indicators::{
+    AlertLine, CalendarPage, CellView, DistrictRow, DistrictSeries, DistrictWave, FailedDelivery, IndicatorHead,
+    IndicatorLink, IndicatorPage, Tile, TileMap, ValueCi, WaveHead,
+};
 use super::{pages, State};
 use crate::indicator::calendar::{Cell, Source, Status};
-use crate::indicator::waves::{build_cached, load_setup, Calendar, IndicatorView};
+use crate::indicator::waves::{build_cached, load_setup, Calendar, DistrictInfo, IndicatorView};
 use crate::indicator::Statistic;
 use std::sync::Arc;
 
@@ -55,9 +59,19 @@ pub async fn api_calendar(req: HttpRequest, state: State) -> Result<HttpResponse
 pub async fn api_indicator(req: HttpRequest, state: State, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let (c, cache) = calendar_for(&req, &state).await?;
     let ind = find(&c, &id)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((CACHE_HEADER, cache))
-        .json(json!({"districts": c.districts, "thin_below": c.thin_below, "indicator": ind})))
+    Ok(HttpResponse::Ok().insert_header((CACHE_HEADER, cache)).json(OneIndicator {
+        districts: &c.districts,
+        indicator: ind,
+        thin_below: c.thin_below,
+    }))
+}
+
+/// The body of `GET /api/v1/indicators/{id}` (its keys in alphabetical order, as the API has always written them).
+#[derive(Serialize)]
+struct OneIndicator<'a> {
+    districts: &'a [DistrictInfo],
+    indicator: &'a IndicatorView,
+    thin_below: u64,
 }
 
 fn find<'a>(c: &'a Calendar, id: &str) -> Result<&'a IndicatorView, WebError> {
@@ -97,7 +111,7 @@ fn source_key(s: Option<Source>) -> &'static str {
 }
 
 /// One grid cell as the template shows it.
-fn cell_view(ind: &IndicatorView, c: &Cell) -> Value {
+fn cell_view(ind: &IndicatorView, c: &Cell) -> CellView {
     let status = status_key(c.status);
     let reasons: Vec<String> = c
         .reasons
@@ -113,16 +127,18 @@ fn cell_view(ind: &IndicatorView, c: &Cell) -> Value {
             )
         })
         .collect();
-    json!({
-        "status": status,
-        "status_key": format!("indicators-status-{status}"),
-        "value": c.headline.map(|h| fmt(&ind.statistic, h.value)),
-        "interval": c.headline.map(|h| format!("{} – {}", fmt(&ind.statistic, h.ci_low), fmt(&ind.statistic, h.ci_high))),
-        "model_based": matches!(c.source, Some(Source::Eblup | Source::Synthetic)),
-        "source_key": format!("indicators-source-{}", source_key(c.source)),
-        "n": c.n,
-        "reasons": reasons,
-    })
+    CellView {
+        status,
+        status_key: format!("indicators-status-{status}"),
+        value: c.headline.map(|h| fmt(&ind.statistic, h.value)),
+        interval: c
+            .headline
+            .map(|h| format!("{} – {}", fmt(&ind.statistic, h.ci_low), fmt(&ind.statistic, h.ci_high))),
+        model_based: matches!(c.source, Some(Source::Eblup | Source::Synthetic)),
+        source_key: format!("indicators-source-{}", source_key(c.source)),
+        n: c.n,
+        reasons,
+    }
 }
 
 /// The wave shown on the map: `?wave=LABEL` when it exists, else the latest.
@@ -143,50 +159,45 @@ fn tile_label(name: &str) -> String {
 }
 
 /// The tile map of one wave: a square per district at its grid place.
-fn tile_map(c: &Calendar, ind: &IndicatorView, wave: usize, lang: &str) -> Value {
+fn tile_map(c: &Calendar, ind: &IndicatorView, wave: usize, lang: &str) -> TileMap {
     const SIZE: u32 = 56;
     const GAP: u32 = 4;
     let (rows, cols) = c
         .districts
         .iter()
         .fold((0, 0), |(r, k), d| (r.max(d.row + 1), k.max(d.column + 1)));
-    let tiles: Vec<Value> = c
+    let tiles: Vec<Tile> = c
         .districts
         .iter()
         .zip(&ind.waves[wave].cells)
-        .map(|(d, cell)| {
-            let v = cell_view(ind, cell);
-            json!({
-                "x": d.column * (SIZE + GAP),
-                "y": d.row * (SIZE + GAP),
-                "size": SIZE,
-                "cx": d.column * (SIZE + GAP) + SIZE / 2,
-                "cy": d.row * (SIZE + GAP) + SIZE / 2 + 5,
-                "code": d.code,
-                "name": d.name.get(lang),
-                "label": tile_label(d.name.get(lang)),
-                "cell": v,
-            })
+        .map(|(d, cell)| Tile {
+            x: d.column * (SIZE + GAP),
+            y: d.row * (SIZE + GAP),
+            size: SIZE,
+            cx: d.column * (SIZE + GAP) + SIZE / 2,
+            cy: d.row * (SIZE + GAP) + SIZE / 2 + 5,
+            code: d.code.clone(),
+            name: d.name.get(lang).to_owned(),
+            label: tile_label(d.name.get(lang)),
+            cell: cell_view(ind, cell),
         })
         .collect();
-    json!({
-        "width": cols * (SIZE + GAP),
-        "height": rows * (SIZE + GAP),
-        "wave": ind.waves[wave].label,
-        "tiles": tiles,
-    })
+    TileMap {
+        width: cols * (SIZE + GAP),
+        height: rows * (SIZE + GAP),
+        wave: ind.waves[wave].label.clone(),
+        tiles,
+    }
 }
 
-fn indicator_links(c: &Calendar, current: &str, lang: &str) -> Vec<Value> {
+fn indicator_links(c: &Calendar, current: &str, lang: &str) -> Vec<IndicatorLink> {
     c.indicators
         .iter()
-        .map(|i| {
-            json!({
-                "href": format!("/indicators?indicator={}", urlencode(&i.id)),
-                "page": format!("/indicators/{}", urlencode(&i.id)),
-                "title": i.title.get(lang),
-                "current": i.id == current,
-            })
+        .map(|i| IndicatorLink {
+            href: format!("/indicators?indicator={}", urlencode(&i.id)),
+            page: format!("/indicators/{}", urlencode(&i.id)),
+            title: i.title.get(lang).to_owned(),
+            current: i.id == current,
         })
         .collect()
 }
@@ -223,73 +234,74 @@ pub async fn calendar_page(req: HttpRequest, state: State) -> Result<HttpRespons
             .find(|d| d.code == code)
             .map_or(code.to_owned(), |d| d.name.get(&lang).to_owned())
     };
-    let alert_views: Vec<Value> = alerts
+    let alert_views: Vec<AlertLine> = alerts
         .iter()
         .filter(|a| visible_surveys.contains(&a.survey.as_str()))
         .filter_map(|a| {
             let i = c.indicators.iter().find(|i| i.id == a.indicator)?;
-            Some(json!({
-                "indicator": i.title.get(&lang),
-                "district": name_of(&a.district),
-                "wave": a.wave,
-                "value": fmt(&i.statistic, a.value),
-                "interval": format!("{} – {}", fmt(&i.statistic, a.ci_low), fmt(&i.statistic, a.ci_high)),
-                "reasons": a.reasons.split(',').map(|r| format!("indicators-reason-{r}")).collect::<Vec<_>>(),
-            }))
+            Some(AlertLine {
+                indicator: i.title.get(&lang).to_owned(),
+                district: name_of(&a.district),
+                wave: a.wave.clone(),
+                value: fmt(&i.statistic, a.value),
+                interval: format!("{} – {}", fmt(&i.statistic, a.ci_low), fmt(&i.statistic, a.ci_high)),
+                reasons: a.reasons.split(',').map(|r| format!("indicators-reason-{r}")).collect(),
+            })
         })
         .collect();
     // Deliveries that gave up, and those still failing (retried with backoff until their last attempt).
-    let failed: Vec<Value> = deliveries
+    let failed: Vec<FailedDelivery> = deliveries
         .iter()
         .filter(|d| d.state == "failed" || (d.state == "pending" && d.last_error.is_some()))
-        .map(|d| {
-            json!({
-                "url": d.url,
-                "attempts": d.attempts,
-                "error": d.last_error.clone().unwrap_or_default(),
-                "message": if d.state == "failed" { "indicators-webhook-failed" } else { "indicators-webhook-retrying" },
-            })
+        .map(|d| FailedDelivery {
+            url: d.url.clone(),
+            attempts: d.attempts,
+            error: d.last_error.clone().unwrap_or_default(),
+            message: if d.state == "failed" { "indicators-webhook-failed" } else { "indicators-webhook-retrying" },
         })
         .collect();
-    let rows: Vec<Value> = c
+    let rows: Vec<DistrictRow> = c
         .districts
         .iter()
         .enumerate()
-        .map(|(k, d)| {
-            json!({
-                "name": d.name.get(&lang),
-                "code": d.code,
-                "cells": ind.waves.iter().map(|w| cell_view(ind, &w.cells[k])).collect::<Vec<_>>(),
-            })
+        .map(|(k, d)| DistrictRow {
+            name: d.name.get(&lang).to_owned(),
+            code: d.code.clone(),
+            cells: ind.waves.iter().map(|w| cell_view(ind, &w.cells[k])).collect(),
         })
         .collect();
-    let waves: Vec<Value> = ind
+    let waves: Vec<WaveHead> = ind
         .waves
         .iter()
-        .map(|w| {
-            json!({
-                "label": w.label,
-                "title": w.title,
-                "href": format!("/indicators?indicator={}&wave={}", urlencode(&ind.id), urlencode(&w.label)),
-                "no_model": w.model.reason,
-            })
+        .map(|w| WaveHead {
+            label: w.label.clone(),
+            title: w.title.clone(),
+            href: format!(
+                "/indicators?indicator={}&wave={}",
+                urlencode(&ind.id),
+                urlencode(&w.label)
+            ),
+            no_model: w.model.reason.clone(),
         })
         .collect();
-    let title = crate::i18n::text(&lang, "indicators-title");
-    let page = json!({
-        "lang": lang,
-        "title": title,
-        "lang_links": lang_links(&format!("/indicators?indicator={}", urlencode(&ind.id)), &lang),
-        "region": c.region_title.get(&lang),
-        "thin": c.thin_below,
-        "indicators": indicator_links(&c, &ind.id, &lang),
-        "indicator": {"id": ind.id, "title": ind.title.get(&lang), "page": format!("/indicators/{}", urlencode(&ind.id))},
-        "waves": waves,
-        "rows": rows,
-        "map": wave.map(|w| tile_map(&c, ind, w, &lang)),
-        "alerts": alert_views,
-        "failed": failed,
-    });
+    let page = CalendarPage {
+        title: crate::i18n::text(&lang, "indicators-title"),
+        lang_links: lang_links(&format!("/indicators?indicator={}", urlencode(&ind.id)), &lang),
+        region: c.region_title.get(&lang).to_owned(),
+        thin: c.thin_below,
+        indicators: indicator_links(&c, &ind.id, &lang),
+        indicator: IndicatorHead {
+            id: ind.id.clone(),
+            title: ind.title.get(&lang).to_owned(),
+            page: format!("/indicators/{}", urlencode(&ind.id)),
+        },
+        waves,
+        rows,
+        map: wave.map(|w| tile_map(&c, ind, w, &lang)),
+        alerts: alert_views,
+        failed,
+        lang,
+    };
     let mut response = public::html(pages::render("indicators", &page));
     response.headers_mut().insert(
         actix_web::http::header::HeaderName::from_static("x-opros-calendar-cache"),
@@ -304,37 +316,47 @@ pub async fn indicator_page(req: HttpRequest, state: State, id: web::Path<String
     let (c, _) = calendar_for(&req, &state).await?;
     let ind = find(&c, &id)?;
     let f = |v: f64| fmt(&ind.statistic, v);
-    let districts: Vec<Value> = c
+    let districts: Vec<DistrictSeries> = c
         .districts
         .iter()
         .enumerate()
         .map(|(k, d)| {
-            let rows: Vec<Value> = ind
+            let rows: Vec<DistrictWave> = ind
                 .waves
                 .iter()
                 .map(|w| {
                     let cell = &w.cells[k];
-                    json!({
-                        "wave": w.label,
-                        "n": cell.n,
-                        "direct": cell.direct.map(|v| json!({"value": f(v.value), "ci": format!("{} – {}", f(v.ci_low), f(v.ci_high))})),
-                        "model": cell.model.map(|m| json!({"value": f(m.value.value), "ci": format!("{} – {}", f(m.value.ci_low), f(m.value.ci_high))})),
-                        "gamma": cell.model.and_then(|m| m.gamma).map(|g| format!("{g:.2}")),
-                        "cell": cell_view(ind, cell),
-                    })
+                    DistrictWave {
+                        wave: w.label.clone(),
+                        n: cell.n,
+                        direct: cell.direct.map(|v| ValueCi {
+                            value: f(v.value),
+                            ci: format!("{} – {}", f(v.ci_low), f(v.ci_high)),
+                        }),
+                        model: cell.model.map(|m| ValueCi {
+                            value: f(m.value.value),
+                            ci: format!("{} – {}", f(m.value.ci_low), f(m.value.ci_high)),
+                        }),
+                        gamma: cell.model.and_then(|m| m.gamma).map(|g| format!("{g:.2}")),
+                        cell: cell_view(ind, cell),
+                    }
                 })
                 .collect();
-            json!({"name": d.name.get(&lang), "code": d.code, "rows": rows})
+            DistrictSeries {
+                name: d.name.get(&lang).to_owned(),
+                code: d.code.clone(),
+                rows,
+            }
         })
         .collect();
-    let page = json!({
-        "lang": lang,
-        "title": ind.title.get(&lang),
-        "lang_links": lang_links(&format!("/indicators/{}", urlencode(&ind.id)), &lang),
-        "thin": c.thin_below,
-        "has_waves": !ind.waves.is_empty(),
-        "districts": districts,
-    });
+    let page = IndicatorPage {
+        title: ind.title.get(&lang).to_owned(),
+        lang_links: lang_links(&format!("/indicators/{}", urlencode(&ind.id)), &lang),
+        thin: c.thin_below,
+        has_waves: !ind.waves.is_empty(),
+        districts,
+        lang,
+    };
     Ok(public::html(pages::render("indicator", &page)))
 }
 

@@ -32,6 +32,7 @@ mod results_texts;
 mod results_trends;
 pub mod results_view;
 mod view_format;
+mod views;
 
 use std::sync::Arc;
 
@@ -225,12 +226,16 @@ mod layering_tests {
     use std::path::Path;
 
     fn web_sources() -> Vec<(String, String)> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
         let mut out = Vec::new();
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "rs") {
-                out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+        let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+                }
             }
         }
         out

@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 use actix_web::http::StatusCode;
 use handlebars::Handlebars;
 use serde::Serialize;
-use serde_json::json;
+
+use super::views::notices::ErrorPage;
 
 #[derive(rust_embed::RustEmbed)]
 #[folder = "templates/"]
@@ -103,14 +104,14 @@ pub fn error_page(status: StatusCode, message: &str, lang: &str, here: &str) -> 
     let detail = (!message.is_empty() && written_in(lang, message)).then_some(message);
     render(
         "error",
-        &json!({
-            "title": crate::i18n::text(lang, error_title(status)),
-            "status": status.as_u16(),
-            "explanation": explanation,
-            "message": detail,
-            "lang": lang,
-            "lang_links": super::results_view::lang_links(here, lang),
-        }),
+        &ErrorPage {
+            title: crate::i18n::text(lang, error_title(status)),
+            status: status.as_u16(),
+            explanation,
+            message: detail,
+            lang,
+            lang_links: super::view_format::lang_links(here, lang),
+        },
     )
 }
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::error::{ApiError, WebError};
+use super::view_format::{lang_links, LangLink};
 use super::{lang, pages, State};
 use crate::i18n;
 use crate::store::Status;
@@ -65,7 +66,7 @@ struct IndexView {
     surveys: Vec<ListedSurvey>,
     results_label: String,
     trends_label: String,
-    lang_links: serde_json::Value,
+    lang_links: Vec<LangLink>,
 }
 
 /// The open surveys with their topics' names and closing dates in `lang`.
@@ -104,14 +105,6 @@ pub async fn index(req: HttpRequest, state: State) -> Result<HttpResponse, WebEr
         lang,
     };
     Ok(html(pages::render("index", &view)))
-}
-
-/// Links to switch the interface language.
-pub fn lang_links(path: &str, current: &str) -> serde_json::Value {
-    json!([
-        {"code": "ru", "name": "Русский", "href": format!("{path}?lang=ru"), "current": current == "ru"},
-        {"code": "en", "name": "English", "href": format!("{path}?lang=en"), "current": current == "en"},
-    ])
 }
 
 pub fn html(body: String) -> HttpResponse {

@@ -8,7 +8,7 @@ use crate::i18n::{self, Args};
 use crate::report::{Estimates, QuestionSummary};
 
 /// A balance of opinions as the page shows it: "+12.3 pp (95% interval …)".
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct BalanceView {
     pub value: String,
     pub interval: String,
@@ -84,7 +84,7 @@ pub fn index_note(q: &QuestionSummary, lang: &str) -> Option<String> {
 }
 
 /// An index on the methodology page: its items and Cronbach's α.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct IndexMethodology {
     pub id: String,
     pub label: String,
@@ -93,7 +93,7 @@ pub struct IndexMethodology {
     pub alpha: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct IndexItemView {
     pub id: String,
     pub label: String,

@@ -1,20 +1,26 @@
 //! `GET /results/{slug}/methodology`: the questionnaire as asked (all versions), the weighting targets and
 //! diagnostics, and what the margin of error means.
 
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
-
 use super::error::WebError;
 use super::results::{can_see_unpublished, page_lang, results_of, Results};
+use super::results_texts::Texts;
 use super::results_view::{self as view, field_dates, lang_links, pct, texts, urlencode, variable_label};
+use super::views::methodology::{
+    CodeLabel, MethodologyPage, PageView, PopulationView, QuestionAsked, SurveyFacts, TrimView, VersionView,
+    WeightingCategory, WeightingVariable, WeightingView,
+};
 use super::{pages, public, State};
 use crate::definition::{AnswerOption, Definition, Question, QuestionKind};
 use crate::i18n::{self, Args};
 use crate::report::category_label;
+use actix_web::{web, HttpRequest, HttpResponse};
 
-fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
-    let label = |o: &AnswerOption| json!({"code": o.code, "label": def.text(&o.label, lang)});
-    let (options, rows, extra): (Vec<Value>, Vec<Value>, String) = match &q.kind {
+fn question_view(def: &Definition, q: &Question, lang: &str) -> QuestionAsked {
+    let label = |o: &AnswerOption| CodeLabel {
+        code: o.code.clone(),
+        label: def.text(&o.label, lang).to_owned(),
+    };
+    let (options, rows, extra): (Vec<CodeLabel>, Vec<CodeLabel>, String) = match &q.kind {
         QuestionKind::SingleChoice(c) => (
             c.options.iter().chain(c.other.iter()).map(label).collect(),
             vec![],
@@ -60,22 +66,22 @@ fn question_view(def: &Definition, q: &Question, lang: &str) -> Value {
         ),
         QuestionKind::Date(_) | QuestionKind::Info => (vec![], vec![], String::new()),
     };
-    json!({
-        "id": q.id,
-        "type": i18n::text(lang, &format!("methodology-type-{}", q.kind.name())),
-        "info": matches!(q.kind, QuestionKind::Info),
-        "text": def.text(&q.text, lang),
-        "hint": q.hint.as_ref().map(|h| def.text(h, lang)),
-        "required": q.required,
-        "show_if": q.show_if.as_ref().and_then(|c| serde_json::to_value(c).ok()),
-        "track": q.track,
-        "options": options,
-        "rows": rows,
-        "extra": extra,
-    })
+    QuestionAsked {
+        id: q.id.clone(),
+        kind: i18n::text(lang, &format!("methodology-type-{}", q.kind.name())),
+        info: matches!(q.kind, QuestionKind::Info),
+        text: def.text(&q.text, lang).to_owned(),
+        hint: q.hint.as_ref().map(|h| def.text(h, lang).to_owned()),
+        required: q.required,
+        show_if: q.show_if.clone(),
+        track: q.track.clone(),
+        options,
+        rows,
+        extra,
+    }
 }
 
-fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, WebError> {
+fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<MethodologyPage, WebError> {
     let s = &*r.summary;
     let def = &r.version.definition;
     let dec = |v: f64, decimals: usize| i18n::numbers::decimal(lang, v, decimals);
@@ -83,60 +89,79 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
     for n in (1..=r.survey.current_version).rev() {
         let v = state.definitions.get(&state.store, &r.survey, n)?;
         let d = &v.definition;
-        let pages: Vec<Value> = d
+        let pages: Vec<PageView> = d
             .pages
             .iter()
-            .map(|p| {
-                json!({
-                    "id": p.id,
-                    "title": p.title.as_ref().map(|t| d.text(t, lang)),
-                    "questions": p.questions.iter().map(|q| question_view(d, q, lang)).collect::<Vec<_>>(),
-                })
+            .map(|p| PageView {
+                id: p.id.clone(),
+                title: p.title.as_ref().map(|t| d.text(t, lang).to_owned()),
+                questions: p.questions.iter().map(|q| question_view(d, q, lang)).collect(),
             })
             .collect();
-        versions.push(json!({"version": n, "current": n == r.survey.current_version, "title": d.text(&d.title, lang), "pages": pages}));
+        versions.push(VersionView {
+            version: n,
+            current: n == r.survey.current_version,
+            title: d.text(&d.title, lang).to_owned(),
+            pages,
+        });
     }
     let weighting = s.weighting.as_ref().map(|w| {
-        let variables: Vec<Value> = w
+        let variables: Vec<WeightingVariable> = w
             .variables
             .iter()
-            .map(|v| {
-                json!({
-                    "name": v.name,
-                    "label": variable_label(def, &v.name, lang),
-                    "categories": v.categories.iter().map(|c| json!({
-                        "label": category_label(def, &v.name, &c.category.0, lang),
-                        "n": c.n,
-                        "sample": pct(lang, Some(c.sample_share)),
-                        "weighted": pct(lang, Some(c.weighted_share)),
-                        "target": pct(lang, Some(c.target_share)),
-                    })).collect::<Vec<_>>(),
-                })
+            .map(|v| WeightingVariable {
+                name: v.name.clone(),
+                label: variable_label(def, &v.name, lang),
+                categories: v
+                    .categories
+                    .iter()
+                    .map(|c| WeightingCategory {
+                        label: category_label(def, &v.name, &c.category.0, lang),
+                        n: c.n,
+                        sample: pct(lang, Some(c.sample_share)),
+                        weighted: pct(lang, Some(c.weighted_share)),
+                        target: pct(lang, Some(c.target_share)),
+                    })
+                    .collect(),
             })
             .collect();
-        json!({
-            "method": i18n::text(lang, &format!("methodology-method-{}", w.method.as_str())),
-            "iterations": w.iterations,
-            "converged": i18n::text(lang, if w.converged { "methodology-yes" } else { "methodology-no" }),
-            "max_gap": format!("{}%", dec(w.max_gap * 100.0, 4)),
-            "deff": dec(w.deff, 3),
-            "effective_n": format!("{:.0}", w.effective_n),
-            "weight_min": dec(w.weight_min, 3),
-            "weight_max": dec(w.weight_max, 3),
-            "weight_mean": dec(w.weight_mean, 3),
-            "weight_cv": dec(w.weight_cv, 3),
-            "n": w.n,
-            "n_excluded": w.n_excluded,
-            "trim": w.trim.as_ref().map(|t| json!({"lower": dec(t.lower, 3), "upper": dec(t.upper, 3), "n_trimmed": t.n_trimmed})),
-            "notes": w.notes,
-            "variables": variables,
-        })
+        WeightingView {
+            method: i18n::text(lang, &format!("methodology-method-{}", w.method.as_str())),
+            iterations: w.iterations,
+            converged: i18n::text(
+                lang,
+                if w.converged {
+                    "methodology-yes"
+                } else {
+                    "methodology-no"
+                },
+            ),
+            max_gap: format!("{}%", dec(w.max_gap * 100.0, 4)),
+            deff: dec(w.deff, 3),
+            effective_n: format!("{:.0}", w.effective_n),
+            weight_min: dec(w.weight_min, 3),
+            weight_max: dec(w.weight_max, 3),
+            weight_mean: dec(w.weight_mean, 3),
+            weight_cv: dec(w.weight_cv, 3),
+            n: w.n,
+            n_excluded: w.n_excluded,
+            trim: w.trim.as_ref().map(|t| TrimView {
+                lower: dec(t.lower, 3),
+                upper: dec(t.upper, 3),
+                n_trimmed: t.n_trimmed,
+            }),
+            notes: w.notes.clone(),
+            variables,
+        }
     });
-    let population = r.version.population.as_ref().map(|p| {
-        json!({
-            "title": p.title.get(lang).or_else(|| p.title.values().next()).cloned().unwrap_or_else(|| p.name.clone()),
-            "source": p.source,
-        })
+    let population = r.version.population.as_ref().map(|p| PopulationView {
+        title: p
+            .title
+            .get(lang)
+            .or_else(|| p.title.values().next())
+            .cloned()
+            .unwrap_or_else(|| p.name.clone()),
+        source: p.source.clone(),
     });
     // Margin of error of a share among all respondents: 1.96 · √(p(1 − p)/n_eff).
     let moe = |p: f64| {
@@ -160,34 +185,41 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Value, Web
         _ => String::new(),
     };
     let base = format!("/results/{}", urlencode(&s.slug));
-    Ok(json!({
-        "lang": lang,
-        "title": s.title,
-        "t": texts(lang),
-        "m": methodology_texts(lang),
-        "suppression": i18n::text_with(lang, "methodology-suppression", &Args::new().num("min_cell", f64::from(s.min_cell))),
-        "survey": {
-            "title": s.title,
-            "slug": s.slug,
-            "href": base,
-            "dates": field_dates(def, lang),
-            "n": s.n,
-            "n_analysed": s.n_analysed,
-            "effective_n": s.effective_n.map(|v| format!("{v:.0}")),
-            "min_cell": s.min_cell,
-            "weighting_note": view::weighting_note(s, def, r.version.population.as_ref(), lang),
-            "weighting_error": s.weighting_error,
-            "scheme_variables": def.weighting.as_ref().map(|w| w.variables.iter().map(|v| variable_label(def, v, lang)).collect::<Vec<_>>()),
+    Ok(MethodologyPage {
+        lang: lang.to_owned(),
+        title: s.title.clone(),
+        t: texts(lang),
+        m: Texts::catalog(lang, "methodology-"),
+        suppression: i18n::text_with(
+            lang,
+            "methodology-suppression",
+            &Args::new().num("min_cell", f64::from(s.min_cell)),
+        ),
+        survey: SurveyFacts {
+            title: s.title.clone(),
+            slug: s.slug.clone(),
+            href: base.clone(),
+            dates: field_dates(def, lang),
+            n: s.n,
+            n_analysed: s.n_analysed,
+            effective_n: s.effective_n.map(|v| format!("{v:.0}")),
+            min_cell: s.min_cell,
+            weighting_note: view::weighting_note(s, def, r.version.population.as_ref(), lang),
+            weighting_error: s.weighting_error.clone(),
+            scheme_variables: def
+                .weighting
+                .as_ref()
+                .map(|w| w.variables.iter().map(|v| variable_label(def, v, lang)).collect()),
         },
-        "population": population,
-        "weighting": weighting,
-        "margin": margin,
-        "recruitment": recruitment(s, def, lang),
-        "screening": screening_text(s, lang),
-        "versions": versions,
-        "indices": super::results_index::methodology_indices(&s.questions, lang),
-        "lang_links": lang_links(&format!("{base}/methodology"), lang),
-    }))
+        population,
+        weighting,
+        margin,
+        recruitment: recruitment(s, def, lang),
+        screening: screening_text(s, lang),
+        versions,
+        indices: super::results_index::methodology_indices(&s.questions, lang),
+        lang_links: lang_links(&format!("{base}/methodology"), lang),
+    })
 }
 
 /// How respondents were recruited and, for samples other than probability samples, what the intervals
@@ -232,10 +264,6 @@ fn screening_text(s: &crate::report::Summary, lang: &str) -> String {
     let reasons = automatic.chain(reviewed).collect::<Vec<_>>().join("; ");
     let args = Args::new().num("total", x.total as f64).str("reasons", reasons);
     i18n::text_with(lang, "quality-methodology-excluded", &args)
-}
-
-fn methodology_texts(lang: &str) -> Value {
-    crate::i18n::table(lang, "methodology-")
 }
 
 /// `GET /results/{slug}/methodology`.

@@ -11,19 +11,20 @@
 
 use std::sync::Arc;
 
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
-
 use super::error::WebError;
 use super::results::{can_see_unpublished, page_lang, results_of, Results};
 use super::results_view::{self as view, field_dates, lang_links, pct, pct_interval, texts, topic_label, urlencode};
+use super::views::across::{
+    ChangeNote, Headline, ListedResults, ResultsList, Series, SeriesRow, TrendPage, WaveLink, Year,
+};
 use super::{pages, public, State};
 use crate::catalog::LoadedVersion;
 use crate::chart::{self, WaveInput};
 use crate::definition::{Definition, QuestionKind};
 use crate::report::trend::{self, Point};
-use crate::report::QuestionSummary;
+use crate::report::{QuestionSummary, QuestionType};
 use crate::store::SurveyRow;
+use actix_web::{web, HttpRequest, HttpResponse};
 
 /// Surveys whose results the request may see, newest first (by opening date, else import date).
 pub(super) fn visible_surveys(
@@ -51,7 +52,7 @@ fn survey_date(row: &SurveyRow, def: &Definition) -> chrono::NaiveDate {
 /// The headline of a survey: its first substantive question — a tracked one, else the first scale, else the
 /// first choice question that is not a respondent characteristic (weighting or breakdown variable) — as
 /// its mean (scales) or its most chosen answer.
-fn headline(r: &Results) -> Option<Value> {
+fn headline(r: &Results) -> Option<Headline> {
     let def = &r.version.definition;
     let lang = r.summary.language.as_str();
     let trait_vars: Vec<&str> = r
@@ -76,16 +77,16 @@ fn headline(r: &Results) -> Option<Value> {
         .or_else(|| {
             qs.iter()
                 .filter(usable)
-                .find(|q| q.kind == "scale" && q.estimates.mean.is_some())
+                .find(|q| q.kind == QuestionType::Scale && q.estimates.mean.is_some())
         })
         .or_else(|| qs.iter().filter(usable).find(|q| !trait_vars.contains(&q.id.as_str())))?;
     if let (Some(m), Some((lo, hi, _))) = (q.estimates.mean, scale_range(def, &q.id)) {
-        return Some(json!({
-            "question": q.text,
-            "label": format!("{} ({}–{})", texts(&r.summary.language)["mean"].as_str().unwrap_or("mean"), lo, hi),
-            "share": view::num(lang, Some(m), 2),
-            "interval": view::num_interval(lang, q.estimates.ci_low, q.estimates.ci_high, 2),
-        }));
+        return Some(Headline {
+            question: q.text.clone(),
+            label: format!("{} ({}–{})", texts(&r.summary.language).get("mean"), lo, hi),
+            share: view::num(lang, Some(m), 2),
+            interval: view::num_interval(lang, q.estimates.ci_low, q.estimates.ci_high, 2),
+        });
     }
     let top = q
         .estimates
@@ -95,31 +96,31 @@ fn headline(r: &Results) -> Option<Value> {
         .filter_map(|o| o.share.map(|s| (o, s)))
         .max_by(|a, b| a.1.total_cmp(&b.1))?
         .0;
-    Some(json!({
-        "question": q.text,
-        "label": top.label,
-        "share": pct(lang, top.share),
-        "interval": pct_interval(lang, top.ci_low, top.ci_high),
-    }))
+    Some(Headline {
+        question: q.text.clone(),
+        label: top.label.clone(),
+        share: pct(lang, top.share),
+        interval: pct_interval(lang, top.ci_low, top.ci_high),
+    })
 }
 
 /// The calendar view of the given surveys: by year, newest first.
-fn calendar(state: &State, lang: &str, staff: bool, topic: Option<&str>) -> Result<Vec<Value>, WebError> {
-    let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
+fn calendar(state: &State, lang: &str, staff: bool, topic: Option<&str>) -> Result<Vec<Year>, WebError> {
+    let mut years: Vec<(i32, Vec<ListedResults>)> = Vec::new();
     for (row, v) in visible_surveys(state, staff, topic)? {
         let r = results_of(state, &row.slug, Some(lang), staff)?;
         let year = chrono::Datelike::year(&survey_date(&row, &v.definition));
-        let item = json!({
-            "slug": row.slug,
-            "href": format!("/results/{}", urlencode(&row.slug)),
-            "title": r.summary.title,
-            "topic_label": view::topic_name(&v.definition, lang),
-            "topic_href": format!("/topics/{}", urlencode(&row.topic)),
-            "dates": field_dates(&v.definition, lang),
-            "n": r.summary.n,
-            "effective_n": r.summary.effective_n.map(|e| format!("{e:.0}")),
-            "headline": headline(&r),
-        });
+        let item = ListedResults {
+            href: format!("/results/{}", urlencode(&row.slug)),
+            title: r.summary.title.clone(),
+            topic_label: view::topic_name(&v.definition, lang),
+            topic_href: format!("/topics/{}", urlencode(&row.topic)),
+            dates: field_dates(&v.definition, lang),
+            n: r.summary.n,
+            effective_n: r.summary.effective_n.map(|e| format!("{e:.0}")),
+            headline: headline(&r),
+            slug: row.slug,
+        };
         match years.last_mut() {
             Some((y, items)) if *y == year => items.push(item),
             _ => years.push((year, vec![item])),
@@ -127,7 +128,7 @@ fn calendar(state: &State, lang: &str, staff: bool, topic: Option<&str>) -> Resu
     }
     Ok(years
         .into_iter()
-        .map(|(year, surveys)| json!({"year": year, "surveys": surveys}))
+        .map(|(year, surveys)| Year { year, surveys })
         .collect())
 }
 
@@ -140,14 +141,14 @@ pub async fn results_index(req: HttpRequest, state: State) -> Result<HttpRespons
     let tx = texts(&lang);
     let body = pages::render(
         "results_list",
-        &json!({
-            "lang": lang,
-            "title": tx["results"],
-            "heading": tx["results"],
-            "t": tx,
-            "years": years,
-            "lang_links": lang_links("/results", &lang),
-        }),
+        &ResultsList {
+            title: tx.get("results").to_owned(),
+            heading: tx.get("results").to_owned(),
+            t: tx,
+            years,
+            lang_links: lang_links("/results", &lang),
+            lang,
+        },
     );
     Ok(public::html(body))
 }
@@ -166,17 +167,16 @@ pub async fn topic_page(req: HttpRequest, state: State, topic: web::Path<String>
             "no published results on the topic '{topic}'"
         )));
     }
-    let tx = texts(&lang);
     let body = pages::render(
         "topic",
-        &json!({
-            "lang": lang,
-            "title": label,
-            "heading": label,
-            "t": tx,
-            "years": years,
-            "lang_links": lang_links(&format!("/topics/{}", urlencode(&topic)), &lang),
-        }),
+        &ResultsList {
+            title: label.clone(),
+            heading: label,
+            t: texts(&lang),
+            years,
+            lang_links: lang_links(&format!("/topics/{}", urlencode(&topic)), &lang),
+            lang,
+        },
     );
     Ok(public::html(body))
 }
@@ -268,7 +268,7 @@ fn series(
     percent: bool,
     axis: (f64, f64, Vec<f64>),
     lang: &str,
-) -> Value {
+) -> Series {
     let tx = &texts(lang);
     let changes = trend::changes(points);
     let inputs: Vec<WaveInput> = waves
@@ -308,7 +308,7 @@ fn series(
         ),
         lang,
     );
-    let rows: Vec<Value> = waves
+    let rows: Vec<SeriesRow> = waves
         .iter()
         .zip(points)
         .enumerate()
@@ -321,34 +321,45 @@ fn series(
                      p_value,
                  }| {
                     let amount = if percent {
-                        format!("{} {}", signed(lang, diff * 100.0, 1), tx["pp"].as_str().unwrap_or("pp"))
+                        format!("{} {}", signed(lang, diff * 100.0, 1), tx.get("pp"))
                     } else {
                         signed(lang, diff, 2)
                     };
                     let (class, word) = match k {
-                        trend::Change::Up => ("up", tx["significant_up"].as_str().unwrap_or("")),
-                        trend::Change::Down => ("down", tx["significant_down"].as_str().unwrap_or("")),
-                        trend::Change::NotSignificant => ("ns", tx["not_significant"].as_str().unwrap_or("")),
+                        trend::Change::Up => ("up", tx.get("significant_up")),
+                        trend::Change::Down => ("down", tx.get("significant_down")),
+                        trend::Change::NotSignificant => ("ns", tx.get("not_significant")),
                     };
-                    json!({"class": class, "text": format!("{amount}: {word} (p = {})", view::num(lang, Some(p_value), 3))})
+                    ChangeNote {
+                        class,
+                        text: format!("{amount}: {word} (p = {})", view::num(lang, Some(p_value), 3)),
+                    }
                 },
             );
-            json!({
-                "wave": w.label,
-                "title": w.title,
-                "href": w.href,
-                "value": p.map_or_else(|| "—".to_owned(), |p| fmt(p.value)),
-                "interval": p.map_or_else(String::new, |p| if percent { pct_interval(lang, p.ci_low, p.ci_high) } else {
-                    view::num_interval(lang, p.ci_low, p.ci_high, 2)
+            SeriesRow {
+                wave: w.label.clone(),
+                title: w.title.clone(),
+                href: w.href.clone(),
+                value: p.map_or_else(|| "—".to_owned(), |p| fmt(p.value)),
+                interval: p.map_or_else(String::new, |p| {
+                    if percent {
+                        pct_interval(lang, p.ci_low, p.ci_high)
+                    } else {
+                        view::num_interval(lang, p.ci_low, p.ci_high, 2)
+                    }
                 }),
-                "change": change,
-            })
+                change,
+            }
         })
         .collect();
-    json!({"label": label, "chart": chart, "rows": rows})
+    Series {
+        label: label.to_owned(),
+        chart,
+        rows,
+    }
 }
 
-fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
+fn trend_view(waves: &[Wave], track: &str, lang: &str) -> TrendPage {
     let tx = texts(lang);
     let last = &waves[waves.len() - 1].question;
     let mut all_series = Vec::new();
@@ -357,7 +368,7 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
         let points: Vec<Option<Point>> = waves.iter().map(|w| trend::mean_point(&w.question.estimates)).collect();
         all_series.push(series(
             &format!("{tid}-mean"),
-            tx["mean"].as_str().unwrap_or("Mean"),
+            tx.get("mean"),
             waves,
             &points,
             false,
@@ -432,17 +443,25 @@ fn trend_view(waves: &[Wave], track: &str, lang: &str) -> Value {
             lang,
         ));
     }
-    json!({
-        "lang": lang,
-        "title": last.text,
-        "track": track,
-        "question": last.text,
-        "t": tx,
-        "waves": waves.iter().map(|w| json!({"label": w.label, "title": w.title, "href": w.href, "n": w.n})).collect::<Vec<_>>(),
-        "series": all_series,
-        "method": crate::i18n::text(lang, "results-trend-method"),
-        "lang_links": lang_links(&format!("/trends/{}", urlencode(track)), lang),
-    })
+    TrendPage {
+        lang: lang.to_owned(),
+        title: last.text.clone(),
+        track: track.to_owned(),
+        question: last.text.clone(),
+        t: tx,
+        waves: waves
+            .iter()
+            .map(|w| WaveLink {
+                label: w.label.clone(),
+                title: w.title.clone(),
+                href: w.href.clone(),
+                n: w.n,
+            })
+            .collect(),
+        series: all_series,
+        method: crate::i18n::text(lang, "results-trend-method"),
+        lang_links: lang_links(&format!("/trends/{}", urlencode(track)), lang),
+    }
 }
 
 /// `GET /trends/{track}`: a tracked question over the surveys that asked it.

@@ -33,7 +33,7 @@ struct TrendsIndex {
     empty: String,
     results_label: String,
     tracks: Vec<TrackedQuestion>,
-    lang_links: serde_json::Value,
+    lang_links: Vec<super::view_format::LangLink>,
 }
 
 /// The tracked questions of the surveys the request may see, in the order they first appear (newest
@@ -61,7 +61,7 @@ fn latest_value(w: &Wave, lang: &str) -> String {
     if let (Some(m), Some((lo, hi, _))) = (e.mean, &w.scale) {
         return format!(
             "{} ({}–{}): {}",
-            tx["mean"].as_str().unwrap_or("mean"),
+            tx.get("mean"),
             lo,
             hi,
             i18n::numbers::decimal(lang, m, 2)
@@ -96,7 +96,7 @@ fn index_view(state: &State, lang: &str, staff: bool) -> Result<TrendsIndex, Web
         title: i18n::text(lang, "trends-title"),
         intro: i18n::text(lang, "trends-intro"),
         empty: i18n::text(lang, "trends-empty"),
-        results_label: texts(lang)["published_only"].as_str().unwrap_or("").to_owned(),
+        results_label: texts(lang).get("published_only").to_owned(),
         tracks: out,
         lang_links: lang_links("/trends", lang),
     })

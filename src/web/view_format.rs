@@ -1,7 +1,7 @@
 //! How pages write figures, dates, topics and their own links: shares and numbers with the decimal
 //! separator of the page's language, fieldwork dates, topic names, language links, URL parts.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::definition::Definition;
 use crate::i18n::numbers;
@@ -75,13 +75,27 @@ pub fn field_dates(def: &Definition, lang: &str) -> String {
     }
 }
 
+/// A link that switches the interface language.
+#[derive(Debug, Clone, Serialize)]
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
 /// Links to switch the interface language, keeping the page's query (e.g. `?by=sex`).
-pub fn lang_links(href: &str, current: &str) -> Value {
+pub fn lang_links(href: &str, current: &str) -> Vec<LangLink> {
     let sep = if href.contains('?') { '&' } else { '?' };
-    json!([
-        {"code": "ru", "name": "Русский", "href": format!("{href}{sep}lang=ru"), "current": current == "ru"},
-        {"code": "en", "name": "English", "href": format!("{href}{sep}lang=en"), "current": current == "en"},
-    ])
+    [("ru", "Русский"), ("en", "English")]
+        .into_iter()
+        .map(|(code, name)| LangLink {
+            code,
+            name,
+            href: format!("{href}{sep}lang={code}"),
+            current: current == code,
+        })
+        .collect()
 }
 
 /// Percent-encodes a path segment or query value.

@@ -225,15 +225,15 @@ fn a_published_survey_without_responses_renders() {
 /// reason, never a missing row), and no estimate is published as "not suppressed" without its numbers.
 #[test]
 fn every_suppressed_figure_has_a_reason() {
-    use opros::report::Estimates;
+    use opros::report::{Estimates, QuestionType};
     let r = results("en");
     let mut suppressed = 0;
-    let check = |e: &Estimates, kind: &str, suppressed: &mut usize| {
+    let check = |e: &Estimates, kind: QuestionType, suppressed: &mut usize| {
         assert_eq!(e.suppressed, e.suppressed_reason.is_some(), "{e:?}");
         if e.suppressed {
             *suppressed += 1;
             assert!(e.base_n.is_none() && e.mean.is_none());
-        } else if kind == "scale" {
+        } else if kind == QuestionType::Scale {
             assert!(
                 e.mean.is_some() || e.mean_suppressed_reason.is_some(),
                 "a scale's mean or its reason: {e:?}"
@@ -245,10 +245,10 @@ fn every_suppressed_figure_has_a_reason() {
         }
     };
     for q in &r.summary.questions {
-        check(&q.estimates, &q.kind, &mut suppressed);
+        check(&q.estimates, q.kind, &mut suppressed);
         for b in &q.breakdowns {
             for c in &b.categories {
-                check(&c.estimates, &q.kind, &mut suppressed);
+                check(&c.estimates, q.kind, &mut suppressed);
             }
         }
     }

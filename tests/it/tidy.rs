@@ -69,3 +69,37 @@ fn no_module_is_loaded_under_another_name() {
         .collect();
     assert!(renamed.is_empty(), "modules loaded under another name: {renamed:?}");
 }
+
+/// Files of `src/web` that may build JSON with `json!`: the JSON API handlers (their bodies are contracts
+/// made of report types and small envelopes), not pages.
+const JSON_API: &[&str] = &["src/web/public.rs", "src/web/error.rs"];
+
+/// Pages draw typed `Serialize` views (`src/web/views`), whose field names the strict templates check; a
+/// page built from `json!` would let a misspelt field through to the template unseen by the compiler.
+#[test]
+fn pages_are_drawn_from_typed_views() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src/web"), &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for path in &files {
+        let rel = relative(root, path);
+        if JSON_API.contains(&rel.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"));
+        // Test fixtures below a file's test module may write JSON by hand.
+        let code = text.lines().take_while(|l| l.trim() != "#[cfg(test)]");
+        for (i, line) in code.enumerate() {
+            if line.contains("json!(") {
+                found.push(format!("{rel}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "pages are drawn from typed view structs, not json!; make these a #[derive(Serialize)] struct:\n{}",
+        found.join("\n")
+    );
+}
