@@ -255,6 +255,30 @@ mod tests {
     }
 
     #[test]
+    fn trimming_drops_idle_slots_once_there_are_too_many() {
+        let cache: Arc<Flights<u32, String>> = Arc::default();
+        let calls = Arc::new(AtomicU64::new(0));
+        for slot in ["a", "b", "c"] {
+            let got = cache.get(slot, &1, None, slow_value(&calls, 1)).map(|c| c.value);
+            assert_eq!(got.as_deref().map(String::as_str), Ok("value for 1"));
+        }
+        cache.trim(3);
+        let _ = cache.get("a", &1, None, slow_value(&calls, 1));
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            3,
+            "three slots are within the bound: still cached"
+        );
+        cache.trim(2);
+        let _ = cache.get("a", &1, None, slow_value(&calls, 1));
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            4,
+            "over the bound: dropped, computed again"
+        );
+    }
+
+    #[test]
     fn fifty_concurrent_readers_cost_one_computation() {
         let cache: Arc<Flights<u32, String>> = Arc::default();
         let calls = Arc::new(AtomicU64::new(0));

@@ -297,6 +297,13 @@ const MATRIX: &[Row] = &[
         [303, 303, 403, 200, 200],
     ),
     (
+        "GET",
+        "/admin/surveys/{slug}/model",
+        "/admin/surveys/transport-2026/model",
+        false,
+        [303, 303, 403, 200, 200],
+    ),
+    (
         "POST",
         "/admin/surveys/{slug}/quality",
         "/admin/surveys/transport-2026/quality",
