@@ -13,7 +13,7 @@ use std::io::Read;
 
 use super::fields::Fields;
 use super::parse::{parse_all, prune};
-use crate::definition::{Answer, Answers, Definition, DesignValues, Question};
+use crate::definition::{Answers, Definition, DesignValues, Question};
 
 /// The columns of one question.
 pub fn question_columns(q: &Question) -> Vec<String> {
@@ -45,28 +45,6 @@ pub fn export_cells(def: &Definition, answers: &Answers) -> Vec<String> {
         q.kind.as_type().csv_cells(answers.get(&q.id), &mut out);
     }
     out
-}
-
-/// One answer as one cell.
-pub(crate) fn cell(a: &Answer) -> String {
-    match a {
-        Answer::Choice { code, .. } | Answer::Scale(code) => code.clone(),
-        Answer::Choices { codes, .. } | Answer::Ranking(codes) => codes.join(";"),
-        Answer::Matrix(rows) => rows
-            .iter()
-            .map(|(r, c)| format!("{r}={c}"))
-            .collect::<Vec<_>>()
-            .join(";"),
-        Answer::Number(x) => format!("{x}"),
-        Answer::Text(t) => t.clone(),
-        Answer::Date(d) => d.format("%Y-%m-%d").to_string(),
-        // Constant sums have a column per option (see their `csv_cells`); this is never reached for them.
-        Answer::Points(points) => points
-            .iter()
-            .map(|(o, p)| format!("{o}={p}"))
-            .collect::<Vec<_>>()
-            .join(";"),
-    }
 }
 
 /// A valid row of an import file.

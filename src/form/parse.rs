@@ -15,8 +15,9 @@ use chrono::NaiveDate;
 
 use super::fields::{Fields, SYSTEM_FIELDS};
 use super::messages::Problem;
-use crate::definition::{Answer, Answers, Definition, Question, QuestionKind};
-use crate::question::{constant_sum, Outcome};
+use crate::definition::{Answers, Definition, Question, QuestionKind};
+pub use crate::question::answers::answer_fields;
+use crate::question::Outcome;
 
 /// Longest accepted text when the definition sets no `max_length`.
 pub const DEFAULT_TEXT_MAX: usize = 5000;
@@ -269,40 +270,4 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
         .ok()
-}
-
-/// The fields that give back `answer` (the inverse of parsing, used to re-fill a page and by CSV import).
-pub fn answer_fields(q: &Question, answer: &Answer, out: &mut Fields) {
-    let id = &q.id;
-    match answer {
-        Answer::Choice { code, other_text } => {
-            out.push(id.clone(), code.clone());
-            if let Some(t) = other_text {
-                out.push(format!("{id}.other"), t.clone());
-            }
-        }
-        Answer::Choices { codes, other_text } => {
-            for c in codes {
-                out.push(id.clone(), c.clone());
-            }
-            if let Some(t) = other_text {
-                out.push(format!("{id}.other"), t.clone());
-            }
-        }
-        Answer::Scale(code) => out.push(id.clone(), code.clone()),
-        Answer::Matrix(rows) => {
-            for (row, code) in rows {
-                out.push(format!("{id}.{row}"), code.clone());
-            }
-        }
-        Answer::Number(x) => out.push(id.clone(), format!("{x}")),
-        Answer::Text(t) => out.push(id.clone(), t.clone()),
-        Answer::Date(d) => out.push(id.clone(), d.format("%Y-%m-%d").to_string()),
-        Answer::Ranking(codes) => {
-            for (k, c) in codes.iter().enumerate() {
-                out.push(format!("{id}.{c}"), (k + 1).to_string());
-            }
-        }
-        Answer::Points(points) => constant_sum::answer_fields(id, points, out),
-    }
 }

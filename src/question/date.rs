@@ -6,10 +6,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::answers::cell;
 use super::{Described, Outcome, QuestionType};
 use crate::definition::condition::VarType;
 use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, Texts};
-use crate::form::csvio::cell;
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, one, parse_date};

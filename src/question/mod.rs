@@ -1,12 +1,17 @@
 //! What is specific to each question type gets its home here, one module per type: its settings, the
-//! checks of its definition, how its answer is read from form fields and checked, its view data, its coded
-//! slot, its export columns and cells, and its tests.
+//! checks of its definition, how its answer is read from form fields and checked, its coded slot, its CSV
+//! columns, its XLSForm mapping, and its tests.
 //!
 //! Each type's settings implement [`QuestionType`]; [`QuestionKind::as_type`] is the one `match` that
-//! picks the type, and the layers that have moved here call the trait instead of matching on the kind:
-//! the type's name, its options, answer checking, form fields and parsing, and the coded slot. The layers
-//! that still match on [`QuestionKind`] themselves (the form view, exports, the report, XLSForm) have one
-//! arm per type that calls the type's module where its logic has moved.
+//! picks the type, and the layers call the trait instead of matching on the kind: the definition (name,
+//! options, settings checks, texts, condition types), the form (fields, parsing, "required" target,
+//! randomized items, CSV columns, cells and import fields), the coded slot's codes and kind, the report's
+//! labels and cost, XLSForm (variable kinds, YAML settings) and the methodology page. [`answers`] holds
+//! the one `match` per representation of an answer (form fields, CSV cell, the form script's value).
+//!
+//! Still matching on the kind themselves, with one arm per type: the form view (`form::view`), the
+//! summary column (`report::columns`), the SPSS and XLSX exports (`export::spss`, `export::xlsx`) and the
+//! test that compares coded and JSON reading (`report::coded_tests`).
 
 // A new variant of an enum these modules match on is noticed here, not swallowed by `_`.
 #![warn(clippy::wildcard_enum_match_arm)]
@@ -18,6 +23,7 @@ use crate::form::messages::Problem;
 use crate::store::codes::SlotKind;
 use crate::xlsform::{SettingsYaml, VarKind};
 
+pub mod answers;
 pub mod constant_sum;
 pub mod date;
 pub mod info;

@@ -6,10 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::answers::cell;
 use super::{check_codes, distinct_codes, items, Described, Outcome, QuestionType};
 use crate::definition::condition::VarType;
 use crate::definition::{Answer, AnswerError, AnswerOption, BalanceCodes, Definition, Question, Texts};
-use crate::form::csvio::cell;
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, one, shorten};

@@ -5,11 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::answers::cell;
 use super::{check_codes, distinct_codes, is_false, items, Described, Outcome, QuestionType};
 use crate::definition::answer::{check_other, known};
 use crate::definition::condition::VarType;
 use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, Texts};
-use crate::form::csvio::cell;
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, one, other_text, shorten};

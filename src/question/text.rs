@@ -6,10 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::answers::cell;
 use super::{is_false, Described, Outcome, QuestionType};
 use crate::definition::condition::VarType;
 use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, Texts};
-use crate::form::csvio::cell;
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{clean_text, input_id, DEFAULT_TEXT_MAX};
