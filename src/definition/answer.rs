@@ -338,13 +338,13 @@ pub enum AnswerError {
     WrongSum { total: u32, sum: u64 },
 }
 
-use super::model::{AnswerOption, Question, QuestionKind};
+use super::model::{AnswerOption, Question};
 
-fn known(opts: &[AnswerOption], other: Option<&AnswerOption>, code: &str) -> bool {
+pub(crate) fn known(opts: &[AnswerOption], other: Option<&AnswerOption>, code: &str) -> bool {
     opts.iter().chain(other).any(|o| o.code == code)
 }
 
-fn no_duplicates(codes: &[String]) -> Result<(), AnswerError> {
+pub(crate) fn no_duplicates(codes: &[String]) -> Result<(), AnswerError> {
     let mut seen = std::collections::BTreeSet::new();
     match codes.iter().find(|c| !seen.insert(c.as_str())) {
         Some(c) => Err(AnswerError::Duplicate(c.clone())),
@@ -352,7 +352,11 @@ fn no_duplicates(codes: &[String]) -> Result<(), AnswerError> {
     }
 }
 
-fn check_other(chosen: &[&str], other: Option<&AnswerOption>, text: &Option<String>) -> Result<(), AnswerError> {
+pub(crate) fn check_other(
+    chosen: &[&str],
+    other: Option<&AnswerOption>,
+    text: &Option<String>,
+) -> Result<(), AnswerError> {
     let other_chosen = other.is_some_and(|o| chosen.contains(&o.code.as_str()));
     if text.is_some() && !other_chosen {
         return Err(AnswerError::OtherTextWithoutOther);
@@ -368,114 +372,12 @@ impl Question {
         let wrong = || AnswerError::WrongKind {
             expected: self.kind.name(),
         };
-        match (&self.kind, answer) {
-            (QuestionKind::SingleChoice(c), Answer::Choice { code, other_text }) => {
-                if !known(&c.options, c.other.as_ref(), code) {
-                    return Err(AnswerError::UnknownCode(code.clone()));
-                }
-                check_other(&[code.as_str()], c.other.as_ref(), other_text)
-            }
-            (QuestionKind::MultipleChoice(c), Answer::Choices { codes, other_text }) => {
-                if codes.is_empty() {
-                    return Err(AnswerError::Empty);
-                }
-                if let Some(bad) = codes.iter().find(|x| !known(&c.options, c.other.as_ref(), x)) {
-                    return Err(AnswerError::UnknownCode(bad.clone()));
-                }
-                no_duplicates(codes)?;
-                if let Some(max) = c.max_choices.filter(|m| codes.len() > *m) {
-                    return Err(AnswerError::TooMany { max });
-                }
-                if let Some(min) = c.min_choices.filter(|m| codes.len() < *m) {
-                    return Err(AnswerError::TooFew { min });
-                }
-                let exclusive = c.options.iter().filter(|o| o.exclusive);
-                if let Some(o) = exclusive.into_iter().find(|o| codes.contains(&o.code)) {
-                    if codes.len() > 1 {
-                        return Err(AnswerError::Exclusive(o.code.clone()));
-                    }
-                }
-                let chosen: Vec<&str> = codes.iter().map(String::as_str).collect();
-                check_other(&chosen, c.other.as_ref(), other_text)
-            }
-            (QuestionKind::Scale(s), Answer::Scale(code)) => match s.codes().any(|c| c == code) {
-                true => Ok(()),
-                false => Err(AnswerError::UnknownCode(code.clone())),
-            },
-            (QuestionKind::Matrix(m), Answer::Matrix(rows)) => {
-                if rows.is_empty() {
-                    return Err(AnswerError::Empty);
-                }
-                let scale = m.scale();
-                for (row, code) in rows {
-                    if !m.rows.iter().any(|r| &r.code == row) {
-                        return Err(AnswerError::UnknownRow(row.clone()));
-                    }
-                    if !scale.codes().any(|c| c == code) {
-                        return Err(AnswerError::UnknownCode(code.clone()));
-                    }
-                }
-                Ok(())
-            }
-            (QuestionKind::Number(n), Answer::Number(x)) => {
-                if !x.is_finite() {
-                    Err(AnswerError::NotFinite)
-                } else if n.integer && x.fract() != 0.0 {
-                    Err(AnswerError::NotInteger)
-                } else if let Some(min) = n.min.filter(|m| x < m) {
-                    Err(AnswerError::BelowMin(min))
-                } else if let Some(max) = n.max.filter(|m| x > m) {
-                    Err(AnswerError::AboveMax(max))
-                } else {
-                    Ok(())
-                }
-            }
-            (QuestionKind::Text(t), Answer::Text(s)) => {
-                if s.trim().is_empty() {
-                    Err(AnswerError::Empty)
-                } else if let Some(max) = t.max_length.filter(|m| s.chars().count() > *m) {
-                    Err(AnswerError::TooLong { max })
-                } else {
-                    Ok(())
-                }
-            }
-            (QuestionKind::Date(d), Answer::Date(x)) => {
-                if let Some(min) = d.min.filter(|m| x < m) {
-                    Err(AnswerError::DateBefore(min))
-                } else if let Some(max) = d.max.filter(|m| x > m) {
-                    Err(AnswerError::DateAfter(max))
-                } else {
-                    Ok(())
-                }
-            }
-            (QuestionKind::Ranking(r), Answer::Ranking(codes)) => {
-                if codes.is_empty() {
-                    return Err(AnswerError::Empty);
-                }
-                if let Some(bad) = codes.iter().find(|x| !known(&r.options, None, x)) {
-                    return Err(AnswerError::UnknownCode(bad.clone()));
-                }
-                no_duplicates(codes)?;
-                if r.rank_all && codes.len() != r.options.len() {
-                    return Err(AnswerError::RankAll);
-                }
-                Ok(())
-            }
-            (QuestionKind::ConstantSum(c), Answer::Points(points)) => crate::question::constant_sum::check(c, points),
-            (QuestionKind::Info, _) => Err(AnswerError::NoAnswerExpected),
-            _ => Err(wrong()),
-        }
+        self.kind.as_type().check(answer).unwrap_or_else(|| Err(wrong()))
     }
 
     /// The options a respondent chooses from, in definition order, with "other" last (choice and ranking
     /// questions; empty for the others). Scale points and matrix rows are in their own fields.
     pub fn options(&self) -> Vec<&AnswerOption> {
-        match &self.kind {
-            QuestionKind::SingleChoice(c) => c.options.iter().chain(c.other.iter()).collect(),
-            QuestionKind::MultipleChoice(c) => c.options.iter().chain(c.other.iter()).collect(),
-            QuestionKind::Ranking(r) => r.options.iter().collect(),
-            QuestionKind::ConstantSum(c) => c.options.iter().collect(),
-            _ => Vec::new(),
-        }
+        self.kind.as_type().choices()
     }
 }

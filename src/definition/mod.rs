@@ -511,20 +511,7 @@ fn normalize_texts(def: &mut Definition) {
 
 /// Every option-like item of a question (options, other, points, hard to say, rows).
 fn options_mut(kind: &mut QuestionKind) -> Vec<&mut AnswerOption> {
-    match kind {
-        QuestionKind::SingleChoice(c) => c.options.iter_mut().chain(c.other.as_mut()).collect(),
-        QuestionKind::MultipleChoice(c) => c.options.iter_mut().chain(c.other.as_mut()).collect(),
-        QuestionKind::Ranking(r) => r.options.iter_mut().collect(),
-        QuestionKind::ConstantSum(c) => c.options.iter_mut().collect(),
-        QuestionKind::Scale(s) => s.points.iter_mut().chain(s.hard_to_say.as_mut()).collect(),
-        QuestionKind::Matrix(m) => m
-            .rows
-            .iter_mut()
-            .chain(m.points.iter_mut())
-            .chain(m.hard_to_say.as_mut())
-            .collect(),
-        QuestionKind::Number(_) | QuestionKind::Text(_) | QuestionKind::Date(_) | QuestionKind::Info => Vec::new(),
-    }
+    kind.as_type_mut().map_or_else(Vec::new, |t| t.items_mut())
 }
 
 /// Where the population file of a definition is: `weighting.population` resolved against the directory

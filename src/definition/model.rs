@@ -8,6 +8,14 @@ use super::answer::Answers;
 use super::condition::Condition;
 pub use super::publish::Publish;
 use super::texts::{OrderedMap, Texts};
+pub use crate::question::date::DateQuestion;
+pub use crate::question::matrix::Matrix;
+pub use crate::question::multiple_choice::MultipleChoice;
+pub use crate::question::number::Number;
+pub use crate::question::ranking::Ranking;
+pub use crate::question::scale::Scale;
+pub use crate::question::single_choice::SingleChoice;
+pub use crate::question::text::Text;
 use crate::weighting::scheme::Scheme;
 
 fn is_false(b: &bool) -> bool {
@@ -130,18 +138,7 @@ pub enum QuestionKind {
 impl QuestionKind {
     /// The YAML name of the type.
     pub fn name(&self) -> &'static str {
-        match self {
-            QuestionKind::SingleChoice(_) => "single_choice",
-            QuestionKind::MultipleChoice(_) => "multiple_choice",
-            QuestionKind::Scale(_) => "scale",
-            QuestionKind::Matrix(_) => "matrix",
-            QuestionKind::Number(_) => "number",
-            QuestionKind::Text(_) => "text",
-            QuestionKind::Ranking(_) => "ranking",
-            QuestionKind::Date(_) => "date",
-            QuestionKind::ConstantSum(_) => crate::question::constant_sum::NAME,
-            QuestionKind::Info => "info",
-        }
+        self.as_type().name()
     }
 }
 
@@ -161,141 +158,12 @@ pub struct AnswerOption {
     pub exclusive: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SingleChoice {
-    #[serde(default)]
-    pub options: Vec<AnswerOption>,
-    /// Randomize the option order per respondent (anchored options keep their place).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub randomize: bool,
-    /// "Other, specify": an extra option with a text box, always last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other: Option<AnswerOption>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MultipleChoice {
-    #[serde(default)]
-    pub options: Vec<AnswerOption>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub randomize: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other: Option<AnswerOption>,
-    /// At most this many choices (1..=number of options, counting "other").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_choices: Option<usize>,
-    /// At least this many choices when answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_choices: Option<usize>,
-}
-
-/// A labelled scale (Likert): point codes are numbers, so means can be computed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Scale {
-    #[serde(default)]
-    pub points: Vec<AnswerOption>,
-    /// "Hard to say": a valid answer excluded from means.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hard_to_say: Option<AnswerOption>,
-    /// Which points make the balance of opinions (% top − % bottom), when it is reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub balance: Option<BalanceCodes>,
-}
-
 /// The top (positive) and bottom (negative) points of a scale's balance of opinions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BalanceCodes {
     pub top: Vec<GroupCode>,
     pub bottom: Vec<GroupCode>,
-}
-
-impl Scale {
-    /// The numeric value of a point code; `None` for "hard to say" and unknown codes.
-    pub fn value(&self, code: &str) -> Option<f64> {
-        self.points
-            .iter()
-            .find(|p| p.code == code)
-            .and_then(|p| p.code.trim().parse().ok())
-    }
-
-    /// Every code a respondent may give: the points, then "hard to say".
-    pub fn codes(&self) -> impl Iterator<Item = &str> {
-        self.points
-            .iter()
-            .chain(self.hard_to_say.iter())
-            .map(|o| o.code.as_str())
-    }
-}
-
-/// Rows rated on one scale.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Matrix {
-    #[serde(default)]
-    pub rows: Vec<AnswerOption>,
-    #[serde(default)]
-    pub points: Vec<AnswerOption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hard_to_say: Option<AnswerOption>,
-    /// Randomize the row order per respondent.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub randomize: bool,
-}
-
-impl Matrix {
-    /// The scale shared by all rows.
-    pub fn scale(&self) -> Scale {
-        Scale {
-            points: self.points.clone(),
-            hard_to_say: self.hard_to_say.clone(),
-            balance: None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Number {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<f64>,
-    /// Whole numbers only.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub integer: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Texts>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Text {
-    /// A multi-line box instead of one line.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub long: bool,
-    /// Maximum length in characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<usize>,
-    /// Categories the answers are coded into (see [`crate::coding::Codebook`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub codebook: Option<crate::coding::Codebook>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Ranking {
-    #[serde(default)]
-    pub options: Vec<AnswerOption>,
-    /// Every option must be ranked (otherwise a prefix, at least one, is enough).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub rank_all: bool,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub randomize: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DateQuestion {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<NaiveDate>,
 }
 
 /// A variable computed from an answer, for weighting, quotas, conditions and report breakdowns.

@@ -6,7 +6,8 @@
 use serde_json::{json, Value};
 
 use crate::definition::condition::{CmpOp, Literal, Operand, Var};
-use crate::definition::{Answer, Expr};
+use crate::definition::Expr;
+pub use crate::question::answers::answer_json;
 
 fn var(v: &Var) -> Value {
     json!({"q": v.question, "row": v.row})
@@ -56,19 +57,5 @@ pub fn expr_json(e: &Expr) -> Value {
         }
         Expr::Answered(v) => json!({"answered": var(v)}),
         Expr::Selected(v, l) => json!({"selected": var(v), "code": lit(l)}),
-    }
-}
-
-/// An answer as the script represents values read from the form: `{"t": "code"|"codes"|"num"|"text"|
-/// "date"|"matrix"|"points", "v": …}`.
-pub fn answer_json(a: &Answer) -> Value {
-    match a {
-        Answer::Choice { code, .. } | Answer::Scale(code) => json!({"t": "code", "v": code}),
-        Answer::Choices { codes, .. } | Answer::Ranking(codes) => json!({"t": "codes", "v": codes}),
-        Answer::Matrix(rows) => json!({"t": "matrix", "v": rows}),
-        Answer::Number(x) => json!({"t": "num", "v": x}),
-        Answer::Text(t) => json!({"t": "text", "v": t}),
-        Answer::Date(d) => json!({"t": "date", "v": d.format("%Y-%m-%d").to_string()}),
-        Answer::Points(points) => json!({"t": "points", "v": points}),
     }
 }

@@ -13,20 +13,11 @@ use std::io::Read;
 
 use super::fields::Fields;
 use super::parse::{parse_all, prune};
-use crate::definition::{Answer, Answers, Definition, DesignValues, Question, QuestionKind};
-use crate::question::constant_sum;
+use crate::definition::{Answers, Definition, DesignValues, Question};
 
 /// The columns of one question.
 pub fn question_columns(q: &Question) -> Vec<String> {
-    let id = &q.id;
-    match &q.kind {
-        QuestionKind::SingleChoice(c) if c.other.is_some() => vec![id.clone(), format!("{id}.other")],
-        QuestionKind::MultipleChoice(c) if c.other.is_some() => vec![id.clone(), format!("{id}.other")],
-        QuestionKind::Matrix(m) => m.rows.iter().map(|r| format!("{id}.{}", r.code)).collect(),
-        QuestionKind::ConstantSum(c) => constant_sum::fields(q, c),
-        QuestionKind::Info => Vec::new(),
-        _ => vec![id.clone()],
-    }
+    q.kind.as_type().csv_columns(q)
 }
 
 /// Facts about a response written before the answers.
@@ -51,62 +42,9 @@ pub fn export_header(def: &Definition) -> Vec<String> {
 pub fn export_cells(def: &Definition, answers: &Answers) -> Vec<String> {
     let mut out = Vec::new();
     for (_, q) in def.questions() {
-        let a = answers.get(&q.id);
-        match &q.kind {
-            QuestionKind::Info => {}
-            QuestionKind::ConstantSum(c) => constant_sum::export_cells(c, a, &mut out),
-            QuestionKind::Matrix(m) => {
-                for r in &m.rows {
-                    out.push(match a {
-                        Some(Answer::Matrix(rows)) => rows.get(&r.code).cloned().unwrap_or_default(),
-                        _ => String::new(),
-                    });
-                }
-            }
-            QuestionKind::SingleChoice(c) if c.other.is_some() => {
-                let (code, other) = match a {
-                    Some(Answer::Choice { code, other_text }) => (code.clone(), other_text.clone().unwrap_or_default()),
-                    _ => (String::new(), String::new()),
-                };
-                out.push(code);
-                out.push(other);
-            }
-            QuestionKind::MultipleChoice(c) if c.other.is_some() => {
-                let (codes, other) = match a {
-                    Some(Answer::Choices { codes, other_text }) => {
-                        (codes.join(";"), other_text.clone().unwrap_or_default())
-                    }
-                    _ => (String::new(), String::new()),
-                };
-                out.push(codes);
-                out.push(other);
-            }
-            _ => out.push(a.map(cell).unwrap_or_default()),
-        }
+        q.kind.as_type().csv_cells(answers.get(&q.id), &mut out);
     }
     out
-}
-
-/// One answer as one cell.
-fn cell(a: &Answer) -> String {
-    match a {
-        Answer::Choice { code, .. } | Answer::Scale(code) => code.clone(),
-        Answer::Choices { codes, .. } | Answer::Ranking(codes) => codes.join(";"),
-        Answer::Matrix(rows) => rows
-            .iter()
-            .map(|(r, c)| format!("{r}={c}"))
-            .collect::<Vec<_>>()
-            .join(";"),
-        Answer::Number(x) => format!("{x}"),
-        Answer::Text(t) => t.clone(),
-        Answer::Date(d) => d.format("%Y-%m-%d").to_string(),
-        // Constant sums have a column per option (see `export_cells`); this is never reached for them.
-        Answer::Points(points) => points
-            .iter()
-            .map(|(o, p)| format!("{o}={p}"))
-            .collect::<Vec<_>>()
-            .join(";"),
-    }
 }
 
 /// A valid row of an import file.
@@ -319,24 +257,8 @@ fn row_fields(header: &[String], known: &HashMap<String, &Question>, record: &cs
         if value.is_empty() || h.starts_with('_') || !known.contains_key(h) {
             continue;
         }
-        match known.get(h).map(|q| (&q.kind, q.id == *h)) {
-            Some((QuestionKind::MultipleChoice(_), true)) => {
-                for code in value.split(';').map(str::trim).filter(|c| !c.is_empty()) {
-                    f.push(h.clone(), code);
-                }
-            }
-            Some((QuestionKind::Ranking(_), true)) => {
-                for (k, code) in value.split(';').map(str::trim).filter(|c| !c.is_empty()).enumerate() {
-                    // A code ranked twice shows up as an unknown field or a duplicate rank.
-                    let name = format!("{h}.{code}");
-                    if f.all(&name).is_empty() {
-                        f.push(name, (k + 1).to_string());
-                    } else {
-                        f.push(name, "0");
-                    }
-                }
-            }
-            _ => f.push(h.clone(), value),
+        if let Some(q) = known.get(h) {
+            q.kind.as_type().csv_fields(q, h, value, &mut f);
         }
     }
     f

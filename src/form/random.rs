@@ -15,7 +15,7 @@ use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::definition::{AnswerOption, Definition, QuestionKind};
+use crate::definition::{AnswerOption, Definition};
 
 /// The realized orders for one respondent. Only randomized items are listed; everything else keeps the
 /// definition order.
@@ -84,14 +84,11 @@ pub fn draw(def: &Definition, response_id: &str) -> Orders {
         }
         for q in &page.questions {
             let scope = format!("q:{}", q.id);
-            let codes = match &q.kind {
-                QuestionKind::SingleChoice(c) if c.randomize => Some(option_codes(&c.options, &scope, response_id)),
-                QuestionKind::MultipleChoice(c) if c.randomize => Some(option_codes(&c.options, &scope, response_id)),
-                QuestionKind::Matrix(m) if m.randomize => Some(option_codes(&m.rows, &scope, response_id)),
-                QuestionKind::Ranking(r) if r.randomize => Some(option_codes(&r.options, &scope, response_id)),
-                QuestionKind::ConstantSum(c) if c.randomize => Some(option_codes(&c.options, &scope, response_id)),
-                _ => None,
-            };
+            let codes = q
+                .kind
+                .as_type()
+                .randomized_items()
+                .map(|items| option_codes(items, &scope, response_id));
             if let Some(codes) = codes {
                 orders.options.insert(q.id.clone(), codes);
             }

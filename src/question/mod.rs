@@ -1,12 +1,201 @@
 //! What is specific to each question type gets its home here, one module per type: its settings, the
-//! checks of its definition, how its answer is read from form fields and checked, its view data, its coded
-//! slot, its export columns and cells, and its tests. The rest of the code only dispatches to the type's
-//! module, with one arm per type in each `match` over [`crate::definition::QuestionKind`].
+//! checks of its definition, how its answer is read from form fields and checked, its coded slot, its CSV
+//! columns, its XLSForm mapping, and its tests.
 //!
-//! The older types still have their logic spread over `definition`, `form`, `store`, `report` and
-//! `export`; new types start here.
+//! Each type's settings implement [`QuestionType`]; [`QuestionKind::as_type`] is the one `match` that
+//! picks the type, and the layers call the trait instead of matching on the kind: the definition (name,
+//! options, settings checks, texts, condition types), the form (fields, parsing, "required" target,
+//! randomized items, CSV columns, cells and import fields), the coded slot's codes and kind, the report's
+//! labels and cost, XLSForm (variable kinds, YAML settings) and the methodology page. [`answers`] holds
+//! the one `match` per representation of an answer (form fields, CSV cell, the form script's value).
+//!
+//! Still matching on the kind themselves, with one arm per type: the form view (`form::view`), the
+//! summary column (`report::columns`), the SPSS and XLSX exports (`export::spss`, `export::xlsx`) and the
+//! test that compares coded and JSON reading (`report::coded_tests`).
 
 // A new variant of an enum these modules match on is noticed here, not swallowed by `_`.
 #![warn(clippy::wildcard_enum_match_arm)]
 
+use crate::definition::condition::VarType;
+use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, QuestionKind, Texts};
+use crate::form::fields::Fields;
+use crate::form::messages::Problem;
+use crate::store::codes::SlotKind;
+use crate::xlsform::{SettingsYaml, VarKind};
+
+pub mod answers;
 pub mod constant_sum;
+pub mod date;
+pub mod info;
+pub mod matrix;
+pub mod multiple_choice;
+pub mod number;
+pub mod ranking;
+pub mod scale;
+pub mod single_choice;
+pub mod text;
+
+/// For `skip_serializing_if`: a flag left false is not written.
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// What parsing one question's form fields gives: `Ok(None)` when unanswered, or the id of the input to
+/// link to with the problem found.
+pub type Outcome = Result<Option<Answer>, (String, Problem)>;
+
+/// What each question type decides for itself. Every method is required: a new type states each of them.
+pub(crate) trait QuestionType {
+    /// The YAML name of the type.
+    fn name(&self) -> &'static str;
+
+    /// The options a respondent chooses from, in definition order, with "other" last (empty for types
+    /// without options; scale points and matrix rows are not options in this sense).
+    fn choices(&self) -> Vec<&AnswerOption>;
+
+    /// Every option-like item (options, other, points, hard to say, rows), to be edited in place.
+    fn items_mut(&mut self) -> Vec<&mut AnswerOption>;
+
+    /// Checks a stored or imported answer; `None` when the answer is of another kind than the type's.
+    fn check(&self, answer: &Answer) -> Option<Result<(), AnswerError>>;
+
+    /// The form fields (and CSV columns) the question may send.
+    fn fields(&self, q: &Question) -> Vec<String>;
+
+    /// The id of the input an error "this question needs an answer" links to.
+    fn first_target(&self, q: &Question) -> String;
+
+    /// Parses the question's form fields (a page, or a CSV row).
+    fn parse(&self, q: &Question, fields: &Fields) -> Outcome;
+
+    /// The option codes in coded-slot order (empty for types whose slot keeps no codes).
+    fn slot_codes(&self) -> Vec<&str>;
+
+    /// How the answer is kept in a coded response, given the number of [`QuestionType::slot_codes`];
+    /// `None` when there are too many options to code.
+    fn slot_kind(&self, codes: usize) -> Option<SlotKind>;
+
+    /// The columns of the question in CSV files (`responses import` and exports).
+    fn csv_columns(&self, q: &Question) -> Vec<String>;
+
+    /// The CSV cells of an answer (blank when unanswered), aligned with [`QuestionType::csv_columns`].
+    fn csv_cells(&self, answer: Option<&Answer>, out: &mut Vec<String>);
+
+    /// The form fields a non-empty CSV cell of the question's `column` stands for (import reads a row as
+    /// the form's fields).
+    fn csv_fields(&self, q: &Question, column: &str, value: &str, out: &mut Fields);
+
+    /// The items shown in an order drawn per respondent (options, or a matrix's rows), when the question
+    /// asks for it.
+    fn randomized_items(&self) -> Option<&[AnswerOption]>;
+
+    /// What a condition (`show_if`, rules) may ask of the question `id`, for the condition checker.
+    fn condition_type(&self, id: &str) -> VarType;
+
+    /// Rough relative cost of summarizing the question (to balance work between threads): numbers have a
+    /// median per breakdown category, scales a mean besides their shares, multiple choice a table per
+    /// option.
+    fn summary_cost(&self) -> usize;
+
+    /// The texts of the type's settings besides the question's text and hint (option labels, a unit), each
+    /// with what it is for messages ("option 'a'", "unit"), in definition order.
+    fn texts(&self) -> Vec<(String, &Texts)>;
+
+    /// The problems of the type's settings in a definition, each passed to `problem`.
+    fn check_definition(&self, q: &Question, def: &Definition, problem: &mut dyn FnMut(String));
+
+    /// Writes the settings as YAML (a form converted from XLSForm), in the style of hand-written
+    /// definitions.
+    fn write_yaml(&self, y: &mut SettingsYaml);
+
+    /// What the question is to the XLSForm expression translator (`relevant`, `constraint`).
+    fn xlsform_var(&self) -> VarKind;
+
+    /// What the methodology page lists of the question as asked.
+    fn described(&self, def: &Definition, lang: &str) -> Described<'_>;
+
+    /// The labelled categories of the question as a weighting or breakdown variable (single choice,
+    /// scale); empty for the other types.
+    fn categories(&self) -> Vec<&AnswerOption>;
+}
+
+/// A question's settings as the methodology page lists them.
+pub struct Described<'a> {
+    /// The answer options (scale points, "other", "hard to say").
+    pub options: Vec<&'a AnswerOption>,
+    /// A matrix's rows.
+    pub rows: Vec<&'a AnswerOption>,
+    /// Limits, unit, total, in a short note ("max 3", "≤ 500").
+    pub note: String,
+}
+
+/// The labels of option-like items as texts of the question: `what 'code'` and the label.
+fn items<'a>(what: &str, options: impl Iterator<Item = &'a AnswerOption>) -> Vec<(String, &'a Texts)> {
+    options.map(|o| (format!("{what} '{}'", o.code), &o.label)).collect()
+}
+
+/// Codes must be non-empty, unique within the question, and free of `;` (the multiple-choice separator
+/// in CSV files).
+fn check_codes<'a>(what: &str, options: impl Iterator<Item = &'a AnswerOption>, problem: &mut dyn FnMut(String)) {
+    let mut seen = std::collections::BTreeSet::new();
+    for o in options {
+        if o.code.trim().is_empty() {
+            problem(format!("an {what} has an empty code"));
+        } else if o.code.contains(';') || o.code.trim() != o.code {
+            problem(format!(
+                "{what} code '{}' must not contain ';' or surrounding spaces",
+                o.code
+            ));
+        }
+        if !seen.insert(o.code.as_str()) {
+            problem(format!("{what} code '{}' is used twice", o.code));
+        }
+    }
+}
+
+/// The codes of `options` then `extra`, each once (duplicates are reported by the definition checks;
+/// listing them once keeps the condition checker's messages readable).
+fn distinct_codes(options: &[AnswerOption], extra: Option<&AnswerOption>) -> Vec<String> {
+    let mut list: Vec<String> = Vec::new();
+    for o in options.iter().chain(extra) {
+        if !list.contains(&o.code) {
+            list.push(o.code.clone());
+        }
+    }
+    list
+}
+
+impl QuestionKind {
+    /// The question type behind the kind: the one place that matches on it for the methods of
+    /// [`QuestionType`].
+    pub(crate) fn as_type(&self) -> &dyn QuestionType {
+        match self {
+            QuestionKind::SingleChoice(t) => t,
+            QuestionKind::MultipleChoice(t) => t,
+            QuestionKind::Scale(t) => t,
+            QuestionKind::Matrix(t) => t,
+            QuestionKind::Number(t) => t,
+            QuestionKind::Text(t) => t,
+            QuestionKind::Ranking(t) => t,
+            QuestionKind::Date(t) => t,
+            QuestionKind::ConstantSum(t) => t,
+            QuestionKind::Info => &info::Info,
+        }
+    }
+
+    /// [`QuestionKind::as_type`] for editing; `None` for a note, which has nothing to edit.
+    pub(crate) fn as_type_mut(&mut self) -> Option<&mut dyn QuestionType> {
+        match self {
+            QuestionKind::SingleChoice(t) => Some(t),
+            QuestionKind::MultipleChoice(t) => Some(t),
+            QuestionKind::Scale(t) => Some(t),
+            QuestionKind::Matrix(t) => Some(t),
+            QuestionKind::Number(t) => Some(t),
+            QuestionKind::Text(t) => Some(t),
+            QuestionKind::Ranking(t) => Some(t),
+            QuestionKind::Date(t) => Some(t),
+            QuestionKind::ConstantSum(t) => Some(t),
+            QuestionKind::Info => None,
+        }
+    }
+}

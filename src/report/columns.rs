@@ -483,11 +483,7 @@ fn label_of(def: &Definition, var: &str, code: &str, lang: &str) -> Option<Strin
         return None;
     }
     let q = def.question(var)?;
-    let opts: Vec<&AnswerOption> = match &q.kind {
-        QuestionKind::SingleChoice(c) => c.options.iter().chain(c.other.iter()).collect(),
-        QuestionKind::Scale(s) => s.points.iter().chain(s.hard_to_say.iter()).collect(),
-        _ => Vec::new(),
-    };
+    let opts: Vec<&AnswerOption> = q.kind.as_type().categories();
     opts.into_iter()
         .find(|o| o.code == code)
         .map(|o| o.label.get(lang).to_owned())

@@ -1,7 +1,7 @@
 //! Labels of weighting and breakdown variables and their categories, in a language: what summaries,
 //! the monitor and the methodology page call them.
 
-use crate::definition::{AnswerOption, Definition, DerivedRule, QuestionKind};
+use crate::definition::{AnswerOption, Definition, DerivedRule};
 
 /// Label of a category of a variable (a derived variable's bin label, a single-choice or scale option's
 /// label), else its code.
@@ -14,21 +14,9 @@ pub fn category_label(def: &Definition, var: &str, code: &str, lang: &str) -> St
         }
         return code.to_owned();
     }
-    let opts: Vec<&AnswerOption> = match def.question(var).map(|q| &q.kind) {
-        Some(QuestionKind::SingleChoice(c)) => c.options.iter().chain(c.other.iter()).collect(),
-        Some(QuestionKind::Scale(s)) => s.points.iter().chain(s.hard_to_say.iter()).collect(),
-        Some(
-            QuestionKind::MultipleChoice(_)
-            | QuestionKind::Matrix(_)
-            | QuestionKind::Number(_)
-            | QuestionKind::Text(_)
-            | QuestionKind::Ranking(_)
-            | QuestionKind::Date(_)
-            | QuestionKind::ConstantSum(_)
-            | QuestionKind::Info,
-        )
-        | None => Vec::new(),
-    };
+    let opts: Vec<&AnswerOption> = def
+        .question(var)
+        .map_or_else(Vec::new, |q| q.kind.as_type().categories());
     opts.into_iter()
         .find(|o| o.code == code)
         .map_or_else(|| code.to_owned(), |o| def.text(&o.label, lang).to_owned())

@@ -1,7 +1,7 @@
 //! Per-question estimation of a summary: each published question's column, its estimates over the
 //! whole sample and by every breakdown category, in the summary's types.
 
-use crate::definition::{Definition, Question, QuestionKind};
+use crate::definition::{Definition, Question};
 use crate::stats::{self, PreparedDesign, ShareOptions, SuppressRule};
 
 use super::columns::{self, Column, Columns};
@@ -354,18 +354,7 @@ fn source<'a>(def: &'a Definition, mut id: &'a str) -> &'a str {
 /// Rough relative cost of summarizing a question: numbers have a median per breakdown category, scales a
 /// mean besides their shares, multiple choice a table per option.
 fn cost(q: &Question) -> usize {
-    match &q.kind {
-        QuestionKind::Number(_) => 8,
-        QuestionKind::Matrix(m) => 3 * m.rows.len(),
-        QuestionKind::ConstantSum(c) => 8 * c.options.len(),
-        QuestionKind::MultipleChoice(c) => c.options.len() + 1,
-        QuestionKind::Scale(_) => 3,
-        QuestionKind::SingleChoice(_)
-        | QuestionKind::Ranking(_)
-        | QuestionKind::Text(_)
-        | QuestionKind::Date(_)
-        | QuestionKind::Info => 1,
-    }
+    q.kind.as_type().summary_cost()
 }
 
 /// Respondents with a value, optionally only those in category `j` of a breakdown.

@@ -97,7 +97,7 @@ pub struct Layout<'d> {
     pub len: usize,
 }
 
-fn width(options: usize) -> Option<usize> {
+pub(crate) fn width(options: usize) -> Option<usize> {
     if options <= ONE_BYTE_OPTIONS {
         Some(1)
     } else if options <= TWO_BYTE_OPTIONS {
@@ -109,47 +109,11 @@ fn width(options: usize) -> Option<usize> {
 
 /// The option codes of a question in slot order.
 pub fn option_codes(q: &Question) -> Vec<&str> {
-    match &q.kind {
-        QuestionKind::SingleChoice(c) => c
-            .options
-            .iter()
-            .chain(c.other.iter())
-            .map(|o| o.code.as_str())
-            .collect(),
-        QuestionKind::MultipleChoice(c) => c
-            .options
-            .iter()
-            .chain(c.other.iter())
-            .map(|o| o.code.as_str())
-            .collect(),
-        QuestionKind::Scale(s) => s.codes().collect(),
-        QuestionKind::Matrix(m) => m
-            .points
-            .iter()
-            .chain(m.hard_to_say.iter())
-            .map(|o| o.code.as_str())
-            .collect(),
-        QuestionKind::Ranking(r) => r.options.iter().map(|o| o.code.as_str()).collect(),
-        QuestionKind::ConstantSum(c) => c.options.iter().map(|o| o.code.as_str()).collect(),
-        _ => Vec::new(),
-    }
+    q.kind.as_type().slot_codes()
 }
 
 fn slot_kind(q: &Question) -> Option<SlotKind> {
-    let n = option_codes(q).len();
-    Some(match &q.kind {
-        QuestionKind::SingleChoice(_) | QuestionKind::Scale(_) => SlotKind::Code { width: width(n)? },
-        QuestionKind::Ranking(_) => SlotKind::Ranking { width: width(n)? },
-        QuestionKind::MultipleChoice(_) => SlotKind::Choices { options: n },
-        QuestionKind::Matrix(m) => SlotKind::Matrix {
-            rows: m.rows.len(),
-            width: width(n)?,
-        },
-        QuestionKind::Number(_) => SlotKind::Number,
-        QuestionKind::Text(_) | QuestionKind::Date(_) => SlotKind::Presence,
-        QuestionKind::ConstantSum(_) => SlotKind::Points { options: n },
-        QuestionKind::Info => SlotKind::Empty,
-    })
+    q.kind.as_type().slot_kind(option_codes(q).len())
 }
 
 impl<'d> Layout<'d> {

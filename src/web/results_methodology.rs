@@ -20,52 +20,7 @@ fn question_view(def: &Definition, q: &Question, lang: &str) -> QuestionAsked {
         code: o.code.clone(),
         label: def.text(&o.label, lang).to_owned(),
     };
-    let (options, rows, extra): (Vec<CodeLabel>, Vec<CodeLabel>, String) = match &q.kind {
-        QuestionKind::SingleChoice(c) => (
-            c.options.iter().chain(c.other.iter()).map(label).collect(),
-            vec![],
-            String::new(),
-        ),
-        QuestionKind::MultipleChoice(c) => (
-            c.options.iter().chain(c.other.iter()).map(label).collect(),
-            vec![],
-            c.max_choices.map_or_else(String::new, |m| format!("max {m}")),
-        ),
-        QuestionKind::Scale(s) => (
-            s.points.iter().chain(s.hard_to_say.iter()).map(label).collect(),
-            vec![],
-            String::new(),
-        ),
-        QuestionKind::Matrix(m) => (
-            m.points.iter().chain(m.hard_to_say.iter()).map(label).collect(),
-            m.rows.iter().map(label).collect(),
-            String::new(),
-        ),
-        QuestionKind::Ranking(r) => (r.options.iter().map(label).collect(), vec![], String::new()),
-        QuestionKind::Number(n) => (
-            vec![],
-            vec![],
-            format!(
-                "{}{}{}",
-                n.min.map_or_else(String::new, |v| format!("min {v} ")),
-                n.max.map_or_else(String::new, |v| format!("max {v} ")),
-                n.unit
-                    .as_ref()
-                    .map_or_else(String::new, |u| def.text(u, lang).to_owned())
-            ),
-        ),
-        QuestionKind::Text(t) => (
-            vec![],
-            vec![],
-            t.max_length.map_or_else(String::new, |m| format!("≤ {m}")),
-        ),
-        QuestionKind::ConstantSum(c) => (
-            c.options.iter().map(label).collect(),
-            vec![],
-            crate::question::constant_sum::note(c),
-        ),
-        QuestionKind::Date(_) | QuestionKind::Info => (vec![], vec![], String::new()),
-    };
+    let described = q.kind.as_type().described(def, lang);
     QuestionAsked {
         id: q.id.clone(),
         kind: i18n::text(lang, &format!("methodology-type-{}", q.kind.name())),
@@ -75,9 +30,9 @@ fn question_view(def: &Definition, q: &Question, lang: &str) -> QuestionAsked {
         required: q.required,
         show_if: q.show_if.clone(),
         track: q.track.clone(),
-        options,
-        rows,
-        extra,
+        options: described.options.into_iter().map(label).collect(),
+        rows: described.rows.into_iter().map(label).collect(),
+        extra: described.note,
     }
 }
 

@@ -86,6 +86,9 @@ mod translate;
 mod xpath;
 mod yaml;
 
+pub(crate) use translate::VarKind;
+pub(crate) use yaml::SettingsYaml;
+
 pub use error::{Unsupported, XlsFormError};
 
 use crate::definition::{parse_definition, Definition};

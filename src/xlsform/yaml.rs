@@ -130,78 +130,41 @@ fn flag(y: &mut String, key: &str, on: bool) {
 }
 
 fn kind(y: &mut String, k: &QuestionKind) {
-    match k {
-        QuestionKind::SingleChoice(c) => {
-            flag(y, "randomize", c.randomize);
-            options(y, "options", &c.options);
-            if let Some(o) = &c.other {
-                let _ = writeln!(y, "        other: {}", option(o));
-            }
-        }
-        QuestionKind::MultipleChoice(c) => {
-            flag(y, "randomize", c.randomize);
-            if let Some(n) = c.min_choices {
-                let _ = writeln!(y, "        min_choices: {n}");
-            }
-            if let Some(n) = c.max_choices {
-                let _ = writeln!(y, "        max_choices: {n}");
-            }
-            options(y, "options", &c.options);
-            if let Some(o) = &c.other {
-                let _ = writeln!(y, "        other: {}", option(o));
-            }
-        }
-        QuestionKind::Scale(s) => {
-            options(y, "points", &s.points);
-            if let Some(o) = &s.hard_to_say {
-                let _ = writeln!(y, "        hard_to_say: {}", option(o));
-            }
-        }
-        QuestionKind::Matrix(m) => {
-            flag(y, "randomize", m.randomize);
-            options(y, "rows", &m.rows);
-            options(y, "points", &m.points);
-            if let Some(o) = &m.hard_to_say {
-                let _ = writeln!(y, "        hard_to_say: {}", option(o));
-            }
-        }
-        QuestionKind::Number(n) => {
-            if let Some(x) = n.min {
-                let _ = writeln!(y, "        min: {}", number(x));
-            }
-            if let Some(x) = n.max {
-                let _ = writeln!(y, "        max: {}", number(x));
-            }
-            flag(y, "integer", n.integer);
-            if let Some(u) = &n.unit {
-                let _ = writeln!(y, "        unit: {}", texts(u));
-            }
-        }
-        QuestionKind::Text(t) => {
-            flag(y, "long", t.long);
-            if let Some(n) = t.max_length {
-                let _ = writeln!(y, "        max_length: {n}");
-            }
-        }
-        QuestionKind::ConstantSum(c) => {
-            let _ = writeln!(y, "        total: {}", c.total);
-            flag(y, "randomize", c.randomize);
-            options(y, "options", &c.options);
-        }
-        QuestionKind::Ranking(r) => {
-            flag(y, "rank_all", r.rank_all);
-            flag(y, "randomize", r.randomize);
-            options(y, "options", &r.options);
-        }
-        QuestionKind::Date(d) => {
-            if let Some(x) = d.min {
-                let _ = writeln!(y, "        min: {x}");
-            }
-            if let Some(x) = d.max {
-                let _ = writeln!(y, "        max: {x}");
-            }
-        }
-        QuestionKind::Info => {}
+    k.as_type().write_yaml(&mut SettingsYaml(y));
+}
+
+/// Writes one question's settings (see [`crate::question::QuestionType::write_yaml`]), eight spaces in.
+pub(crate) struct SettingsYaml<'a>(&'a mut String);
+
+impl SettingsYaml<'_> {
+    /// `key: true`, only when on.
+    pub fn flag(&mut self, key: &str, on: bool) {
+        flag(self.0, key, on);
+    }
+
+    /// A list of options, one per line.
+    pub fn options(&mut self, key: &str, opts: &[AnswerOption]) {
+        options(self.0, key, opts);
+    }
+
+    /// One option (`other`, `hard_to_say`).
+    pub fn option(&mut self, key: &str, o: &AnswerOption) {
+        let _ = writeln!(self.0, "        {key}: {}", option(o));
+    }
+
+    /// A value written as it prints (whole numbers, dates).
+    pub fn value(&mut self, key: &str, v: impl std::fmt::Display) {
+        let _ = writeln!(self.0, "        {key}: {v}");
+    }
+
+    /// A number written as XLSForm sheets write it.
+    pub fn number(&mut self, key: &str, x: f64) {
+        self.value(key, number(x));
+    }
+
+    /// Texts in every language.
+    pub fn texts(&mut self, key: &str, t: &Texts) {
+        self.value(key, texts(t));
     }
 }
 

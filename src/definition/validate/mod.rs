@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::condition::{self, Condition, VarType};
 use super::error::Problem;
 use super::locate;
-use super::model::{AnswerOption, Definition, Derived, DerivedRule, Publish, Question, QuestionKind};
+use super::model::{Definition, Derived, DerivedRule, Publish, Question, QuestionKind};
 use super::texts::Texts;
 
 /// Collects problems with their locations.
@@ -144,17 +144,6 @@ struct TextRef<'a> {
     texts: &'a Texts,
 }
 
-fn option_texts<'a>(q: &'a str, what: &str, opts: &'a [AnswerOption], out: &mut Vec<TextRef<'a>>) {
-    for o in opts {
-        out.push(TextRef {
-            question: Some(q),
-            page: None,
-            what: format!("{what} '{}'", o.code),
-            texts: &o.label,
-        });
-    }
-}
-
 fn all_texts(def: &Definition) -> Vec<TextRef<'_>> {
     let mut out = Vec::new();
     let top = |what: &str, texts| TextRef {
@@ -227,37 +216,13 @@ fn question_texts<'a>(q: &'a Question, out: &mut Vec<TextRef<'a>>) {
             texts: h,
         });
     }
-    match &q.kind {
-        QuestionKind::SingleChoice(c) => {
-            option_texts(id, "option", &c.options, out);
-            option_texts(id, "option", c.other.as_slice(), out);
-        }
-        QuestionKind::MultipleChoice(c) => {
-            option_texts(id, "option", &c.options, out);
-            option_texts(id, "option", c.other.as_slice(), out);
-        }
-        QuestionKind::Ranking(r) => option_texts(id, "option", &r.options, out),
-        QuestionKind::ConstantSum(c) => option_texts(id, "option", &c.options, out),
-        QuestionKind::Scale(s) => {
-            option_texts(id, "point", &s.points, out);
-            option_texts(id, "point", s.hard_to_say.as_slice(), out);
-        }
-        QuestionKind::Matrix(m) => {
-            option_texts(id, "row", &m.rows, out);
-            option_texts(id, "point", &m.points, out);
-            option_texts(id, "point", m.hard_to_say.as_slice(), out);
-        }
-        QuestionKind::Number(n) => {
-            if let Some(u) = &n.unit {
-                out.push(TextRef {
-                    question: Some(id),
-                    page: None,
-                    what: "unit".into(),
-                    texts: u,
-                });
-            }
-        }
-        QuestionKind::Text(_) | QuestionKind::Date(_) | QuestionKind::Info => {}
+    for (what, texts) in q.kind.as_type().texts() {
+        out.push(TextRef {
+            question: Some(id),
+            page: None,
+            what,
+            texts,
+        });
     }
 }
 
@@ -400,151 +365,9 @@ fn check_questions(cx: &mut Ctx) {
     }
 }
 
-/// Codes must be non-empty, unique within the question, and free of `;` (the multiple-choice separator
-/// in CSV files).
-fn check_codes<'a>(cx: &mut Ctx, q: &str, what: &str, opts: impl Iterator<Item = &'a AnswerOption>) {
-    let mut seen = BTreeSet::new();
-    for o in opts {
-        if o.code.trim().is_empty() {
-            cx.question(q, format!("an {what} has an empty code"));
-        } else if o.code.contains(';') || o.code.trim() != o.code {
-            cx.question(
-                q,
-                format!("{what} code '{}' must not contain ';' or surrounding spaces", o.code),
-            );
-        }
-        if !seen.insert(o.code.as_str()) {
-            cx.question(q, format!("{what} code '{}' is used twice", o.code));
-        }
-    }
-}
-
 fn check_kind(cx: &mut Ctx, q: &Question) {
-    let id = q.id.as_str();
-    match &q.kind {
-        QuestionKind::SingleChoice(c) => {
-            if c.options.is_empty() {
-                cx.question(id, "single_choice has no options");
-            }
-            check_codes(cx, id, "option", c.options.iter().chain(c.other.iter()));
-            if c.options.iter().any(|o| o.exclusive) {
-                cx.question(id, "'exclusive' only makes sense in a multiple_choice");
-            }
-        }
-        QuestionKind::MultipleChoice(c) => {
-            if c.options.is_empty() {
-                cx.question(id, "multiple_choice has no options");
-            }
-            check_codes(cx, id, "option", c.options.iter().chain(c.other.iter()));
-            let n = c.options.len() + usize::from(c.other.is_some());
-            if let Some(m) = c.max_choices {
-                if m == 0 || m > n {
-                    cx.question(
-                        id,
-                        format!("max_choices is {m} but must be between 1 and {n} (the number of options)"),
-                    );
-                }
-            }
-            if let Some(m) = c.min_choices {
-                if m > c.max_choices.unwrap_or(n) {
-                    cx.question(
-                        id,
-                        format!(
-                            "min_choices is {m}, more than max_choices {}",
-                            c.max_choices.unwrap_or(n)
-                        ),
-                    );
-                }
-            }
-        }
-        QuestionKind::Ranking(r) => {
-            if r.options.len() < 2 {
-                cx.question(id, "ranking needs at least two options");
-            }
-            check_codes(cx, id, "option", r.options.iter());
-        }
-        QuestionKind::Scale(s) => {
-            check_scale(cx, id, &s.points, s.hard_to_say.as_ref());
-            check_balance(cx, id, s);
-        }
-        QuestionKind::Matrix(m) => {
-            if m.rows.is_empty() {
-                cx.question(id, "matrix has no rows");
-            }
-            check_codes(cx, id, "row", m.rows.iter());
-            check_scale(cx, id, &m.points, m.hard_to_say.as_ref());
-        }
-        QuestionKind::Number(n) => {
-            if let (Some(lo), Some(hi)) = (n.min, n.max) {
-                if lo > hi {
-                    cx.question(id, format!("min ({lo}) is greater than max ({hi})"));
-                }
-            }
-            if n.min.is_some_and(|x| !x.is_finite()) || n.max.is_some_and(|x| !x.is_finite()) {
-                cx.question(id, "min and max must be ordinary numbers");
-            }
-        }
-        QuestionKind::Text(t) => {
-            if t.max_length == Some(0) {
-                cx.question(id, "max_length must be at least 1");
-            }
-            if let Some(book) = &t.codebook {
-                for problem in book.problems(cx.def.languages.first().map_or("ru", String::as_str)) {
-                    cx.question(id, problem);
-                }
-            }
-        }
-        QuestionKind::Date(d) => {
-            if let (Some(lo), Some(hi)) = (d.min, d.max) {
-                if lo > hi {
-                    cx.question(id, format!("min ({lo}) is after max ({hi})"));
-                }
-            }
-        }
-        QuestionKind::ConstantSum(c) => {
-            crate::question::constant_sum::check_definition(c, &mut |m| cx.question(id, m));
-            check_codes(cx, id, "option", c.options.iter());
-        }
-        QuestionKind::Info => {
-            if q.required {
-                cx.question(id, "an info text takes no answer, so it cannot be required");
-            }
-        }
-    }
-}
-
-/// A balance of opinions names points of the scale, each at most once, and at least one on each side.
-fn check_balance(cx: &mut Ctx, id: &str, s: &crate::definition::Scale) {
-    let Some(b) = &s.balance else { return };
-    if b.top.is_empty() || b.bottom.is_empty() {
-        cx.question(id, "balance needs at least one top and one bottom point");
-    }
-    let mut seen: Vec<&str> = Vec::new();
-    for c in b.top.iter().chain(&b.bottom) {
-        let code = c.0.as_str();
-        if !s.points.iter().any(|p| p.code == code) {
-            cx.question(id, format!("balance point '{code}' is not a point of the scale"));
-        } else if seen.contains(&code) {
-            cx.question(id, format!("balance point '{code}' is listed twice"));
-        }
-        seen.push(code);
-    }
-}
-
-fn check_scale(cx: &mut Ctx, id: &str, points: &[AnswerOption], hard_to_say: Option<&AnswerOption>) {
-    if points.len() < 2 {
-        cx.question(id, "a scale needs at least two points");
-    }
-    for p in points {
-        if p.code.trim().parse::<f64>().is_err() {
-            cx.question(
-                id,
-                format!(
-                    "scale point code '{}' must be a number (means are computed from the codes)",
-                    p.code
-                ),
-            );
-        }
-    }
-    check_codes(cx, id, "point", points.iter().chain(hard_to_say));
+    let def = cx.def;
+    q.kind
+        .as_type()
+        .check_definition(q, def, &mut |m| cx.question(&q.id, m));
 }

@@ -30,43 +30,7 @@ pub(crate) fn var_type(def: &Definition, id: &str) -> Option<VarType> {
             numeric: false,
         });
     }
-    // Duplicate codes are reported elsewhere; listing them once keeps messages readable.
-    let codes = |opts: &[AnswerOption], extra: Option<&AnswerOption>| {
-        let mut list: Vec<String> = Vec::new();
-        for o in opts.iter().chain(extra) {
-            if !list.contains(&o.code) {
-                list.push(o.code.clone());
-            }
-        }
-        list
-    };
-    Some(match &def.question(id)?.kind {
-        QuestionKind::SingleChoice(c) => VarType::Codes {
-            codes: codes(&c.options, c.other.as_ref()),
-            numeric: false,
-        },
-        QuestionKind::MultipleChoice(c) => VarType::Multi {
-            codes: codes(&c.options, c.other.as_ref()),
-        },
-        QuestionKind::Ranking(r) => VarType::Multi {
-            codes: codes(&r.options, None),
-        },
-        QuestionKind::Scale(s) => VarType::Codes {
-            codes: codes(&s.points, s.hard_to_say.as_ref()),
-            numeric: true,
-        },
-        QuestionKind::Matrix(m) => VarType::Matrix {
-            rows: codes(&m.rows, None),
-            codes: codes(&m.points, m.hard_to_say.as_ref()),
-        },
-        QuestionKind::Number(_) => VarType::Number,
-        QuestionKind::Text(_) => VarType::Text,
-        QuestionKind::Date(_) => VarType::Date,
-        QuestionKind::ConstantSum(_) => VarType::AnsweredOnly {
-            hint: crate::question::constant_sum::condition_hint(id),
-        },
-        QuestionKind::Info => VarType::Info,
-    })
+    Some(def.question(id)?.kind.as_type().condition_type(id))
 }
 
 /// Whether a variable can be a weighting, quota or breakdown variable: a single choice or derived.

@@ -33,12 +33,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, QuestionKind};
+use crate::definition::condition::VarType;
+use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, QuestionKind, Texts};
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, parse_number};
 use crate::form::random::Orders;
 use crate::store::codes::Slot;
+use crate::xlsform::{SettingsYaml, VarKind};
 
 /// The YAML name of the type.
 pub const NAME: &str = "constant_sum";
@@ -65,6 +67,111 @@ pub struct ConstantSum {
     /// Randomize the option order per respondent (anchored options keep their place).
     #[serde(default, skip_serializing_if = "is_false")]
     pub randomize: bool,
+}
+
+use super::Described;
+
+impl super::QuestionType for ConstantSum {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn choices(&self) -> Vec<&AnswerOption> {
+        self.options.iter().collect()
+    }
+
+    fn items_mut(&mut self) -> Vec<&mut AnswerOption> {
+        self.options.iter_mut().collect()
+    }
+
+    fn check(&self, answer: &Answer) -> Option<Result<(), AnswerError>> {
+        let Answer::Points(points) = answer else {
+            return None;
+        };
+        Some(check(self, points))
+    }
+
+    fn fields(&self, q: &Question) -> Vec<String> {
+        fields(q, self)
+    }
+
+    fn first_target(&self, q: &Question) -> String {
+        input_id(&q.id, Some(0))
+    }
+
+    fn parse(&self, q: &Question, fields: &Fields) -> super::Outcome {
+        parse(q, self, fields)
+    }
+
+    fn slot_codes(&self) -> Vec<&str> {
+        self.options.iter().map(|o| o.code.as_str()).collect()
+    }
+
+    fn slot_kind(&self, codes: usize) -> Option<crate::store::codes::SlotKind> {
+        Some(crate::store::codes::SlotKind::Points { options: codes })
+    }
+
+    fn csv_columns(&self, q: &Question) -> Vec<String> {
+        fields(q, self)
+    }
+
+    fn csv_cells(&self, answer: Option<&Answer>, out: &mut Vec<String>) {
+        export_cells(self, answer, out);
+    }
+
+    fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
+        out.push(column.to_owned(), value);
+    }
+
+    fn randomized_items(&self) -> Option<&[AnswerOption]> {
+        if self.randomize {
+            Some(&self.options)
+        } else {
+            None
+        }
+    }
+
+    fn condition_type(&self, id: &str) -> VarType {
+        VarType::AnsweredOnly {
+            hint: condition_hint(id),
+        }
+    }
+
+    fn summary_cost(&self) -> usize {
+        8 * self.options.len()
+    }
+
+    fn texts(&self) -> Vec<(String, &Texts)> {
+        super::items("option", self.options.iter())
+    }
+
+    fn check_definition(&self, _q: &Question, _def: &Definition, problem: &mut dyn FnMut(String)) {
+        check_definition(self, problem);
+        super::check_codes("option", self.options.iter(), problem);
+    }
+
+    fn write_yaml(&self, y: &mut SettingsYaml) {
+        y.value("total", self.total);
+        y.flag("randomize", self.randomize);
+        y.options("options", &self.options);
+    }
+
+    fn xlsform_var(&self) -> VarKind {
+        // No XLSForm type becomes a constant sum; like a matrix it has no single value to compare.
+        VarKind::Info
+    }
+
+    fn described(&self, _def: &Definition, _lang: &str) -> Described<'_> {
+        Described {
+            options: self.options.iter().collect(),
+            rows: Vec::new(),
+            note: note(self),
+        }
+    }
+
+    fn categories(&self) -> Vec<&AnswerOption> {
+        Vec::new()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -64,30 +64,7 @@ pub(crate) enum VarKind {
 
 impl VarKind {
     pub fn of(kind: &QuestionKind) -> VarKind {
-        let codes = |o: &[crate::definition::AnswerOption], extra: Option<&crate::definition::AnswerOption>| {
-            o.iter().chain(extra).map(|o| o.code.clone()).collect()
-        };
-        match kind {
-            QuestionKind::SingleChoice(c) => VarKind::Choice {
-                codes: codes(&c.options, c.other.as_ref()),
-                scale: false,
-            },
-            QuestionKind::Scale(s) => VarKind::Choice {
-                codes: codes(&s.points, s.hard_to_say.as_ref()),
-                scale: true,
-            },
-            QuestionKind::MultipleChoice(c) => VarKind::Multi {
-                codes: codes(&c.options, c.other.as_ref()),
-            },
-            QuestionKind::Ranking(r) => VarKind::Multi {
-                codes: codes(&r.options, None),
-            },
-            QuestionKind::Number(n) => VarKind::Number { integer: n.integer },
-            QuestionKind::Text(_) => VarKind::Text,
-            QuestionKind::Date(_) => VarKind::Date,
-            // No XLSForm type becomes a constant sum; like a matrix it has no single value to compare.
-            QuestionKind::Matrix(_) | QuestionKind::ConstantSum(_) | QuestionKind::Info => VarKind::Info,
-        }
+        kind.as_type().xlsform_var()
     }
 
     /// The type the Opros condition checker gives the same variable.

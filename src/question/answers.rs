@@ -1,0 +1,80 @@
+//! What each kind of answer looks like outside its typed form: the form fields that give it back (to
+//! re-fill a page, and for CSV import), its one CSV cell, and its value for the form's script. One `match`
+//! over [`Answer`] per representation, all here, so that a new kind of answer is added in one place.
+
+use serde_json::{json, Value};
+
+use crate::definition::{Answer, Question};
+use crate::form::fields::Fields;
+
+/// The fields that give back `answer` (the inverse of parsing, used to re-fill a page and by CSV import).
+pub fn answer_fields(q: &Question, answer: &Answer, out: &mut Fields) {
+    let id = &q.id;
+    match answer {
+        Answer::Choice { code, other_text } => {
+            out.push(id.clone(), code.clone());
+            if let Some(t) = other_text {
+                out.push(format!("{id}.other"), t.clone());
+            }
+        }
+        Answer::Choices { codes, other_text } => {
+            for c in codes {
+                out.push(id.clone(), c.clone());
+            }
+            if let Some(t) = other_text {
+                out.push(format!("{id}.other"), t.clone());
+            }
+        }
+        Answer::Scale(code) => out.push(id.clone(), code.clone()),
+        Answer::Matrix(rows) => {
+            for (row, code) in rows {
+                out.push(format!("{id}.{row}"), code.clone());
+            }
+        }
+        Answer::Number(x) => out.push(id.clone(), format!("{x}")),
+        Answer::Text(t) => out.push(id.clone(), t.clone()),
+        Answer::Date(d) => out.push(id.clone(), d.format("%Y-%m-%d").to_string()),
+        Answer::Ranking(codes) => {
+            for (k, c) in codes.iter().enumerate() {
+                out.push(format!("{id}.{c}"), (k + 1).to_string());
+            }
+        }
+        Answer::Points(points) => super::constant_sum::answer_fields(id, points, out),
+    }
+}
+
+/// One answer as one cell.
+pub(crate) fn cell(a: &Answer) -> String {
+    match a {
+        Answer::Choice { code, .. } | Answer::Scale(code) => code.clone(),
+        Answer::Choices { codes, .. } | Answer::Ranking(codes) => codes.join(";"),
+        Answer::Matrix(rows) => rows
+            .iter()
+            .map(|(r, c)| format!("{r}={c}"))
+            .collect::<Vec<_>>()
+            .join(";"),
+        Answer::Number(x) => format!("{x}"),
+        Answer::Text(t) => t.clone(),
+        Answer::Date(d) => d.format("%Y-%m-%d").to_string(),
+        // Constant sums have a column per option (see their `csv_cells`); this is never reached for them.
+        Answer::Points(points) => points
+            .iter()
+            .map(|(o, p)| format!("{o}={p}"))
+            .collect::<Vec<_>>()
+            .join(";"),
+    }
+}
+
+/// An answer as the script represents values read from the form: `{"t": "code"|"codes"|"num"|"text"|
+/// "date"|"matrix"|"points", "v": …}`.
+pub fn answer_json(a: &Answer) -> Value {
+    match a {
+        Answer::Choice { code, .. } | Answer::Scale(code) => json!({"t": "code", "v": code}),
+        Answer::Choices { codes, .. } | Answer::Ranking(codes) => json!({"t": "codes", "v": codes}),
+        Answer::Matrix(rows) => json!({"t": "matrix", "v": rows}),
+        Answer::Number(x) => json!({"t": "num", "v": x}),
+        Answer::Text(t) => json!({"t": "text", "v": t}),
+        Answer::Date(d) => json!({"t": "date", "v": d.format("%Y-%m-%d").to_string()}),
+        Answer::Points(points) => json!({"t": "points", "v": points}),
+    }
+}

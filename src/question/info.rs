@@ -1,0 +1,101 @@
+//! Info (`type: info`): a note shown to the respondent; it takes no answer and has no coded slot.
+
+use super::{Described, Outcome, QuestionType};
+use crate::definition::condition::VarType;
+use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, Texts};
+use crate::form::fields::Fields;
+use crate::form::parse::input_id;
+use crate::store::codes::SlotKind;
+use crate::xlsform::{SettingsYaml, VarKind};
+
+/// The settings of a note: none (`QuestionKind::Info` carries no data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Info;
+
+impl QuestionType for Info {
+    fn name(&self) -> &'static str {
+        "info"
+    }
+
+    fn choices(&self) -> Vec<&AnswerOption> {
+        Vec::new()
+    }
+
+    fn items_mut(&mut self) -> Vec<&mut AnswerOption> {
+        Vec::new()
+    }
+
+    fn check(&self, _answer: &Answer) -> Option<Result<(), AnswerError>> {
+        Some(Err(AnswerError::NoAnswerExpected))
+    }
+
+    fn fields(&self, _q: &Question) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn first_target(&self, q: &Question) -> String {
+        input_id(&q.id, Some(0))
+    }
+
+    fn parse(&self, _q: &Question, _fields: &Fields) -> Outcome {
+        Ok(None)
+    }
+
+    fn slot_codes(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
+    fn slot_kind(&self, _codes: usize) -> Option<SlotKind> {
+        Some(SlotKind::Empty)
+    }
+
+    fn csv_columns(&self, _q: &Question) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn csv_cells(&self, _answer: Option<&Answer>, _out: &mut Vec<String>) {}
+
+    fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
+        out.push(column.to_owned(), value);
+    }
+
+    fn randomized_items(&self) -> Option<&[AnswerOption]> {
+        None
+    }
+
+    fn condition_type(&self, _id: &str) -> VarType {
+        VarType::Info
+    }
+
+    fn summary_cost(&self) -> usize {
+        1
+    }
+
+    fn texts(&self) -> Vec<(String, &Texts)> {
+        Vec::new()
+    }
+
+    fn check_definition(&self, q: &Question, _def: &Definition, problem: &mut dyn FnMut(String)) {
+        if q.required {
+            problem("an info text takes no answer, so it cannot be required".into());
+        }
+    }
+
+    fn write_yaml(&self, _y: &mut SettingsYaml) {}
+
+    fn xlsform_var(&self) -> VarKind {
+        VarKind::Info
+    }
+
+    fn described(&self, _def: &Definition, _lang: &str) -> Described<'_> {
+        Described {
+            options: Vec::new(),
+            rows: Vec::new(),
+            note: String::new(),
+        }
+    }
+
+    fn categories(&self) -> Vec<&AnswerOption> {
+        Vec::new()
+    }
+}

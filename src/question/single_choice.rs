@@ -1,0 +1,194 @@
+//! Single choice (`type: single_choice`): one option of a list, optionally "other, specify" with a text.
+//!
+//! - Answer: [`Answer::Choice`]; form field `q` (radio buttons), and `q.other` for the "other" text.
+//! - Coded slot: `1 + k` for option `k` ("other" last), 0 unanswered.
+
+use serde::{Deserialize, Serialize};
+
+use super::answers::cell;
+use super::{check_codes, distinct_codes, is_false, items, Described, Outcome, QuestionType};
+use crate::definition::answer::{check_other, known};
+use crate::definition::condition::VarType;
+use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, Texts};
+use crate::form::fields::Fields;
+use crate::form::messages::Problem;
+use crate::form::parse::{input_id, one, other_text, shorten};
+use crate::store::codes::{width, SlotKind};
+use crate::xlsform::{SettingsYaml, VarKind};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SingleChoice {
+    #[serde(default)]
+    pub options: Vec<AnswerOption>,
+    /// Randomize the option order per respondent (anchored options keep their place).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub randomize: bool,
+    /// "Other, specify": an extra option with a text box, always last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<AnswerOption>,
+}
+
+impl QuestionType for SingleChoice {
+    fn name(&self) -> &'static str {
+        "single_choice"
+    }
+
+    fn choices(&self) -> Vec<&AnswerOption> {
+        self.options.iter().chain(self.other.iter()).collect()
+    }
+
+    fn items_mut(&mut self) -> Vec<&mut AnswerOption> {
+        self.options.iter_mut().chain(self.other.as_mut()).collect()
+    }
+
+    fn check(&self, answer: &Answer) -> Option<Result<(), AnswerError>> {
+        let Answer::Choice { code, other_text } = answer else {
+            return None;
+        };
+        if !known(&self.options, self.other.as_ref(), code) {
+            return Some(Err(AnswerError::UnknownCode(code.clone())));
+        }
+        Some(check_other(&[code.as_str()], self.other.as_ref(), other_text))
+    }
+
+    fn fields(&self, q: &Question) -> Vec<String> {
+        let id = &q.id;
+        let mut v = vec![id.clone()];
+        if self.other.is_some() {
+            v.push(format!("{id}.other"));
+        }
+        v
+    }
+
+    fn first_target(&self, q: &Question) -> String {
+        input_id(&q.id, Some(0))
+    }
+
+    fn parse(&self, q: &Question, fields: &Fields) -> Outcome {
+        let c = self;
+        let target = input_id(&q.id, Some(0));
+        let chosen = one(fields, &q.id, &target)?;
+        let other = match &c.other {
+            Some(_) => other_text(q, fields)?,
+            None => None,
+        };
+        let code = match (chosen, &c.other, &other) {
+            (Some(code), _, _) => code,
+            // A text typed into "other" without ticking it still means "other".
+            (None, Some(o), Some(_)) => o.code.as_str(),
+            (None, _, _) => return Ok(None),
+        };
+        if c.options.iter().any(|o| o.code == code) {
+            return Ok(Some(Answer::choice(code)));
+        }
+        match &c.other {
+            Some(o) if o.code == code => Ok(Some(Answer::Choice {
+                code: code.to_owned(),
+                other_text: other,
+            })),
+            _ => Err((target, Problem::UnknownOption(shorten(code)))),
+        }
+    }
+
+    fn slot_codes(&self) -> Vec<&str> {
+        self.options
+            .iter()
+            .chain(self.other.iter())
+            .map(|o| o.code.as_str())
+            .collect()
+    }
+
+    fn slot_kind(&self, codes: usize) -> Option<SlotKind> {
+        Some(SlotKind::Code { width: width(codes)? })
+    }
+
+    fn csv_columns(&self, q: &Question) -> Vec<String> {
+        let id = &q.id;
+        match self.other {
+            Some(_) => vec![id.clone(), format!("{id}.other")],
+            None => vec![id.clone()],
+        }
+    }
+
+    fn csv_cells(&self, answer: Option<&Answer>, out: &mut Vec<String>) {
+        if self.other.is_none() {
+            out.push(answer.map(cell).unwrap_or_default());
+            return;
+        }
+        let (code, other) = match answer {
+            Some(Answer::Choice { code, other_text }) => (code.clone(), other_text.clone().unwrap_or_default()),
+            _ => (String::new(), String::new()),
+        };
+        out.push(code);
+        out.push(other);
+    }
+
+    fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
+        out.push(column.to_owned(), value);
+    }
+
+    fn randomized_items(&self) -> Option<&[AnswerOption]> {
+        if self.randomize {
+            Some(&self.options)
+        } else {
+            None
+        }
+    }
+
+    fn condition_type(&self, _id: &str) -> VarType {
+        VarType::Codes {
+            codes: distinct_codes(&self.options, self.other.as_ref()),
+            numeric: false,
+        }
+    }
+
+    fn summary_cost(&self) -> usize {
+        1
+    }
+
+    fn texts(&self) -> Vec<(String, &Texts)> {
+        items("option", self.options.iter().chain(self.other.iter()))
+    }
+
+    fn check_definition(&self, _q: &Question, _def: &Definition, problem: &mut dyn FnMut(String)) {
+        if self.options.is_empty() {
+            problem("single_choice has no options".into());
+        }
+        check_codes("option", self.options.iter().chain(self.other.iter()), problem);
+        if self.options.iter().any(|o| o.exclusive) {
+            problem("'exclusive' only makes sense in a multiple_choice".into());
+        }
+    }
+
+    fn write_yaml(&self, y: &mut SettingsYaml) {
+        y.flag("randomize", self.randomize);
+        y.options("options", &self.options);
+        if let Some(o) = &self.other {
+            y.option("other", o);
+        }
+    }
+
+    fn xlsform_var(&self) -> VarKind {
+        VarKind::Choice {
+            codes: self
+                .options
+                .iter()
+                .chain(self.other.iter())
+                .map(|o| o.code.clone())
+                .collect(),
+            scale: false,
+        }
+    }
+
+    fn described(&self, _def: &Definition, _lang: &str) -> Described<'_> {
+        Described {
+            options: self.options.iter().chain(self.other.iter()).collect(),
+            rows: Vec::new(),
+            note: String::new(),
+        }
+    }
+
+    fn categories(&self) -> Vec<&AnswerOption> {
+        self.options.iter().chain(self.other.iter()).collect()
+    }
+}
