@@ -118,7 +118,7 @@ fn cross_width(b: &Breakdown) -> usize {
         .take_while(|c| first(&c.code).as_deref() == Some(a0.as_str()))
         .count();
     let regular = width > 0
-        && n % width == 0
+        && n.is_multiple_of(width)
         && b.categories.chunks(width).all(|row| {
             let a = first(&row[0].code);
             a.is_some() && row.iter().all(|c| first(&c.code) == a)
