@@ -4,8 +4,12 @@
 //! breakdown has exactly one such category, the next-smallest published category is hidden too, with the
 //! reason `complementary` (rule and reference in `stats::suppression`). A scale's mean is protected the
 //! same way on its own (it can be hidden while the shares are shown).
+//!
+//! A two-way breakdown `a*b` is a table whose rows (the categories of `a`) and columns (those of `b`)
+//! have published totals in the one-way breakdowns, so it is protected as a table: every row and every
+//! column ends with no hidden cell or with at least two.
 
-use crate::stats::suppression::{complement_line, Cell};
+use crate::stats::suppression::{complement_table, Cell};
 
 use super::{Breakdown, Estimates, OptionEstimate, SuppressedReason};
 
@@ -78,15 +82,51 @@ pub(super) fn complement(b: &mut Breakdown, total: &Estimates) {
     if total.suppressed {
         return;
     }
-    let mut line: Vec<Cell> = b.categories.iter().map(|c| cell(&c.estimates)).collect();
-    for j in complement_line(&mut line) {
+    let width = cross_width(b);
+    let hide = |cells: Vec<Cell>| -> Vec<usize> {
+        let mut table: Vec<Vec<Cell>> = cells.chunks(width).map(<[Cell]>::to_vec).collect();
+        complement_table(&mut table, width > 1)
+            .into_iter()
+            .map(|(r, j)| r * width + j)
+            .collect()
+    };
+    for j in hide(b.categories.iter().map(|c| cell(&c.estimates)).collect()) {
         withhold(&mut b.categories[j].estimates);
     }
     if total.mean.is_some() {
-        let mut line: Vec<Cell> = b.categories.iter().map(|c| mean_cell(&c.estimates)).collect();
-        for j in complement_line(&mut line) {
+        for j in hide(b.categories.iter().map(|c| mean_cell(&c.estimates)).collect()) {
             withhold_mean(&mut b.categories[j].estimates);
         }
+    }
+}
+
+/// The number of columns when `b` is a two-way breakdown (`a*b` codes, `a` varying slowest), else the
+/// number of categories (one line).
+fn cross_width(b: &Breakdown) -> usize {
+    let n = b.categories.len();
+    let one_line = n.max(1);
+    if !b.variable.contains(super::domain::CROSS) {
+        return one_line;
+    }
+    let first = |code: &str| code.split_once(super::domain::CROSS).map(|(a, _)| a.to_owned());
+    let Some(a0) = b.categories.first().and_then(|c| first(&c.code)) else {
+        return one_line;
+    };
+    let width = b
+        .categories
+        .iter()
+        .take_while(|c| first(&c.code).as_deref() == Some(a0.as_str()))
+        .count();
+    let regular = width > 0
+        && n.is_multiple_of(width)
+        && b.categories.chunks(width).all(|row| {
+            let a = first(&row[0].code);
+            a.is_some() && row.iter().all(|c| first(&c.code) == a)
+        });
+    if regular {
+        width
+    } else {
+        one_line
     }
 }
 
@@ -239,6 +279,39 @@ mod tests {
         let e = &b.categories[2].estimates;
         assert!(e.se.is_none() && e.ci_low.is_none() && e.ci_high.is_none() && e.mean_n.is_none());
         assert_eq!(e.options[0].share, Some(8.0 / 25.0));
+    }
+
+    #[test]
+    fn a_two_way_breakdown_is_protected_by_rows_and_columns() {
+        // north*f, north*m, south*f, south*m with one small cell: its row and its column each need a
+        // second hidden cell, and then the fourth cell completes the rectangle.
+        let total = shown(200, None);
+        let mut b = breakdown(vec![
+            hidden(SuppressedReason::MinCell),
+            shown(40, None),
+            shown(30, None),
+            shown(120, None),
+        ]);
+        b.variable = "district*sex".into();
+        for (c, code) in b
+            .categories
+            .iter_mut()
+            .zip(["north*f", "north*m", "south*f", "south*m"])
+        {
+            c.code = code.into();
+        }
+        complement(&mut b, &total);
+        let c = Some(SuppressedReason::Complementary);
+        assert_eq!(reasons(&b), vec![Some(SuppressedReason::MinCell), c, c, c]);
+        // As one line, a single further cell would have been enough.
+        let mut line = breakdown(vec![
+            hidden(SuppressedReason::MinCell),
+            shown(40, None),
+            shown(30, None),
+            shown(120, None),
+        ]);
+        complement(&mut line, &total);
+        assert_eq!(reasons(&line), vec![Some(SuppressedReason::MinCell), None, c, None]);
     }
 
     #[test]
