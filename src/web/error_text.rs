@@ -150,7 +150,11 @@ pub fn not_published(slug: &str) -> Localized {
 /// Microdata asked for by someone who is not staff.
 pub fn microdata_forbidden() -> Localized {
     let english = "microdata (one row per respondent) can be downloaded by staff only; the summary tables are at the same address without ?data=microdata";
-    Localized::new(StatusCode::FORBIDDEN, "error-detail-microdata-forbidden", english.to_owned())
+    Localized::new(
+        StatusCode::FORBIDDEN,
+        "error-detail-microdata-forbidden",
+        english.to_owned(),
+    )
 }
 
 /// An action the workbench refused; `status` is the page's (409 for an action, 422 for a form).

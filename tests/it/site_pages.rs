@@ -530,7 +530,10 @@ fn errors_from_the_report_layer_speak_the_readers_language() {
     );
     let (status, html) = get(&ru, &server, "/results/transport-2026");
     assert_eq!(status, 404);
-    assert!(html.contains("Результаты опроса «transport-2026» не опубликованы"), "{html}");
+    assert!(
+        html.contains("Результаты опроса «transport-2026» не опубликованы"),
+        "{html}"
+    );
 
     let en = client();
     let (status, html) = get(&en, &server, "/results/healthcare-2026?by=no_such_variable&lang=en");

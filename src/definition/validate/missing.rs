@@ -62,3 +62,41 @@ fn line_of(def: &Definition, source: &str, t: &TextRef) -> Option<usize> {
         (None, None) => locate::top_key(source, &t.what),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::definition::parse_definition;
+
+    const PARTIAL: &str = r#"slug: partial
+title: {ru: "Опрос", en: "Survey"}
+description: {ru: "Описание"}
+topic: test
+languages: [ru, en]
+pages:
+  - id: p1
+    title: {ru: "Страница"}
+    questions:
+      - id: q1
+        type: single_choice
+        text: {ru: "Вопрос", en: "Question"}
+        options:
+          - {code: a, label: {ru: "А", en: "A"}}
+          - {code: b, label: {ru: "Б"}}
+"#;
+
+    #[test]
+    fn every_missing_text_is_located_by_line_and_question() {
+        let def = parse_definition(PARTIAL, "partial.yaml").unwrap();
+        let problems = super::missing_texts(&def, PARTIAL, "partial.yaml");
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "partial.yaml:3: description has no text in 'en'",
+                "partial.yaml:7: title of page 'p1' has no text in 'en'",
+                "partial.yaml:10: question 'q1': option 'b' has no text in 'en'",
+            ]
+        );
+        assert_eq!(super::missing_translations(&def).len(), 3);
+    }
+}
