@@ -359,9 +359,10 @@ fn run(args: &Args) -> Result<(), String> {
             return Err(format!("GET {next}: {status}"));
         }
         loads.0.push(load);
+        let marker = "name=\"response\" value=\"";
         let Some(id) = html
-            .find("name=\"response\" value=\"")
-            .map(|i| &html[i + 24..])
+            .find(marker)
+            .map(|i| &html[i + marker.len()..])
             .and_then(|r| r.split('"').next())
         else {
             break;

@@ -25,10 +25,13 @@ struct Slot {
     trained: Option<(u64, Arc<Model>)>,
 }
 
+/// A slot per (survey id, question id).
+type Slots = HashMap<(String, String), Arc<Mutex<Slot>>>;
+
 /// Models per (survey id, question id); see the module docs.
 #[derive(Default)]
 pub struct ModelCache {
-    slots: Mutex<HashMap<(String, String), Arc<Mutex<Slot>>>>,
+    slots: Mutex<Slots>,
     trainings: std::sync::atomic::AtomicU64,
 }
 
@@ -100,10 +103,7 @@ mod tests {
     fn a_model_is_reused_until_a_coding_changes() {
         let cache = ModelCache::default();
         let (roads, bus) = (v(&["roads"]), v(&["bus"]));
-        let mut data = vec![
-            ("ямы на дорогах", roads.clone()),
-            ("автобусы ходят редко", bus.clone()),
-        ];
+        let mut data = vec![("ямы на дорогах", roads.clone()), ("автобусы ходят редко", bus.clone())];
         let pairs = |d: &[(&'static str, Vec<String>)]| -> Vec<(&'static str, Vec<String>)> { d.to_vec() };
         let get = |cache: &ModelCache, d: &[(&'static str, Vec<String>)]| {
             let owned = pairs(d);

@@ -219,7 +219,11 @@ impl Model {
     }
 
     fn block(&self, counts: &HashMap<String, f64>) -> Vector {
-        self.weighed(counts.iter().filter_map(|(f, tf)| Some((*self.vocabulary.get(f)?, *tf))))
+        self.weighed(
+            counts
+                .iter()
+                .filter_map(|(f, tf)| Some((*self.vocabulary.get(f)?, *tf))),
+        )
     }
 
     fn vector(&self, w: &HashMap<String, f64>, c: &HashMap<String, f64>) -> Vector {

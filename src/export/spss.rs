@@ -21,8 +21,8 @@
 use std::collections::HashSet;
 
 use super::sav::{self, format, Measure, SavFile, Value, VarType, Variable};
-use super::{ExportData, ExportError};
 pub use super::spss_codes::sav_file;
+use super::{ExportData, ExportError};
 use crate::definition::{Answer, AnswerOption, Answers, Definition, Question, QuestionKind};
 use crate::i18n;
 

@@ -103,7 +103,12 @@ impl<'a> CodeColumns<'a> {
     }
 
     /// The cells of one response: `given` are its final codes per question (codes joined by `;`).
-    pub(super) fn cells(&self, def: &Definition, answers: &Answers, given: Option<&Vec<(String, String)>>) -> Vec<Value> {
+    pub(super) fn cells(
+        &self,
+        def: &Definition,
+        answers: &Answers,
+        given: Option<&Vec<(String, String)>>,
+    ) -> Vec<Value> {
         let codes: HashMap<&str, &str> = given
             .map(|g| g.iter().map(|(q, c)| (q.as_str(), c.as_str())).collect())
             .unwrap_or_default();
@@ -130,7 +135,13 @@ fn answered(a: Option<&Answer>) -> bool {
 fn unique_name(wanted: &str, taken: &mut HashSet<String>) -> String {
     let mut base: String = wanted
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if !sav::valid_name(&base) {
         base = format!("q_{}", base.trim_end_matches('.'));

@@ -29,7 +29,14 @@ pub fn xlsx(def: &Definition, summary: &Summary, microdata: Option<&ExportData>)
     ws.set_name("questions")?;
     let lang = summary.language.as_str();
     let codes = microdata.map(|d| code_lines(def, d, lang)).unwrap_or_default();
-    questions_sheet(ws, def, lang, microdata.is_some_and(|d| d.weights.scheme), &codes, &bold)?;
+    questions_sheet(
+        ws,
+        def,
+        lang,
+        microdata.is_some_and(|d| d.weights.scheme),
+        &codes,
+        &bold,
+    )?;
     let ws = wb.add_worksheet();
     ws.set_name("summary")?;
     summary_sheet(ws, summary, &bold)?;
@@ -180,7 +187,13 @@ fn code_lines(def: &Definition, data: &ExportData, lang: &str) -> Vec<Line> {
         let text = def.text(&q.text, lang);
         for c in &book.codes {
             let var = format!("{}__{}", q.id, c.code);
-            out.push(line(&var, "0/1", &format!("{text} — {}", def.text(&c.label, lang)), "", ""));
+            out.push(line(
+                &var,
+                "0/1",
+                &format!("{text} — {}", def.text(&c.label, lang)),
+                "",
+                "",
+            ));
             out.push(line(&var, "", "", "1", t("export-spss-code-given")));
             out.push(line(&var, "", "", "0", t("export-spss-code-absent")));
         }

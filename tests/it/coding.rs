@@ -196,7 +196,10 @@ fn coding_round_trip(backend: Backend) {
     let mut lines = text.lines();
     let header = lines.next().unwrap_or_default();
     // The codes of the codebook in use (the stored version): parks too, and retired trash.
-    assert!(header.ends_with("why__roads,why__bus,why__trash,why__parks"), "{header}");
+    assert!(
+        header.ends_with("why__roads,why__bus,why__trash,why__parks"),
+        "{header}"
+    );
     let row = |id: &str| text.lines().find(|l| l.starts_with(id)).unwrap_or_default().to_owned();
     assert!(row(&ids[0]).ends_with(",1,0,0,0"), "{}", row(&ids[0]));
     assert!(row(&ids[2]).ends_with(",0,0,1,0"), "{}", row(&ids[2]));

@@ -49,9 +49,7 @@ fn coded_store(db: &TestDb) -> (Store, Vec<String>) {
     bench.save_codebook(&store, book, "vera").expect("codebook version");
     let bench = coding::open(&store, &cache, SLUG, "why").expect("bench");
     for (i, given) in [(0, &["roads"][..]), (1, &["bus"]), (2, &["trash", "parks"]), (5, &[])] {
-        bench
-            .code(&store, &ids[i], &codes(given), false, "anna")
-            .expect("code");
+        bench.code(&store, &ids[i], &codes(given), false, "anna").expect("code");
     }
     (store, ids)
 }
@@ -103,8 +101,20 @@ fn streamed_and_loaded_sav_carry_the_same_code_columns() {
     assert_eq!(parks[0][2], "Что мешает жить? — Парки");
     assert_eq!((parks[1][3].as_str(), parks[1][4].as_str()), ("1", "есть этот код"));
     let micro = wb.worksheet_range("microdata").expect("microdata sheet");
-    let head: Vec<String> = micro.rows().next().map(|r| r.iter().map(ToString::to_string).collect()).unwrap_or_default();
-    assert!(head.ends_with(&["why__roads".to_owned(), "why__bus".into(), "why__trash".into(), "why__parks".into()]), "{head:?}");
+    let head: Vec<String> = micro
+        .rows()
+        .next()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    assert!(
+        head.ends_with(&[
+            "why__roads".to_owned(),
+            "why__bus".into(),
+            "why__trash".into(),
+            "why__parks".into()
+        ]),
+        "{head:?}"
+    );
 }
 
 fn python_with_pyreadstat() -> Option<String> {
@@ -131,7 +141,11 @@ fn code_columns_read_back_with_an_independent_reader() {
     let script = dir.path().join("read.py");
     std::fs::write(&script, READ).expect("script");
     let out = Command::new(&py).arg(&script).arg(&path).output().expect("python");
-    assert!(out.status.success(), "pyreadstat: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pyreadstat: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got: Value = serde_json::from_slice(&out.stdout).expect("json");
 
     let names: Vec<&str> = got["names"]

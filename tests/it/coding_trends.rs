@@ -16,12 +16,16 @@ fn codes(list: &[&str]) -> Vec<String> {
 
 /// The coding survey as a tracked wave with its own slug and fieldwork start.
 fn wave(slug: &str, opens: &str) -> String {
-    YAML.replacen("slug: coding", &format!("slug: {slug}\nopens: {opens}"), 1).replacen(
-        "      - id: why\n        type: text\n",
-        "      - id: why\n        type: text\n        track: complaints\n",
-        1,
-    )
+    YAML.replacen("slug: coding", &format!("slug: {slug}\nopens: {opens}"), 1)
+        .replacen(
+            "      - id: why\n        type: text\n",
+            "      - id: why\n        type: text\n        track: complaints\n",
+            1,
+        )
 }
+
+/// A wave: slug, fieldwork start, response id prefix, and the codes given to answers by index.
+type Wave<'a> = (&'a str, &'a str, &'a str, &'a [(usize, &'a [&'a str])]);
 
 #[test]
 fn coded_shares_across_waves() {
@@ -30,7 +34,7 @@ fn coded_shares_across_waves() {
     let store = Store::open(&db.url).expect("open");
     let cache = DefinitionCache::default();
     // Wave 1: two coded answers, roads and bus (50 % each); wave 2: four, three of them roads (75 %).
-    let plan: [(&str, &str, &str, &[(usize, &[&str])]); 2] = [
+    let plan: [Wave; 2] = [
         ("complaints-2025", "2025-06-01", "a", &[(0, &["roads"]), (1, &["bus"])]),
         (
             "complaints-2026",
@@ -45,7 +49,9 @@ fn coded_shares_across_waves() {
         let ids = seed_survey(&store, &yaml, prefix);
         let bench = coding::open(&store, &cache, slug, "why").expect("bench");
         for (i, given) in coded {
-            bench.code(&store, &ids[*i], &codes(given), false, "anna").expect("code");
+            bench
+                .code(&store, &ids[*i], &codes(given), false, "anna")
+                .expect("code");
         }
         store.set_results_published(slug, true).expect("publish");
     }
@@ -79,8 +85,14 @@ fn coded_shares_across_waves() {
     let roads = &html[html.find("Дороги").unwrap_or(0)..];
     let roads = &roads[..roads.find("</table>").unwrap_or(roads.len())];
     let (p50, p75) = (roads.find(">50,0%<"), roads.find(">75,0%<"));
-    assert!(p50.is_some() && p75.is_some() && p50 < p75, "roads: 50 % then 75 % in {roads}");
+    assert!(
+        p50.is_some() && p75.is_some() && p50 < p75,
+        "roads: 50 % then 75 % in {roads}"
+    );
     assert!(roads.contains("+25,0 п.п."), "the change between the waves: {roads}");
     let index = anna.get("/trends/").text().expect("index");
-    assert!(index.contains("/trends/complaints"), "the tracked coded question is in the index");
+    assert!(
+        index.contains("/trends/complaints"),
+        "the tracked coded question is in the index"
+    );
 }

@@ -151,7 +151,11 @@ async fn coding_on_a_phone_without_javascript() {
     assert!(b.checked("#code-roads").await);
     b.submit("#save").await;
     assert!(b.text("#answer-text").await.contains("Автобус ходит редко"));
-    assert!(b.text("#progress").await.contains("1 of 8"), "{}", b.text("#progress").await);
+    assert!(
+        b.text("#progress").await.contains("1 of 8"),
+        "{}",
+        b.text("#progress").await
+    );
     b.check_width().await;
 
     // The link to the next answer, without saving.
@@ -166,20 +170,38 @@ async fn coding_on_a_phone_without_javascript() {
     b.click("#code-roads").await;
     b.click("#code-bus").await;
     b.submit("#save").await;
-    assert!(b.text("#progress").await.contains("4 of 8"), "{}", b.text("#progress").await);
+    assert!(
+        b.text("#progress").await.contains("4 of 8"),
+        "{}",
+        b.text("#progress").await
+    );
     b.goto(&format!("{page}?at=r06")).await;
     assert!(b.text("#answer-text").await.contains("Контейнеры для мусора"));
-    assert!(b.exists("label.suggestion[data-code=trash]").await, "a suggestion for the rubbish answer");
+    assert!(
+        b.exists("label.suggestion[data-code=trash]").await,
+        "a suggestion for the rubbish answer"
+    );
     b.shot("suggestion").await;
     b.click("label.suggestion[data-code=trash]").await;
-    assert!(b.checked("#code-trash").await, "the suggestion ticked its code without JavaScript");
+    assert!(
+        b.checked("#code-trash").await,
+        "the suggestion ticked its code without JavaScript"
+    );
     b.submit("#save").await;
-    assert!(b.text("#progress").await.contains("5 of 8"), "{}", b.text("#progress").await);
+    assert!(
+        b.text("#progress").await.contains("5 of 8"),
+        "{}",
+        b.text("#progress").await
+    );
 
     // Search by a word form and the bulk rule, through the forms.
     b.type_into("#q", "автобус").await;
     b.submit("#search form button[type=submit]").await;
-    assert!(b.text("#search-count").await.contains('3'), "{}", b.text("#search-count").await);
+    assert!(
+        b.text("#search-count").await.contains('3'),
+        "{}",
+        b.text("#search-count").await
+    );
     b.check_width().await;
     b.click("#bulk-form option[value=bus]").await;
     b.shot("search").await;
