@@ -59,11 +59,13 @@ pub async fn api_calendar(req: HttpRequest, state: State) -> Result<HttpResponse
 pub async fn api_indicator(req: HttpRequest, state: State, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let (c, cache) = calendar_for(&req, &state).await?;
     let ind = find(&c, &id)?;
-    Ok(HttpResponse::Ok().insert_header((CACHE_HEADER, cache)).json(OneIndicator {
-        districts: &c.districts,
-        indicator: ind,
-        thin_below: c.thin_below,
-    }))
+    Ok(HttpResponse::Ok()
+        .insert_header((CACHE_HEADER, cache))
+        .json(OneIndicator {
+            districts: &c.districts,
+            indicator: ind,
+            thin_below: c.thin_below,
+        }))
 }
 
 /// The body of `GET /api/v1/indicators/{id}` (its keys in alphabetical order, as the API has always written them).
@@ -257,7 +259,11 @@ pub async fn calendar_page(req: HttpRequest, state: State) -> Result<HttpRespons
             url: d.url.clone(),
             attempts: d.attempts,
             error: d.last_error.clone().unwrap_or_default(),
-            message: if d.state == "failed" { "indicators-webhook-failed" } else { "indicators-webhook-retrying" },
+            message: if d.state == "failed" {
+                "indicators-webhook-failed"
+            } else {
+                "indicators-webhook-retrying"
+            },
         })
         .collect();
     let rows: Vec<DistrictRow> = c
