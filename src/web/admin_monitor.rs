@@ -67,7 +67,12 @@ pub async fn monitor(
     let (title, status, m, lang) = blk(move || {
         super::admin::auto_close(&st);
         let (survey, v) = st.definitions.current(&st.store, &slug)?;
-        let lang = v.definition.default_language().to_owned();
+        // The survey's texts in the staff language when the survey has it, else in its default language.
+        let lang = if v.definition.languages.iter().any(|l| l == staff_lang) {
+            staff_lang.to_owned()
+        } else {
+            v.definition.default_language().to_owned()
+        };
         let m = monitor::load(&st.store, &survey.id, &v.definition, v.population.as_ref(), &lang)?;
         let o = outcomes::load(&st.store, &v.definition, &survey.id)?;
         Ok((
