@@ -189,7 +189,10 @@ admin-monitor-effective-n = effective sample size
 admin-monitor-of = of { $count }
 admin-monitor-weights = weights
 admin-monitor-under = Most under-represented groups
-admin-monitor-under-item = { $sample } of sample, { $population } of population ({ $count } respondents)
+admin-monitor-under-item = { $sample } of sample, { $population } of population ({ $count ->
+        [one] { $count } respondent
+       *[other] { $count } respondents
+    })
 admin-monitor-category = Category
 admin-monitor-respondents = Respondents
 admin-monitor-sample = Sample

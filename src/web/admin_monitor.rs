@@ -73,7 +73,12 @@ pub async fn monitor(
     let (title, status, m, lang) = blk(move || {
         super::admin::auto_close(&st);
         let (survey, v) = st.definitions.current(&st.store, &slug)?;
-        let lang = v.definition.default_language().to_owned();
+        // The survey's texts in the staff language when the survey has it, else in its default language.
+        let lang = if v.definition.languages.iter().any(|l| l == staff_lang) {
+            staff_lang.to_owned()
+        } else {
+            v.definition.default_language().to_owned()
+        };
         let (m, o) = outcomes::load_with_monitor(&st.store, &v.definition, v.population.as_ref(), &survey.id, &lang)?;
         Ok((
             v.definition.title.get(&lang).to_owned(),

@@ -95,8 +95,9 @@ pub fn render<T: Serialize>(name: &str, data: &T) -> String {
 }
 
 /// An error page in `lang` (at `here`, the address its language links keep) with its status, what it means for the reader, and the error's own message
-/// when it is written in the reader's language (handlers word their messages in the page language; errors
-/// from deeper layers are English and shown only on English pages, the explanation standing for them).
+/// when it is written in the reader's language (handlers word their messages in the page language, and
+/// deeper layers' messages with a catalog text are written in it by `lang::keep_language`; any other English
+/// detail is shown only on English pages, the explanation standing for it).
 pub fn error_page(status: StatusCode, message: &str, lang: &str, here: &str) -> String {
     let lang = crate::i18n::catalog_lang(lang);
     let explanation_id = format!("error-text-{}", status.as_u16());

@@ -253,9 +253,8 @@ fn workbench_flow_end_to_end(b: Backend) {
     assert!(m.contains("design effect <strong>1.33</strong>"), "{m}");
     assert!(m.contains("effective sample size <strong>3.0</strong>"));
     assert!(
-        m.contains("Your sex: Женский: 25.0% of sample, 50.0% of population")
-            || m.contains("Ваш пол: Женский: 25.0% of sample, 50.0% of population"),
-        "{m}"
+        m.contains("Your sex: Female: 25.0% of sample, 50.0% of population (1 respondent)"),
+        "the survey's English texts on the English monitor: {m}"
     );
 
     // 7. Close (with confirmation), then publish results.
