@@ -93,13 +93,14 @@ fn error_text(lang: &str, e: &ModelError) -> String {
 fn model_view(lang: &str, r: &ModelReport) -> ModelView {
     let dec = |v: f64, d: usize| numbers::decimal(lang, v, d);
     let logistic = r.family == Family::Logistic;
+    let heading_id = if logistic {
+        "model-heading-logistic"
+    } else {
+        "model-heading-linear"
+    };
     let heading = i18n::text_with(
         lang,
-        if logistic {
-            "model-heading-logistic"
-        } else {
-            "model-heading-linear"
-        },
+        heading_id,
         &Args::new()
             .str("outcome", r.outcome_label.clone())
             .num("n", r.n as f64)
