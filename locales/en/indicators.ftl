@@ -27,6 +27,7 @@ indicators-no-alerts = No alerts.
 indicators-reason-alert_level = past the alert level
 indicators-reason-watch_level = past the watch level
 indicators-reason-significant_worsening = significantly worse than the previous wave
+indicators-reason-zero_variance = no interval: the answers in the district do not vary
 indicators-webhooks = Notification delivery
 indicators-webhook-failed = Not delivered after { $attempts } attempts: { $error }
 indicators-feed = Alerts feed (Atom)

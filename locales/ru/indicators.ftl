@@ -27,6 +27,7 @@ indicators-no-alerts = Тревог нет.
 indicators-reason-alert_level = выше порога тревоги
 indicators-reason-watch_level = за порогом внимания
 indicators-reason-significant_worsening = значимое ухудшение с прошлой волны
+indicators-reason-zero_variance = интервал не вычисляется: ответы в районе не различаются
 indicators-webhooks = Доставка уведомлений
 indicators-webhook-failed = Не доставлено после { $attempts } попыток: { $error }
 indicators-feed = Лента тревог (Atom)

@@ -83,6 +83,22 @@ pub enum Reason {
     AlertLevel,
     WatchLevel,
     SignificantWorsening,
+    /// The district's answers do not vary (e.g. a share of 0 % or 100 % in a thin sample), so the direct
+    /// estimate has no sampling error to build an interval or a test from, and no model replaces it: the
+    /// cell has no status rather than a "fine" resting on an interval of zero width.
+    ZeroVariance,
+}
+
+impl Reason {
+    /// The reason's name, as the JSON, the stored alerts and the catalog keys (`indicators-reason-…`) write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::AlertLevel => "alert_level",
+            Reason::WatchLevel => "watch_level",
+            Reason::SignificantWorsening => "significant_worsening",
+            Reason::ZeroVariance => "zero_variance",
+        }
+    }
 }
 
 /// The model estimate of a cell.
@@ -242,7 +258,9 @@ fn cell(
         mse: m.mse,
         gamma: m.gamma,
     });
-    let (headline, source) = match (direct_value, model) {
+    // A direct estimate with a zero SE has no interval: it cannot head a cell on its own.
+    let usable_direct = direct_value.filter(|d| d.se > 0.0 && d.se.is_finite());
+    let (headline, source) = match (usable_direct, model) {
         (Some(d), _) if n >= thin_below => (Some(d), Some(Source::Direct)),
         (_, Some(m)) => (
             Some(m.value),
@@ -268,6 +286,7 @@ fn cell(
         })
     });
     let (status, reasons) = match headline {
+        None if direct_value.is_some() => (Status::NoData, vec![Reason::ZeroVariance]),
         None => (Status::NoData, Vec::new()),
         Some(h) => status_of(ind, h.value, change),
     };

@@ -20,7 +20,7 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::Sha256;
 
-use super::calendar::{Reason, Source, Status};
+use super::calendar::{Source, Status};
 use super::mail::{self, MailConfig, MAILTO};
 use super::waves::Calendar;
 use crate::store::alerts::{AlertRow, NewAlert};
@@ -96,11 +96,7 @@ pub fn alerts_of(c: &Calendar) -> Vec<NewAlert> {
                 let reasons: Vec<&str> = cell
                     .reasons
                     .iter()
-                    .map(|r| match r {
-                        Reason::AlertLevel => "alert_level",
-                        Reason::WatchLevel => "watch_level",
-                        Reason::SignificantWorsening => "significant_worsening",
-                    })
+                    .map(|r| r.name())
                     .collect();
                 let source = match cell.source {
                     Some(Source::Direct) => "direct",

@@ -118,16 +118,7 @@ fn cell_view(ind: &IndicatorView, c: &Cell) -> CellView {
     let reasons: Vec<String> = c
         .reasons
         .iter()
-        .map(|r| {
-            format!(
-                "indicators-reason-{}",
-                match r {
-                    crate::indicator::calendar::Reason::AlertLevel => "alert_level",
-                    crate::indicator::calendar::Reason::WatchLevel => "watch_level",
-                    crate::indicator::calendar::Reason::SignificantWorsening => "significant_worsening",
-                }
-            )
-        })
+        .map(|r| format!("indicators-reason-{}", r.name()))
         .collect();
     CellView {
         status,
@@ -337,7 +328,11 @@ pub async fn indicator_page(req: HttpRequest, state: State, id: web::Path<String
                         n: cell.n,
                         direct: cell.direct.map(|v| ValueCi {
                             value: f(v.value),
-                            ci: format!("{} – {}", f(v.ci_low), f(v.ci_high)),
+                            ci: if v.se > 0.0 {
+                                format!("{} – {}", f(v.ci_low), f(v.ci_high))
+                            } else {
+                                crate::i18n::text(&lang, "indicators-reason-zero_variance")
+                            },
                         }),
                         model: cell.model.map(|m| ValueCi {
                             value: f(m.value.value),

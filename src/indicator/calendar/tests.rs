@@ -113,3 +113,25 @@ fn without_a_model_thin_districts_keep_their_direct_estimate_and_the_reason_is_k
     assert_eq!(cal.waves[0].cells[0].source, Some(Source::Direct));
     assert_eq!(cal.waves[0].cells[7].status, Status::NoData);
 }
+
+#[test]
+fn a_direct_estimate_without_variance_gets_no_status_and_says_why() {
+    let t = parse_territories(EXAMPLE, "r.yaml").expect("valid");
+    let ind = indicator(Worse::Higher, Some(0.3), Some(0.4));
+    let mut w = wave("2026-01", [0.20, 0.25, 0.31, 0.22, 0.35, 0.45, 0.10, 0.28], N);
+    // Two sampled districts only (no model can be fitted); the second: nobody of 12 dissatisfied.
+    for d in w.direct.iter_mut().skip(2) {
+        *d = None;
+    }
+    w.direct[1] = direct(12, 0.0, 0.0);
+    let cal = compute(&ind, &t, 100, &[w]);
+    assert!(!cal.waves[0].model.fitted);
+    let c = &cal.waves[0].cells[1];
+    assert_eq!(c.status, Status::NoData);
+    assert_eq!(c.reasons, vec![Reason::ZeroVariance]);
+    assert!(c.headline.is_none() && c.change.is_none());
+    // The estimate itself is kept for the series, with its zero SE.
+    assert_eq!(c.direct.map(|d| (d.value, d.se)), Some((0.0, 0.0)));
+    // A district with variance is unaffected.
+    assert_eq!(cal.waves[0].cells[0].source, Some(Source::Direct));
+}
