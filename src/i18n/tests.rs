@@ -264,3 +264,42 @@ fn tables_leave_out_messages_with_arguments() {
     assert_eq!(super::static_text("ru", "ui-next"), "Далее");
     assert_eq!(super::static_text("ru", "problem-too-long"), "", "needs $len and $max");
 }
+
+/// Every action the code writes to the audit log reads in words in both languages: the dotted action
+/// codes (`survey.close`, `coding.bulk`…) and the sign-in pair.
+#[test]
+fn every_audit_action_has_a_text() {
+    const PREFIXES: [&str; 7] = [
+        "user.",
+        "upload.",
+        "population.",
+        "survey.",
+        "results.",
+        "response.",
+        "coding.",
+    ];
+    let mut actions: BTreeSet<String> = ["login".to_owned(), "logout".to_owned()].into();
+    for file in rust_files(&root().join("src")) {
+        let source = read(&file);
+        for literal in source.split('"').skip(1).step_by(2) {
+            let is_code =
+                literal.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.') && !literal.ends_with(".ftl");
+            if is_code
+                && PREFIXES
+                    .iter()
+                    .any(|p| literal.starts_with(p) && literal.len() > p.len())
+            {
+                actions.insert(literal.to_owned());
+            }
+        }
+    }
+    assert!(actions.len() > 20, "the scan found the audit actions: {actions:?}");
+    for lang in ["ru", "en"] {
+        let known = messages(lang);
+        let missing: Vec<&String> = actions
+            .iter()
+            .filter(|a| !known.contains_key(&format!("admin-audit-action-{}", a.replace('.', "-"))))
+            .collect();
+        assert!(missing.is_empty(), "audit actions without a {lang} text: {missing:?}");
+    }
+}

@@ -93,11 +93,7 @@ pub fn alerts_of(c: &Calendar) -> Vec<NewAlert> {
         for (k, wave) in ind.waves.iter().enumerate() {
             for cell in wave.cells.iter().filter(|c| c.status == Status::Alert) {
                 let Some(h) = cell.headline else { continue };
-                let reasons: Vec<&str> = cell
-                    .reasons
-                    .iter()
-                    .map(|r| r.name())
-                    .collect();
+                let reasons: Vec<&str> = cell.reasons.iter().map(|r| r.name()).collect();
                 let source = match cell.source {
                     Some(Source::Direct) => "direct",
                     Some(Source::DirectThin) => "direct_thin",

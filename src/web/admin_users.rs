@@ -192,7 +192,8 @@ pub async fn audit_log(req: HttpRequest, state: State) -> Result<HttpResponse, W
             at: audit_time(lang, e.at),
             at_iso: e.at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             actor: e.actor,
-            action: e.action,
+            action: audit_action(lang, &e.action),
+            action_code: e.action,
             survey: e.survey_slug,
             version: e.survey_version,
             detail: e.detail,
@@ -315,6 +316,16 @@ pub async fn populations_upload(
 }
 
 /// When an audited action happened, in UTC (the database keeps UTC) and said so: "05.12.2026 14:03:07 UTC".
+/// An audit action in words (`survey.close` → "Survey closed"); a code without a text shows as stored.
+fn audit_action(lang: &str, code: &str) -> String {
+    let id = format!("admin-audit-action-{}", code.replace('.', "-"));
+    if i18n::has(lang, &id) {
+        i18n::text(lang, &id)
+    } else {
+        code.to_owned()
+    }
+}
+
 fn audit_time(lang: &str, at: chrono::NaiveDateTime) -> String {
     format!("{} {} UTC", i18n::numbers::date(lang, at.date()), at.format("%H:%M:%S"))
 }

@@ -143,7 +143,10 @@ pub struct AuditLine {
     pub at: String,
     pub at_iso: String,
     pub actor: String,
+    /// The action in the reader's language.
     pub action: String,
+    /// The action as stored (`survey.close`).
+    pub action_code: String,
     pub survey: Option<String>,
     pub version: Option<i32>,
     pub detail: String,
