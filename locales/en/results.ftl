@@ -158,3 +158,4 @@ results-subgroup = Subgroup: { $terms } ({ $n ->
         [one] { $n } respondent
        *[other] { $n } respondents
     }). Estimates are for this group only, with the survey's full design.
+results-computed-at = Figures computed on { $at } UTC.

@@ -551,6 +551,11 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> Value {
             "effective_n": s.effective_n.map(|v| format!("{v:.0}")),
             "weighting_note": weighting_note(s, def, r.version.population.as_ref(), lang),
             "min_cell_note": min_cell_note,
+            "computed_at": crate::i18n::text_with(
+                lang,
+                "results-computed-at",
+                &crate::i18n::Args::new().str("at", numbers::date_time(lang, r.computed_at)),
+            ),
             "published": r.survey.results_published,
         },
         "breakdowns": breakdowns,
