@@ -46,7 +46,7 @@ struct Args {
 }
 
 const SURVEY: &str = r#"slug: scale
-title: {en: "Scale benchmark", ru: "Нагрузочный опрос"}
+title: {en: "Scale benchmark"}
 topic: test
 languages: [en]
 pages:
@@ -58,7 +58,7 @@ pages:
       - {id: q1, type: single_choice, text: {en: "Q1"}, options: [{code: a, label: {en: "A"}}, {code: b, label: {en: "B"}}, {code: c, label: {en: "C"}}]}
       - {id: q2, type: single_choice, text: {en: "Q2"}, options: [{code: a, label: {en: "A"}}, {code: b, label: {en: "B"}}, {code: c, label: {en: "C"}}, {code: d, label: {en: "D"}}]}
       - {id: q3, type: multiple_choice, text: {en: "Q3"}, options: [{code: a, label: {en: "A"}}, {code: b, label: {en: "B"}}, {code: c, label: {en: "C"}}, {code: d, label: {en: "D"}}]}
-      - {id: q4, type: scale, text: {en: "Q4"}, options: [{code: "1", label: {en: "1"}}, {code: "2", label: {en: "2"}}, {code: "3", label: {en: "3"}}, {code: "4", label: {en: "4"}}, {code: "5", label: {en: "5"}}]}
+      - {id: q4, type: scale, text: {en: "Q4"}, points: [{code: 1, label: {en: "1"}}, {code: 2, label: {en: "2"}}, {code: 3, label: {en: "3"}}, {code: 4, label: {en: "4"}}, {code: 5, label: {en: "5"}}]}
       - {id: q5, type: number, min: 0, max: 1000, text: {en: "Q5"}}
 report:
   breakdowns: [sex, region]
@@ -296,7 +296,10 @@ fn run_backend(
     let out = |ext: &str| dir.join(format!("export.{ext}")).to_string_lossy().into_owned();
     timed(&mut opros_cmd(opros, url, &["survey", "import", &survey_path]), dir)?;
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!("\n{label} (load average at the start: {})", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    println!(
+        "\n{label} (load average at the start: {})",
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
     println!("| step | wall s | CPU s | peak RSS MB | rows/s |\n| --- | --- | --- | --- | --- |");
     let row = |step: &str, m: &Measure| {
         println!(
@@ -419,7 +422,14 @@ fn web_downloads(opros: &Path, url: &str, dir: &Path, n: usize) -> Result<(), Bo
         ] {
             let before = peak_rss_mb(server.id())?;
             let out = Command::new("curl")
-                .args(["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_starttransfer} %{time_total} %{size_download}", "-b"])
+                .args([
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code} %{time_starttransfer} %{time_total} %{size_download}",
+                    "-b",
+                ])
                 .arg(&jar)
                 .arg(format!("{base}{path}"))
                 .output()?;

@@ -108,12 +108,14 @@ pub fn run(opts: &WeightFileOptions, stdout: &mut dyn Write, stderr: &mut dyn Wr
                 source,
             })?;
             let mut w = BufWriter::new(file);
-            write_weights(&mut w, &data, &weighted.weights, &weighted.model, opts.dialect).map_err(WeightFileError::Output)?;
+            write_weights(&mut w, &data, &weighted.weights, &weighted.model, opts.dialect)
+                .map_err(WeightFileError::Output)?;
             w.flush().map_err(WeightFileError::Output)?;
         }
         None => {
             let mut w = BufWriter::new(stdout);
-            write_weights(&mut w, &data, &weighted.weights, &weighted.model, opts.dialect).map_err(WeightFileError::Output)?;
+            write_weights(&mut w, &data, &weighted.weights, &weighted.model, opts.dialect)
+                .map_err(WeightFileError::Output)?;
             w.flush().map_err(WeightFileError::Output)?;
         }
     }
@@ -254,7 +256,11 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme, dialect: Dialect) ->
         .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
     let headers = reader.byte_headers().map_err(csv_err)?.clone();
     let header_name = |i: usize, h: &'_ [u8]| -> Vec<u8> {
-        let h = if i == 0 { h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h) } else { h };
+        let h = if i == 0 {
+            h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
+        } else {
+            h
+        };
         h.trim_ascii().to_vec()
     };
     let find = |name: &str| {

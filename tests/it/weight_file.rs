@@ -298,9 +298,7 @@ fn the_excel_ru_dialect_reads_and_writes_semicolons_and_decimal_commas() {
     let body = text.strip_prefix('\u{feff}').expect("a byte-order mark first");
     let mut lines = body.lines();
     assert_eq!(lines.next(), Some("id;weight"));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_reader(body.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(body.as_bytes());
     let got: Vec<(String, String)> = reader
         .records()
         .map(|r| {
