@@ -217,6 +217,7 @@ fn bench_weight_file(c: &mut Criterion) {
         id: None,
         out: Some(dir.path().join("weights.csv")),
         json: true,
+        ..Default::default()
     };
     let mut group = c.benchmark_group("opros_weight_1m_rows");
     group.sample_size(10).measurement_time(Duration::from_secs(20));

@@ -46,7 +46,7 @@ struct Args {
 }
 
 const SURVEY: &str = r#"slug: scale
-title: {en: "Scale benchmark", ru: "Нагрузочный опрос"}
+title: {en: "Scale benchmark"}
 topic: test
 languages: [en]
 pages:
@@ -58,7 +58,7 @@ pages:
       - {id: q1, type: single_choice, text: {en: "Q1"}, options: [{code: a, label: {en: "A"}}, {code: b, label: {en: "B"}}, {code: c, label: {en: "C"}}]}
       - {id: q2, type: single_choice, text: {en: "Q2"}, options: [{code: a, label: {en: "A"}}, {code: b, label: {en: "B"}}, {code: c, label: {en: "C"}}, {code: d, label: {en: "D"}}]}
       - {id: q3, type: multiple_choice, text: {en: "Q3"}, options: [{code: a, label: {en: "A"}}, {code: b, label: {en: "B"}}, {code: c, label: {en: "C"}}, {code: d, label: {en: "D"}}]}
-      - {id: q4, type: scale, text: {en: "Q4"}, options: [{code: "1", label: {en: "1"}}, {code: "2", label: {en: "2"}}, {code: "3", label: {en: "3"}}, {code: "4", label: {en: "4"}}, {code: "5", label: {en: "5"}}]}
+      - {id: q4, type: scale, text: {en: "Q4"}, points: [{code: 1, label: {en: "1"}}, {code: 2, label: {en: "2"}}, {code: 3, label: {en: "3"}}, {code: 4, label: {en: "4"}}, {code: 5, label: {en: "5"}}]}
       - {id: q5, type: number, min: 0, max: 1000, text: {en: "Q5"}}
 report:
   breakdowns: [sex, region]
@@ -295,7 +295,12 @@ fn run_backend(
     let csv_path = csv.to_string_lossy().into_owned();
     let out = |ext: &str| dir.join(format!("export.{ext}")).to_string_lossy().into_owned();
     timed(&mut opros_cmd(opros, url, &["survey", "import", &survey_path]), dir)?;
-    println!("\n{label}\n| step | wall s | CPU s | peak RSS MB | rows/s |\n| --- | --- | --- | --- | --- |");
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "\n{label} (load average at the start: {})",
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
+    println!("| step | wall s | CPU s | peak RSS MB | rows/s |\n| --- | --- | --- | --- | --- |");
     let row = |step: &str, m: &Measure| {
         println!(
             "| {step} | {:.1} | {:.1} | {:.0} | {:.0} |",
@@ -343,6 +348,9 @@ fn run_backend(
     if n >= 1_048_576 {
         println!("| responses export --format xlsx | skipped: over Excel's 1,048,576 rows | | | |");
     }
+    if let Err(e) = web_downloads(opros, url, dir, n) {
+        println!("web downloads not measured: {e}");
+    }
     println!(
         "import: {:.2}× the baseline's wall time ({:.0} against {:.0} rows/s)",
         import.wall / baseline.wall.max(1e-3),
@@ -350,4 +358,110 @@ fn run_backend(
         n as f64 / baseline.wall.max(1e-3)
     );
     Ok(())
+}
+
+/// Staff downloads of the microdata through `opros serve` (curl with a logged-in session): time to the
+/// first byte, total time, and the server's peak RSS (`VmHWM`) before and after each download.
+fn web_downloads(opros: &Path, url: &str, dir: &Path, n: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let password = "scale-benchmark-password-1";
+    let mut add = opros_cmd(opros, url, &["user", "add", "bench", "--role", "sociologist"]);
+    let mut child = add
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        writeln!(stdin, "{password}")?;
+    }
+    child.wait()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = opros_cmd(opros, url, &["serve"])
+        .env("OPROS_BIND", format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let result = (|| -> Result<(), Box<dyn std::error::Error>> {
+        let jar = dir.join("cookies.txt");
+        let mut login_page = String::new();
+        for _ in 0..100 {
+            let out = Command::new("curl")
+                .args(["-s", "-c"])
+                .arg(&jar)
+                .arg(format!("{base}/login"))
+                .output()?;
+            login_page = String::from_utf8_lossy(&out.stdout).into_owned();
+            if out.status.success() && !login_page.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        let csrf = login_page
+            .split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no CSRF token on the login page")?;
+        let login = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-b"])
+            .arg(&jar)
+            .arg("-c")
+            .arg(&jar)
+            .args(["--data-urlencode", &format!("_csrf={csrf}")])
+            .args(["--data-urlencode", "login=bench"])
+            .args(["--data-urlencode", &format!("password={password}")])
+            .args(["--data-urlencode", "next=/admin"])
+            .arg(format!("{base}/login"))
+            .output()?;
+        let code = String::from_utf8_lossy(&login.stdout).into_owned();
+        if code != "303" && code != "302" {
+            return Err(format!("login answered {code}").into());
+        }
+        println!("\nweb downloads (staff session, `opros serve`)\n| download | first byte s | total s | MB | rows/s | server peak RSS MB before → after |\n| --- | --- | --- | --- | --- | --- |");
+        for (name, path) in [
+            ("microdata CSV", "/results/scale/export.csv?data=microdata"),
+            ("microdata SAV", "/results/scale/export.sav"),
+        ] {
+            let before = peak_rss_mb(server.id())?;
+            let out = Command::new("curl")
+                .args([
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code} %{time_starttransfer} %{time_total} %{size_download}",
+                    "-b",
+                ])
+                .arg(&jar)
+                .arg(format!("{base}{path}"))
+                .output()?;
+            let after = peak_rss_mb(server.id())?;
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let v: Vec<&str> = text.split_whitespace().collect();
+            match v.as_slice() {
+                ["200", first, total, size] => {
+                    let total: f64 = total.parse()?;
+                    println!(
+                        "| {name} | {first} | {total:.1} | {:.0} | {:.0} | {before:.0} → {after:.0} |",
+                        size.parse::<f64>()? / 1e6,
+                        n as f64 / total.max(1e-3)
+                    );
+                }
+                _ => return Err(format!("{path}: {text}").into()),
+            }
+        }
+        Ok(())
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    result
+}
+
+/// A process's peak resident set so far, in MB (`VmHWM` in `/proc/PID/status`).
+fn peak_rss_mb(pid: u32) -> Result<f64, Box<dyn std::error::Error>> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .ok_or("no VmHWM")?;
+    Ok(kb / 1024.0)
 }

@@ -1,5 +1,6 @@
-//! `opros weight --data FILE.csv --scheme FILE.yaml [--id COLUMN] [--out FILE.csv] [--json]`: weights any
-//! respondent file (e.g. a telephone survey) with the weighting engine.
+//! `opros weight --data FILE.csv --scheme FILE.yaml [--id COLUMN] [--out FILE.csv] [--json]
+//! [--dialect standard|excel-ru]`: weights any respondent file (e.g. a telephone survey) with the weighting
+//! engine.
 //!
 //! - The data file is CSV with a header row; the id column (`id` unless `--id`), every variable named in the
 //!   scheme's `variables`, and the scheme's `base_weight` column (if set) must be present. Other columns are
@@ -16,6 +17,11 @@
 //!   `weight_min`, `weight_max`, … and `variables[].categories[]` with `sample_share`, `weighted_share`,
 //!   `target_share`).
 //!
+//! - `--dialect excel-ru` reads and writes what Excel in the Russian locale does: `;` between cells and
+//!   decimal commas (in the starting weights read and the weights written); its output starts with a UTF-8
+//!   byte-order mark like every other `excel-ru` CSV. A byte-order mark at the start of the input is
+//!   skipped in either dialect.
+//!
 //! The output file is only created once weighting has succeeded, so an error never leaves half a file.
 
 use std::collections::HashMap;
@@ -26,6 +32,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::export::Dialect;
 use crate::weighting::{
     self, Category, Diagnostics, Population, Sample, Scheme, StartingWeights, Targets, WeightingError,
 };
@@ -43,6 +50,8 @@ pub struct WeightFileOptions {
     pub out: Option<PathBuf>,
     /// Diagnostics as one JSON object instead of text.
     pub json: bool,
+    /// Separator and decimal mark of the data file and of the output.
+    pub dialect: Dialect,
 }
 
 /// Why `opros weight` failed; every message names the file (and line) concerned.
@@ -87,7 +96,7 @@ pub enum WeightFileError {
 pub fn run(opts: &WeightFileOptions, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), WeightFileError> {
     let (scheme, targets) = read_scheme(&opts.scheme)?;
     let id_column = opts.id.as_deref().unwrap_or("id");
-    let data = read_data(&opts.data, id_column, &scheme)?;
+    let data = read_data(&opts.data, id_column, &scheme, opts.dialect)?;
     let weighted = weighting::weight(&data.sample, &scheme, &targets).map_err(|source| WeightFileError::Weighting {
         path: opts.data.display().to_string(),
         source,
@@ -99,12 +108,14 @@ pub fn run(opts: &WeightFileOptions, stdout: &mut dyn Write, stderr: &mut dyn Wr
                 source,
             })?;
             let mut w = BufWriter::new(file);
-            write_weights(&mut w, &data, &weighted.weights, &weighted.model).map_err(WeightFileError::Output)?;
+            write_weights(&mut w, &data, &weighted.weights, &weighted.model, opts.dialect)
+                .map_err(WeightFileError::Output)?;
             w.flush().map_err(WeightFileError::Output)?;
         }
         None => {
             let mut w = BufWriter::new(stdout);
-            write_weights(&mut w, &data, &weighted.weights, &weighted.model).map_err(WeightFileError::Output)?;
+            write_weights(&mut w, &data, &weighted.weights, &weighted.model, opts.dialect)
+                .map_err(WeightFileError::Output)?;
             w.flush().map_err(WeightFileError::Output)?;
         }
     }
@@ -230,7 +241,7 @@ impl Column {
     }
 }
 
-fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, WeightFileError> {
+fn read_data(path: &Path, id_column: &str, scheme: &Scheme, dialect: Dialect) -> Result<Data, WeightFileError> {
     let shown = path.display().to_string();
     let csv_err = |e: csv::Error| WeightFileError::Csv {
         path: shown.clone(),
@@ -240,12 +251,23 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
         path: shown.clone(),
         source,
     })?;
-    let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(dialect.delimiter())
+        .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
     let headers = reader.byte_headers().map_err(csv_err)?.clone();
+    let header_name = |i: usize, h: &'_ [u8]| -> Vec<u8> {
+        let h = if i == 0 {
+            h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h)
+        } else {
+            h
+        };
+        h.trim_ascii().to_vec()
+    };
     let find = |name: &str| {
         headers
             .iter()
-            .position(|h| h.trim_ascii() == name.as_bytes())
+            .enumerate()
+            .position(|(i, h)| header_name(i, h) == name.as_bytes())
             .ok_or_else(|| WeightFileError::MissingColumn {
                 path: shown.clone(),
                 column: name.to_owned(),
@@ -283,7 +305,7 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
             let raw = record.get(pos).unwrap_or_default();
             let parsed = std::str::from_utf8(raw.trim_ascii())
                 .ok()
-                .and_then(|s| s.parse::<f64>().ok());
+                .and_then(|s| parse_number(s, dialect));
             match parsed {
                 Some(w) if w.is_finite() && w > 0.0 => base.push(w),
                 _ => {
@@ -313,33 +335,51 @@ fn read_data(path: &Path, id_column: &str, scheme: &Scheme) -> Result<Data, Weig
     Ok(Data { sample, ids, id_ends })
 }
 
-/// Writes `id,weight` rows. Weights print as the shortest decimal that reads back to the same number;
-/// with equal starting weights and no trimming every cell has one weight, formatted once.
+/// A starting weight as written in the dialect (`excel-ru`: a decimal comma; a decimal point is also read,
+/// as Excel leaves a number it did not recognize as typed).
+fn parse_number(text: &str, dialect: Dialect) -> Option<f64> {
+    match dialect {
+        Dialect::Standard => text.parse().ok(),
+        Dialect::ExcelRu => text.replace(',', ".").parse().ok(),
+    }
+}
+
+/// Writes `id,weight` rows (`id;weight` with decimal commas in `excel-ru`, after a byte-order mark).
+/// Weights print as the shortest decimal that reads back to the same number; with equal starting weights
+/// and no trimming every cell has one weight, formatted once.
 fn write_weights(
     out: &mut dyn Write,
     data: &Data,
     weights: &[f64],
     model: &weighting::CalibrationModel,
+    dialect: Dialect,
 ) -> std::io::Result<()> {
     let per_cell = matches!(model.starting_weights, StartingWeights::Equal(_)) && !model.trimmed;
     let mut cell_text: Vec<Option<String>> = vec![None; model.cells.len()];
-    out.write_all(b"id,weight\n")?;
+    let separator = dialect.delimiter();
+    if dialect == Dialect::ExcelRu {
+        out.write_all("\u{feff}".as_bytes())?;
+    }
+    out.write_all(&[b"id".as_slice(), &[separator], b"weight\n"].concat())?;
     let mut start = 0;
     let mut number = String::new();
     for (i, (&end, &weight)) in data.id_ends.iter().zip(weights).enumerate() {
-        write_csv_field(out, &data.ids[start..end])?;
-        out.write_all(b",")?;
+        write_csv_field(out, &data.ids[start..end], separator)?;
+        out.write_all(&[separator])?;
         start = end;
         match model.cell(i) {
             None => {}
             Some(k) if per_cell => {
-                let text = cell_text[k].get_or_insert_with(|| weight.to_string());
+                let text = cell_text[k].get_or_insert_with(|| dialect.number(&weight.to_string()));
                 out.write_all(text.as_bytes())?;
             }
             Some(_) => {
                 use std::fmt::Write as _;
                 number.clear();
                 let _ = write!(number, "{weight}");
+                if dialect == Dialect::ExcelRu {
+                    number = number.replace('.', ",");
+                }
                 out.write_all(number.as_bytes())?;
             }
         }
@@ -349,8 +389,10 @@ fn write_weights(
 }
 
 /// A CSV field, quoted (with doubled quotes) only when it needs to be.
-fn write_csv_field(out: &mut dyn Write, field: &[u8]) -> std::io::Result<()> {
-    let needs_quotes = field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+fn write_csv_field(out: &mut dyn Write, field: &[u8], separator: u8) -> std::io::Result<()> {
+    let needs_quotes = field
+        .iter()
+        .any(|&b| b == separator || matches!(b, b',' | b'"' | b'\n' | b'\r'))
         || field.first().is_some_and(|b| b.is_ascii_whitespace())
         || field.last().is_some_and(|b| b.is_ascii_whitespace());
     if !needs_quotes {

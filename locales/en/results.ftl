@@ -201,3 +201,4 @@ model-error-repeated = '{ $name }' appears more than once in the model.
 model-error-no-predictors = No predictors: give at least one in x, joined by +.
 model-error-not-estimable = The model cannot be estimated: { $name }
 model-error-other = { $name }
+results-computed-at = Figures computed on { $at } UTC.

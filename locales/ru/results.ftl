@@ -213,3 +213,4 @@ model-error-repeated = «{ $name }» входит в модель больше �
 model-error-no-predictors = Нет предикторов: укажите хотя бы один в x, через +.
 model-error-not-estimable = Модель не может быть оценена: { $name }
 model-error-other = { $name }
+results-computed-at = Данные рассчитаны { $at } UTC.

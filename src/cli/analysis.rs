@@ -114,6 +114,10 @@ pub struct WeightArgs {
     /// Diagnostics as one JSON object on stderr.
     #[arg(long)]
     pub json: bool,
+    /// CSV dialect of the data file and the output: `standard` (`,` and decimal points) or `excel-ru` (`;`
+    /// and decimal commas, what Excel in the Russian locale writes and opens directly).
+    #[arg(long, default_value = "standard")]
+    pub dialect: crate::export::Dialect,
 }
 
 pub fn run_weight(args: WeightArgs) -> Result<(), CliError> {
@@ -123,6 +127,7 @@ pub fn run_weight(args: WeightArgs) -> Result<(), CliError> {
         id: args.id,
         out: args.out,
         json: args.json,
+        dialect: args.dialect,
     };
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();

@@ -46,6 +46,11 @@ pub fn date(lang: &str, d: chrono::NaiveDate) -> String {
     d.format(if lang == "ru" { "%d.%m.%Y" } else { "%Y-%m-%d" }).to_string()
 }
 
+/// A moment as `lang` writes it, in UTC to the minute: "05.12.2026 14:03" / "2026-12-05 14:03".
+pub fn date_time(lang: &str, at: chrono::DateTime<chrono::Utc>) -> String {
+    format!("{} {}", date(lang, at.date_naive()), at.format("%H:%M"))
+}
+
 /// A month as `lang` writes it: "06.2027" / "2027-06" (waves of a trend).
 pub fn month(lang: &str, d: chrono::NaiveDate) -> String {
     d.format(if lang == "ru" { "%m.%Y" } else { "%Y-%m" }).to_string()

@@ -41,8 +41,8 @@ pub(super) type Key = (String, i32, i64, String);
 
 /// Computed summaries: one computation per survey and language however many requests ask at once, and
 /// during open fieldwork the last summary served while a fresh one is computed (see
-/// [`crate::catalog::flight`] and `OPROS_SUMMARY_STALE_SECONDS`).
-#[derive(Default)]
+/// [`crate::catalog::flight`] and `OPROS_SUMMARY_STALE_SECONDS`). A clone shares the cache.
+#[derive(Default, Clone)]
 pub struct SummaryCache {
     flights: Arc<Flights<Key, Summary>>,
     /// Summaries of a subgroup or a two-way breakdown (`?filter=`, `?by2=`): the same single flight and

@@ -529,6 +529,11 @@ pub fn view(r: &Results, lang: &str, by: Option<&str>) -> ResultsPage {
             weighting_note: weighting_note(s, def, r.version.population.as_ref(), lang),
             min_cell_note,
             published: r.survey.results_published,
+            computed_at: crate::i18n::text_with(
+                lang,
+                "results-computed-at",
+                &crate::i18n::Args::new().str("at", numbers::date_time(lang, r.computed_at)),
+            ),
         },
         breakdowns,
         by: by.map(str::to_owned),

@@ -330,3 +330,61 @@ fn imports_list_capped_problems_or_store_everything_with_quotas_once(backend: Ba
     assert_eq!(after, expected);
 }
 backend_tests!(imports_list_capped_problems_or_store_everything_with_quotas_once);
+
+/// Fifty concurrent requests (API and page, released together) for a summary nobody has computed yet
+/// cost one computation, counted by the server's summary cache, and all get the same summary (the same
+/// `computed_at`). The same in another language is a second computation.
+fn concurrent_requests_for_an_uncached_summary_cost_one_computation(backend: Backend) {
+    use std::sync::{Arc, Barrier};
+
+    let db = TestDb::new(&backend);
+    let (seeding_server, store) = seeded(&db, &["transport-2026"]);
+    drop(seeding_server);
+    let state = opros::web::prepare_state(crate::common::test_config(&db)).expect("state");
+    let summaries = state.summaries.clone();
+    let server = crate::common::TestServer::start_state(state);
+    assert_eq!(summaries.computations(), 0);
+    let requests = 50;
+    let barrier = Arc::new(Barrier::new(requests));
+    let threads: Vec<_> = (0..requests)
+        .map(|i| {
+            let (barrier, base) = (barrier.clone(), server.base.clone());
+            std::thread::spawn(move || {
+                let client = reqwest::blocking::Client::new();
+                barrier.wait();
+                if i % 5 == 0 {
+                    let r = client
+                        .get(format!("{base}/results/transport-2026?lang=en"))
+                        .send()
+                        .expect("page");
+                    assert_eq!(r.status().as_u16(), 200);
+                    None
+                } else {
+                    let r = client
+                        .get(format!("{base}/api/v1/surveys/transport-2026/summary?lang=en"))
+                        .send()
+                        .expect("summary");
+                    assert_eq!(r.status().as_u16(), 200);
+                    let json: serde_json::Value = r.json().expect("json");
+                    json["computed_at"].as_str().map(str::to_owned)
+                }
+            })
+        })
+        .collect();
+    let stamps: Vec<String> = threads
+        .into_iter()
+        .filter_map(|t| t.join().expect("request thread"))
+        .collect();
+    assert_eq!(stamps.len(), requests * 4 / 5);
+    assert!(stamps.iter().all(|s| *s == stamps[0]), "one summary: {stamps:?}");
+    assert_eq!(summaries.computations(), 1, "{requests} concurrent requests");
+    let client = reqwest::blocking::Client::new();
+    let r = client
+        .get(server.url("/api/v1/surveys/transport-2026/summary?lang=ru"))
+        .send()
+        .expect("summary ru");
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(summaries.computations(), 2, "another language is another summary");
+    drop(store);
+}
+backend_tests!(concurrent_requests_for_an_uncached_summary_cost_one_computation);

@@ -204,6 +204,16 @@ fn published_pages_show_the_summary_numbers(backend: Backend) {
             let n = doc.select(&sel(".facts .n")).next().map(text);
             assert_eq!(n, summary["n"].as_u64().map(|v| v.to_string()));
             assert!(html.contains("weighting-note"), "weighting note");
+            // When the summary was computed: the API's `computed_at` (the same cached summary), in the
+            // page's language, to the minute, in UTC.
+            let at = summary["computed_at"].as_str().expect("computed_at");
+            let at = chrono::DateTime::parse_from_rfc3339(at).expect("RFC 3339").to_utc();
+            let expected = match lang {
+                "ru" => format!("Данные рассчитаны {} UTC.", at.format("%d.%m.%Y %H:%M")),
+                _ => format!("Figures computed on {} UTC.", at.format("%Y-%m-%d %H:%M")),
+            };
+            let shown = doc.select(&sel("p.computed-at")).next().map(text);
+            assert_eq!(shown.as_deref(), Some(expected.as_str()), "{slug} {lang}");
             // Every chart is accessible: a title and a description it is labelled by.
             for svg in doc.select(&sel("svg.chart")) {
                 let labelled = svg.value().attr("aria-labelledby").unwrap_or_default();

@@ -259,3 +259,65 @@ fn ids_that_need_quoting_survive_the_round_trip() {
     let ids: Vec<String> = rows(&out).into_iter().map(|(id, _)| id).collect();
     assert_eq!(ids, ["q\"uote", " padded ", "plain", "last"]);
 }
+
+/// The data of `DATA` as Excel in the Russian locale saves it: a byte-order mark, `;` between cells,
+/// decimal commas in the starting weights, and an id that holds the separator.
+const DATA_EXCEL_RU: &str = "\u{feff}id;sex;age;w
+a;m;young;1
+\"b; with semicolon\";m;old;2,0
+c;f;young;1
+d;f;old;1
+e;f;;1
+f;f;old;3,0
+";
+
+/// `--dialect excel-ru` on the binary: the same weights as the standard file, written with `;` and
+/// decimal commas after a byte-order mark.
+#[test]
+fn the_excel_ru_dialect_reads_and_writes_semicolons_and_decimal_commas() {
+    let scheme = format!("{SCHEME}base_weight: w\n");
+    let standard = Files::new(DATA, &scheme);
+    let (out, _) = run_ok(&standard.opts());
+    let expected = rows(&out);
+    let excel = Files::new(DATA_EXCEL_RU, &scheme);
+    let run_binary = |extra: &[&str]| {
+        let data = excel.path("data.csv");
+        let scheme = excel.path("scheme.yaml");
+        std::process::Command::new(env!("CARGO_BIN_EXE_opros"))
+            .args(["weight", "--data"])
+            .arg(&data)
+            .arg("--scheme")
+            .arg(&scheme)
+            .args(extra)
+            .output()
+            .expect("run opros weight")
+    };
+    let got = run_binary(&["--dialect", "excel-ru"]);
+    assert!(got.status.success(), "{}", String::from_utf8_lossy(&got.stderr));
+    let text = String::from_utf8(got.stdout).expect("utf8");
+    let body = text.strip_prefix('\u{feff}').expect("a byte-order mark first");
+    let mut lines = body.lines();
+    assert_eq!(lines.next(), Some("id;weight"));
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(body.as_bytes());
+    let got: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            (r[0].to_owned(), r[1].to_owned())
+        })
+        .collect();
+    assert_eq!(got.len(), expected.len());
+    let mut fractional = 0;
+    for ((id, w), (want_id, want_w)) in got.iter().zip(&expected) {
+        assert_eq!(id.replace("; with semicolon", ", with comma"), *want_id);
+        assert!(!w.contains('.'), "decimal commas only: {w}");
+        fractional += usize::from(w.contains(','));
+        assert_eq!(w.replace(',', "."), *want_w, "respondent {id}");
+    }
+    assert!(fractional > 0, "some weights have a fractional part: {got:?}");
+    assert_eq!(got[4].1, "", "respondent e has no age: excluded");
+
+    let unknown = run_binary(&["--dialect", "excel"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("excel-ru"));
+}

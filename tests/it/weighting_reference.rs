@@ -52,6 +52,7 @@ fn run_case(case: &str, json: bool) -> (Vec<u8>, Vec<u8>) {
         id: Some(id),
         out: None,
         json,
+        ..Default::default()
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     if let Err(e) = run(&opts, &mut out, &mut err) {
@@ -156,6 +157,7 @@ fn strict_trimming_with_mean_above_upper_bound_is_reported_as_infeasible() {
         id: Some("snum".into()),
         out: None,
         json: false,
+        ..Default::default()
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     match run(&opts, &mut out, &mut err) {

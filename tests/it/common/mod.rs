@@ -166,9 +166,13 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(config: Config) -> TestServer {
+        TestServer::start_state(opros::web::prepare_state(config).expect("prepare state"))
+    }
+
+    /// The server on a state the test prepared (and may keep parts of, such as the summary cache).
+    pub fn start_state(state: opros::web::AppState) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = opros::web::prepare_state(config).expect("prepare state");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
