@@ -35,6 +35,8 @@ pub struct SurveyHead {
     pub effective_n: Option<String>,
     pub weighting_note: String,
     pub min_cell_note: String,
+    /// When the figures were computed (the summary may be served from a cache).
+    pub computed_at: String,
     pub published: bool,
 }
 
