@@ -525,7 +525,7 @@ mod tests {
                 "users": [{"login": "anna", "role_label": "admin", "disabled": alt, "created_at": "2026-01-01", "is_self": true,
                     "roles": [{"name": "admin", "label": "admin", "selected": true}]}],
                 "roles": [{"name": "admin", "label": "admin"}], "min_password": if alt { 1 } else { 12 },
-                "entries": [{"at": "x", "at_iso": "x", "actor": "a", "action": "login", "survey": "s", "version": 1, "detail": "d"}],
+                "entries": [{"at": "x", "at_iso": "x", "actor": "a", "action": "Вход", "action_code": "login", "survey": "s", "version": 1, "detail": "d"}],
                 "survey": "s", "actor": "a", "next": "/admin", "login": "anna",
                 "message": "m",
             });

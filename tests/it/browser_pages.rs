@@ -54,13 +54,18 @@ async fn links(b: &Browser) -> Vec<String> {
         .collect()
 }
 
-/// The page's language attribute, its layout width and the viewport width.
-async fn page_facts(b: &Browser) -> (String, u64, u64) {
+/// The page's language attribute, its layout width, the viewport width and the smallest chart text as
+/// drawn on the screen (its font size times the chart's scale; 0 without charts).
+async fn page_facts(b: &Browser) -> (String, u64, u64, f64) {
     let v = b
         .js(
-            "return [document.documentElement.lang,
+            "const sizes = [...document.querySelectorAll('svg text')]
+                .filter(t => t.getBoundingClientRect().height > 0 && t.textContent.trim() !== '')
+                .map(t => parseFloat(getComputedStyle(t).fontSize) * (t.ownerSVGElement.getScreenCTM()?.a || 1));
+             return [document.documentElement.lang,
                      document.documentElement.scrollWidth,
-                     document.documentElement.clientWidth];",
+                     document.documentElement.clientWidth,
+                     sizes.length ? Math.min(...sizes) : 0];",
             vec![],
         )
         .await;
@@ -68,8 +73,12 @@ async fn page_facts(b: &Browser) -> (String, u64, u64) {
         v[0].as_str().unwrap_or("").to_owned(),
         v[1].as_u64().unwrap_or(0),
         v[2].as_u64().unwrap_or(0),
+        v[3].as_f64().unwrap_or(0.0),
     )
 }
+
+/// Chart text smaller than this (CSS pixels on the screen) is too small to read on a phone.
+const MIN_CHART_TEXT_PX: f64 = 11.0;
 
 /// Visits every page reachable from `start` whose address starts with `within`; checks each page's
 /// language and width. Returns the addresses visited.
@@ -79,15 +88,20 @@ async fn crawl(b: &mut Browser, start: &str, within: &str, lang: &str) -> Vec<St
     let mut visited = Vec::new();
     let mut too_wide = Vec::new();
     let mut wrong_lang = Vec::new();
+    let mut small_text = Vec::new();
     while let Some(path) = queue.pop_front() {
         if !seen.insert(path.clone()) || visited.len() >= MAX_PAGES {
             continue;
         }
         b.goto(&path).await;
-        let (page_lang, scroll, client) = page_facts(b).await;
+        let (page_lang, scroll, client, chart_text) = page_facts(b).await;
         if scroll > client {
             too_wide.push(format!("{path}: {scroll} px in a {client} px viewport"));
             b.shot(&format!("too-wide-{}", visited.len())).await;
+        }
+        if chart_text > 0.0 && chart_text < MIN_CHART_TEXT_PX {
+            small_text.push(format!("{path}: chart text drawn at {chart_text:.1} px"));
+            b.shot(&format!("small-text-{}", visited.len())).await;
         }
         if page_lang != lang {
             wrong_lang.push(format!("{path}: lang={page_lang}"));
@@ -105,6 +119,7 @@ async fn crawl(b: &mut Browser, start: &str, within: &str, lang: &str) -> Vec<St
         visited.len()
     ));
     assert!(too_wide.is_empty(), "pages wider than the viewport: {too_wide:#?}");
+    assert!(small_text.is_empty(), "chart text too small to read: {small_text:#?}");
     assert!(
         wrong_lang.is_empty(),
         "pages not in the chosen language {lang}: {wrong_lang:#?}"
@@ -210,7 +225,7 @@ async fn site(viewport: Viewport, lang: &str) {
     };
     for path in ["/no-such-page", "/trends/no-such-question", "/results/no-such-survey"] {
         b.goto(path).await;
-        let (page_lang, scroll, client) = page_facts(&b).await;
+        let (page_lang, scroll, client, _) = page_facts(&b).await;
         assert_eq!(page_lang, lang, "{path}");
         assert!(scroll <= client, "{path} is {scroll} px wide");
         assert_eq!(b.text("main h1").await, not_found, "{path}");
