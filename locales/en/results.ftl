@@ -201,3 +201,6 @@ model-error-repeated = '{ $name }' appears more than once in the model.
 model-error-no-predictors = No predictors: give at least one in x, joined by +.
 model-error-not-estimable = The model cannot be estimated: { $name }
 model-error-other = { $name }
+
+# The breakdown by the channel a respondent came from (?src= on the survey link).
+results-channel-variable = Channel (link source)

@@ -213,3 +213,6 @@ model-error-repeated = «{ $name }» входит в модель больше �
 model-error-no-predictors = Нет предикторов: укажите хотя бы один в x, через +.
 model-error-not-estimable = Модель не может быть оценена: { $name }
 model-error-other = { $name }
+
+# Разбивка по каналу, из которого пришёл респондент (?src= в ссылке на опрос).
+results-channel-variable = Канал (источник ссылки)
