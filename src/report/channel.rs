@@ -54,7 +54,11 @@ pub(crate) fn check_breakdown(def: &Definition, var: &str) -> Result<(), ReportE
     }
     domain::check_breakdown(def, var).map_err(|e| match e {
         ReportError::UnknownBreakdown(v, valid) if def.categories(CHANNEL).is_none() => {
-            let valid = if valid.is_empty() { CHANNEL.to_owned() } else { format!("{valid}, {CHANNEL}") };
+            let valid = if valid.is_empty() {
+                CHANNEL.to_owned()
+            } else {
+                format!("{valid}, {CHANNEL}")
+            };
             ReportError::UnknownBreakdown(v, valid)
         }
         e => e,
