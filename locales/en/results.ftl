@@ -202,3 +202,6 @@ model-error-no-predictors = No predictors: give at least one in x, joined by +.
 model-error-not-estimable = The model cannot be estimated: { $name }
 model-error-other = { $name }
 results-computed-at = Figures computed on { $at } UTC.
+
+# The breakdown by the channel a respondent came from (?src= on the survey link).
+results-channel-variable = Channel (link source)

@@ -214,3 +214,6 @@ model-error-no-predictors = Нет предикторов: укажите хот
 model-error-not-estimable = Модель не может быть оценена: { $name }
 model-error-other = { $name }
 results-computed-at = Данные рассчитаны { $at } UTC.
+
+# Разбивка по каналу, из которого пришёл респондент (?src= в ссылке на опрос).
+results-channel-variable = Канал (источник ссылки)

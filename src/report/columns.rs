@@ -436,6 +436,9 @@ impl<'a> Columns<'a> {
 
     /// [`Self::breakdown`] over all analysed respondents, subgroup or not.
     pub fn breakdown_unmasked(&self, var: &str, lang: &str) -> (Vec<Labelled>, Vec<Option<usize>>) {
+        if super::channel::is_channel(self.view.def, var) {
+            return super::channel::breakdown(self.view.channels, self.rows);
+        }
         let cats = category_labels(self.view.def, var, lang);
         let pos: HashMap<&str, usize> = cats.iter().enumerate().map(|(k, c)| (c.code.as_str(), k)).collect();
         let column = self.view.variable(var, self.rows);

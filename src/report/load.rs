@@ -91,9 +91,11 @@ fn load_coded(
             let len = Layout::of(&v.definition).map(|l| l.len);
             Some((v, len))
         });
+        let channel = r.channel;
         match (r.codes, r.fallback, known.as_ref()) {
             (Some(codes), _, Some((v, Some(len)))) if codes.len() == *len && codes.first() == Some(&FORMAT) => {
                 responses.push_coded(v, &codes);
+                responses.push_channel(channel.as_deref());
             }
             (None, Some((id, json)), known) => {
                 let answers = parse(&survey.slug, &id, &json)?;
@@ -102,6 +104,7 @@ fn load_coded(
                     Some((v, codes)) => responses.push_coded(v, &codes),
                     None => responses.push_json(answers),
                 }
+                responses.push_channel(channel.as_deref());
             }
             _ => misfit = true,
         }
@@ -113,7 +116,7 @@ fn load_coded(
 /// Every response from its JSON answers, but those in `skip`.
 fn load_json(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -> Result<Responses, ReportLoadError> {
     let mut responses = Responses::default();
-    for (id, json) in store.complete_answers(&survey.id)? {
+    for (id, json, channel) in store.complete_answers_with_channel(&survey.id)? {
         if skip.contains(&id) {
             continue;
         }
@@ -121,6 +124,7 @@ fn load_json(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -> Resul
             return Err(ReportLoadError::TooMany(survey.slug.clone()));
         }
         responses.push_json(parse(&survey.slug, &id, &json)?);
+        responses.push_channel(channel.as_deref());
     }
     Ok(responses)
 }
@@ -139,7 +143,9 @@ fn load_with_design(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -
             return Err(ReportLoadError::TooMany(survey.slug.clone()));
         }
         responses.push_json(parse(&survey.slug, &row.id, &row.answers)?);
-        design.push(crate::form::Meta::parse(&row.meta).design);
+        let meta = crate::form::Meta::parse(&row.meta);
+        responses.push_channel(meta.channel.as_deref());
+        design.push(meta.design);
     }
     responses.design = Some(design);
     Ok(responses)
@@ -174,8 +180,10 @@ fn load_with_codings(
             return Err(ReportLoadError::TooMany(survey.slug.clone()));
         }
         responses.push_json(parse(&survey.slug, &row.id, &row.answers)?);
+        let meta = crate::form::Meta::parse(&row.meta);
+        responses.push_channel(meta.channel.as_deref());
         if with_design {
-            design.push(crate::form::Meta::parse(&row.meta).design);
+            design.push(meta.design);
         }
         index.insert(row.id, index.len());
     }

@@ -20,6 +20,7 @@
 //! A cell with fewer than `min_cell` respondents is `suppressed: true` and carries no numbers.
 
 mod balance;
+pub mod channel;
 mod coded_text;
 mod columns;
 mod design;
@@ -413,7 +414,7 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
     let lang = input.language;
     let by = opts.by.clone().unwrap_or_else(|| def.report.breakdowns.clone());
     for b in by.iter().chain(&opts.by2) {
-        domain::check_breakdown(def, b)?;
+        channel::check_breakdown(def, b)?;
     }
     if let (Some(b2), true) = (&opts.by2, by.is_empty()) {
         return Err(ReportError::By2WithoutBy(b2.clone()));
@@ -541,6 +542,9 @@ pub fn summarize_timed<A: AnswerSource + ?Sized>(
 
 fn breakdown_variable(def: &Definition, id: &str, categories: &[Labelled], lang: &str) -> BreakdownVariable {
     let one = |id: &str| {
+        if channel::is_channel(def, id) {
+            return channel::label(lang);
+        }
         def.derived_variable(id)
             .and_then(|d| d.label.as_ref().map(|l| l.get(lang).to_owned()))
             .or_else(|| def.question(id).map(|q| q.text.get(lang).to_owned()))

@@ -24,6 +24,8 @@ pub struct Responses {
     pub(super) design: Option<Vec<Option<DesignValues>>>,
     /// Codes given to open answers, per response (loaded for surveys with codebooks).
     pub(super) codings: Option<super::coded_text::Codings>,
+    /// Each response's channel, in response order (pushed by the loader for every response).
+    pub(super) channels: Option<super::channel::Channels>,
 }
 
 /// Where a respondent's answers are: row `index` of coded version `version`, or `json[index]`.
@@ -72,6 +74,11 @@ impl Responses {
         self.json.push(answers);
     }
 
+    /// Records the channel of the response pushed last (see `report::channel`).
+    pub(crate) fn push_channel(&mut self, stored: Option<&str>) {
+        self.channels.get_or_insert_with(Default::default).push(stored);
+    }
+
     /// Whether another response fits the row index space.
     pub(crate) fn has_room(&self) -> bool {
         self.rows.len() < JSON_ROW as usize
@@ -103,6 +110,7 @@ impl AnswerSource for [Answers] {
             rows: None,
             coded: Vec::new(),
             json: self,
+            channels: None,
         }
     }
 }
@@ -154,6 +162,7 @@ impl AnswerSource for Responses {
             rows: Some(&self.rows),
             coded,
             json: &self.json,
+            channels: self.channels.as_ref(),
         }
     }
 }
@@ -187,6 +196,8 @@ pub struct View<'a> {
     rows: Option<&'a [RowRef]>,
     pub(crate) coded: Vec<CodedVersion<'a>>,
     json: &'a [Answers],
+    /// Each response's channel, when loaded from the store.
+    pub(crate) channels: Option<&'a super::channel::Channels>,
 }
 
 /// One response: its place in the JSON list and its answers, or its coded row with the index of its

@@ -57,6 +57,7 @@ mod outage_pg;
 mod quality;
 mod readme;
 mod report_reference;
+mod results_channel;
 mod results_filter;
 mod results_pages;
 mod results_snapshots;
