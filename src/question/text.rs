@@ -153,4 +153,15 @@ impl QuestionType for Text {
     fn categories(&self) -> Vec<&AnswerOption> {
         Vec::new()
     }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        self.codebook.as_ref()
+    }
+
+    fn open_text<'a>(&self, answer: &'a Answer) -> Option<&'a str> {
+        match answer {
+            Answer::Text(t) => super::not_blank(t),
+            _ => None,
+        }
+    }
 }
