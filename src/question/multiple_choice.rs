@@ -208,10 +208,10 @@ impl QuestionType for MultipleChoice {
     }
 
     fn open_text<'a>(&self, answer: &'a Answer) -> Option<&'a str> {
-        match answer {
-            Answer::Choices { other_text, .. } => other_text.as_deref().and_then(super::not_blank),
-            _ => None,
-        }
+        let Answer::Choices { other_text, .. } = answer else {
+            return None;
+        };
+        other_text.as_deref().and_then(super::not_blank)
     }
 }
 

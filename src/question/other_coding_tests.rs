@@ -54,8 +54,15 @@ fn a_choice_question_with_other_takes_a_codebook() {
         code: code.into(),
         other_text: text.map(str::to_owned),
     };
-    assert_eq!(how.kind.open_text(&other("other", Some("Велосипед"))), Some("Велосипед"));
-    assert_eq!(how.kind.open_text(&other("other", Some("  "))), None, "blank is not coded");
+    assert_eq!(
+        how.kind.open_text(&other("other", Some("Велосипед"))),
+        Some("Велосипед")
+    );
+    assert_eq!(
+        how.kind.open_text(&other("other", Some("  "))),
+        None,
+        "blank is not coded"
+    );
     assert_eq!(how.kind.open_text(&other("bus", None)), None);
     let which = def.question("which").unwrap_or_else(|| panic!("which"));
     let chosen = Answer::Choices {
@@ -82,7 +89,13 @@ fn a_codebook_without_other_is_refused_with_what_to_do() {
 
 #[test]
 fn a_choice_questions_codebook_is_checked_like_a_text_questions() {
-    let twice = DEF.replace("{code: walk, label: {ru: Пешком, en: On foot}}", "{code: bike, label: {ru: Ещё}}");
+    let twice = DEF.replace(
+        "{code: walk, label: {ru: Пешком, en: On foot}}",
+        "{code: bike, label: {ru: Ещё}}",
+    );
     let text = problems(&twice);
-    assert!(text.contains("question 'how': codebook code 'bike' is listed twice"), "{text}");
+    assert!(
+        text.contains("question 'how': codebook code 'bike' is listed twice"),
+        "{text}"
+    );
 }

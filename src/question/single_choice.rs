@@ -203,9 +203,9 @@ impl QuestionType for SingleChoice {
     }
 
     fn open_text<'a>(&self, answer: &'a Answer) -> Option<&'a str> {
-        match answer {
-            Answer::Choice { other_text, .. } => other_text.as_deref().and_then(super::not_blank),
-            _ => None,
-        }
+        let Answer::Choice { other_text, .. } = answer else {
+            return None;
+        };
+        other_text.as_deref().and_then(super::not_blank)
     }
 }

@@ -159,9 +159,9 @@ impl QuestionType for Text {
     }
 
     fn open_text<'a>(&self, answer: &'a Answer) -> Option<&'a str> {
-        match answer {
-            Answer::Text(t) => super::not_blank(t),
-            _ => None,
-        }
+        let Answer::Text(t) = answer else {
+            return None;
+        };
+        super::not_blank(t)
     }
 }

@@ -90,7 +90,12 @@ impl Ctx<'_> {
         breakdowns
             .iter_mut()
             .for_each(|b| super::suppression::complement(b, &estimates));
-        let other = q.kind.as_type().choices().last().map(|o| o.label.get(self.lang).to_owned());
+        let other = q
+            .kind
+            .as_type()
+            .choices()
+            .last()
+            .map(|o| o.label.get(self.lang).to_owned());
         let text = q.text.get(self.lang);
         Ok(Some(QuestionSummary {
             id: format!("{}.other", q.id),

@@ -115,7 +115,10 @@ fn other_texts_coded_over_http(backend: Backend) {
     let anna = Staff::login(&server, "anna");
 
     let survey = anna.get("/admin/surveys/other").text().expect("survey page");
-    assert!(survey.contains(&format!("href=\"{PAGE}\"")), "the survey page links to coding");
+    assert!(
+        survey.contains(&format!("href=\"{PAGE}\"")),
+        "the survey page links to coding"
+    );
     let page = anna.get(PAGE);
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().expect("body");
@@ -123,14 +126,22 @@ fn other_texts_coded_over_http(backend: Backend) {
     assert!(html.contains("Coded 0 of 4"), "only the four other-texts are listed");
 
     // o01 bike; o02 scooter and bike; o03 on foot; o05 (taxi) stays uncoded.
-    for (id, codes) in [(&ids[1], &["bike"][..]), (&ids[2], &["scooter", "bike"]), (&ids[3], &["walk"])] {
+    for (id, codes) in [
+        (&ids[1], &["bike"][..]),
+        (&ids[2], &["scooter", "bike"]),
+        (&ids[3], &["walk"]),
+    ] {
         let mut fields = vec![("action", "code"), ("response", id.as_str())];
         fields.extend(codes.iter().map(|c| ("code", *c)));
         let r = anna.post(PAGE, &fields);
         assert_eq!(r.status().as_u16(), 303, "{id}");
     }
     let r = anna.post(PAGE, &[("action", "code"), ("response", &ids[0]), ("code", "bike")]);
-    assert_eq!(r.status().as_u16(), 404, "an answer without an other-text cannot be coded");
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "an answer without an other-text cannot be coded"
+    );
     let r = anna.post(PAGE, &[("action", "code"), ("response", &ids[5]), ("code", "bus")]);
     assert_eq!(r.status().as_u16(), 422, "an option code is not a code of the codebook");
     assert!(anna.get(PAGE).text().expect("body").contains("Coded 3 of 4"));
@@ -160,7 +171,10 @@ fn other_texts_coded_over_http(backend: Backend) {
     assert!((share(&other, "walk") - 1.0 / 3.0).abs() < 1e-12, "{other}");
 
     let page = anna.get(&format!("/results/{SLUG}?lang=ru")).text().expect("results");
-    assert!(page.contains("Закодировано 3 из 4 ответов"), "coded count on the results page");
+    assert!(
+        page.contains("Закодировано 3 из 4 ответов"),
+        "coded count on the results page"
+    );
 
     // The microdata CSV: the question's two columns, then one 0/1 column per code of the other-texts.
     let r = anna.get(&format!("/results/{SLUG}/export.csv?data=microdata"));
@@ -172,10 +186,22 @@ fn other_texts_coded_over_http(backend: Backend) {
         "{header}"
     );
     let row = |id: &str| text.lines().find(|l| l.starts_with(id)).unwrap_or_default().to_owned();
-    assert!(row(&ids[1]).ends_with("other,\"Велосипед, пока тепло\",1,0,0"), "{}", row(&ids[1]));
-    assert!(row(&ids[2]).ends_with("other,Самокат или велосипед,1,1,0"), "{}", row(&ids[2]));
+    assert!(
+        row(&ids[1]).ends_with("other,\"Велосипед, пока тепло\",1,0,0"),
+        "{}",
+        row(&ids[1])
+    );
+    assert!(
+        row(&ids[2]).ends_with("other,Самокат или велосипед,1,1,0"),
+        "{}",
+        row(&ids[2])
+    );
     assert!(row(&ids[3]).ends_with("other,Хожу пешком,0,0,1"), "{}", row(&ids[3]));
-    assert!(row(&ids[5]).ends_with("other,Иногда на такси,,,"), "uncoded: {}", row(&ids[5]));
+    assert!(
+        row(&ids[5]).ends_with("other,Иногда на такси,,,"),
+        "uncoded: {}",
+        row(&ids[5])
+    );
     assert!(row(&ids[0]).ends_with("bus,,,,"), "no other-text: {}", row(&ids[0]));
 
     // The SPSS file has the same code variables: 1/0 when coded, −3 other-text not coded, −2 none given.
@@ -191,6 +217,9 @@ fn other_texts_coded_over_http(backend: Backend) {
         Some(Value::Number(x)) => *x,
         other => panic!("case {case}: {other:?}"),
     };
-    assert_eq!([cell(0), cell(1), cell(2), cell(3), cell(5)], [-2.0, 1.0, 1.0, 0.0, -3.0]);
+    assert_eq!(
+        [cell(0), cell(1), cell(2), cell(3), cell(5)],
+        [-2.0, 1.0, 1.0, 0.0, -3.0]
+    );
 }
 backend_tests!(other_texts_coded_over_http);
