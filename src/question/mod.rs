@@ -6,7 +6,8 @@
 //! picks the type, and the layers call the trait instead of matching on the kind: the definition (name,
 //! options, settings checks, texts, condition types), the form (fields, parsing, "required" target,
 //! randomized items, CSV columns, cells and import fields), the coded slot's codes and kind, the report's
-//! labels and cost, XLSForm (variable kinds, YAML settings) and the methodology page. [`answers`] holds
+//! labels and cost, XLSForm (variable kinds, YAML settings), the methodology page, and the codebook of the
+//! question's open answers with the text coders code (a text answer, or a choice's "other, specify" text). [`answers`] holds
 //! the one `match` per representation of an answer (form fields, CSV cell, the form script's value).
 //!
 //! Still matching on the kind themselves, with one arm per type: the form view (`form::view`), the
