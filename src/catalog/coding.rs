@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::coding::{
     codebook_agreement, mask, AssignError, ChangeKind, Codebook, CodebookAgreement, DoubleCoded, Masked, Search, Stems,
 };
-use crate::definition::{Answer, Answers, QuestionKind};
+use crate::definition::{Answers, QuestionKind};
 use crate::store::audit::AuditEvent;
 use crate::store::coding::{split_codes, CodingRow, NewCoding, QuoteRow, FIRST, RESOLVED, SECOND};
 use crate::store::{now, Store, StoreError, SurveyRow};
@@ -25,7 +25,7 @@ pub enum CodingError {
     Catalog(#[from] CatalogError),
     #[error("survey has no question '{0}'")]
     UnknownQuestion(String),
-    #[error("question '{0}' has no codebook: add `codebook:` to the text question in the definition")]
+    #[error("question '{0}' has no codebook: add `codebook:` to the text question (or to the choice question with `other:`) in the definition")]
     NoCodebook(String),
     #[error("no answer '{0}' to this question")]
     UnknownAnswer(String),
@@ -81,11 +81,9 @@ pub fn in_second_sample(response_id: &str, share: f64) -> bool {
     (u64::from_be_bytes(b) as f64 / u64::MAX as f64) < share
 }
 
-fn text_of(answers: &Answers, question: &str) -> Option<String> {
-    match answers.get(question)? {
-        Answer::Text(t) if !t.trim().is_empty() => Some(t.clone()),
-        _ => None,
-    }
+/// The open text coders code: a text question's answer, or a choice question's "other, specify" text.
+fn text_of(answers: &Answers, kind: &QuestionKind, question: &str) -> Option<String> {
+    kind.open_text(answers.get(question)?).map(str::to_owned)
 }
 
 /// Opens a question's workbench.
@@ -95,7 +93,7 @@ pub fn open(store: &Store, cache: &DefinitionCache, slug: &str, question: &str) 
         .definition
         .question(question)
         .ok_or_else(|| CodingError::UnknownQuestion(question.to_owned()))?;
-    let QuestionKind::Text(t) = &q.kind else {
+    let Some(defined) = q.kind.codebook() else {
         return Err(CodingError::NoCodebook(question.to_owned()));
     };
     let (codebook, codebook_version) = match store.latest_codebook(&survey.id, question)? {
@@ -103,12 +101,7 @@ pub fn open(store: &Store, cache: &DefinitionCache, slug: &str, question: &str) 
             serde_json::from_str(&json).map_err(|e| CodingError::BadCodebook(e.to_string()))?,
             Some(v),
         ),
-        None => (
-            t.codebook
-                .clone()
-                .ok_or_else(|| CodingError::NoCodebook(question.to_owned()))?,
-            None,
-        ),
+        None => (defined.clone(), None),
     };
     type Rounds = (Option<CodingRow>, Option<CodingRow>, Option<CodingRow>);
     let mut by_response: HashMap<String, Rounds> = HashMap::new();
@@ -125,7 +118,7 @@ pub fn open(store: &Store, cache: &DefinitionCache, slug: &str, question: &str) 
         let Ok(parsed) = serde_json::from_str::<Answers>(&json) else {
             continue;
         };
-        if let Some(text) = text_of(&parsed, question) {
+        if let Some(text) = text_of(&parsed, &q.kind, question) {
             let (first, second, resolved) = by_response.remove(&id).unwrap_or_default();
             answers.push(OpenAnswer {
                 double: in_second_sample(&id, codebook.second_coding),

@@ -357,8 +357,15 @@ const COMMON_KEYS: [&str; 7] = ["id", "type", "text", "hint", "required", "show_
 /// Keys specific to each question type.
 fn type_keys(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
-        "single_choice" => &["options", "randomize", "other"],
-        "multiple_choice" => &["options", "randomize", "other", "max_choices", "min_choices"],
+        "single_choice" => &["options", "randomize", "other", "codebook"],
+        "multiple_choice" => &[
+            "options",
+            "randomize",
+            "other",
+            "max_choices",
+            "min_choices",
+            "codebook",
+        ],
         "scale" => &["points", "hard_to_say", "balance"],
         "matrix" => &["rows", "points", "hard_to_say", "randomize"],
         "number" => &["min", "max", "integer", "unit"],

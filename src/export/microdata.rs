@@ -70,7 +70,10 @@ pub(crate) fn record(
 pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
     let def = &data.version.definition;
     let weighted = data.weights.scheme;
-    let coded = coded_columns_of(def, &data.codebooks);
+    let coded: Vec<(&Question, &str)> = coded_questions(def, &data.codebooks)
+        .into_iter()
+        .flat_map(|(q, b)| b.codes.iter().map(move |c| (q, c.code.as_str())))
+        .collect();
     let rows = data
         .rows
         .iter()
@@ -82,10 +85,10 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
             let given = data.codings.get(&r.id);
             cells.extend(coded.iter().map(|(q, c)| {
                 let codes = given
-                    .and_then(|g| g.iter().find(|(x, _)| x == q))
+                    .and_then(|g| g.iter().find(|(x, _)| *x == q.id))
                     .map(|(_, codes)| codes);
                 match codes {
-                    Some(codes) => u8::from(codes.split(';').any(|x| x == c)).to_string(),
+                    Some(codes) => u8::from(codes.split(';').any(|x| x == *c)).to_string(),
                     None => String::new(),
                 }
             }));
@@ -96,7 +99,7 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
         })
         .collect();
     let mut header = header(def, weighted);
-    header.extend(coded.iter().map(|(q, c)| format!("{q}__{c}")));
+    header.extend(coded.iter().map(|(q, c)| code_column_name(q, c)));
     if data.quality.is_some() {
         header.extend([
             super::quality::FLAGS_COLUMN.to_owned(),
@@ -106,7 +109,8 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// The 0/1 columns of coded open questions, after the weight: `{question}__{code}` for every code of the
+/// The 0/1 columns of coded open questions, after the weight (named by [`code_column_name`]), for every
+/// code of the
 /// definition's codebook (1: the answer has the code, 0: coded without it, empty: not coded or not
 /// answered).
 pub(crate) fn coded_columns(def: &Definition) -> Vec<(String, String)> {
@@ -122,17 +126,24 @@ pub(crate) fn coded_columns_of(def: &Definition, books: &HashMap<String, Codeboo
         .collect()
 }
 
-/// The open questions with a codebook, in questionnaire order, each with the codebook in use: the newest
+/// The name of a code's 0/1 column: `{question}__{code}` for a text question, `{question}.other__{code}`
+/// for the coded "other, specify" texts of a choice question.
+pub(crate) fn code_column_name(q: &Question, code: &str) -> String {
+    match &q.kind {
+        QuestionKind::Text(_) => format!("{}__{code}", q.id),
+        _ => format!("{}.other__{code}", q.id),
+    }
+}
+
+/// The questions with a codebook (text questions, choice questions coding their "other" texts), in
+/// questionnaire order, each with the codebook in use: the newest
 /// stored version in `books`, else the definition's.
 pub(crate) fn coded_questions<'a>(
     def: &'a Definition,
     books: &'a HashMap<String, Codebook>,
 ) -> Vec<(&'a Question, &'a Codebook)> {
     def.questions()
-        .filter_map(|(_, q)| match &q.kind {
-            QuestionKind::Text(t) => t.codebook.as_ref().map(|b| (q, books.get(&q.id).unwrap_or(b))),
-            _ => None,
-        })
+        .filter_map(|(_, q)| q.kind.codebook().map(|b| (q, books.get(&q.id).unwrap_or(b))))
         .collect()
 }
 

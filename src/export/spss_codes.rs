@@ -11,7 +11,7 @@ use super::sav::{self, format, Measure, SavFile, Value, VarType, Variable};
 use super::spss::{absent, text_of, Layout, NOT_ASKED, NO_ANSWER};
 use super::ExportData;
 use crate::coding::Codebook;
-use crate::definition::{Answer, Answers, Definition, Question};
+use crate::definition::{Answers, Definition, Question};
 use crate::i18n;
 
 /// Width of a string column: the longest value in bytes (at least 8, at most 255).
@@ -79,7 +79,7 @@ impl<'a> CodeColumns<'a> {
             for c in &book.codes {
                 let label = format!("{text} — {}", def.text(&c.label, lang));
                 variables.push(Variable {
-                    name: unique_name(&format!("{}__{}", q.id, c.code), &mut taken),
+                    name: unique_name(&super::microdata::code_column_name(q, &c.code), &mut taken),
                     label,
                     ty: VarType::Numeric {
                         kind: format::F,
@@ -117,18 +117,13 @@ impl<'a> CodeColumns<'a> {
             .map(|(q, code)| {
                 let v = match codes.get(q.id.as_str()) {
                     Some(list) => f64::from(u8::from(list.split(';').any(|c| c == code))),
-                    None if answered(answers.get(&q.id)) => NOT_CODED,
+                    None if answers.get(&q.id).and_then(|a| q.kind.open_text(a)).is_some() => NOT_CODED,
                     None => absent(def, q, answers),
                 };
                 Value::Number(v)
             })
             .collect()
     }
-}
-
-/// Whether an open answer was given (as the workbench lists them: not blank).
-fn answered(a: Option<&Answer>) -> bool {
-    matches!(a, Some(Answer::Text(t)) if !t.trim().is_empty())
 }
 
 /// `wanted` as a valid SPSS name not in `taken` (compared ignoring case), which then holds it.

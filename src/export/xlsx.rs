@@ -186,7 +186,7 @@ fn code_lines(def: &Definition, data: &ExportData, lang: &str) -> Vec<Line> {
     for (q, book) in super::microdata::coded_questions(def, &data.codebooks) {
         let text = def.text(&q.text, lang);
         for c in &book.codes {
-            let var = format!("{}__{}", q.id, c.code);
+            let var = super::microdata::code_column_name(q, &c.code);
             out.push(line(
                 &var,
                 "0/1",

@@ -146,4 +146,12 @@ impl QuestionType for DateQuestion {
     fn categories(&self) -> Vec<&AnswerOption> {
         Vec::new()
     }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        None
+    }
+
+    fn open_text<'a>(&self, _answer: &'a Answer) -> Option<&'a str> {
+        None
+    }
 }

@@ -169,6 +169,14 @@ impl QuestionType for Matrix {
     fn categories(&self) -> Vec<&AnswerOption> {
         Vec::new()
     }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        None
+    }
+
+    fn open_text<'a>(&self, _answer: &'a Answer) -> Option<&'a str> {
+        None
+    }
 }
 
 fn check(m: &Matrix, rows: &BTreeMap<String, String>) -> Result<(), AnswerError> {

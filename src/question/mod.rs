@@ -6,7 +6,8 @@
 //! picks the type, and the layers call the trait instead of matching on the kind: the definition (name,
 //! options, settings checks, texts, condition types), the form (fields, parsing, "required" target,
 //! randomized items, CSV columns, cells and import fields), the coded slot's codes and kind, the report's
-//! labels and cost, XLSForm (variable kinds, YAML settings) and the methodology page. [`answers`] holds
+//! labels and cost, XLSForm (variable kinds, YAML settings), the methodology page, and the codebook of the
+//! question's open answers with the text coders code (a text answer, or a choice's "other, specify" text). [`answers`] holds
 //! the one `match` per representation of an answer (form fields, CSV cell, the form script's value).
 //!
 //! Still matching on the kind themselves, with one arm per type: the form view (`form::view`), the
@@ -117,6 +118,38 @@ pub(crate) trait QuestionType {
     /// The labelled categories of the question as a weighting or breakdown variable (single choice,
     /// scale); empty for the other types.
     fn categories(&self) -> Vec<&AnswerOption>;
+
+    /// The codebook the question's open answers are coded with (a text question's answers, a choice
+    /// question's "other, specify" texts); `None` when they are not coded.
+    fn codebook(&self) -> Option<&crate::coding::Codebook>;
+
+    /// The open text of an answer that coders code (not blank), when the answer has one.
+    fn open_text<'a>(&self, answer: &'a Answer) -> Option<&'a str>;
+}
+
+/// `text` unless it is blank.
+fn not_blank(text: &str) -> Option<&str> {
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// A choice question's codebook must have an "other" to code, and be a valid codebook.
+fn check_other_codebook(
+    book: Option<&crate::coding::Codebook>,
+    other: Option<&AnswerOption>,
+    def: &Definition,
+    problem: &mut dyn FnMut(String),
+) {
+    let Some(book) = book else { return };
+    if other.is_none() {
+        problem(
+            "codebook codes the texts of an \"other, specify\" option, but the question has no `other:`; \
+             add `other:` or remove the codebook"
+                .into(),
+        );
+    }
+    for p in book.problems(def.languages.first().map_or("ru", String::as_str)) {
+        problem(p);
+    }
 }
 
 /// A question's settings as the methodology page lists them.
@@ -198,4 +231,17 @@ impl QuestionKind {
             QuestionKind::Info => None,
         }
     }
+
+    /// [`QuestionType::codebook`] of the kind.
+    pub fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        self.as_type().codebook()
+    }
+
+    /// [`QuestionType::open_text`] of the kind.
+    pub fn open_text<'a>(&self, answer: &'a Answer) -> Option<&'a str> {
+        self.as_type().open_text(answer)
+    }
 }
+
+#[cfg(test)]
+mod other_coding_tests;

@@ -27,6 +27,10 @@ pub struct MultipleChoice {
     pub randomize: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<AnswerOption>,
+    /// Categories the "other, specify" texts are coded into (see [`crate::coding::Codebook`]); only with
+    /// `other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codebook: Option<crate::coding::Codebook>,
     /// At most this many choices (1..=number of options, counting "other").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_choices: Option<usize>,
@@ -137,7 +141,8 @@ impl QuestionType for MultipleChoice {
         items("option", self.options.iter().chain(self.other.iter()))
     }
 
-    fn check_definition(&self, _q: &Question, _def: &Definition, problem: &mut dyn FnMut(String)) {
+    fn check_definition(&self, _q: &Question, def: &Definition, problem: &mut dyn FnMut(String)) {
+        super::check_other_codebook(self.codebook.as_ref(), self.other.as_ref(), def, problem);
         let c = self;
         if c.options.is_empty() {
             problem("multiple_choice has no options".into());
@@ -196,6 +201,17 @@ impl QuestionType for MultipleChoice {
 
     fn categories(&self) -> Vec<&AnswerOption> {
         Vec::new()
+    }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        self.codebook.as_ref()
+    }
+
+    fn open_text<'a>(&self, answer: &'a Answer) -> Option<&'a str> {
+        let Answer::Choices { other_text, .. } = answer else {
+            return None;
+        };
+        other_text.as_deref().and_then(super::not_blank)
     }
 }
 

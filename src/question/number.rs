@@ -175,4 +175,12 @@ impl QuestionType for Number {
     fn categories(&self) -> Vec<&AnswerOption> {
         Vec::new()
     }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        None
+    }
+
+    fn open_text<'a>(&self, _answer: &'a Answer) -> Option<&'a str> {
+        None
+    }
 }

@@ -146,6 +146,14 @@ impl QuestionType for Ranking {
     fn categories(&self) -> Vec<&AnswerOption> {
         Vec::new()
     }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        None
+    }
+
+    fn open_text<'a>(&self, _answer: &'a Answer) -> Option<&'a str> {
+        None
+    }
 }
 
 fn check(r: &Ranking, codes: &[String]) -> Result<(), AnswerError> {

@@ -156,6 +156,14 @@ impl QuestionType for Scale {
     fn categories(&self) -> Vec<&AnswerOption> {
         self.points.iter().chain(self.hard_to_say.iter()).collect()
     }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        None
+    }
+
+    fn open_text<'a>(&self, _answer: &'a Answer) -> Option<&'a str> {
+        None
+    }
 }
 
 /// A scale needs at least two points, each coded by a number (means are computed from the codes); the

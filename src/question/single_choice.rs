@@ -1,6 +1,7 @@
 //! Single choice (`type: single_choice`): one option of a list, optionally "other, specify" with a text.
 //!
 //! - Answer: [`Answer::Choice`]; form field `q` (radio buttons), and `q.other` for the "other" text.
+//! - A `codebook` codes the "other" texts (coded answers keyed by the question id, reported as `q.other`).
 //! - Coded slot: `1 + k` for option `k` ("other" last), 0 unanswered.
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,10 @@ pub struct SingleChoice {
     /// "Other, specify": an extra option with a text box, always last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<AnswerOption>,
+    /// Categories the "other, specify" texts are coded into (see [`crate::coding::Codebook`]); only with
+    /// `other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codebook: Option<crate::coding::Codebook>,
 }
 
 impl QuestionType for SingleChoice {
@@ -150,7 +155,8 @@ impl QuestionType for SingleChoice {
         items("option", self.options.iter().chain(self.other.iter()))
     }
 
-    fn check_definition(&self, _q: &Question, _def: &Definition, problem: &mut dyn FnMut(String)) {
+    fn check_definition(&self, _q: &Question, def: &Definition, problem: &mut dyn FnMut(String)) {
+        super::check_other_codebook(self.codebook.as_ref(), self.other.as_ref(), def, problem);
         if self.options.is_empty() {
             problem("single_choice has no options".into());
         }
@@ -190,5 +196,16 @@ impl QuestionType for SingleChoice {
 
     fn categories(&self) -> Vec<&AnswerOption> {
         self.options.iter().chain(self.other.iter()).collect()
+    }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        self.codebook.as_ref()
+    }
+
+    fn open_text<'a>(&self, answer: &'a Answer) -> Option<&'a str> {
+        let Answer::Choice { other_text, .. } = answer else {
+            return None;
+        };
+        other_text.as_deref().and_then(super::not_blank)
     }
 }

@@ -153,4 +153,15 @@ impl QuestionType for Text {
     fn categories(&self) -> Vec<&AnswerOption> {
         Vec::new()
     }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        self.codebook.as_ref()
+    }
+
+    fn open_text<'a>(&self, answer: &'a Answer) -> Option<&'a str> {
+        let Answer::Text(t) = answer else {
+            return None;
+        };
+        super::not_blank(t)
+    }
 }

@@ -187,6 +187,20 @@ impl<'a> Columns<'a> {
         codings.column(&q.id, t.codebook.as_ref(), &self.rows, &answered, lang)
     }
 
+    /// A choice question's coded "other, specify" texts, as the column of their codes, with their counts
+    /// (the base is the respondents who wrote an "other" text). Coded answers are read with their JSON
+    /// answers (`report::load`), which keep the text.
+    pub fn coded_other(&self, q: &Question, lang: &str) -> Option<(Column, CodedCount)> {
+        if matches!(q.kind, QuestionKind::Text(_)) {
+            return None;
+        }
+        let book = q.kind.codebook()?;
+        let codings = self.codings?;
+        let kind = &q.kind;
+        let answered = self.each(&q.id, |a| a.and_then(|a| kind.open_text(a)).map(|_| true), |_, _| None);
+        codings.column(&q.id, Some(book), &self.rows, &answered, lang)
+    }
+
     /// One value per analysed respondent: `json` of the answer to question `id` for responses read from
     /// JSON, `coded(version, row)` for coded ones.
     fn each<T>(

@@ -151,10 +151,10 @@ fn load_with_design(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -
     Ok(responses)
 }
 
-/// Text questions with a codebook in the definition.
+/// Questions with a codebook in the definition (text questions, choice questions coding their "other").
 fn coded_questions(def: &crate::definition::Definition) -> Vec<&str> {
     def.questions()
-        .filter(|(_, q)| matches!(&q.kind, crate::definition::QuestionKind::Text(t) if t.codebook.is_some()))
+        .filter(|(_, q)| q.kind.codebook().is_some())
         .map(|(_, q)| q.id.as_str())
         .collect()
 }

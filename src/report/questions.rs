@@ -33,13 +33,19 @@ impl Ctx<'_> {
             .map_or(1, |n| n.get())
             .min(qs.len());
         if threads <= 1 {
-            return qs.iter().map(|q| self.question(q)).collect();
+            return Ok(qs
+                .iter()
+                .map(|q| self.entries(q))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .collect());
         }
         // The costliest questions first, so no thread is left with a long one at the end.
         let mut order: Vec<usize> = (0..qs.len()).collect();
         order.sort_by_key(|&k| std::cmp::Reverse(cost(qs[k])));
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut out: Vec<Option<Result<QuestionSummary, ReportError>>> = (0..qs.len()).map(|_| None).collect();
+        let mut out: Vec<Option<Result<Vec<QuestionSummary>, ReportError>>> = (0..qs.len()).map(|_| None).collect();
         std::thread::scope(|s| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
@@ -48,7 +54,7 @@ impl Ctx<'_> {
                         loop {
                             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(&k) = order.get(k) else { break };
-                            done.push((k, self.question(qs[k])));
+                            done.push((k, self.entries(qs[k])));
                         }
                         done
                     })
@@ -61,7 +67,51 @@ impl Ctx<'_> {
                 }
             }
         });
-        out.into_iter().flatten().collect()
+        let entries = out.into_iter().flatten().collect::<Result<Vec<_>, _>>()?;
+        Ok(entries.into_iter().flatten().collect())
+    }
+
+    /// A question's summary, followed by that of its coded "other, specify" texts when it has them.
+    fn entries(&self, q: &Question) -> Result<Vec<QuestionSummary>, ReportError> {
+        let mut out = vec![self.question(q)?];
+        if let Some(other) = self.coded_other(q)? {
+            out.push(other);
+        }
+        Ok(out)
+    }
+
+    /// The coded "other, specify" texts of a choice question with a codebook, as a multiple-choice entry
+    /// with id `{question}.other` and the question's text followed by the "other" label.
+    fn coded_other(&self, q: &Question) -> Result<Option<QuestionSummary>, ReportError> {
+        let Some((column, count)) = self.cols.coded_other(q, self.lang) else {
+            return Ok(None);
+        };
+        let (estimates, mut breakdowns) = self.summarize(&column)?;
+        breakdowns
+            .iter_mut()
+            .for_each(|b| super::suppression::complement(b, &estimates));
+        let other = q
+            .kind
+            .as_type()
+            .choices()
+            .last()
+            .map(|o| o.label.get(self.lang).to_owned());
+        let text = q.text.get(self.lang);
+        Ok(Some(QuestionSummary {
+            id: format!("{}.other", q.id),
+            kind: QuestionType::MultipleChoice,
+            text: match other {
+                Some(o) => format!("{text} — {o}"),
+                None => text.to_owned(),
+            },
+            track: None,
+            coding: Some(count),
+            estimates,
+            rows: Vec::new(),
+            breakdowns,
+            balance: None,
+            index: None,
+        }))
     }
 
     fn question(&self, q: &Question) -> Result<QuestionSummary, ReportError> {

@@ -302,7 +302,7 @@ pub async fn survey_detail(req: HttpRequest, state: State, slug: web::Path<Strin
             audit: log,
             coded_questions: d
                 .questions()
-                .filter(|(_, q)| matches!(&q.kind, crate::definition::QuestionKind::Text(t) if t.codebook.is_some()))
+                .filter(|(_, q)| q.kind.codebook().is_some())
                 .map(|(_, q)| CodedQuestion {
                     id: q.id.clone(),
                     text: q.text.get(d.default_language()).to_owned(),

@@ -1,5 +1,5 @@
 //! Published quotes of coded open questions on the results page: each under its question, with the label
-//! of its code. Only the masked text stored at publication is ever shown; raw answers stay staff-only.
+//! of its code (a choice question's coded "other" texts under their own entry, `{question}.other`). Only the masked text stored at publication is ever shown; raw answers stay staff-only.
 
 use super::views::results::{Quote, ResultsPage};
 use crate::store::coding::QuoteRow;
@@ -16,7 +16,7 @@ pub fn add(view: &mut ResultsPage, quotes: &[QuoteRow]) {
         };
         let list: Vec<Quote> = quotes
             .iter()
-            .filter(|x| x.question_id == q.id)
+            .filter(|x| quoted_here(&q.id, q.kind, &x.question_id))
             .map(|x| Quote {
                 code: x.code.clone(),
                 label: label(&x.code),
@@ -24,5 +24,14 @@ pub fn add(view: &mut ResultsPage, quotes: &[QuoteRow]) {
             })
             .collect();
         q.quotes = list;
+    }
+}
+
+/// Whether the quotes of question `question` belong under the summary entry `id` of type `kind`: a text
+/// question's own entry, or the `{question}.other` entry of a choice question's coded "other" texts.
+fn quoted_here(id: &str, kind: crate::report::QuestionType, question: &str) -> bool {
+    match id.strip_suffix(".other") {
+        Some(q) if kind == crate::report::QuestionType::MultipleChoice => q == question,
+        _ => id == question && kind == crate::report::QuestionType::Text,
     }
 }

@@ -26,6 +26,7 @@ mod browser_calendar;
 mod browser_pages;
 mod cli;
 mod coding;
+mod coding_other;
 mod coding_pages;
 mod coding_sav;
 mod coding_trends;

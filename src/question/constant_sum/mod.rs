@@ -172,6 +172,14 @@ impl super::QuestionType for ConstantSum {
     fn categories(&self) -> Vec<&AnswerOption> {
         Vec::new()
     }
+
+    fn codebook(&self) -> Option<&crate::coding::Codebook> {
+        None
+    }
+
+    fn open_text<'a>(&self, _answer: &'a Answer) -> Option<&'a str> {
+        None
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ impl<'a> Builder<'a> {
                         options,
                         randomize,
                         other,
+                        codebook: None,
                     })
                 }
             }
@@ -108,6 +109,7 @@ impl<'a> Builder<'a> {
                 options,
                 randomize,
                 other,
+                codebook: None,
                 max_choices: None,
                 min_choices: None,
             }),
