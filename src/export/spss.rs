@@ -136,28 +136,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     /// A unique valid SPSS name from `wanted`.
     fn name(&mut self, wanted: &str) -> String {
-        let mut base: String = wanted
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        if !sav::valid_name(&base) {
-            base = format!("q_{}", base.trim_end_matches('.'));
-        }
-        base.truncate(60);
-        let mut name = base.clone();
-        let mut k = 2;
-        while !sav::valid_name(&name) || self.names.contains(&name.to_ascii_uppercase()) {
-            name = format!("{base}_{k}");
-            k += 1;
-        }
-        self.names.insert(name.to_ascii_uppercase());
-        name
+        super::spss_codes::unique_name(wanted, &mut self.names)
     }
 
     fn push(&mut self, name: &str, label: String, ty: VarType, measure: Measure, fill: Fill<'a>) -> usize {

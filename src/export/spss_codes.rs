@@ -127,7 +127,7 @@ impl<'a> CodeColumns<'a> {
 }
 
 /// `wanted` as a valid SPSS name not in `taken` (compared ignoring case), which then holds it.
-fn unique_name(wanted: &str, taken: &mut HashSet<String>) -> String {
+pub(super) fn unique_name(wanted: &str, taken: &mut HashSet<String>) -> String {
     let mut base: String = wanted
         .chars()
         .map(|c| {
