@@ -6,6 +6,11 @@
 //! `cargo bench --bench summary` (set `OPROS_BENCH_RESPONSES` for another size; `OPROS_BENCH_NO_CODES=1`
 //! stores the responses without their coded form, as a database written before it existed, so the summary
 //! reads the JSON answers; `OPROS_BENCH_NO_BREAKDOWNS=1` leaves out the crosstabs).
+//!
+//! Each run also summarises a subgroup with a two-way breakdown as the results page and the summary API do
+//! for `?filter=sex:f&by=district&by2=age_group` (the same `report::summarize_timed` with the filter and
+//! `by2` in its options) and prints its time against the plain summary's. `OPROS_BENCH_FILTER`,
+//! `OPROS_BENCH_BY` and `OPROS_BENCH_BY2` choose another subgroup and breakdown.
 
 use std::time::Instant;
 
@@ -205,40 +210,76 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
 
+    let plain = ReportOptions {
+        // OPROS_BENCH_NO_BREAKDOWNS=1: the same without crosstabs, to see what breakdowns cost.
+        by: std::env::var("OPROS_BENCH_NO_BREAKDOWNS").ok().map(|_| Vec::new()),
+        ..ReportOptions::default()
+    };
+    let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let (filter, by, by2) = (
+        env("OPROS_BENCH_FILTER", "sex:f"),
+        env("OPROS_BENCH_BY", "district"),
+        env("OPROS_BENCH_BY2", "age_group"),
+    );
+    // As the results page and the summary API build the options from `?filter=…&by=…&by2=…`.
+    let subgroup = ReportOptions {
+        by: Some(vec![by.clone()]),
+        by2: Some(by2.clone()),
+        filter: report::domain::parse_filter(&filter).expect("filter"),
+        ..ReportOptions::default()
+    };
+    let mut ratios = Vec::new();
     for run in 1..=runs {
-        let cache = DefinitionCache::default();
-        let cpu0 = cpu_seconds();
-        let t0 = Instant::now();
-        let loaded = report::load(&store, &cache, "bench").expect("load");
-        let load = t0.elapsed();
-        let (summary, times) = report::summarize_timed(
-            &SummaryInput {
-                definition: &loaded.version.definition,
-                population: None,
-                answers: &loaded.answers,
-                language: "ru",
-            },
-            &ReportOptions {
-                // OPROS_BENCH_NO_BREAKDOWNS=1: the same without crosstabs, to see what breakdowns cost.
-                by: std::env::var("OPROS_BENCH_NO_BREAKDOWNS").ok().map(|_| Vec::new()),
-                ..ReportOptions::default()
-            },
-        )
-        .expect("summary");
-        let t1 = Instant::now();
-        let json = serde_json::to_vec(&summary).expect("json");
-        let serialize = t1.elapsed();
-        let total = t0.elapsed();
-        println!(
-            "run {run}: total {:.3} s = load {:.3} + weight {:.3} + estimate {:.3} + serialize {:.3} (JSON {} KB); CPU {:.2} s; peak RSS {:.0} MB",
-            total.as_secs_f64(),
-            load.as_secs_f64(),
-            times.weight.as_secs_f64(),
-            times.estimate.as_secs_f64(),
-            serialize.as_secs_f64(),
-            json.len() / 1024,
-            cpu_seconds() - cpu0,
-            peak_rss_mb()
+        let a = timed_summary(&store, &plain, &format!("run {run}, plain"));
+        let b = timed_summary(
+            &store,
+            &subgroup,
+            &format!("run {run}, filter {filter}, by {by} × {by2}"),
         );
+        ratios.push(b / a);
+        println!("run {run}: subgroup with a two-way breakdown / plain = {:.2}", b / a);
     }
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "ratio subgroup with a two-way breakdown / plain: median {:.2} (min {:.2}, max {:.2})",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1]
+    );
+}
+
+/// Loads the survey and summarises it with `opts` into JSON, printing the stages; returns the total
+/// wall time in seconds.
+fn timed_summary(store: &Store, opts: &ReportOptions, what: &str) -> f64 {
+    let cache = DefinitionCache::default();
+    let cpu0 = cpu_seconds();
+    let t0 = Instant::now();
+    let loaded = report::load(store, &cache, "bench").expect("load");
+    let load = t0.elapsed();
+    let (summary, times) = report::summarize_timed(
+        &SummaryInput {
+            definition: &loaded.version.definition,
+            population: None,
+            answers: &loaded.answers,
+            language: "ru",
+        },
+        opts,
+    )
+    .expect("summary");
+    let t1 = Instant::now();
+    let json = serde_json::to_vec(&summary).expect("json");
+    let serialize = t1.elapsed();
+    let total = t0.elapsed();
+    println!(
+        "{what}: total {:.3} s = load {:.3} + weight {:.3} + estimate {:.3} + serialize {:.3} (JSON {} KB); CPU {:.2} s; peak RSS {:.0} MB",
+        total.as_secs_f64(),
+        load.as_secs_f64(),
+        times.weight.as_secs_f64(),
+        times.estimate.as_secs_f64(),
+        serialize.as_secs_f64(),
+        json.len() / 1024,
+        cpu_seconds() - cpu0,
+        peak_rss_mb()
+    );
+    total.as_secs_f64()
 }

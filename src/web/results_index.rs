@@ -46,6 +46,18 @@ pub fn balance_view(q: &QuestionSummary, lang: &str) -> Option<BalanceView> {
     })
 }
 
+/// The balance of opinions of a breakdown row as the table shows it: value and interval in percentage points,
+/// "—" and no interval when it is suppressed or has no estimate.
+pub fn balance_cells(lang: &str, e: Option<&Estimates>) -> (String, String) {
+    match e
+        .filter(|e| !e.suppressed)
+        .and_then(|e| Some((points(lang, e.mean)?, e)))
+    {
+        Some((value, e)) => (value, interval_points(lang, e)),
+        None => ("—".to_owned(), String::new()),
+    }
+}
+
 /// A difference of shares in percentage points with its sign: "+12,3".
 fn points(lang: &str, v: Option<f64>) -> Option<String> {
     let v = v?;

@@ -406,20 +406,35 @@ impl Ctx<'_> {
         let has_options = !q.estimates.options.is_empty();
         let has_mean = q.estimates.mean.is_some();
         let columns: Vec<String> = q.estimates.options.iter().map(|o| o.label.clone()).collect();
-        let row = |label: &str, e: &Estimates, total: bool| BreakdownRow {
-            label: label.to_owned(),
-            total,
-            suppressed: e.suppressed,
-            reason: reason_text(e.suppressed_reason, tx),
-            base_n: e.base_n,
-            cells: e.options.iter().map(|o| option_row(o, tx, self.lang)).collect(),
-            mean: num(self.lang, e.mean, 2),
-            mean_interval: num_interval(self.lang, e.ci_low, e.ci_high, 2),
-            mean_reason: mean_reason(e, tx),
-            median: num(self.lang, e.median, 2),
+        // The balance of opinions by the same breakdown (its categories have the same codes).
+        let balance = q.balance.as_ref();
+        let has_balance = balance.is_some_and(|b| !b.estimates.suppressed);
+        let balance_by = balance.and_then(|b| b.breakdowns.iter().find(|x| x.variable == by));
+        let balance_of = |code: Option<&str>| match code {
+            None => balance.map(|b| &b.estimates),
+            Some(code) => balance_by
+                .and_then(|x| x.categories.iter().find(|c| c.code == code))
+                .map(|c| &c.estimates),
         };
-        let mut rows = vec![row(t(tx, "all_respondents"), &q.estimates, true)];
-        rows.extend(b.categories.iter().map(|c| row(&c.label, &c.estimates, false)));
+        let row = |label: &str, e: &Estimates, code: Option<&str>| {
+            let (balance, balance_interval) = super::results_index::balance_cells(self.lang, balance_of(code));
+            BreakdownRow {
+                label: label.to_owned(),
+                total: code.is_none(),
+                suppressed: e.suppressed,
+                reason: reason_text(e.suppressed_reason, tx),
+                base_n: e.base_n,
+                cells: e.options.iter().map(|o| option_row(o, tx, self.lang)).collect(),
+                mean: num(self.lang, e.mean, 2),
+                mean_interval: num_interval(self.lang, e.ci_low, e.ci_high, 2),
+                mean_reason: mean_reason(e, tx),
+                median: num(self.lang, e.median, 2),
+                balance,
+                balance_interval,
+            }
+        };
+        let mut rows = vec![row(t(tx, "all_respondents"), &q.estimates, None)];
+        rows.extend(b.categories.iter().map(|c| row(&c.label, &c.estimates, Some(&c.code))));
         let untestable = b.not_testable.map(|why| TestNote {
             significant: false,
             text: format!(
@@ -458,11 +473,16 @@ impl Ctx<'_> {
             label,
             chart_dots,
             chart_bars,
-            span: 1 + columns.len() + usize::from(has_mean) * 2 + usize::from(has_median),
+            span: 1
+                + columns.len()
+                + usize::from(has_mean) * 2
+                + usize::from(has_median)
+                + usize::from(has_balance) * 2,
             columns,
             has_options,
             has_mean,
             has_median,
+            has_balance,
             rows,
             test: test.or(untestable),
         })

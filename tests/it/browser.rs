@@ -641,6 +641,21 @@ async fn accessibility_of_the_form_on_a_desktop() {
 async fn accessibility_of_the_results_page() {
     let db = TestDb::new(&Backend::Sqlite);
     let (server, _store) = results_support::seeded(&db, &["healthcare-2026"]);
+    // A survey with scales that have a balance of opinions (the indices reference sample).
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/indices");
+    for args in [
+        vec!["survey", "import", dir.join("survey.yaml").to_str().unwrap_or_default()],
+        vec![
+            "responses",
+            "import",
+            "indices-reference",
+            dir.join("survey.csv").to_str().unwrap_or_default(),
+        ],
+        vec!["survey", "publish", "indices-reference", "--results"],
+    ] {
+        let (ok, _, err) = crate::common::run_opros(&db, &args);
+        assert!(ok, "opros {args:?}: {err}");
+    }
     for viewport in [Viewport::Phone, Viewport::Desktop] {
         let options = Options {
             viewport,
@@ -652,12 +667,55 @@ async fn accessibility_of_the_results_page() {
         b.goto("/results/healthcare-2026?lang=en&by=sex").await;
         b.shot("by-sex").await;
         axe::check(&b, "results page by sex").await;
-        b.goto("/results/healthcare-2026?lang=ru&filter=sex:f,age_group:60%2B&by=district&by2=age_group")
+        for lang in ["ru", "en"] {
+            b.goto(&format!(
+                "/results/healthcare-2026?lang={lang}&filter=sex:f,age_group:60%2B&by=district&by2=age_group"
+            ))
             .await;
-        b.shot("subgroup-two-way").await;
-        axe::check(&b, "results page, subgroup and two-way breakdown").await;
+            b.shot(&format!("subgroup-two-way-{lang}")).await;
+            let what = format!("results page in {lang}, subgroup and two-way breakdown");
+            no_sideways_scroll(&b, &what).await;
+            assert!(
+                b.exists(".subgroup").await,
+                "{what}: the page says which subgroup it shows"
+            );
+            assert!(
+                b.exists(".breakdown[data-variable='district*age_group'] table.crosstab")
+                    .await,
+                "{what}: the two-way breakdown's table"
+            );
+            axe::check(&b, &what).await;
+        }
+        // A scale with a balance of opinions: its breakdown table has the balance column.
+        b.goto("/results/indices-reference?lang=en&filter=s2:4&by=sex&by2=s3")
+            .await;
+        b.shot("subgroup-two-way-balance").await;
+        let what = "results page with balances, subgroup and two-way breakdown";
+        no_sideways_scroll(&b, what).await;
+        assert!(
+            b.exists("[data-question='s1'] table.crosstab td.balance").await,
+            "{what}"
+        );
+        axe::check(&b, what).await;
         b.close().await;
     }
+}
+
+/// That the current page is laid out to the viewport's width and nothing on it scrolls the page sideways
+/// (wide tables scroll inside their own region).
+async fn no_sideways_scroll(b: &Browser, what: &str) {
+    b.check_width().await;
+    let v = b
+        .js(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+            vec![],
+        )
+        .await;
+    let (scroll, client) = (v[0].as_u64().unwrap_or(0), v[1].as_u64().unwrap_or(0));
+    assert!(
+        scroll <= client && client > 0,
+        "{what}: the page is {scroll} px wide in a {client} px viewport"
+    );
 }
 
 /// A constant-sum question in the browser: the running total follows what is typed (marked while it is

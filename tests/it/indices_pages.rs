@@ -79,6 +79,9 @@ fn indices_and_balance_on_pages(backend: Backend) {
     assert!(sec.contains(&low), "{sec}");
     assert!(sec.contains("«Agree», «Strongly agree»"), "{sec}");
 
+    balance_by_category(&c, &server, "by=sex", "sex");
+    balance_by_category(&c, &server, "filter=s2:4&by=sex&by2=s3", "sex*s3");
+
     let (st, html) = get(&c, &server.url("/results/indices-reference/methodology?lang=en"));
     assert_eq!(st, 200);
     let alpha = format!("{:.3}", trust["index"]["alpha"].as_f64().expect("alpha"));
@@ -127,3 +130,81 @@ fn indices_and_balance_on_pages(backend: Backend) {
     assert_ne!(question(&first, "trust")["base_n"], question(&third, "trust")["base_n"]);
 }
 backend_tests!(indices_and_balance_on_pages);
+
+/// The balance column of the breakdown table of `s1` on the page with `query` holds the summary JSON's
+/// balance (all respondents, then each category of `variable`), in percentage points with their intervals.
+fn balance_by_category(c: &reqwest::blocking::Client, server: &TestServer, query: &str, variable: &str) {
+    let path = format!("/api/v1/surveys/indices-reference/summary?lang=en&{query}");
+    let (st, body) = get(c, &server.url(&path));
+    assert_eq!(st, 200, "{body}");
+    let s: Value = serde_json::from_str(&body).expect("summary");
+    let b = &question(&s, "s1")["balance"];
+    let by = b["breakdowns"]
+        .as_array()
+        .and_then(|v| v.iter().find(|x| x["variable"] == variable))
+        .unwrap_or_else(|| panic!("balance by {variable}: {b}"));
+    let pp = |v: &Value| {
+        v.as_f64()
+            .map_or_else(|| "—".to_owned(), |x| format!("{:+.1}", x * 100.0))
+    };
+    let cell = |e: &Value| {
+        let value = pp(&e["mean"]);
+        let ci = if value == "—" {
+            String::new()
+        } else {
+            format!("{}; {}", pp(&e["ci_low"]), pp(&e["ci_high"]))
+        };
+        format!("<td class=\"balance\">{value}</td><td class=\"balance-ci\">{ci}</td>")
+    };
+    let categories = by["categories"].as_array().expect("categories");
+    assert!(categories.len() >= 2, "{by}");
+    // Rows of the table: all respondents, then the question's categories that are shown (a suppressed
+    // category is one cell saying why).
+    let q_by = question(&s, "s1")["breakdowns"]
+        .as_array()
+        .and_then(|v| v.iter().find(|x| x["variable"] == variable))
+        .unwrap_or_else(|| panic!("s1 by {variable}"));
+    let shown_rows = q_by["categories"]
+        .as_array()
+        .expect("categories")
+        .iter()
+        .filter(|r| r["suppressed"] != true)
+        .map(|r| {
+            categories
+                .iter()
+                .find(|c| c["code"] == r["code"])
+                .unwrap_or_else(|| panic!("balance of {}", r["code"]))
+        });
+    let expected: Vec<String> = std::iter::once(b)
+        .chain(shown_rows)
+        .map(|e| {
+            if e["suppressed"] == true {
+                "<td class=\"balance\">—</td><td class=\"balance-ci\"></td>".to_owned()
+            } else {
+                cell(e)
+            }
+        })
+        .collect();
+    assert!(
+        categories.iter().filter(|e| e["mean"].is_f64()).count() >= 2,
+        "at least two categories with a balance: {by}"
+    );
+
+    let (st, html) = get(c, &server.url(&format!("/results/indices-reference?lang=en&{query}")));
+    assert_eq!(st, 200, "{html}");
+    let sec = section(&html, "s1");
+    let table = &sec[sec.find("class=\"crosstab\"").expect("breakdown table")..];
+    assert!(
+        table.contains("<th scope=\"col\">Balance of opinions, pp</th>"),
+        "{table}"
+    );
+    let shown: Vec<String> = table
+        .match_indices("<td class=\"balance\">")
+        .map(|(i, _)| {
+            let rest = &table[i..];
+            let end = rest.find("</tr>").expect("row end");
+            rest[..end].to_owned()
+        })
+        .collect();
+    assert_eq!(shown, expected, "the page's balances by {variable} are the summary's");
+}

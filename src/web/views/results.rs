@@ -162,9 +162,11 @@ pub struct BreakdownView {
     pub has_options: bool,
     pub has_mean: bool,
     pub has_median: bool,
+    /// The question has a balance of opinions: a column with it (and its interval) per category.
+    pub has_balance: bool,
     pub rows: Vec<BreakdownRow>,
     pub test: Option<TestNote>,
-    /// Data columns: base, options, mean and its interval, median.
+    /// Data columns: base, options, mean and its interval, median, balance and its interval.
     pub span: usize,
 }
 
@@ -180,6 +182,9 @@ pub struct BreakdownRow {
     pub mean_interval: String,
     pub mean_reason: Option<String>,
     pub median: String,
+    /// The category's balance of opinions in percentage points ("—" when suppressed).
+    pub balance: String,
+    pub balance_interval: String,
 }
 
 /// The outcome of the breakdown's test of independence, or why there is none.
