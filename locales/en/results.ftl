@@ -205,3 +205,4 @@ results-computed-at = Figures computed on { $at } UTC.
 
 # The breakdown by the channel a respondent came from (?src= on the survey link).
 results-channel-variable = Channel (link source)
+results-design-weighted = Weighted by the sampling design's weights (column «{ $column }»); no weighting scheme.

@@ -161,6 +161,7 @@ fn methodology_view(state: &State, r: &Results, lang: &str) -> Result<Methodolog
             min_cell: s.min_cell,
             weighting_note: view::weighting_note(s, def, r.version.population.as_ref(), lang),
             weighting_error: s.weighting_error.clone(),
+            design_weighted: def.design.as_ref().is_some_and(|d| d.weight.is_some()),
             scheme_variables: def
                 .weighting
                 .as_ref()

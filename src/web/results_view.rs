@@ -81,7 +81,15 @@ pub fn weighting_note(s: &Summary, def: &Definition, population: Option<&Populat
             out
         }
         (None, Some(e)) => format!("{}: {e}", t(&tx, "unweighted")),
-        (None, None) => format!("{}.", t(&tx, "unweighted")),
+        (None, None) => match def.design.as_ref().and_then(|d| d.weight.as_ref()) {
+            // Design weights alone (no weighting scheme) still weight every estimate.
+            Some(column) => crate::i18n::text_with(
+                lang,
+                "results-design-weighted",
+                &crate::i18n::Args::new().str("column", column.clone()),
+            ),
+            None => format!("{}.", t(&tx, "unweighted")),
+        },
     }
 }
 

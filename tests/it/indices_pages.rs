@@ -61,6 +61,11 @@ fn indices_and_balance_on_pages(backend: Backend) {
 
     let (st, html) = get(&c, &server.url("/results/indices-reference?lang=en"));
     assert_eq!(st, 200);
+    // Design weights without a weighting scheme: the page must not call the figures unweighted.
+    assert!(
+        html.contains("Weighted by the sampling design&#x27;s weights (column «pw»)") && !html.contains("Unweighted."),
+        "{html}"
+    );
     let sec = section(&html, "trust");
     assert!(
         sec.contains("Index: the mean of 4 items, for respondents who answered at least 3 of them."),
@@ -101,6 +106,10 @@ fn indices_and_balance_on_pages(backend: Backend) {
 
     let (st, html) = get(&c, &server.url("/results/indices-reference/methodology?lang=ru"));
     assert_eq!(st, 200);
+    assert!(
+        html.contains("Взвешено весами дизайна выборки") && !html.contains("Опрос не взвешивается"),
+        "{html}"
+    );
     assert!(html.contains("α Кронбаха"), "{html}");
 
     let (st, html) = get(&c, &server.url("/trends?lang=en"));

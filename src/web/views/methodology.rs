@@ -36,6 +36,8 @@ pub struct SurveyFacts {
     pub effective_n: Option<String>,
     pub min_cell: u32,
     pub weighting_note: String,
+    /// Weighted by the sampling design's weights (whether or not a weighting scheme follows).
+    pub design_weighted: bool,
     pub weighting_error: Option<String>,
     pub scheme_variables: Option<Vec<String>>,
 }
