@@ -261,3 +261,76 @@ fn alpha_of_degenerate_indices_is_not_computable_with_its_reason() {
     assert_eq!(flat["alpha"], Value::Null);
     assert_eq!(flat["alpha_n"], Value::Null);
 }
+
+/// The R values of make_clustered.R: (case, what, key) → value.
+fn expected_clustered() -> HashMap<(String, String, String), f64> {
+    let mut rdr = csv::Reader::from_path(dir().join("expected_clustered.csv")).expect("expected_clustered.csv");
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("row");
+            (
+                (r[0].to_owned(), r[1].to_owned(), r[2].to_owned()),
+                r[3].trim().parse::<f64>().expect("number"),
+            )
+        })
+        .collect()
+}
+
+/// Indices on R's cluster sample `apiclus1` (one stage, fpc) and on the same sample raked to the school-type
+/// totals: mean and SE of each index, overall and by school type, to 1e-9 / 1e-6 relative of R `svymean`
+/// and `svyby` (after `calibrate(…, calfun = "raking")` for the raked case), and α as `psych::alpha`.
+/// Every R row is compared.
+fn indices_on_clustered_and_calibrated_designs_match_r(backend: Backend) {
+    let exp = expected_clustered();
+    let mut used = 0;
+    for case in ["clus1", "clus1_raked"] {
+        let db = TestDb::new(&backend);
+        let slug = format!("indices-{}", case.replace('_', "-"));
+        let yaml = dir().join(format!("{case}.yaml"));
+        let (ok, _, err) = opros(&db, &["survey", "import", yaml.to_str().unwrap()]);
+        assert!(ok, "{err}");
+        let data = dir().join("../design/apiclus1.csv");
+        let (ok, out, err) = opros(&db, &["responses", "import", &slug, data.to_str().unwrap()]);
+        assert!(ok, "{err}");
+        assert!(out.contains("183 responses imported"), "{out}");
+        let (ok, out, err) = opros(&db, &["report", &slug, "--json"]);
+        assert!(ok, "{err}");
+        let s: Value = serde_json::from_str(&out).expect("summary JSON");
+        assert!(s["design_error"].is_null(), "{}", s["design_error"]);
+        assert_eq!(s["design"]["psus"], 15);
+        assert_eq!(s["weighting"].is_null(), case == "clus1", "{case}: {}", s["weighting"]);
+        for ((c, what, key), want) in exp.iter().filter(|((c, _, _), _)| c == case) {
+            let (id, category) = key.split_once(' ').map_or((key.as_str(), None), |(a, b)| (a, Some(b)));
+            let q = question(&s, id);
+            let figures = match category {
+                None => q,
+                Some(code) => q["breakdowns"][0]["categories"]
+                    .as_array()
+                    .and_then(|cs| cs.iter().find(|x| x["code"] == code))
+                    .unwrap_or_else(|| panic!("{c}: category {code} of {id}")),
+            };
+            let (field, rel) = match what.as_str() {
+                "mean" | "by_mean" => ("mean", 1e-9),
+                "se" | "by_se" => ("se", 1e-6),
+                other => panic!("unknown reference figure {other}"),
+            };
+            close(&format!("{c} {what} {key}"), figures[field].as_f64(), *want, rel);
+            used += 1;
+        }
+        for id in ["size_mean", "size_sum"] {
+            let ix = &question(&s, id)["index"];
+            let raw = exp[&("both".to_owned(), "alpha_raw".to_owned(), "size".to_owned())];
+            let std = exp[&("both".to_owned(), "alpha_std".to_owned(), "size".to_owned())];
+            close(&format!("{case} {id} alpha"), ix["alpha"].as_f64(), raw, 1e-9);
+            close(
+                &format!("{case} {id} std alpha"),
+                ix["alpha_standardized"].as_f64(),
+                std,
+                1e-9,
+            );
+        }
+        used += 2;
+    }
+    assert_eq!(used, exp.len() + 2, "every R row is compared");
+}
+backend_tests!(indices_on_clustered_and_calibrated_designs_match_r);
