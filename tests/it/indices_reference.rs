@@ -276,32 +276,59 @@ fn expected_clustered() -> HashMap<(String, String, String), f64> {
         .collect()
 }
 
-/// Indices on R's cluster sample `apiclus1` (one stage, fpc) and on the same sample raked to the school-type
-/// totals: mean and SE of each index, overall and by school type, to 1e-9 / 1e-6 relative of R `svymean`
-/// and `svyby` (after `calibrate(…, calfun = "raking")` for the raked case), and α as `psych::alpha`.
+/// Indices and a balance of opinions on R's cluster sample `apiclus1` (one stage, fpc) and on the same sample
+/// raked to the school-type totals: mean and SE of each index and the balance of a five-point band of api00
+/// (as the mean of +1/−1/0), overall and by school type, to 1e-9 / 1e-6 relative of R `svymean` and `svyby`
+/// (after `calibrate(…, calfun = "raking")` for the raked case), and α as `psych::alpha`; the balance also on
+/// the stratified sample of `indices_match_r`.
 /// Every R row is compared.
 fn indices_on_clustered_and_calibrated_designs_match_r(backend: Backend) {
     let exp = expected_clustered();
     let mut used = 0;
-    for case in ["clus1", "clus1_raked"] {
+    // (case, definition, data, slug, responses, the scale whose balance is `bal`)
+    let cases = [
+        (
+            "clus1",
+            "clus1.yaml",
+            "apiclus1_band.csv",
+            "indices-clus1",
+            183,
+            "api_band",
+        ),
+        (
+            "clus1_raked",
+            "clus1_raked.yaml",
+            "apiclus1_band.csv",
+            "indices-clus1-raked",
+            183,
+            "api_band",
+        ),
+        ("strat", "survey.yaml", "survey.csv", "indices-reference", 300, "s1"),
+    ];
+    for (case, yaml, data, slug, n, scale) in cases {
         let db = TestDb::new(&backend);
-        let slug = format!("indices-{}", case.replace('_', "-"));
-        let yaml = dir().join(format!("{case}.yaml"));
+        let yaml = dir().join(yaml);
         let (ok, _, err) = opros(&db, &["survey", "import", yaml.to_str().unwrap()]);
         assert!(ok, "{err}");
-        let data = dir().join("../design/apiclus1.csv");
-        let (ok, out, err) = opros(&db, &["responses", "import", &slug, data.to_str().unwrap()]);
+        let data = dir().join(data);
+        let (ok, out, err) = opros(&db, &["responses", "import", slug, data.to_str().unwrap()]);
         assert!(ok, "{err}");
-        assert!(out.contains("183 responses imported"), "{out}");
-        let (ok, out, err) = opros(&db, &["report", &slug, "--json"]);
+        assert!(out.contains(&format!("{n} responses imported")), "{out}");
+        let (ok, out, err) = opros(&db, &["report", slug, "--json"]);
         assert!(ok, "{err}");
         let s: Value = serde_json::from_str(&out).expect("summary JSON");
         assert!(s["design_error"].is_null(), "{}", s["design_error"]);
-        assert_eq!(s["design"]["psus"], 15);
-        assert_eq!(s["weighting"].is_null(), case == "clus1", "{case}: {}", s["weighting"]);
+        if case != "strat" {
+            assert_eq!(s["design"]["psus"], 15);
+            assert_eq!(s["weighting"].is_null(), case == "clus1", "{case}: {}", s["weighting"]);
+        }
         for ((c, what, key), want) in exp.iter().filter(|((c, _, _), _)| c == case) {
             let (id, category) = key.split_once(' ').map_or((key.as_str(), None), |(a, b)| (a, Some(b)));
-            let q = question(&s, id);
+            // `bal` is the balance of opinions of the case's scale; the others are indices.
+            let q = match id {
+                "bal" => &question(&s, scale)["balance"],
+                _ => question(&s, id),
+            };
             let figures = match category {
                 None => q,
                 Some(code) => q["breakdowns"][0]["categories"]
@@ -316,6 +343,9 @@ fn indices_on_clustered_and_calibrated_designs_match_r(backend: Backend) {
             };
             close(&format!("{c} {what} {key}"), figures[field].as_f64(), *want, rel);
             used += 1;
+        }
+        if case == "strat" {
+            continue;
         }
         for id in ["size_mean", "size_sum"] {
             let ix = &question(&s, id)["index"];
