@@ -172,16 +172,15 @@ fn first_page_input<'a>(def: &'a Definition, orders: &'a Orders, answers: &'a An
     }
 }
 
-/// The view model of the first page for a new respondent, with fixed token values.
+/// The CSRF token of the benchmark's fixed first page.
+const BENCH_CSRF: &str = "0123456789abcdef0123456789abcdef";
+
+/// The view model of the first page for a new respondent, with fixed token values, as JSON (kept by the
+/// bare render server for every request).
 pub fn first_page_view(def: &Definition) -> serde_json::Value {
     let orders = draw(def, BENCH_RESPONSE_ID);
     let answers = Answers::new();
-    page_view(&first_page_input(
-        def,
-        &orders,
-        &answers,
-        "0123456789abcdef0123456789abcdef",
-    ))
+    serde_json::to_value(page_view(&first_page_input(def, &orders, &answers, BENCH_CSRF))).unwrap_or_default()
 }
 
 async fn bare_render(view: web::Data<serde_json::Value>) -> HttpResponse {
@@ -221,11 +220,12 @@ pub fn render_in_process(def: &Definition) {
         }
         (t.elapsed().as_secs_f64() * 1e6 / n as f64, bytes / n)
     };
-    let view = first_page_view(def);
-    let (render_us, size) = time(&mut |_| opros::web::pages::render("form", &view).len());
-    let (view_us, _) = time(&mut |_| first_page_view(def).to_string().len());
     let orders = draw(def, BENCH_RESPONSE_ID);
     let answers = Answers::new();
+    let input = first_page_input(def, &orders, &answers, BENCH_CSRF);
+    let view = page_view(&input);
+    let (render_us, size) = time(&mut |_| opros::web::pages::render("form", &view).len());
+    let (view_us, _) = time(&mut |_| serde_json::to_string(&page_view(&input)).map_or(0, |s| s.len()));
     let cache = opros::web::form_render::PageCache::default();
     let (cached_us, cached_size) = time(&mut |i| {
         let csrf = format!("{i:032x}");

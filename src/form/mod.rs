@@ -18,6 +18,9 @@ pub mod submission;
 pub mod tokens;
 pub mod view;
 
+#[cfg(test)]
+mod view_tests;
+
 pub use fields::Fields;
 pub use flow::{Flow, Meta};
 pub use messages::Problem;

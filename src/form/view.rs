@@ -3,14 +3,15 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::condjs::{answer_json, expr_json};
 use super::fields::Fields;
 use super::messages::ui;
 use super::parse::{answer_fields, expected_fields, input_id, FieldError};
 use super::random::Orders;
-use crate::definition::{AnswerOption, Answers, Definition, Question, QuestionKind};
+use crate::definition::{AnswerOption, Answers, Definition, Question};
 
 /// Everything needed to render one page.
 #[derive(Clone, Copy)]
@@ -32,10 +33,6 @@ pub struct PageInput<'a> {
     pub csrf: &'a str,
     pub shown: &'a str,
     pub resume_url: &'a str,
-}
-
-fn label(o: &AnswerOption, lang: &str) -> String {
-    o.label.get(lang).to_owned()
 }
 
 /// The questions of a page in this respondent's order.
@@ -210,31 +207,167 @@ pub fn refill_shape(inp: &PageInput<'_>, slot: impl Fn(usize) -> String) -> Opti
 /// The fields a question's view reads (those it may send), each with whether it holds text the respondent
 /// typed (or a choice).
 fn refill_names(q: &Question) -> Vec<(String, bool)> {
+    let kind = q.kind.as_type();
     expected_fields(q)
         .into_iter()
         .map(|name| {
-            let typed = match &q.kind {
-                QuestionKind::Text(_) | QuestionKind::Number(_) | QuestionKind::Date(_) | QuestionKind::Ranking(_) => {
-                    true
-                }
-                // The page shows the running total of the boxes, so their values are part of its shape.
-                QuestionKind::ConstantSum(_) => false,
-                // The choice itself, or the text of its "other" option.
-                QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => name != q.id,
-                QuestionKind::Scale(_) | QuestionKind::Matrix(_) | QuestionKind::Info => false,
-            };
+            let typed = kind.typed_field(q, &name);
             (name, typed)
         })
         .collect()
 }
 
 /// The view model of a page (see `templates/form.hbs`).
-pub fn page_view(inp: &PageInput<'_>) -> Value {
+#[derive(Serialize)]
+pub struct FormPage<'a> {
+    pub lang: &'a str,
+    pub title: &'a str,
+    /// The survey's description, on its first page only.
+    pub description: Option<&'a str>,
+    pub page_title: Option<&'a str>,
+    pub page_id: &'a str,
+    pub progress: Progress,
+    pub questions: Vec<QuestionView<'a>>,
+    /// The error summary above the questions.
+    pub errors: Vec<ErrorLine<'a>>,
+    pub has_errors: bool,
+    pub csrf: &'a str,
+    pub shown: &'a str,
+    pub action: String,
+    pub is_last: bool,
+    pub can_go_back: bool,
+    pub resume_url: &'a str,
+    /// The fixed words of the form pages, by key.
+    pub ui: Value,
+    /// The survey's languages, when it has more than one.
+    pub lang_links: Option<Vec<LangLink<'a>>>,
+    /// The earlier answers the page's client-side conditions read, as JSON for `static/form.js`.
+    pub vars: String,
+    pub form_page: bool,
+}
+
+/// "Page k of n".
+#[derive(Serialize)]
+pub struct Progress {
+    pub k: usize,
+    pub n: usize,
+}
+
+/// One line of the error summary: the question it is about, linked to the input to correct.
+#[derive(Serialize)]
+pub struct ErrorLine<'a> {
+    pub href: String,
+    pub question: Option<&'a str>,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+pub struct LangLink<'a> {
+    pub code: &'a str,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The view of one question (`templates/partials/question.hbs`): what every question has, and its type's
+/// own part (`templates/partials/q_<type>.hbs`) from [`crate::question::QuestionType::form_view`].
+#[derive(Serialize)]
+pub struct QuestionView<'a> {
+    pub id: &'a str,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub text: &'a str,
+    pub hint: Option<&'a str>,
+    pub required: bool,
+    pub error: Option<String>,
+    pub invalid: bool,
+    /// The ids of the hint and the error, for `aria-describedby`.
+    pub describedby: Option<String>,
+    /// The client-side condition (JSON for `static/form.js`), when it depends on this page.
+    pub cond: Option<String>,
+    pub input_id: String,
+    pub name: &'a str,
+    pub value: String,
+    /// The type's own fields, flattened in beside the common ones.
+    #[serde(flatten)]
+    pub own: TypeView<'a>,
+}
+
+/// A question type's own part of a question's view: a `#[derive(Serialize)]` struct of the type's module
+/// whose fields are those its template reads, erased so that the question view needs no enum of every
+/// type. It must serialize as a struct (or map) whose fields do not repeat those of [`QuestionView`].
+pub type TypeView<'a> = Box<dyn erased_serde::Serialize + 'a>;
+
+/// What a question type's view reads besides its question and settings.
+pub struct ViewContext<'a> {
+    pub lang: &'a str,
+    /// The values to show: a stored answer's fields, or what was just sent.
+    pub values: &'a Fields,
+    /// This respondent's orders of options and rows.
+    pub orders: &'a Orders,
+}
+
+/// A radio button or check box of an option (choices, scale points), named by the question's field.
+#[derive(Serialize)]
+pub struct OptionView<'a> {
+    pub code: &'a str,
+    pub label: &'a str,
+    pub id: String,
+    pub name: &'a str,
+    pub checked: bool,
+    pub exclusive: bool,
+}
+
+impl<'a> OptionView<'a> {
+    /// Option `o`, at place `i` of the question's options in the definition.
+    pub fn new(q: &'a Question, i: usize, o: &'a AnswerOption, cx: &ViewContext<'_>) -> Self {
+        OptionView {
+            code: &o.code,
+            label: o.label.get(cx.lang),
+            id: input_id(&q.id, Some(i)),
+            name: &q.id,
+            checked: cx.values.has_value(&q.id, &o.code),
+            exclusive: o.exclusive,
+        }
+    }
+}
+
+/// A text box per option (a ranking's ranks, a constant sum's points): field `q.code`, input id by the
+/// option's place in the definition.
+#[derive(Serialize)]
+pub struct ItemBox<'a> {
+    pub code: &'a str,
+    pub label: &'a str,
+    pub id: String,
+    pub name: String,
+    pub value: String,
+}
+
+impl<'a> ItemBox<'a> {
+    /// The boxes of `options` in this respondent's order.
+    pub fn boxes(q: &Question, options: &'a [AnswerOption], cx: &ViewContext<'_>) -> Vec<Self> {
+        Orders::arrange(cx.orders.options.get(&q.id), options, |o| o.code.as_str())
+            .into_iter()
+            .map(|(i, o)| {
+                let name = format!("{}.{}", q.id, o.code);
+                ItemBox {
+                    code: &o.code,
+                    label: o.label.get(cx.lang),
+                    id: input_id(&q.id, Some(i)),
+                    value: cx.values.first(&name).unwrap_or("").to_owned(),
+                    name,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The view model of a page (see `templates/form.hbs`); `None` when `inp.page` is not a page of the
+/// definition (rendering `None` gives the template-error page, as for any view the template cannot read).
+pub fn page_view<'a>(inp: &PageInput<'a>) -> Option<FormPage<'a>> {
     let def = inp.def;
     let lang = inp.lang;
-    let Some(page) = def.pages.get(inp.page) else {
-        return json!({});
-    };
+    let page = def.pages.get(inp.page)?;
     let values = match inp.submitted {
         Some(f) => f.clone(),
         None => {
@@ -257,63 +390,70 @@ pub fn page_view(inp: &PageInput<'_>) -> Value {
         questions: shown,
         js_vars,
     } = plan(inp, page);
-    let questions: Vec<Value> = shown
+    let cx = ViewContext {
+        lang,
+        values: &values,
+        orders: inp.orders,
+    };
+    let questions: Vec<QuestionView<'a>> = shown
         .into_iter()
-        .map(|(q, cond)| {
-            question_view(
-                q,
-                lang,
-                &values,
-                errors_by_q.get(q.id.as_str()).copied(),
-                inp.orders,
-                cond,
-            )
-        })
+        .map(|(q, cond)| question_view(q, &cx, errors_by_q.get(q.id.as_str()).copied(), cond))
         .collect();
-    let summary: Vec<Value> = inp
+    let errors: Vec<ErrorLine<'a>> = inp
         .errors
         .iter()
-        .map(|e| {
+        .map(|e| ErrorLine {
+            href: if e.target.is_empty() {
+                String::new()
+            } else {
+                format!("#{}", e.target)
+            },
             // The summary names the question, so that two "please answer" lines say which two questions.
-            let question = e
+            question: e
                 .question
                 .as_deref()
                 .and_then(|id| def.question(id))
-                .map(|q| q.text.get(lang).to_owned());
-            json!({
-                "href": if e.target.is_empty() { String::new() } else { format!("#{}", e.target) },
-                "question": question,
-                "message": e.message(lang),
-            })
+                .map(|q| q.text.get(lang)),
+            message: e.message(lang),
         })
         .collect();
-    let lang_links: Vec<Value> = def
+    let lang_links: Vec<LangLink<'a>> = def
         .languages
         .iter()
-        .map(|l| {
-            json!({"code": l, "name": language_name(l), "href": format!("/s/{}?lang={l}", inp.slug), "current": l == lang})
+        .map(|l| LangLink {
+            code: l,
+            name: language_name(l),
+            href: format!("/s/{}?lang={l}", inp.slug),
+            current: l == lang,
         })
         .collect();
-    json!({
-        "lang": lang,
-        "title": def.title.get(lang),
-        "description": if inp.progress.0 == 1 { def.description.as_ref().map(|d| d.get(lang).to_owned()) } else { None },
-        "page_title": page.title.as_ref().map(|t| t.get(lang).to_owned()),
-        "page_id": page.id,
-        "progress": {"k": inp.progress.0, "n": inp.progress.1},
-        "questions": questions,
-        "errors": summary,
-        "has_errors": !inp.errors.is_empty(),
-        "csrf": inp.csrf,
-        "shown": inp.shown,
-        "action": format!("/s/{}", inp.slug),
-        "is_last": inp.is_last,
-        "can_go_back": inp.can_go_back,
-        "resume_url": inp.resume_url,
-        "ui": ui(lang),
-        "lang_links": if lang_links.len() > 1 { Value::Array(lang_links) } else { Value::Null },
-        "vars": serde_json::to_string(&js_vars).unwrap_or_else(|_| "{}".into()),
-        "form_page": true,
+    Some(FormPage {
+        lang,
+        title: def.title.get(lang),
+        description: if inp.progress.0 == 1 {
+            def.description.as_ref().map(|d| d.get(lang))
+        } else {
+            None
+        },
+        page_title: page.title.as_ref().map(|t| t.get(lang)),
+        page_id: &page.id,
+        progress: Progress {
+            k: inp.progress.0,
+            n: inp.progress.1,
+        },
+        questions,
+        errors,
+        has_errors: !inp.errors.is_empty(),
+        csrf: inp.csrf,
+        shown: inp.shown,
+        action: format!("/s/{}", inp.slug),
+        is_last: inp.is_last,
+        can_go_back: inp.can_go_back,
+        resume_url: inp.resume_url,
+        ui: ui(lang),
+        lang_links: (lang_links.len() > 1).then_some(lang_links),
+        vars: serde_json::to_string(&js_vars).unwrap_or_else(|_| "{}".into()),
+        form_page: true,
     })
 }
 
@@ -349,28 +489,15 @@ pub fn language_name(code: &str) -> String {
     .to_owned()
 }
 
-fn option_view(q: &Question, i: usize, o: &AnswerOption, lang: &str, values: &Fields, name: &str) -> Value {
-    json!({
-        "code": o.code,
-        "label": label(o, lang),
-        "id": input_id(&q.id, Some(i)),
-        "name": name,
-        "checked": values.has_value(name, &o.code),
-        "exclusive": o.exclusive,
-    })
-}
-
-fn question_view(
-    q: &Question,
-    lang: &str,
-    values: &Fields,
+fn question_view<'a>(
+    q: &'a Question,
+    cx: &ViewContext<'_>,
     error: Option<&FieldError>,
-    orders: &Orders,
     cond: Option<String>,
-) -> Value {
+) -> QuestionView<'a> {
     let id = &q.id;
-    let hint = q.hint.as_ref().map(|h| h.get(lang).to_owned());
-    let err_msg = error.map(|e| e.message(lang));
+    let hint = q.hint.as_ref().map(|h| h.get(cx.lang));
+    let err_msg = error.map(|e| e.message(cx.lang));
     let mut described = Vec::new();
     if hint.is_some() {
         described.push(format!("hint-{id}"));
@@ -378,136 +505,24 @@ fn question_view(
     if err_msg.is_some() {
         described.push(format!("err-{id}"));
     }
-    let mut v = json!({
-        "id": id,
-        "type": q.kind.name(),
-        "text": q.text.get(lang),
-        "hint": hint,
-        "required": q.required,
-        "error": err_msg,
-        "invalid": error.is_some(),
-        "describedby": if described.is_empty() { None } else { Some(described.join(" ")) },
-        "cond": cond,
-        "input_id": input_id(id, None),
-        "name": id,
-        "value": values.first(id).unwrap_or(""),
-    });
-    let extra = match &q.kind {
-        QuestionKind::SingleChoice(c) => {
-            choice_extra(q, &c.options, c.other.as_ref(), lang, values, orders, false, None)
-        }
-        QuestionKind::MultipleChoice(c) => choice_extra(
-            q,
-            &c.options,
-            c.other.as_ref(),
-            lang,
-            values,
-            orders,
-            true,
-            c.max_choices,
-        ),
-        QuestionKind::Scale(s) => {
-            let points: Vec<Value> = s
-                .points
-                .iter()
-                .enumerate()
-                .map(|(i, o)| option_view(q, i, o, lang, values, id))
-                .collect();
-            let hts = s
-                .hard_to_say
-                .as_ref()
-                .map(|o| option_view(q, s.points.len(), o, lang, values, id));
-            json!({"points": points, "hts": hts, "npoints": s.points.len()})
-        }
-        QuestionKind::Matrix(m) => {
-            let rows: Vec<Value> = Orders::arrange(orders.options.get(id), &m.rows, |r| r.code.as_str())
-                .into_iter()
-                .map(|(ri, row)| {
-                    let name = format!("{id}.{}", row.code);
-                    let cells: Vec<Value> = m
-                        .points
-                        .iter()
-                        .chain(m.hard_to_say.iter())
-                        .enumerate()
-                        .map(|(pi, p)| {
-                            json!({
-                                "code": p.code, "label": label(p, lang), "name": name,
-                                "id": format!("q-{id}-{ri}-{pi}"),
-                                "checked": values.has_value(&name, &p.code),
-                                "hts": pi >= m.points.len(),
-                            })
-                        })
-                        .collect();
-                    json!({"code": row.code, "label": label(row, lang), "name": name, "cells": cells, "id": format!("q-{id}-row-{ri}")})
-                })
-                .collect();
-            let heads: Vec<Value> = m
-                .points
-                .iter()
-                .chain(m.hard_to_say.iter())
-                .map(|p| json!({"label": label(p, lang)}))
-                .collect();
-            json!({"rows": rows, "heads": heads})
-        }
-        QuestionKind::Number(n) => json!({
-            "min": n.min, "max": n.max,
-            "step": if n.integer { "1" } else { "any" },
-            "inputmode": if n.integer && n.min.is_none_or(|m| m >= 0.0) { "numeric" } else { "decimal" },
-            "unit": n.unit.as_ref().map(|u| u.get(lang).to_owned()),
-        }),
-        QuestionKind::Text(t) => json!({
-            "long": t.long,
-            "max_length": t.max_length.unwrap_or(super::parse::DEFAULT_TEXT_MAX),
-            "counter": t.max_length.is_some(),
-        }),
-        QuestionKind::Date(d) => json!({
-            "min": d.min.map(|x| x.format("%Y-%m-%d").to_string()),
-            "max": d.max.map(|x| x.format("%Y-%m-%d").to_string()),
-        }),
-        QuestionKind::Ranking(r) => {
-            let items: Vec<Value> = Orders::arrange(orders.options.get(id), &r.options, |o| o.code.as_str())
-                .into_iter()
-                .map(|(i, o)| {
-                    let name = format!("{id}.{}", o.code);
-                    json!({"code": o.code, "label": label(o, lang), "id": input_id(id, Some(i)), "name": name,
-                           "value": values.first(&name).unwrap_or("")})
-                })
-                .collect();
-            json!({"items": items, "n": r.options.len()})
-        }
-        QuestionKind::ConstantSum(c) => crate::question::constant_sum::view(q, c, lang, values, orders),
-        QuestionKind::Info => json!({}),
-    };
-    if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
-        obj.extend(more);
+    let kind = q.kind.as_type();
+    QuestionView {
+        id,
+        kind: kind.name(),
+        text: q.text.get(cx.lang),
+        hint,
+        required: q.required,
+        error: err_msg,
+        invalid: error.is_some(),
+        describedby: if described.is_empty() {
+            None
+        } else {
+            Some(described.join(" "))
+        },
+        cond,
+        input_id: input_id(id, None),
+        name: id,
+        value: cx.values.first(id).unwrap_or("").to_owned(),
+        own: kind.form_view(q, cx),
     }
-    v
-}
-
-#[allow(clippy::too_many_arguments)]
-fn choice_extra(
-    q: &Question,
-    options: &[AnswerOption],
-    other: Option<&AnswerOption>,
-    lang: &str,
-    values: &Fields,
-    orders: &Orders,
-    multiple: bool,
-    max_choices: Option<usize>,
-) -> Value {
-    let id = &q.id;
-    let opts: Vec<Value> = Orders::arrange(orders.options.get(id), options, |o| o.code.as_str())
-        .into_iter()
-        .map(|(i, o)| option_view(q, i, o, lang, values, id))
-        .collect();
-    let other_name = format!("{id}.other");
-    let other_v = other.map(|o| {
-        let text = values.first(&other_name).unwrap_or("");
-        json!({
-            "code": o.code, "label": label(o, lang), "id": input_id(id, Some(options.len())),
-            "name": id, "checked": values.has_value(id, &o.code) || !text.trim().is_empty(),
-            "text_id": format!("q-{id}-other"), "text_name": other_name, "text_value": text,
-        })
-    });
-    json!({"options": opts, "other": other_v, "multiple": multiple, "max_choices": max_choices})
 }

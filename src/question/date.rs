@@ -13,6 +13,7 @@ use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question,
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, one, parse_date};
+use crate::form::view::{TypeView, ViewContext};
 use crate::store::codes::SlotKind;
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -76,6 +77,17 @@ impl QuestionType for DateQuestion {
             }
         }
         Ok(Some(Answer::Date(day)))
+    }
+
+    fn form_view<'a>(&'a self, _q: &'a Question, _cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(DateView {
+            min: self.min.map(|x| x.format("%Y-%m-%d").to_string()),
+            max: self.max.map(|x| x.format("%Y-%m-%d").to_string()),
+        })
+    }
+
+    fn typed_field(&self, _q: &Question, _name: &str) -> bool {
+        true
     }
 
     fn slot_codes(&self) -> Vec<&str> {
@@ -154,4 +166,11 @@ impl QuestionType for DateQuestion {
     fn open_text<'a>(&self, _answer: &'a Answer) -> Option<&'a str> {
         None
     }
+}
+
+/// The view of a date question (`templates/partials/q_date.hbs`): the date picker's limits.
+#[derive(Serialize)]
+struct DateView {
+    min: Option<String>,
+    max: Option<String>,
 }

@@ -1,10 +1,13 @@
 //! Info (`type: info`): a note shown to the respondent; it takes no answer and has no coded slot.
 
+use serde::Serialize;
+
 use super::{Described, Outcome, QuestionType};
 use crate::definition::condition::VarType;
 use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, Texts};
 use crate::form::fields::Fields;
 use crate::form::parse::input_id;
+use crate::form::view::{TypeView, ViewContext};
 use crate::store::codes::SlotKind;
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -39,6 +42,14 @@ impl QuestionType for Info {
 
     fn parse(&self, _q: &Question, _fields: &Fields) -> Outcome {
         Ok(None)
+    }
+
+    fn form_view<'a>(&'a self, _q: &'a Question, _cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(InfoView {})
+    }
+
+    fn typed_field(&self, _q: &Question, _name: &str) -> bool {
+        false
     }
 
     fn slot_codes(&self) -> Vec<&str> {
@@ -107,3 +118,7 @@ impl QuestionType for Info {
         None
     }
 }
+
+/// The view of a note (`templates/partials/q_info.hbs`): nothing besides its text and hint.
+#[derive(Serialize)]
+struct InfoView {}

@@ -14,6 +14,8 @@ use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question,
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{one, shorten};
+use crate::form::random::Orders;
+use crate::form::view::{TypeView, ViewContext};
 use crate::store::codes::{width, SlotKind};
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -77,6 +79,14 @@ impl QuestionType for Matrix {
 
     fn parse(&self, q: &Question, fields: &Fields) -> Outcome {
         parse(q, self, fields)
+    }
+
+    fn form_view<'a>(&'a self, q: &'a Question, cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(view(q, self, cx))
+    }
+
+    fn typed_field(&self, _q: &Question, _name: &str) -> bool {
+        false
     }
 
     fn slot_codes(&self) -> Vec<&str> {
@@ -218,4 +228,78 @@ fn parse(q: &Question, m: &Matrix, fields: &Fields) -> Outcome {
         return Err((target, Problem::MatrixIncomplete));
     }
     Ok(Some(Answer::Matrix(rows)))
+}
+
+/// The view of a matrix (`templates/partials/q_matrix.hbs`): the column heads (points, then "hard to
+/// say"), and the rows in this respondent's order, each with a radio button per column.
+#[derive(Serialize)]
+struct MatrixView<'a> {
+    rows: Vec<RowView<'a>>,
+    heads: Vec<HeadView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RowView<'a> {
+    code: &'a str,
+    label: &'a str,
+    name: String,
+    cells: Vec<CellView<'a>>,
+    id: String,
+}
+
+#[derive(Serialize)]
+struct CellView<'a> {
+    code: &'a str,
+    label: &'a str,
+    name: String,
+    id: String,
+    checked: bool,
+    /// The "hard to say" column.
+    hts: bool,
+}
+
+#[derive(Serialize)]
+struct HeadView<'a> {
+    label: &'a str,
+}
+
+fn view<'a>(q: &'a Question, m: &'a Matrix, cx: &ViewContext<'_>) -> MatrixView<'a> {
+    let id = &q.id;
+    let lang = cx.lang;
+    let rows = Orders::arrange(cx.orders.options.get(id), &m.rows, |r| r.code.as_str())
+        .into_iter()
+        .map(|(ri, row)| {
+            let name = format!("{id}.{}", row.code);
+            let cells = m
+                .points
+                .iter()
+                .chain(m.hard_to_say.iter())
+                .enumerate()
+                .map(|(pi, p)| CellView {
+                    code: &p.code,
+                    label: p.label.get(lang),
+                    name: name.clone(),
+                    id: format!("q-{id}-{ri}-{pi}"),
+                    checked: cx.values.has_value(&name, &p.code),
+                    hts: pi >= m.points.len(),
+                })
+                .collect();
+            RowView {
+                code: &row.code,
+                label: row.label.get(lang),
+                name,
+                cells,
+                id: format!("q-{id}-row-{ri}"),
+            }
+        })
+        .collect();
+    let heads = m
+        .points
+        .iter()
+        .chain(m.hard_to_say.iter())
+        .map(|p| HeadView {
+            label: p.label.get(lang),
+        })
+        .collect();
+    MatrixView { rows, heads }
 }

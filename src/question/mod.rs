@@ -5,12 +5,13 @@
 //! Each type's settings implement [`QuestionType`]; [`QuestionKind::as_type`] is the one `match` that
 //! picks the type, and the layers call the trait instead of matching on the kind: the definition (name,
 //! options, settings checks, texts, condition types), the form (fields, parsing, "required" target,
-//! randomized items, CSV columns, cells and import fields), the coded slot's codes and kind, the report's
+//! randomized items, the page's view, CSV columns, cells and import fields), the coded slot's codes and kind, the report's
 //! labels and cost, XLSForm (variable kinds, YAML settings), the methodology page, and the codebook of the
 //! question's open answers with the text coders code (a text answer, or a choice's "other, specify" text). [`answers`] holds
-//! the one `match` per representation of an answer (form fields, CSV cell, the form script's value).
+//! the one `match` per representation of an answer (form fields, CSV cell, the form script's value, the
+//! text a reader reads).
 //!
-//! Still matching on the kind themselves, with one arm per type: the form view (`form::view`), the
+//! Still matching on the kind themselves, with one arm per type: the
 //! summary column (`report::columns`), the SPSS and XLSX exports (`export::spss`, `export::xlsx`) and the
 //! test that compares coded and JSON reading (`report::coded_tests`).
 
@@ -21,6 +22,7 @@ use crate::definition::condition::VarType;
 use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, QuestionKind, Texts};
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
+use crate::form::view::{TypeView, ViewContext};
 use crate::store::codes::SlotKind;
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -68,6 +70,15 @@ pub(crate) trait QuestionType {
 
     /// Parses the question's form fields (a page, or a CSV row).
     fn parse(&self, q: &Question, fields: &Fields) -> Outcome;
+
+    /// The type's own part of the question's form view: a typed struct with the fields its template
+    /// (`templates/partials/q_<type>.hbs`) reads besides those every question has.
+    fn form_view<'a>(&'a self, q: &'a Question, cx: &ViewContext<'_>) -> TypeView<'a>;
+
+    /// Whether form field `name` of the question holds text the respondent typed, rather than a choice or
+    /// a value the page's look depends on (a page sent back with errors is kept with its typed texts cut
+    /// out, see `form::view::refill_shape`).
+    fn typed_field(&self, q: &Question, name: &str) -> bool;
 
     /// The option codes in coded-slot order (empty for types whose slot keeps no codes).
     fn slot_codes(&self) -> Vec<&str>;

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::answers::cell;
+use super::single_choice::choice_view;
 use super::{check_codes, distinct_codes, is_false, items, Described, Outcome, QuestionType};
 use crate::definition::answer::{check_other, known, no_duplicates};
 use crate::definition::condition::VarType;
@@ -16,6 +17,7 @@ use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question,
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, other_text, shorten};
+use crate::form::view::{TypeView, ViewContext};
 use crate::store::codes::SlotKind;
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -74,6 +76,22 @@ impl QuestionType for MultipleChoice {
 
     fn parse(&self, q: &Question, fields: &Fields) -> Outcome {
         parse(q, self, fields)
+    }
+
+    fn form_view<'a>(&'a self, q: &'a Question, cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(choice_view(
+            q,
+            &self.options,
+            self.other.as_ref(),
+            cx,
+            true,
+            self.max_choices,
+        ))
+    }
+
+    fn typed_field(&self, q: &Question, name: &str) -> bool {
+        // The choices are not typed; the text of the "other" option is.
+        name != q.id
     }
 
     fn slot_codes(&self) -> Vec<&str> {

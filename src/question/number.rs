@@ -13,6 +13,7 @@ use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question,
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, one, parse_number};
+use crate::form::view::{TypeView, ViewContext};
 use crate::store::codes::SlotKind;
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -90,6 +91,24 @@ impl QuestionType for Number {
         }
         // -0 and 0 are the same answer.
         Ok(Some(Answer::Number(if x == 0.0 { 0.0 } else { x })))
+    }
+
+    fn form_view<'a>(&'a self, _q: &'a Question, cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(NumberView {
+            min: self.min,
+            max: self.max,
+            step: if self.integer { "1" } else { "any" },
+            inputmode: if self.integer && self.min.is_none_or(|m| m >= 0.0) {
+                "numeric"
+            } else {
+                "decimal"
+            },
+            unit: self.unit.as_ref().map(|u| u.get(cx.lang)),
+        })
+    }
+
+    fn typed_field(&self, _q: &Question, _name: &str) -> bool {
+        true
     }
 
     fn slot_codes(&self) -> Vec<&str> {
@@ -183,4 +202,14 @@ impl QuestionType for Number {
     fn open_text<'a>(&self, _answer: &'a Answer) -> Option<&'a str> {
         None
     }
+}
+
+/// The view of a number question (`templates/partials/q_number.hbs`): the keyboard to offer, and the unit.
+#[derive(Serialize)]
+struct NumberView<'a> {
+    min: Option<f64>,
+    max: Option<f64>,
+    step: &'static str,
+    inputmode: &'static str,
+    unit: Option<&'a str>,
 }

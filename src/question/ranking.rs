@@ -15,6 +15,7 @@ use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question,
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, one};
+use crate::form::view::{ItemBox, TypeView, ViewContext};
 use crate::store::codes::{width, SlotKind};
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -60,6 +61,17 @@ impl QuestionType for Ranking {
 
     fn parse(&self, q: &Question, fields: &Fields) -> Outcome {
         parse(q, self, fields)
+    }
+
+    fn form_view<'a>(&'a self, q: &'a Question, cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(RankingView {
+            items: ItemBox::boxes(q, &self.options, cx),
+            n: self.options.len(),
+        })
+    }
+
+    fn typed_field(&self, _q: &Question, _name: &str) -> bool {
+        true
     }
 
     fn slot_codes(&self) -> Vec<&str> {
@@ -197,4 +209,12 @@ fn parse(q: &Question, r: &Ranking, fields: &Fields) -> Outcome {
     Ok(Some(Answer::Ranking(
         ranked.into_iter().map(|(_, i)| r.options[i].code.clone()).collect(),
     )))
+}
+
+/// The view of a ranking (`templates/partials/q_ranking.hbs`): a rank box per option, in this
+/// respondent's order.
+#[derive(Serialize)]
+struct RankingView<'a> {
+    items: Vec<ItemBox<'a>>,
+    n: usize,
 }

@@ -13,6 +13,7 @@ use crate::definition::{Answer, AnswerError, AnswerOption, BalanceCodes, Definit
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, one, shorten};
+use crate::form::view::{OptionView, TypeView, ViewContext};
 use crate::store::codes::{width, SlotKind};
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -85,6 +86,26 @@ impl QuestionType for Scale {
             Some(code) if self.codes().any(|c| c == code) => Ok(Some(Answer::Scale(code.to_owned()))),
             Some(code) => Err((target, Problem::UnknownOption(shorten(code)))),
         }
+    }
+
+    fn form_view<'a>(&'a self, q: &'a Question, cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(ScaleView {
+            points: self
+                .points
+                .iter()
+                .enumerate()
+                .map(|(i, o)| OptionView::new(q, i, o, cx))
+                .collect(),
+            hts: self
+                .hard_to_say
+                .as_ref()
+                .map(|o| OptionView::new(q, self.points.len(), o, cx)),
+            npoints: self.points.len(),
+        })
+    }
+
+    fn typed_field(&self, _q: &Question, _name: &str) -> bool {
+        false
     }
 
     fn slot_codes(&self) -> Vec<&str> {
@@ -203,4 +224,12 @@ fn check_balance(s: &Scale, problem: &mut dyn FnMut(String)) {
         }
         seen.push(code);
     }
+}
+
+/// The view of a scale question (`templates/partials/q_scale.hbs`): its points, then "hard to say".
+#[derive(Serialize)]
+struct ScaleView<'a> {
+    points: Vec<OptionView<'a>>,
+    hts: Option<OptionView<'a>>,
+    npoints: usize,
 }

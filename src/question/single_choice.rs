@@ -14,6 +14,8 @@ use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question,
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, one, other_text, shorten};
+use crate::form::random::Orders;
+use crate::form::view::{OptionView, TypeView, ViewContext};
 use crate::store::codes::{width, SlotKind};
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -93,6 +95,15 @@ impl QuestionType for SingleChoice {
             })),
             _ => Err((target, Problem::UnknownOption(shorten(code)))),
         }
+    }
+
+    fn form_view<'a>(&'a self, q: &'a Question, cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(choice_view(q, &self.options, self.other.as_ref(), cx, false, None))
+    }
+
+    fn typed_field(&self, q: &Question, name: &str) -> bool {
+        // The choice is not typed; the text of its "other" option is.
+        name != q.id
     }
 
     fn slot_codes(&self) -> Vec<&str> {
@@ -207,5 +218,62 @@ impl QuestionType for SingleChoice {
             return None;
         };
         other_text.as_deref().and_then(super::not_blank)
+    }
+}
+
+/// The view of a choice question (`templates/partials/q_choice.hbs`), single or multiple.
+#[derive(Serialize)]
+pub(super) struct ChoiceView<'a> {
+    options: Vec<OptionView<'a>>,
+    other: Option<OtherView<'a>>,
+    multiple: bool,
+    max_choices: Option<usize>,
+}
+
+/// The "other, specify" option with its text box.
+#[derive(Serialize)]
+struct OtherView<'a> {
+    code: &'a str,
+    label: &'a str,
+    id: String,
+    name: &'a str,
+    /// Ticked, or its text filled in.
+    checked: bool,
+    text_id: String,
+    text_name: String,
+    text_value: String,
+}
+
+/// The options in this respondent's order, then "other" with its text.
+pub(super) fn choice_view<'a>(
+    q: &'a Question,
+    options: &'a [AnswerOption],
+    other: Option<&'a AnswerOption>,
+    cx: &ViewContext<'_>,
+    multiple: bool,
+    max_choices: Option<usize>,
+) -> ChoiceView<'a> {
+    let id = &q.id;
+    ChoiceView {
+        options: Orders::arrange(cx.orders.options.get(id), options, |o| o.code.as_str())
+            .into_iter()
+            .map(|(i, o)| OptionView::new(q, i, o, cx))
+            .collect(),
+        other: other.map(|o| {
+            let text_name = format!("{id}.other");
+            let text = cx.values.first(&text_name).unwrap_or("");
+            OtherView {
+                code: &o.code,
+                label: o.label.get(cx.lang),
+                id: input_id(id, Some(options.len())),
+                name: id,
+                checked: cx.values.has_value(id, &o.code) || !text.trim().is_empty(),
+                text_id: format!("q-{id}-other"),
+                text_value: text.to_owned(),
+                text_name,
+            }
+        }),
+        multiple,
+        max_choices,
     }
 }

@@ -13,6 +13,7 @@ use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question,
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{clean_text, input_id, DEFAULT_TEXT_MAX};
+use crate::form::view::{TypeView, ViewContext};
 use crate::store::codes::SlotKind;
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -82,6 +83,18 @@ impl QuestionType for Text {
             return Err((target, Problem::TooLong { max, len }));
         }
         Ok(Some(Answer::Text(value)))
+    }
+
+    fn form_view<'a>(&'a self, _q: &'a Question, _cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(TextView {
+            long: self.long,
+            max_length: self.max_length.unwrap_or(DEFAULT_TEXT_MAX),
+            counter: self.max_length.is_some(),
+        })
+    }
+
+    fn typed_field(&self, _q: &Question, _name: &str) -> bool {
+        true
     }
 
     fn slot_codes(&self) -> Vec<&str> {
@@ -164,4 +177,13 @@ impl QuestionType for Text {
         };
         super::not_blank(t)
     }
+}
+
+/// The view of a text question (`templates/partials/q_text.hbs`): one line or a box, its length limit,
+/// and whether the characters left are counted (only under a limit the definition sets).
+#[derive(Serialize)]
+struct TextView {
+    long: bool,
+    max_length: usize,
+    counter: bool,
 }

@@ -15,14 +15,14 @@ use super::views::preview::{FormLangLink, GivenAnswer, PreviewBar, PreviewEnd, P
 use super::{pages, State};
 use crate::auth::{Role, Session};
 use crate::catalog::workbench;
-use crate::definition::{Answer, Answers, Definition, QuestionKind};
+use crate::definition::{Answers, Definition};
 use crate::form::fields::Fields;
 use crate::form::parse::{prune, FieldError};
 use crate::form::step::{self, Taken};
 use crate::form::view::{page_view, PageInput};
 use crate::form::{draw, Flow};
 use crate::i18n::{self, Args};
-use crate::report::category_label;
+use crate::question::answers::answer_text;
 use crate::store::{Status, StoreError};
 
 /// Where a preview's definition comes from.
@@ -227,7 +227,7 @@ fn preview_end(
             answers.get(&q.id).map(|a| GivenAnswer {
                 id: q.id.clone(),
                 text: def.text(&q.text, lang).to_owned(),
-                answer: answer_text(def, &q.id, a, lang),
+                answer: answer_text(def, q, a, lang),
             })
         })
         .collect();
@@ -246,55 +246,6 @@ fn preview_end(
         },
         Some(s),
     )
-}
-
-/// An answer as a respondent would read it: option labels rather than codes, numbers and dates in the
-/// preview's language.
-fn answer_text(def: &Definition, qid: &str, a: &Answer, lang: &str) -> String {
-    let label = |code: &str| category_label(def, qid, code, lang);
-    let with_other = |text: String, other: &Option<String>| match other {
-        Some(o) if !o.is_empty() => format!("{text} ({o})"),
-        _ => text,
-    };
-    match a {
-        Answer::Choice { code, other_text } => with_other(label(code), other_text),
-        Answer::Choices { codes, other_text } => with_other(
-            codes.iter().map(|c| label(c)).collect::<Vec<_>>().join("; "),
-            other_text,
-        ),
-        Answer::Scale(code) => label(code),
-        Answer::Matrix(rows) => rows
-            .iter()
-            .map(|(row, point)| format!("{}: {}", matrix_row_label(def, qid, row, lang), label(point)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        Answer::Number(v) => i18n::numbers::with_separator(lang, &crate::chart::trim_number(*v)),
-        Answer::Text(t) => t.clone(),
-        Answer::Date(d) => i18n::numbers::date(lang, *d),
-        Answer::Ranking(codes) => codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{}. {}", i + 1, label(c)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        Answer::Points(points) => points
-            .iter()
-            .map(|(c, p)| format!("{}: {p}", label(c)))
-            .collect::<Vec<_>>()
-            .join("; "),
-    }
-}
-
-/// The label of a matrix row, else its code.
-fn matrix_row_label(def: &Definition, qid: &str, row: &str, lang: &str) -> String {
-    match def.question(qid).map(|q| &q.kind) {
-        Some(QuestionKind::Matrix(m)) => m
-            .rows
-            .iter()
-            .find(|r| r.code == row)
-            .map_or_else(|| row.to_owned(), |r| def.text(&r.label, lang).to_owned()),
-        _ => row.to_owned(),
-    }
 }
 
 /// `GET /admin/uploads/{id}` and `GET /admin/surveys/{slug}/preview`: the first page.

@@ -31,14 +31,13 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 use crate::definition::condition::VarType;
 use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, QuestionKind, Texts};
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::parse::{input_id, parse_number};
-use crate::form::random::Orders;
+use crate::form::view::{ItemBox, TypeView, ViewContext};
 use crate::store::codes::Slot;
 use crate::xlsform::{SettingsYaml, VarKind};
 
@@ -101,6 +100,15 @@ impl super::QuestionType for ConstantSum {
 
     fn parse(&self, q: &Question, fields: &Fields) -> super::Outcome {
         parse(q, self, fields)
+    }
+
+    fn form_view<'a>(&'a self, q: &'a Question, cx: &ViewContext<'_>) -> TypeView<'a> {
+        Box::new(view(q, self, cx))
+    }
+
+    fn typed_field(&self, _q: &Question, _name: &str) -> bool {
+        // The page shows the running total of the boxes, so their values are part of its look.
+        false
     }
 
     fn slot_codes(&self) -> Vec<&str> {
@@ -311,26 +319,34 @@ pub fn answer_fields(question: &str, points: &BTreeMap<String, u32>, out: &mut F
 // ---------------------------------------------------------------------------------------------------------
 // View
 
-/// The template data of the question (`templates/partials/q_constant_sum.hbs`): the boxes in this
-/// respondent's order, the total, and the running total of what is filled in.
-pub fn view(q: &Question, c: &ConstantSum, lang: &str, values: &Fields, orders: &Orders) -> Value {
+/// The view of the question (`templates/partials/q_constant_sum.hbs`): the boxes in this respondent's
+/// order, the total, and the running total of what is filled in.
+#[derive(Serialize)]
+struct SumView<'a> {
+    items: Vec<ItemBox<'a>>,
+    total: u32,
+    sum: u64,
+    sum_id: String,
+    /// The ids of the boxes, for the running total's `<output for>`.
+    ids: String,
+}
+
+fn view<'a>(q: &'a Question, c: &'a ConstantSum, cx: &ViewContext<'_>) -> SumView<'a> {
     let id = &q.id;
-    let items: Vec<Value> = Orders::arrange(orders.options.get(id), &c.options, |o| o.code.as_str())
-        .into_iter()
-        .map(|(i, o)| {
-            let name = field(id, &o.code);
-            json!({"code": o.code, "label": o.label.get(lang), "id": input_id(id, Some(i)), "name": name,
-                   "value": values.first(&name).unwrap_or("")})
-        })
-        .collect();
     let filled: u64 = c
         .options
         .iter()
-        .filter_map(|o| values.first(&field(id, &o.code)).and_then(points_of))
+        .filter_map(|o| cx.values.first(&field(id, &o.code)).and_then(points_of))
         .map(u64::from)
         .sum();
     let ids: Vec<String> = (0..c.options.len()).map(|i| input_id(id, Some(i))).collect();
-    json!({"items": items, "total": c.total, "sum": filled, "sum_id": format!("q-{id}-sum"), "ids": ids.join(" ")})
+    SumView {
+        items: ItemBox::boxes(q, &c.options, cx),
+        total: c.total,
+        sum: filled,
+        sum_id: format!("q-{id}-sum"),
+        ids: ids.join(" "),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::definition::parse_definition;
+use crate::form::random::Orders;
 
 fn survey(question: &str) -> String {
     format!(
@@ -277,17 +278,18 @@ fn view_follows_the_respondent_order_and_adds_up() {
         .options
         .insert("budget".into(), vec!["parks".into(), "roads".into(), "clinics".into()]);
     let values = Fields::from_pairs([("budget.roads", "40"), ("budget.parks", "30"), ("budget.clinics", "x")]);
-    let v = view(q, c, "ru", &values, &orders);
-    let ids: Vec<&str> = v["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|i| i["id"].as_str())
-        .collect();
+    let cx = ViewContext {
+        lang: "ru",
+        values: &values,
+        orders: &orders,
+    };
+    let v = view(q, c, &cx);
+    let ids: Vec<&str> = v.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, vec!["q-budget-2", "q-budget-0", "q-budget-1"]);
-    assert_eq!(v["items"][0]["label"], "Парки");
-    assert_eq!(v["items"][1]["value"], "40");
-    assert_eq!((v["sum"].as_u64(), v["total"].as_u64()), (Some(70), Some(100)));
+    assert_eq!(v.items[0].label, "Парки");
+    assert_eq!(v.items[1].value, "40");
+    assert_eq!((v.sum, v.total), (70, 100));
+    assert_eq!(v.ids, "q-budget-0 q-budget-1 q-budget-2");
 }
 
 #[test]
