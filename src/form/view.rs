@@ -270,7 +270,7 @@ pub struct LangLink<'a> {
 }
 
 /// The view of one question (`templates/partials/question.hbs`): what every question has, and its type's
-/// own part (`templates/partials/q_<type>.hbs`) from [`crate::question::QuestionType::form_view`].
+/// own part (`templates/partials/q_<type>.hbs`) from `QuestionType::form_view`.
 #[derive(Serialize)]
 pub struct QuestionView<'a> {
     pub id: &'a str,
