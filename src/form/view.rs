@@ -276,6 +276,8 @@ pub struct QuestionView<'a> {
     pub id: &'a str,
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// The partial that draws the type's inputs (`templates/partials/question.hbs` renders it).
+    pub partial: &'static str,
     pub text: &'a str,
     pub hint: Option<&'a str>,
     pub required: bool,
@@ -509,6 +511,7 @@ fn question_view<'a>(
     QuestionView {
         id,
         kind: kind.name(),
+        partial: kind.form_partial(),
         text: q.text.get(cx.lang),
         hint,
         required: q.required,

@@ -108,6 +108,7 @@ impl<'de> Deserialize<'de> for Keys {
 const COMMON: &[&str] = &[
     "id",
     "type",
+    "partial",
     "text",
     "hint",
     "required",

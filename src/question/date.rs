@@ -86,6 +86,10 @@ impl QuestionType for DateQuestion {
         })
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_date"
+    }
+
     fn typed_field(&self, _q: &Question, _name: &str) -> bool {
         true
     }

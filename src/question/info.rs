@@ -48,6 +48,10 @@ impl QuestionType for Info {
         Box::new(InfoView {})
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_info"
+    }
+
     fn typed_field(&self, _q: &Question, _name: &str) -> bool {
         false
     }

@@ -85,6 +85,10 @@ impl QuestionType for Matrix {
         Box::new(view(q, self, cx))
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_matrix"
+    }
+
     fn typed_field(&self, _q: &Question, _name: &str) -> bool {
         false
     }

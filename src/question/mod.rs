@@ -75,6 +75,10 @@ pub(crate) trait QuestionType {
     /// (`templates/partials/q_<type>.hbs`) reads besides those every question has.
     fn form_view<'a>(&'a self, q: &'a Question, cx: &ViewContext<'_>) -> TypeView<'a>;
 
+    /// The template partial (`templates/partials/…hbs`) that draws the question's inputs from its
+    /// [`QuestionType::form_view`].
+    fn form_partial(&self) -> &'static str;
+
     /// Whether form field `name` of the question holds text the respondent typed, rather than a choice or
     /// a value the page's look depends on (a page sent back with errors is kept with its typed texts cut
     /// out, see `form::view::refill_shape`).

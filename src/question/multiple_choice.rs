@@ -89,6 +89,10 @@ impl QuestionType for MultipleChoice {
         ))
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_choice"
+    }
+
     fn typed_field(&self, q: &Question, name: &str) -> bool {
         // The choices are not typed; the text of the "other" option is.
         name != q.id

@@ -107,6 +107,10 @@ impl QuestionType for Number {
         })
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_number"
+    }
+
     fn typed_field(&self, _q: &Question, _name: &str) -> bool {
         true
     }

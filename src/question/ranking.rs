@@ -70,6 +70,10 @@ impl QuestionType for Ranking {
         })
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_ranking"
+    }
+
     fn typed_field(&self, _q: &Question, _name: &str) -> bool {
         true
     }

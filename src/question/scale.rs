@@ -104,6 +104,10 @@ impl QuestionType for Scale {
         })
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_scale"
+    }
+
     fn typed_field(&self, _q: &Question, _name: &str) -> bool {
         false
     }

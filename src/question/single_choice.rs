@@ -101,6 +101,10 @@ impl QuestionType for SingleChoice {
         Box::new(choice_view(q, &self.options, self.other.as_ref(), cx, false, None))
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_choice"
+    }
+
     fn typed_field(&self, q: &Question, name: &str) -> bool {
         // The choice is not typed; the text of its "other" option is.
         name != q.id

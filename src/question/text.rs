@@ -93,6 +93,10 @@ impl QuestionType for Text {
         })
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_text"
+    }
+
     fn typed_field(&self, _q: &Question, _name: &str) -> bool {
         true
     }

@@ -106,6 +106,10 @@ impl super::QuestionType for ConstantSum {
         Box::new(view(q, self, cx))
     }
 
+    fn form_partial(&self) -> &'static str {
+        "partials/q_constant_sum"
+    }
+
     fn typed_field(&self, _q: &Question, _name: &str) -> bool {
         // The page shows the running total of the boxes, so their values are part of its look.
         false
