@@ -111,10 +111,10 @@ impl QuestionType for DateQuestion {
     }
 
     fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
-        match answer {
-            Answer::Date(_) => slot.encode_presence(out),
-            _ => None,
-        }
+        let Answer::Date(_) = answer else {
+            return None;
+        };
+        slot.encode_presence(out)
     }
 
     #[cfg(test)]

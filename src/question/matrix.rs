@@ -142,10 +142,10 @@ impl QuestionType for Matrix {
     }
 
     fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
-        match answer {
-            Answer::Matrix(cells) => slot.encode_matrix(&self.rows, cells, out),
-            _ => None,
-        }
+        let Answer::Matrix(cells) = answer else {
+            return None;
+        };
+        slot.encode_matrix(&self.rows, cells, out)
     }
 
     #[cfg(test)]

@@ -134,10 +134,10 @@ impl QuestionType for MultipleChoice {
     }
 
     fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
-        match answer {
-            Answer::Choices { codes, .. } => slot.encode_choices(codes, out),
-            _ => None,
-        }
+        let Answer::Choices { codes, .. } = answer else {
+            return None;
+        };
+        slot.encode_choices(codes, out)
     }
 
     #[cfg(test)]

@@ -126,10 +126,10 @@ impl QuestionType for Number {
     }
 
     fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
-        match answer {
-            Answer::Number(x) => slot.encode_number(*x, out),
-            _ => None,
-        }
+        let Answer::Number(x) = answer else {
+            return None;
+        };
+        slot.encode_number(*x, out)
     }
 
     #[cfg(test)]

@@ -96,10 +96,10 @@ impl QuestionType for Ranking {
     }
 
     fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
-        match answer {
-            Answer::Ranking(order) => slot.encode_ranking(order, out),
-            _ => None,
-        }
+        let Answer::Ranking(order) = answer else {
+            return None;
+        };
+        slot.encode_ranking(order, out)
     }
 
     #[cfg(test)]

@@ -126,10 +126,10 @@ impl QuestionType for Scale {
     }
 
     fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
-        match answer {
-            Answer::Scale(code) => slot.encode_code(code, out),
-            _ => None,
-        }
+        let Answer::Scale(code) = answer else {
+            return None;
+        };
+        slot.encode_code(code, out)
     }
 
     #[cfg(test)]

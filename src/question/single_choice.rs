@@ -157,10 +157,10 @@ impl QuestionType for SingleChoice {
     }
 
     fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
-        match answer {
-            Answer::Choice { code, .. } => slot.encode_code(code, out),
-            _ => None,
-        }
+        let Answer::Choice { code, .. } = answer else {
+            return None;
+        };
+        slot.encode_code(code, out)
     }
 
     #[cfg(test)]

@@ -117,10 +117,10 @@ impl QuestionType for Text {
     }
 
     fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
-        match answer {
-            Answer::Text(_) => slot.encode_presence(out),
-            _ => None,
-        }
+        let Answer::Text(_) = answer else {
+            return None;
+        };
+        slot.encode_presence(out)
     }
 
     #[cfg(test)]

@@ -142,10 +142,10 @@ impl super::QuestionType for ConstantSum {
     }
 
     fn encode_slot(&self, _slot: &Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
-        match answer {
-            Answer::Points(points) => encode_points(self, points, out),
-            _ => None,
-        }
+        let Answer::Points(points) = answer else {
+            return None;
+        };
+        encode_points(self, points, out)
     }
 
     #[cfg(test)]
