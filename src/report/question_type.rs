@@ -5,8 +5,9 @@ use serde::{Serialize, Serializer};
 
 use crate::definition::QuestionKind;
 
-/// The YAML `type` name of a question ([`QuestionKind::name`]), or `index`. The constants name the
-/// types the pages treat apart; a question type added to the definition needs none here.
+/// The YAML `type` name of a question ([`QuestionKind::name`]), or `index`. The constants name the known
+/// types for comparisons (`kind == QuestionType::Scale`); a question type added to the definition is
+/// carried by its name and needs no constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuestionType(&'static str);
 
@@ -76,9 +77,22 @@ mod tests {
         }
     }
 
-    /// Every question of definitions that use all the types gets the type the definition names it by.
+    /// Every question of definitions that use all the types gets the type the definition names it by,
+    /// equal to the constant the pages compare with.
     #[test]
     fn the_type_of_a_question_is_the_one_its_definition_names() {
+        let named = [
+            QuestionType::SingleChoice,
+            QuestionType::MultipleChoice,
+            QuestionType::Scale,
+            QuestionType::Matrix,
+            QuestionType::Number,
+            QuestionType::Text,
+            QuestionType::Ranking,
+            QuestionType::Date,
+            QuestionType::ConstantSum,
+            QuestionType::Info,
+        ];
         let mut seen = std::collections::BTreeSet::new();
         for file in ["formtest.yaml", "constant_sum.yaml"] {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -87,7 +101,9 @@ mod tests {
             let source = std::fs::read_to_string(&path).unwrap();
             let def = crate::definition::parse_definition(&source, file).unwrap();
             for (_, q) in def.questions() {
-                assert_eq!(QuestionType::of(&q.kind).to_string(), q.kind.name(), "{file}: {}", q.id);
+                let t = QuestionType::of(&q.kind);
+                assert_eq!(t.to_string(), q.kind.name(), "{file}: {}", q.id);
+                assert!(named.contains(&t), "{file}: {} has no constant", q.id);
                 seen.insert(q.kind.name());
             }
         }
