@@ -1,12 +1,12 @@
 //! Microdata as a table of text cells: the columns of [`crate::form::csvio`] (response facts, then one or more
 //! columns per question) plus the weight. Shared by the CSV and the XLSX `microdata` sheet.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use super::{Dialect, ExportData, ExportError};
 use crate::coding::Codebook;
-use crate::definition::{Answers, Definition, Question, QuestionKind};
+use crate::definition::{Answers, Definition, Question};
 use crate::form::csvio::{export_cells, export_header, META_COLUMNS};
 use crate::store::ResponseRow;
 
@@ -28,16 +28,20 @@ pub(crate) fn header(def: &Definition, weighted: bool) -> Vec<String> {
 /// Which columns of [`header`] hold numbers (written as numbers in XLSX, with a decimal comma in the
 /// `excel-ru` CSV dialect).
 pub(crate) fn numeric_columns(def: &Definition, header: &[String]) -> Vec<bool> {
+    let numbers: HashSet<String> = def
+        .questions()
+        .flat_map(|(_, q)| {
+            q.kind
+                .as_type()
+                .microdata_columns()
+                .into_iter()
+                .filter(|c| c.number)
+                .map(|c| c.column_name(&q.id))
+        })
+        .collect();
     header
         .iter()
-        .map(|h| {
-            matches!(h.as_str(), "_version" | "_duration_seconds")
-                || h == WEIGHT_COLUMN
-                || def
-                    .question(h)
-                    .is_some_and(|q| matches!(q.kind, QuestionKind::Number(_)))
-                || crate::question::constant_sum::is_points_column(def, h)
-        })
+        .map(|h| matches!(h.as_str(), "_version" | "_duration_seconds") || h == WEIGHT_COLUMN || numbers.contains(h))
         .collect()
 }
 
@@ -129,9 +133,10 @@ pub(crate) fn coded_columns_of(def: &Definition, books: &HashMap<String, Codeboo
 /// The name of a code's 0/1 column: `{question}__{code}` for a text question, `{question}.other__{code}`
 /// for the coded "other, specify" texts of a choice question.
 pub(crate) fn code_column_name(q: &Question, code: &str) -> String {
-    match &q.kind {
-        QuestionKind::Text(_) => format!("{}__{code}", q.id),
-        _ => format!("{}.other__{code}", q.id),
+    if q.kind.as_type().open_text_is_answer() {
+        format!("{}__{code}", q.id)
+    } else {
+        format!("{}.other__{code}", q.id)
     }
 }
 

@@ -23,8 +23,9 @@ use std::collections::HashSet;
 use super::sav::{self, format, Measure, SavFile, Value, VarType, Variable};
 pub use super::spss_codes::sav_file;
 use super::{ExportData, ExportError};
-use crate::definition::{Answer, AnswerOption, Answers, Definition, Question, QuestionKind};
+use crate::definition::{Answer, AnswerOption, Answers, Definition, Question};
 use crate::i18n;
+use crate::question::columns::{Coded, SpssVariable};
 
 pub(super) const NOT_ASKED: f64 = -1.0;
 pub(super) const NO_ANSWER: f64 = -2.0;
@@ -52,11 +53,11 @@ fn texts(lang: &str) -> Texts {
 
 /// How one column is filled from a respondent's answers.
 enum Fill<'a> {
-    /// Category code → value.
+    /// Category code → value, of the answer's code or of a matrix row's point (`row`).
     Coded {
         q: &'a Question,
         codes: Vec<(String, f64)>,
-        get: Getter,
+        row: Option<String>,
     },
     Chosen {
         q: &'a Question,
@@ -82,13 +83,6 @@ enum Fill<'a> {
     Version,
     Language,
     Weight,
-}
-
-/// Which code of an answer a coded column takes.
-enum Getter {
-    Choice,
-    Scale,
-    MatrixRow(String),
 }
 
 /// The value of each code: the codes themselves when all are whole numbers, else positions 1..k.
@@ -164,24 +158,30 @@ impl<'a> Builder<'a> {
         ]
     }
 
-    /// A numeric variable coded by option (single choice, scale, matrix row).
-    fn coded(
-        &mut self,
-        q: &'a Question,
-        name: &str,
-        label: String,
-        opts: &[&AnswerOption],
-        hts: Option<&AnswerOption>,
-        get: Getter,
-    ) {
-        let mut codes = code_values(opts);
-        let mut value_labels: Vec<(f64, String)> = opts
+    /// A numeric variable coded by option (single choice, scale, matrix row): the question's own, or
+    /// `{id}.{row}` of a matrix row.
+    fn coded(&mut self, q: &'a Question, text: &str, var: Coded<'a>) {
+        let Coded {
+            row,
+            options,
+            hard_to_say,
+            ordered,
+        } = var;
+        let (name, label) = match row {
+            None => (q.id.clone(), text.to_owned()),
+            Some(r) => (
+                format!("{}.{}", q.id, r.code),
+                format!("{text} — {}", self.label(&r.label)),
+            ),
+        };
+        let mut codes = code_values(&options);
+        let mut value_labels: Vec<(f64, String)> = options
             .iter()
             .zip(&codes)
             .map(|(o, (_, v))| (*v, self.label(&o.label)))
             .collect();
         let mut missing = vec![NOT_ASKED, NO_ANSWER];
-        if let Some(h) = hts {
+        if let Some(h) = hard_to_say {
             let v = hard_to_say_value(&codes);
             codes.push((h.code.clone(), v));
             value_labels.push((v, self.label(&h.label)));
@@ -190,12 +190,9 @@ impl<'a> Builder<'a> {
         value_labels.extend(self.missing_labels());
         let width = 8;
         // Choices are categories; scale points (and matrix rows on a scale) are ordered.
-        let measure = match get {
-            Getter::Choice => Measure::Nominal,
-            Getter::Scale | Getter::MatrixRow(_) => Measure::Ordinal,
-        };
+        let measure = if ordered { Measure::Ordinal } else { Measure::Nominal };
         let k = self.push(
-            name,
+            &name,
             label,
             VarType::Numeric {
                 kind: format::F,
@@ -203,7 +200,11 @@ impl<'a> Builder<'a> {
                 decimals: 0,
             },
             measure,
-            Fill::Coded { q, codes, get },
+            Fill::Coded {
+                q,
+                codes,
+                row: row.map(|r| r.code.clone()),
+            },
         );
         self.vars[k].value_labels = value_labels;
         self.vars[k].missing = missing;
@@ -230,133 +231,61 @@ impl<'a> Builder<'a> {
     fn question(&mut self, q: &'a Question, string_widths: &dyn Fn(&str, bool) -> u16) {
         let text = self.label(&q.text);
         let id = q.id.as_str();
-        match &q.kind {
-            QuestionKind::Info => {}
-            QuestionKind::SingleChoice(c) => {
-                let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
-                self.coded(q, id, text.clone(), &opts, None, Getter::Choice);
-                if c.other.is_some() {
-                    let w = string_widths(id, true);
-                    self.push(
-                        &format!("{id}.other"),
-                        text,
-                        VarType::String { width: w },
-                        Measure::Nominal,
-                        Fill::Text { q, other: true },
-                    );
-                }
-            }
-            QuestionKind::Scale(s) => {
-                let opts: Vec<&AnswerOption> = s.points.iter().collect();
-                self.coded(q, id, text, &opts, s.hard_to_say.as_ref(), Getter::Scale);
-            }
-            QuestionKind::Matrix(m) => {
-                let opts: Vec<&AnswerOption> = m.points.iter().collect();
-                for r in &m.rows {
-                    let label = format!("{text} — {}", self.label(&r.label));
-                    self.coded(
-                        q,
-                        &format!("{id}.{}", r.code),
-                        label,
-                        &opts,
-                        m.hard_to_say.as_ref(),
-                        Getter::MatrixRow(r.code.clone()),
-                    );
-                }
-            }
-            QuestionKind::MultipleChoice(c) => {
-                for o in c.options.iter().chain(c.other.iter()) {
+        let item = |b: &Self, o: &AnswerOption| (format!("{id}.{}", o.code), format!("{text} — {}", b.label(&o.label)));
+        for var in q.kind.as_type().spss_variables() {
+            match var {
+                SpssVariable::Coded(c) => self.coded(q, &text, c),
+                SpssVariable::Chosen(o) => {
                     let labels = vec![(0.0, self.t.not_chosen.to_owned()), (1.0, self.t.chosen.to_owned())];
-                    let label = format!("{text} — {}", self.label(&o.label));
-                    self.flag(
-                        Fill::Chosen {
-                            q,
-                            code: o.code.clone(),
-                        },
-                        &format!("{id}.{}", o.code),
-                        label,
-                        labels,
-                        Measure::Nominal,
-                    );
+                    let (name, label) = item(self, o);
+                    let code = o.code.clone();
+                    self.flag(Fill::Chosen { q, code }, &name, label, labels, Measure::Nominal);
                 }
-                if c.other.is_some() {
-                    let w = string_widths(id, true);
-                    self.push(
-                        &format!("{id}.other"),
-                        text,
-                        VarType::String { width: w },
-                        Measure::Nominal,
-                        Fill::Text { q, other: true },
-                    );
-                }
-            }
-            QuestionKind::Ranking(r) => {
-                for o in &r.options {
+                SpssVariable::Rank(o) => {
                     let labels = vec![(0.0, self.t.not_ranked.to_owned())];
-                    let label = format!("{text} — {}", self.label(&o.label));
-                    self.flag(
-                        Fill::Rank {
-                            q,
-                            code: o.code.clone(),
-                        },
-                        &format!("{id}.{}", o.code),
-                        label,
-                        labels,
-                        Measure::Ordinal,
-                    );
+                    let (name, label) = item(self, o);
+                    let code = o.code.clone();
+                    self.flag(Fill::Rank { q, code }, &name, label, labels, Measure::Ordinal);
                 }
-            }
-            QuestionKind::Number(n) => {
-                let decimals = if n.integer { 0 } else { 2 };
-                self.push(
-                    id,
-                    text,
-                    VarType::Numeric {
+                SpssVariable::Number { decimals } => {
+                    let ty = VarType::Numeric {
                         kind: format::F,
                         width: 10,
                         decimals,
-                    },
-                    Measure::Scale,
-                    Fill::Number(q),
-                );
-            }
-            QuestionKind::ConstantSum(c) => {
-                for o in &c.options {
-                    let label = format!("{text} — {}", self.label(&o.label));
+                    };
+                    self.push(id, text.clone(), ty, Measure::Scale, Fill::Number(q));
+                }
+                SpssVariable::Points(o) => {
+                    let (name, label) = item(self, o);
                     let ty = VarType::Numeric {
                         kind: format::F,
                         width: 10,
                         decimals: 0,
                     };
-                    let fill = Fill::Points {
-                        q,
-                        code: o.code.clone(),
-                    };
-                    self.push(&format!("{id}.{}", o.code), label, ty, Measure::Scale, fill);
+                    let code = o.code.clone();
+                    self.push(&name, label, ty, Measure::Scale, Fill::Points { q, code });
                 }
-            }
-            QuestionKind::Text(_) => {
-                let w = string_widths(id, false);
-                self.push(
-                    id,
-                    text,
-                    VarType::String { width: w },
-                    Measure::Nominal,
-                    Fill::Text { q, other: false },
-                );
-            }
-            QuestionKind::Date(_) => {
-                self.push(
-                    id,
-                    text,
-                    VarType::Numeric {
+                SpssVariable::Text => {
+                    let ty = VarType::String {
+                        width: string_widths(id, false),
+                    };
+                    self.push(id, text.clone(), ty, Measure::Nominal, Fill::Text { q, other: false });
+                }
+                SpssVariable::OtherText => {
+                    let ty = VarType::String {
+                        width: string_widths(id, true),
+                    };
+                    let fill = Fill::Text { q, other: true };
+                    self.push(&format!("{id}.other"), text.clone(), ty, Measure::Nominal, fill);
+                }
+                SpssVariable::Date => {
+                    let ty = VarType::Numeric {
                         kind: format::DATE,
                         width: 11,
                         decimals: 0,
-                    },
-                    Measure::Scale,
-                    Fill::Date(q),
-                );
+                    };
+                    self.push(id, text.clone(), ty, Measure::Scale, Fill::Date(q));
+                }
             }
         }
     }
@@ -398,10 +327,10 @@ fn cell(
 ) -> Value {
     let (row, weight) = data;
     match fill {
-        Fill::Coded { q, codes, get } => {
-            let code = match (get, answers.get(&q.id)) {
-                (Getter::Choice | Getter::Scale, Some(a)) => a.code().map(str::to_owned),
-                (Getter::MatrixRow(r), Some(Answer::Matrix(rows))) => rows.get(r).cloned(),
+        Fill::Coded { q, codes, row } => {
+            let code = match (row, answers.get(&q.id)) {
+                (None, Some(a)) => a.code().map(str::to_owned),
+                (Some(r), Some(Answer::Matrix(rows))) => rows.get(r).cloned(),
                 _ => None,
             };
             match code.and_then(|c| codes.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)) {

@@ -7,8 +7,9 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use super::microdata::{header as micro_header, numeric_columns, record, table, WEIGHT_COLUMN};
 use super::summary::{header, summary_rows};
 use super::{ExportData, ExportError, Source};
-use crate::definition::{AnswerOption, Definition, QuestionKind};
+use crate::definition::{AnswerOption, Definition};
 use crate::i18n::{self, Args};
+use crate::question::columns::{MicrodataName, ValuesNote};
 use crate::report::Summary;
 use crate::store::Store;
 
@@ -204,61 +205,24 @@ fn code_lines(def: &Definition, data: &ExportData, lang: &str) -> Vec<Line> {
 /// Variable, type, question text, code, value label — for every microdata column and value.
 fn question_lines(def: &Definition, lang: &str) -> Vec<Line> {
     let label = |o: &AnswerOption| def.text(&o.label, lang).to_owned();
-    let values = |out: &mut Vec<Line>, opts: &[&AnswerOption], var: &str| {
-        out.extend(opts.iter().map(|o| line(var, "", "", &o.code, &label(o))));
-    };
     let mut out = Vec::new();
     for (_, q) in def.questions() {
         let text = def.text(&q.text, lang);
         let kind = q.kind.name();
-        let other = format!("{}.other", q.id);
-        match &q.kind {
-            QuestionKind::Info => {}
-            QuestionKind::SingleChoice(c) => {
-                out.push(line(&q.id, kind, text, "", ""));
-                let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
-                values(&mut out, &opts, &q.id);
-                if c.other.is_some() {
-                    out.push(line(&other, "text", text, "", ""));
-                }
-            }
-            QuestionKind::MultipleChoice(c) => {
-                let note = i18n::static_text(lang, "export-var-codes");
-                out.push(line(&q.id, kind, text, "", note));
-                let opts: Vec<&AnswerOption> = c.options.iter().chain(c.other.iter()).collect();
-                values(&mut out, &opts, &q.id);
-                if c.other.is_some() {
-                    out.push(line(&other, "text", text, "", ""));
-                }
-            }
-            QuestionKind::Ranking(r) => {
-                let note = i18n::static_text(lang, "export-var-ranked-codes");
-                out.push(line(&q.id, kind, text, "", note));
-                let opts: Vec<&AnswerOption> = r.options.iter().collect();
-                values(&mut out, &opts, &q.id);
-            }
-            QuestionKind::Scale(s) => {
-                out.push(line(&q.id, kind, text, "", ""));
-                let opts: Vec<&AnswerOption> = s.points.iter().chain(s.hard_to_say.iter()).collect();
-                values(&mut out, &opts, &q.id);
-            }
-            QuestionKind::Matrix(m) => {
-                let opts: Vec<&AnswerOption> = m.points.iter().chain(m.hard_to_say.iter()).collect();
-                for r in &m.rows {
-                    let var = format!("{}.{}", q.id, r.code);
-                    out.push(line(&var, kind, &format!("{text} — {}", label(r)), "", ""));
-                    values(&mut out, &opts, &var);
-                }
-            }
-            QuestionKind::Number(_) | QuestionKind::Text(_) | QuestionKind::Date(_) => {
-                out.push(line(&q.id, kind, text, "", ""));
-            }
-            QuestionKind::ConstantSum(c) => {
-                for o in &c.options {
-                    let var = format!("{}.{}", q.id, o.code);
-                    out.push(line(&var, kind, &format!("{text} — {}", label(o)), "", ""));
-                }
-            }
+        for column in q.kind.as_type().microdata_columns() {
+            let var = column.column_name(&q.id);
+            let (kind, text) = match column.name {
+                MicrodataName::Question => (kind, text.to_owned()),
+                MicrodataName::Item(o) => (kind, format!("{text} — {}", label(o))),
+                MicrodataName::Other => ("text", text.to_owned()),
+            };
+            let note = match column.note {
+                ValuesNote::None => "",
+                ValuesNote::Codes => i18n::static_text(lang, "export-var-codes"),
+                ValuesNote::RankedCodes => i18n::static_text(lang, "export-var-ranked-codes"),
+            };
+            out.push(line(&var, kind, &text, "", note));
+            out.extend(column.values.iter().map(|o| line(&var, "", "", &o.code, &label(o))));
         }
     }
     out

@@ -110,6 +110,34 @@ impl QuestionType for DateQuestion {
         out.push(answer.map(cell).unwrap_or_default());
     }
 
+    fn microdata_columns(&self) -> Vec<super::columns::MicrodataColumn<'_>> {
+        vec![super::columns::MicrodataColumn::question(Vec::new())]
+    }
+
+    fn spss_variables(&self) -> Vec<super::columns::SpssVariable<'_>> {
+        vec![super::columns::SpssVariable::Date]
+    }
+
+    fn summary_column(&self) -> super::columns::SummaryColumn<'_> {
+        super::columns::SummaryColumn::Answered
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        false
+    }
+
+    fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
+        let Answer::Date(_) = answer else {
+            return None;
+        };
+        slot.encode_presence(out)
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, _draw: &mut super::draw::Draw<'_>) -> Option<Answer> {
+        Some(Answer::Date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default()))
+    }
+
     fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
         out.push(column.to_owned(), value);
     }

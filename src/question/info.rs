@@ -70,6 +70,31 @@ impl QuestionType for Info {
 
     fn csv_cells(&self, _answer: Option<&Answer>, _out: &mut Vec<String>) {}
 
+    fn microdata_columns(&self) -> Vec<super::columns::MicrodataColumn<'_>> {
+        Vec::new()
+    }
+
+    fn spss_variables(&self) -> Vec<super::columns::SpssVariable<'_>> {
+        Vec::new()
+    }
+
+    fn summary_column(&self) -> super::columns::SummaryColumn<'_> {
+        super::columns::SummaryColumn::Answered
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        false
+    }
+
+    fn encode_slot(&self, _slot: &crate::store::codes::Slot<'_>, _answer: &Answer, _out: &mut [u8]) -> Option<()> {
+        None
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, _draw: &mut super::draw::Draw<'_>) -> Option<Answer> {
+        None
+    }
+
     fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
         out.push(column.to_owned(), value);
     }

@@ -122,6 +122,58 @@ impl QuestionType for Matrix {
         }
     }
 
+    fn microdata_columns(&self) -> Vec<super::columns::MicrodataColumn<'_>> {
+        let values = || self.points.iter().chain(self.hard_to_say.iter()).collect();
+        self.rows
+            .iter()
+            .map(|r| super::columns::MicrodataColumn::item(r, values()))
+            .collect()
+    }
+
+    fn spss_variables(&self) -> Vec<super::columns::SpssVariable<'_>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                super::columns::SpssVariable::Coded(super::columns::Coded {
+                    row: Some(r),
+                    options: self.points.iter().collect(),
+                    hard_to_say: self.hard_to_say.as_ref(),
+                    ordered: true,
+                })
+            })
+            .collect()
+    }
+
+    fn summary_column(&self) -> super::columns::SummaryColumn<'_> {
+        super::columns::SummaryColumn::Matrix {
+            rows: &self.rows,
+            scale: self.scale(),
+        }
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        false
+    }
+
+    fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
+        let Answer::Matrix(cells) = answer else {
+            return None;
+        };
+        slot.encode_matrix(&self.rows, cells, out)
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, draw: &mut super::draw::Draw<'_>) -> Option<Answer> {
+        let codes = self.slot_codes();
+        let mut cells = BTreeMap::new();
+        for r in &self.rows {
+            if draw.chance(0.7) {
+                cells.insert(r.code.clone(), draw.code(&codes));
+            }
+        }
+        Some(Answer::Matrix(cells))
+    }
+
     fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
         out.push(column.to_owned(), value);
     }

@@ -5,15 +5,13 @@
 //! Each type's settings implement [`QuestionType`]; [`QuestionKind::as_type`] is the one `match` that
 //! picks the type, and the layers call the trait instead of matching on the kind: the definition (name,
 //! options, settings checks, texts, condition types), the form (fields, parsing, "required" target,
-//! randomized items, the page's view, CSV columns, cells and import fields), the coded slot's codes and kind, the report's
-//! labels and cost, XLSForm (variable kinds, YAML settings), the methodology page, and the codebook of the
-//! question's open answers with the text coders code (a text answer, or a choice's "other, specify" text). [`answers`] holds
-//! the one `match` per representation of an answer (form fields, CSV cell, the form script's value, the
-//! text a reader reads).
-//!
-//! Still matching on the kind themselves, with one arm per type: the
-//! summary column (`report::columns`), the SPSS and XLSX exports (`export::spss`, `export::xlsx`) and the
-//! test that compares coded and JSON reading (`report::coded_tests`).
+//! randomized items, the page's view and its template partial, CSV columns, cells and import fields), the
+//! coded slot's codes, kind and encoding, the report's labels, cost and summary column, the SPSS variables
+//! and XLSX microdata columns ([`columns`] describes them), random answers for tests, XLSForm (variable
+//! kinds, YAML settings), the methodology page, and the codebook of the question's open answers with the
+//! text coders code (a text answer, or a choice's "other, specify" text). [`answers`] holds the one
+//! `match` per representation of an answer (form fields, CSV cell, the form script's value, the text a
+//! reader reads).
 
 // A new variant of an enum these modules match on is noticed here, not swallowed by `_`.
 #![warn(clippy::wildcard_enum_match_arm)]
@@ -27,8 +25,11 @@ use crate::store::codes::SlotKind;
 use crate::xlsform::{SettingsYaml, VarKind};
 
 pub mod answers;
+pub mod columns;
 pub mod constant_sum;
 pub mod date;
+#[cfg(test)]
+pub(crate) mod draw;
 pub mod info;
 pub mod matrix;
 pub mod multiple_choice;
@@ -96,6 +97,30 @@ pub(crate) trait QuestionType {
 
     /// The CSV cells of an answer (blank when unanswered), aligned with [`QuestionType::csv_columns`].
     fn csv_cells(&self, answer: Option<&Answer>, out: &mut Vec<String>);
+
+    /// The question's microdata columns as the XLSX `questions` sheet lists them, aligned with
+    /// [`QuestionType::csv_columns`].
+    fn microdata_columns(&self) -> Vec<columns::MicrodataColumn<'_>>;
+
+    /// The question's variables in the SPSS file, in file order.
+    fn spss_variables(&self) -> Vec<columns::SpssVariable<'_>>;
+
+    /// How the summary reads the question as a column.
+    fn summary_column(&self) -> columns::SummaryColumn<'_>;
+
+    /// Whether the open text coders code is the whole answer (a text question) rather than the "other,
+    /// specify" text of a choice: its codes then summarize the question itself, and its code columns are
+    /// `{id}__{code}` rather than `{id}.other__{code}`.
+    fn open_text_is_answer(&self) -> bool;
+
+    /// Writes an answer into the question's coded slot (with the `Slot::encode_*` of its slot kind);
+    /// `None` when the answer is not of the type's kind or does not fit the question exactly.
+    fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()>;
+
+    /// A random valid answer (now and then with an unknown code, see [`draw::Draw`]); `None` for a type
+    /// that takes no answer.
+    #[cfg(test)]
+    fn random_answer(&self, draw: &mut draw::Draw<'_>) -> Option<Answer>;
 
     /// The form fields a non-empty CSV cell of the question's `column` stands for (import reads a row as
     /// the form's fields).

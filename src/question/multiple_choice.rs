@@ -131,6 +131,51 @@ impl QuestionType for MultipleChoice {
         out.push(other);
     }
 
+    fn microdata_columns(&self) -> Vec<super::columns::MicrodataColumn<'_>> {
+        use super::columns::{other_column, MicrodataColumn, ValuesNote};
+        std::iter::once(MicrodataColumn::question(self.choices()).noted(ValuesNote::Codes))
+            .chain(other_column(self.other.as_ref()))
+            .collect()
+    }
+
+    fn spss_variables(&self) -> Vec<super::columns::SpssVariable<'_>> {
+        use super::columns::SpssVariable;
+        self.choices()
+            .into_iter()
+            .map(SpssVariable::Chosen)
+            .chain(self.other.as_ref().map(|_| SpssVariable::OtherText))
+            .collect()
+    }
+
+    fn summary_column(&self) -> super::columns::SummaryColumn<'_> {
+        super::columns::SummaryColumn::Multiple(self.choices())
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        false
+    }
+
+    fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
+        let Answer::Choices { codes, .. } = answer else {
+            return None;
+        };
+        slot.encode_choices(codes, out)
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, draw: &mut super::draw::Draw<'_>) -> Option<Answer> {
+        let codes = self
+            .slot_codes()
+            .into_iter()
+            .filter(|_| draw.chance(0.4))
+            .map(str::to_owned)
+            .collect();
+        Some(Answer::Choices {
+            codes,
+            other_text: None,
+        })
+    }
+
     fn csv_fields(&self, q: &Question, column: &str, value: &str, out: &mut Fields) {
         if column != q.id {
             out.push(column.to_owned(), value);

@@ -131,6 +131,43 @@ impl QuestionType for Number {
         out.push(answer.map(cell).unwrap_or_default());
     }
 
+    fn microdata_columns(&self) -> Vec<super::columns::MicrodataColumn<'_>> {
+        vec![super::columns::MicrodataColumn::question(Vec::new()).numbers()]
+    }
+
+    fn spss_variables(&self) -> Vec<super::columns::SpssVariable<'_>> {
+        let decimals = if self.integer { 0 } else { 2 };
+        vec![super::columns::SpssVariable::Number { decimals }]
+    }
+
+    fn summary_column(&self) -> super::columns::SummaryColumn<'_> {
+        super::columns::SummaryColumn::Number
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        false
+    }
+
+    fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
+        let Answer::Number(x) = answer else {
+            return None;
+        };
+        slot.encode_number(*x, out)
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, draw: &mut super::draw::Draw<'_>) -> Option<Answer> {
+        use rand::Rng;
+        let rng = &mut *draw.rng;
+        Some(Answer::Number(match rng.random_range(0..5) {
+            0 => f64::from(rng.random_range(18..90)),
+            1 => f64::from(rng.random_range(0..400)) / 4.0,
+            2 => f64::from(rng.random_range(1..1000)) / 3.0,
+            3 => f64::from(rng.random_range(0..100)) * 0.1 + 34.0,
+            _ => -f64::from(rng.random_range(0..10)) / 7.0,
+        }))
+    }
+
     fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
         out.push(column.to_owned(), value);
     }

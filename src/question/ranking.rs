@@ -94,6 +94,40 @@ impl QuestionType for Ranking {
         out.push(answer.map(cell).unwrap_or_default());
     }
 
+    fn microdata_columns(&self) -> Vec<super::columns::MicrodataColumn<'_>> {
+        use super::columns::{MicrodataColumn, ValuesNote};
+        vec![MicrodataColumn::question(self.choices()).noted(ValuesNote::RankedCodes)]
+    }
+
+    fn spss_variables(&self) -> Vec<super::columns::SpssVariable<'_>> {
+        self.options.iter().map(super::columns::SpssVariable::Rank).collect()
+    }
+
+    fn summary_column(&self) -> super::columns::SummaryColumn<'_> {
+        super::columns::SummaryColumn::FirstRanked(&self.options)
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        false
+    }
+
+    fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
+        let Answer::Ranking(order) = answer else {
+            return None;
+        };
+        slot.encode_ranking(order, out)
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, draw: &mut super::draw::Draw<'_>) -> Option<Answer> {
+        use rand::Rng;
+        let mut order: Vec<String> = self.slot_codes().into_iter().map(str::to_owned).collect();
+        let (n, shift) = (order.len(), draw.rng.random_range(0..order.len()));
+        order.rotate_left(shift);
+        order.truncate(draw.rng.random_range(0..=n));
+        Some(Answer::Ranking(order))
+    }
+
     fn csv_fields(&self, q: &Question, column: &str, value: &str, out: &mut Fields) {
         if column != q.id {
             out.push(column.to_owned(), value);

@@ -128,6 +128,40 @@ impl QuestionType for Scale {
         out.push(answer.map(cell).unwrap_or_default());
     }
 
+    fn microdata_columns(&self) -> Vec<super::columns::MicrodataColumn<'_>> {
+        let values = self.points.iter().chain(self.hard_to_say.iter()).collect();
+        vec![super::columns::MicrodataColumn::question(values)]
+    }
+
+    fn spss_variables(&self) -> Vec<super::columns::SpssVariable<'_>> {
+        vec![super::columns::SpssVariable::Coded(super::columns::Coded {
+            row: None,
+            options: self.points.iter().collect(),
+            hard_to_say: self.hard_to_say.as_ref(),
+            ordered: true,
+        })]
+    }
+
+    fn summary_column(&self) -> super::columns::SummaryColumn<'_> {
+        super::columns::SummaryColumn::Scale(self)
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        false
+    }
+
+    fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
+        let Answer::Scale(code) = answer else {
+            return None;
+        };
+        slot.encode_code(code, out)
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, draw: &mut super::draw::Draw<'_>) -> Option<Answer> {
+        Some(Answer::Scale(draw.code(&self.slot_codes())))
+    }
+
     fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
         out.push(column.to_owned(), value);
     }

@@ -143,6 +143,52 @@ impl QuestionType for SingleChoice {
         out.push(other);
     }
 
+    fn microdata_columns(&self) -> Vec<super::columns::MicrodataColumn<'_>> {
+        use super::columns::{other_column, MicrodataColumn};
+        std::iter::once(MicrodataColumn::question(self.choices()))
+            .chain(other_column(self.other.as_ref()))
+            .collect()
+    }
+
+    fn spss_variables(&self) -> Vec<super::columns::SpssVariable<'_>> {
+        use super::columns::SpssVariable;
+        let coded = SpssVariable::Coded(super::columns::Coded {
+            row: None,
+            options: self.choices(),
+            hard_to_say: None,
+            ordered: false,
+        });
+        std::iter::once(coded)
+            .chain(self.other.as_ref().map(|_| SpssVariable::OtherText))
+            .collect()
+    }
+
+    fn summary_column(&self) -> super::columns::SummaryColumn<'_> {
+        super::columns::SummaryColumn::Categories(self.choices())
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        false
+    }
+
+    fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
+        let Answer::Choice { code, .. } = answer else {
+            return None;
+        };
+        slot.encode_code(code, out)
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, draw: &mut super::draw::Draw<'_>) -> Option<Answer> {
+        let code = draw.code(&self.slot_codes());
+        let other_text = self
+            .other
+            .as_ref()
+            .filter(|o| o.code == code)
+            .map(|_| "something".to_owned());
+        Some(Answer::Choice { code, other_text })
+    }
+
     fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
         out.push(column.to_owned(), value);
     }

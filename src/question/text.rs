@@ -117,6 +117,34 @@ impl QuestionType for Text {
         out.push(answer.map(cell).unwrap_or_default());
     }
 
+    fn microdata_columns(&self) -> Vec<super::columns::MicrodataColumn<'_>> {
+        vec![super::columns::MicrodataColumn::question(Vec::new())]
+    }
+
+    fn spss_variables(&self) -> Vec<super::columns::SpssVariable<'_>> {
+        vec![super::columns::SpssVariable::Text]
+    }
+
+    fn summary_column(&self) -> super::columns::SummaryColumn<'_> {
+        super::columns::SummaryColumn::Answered
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        true
+    }
+
+    fn encode_slot(&self, slot: &crate::store::codes::Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
+        let Answer::Text(_) = answer else {
+            return None;
+        };
+        slot.encode_presence(out)
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, _draw: &mut super::draw::Draw<'_>) -> Option<Answer> {
+        Some(Answer::Text("free text".into()))
+    }
+
     fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
         out.push(column.to_owned(), value);
     }

@@ -5,13 +5,13 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use proptest::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::catalog::LoadedVersion;
-use crate::definition::{parse_definition, Answer, Answers, Definition, QuestionKind};
+use crate::definition::{parse_definition, Answers, Definition};
+use crate::question::draw::Draw;
 use crate::stats::CiMethod;
 use crate::store::codes;
 
@@ -140,10 +140,6 @@ fn loaded(version: i32, source: &str) -> Arc<LoadedVersion> {
     })
 }
 
-fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
-    items[rng.random_range(0..items.len())]
-}
-
 /// Random answers to `def`: some questions skipped, now and then a code of no version (such responses
 /// have no codes and are read from JSON).
 fn answers(def: &Definition, rng: &mut StdRng, junk: f64) -> Answers {
@@ -152,73 +148,15 @@ fn answers(def: &Definition, rng: &mut StdRng, junk: f64) -> Answers {
         if rng.random_bool(0.15) {
             continue;
         }
-        let codes = codes::option_codes(q);
-        let code = |rng: &mut StdRng| -> String {
+        let mut draw = Draw {
+            rng: &mut *rng,
+            junk,
             // Not for `sex`, a weighting variable: a category without a target stops weighting.
-            if q.id != "sex" && rng.random_bool(junk) {
-                "zz".to_owned()
-            } else {
-                pick(rng, &codes).to_owned()
-            }
+            junk_codes: q.id != "sex",
         };
-        let answer = match &q.kind {
-            QuestionKind::SingleChoice(_) => {
-                let c = code(rng);
-                let other_text = (c == "oth").then(|| "something".to_owned());
-                Answer::Choice { code: c, other_text }
-            }
-            QuestionKind::Scale(_) => Answer::Scale(code(rng)),
-            QuestionKind::MultipleChoice(_) => Answer::Choices {
-                codes: codes
-                    .iter()
-                    .filter(|_| rng.random_bool(0.4))
-                    .map(|c| (*c).to_owned())
-                    .collect(),
-                other_text: None,
-            },
-            QuestionKind::Matrix(m) => {
-                let mut cells = std::collections::BTreeMap::new();
-                for r in &m.rows {
-                    if rng.random_bool(0.7) {
-                        cells.insert(r.code.clone(), code(rng));
-                    }
-                }
-                Answer::Matrix(cells)
-            }
-            QuestionKind::Ranking(_) => {
-                let mut order: Vec<String> = codes.iter().map(|c| (*c).to_owned()).collect();
-                let (n, shift) = (order.len(), rng.random_range(0..order.len()));
-                order.rotate_left(shift);
-                order.truncate(rng.random_range(0..=n));
-                Answer::Ranking(order)
-            }
-            QuestionKind::Number(_) => Answer::Number(match rng.random_range(0..5) {
-                0 => f64::from(rng.random_range(18..90)),
-                1 => f64::from(rng.random_range(0..400)) / 4.0,
-                2 => f64::from(rng.random_range(1..1000)) / 3.0,
-                3 => f64::from(rng.random_range(0..100)) * 0.1 + 34.0,
-                _ => -f64::from(rng.random_range(0..10)) / 7.0,
-            }),
-            QuestionKind::Text(_) => Answer::Text("free text".into()),
-            QuestionKind::Date(_) => Answer::Date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default()),
-            QuestionKind::ConstantSum(c) => {
-                let mut left = c.total;
-                let mut points = std::collections::BTreeMap::new();
-                for (k, o) in c.options.iter().enumerate() {
-                    let p = if k + 1 == c.options.len() {
-                        left
-                    } else {
-                        rng.random_range(0..=left)
-                    };
-                    left -= p;
-                    let code = if rng.random_bool(junk) { "zz" } else { o.code.as_str() };
-                    points.insert(code.to_owned(), p);
-                }
-                Answer::Points(points)
-            }
-            QuestionKind::Info => continue,
-        };
-        a.insert(q.id.clone(), answer);
+        if let Some(answer) = q.kind.as_type().random_answer(&mut draw) {
+            a.insert(q.id.clone(), answer);
+        }
     }
     a
 }

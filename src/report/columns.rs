@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::definition::{Answer, AnswerOption, Definition, Question, QuestionKind, Scale};
+use crate::definition::{Answer, AnswerOption, Definition, Question, Scale};
+use crate::question::columns::SummaryColumn;
 use crate::question::constant_sum;
 use crate::store::codes::{self, Slot, SlotKind};
 
@@ -175,23 +176,24 @@ impl<'a> Columns<'a> {
         self
     }
 
-    /// A text question with a codebook, as the column of its codes, with its counts.
+    /// A question coded as a whole (a text question; see `open_text_is_answer`), as the column of its
+    /// codes, with its counts.
     pub fn coded_text(&self, q: &Question, lang: &str) -> Option<(Column, CodedCount)> {
-        let QuestionKind::Text(t) = &q.kind else {
+        if !q.kind.as_type().open_text_is_answer() {
             return None;
-        };
+        }
         let codings = self.codings?;
         let Column::Answered(answered) = self.question(q, lang) else {
             return None;
         };
-        codings.column(&q.id, t.codebook.as_ref(), &self.rows, &answered, lang)
+        codings.column(&q.id, q.kind.codebook(), &self.rows, &answered, lang)
     }
 
     /// A choice question's coded "other, specify" texts, as the column of their codes, with their counts
     /// (the base is the respondents who wrote an "other" text). Coded answers are read with their JSON
     /// answers (`report::load`), which keep the text.
     pub fn coded_other(&self, q: &Question, lang: &str) -> Option<(Column, CodedCount)> {
-        if matches!(q.kind, QuestionKind::Text(_)) {
+        if q.kind.as_type().open_text_is_answer() {
             return None;
         }
         let book = q.kind.codebook()?;
@@ -247,14 +249,11 @@ impl<'a> Columns<'a> {
 
     pub fn question(&self, q: &Question, lang: &str) -> Column {
         let id = q.id.as_str();
-        match &q.kind {
-            QuestionKind::SingleChoice(c) => {
-                let codes: Vec<Code> = c
-                    .options
-                    .iter()
-                    .chain(c.other.iter())
-                    .map(|o| code(o, lang, false))
-                    .collect();
+        let codes_of =
+            |options: &[&AnswerOption]| -> Vec<Code> { options.iter().map(|o| code(o, lang, false)).collect() };
+        match q.kind.as_type().summary_column() {
+            SummaryColumn::Categories(options) => {
+                let codes = codes_of(&options);
                 let pos = positions(&codes);
                 let tables = self.tables(id, false, |c| pos.get(c));
                 let values = self.each(
@@ -268,7 +267,7 @@ impl<'a> Columns<'a> {
                     numeric: None,
                 }
             }
-            QuestionKind::Scale(s) => {
+            SummaryColumn::Scale(s) => {
                 let codes = scale_codes(s, lang);
                 let pos = positions(&codes);
                 let tables = self.tables(id, false, |c| pos.get(c));
@@ -279,10 +278,8 @@ impl<'a> Columns<'a> {
                 );
                 scale_column(s, codes, values)
             }
-            QuestionKind::Matrix(m) => {
-                let scale = m.scale();
-                let rows = m
-                    .rows
+            SummaryColumn::Matrix { rows, scale } => {
+                let rows = rows
                     .iter()
                     .map(|r| {
                         let codes = scale_codes(&scale, lang);
@@ -293,18 +290,13 @@ impl<'a> Columns<'a> {
                     .collect();
                 Column::Matrix(rows)
             }
-            QuestionKind::MultipleChoice(c) => {
-                let codes: Vec<Code> = c
-                    .options
-                    .iter()
-                    .chain(c.other.iter())
-                    .map(|o| code(o, lang, false))
-                    .collect();
+            SummaryColumn::Multiple(options) => {
+                let codes = codes_of(&options);
                 let chosen = self.multiple(id, &codes);
                 Column::Multiple { codes, chosen }
             }
-            QuestionKind::Ranking(r) => {
-                let codes: Vec<Code> = r.options.iter().map(|o| code(o, lang, false)).collect();
+            SummaryColumn::FirstRanked(options) => {
+                let codes: Vec<Code> = options.iter().map(|o| code(o, lang, false)).collect();
                 let pos = positions(&codes);
                 let tables = self.tables(id, true, |c| pos.get(c));
                 let values = self.each(
@@ -321,7 +313,7 @@ impl<'a> Columns<'a> {
                     numeric: None,
                 }
             }
-            QuestionKind::Number(_) => {
+            SummaryColumn::Number => {
                 let slots = self.slots(id, |s| s.kind == SlotKind::Number);
                 Column::Numeric(self.each(
                     id,
@@ -332,9 +324,9 @@ impl<'a> Columns<'a> {
                     |v, row| slots[v].and_then(|s| s.number(row)).filter(|x| x.is_finite()),
                 ))
             }
-            QuestionKind::ConstantSum(c) => {
+            SummaryColumn::Points(options) => {
                 let slots = self.slots(id, |s| matches!(s.kind, SlotKind::Points { .. }));
-                let options = c.options.iter().map(|o| {
+                let options = options.iter().map(|o| {
                     let points = self.each(
                         id,
                         |a| constant_sum::answer_points(a, &o.code),
@@ -344,7 +336,7 @@ impl<'a> Columns<'a> {
                 });
                 Column::Matrix(options.collect())
             }
-            QuestionKind::Text(_) | QuestionKind::Date(_) | QuestionKind::Info => {
+            SummaryColumn::Answered => {
                 // Any answer counts, whatever its kind (as for JSON answers).
                 let slots = self.slots(id, |_| true);
                 Column::Answered(self.each(
@@ -365,10 +357,10 @@ impl<'a> Columns<'a> {
             .into_iter()
             .map(|s| {
                 let s = s?;
-                let QuestionKind::Matrix(m) = &s.question.kind else {
+                let SummaryColumn::Matrix { rows, .. } = s.question.kind.as_type().summary_column() else {
                     return None;
                 };
-                let r = m.rows.iter().position(|r| r.code == row_code)?;
+                let r = rows.iter().position(|r| r.code == row_code)?;
                 let table = std::iter::once(None)
                     .chain(codes::option_codes(s.question).into_iter().map(|c| pos.get(c)))
                     .collect();

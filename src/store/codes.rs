@@ -23,7 +23,9 @@
 //! answer that would lose anything summaries read (a code that is not an option of its version, an answer
 //! of another kind than its question, an answer to an unknown question) gets no codes at all.
 
-use crate::definition::{Answer, Answers, Definition, Question, QuestionKind};
+use std::collections::BTreeMap;
+
+use crate::definition::{Answer, AnswerOption, Answers, Definition, Question};
 use crate::question::constant_sum;
 
 /// Version of the byte layout, the first byte of every coded response.
@@ -195,55 +197,78 @@ impl Slot<'_> {
         option_codes(self.question).iter().position(|c| *c == code)
     }
 
+    /// Writes `a` into the slot through the question's type ([`crate::question::QuestionType::encode_slot`]).
     fn encode(&self, a: &Answer, out: &mut [u8]) -> Option<()> {
-        match (self.kind, a) {
-            (SlotKind::Code { .. }, Answer::Choice { code, .. })
-                if matches!(self.question.kind, QuestionKind::SingleChoice(_)) =>
-            {
-                put(out, 1 + self.position(code)?)
-            }
-            (SlotKind::Code { .. }, Answer::Scale(code)) if matches!(self.question.kind, QuestionKind::Scale(_)) => {
-                put(out, 1 + self.position(code)?)
-            }
-            (SlotKind::Ranking { .. }, Answer::Ranking(order)) => match order.first() {
-                None => put(out, 1),
-                Some(first) => put(out, 2 + self.position(first)?),
-            },
-            (SlotKind::Choices { .. }, Answer::Choices { codes, .. }) => {
-                out[0] |= 1;
-                for c in codes {
-                    let bit = 1 + self.position(c)?;
-                    out[bit / 8] |= 1 << (bit % 8);
-                }
-                Some(())
-            }
-            (SlotKind::Matrix { width, .. }, Answer::Matrix(cells)) => {
-                let QuestionKind::Matrix(m) = &self.question.kind else {
-                    return None;
-                };
-                out[0] = 1;
-                for (row, point) in cells {
-                    let r = m.rows.iter().position(|x| x.code == *row)?;
-                    let at = 1 + r * width;
-                    put(&mut out[at..at + width], 1 + self.position(point)?)?;
-                }
-                Some(())
-            }
-            (SlotKind::Points { .. }, Answer::Points(points)) => constant_sum::encode_slot(self.question, points, out),
-            (SlotKind::Number, Answer::Number(x)) => {
-                out.copy_from_slice(&as_stored(*x)?.to_le_bytes());
-                Some(())
-            }
-            (SlotKind::Presence, Answer::Text(_)) if matches!(self.question.kind, QuestionKind::Text(_)) => {
-                out[0] = 1;
-                Some(())
-            }
-            (SlotKind::Presence, Answer::Date(_)) if matches!(self.question.kind, QuestionKind::Date(_)) => {
-                out[0] = 1;
-                Some(())
-            }
-            _ => None,
+        self.question.kind.as_type().encode_slot(self, a, out)
+    }
+
+    /// A single-choice or scale slot: `1 +` the position of `code`.
+    pub(crate) fn encode_code(&self, code: &str, out: &mut [u8]) -> Option<()> {
+        if !matches!(self.kind, SlotKind::Code { .. }) {
+            return None;
         }
+        put(out, 1 + self.position(code)?)
+    }
+
+    /// A ranking slot: the option ranked first (1 when nothing is ranked).
+    pub(crate) fn encode_ranking(&self, order: &[String], out: &mut [u8]) -> Option<()> {
+        if !matches!(self.kind, SlotKind::Ranking { .. }) {
+            return None;
+        }
+        match order.first() {
+            None => put(out, 1),
+            Some(first) => put(out, 2 + self.position(first)?),
+        }
+    }
+
+    /// A multiple-choice slot: the answered bit and the bit of each chosen option.
+    pub(crate) fn encode_choices(&self, codes: &[String], out: &mut [u8]) -> Option<()> {
+        if !matches!(self.kind, SlotKind::Choices { .. }) {
+            return None;
+        }
+        out[0] |= 1;
+        for c in codes {
+            let bit = 1 + self.position(c)?;
+            out[bit / 8] |= 1 << (bit % 8);
+        }
+        Some(())
+    }
+
+    /// A matrix slot of a question with `rows`: the answered byte and each answered row's point.
+    pub(crate) fn encode_matrix(
+        &self,
+        rows: &[AnswerOption],
+        cells: &BTreeMap<String, String>,
+        out: &mut [u8],
+    ) -> Option<()> {
+        let SlotKind::Matrix { width, .. } = self.kind else {
+            return None;
+        };
+        out[0] = 1;
+        for (row, point) in cells {
+            let r = rows.iter().position(|x| x.code == *row)?;
+            let at = 1 + r * width;
+            put(&mut out[at..at + width], 1 + self.position(point)?)?;
+        }
+        Some(())
+    }
+
+    /// A number slot: the number as the JSON answers give it back.
+    pub(crate) fn encode_number(&self, x: f64, out: &mut [u8]) -> Option<()> {
+        if self.kind != SlotKind::Number {
+            return None;
+        }
+        out.copy_from_slice(&as_stored(x)?.to_le_bytes());
+        Some(())
+    }
+
+    /// A presence slot (text, date): answered.
+    pub(crate) fn encode_presence(&self, out: &mut [u8]) -> Option<()> {
+        if self.kind != SlotKind::Presence {
+            return None;
+        }
+        out[0] = 1;
+        Some(())
     }
 
     fn bytes<'r>(&self, row: &'r [u8]) -> &'r [u8] {

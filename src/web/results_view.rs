@@ -209,12 +209,7 @@ impl Ctx<'_> {
             QuestionType::Text => t(tx, "answered_note"),
             QuestionType::Date => t(tx, "date_note"),
             QuestionType::Matrix => t(tx, "matrix_note"),
-            QuestionType::SingleChoice
-            | QuestionType::Scale
-            | QuestionType::Number
-            | QuestionType::ConstantSum
-            | QuestionType::Info
-            | QuestionType::Index => "",
+            _ => "",
         };
         let index_note = super::results_index::index_note(q, self.lang);
         let kind_note = index_note.as_deref().unwrap_or(kind_note);

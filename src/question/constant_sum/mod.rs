@@ -131,6 +131,53 @@ impl super::QuestionType for ConstantSum {
         export_cells(self, answer, out);
     }
 
+    fn microdata_columns(&self) -> Vec<crate::question::columns::MicrodataColumn<'_>> {
+        self.options
+            .iter()
+            .map(|o| crate::question::columns::MicrodataColumn::item(o, Vec::new()).numbers())
+            .collect()
+    }
+
+    fn spss_variables(&self) -> Vec<crate::question::columns::SpssVariable<'_>> {
+        self.options
+            .iter()
+            .map(crate::question::columns::SpssVariable::Points)
+            .collect()
+    }
+
+    fn summary_column(&self) -> crate::question::columns::SummaryColumn<'_> {
+        crate::question::columns::SummaryColumn::Points(&self.options)
+    }
+
+    fn open_text_is_answer(&self) -> bool {
+        false
+    }
+
+    fn encode_slot(&self, _slot: &Slot<'_>, answer: &Answer, out: &mut [u8]) -> Option<()> {
+        let Answer::Points(points) = answer else {
+            return None;
+        };
+        encode_points(self, points, out)
+    }
+
+    #[cfg(test)]
+    fn random_answer(&self, draw: &mut crate::question::draw::Draw<'_>) -> Option<Answer> {
+        use rand::Rng;
+        let mut left = self.total;
+        let mut points = BTreeMap::new();
+        for (k, o) in self.options.iter().enumerate() {
+            let p = if k + 1 == self.options.len() {
+                left
+            } else {
+                draw.rng.random_range(0..=left)
+            };
+            left -= p;
+            let code = if draw.junk() { "zz" } else { o.code.as_str() };
+            points.insert(code.to_owned(), p);
+        }
+        Some(Answer::Points(points))
+    }
+
     fn csv_fields(&self, _q: &Question, column: &str, value: &str, out: &mut Fields) {
         out.push(column.to_owned(), value);
     }
@@ -362,11 +409,8 @@ pub fn slot_bytes(options: usize) -> usize {
 }
 
 /// Writes an answer into its slot; `None` when it does not fit the question exactly (an unknown or a
-/// missing option, a question of another type).
-pub fn encode_slot(q: &Question, points: &BTreeMap<String, u32>, out: &mut [u8]) -> Option<()> {
-    let QuestionKind::ConstantSum(c) = &q.kind else {
-        return None;
-    };
+/// missing option).
+fn encode_points(c: &ConstantSum, points: &BTreeMap<String, u32>, out: &mut [u8]) -> Option<()> {
     if out.len() != slot_bytes(c.options.len()) || points.len() != c.options.len() {
         return None;
     }
@@ -404,14 +448,6 @@ pub fn export_cells(c: &ConstantSum, answer: Option<&Answer>, out: &mut Vec<Stri
     for o in &c.options {
         out.push(answer_points(answer, &o.code).map_or_else(String::new, |p| format!("{p}")));
     }
-}
-
-/// Whether microdata column `column` holds a constant-sum option's points (a number column in XLSX).
-pub fn is_points_column(def: &Definition, column: &str) -> bool {
-    column.split_once('.').is_some_and(|(q, code)| {
-        matches!(def.question(q).map(|q| &q.kind),
-                 Some(QuestionKind::ConstantSum(c)) if c.options.iter().any(|o| o.code == code))
-    })
 }
 
 // ---------------------------------------------------------------------------------------------------------

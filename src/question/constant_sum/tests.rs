@@ -338,8 +338,15 @@ fn csv_columns_and_cells() {
     );
     export_cells(c, None, &mut cells);
     assert_eq!(cells, vec!["70", "0", "30", "", "", ""]);
-    assert!(is_points_column(&d, "budget.parks"));
-    assert!(!is_points_column(&d, "budget.zoo") && !is_points_column(&d, "age") && !is_points_column(&d, "age.x"));
+    // The microdata columns hold numbers, named as the CSV columns.
+    use crate::question::QuestionType;
+    let columns: Vec<(String, bool)> = c
+        .microdata_columns()
+        .iter()
+        .map(|m| (m.column_name(&q.id), m.number))
+        .collect();
+    let expected = ["budget.roads", "budget.clinics", "budget.parks"].map(|n| (n.to_owned(), true));
+    assert_eq!(columns, expected);
     let rows = crate::form::csvio::parse_import(
         &d,
         "age,budget.roads,budget.clinics,budget.parks\n30,70,,30\n31,70,10,10\n32,,,\n".as_bytes(),
