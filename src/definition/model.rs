@@ -16,6 +16,7 @@ pub use crate::question::ranking::Ranking;
 pub use crate::question::scale::Scale;
 pub use crate::question::single_choice::SingleChoice;
 pub use crate::question::text::Text;
+pub use crate::question::QuestionKind;
 use crate::weighting::scheme::Scheme;
 
 fn is_false(b: &bool) -> bool {
@@ -115,31 +116,6 @@ pub struct Question {
     /// Name that links the same question across surveys, for trends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
-}
-
-/// The question types and their settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum QuestionKind {
-    SingleChoice(SingleChoice),
-    MultipleChoice(MultipleChoice),
-    Scale(Scale),
-    Matrix(Matrix),
-    Number(Number),
-    Text(Text),
-    Ranking(Ranking),
-    Date(DateQuestion),
-    /// Points shared out among options, adding up to a fixed total.
-    ConstantSum(crate::question::constant_sum::ConstantSum),
-    /// A note shown to the respondent; takes no answer.
-    Info,
-}
-
-impl QuestionKind {
-    /// The YAML name of the type.
-    pub fn name(&self) -> &'static str {
-        self.as_type().name()
-    }
 }
 
 /// An answer option (also a scale point, a matrix row, "other" and "hard to say").

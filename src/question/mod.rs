@@ -17,12 +17,13 @@
 #![warn(clippy::wildcard_enum_match_arm)]
 
 use crate::definition::condition::VarType;
-use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, QuestionKind, Texts};
+use crate::definition::{Answer, AnswerError, AnswerOption, Definition, Question, Texts};
 use crate::form::fields::Fields;
 use crate::form::messages::Problem;
 use crate::form::view::{TypeView, ViewContext};
 use crate::store::codes::SlotKind;
 use crate::xlsform::{SettingsYaml, VarKind};
+use serde::{Deserialize, Serialize};
 
 pub mod answers;
 pub mod columns;
@@ -238,7 +239,31 @@ fn distinct_codes(options: &[AnswerOption], extra: Option<&AnswerOption>) -> Vec
     list
 }
 
+/// The question types and their settings: a new type is a variant here and an arm in
+/// [`QuestionKind::as_type`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum QuestionKind {
+    SingleChoice(single_choice::SingleChoice),
+    MultipleChoice(multiple_choice::MultipleChoice),
+    Scale(scale::Scale),
+    Matrix(matrix::Matrix),
+    Number(number::Number),
+    Text(text::Text),
+    Ranking(ranking::Ranking),
+    Date(date::DateQuestion),
+    /// Points shared out among options, adding up to a fixed total.
+    ConstantSum(constant_sum::ConstantSum),
+    /// A note shown to the respondent; takes no answer.
+    Info,
+}
+
 impl QuestionKind {
+    /// The YAML name of the type.
+    pub fn name(&self) -> &'static str {
+        self.as_type().name()
+    }
+
     /// The question type behind the kind: the one place that matches on it for the methods of
     /// [`QuestionType`].
     pub(crate) fn as_type(&self) -> &dyn QuestionType {
