@@ -18,9 +18,9 @@ use super::ExportError;
 use crate::definition::{Answers, Definition};
 use crate::quality::{DuplicateFinder, Flag, QualitySettings};
 use crate::report::screening;
+use crate::store::batches::ExportRow;
 use crate::store::batches::BATCH;
 use crate::store::quality::{EXCLUDE, KEEP};
-use crate::store::batches::ExportRow;
 use crate::store::{Store, SurveyRow};
 
 /// The side columns of one survey's microdata.
@@ -147,10 +147,7 @@ impl Screening {
         if reviews.is_empty() && settings.exclude.is_empty() {
             return Ok(None);
         }
-        let decisions: HashMap<String, String> = reviews
-            .into_iter()
-            .map(|r| (r.response_id, r.decision))
-            .collect();
+        let decisions: HashMap<String, String> = reviews.into_iter().map(|r| (r.response_id, r.decision)).collect();
         let matrices: Vec<(String, usize)> = crate::quality::matrix_questions(def)
             .into_iter()
             .map(|(id, rows)| (id.to_owned(), rows))

@@ -130,7 +130,11 @@ fn screened_and_coded_surveys_stream_the_loaded_bytes(backend: Backend) {
         let given: Vec<String> = given.iter().map(|c| (*c).to_owned()).collect();
         bench.code(&store, &ids[i], &given, false, "anna").expect("code");
     }
-    for (slug, decision, id) in [("qd", EXCLUDE, "qd-ok2"), ("qd", KEEP, "qd-liner"), ("coding", EXCLUDE, "r03")] {
+    for (slug, decision, id) in [
+        ("qd", EXCLUDE, "qd-ok2"),
+        ("qd", KEEP, "qd-liner"),
+        ("coding", EXCLUDE, "r03"),
+    ] {
         let survey = store.find_survey(slug).expect("survey");
         let d = Decision {
             survey_id: &survey.id,
@@ -144,7 +148,10 @@ fn screened_and_coded_surveys_stream_the_loaded_bytes(backend: Backend) {
     for (slug, columns) in [
         ("qw", &["_weight", "_quality_flags", "_quality_decision"][..]),
         ("qd", &["_quality_flags", "_quality_decision"]),
-        ("coding", &["why__roads", "why__parks", "_quality_flags", "_quality_decision"]),
+        (
+            "coding",
+            &["why__roads", "why__parks", "_quality_flags", "_quality_decision"],
+        ),
     ] {
         let data = export::load(&store, &DefinitionCache::default(), slug).expect("load");
         for dialect in [Dialect::Standard, Dialect::ExcelRu] {
