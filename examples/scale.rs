@@ -15,6 +15,10 @@
 //!
 //! The survey is unweighted: a weighted survey's microdata export keeps one weight per respondent
 //! (16 bytes) besides the streamed rows, see `export::stream`. XLSX stops at Excel's 1,048,576 rows.
+//!
+//! Last, the CSV export once more with quality screening columns: review decisions excluding 1% of the
+//! responses are stored straight into the database (`response_reviews`), so the export makes its
+//! screening pass and writes `_quality_flags` and `_quality_decision` (`export::side`).
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -351,6 +355,22 @@ fn run_backend(
     if let Err(e) = web_downloads(opros, url, dir, n) {
         println!("web downloads not measured: {e}");
     }
+    let decided = add_decisions(url, n / 100)?;
+    println!("\n| step | wall s | CPU s | peak RSS MB | rows/s |\n| --- | --- | --- | --- | --- |");
+    let path = out("csv");
+    let m = timed(
+        &mut opros_cmd(
+            opros,
+            url,
+            &["responses", "export", "scale", "--format", "csv", "--out", &path],
+        ),
+        dir,
+    )?;
+    row(
+        &format!("responses export --format csv, {decided} review decisions (screening columns)"),
+        &m,
+    );
+    let _ = std::fs::remove_file(&path);
     println!(
         "import: {:.2}× the baseline's wall time ({:.0} against {:.0} rows/s)",
         import.wall / baseline.wall.max(1e-3),
@@ -358,6 +378,37 @@ fn run_backend(
         n as f64 / baseline.wall.max(1e-3)
     );
     Ok(())
+}
+
+/// Stores `count` decisions excluding responses (the first ids) as the quality workbench would; returns
+/// how many were stored.
+fn add_decisions(url: &str, count: usize) -> Result<usize, Box<dyn std::error::Error>> {
+    let insert = |at: &str| {
+        format!(
+            "INSERT INTO response_reviews (response_id, survey_id, decision, reason, decided_by, decided_at) \
+             SELECT id, survey_id, 'exclude', 'scale benchmark', 'bench', {at} FROM responses \
+             WHERE state = 'complete' ORDER BY id LIMIT {count}"
+        )
+    };
+    match url.strip_prefix("sqlite://") {
+        Some(path) => {
+            let script = "import sqlite3, sys\n\
+c = sqlite3.connect(sys.argv[1])\n\
+c.execute(sys.argv[2])\n\
+c.commit()\n";
+            let out = Command::new("python3")
+                .arg("-c")
+                .arg(script)
+                .arg(path)
+                .arg(insert("'2026-12-05 00:00:00'"))
+                .output()?;
+            if !out.status.success() {
+                return Err(format!("decisions: {}", String::from_utf8_lossy(&out.stderr)).into());
+            }
+        }
+        None => psql(url, &insert("TIMESTAMP '2026-12-05 00:00:00'"))?,
+    }
+    Ok(count)
 }
 
 /// Staff downloads of the microdata through `opros serve` (curl with a logged-in session): time to the

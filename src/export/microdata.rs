@@ -7,7 +7,8 @@ use std::io::Write;
 use super::{Dialect, ExportData, ExportError};
 use crate::coding::Codebook;
 use crate::definition::{Answers, Definition, Question};
-use crate::form::csvio::{export_cells, export_header, META_COLUMNS};
+use crate::form::csvio::{export_cells, export_cells_into, export_header, META_COLUMNS};
+use crate::store::batches::ExportRow;
 use crate::store::ResponseRow;
 
 /// The weight column. It starts with `_` like the other facts about a response, so an exported file
@@ -56,7 +57,7 @@ pub(crate) fn record(
     let mut record = vec![
         r.id.clone(),
         r.submitted_at
-            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .map(|t| String::from_utf8_lossy(TimeCell::new(t).as_bytes()).into_owned())
             .unwrap_or_default(),
         r.version.to_string(),
         r.language.clone(),
@@ -68,6 +69,48 @@ pub(crate) fn record(
         record.push(weight.map(format_weight).unwrap_or_default());
     }
     record
+}
+
+/// A submission time as the microdata writes it, `YYYY-MM-DD HH:MM:SS`: chrono's `%Y-%m-%d %H:%M:%S`,
+/// digit by digit without a string (chrono itself writes the rare years outside 0–9999 and leap seconds).
+pub(crate) struct TimeCell {
+    digits: [u8; 19],
+    other: Option<String>,
+}
+
+impl TimeCell {
+    pub(crate) fn new(t: chrono::NaiveDateTime) -> TimeCell {
+        use chrono::{Datelike, Timelike};
+        let mut digits = [0u8; 19];
+        let year = t.year();
+        if !(0..=9999).contains(&year) || t.nanosecond() >= 1_000_000_000 {
+            let other = Some(t.format("%Y-%m-%d %H:%M:%S").to_string());
+            return TimeCell { digits, other };
+        }
+        let y = year.unsigned_abs();
+        digits[..4].copy_from_slice(&[
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+        ]);
+        let parts = [
+            (b'-', t.month()),
+            (b'-', t.day()),
+            (b' ', t.hour()),
+            (b':', t.minute()),
+            (b':', t.second()),
+        ];
+        for (i, (sep, n)) in parts.into_iter().enumerate() {
+            let at = 4 + 3 * i;
+            digits[at..at + 3].copy_from_slice(&[sep, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8]);
+        }
+        TimeCell { digits, other: None }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.other.as_ref().map_or(&self.digits[..], |s| s.as_bytes())
+    }
 }
 
 /// The header and the cell texts of every complete response of loaded data.
@@ -86,16 +129,8 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
         .enumerate()
         .map(|(i, ((r, answers), w))| {
             let mut cells = record(def, r, answers, *w, weighted);
-            let given = data.codings.get(&r.id);
-            cells.extend(coded.iter().map(|(q, c)| {
-                let codes = given
-                    .and_then(|g| g.iter().find(|(x, _)| *x == q.id))
-                    .map(|(_, codes)| codes);
-                match codes {
-                    Some(codes) => u8::from(codes.split(';').any(|x| x == *c)).to_string(),
-                    None => String::new(),
-                }
-            }));
+            let given = data.codings.get(&r.id).map(Vec::as_slice);
+            cells.extend(coded.iter().map(|(q, c)| super::side::code_cell(given, &q.id, c)));
             if let Some((quality, _)) = data.quality.as_ref().and_then(|q| q.get(i)) {
                 cells.extend(quality.iter().cloned());
             }
@@ -167,8 +202,8 @@ pub fn microdata_csv(data: &ExportData, out: &mut dyn Write) -> Result<(), Expor
 
 /// [`microdata_csv`] in a CSV dialect.
 pub fn microdata_csv_in(data: &ExportData, dialect: Dialect, out: &mut dyn Write) -> Result<(), ExportError> {
-    // The loaded table: also the quality screening and code columns (streamed exports of surveys that have
-    // them are written from loaded data, see `Source::from_loaded`).
+    // The loaded table, with the quality screening and code columns (streamed exports write the same from
+    // `export::side`).
     let (header, rows) = table(data);
     let mut w = CsvOut::with_header(&data.version.definition, data.weights.scheme, dialect, &header, out)?;
     for cells in rows {
@@ -184,17 +219,24 @@ pub(crate) struct CsvOut<'a, 'w> {
     dialect: Dialect,
     numeric: Vec<bool>,
     w: csv::Writer<&'w mut dyn Write>,
+    /// The row being written, and the answer cells and a number's text on the way (reused across rows).
+    record: csv::ByteRecord,
+    cells: Vec<String>,
+    text: String,
 }
 
 impl<'a, 'w> CsvOut<'a, 'w> {
-    /// Writes the byte-order mark and the header.
+    /// Writes the byte-order mark and the header, `side` after the weight ([`super::side`]).
     pub(crate) fn start(
         def: &'a Definition,
         weighted: bool,
+        side: &[String],
         dialect: Dialect,
         out: &'w mut dyn Write,
     ) -> Result<Self, ExportError> {
-        Self::with_header(def, weighted, dialect, &header(def, weighted), out)
+        let mut header = header(def, weighted);
+        header.extend(side.iter().cloned());
+        Self::with_header(def, weighted, dialect, &header, out)
     }
 
     /// Writes the byte-order mark and `header`.
@@ -215,11 +257,57 @@ impl<'a, 'w> CsvOut<'a, 'w> {
             dialect,
             numeric,
             w,
+            record: csv::ByteRecord::new(),
+            cells: Vec::new(),
+            text: String::new(),
         })
     }
 
-    pub(crate) fn row(&mut self, r: &ResponseRow, answers: &Answers, weight: Option<f64>) -> Result<(), ExportError> {
-        self.write(record(self.def, r, answers, weight, self.weighted))
+    /// Writes one response: the cells of [`record`] and then the `side` cells, without a string per
+    /// response fact (the answer cells are the question types' own).
+    pub(crate) fn row(
+        &mut self,
+        r: &ExportRow,
+        answers: &Answers,
+        weight: Option<f64>,
+        side: Option<&super::side::Side>,
+    ) -> Result<(), ExportError> {
+        use std::fmt::Write as _;
+        let mut row = Row {
+            record: &mut self.record,
+            numeric: &self.numeric,
+            dialect: self.dialect,
+            column: 0,
+        };
+        row.record.clear();
+        row.push(r.id.as_bytes());
+        match r.submitted_at {
+            Some(t) => row.push(TimeCell::new(t).as_bytes()),
+            None => row.push(b""),
+        }
+        self.text.clear();
+        let _ = write!(self.text, "{}", r.version);
+        row.push(self.text.as_bytes());
+        row.push(r.language.as_bytes());
+        self.text.clear();
+        if let Some(d) = r.duration_seconds {
+            let _ = write!(self.text, "{d:.1}");
+        }
+        row.push(self.text.as_bytes());
+        debug_assert_eq!(row.column, META_COLUMNS.len());
+        self.cells.clear();
+        export_cells_into(self.def, answers, &mut self.cells);
+        if self.weighted {
+            self.cells.push(weight.map(format_weight).unwrap_or_default());
+        }
+        if let Some(side) = side {
+            side.cells(r, answers, &mut self.cells);
+        }
+        for cell in &self.cells {
+            row.push(cell.as_bytes());
+        }
+        self.w.write_byte_record(&self.record)?;
+        Ok(())
     }
 
     /// Writes one row of cells aligned with the header, numbers in the dialect.
@@ -241,9 +329,53 @@ impl<'a, 'w> CsvOut<'a, 'w> {
     }
 }
 
+/// A row being put together: each cell in the dialect (numbers with a decimal comma in `excel-ru`).
+struct Row<'r> {
+    record: &'r mut csv::ByteRecord,
+    numeric: &'r [bool],
+    dialect: Dialect,
+    column: usize,
+}
+
+impl Row<'_> {
+    fn push(&mut self, cell: &[u8]) {
+        let numeric = self.numeric.get(self.column).copied().unwrap_or(false);
+        self.column += 1;
+        match (self.dialect, numeric) {
+            (Dialect::Standard, _) | (_, false) => self.record.push_field(cell),
+            (dialect, true) => self
+                .record
+                .push_field(dialect.number(&String::from_utf8_lossy(cell)).as_bytes()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_weight;
+    use super::{format_weight, TimeCell};
+
+    #[test]
+    fn times_are_written_as_chrono_writes_them() {
+        use chrono::{NaiveDate, NaiveDateTime};
+        let at = |y, mo, d, h, mi, s, ms| -> NaiveDateTime {
+            NaiveDate::from_ymd_opt(y, mo, d)
+                .and_then(|x| x.and_hms_milli_opt(h, mi, s, ms))
+                .expect("a valid time")
+        };
+        for t in [
+            at(2026, 3, 1, 9, 5, 7, 0),
+            at(2026, 12, 31, 23, 59, 59, 999),
+            at(1999, 1, 1, 0, 0, 0, 0),
+            at(12, 6, 15, 12, 30, 45, 250),
+            at(0, 1, 1, 0, 0, 0, 0),
+            at(10_000, 1, 1, 0, 0, 0, 0),
+            at(-5, 1, 1, 0, 0, 0, 0),
+            at(2016, 12, 31, 23, 59, 59, 1_500),
+        ] {
+            let want = t.format("%Y-%m-%d %H:%M:%S").to_string();
+            assert_eq!(String::from_utf8_lossy(TimeCell::new(t).as_bytes()), want, "{t:?}");
+        }
+    }
 
     #[test]
     fn weights_keep_ten_decimals_without_trailing_zeros() {

@@ -19,6 +19,7 @@ mod dialect;
 mod microdata;
 pub mod quality;
 pub mod sav;
+mod side;
 mod spss;
 mod spss_codes;
 mod spss_quality;
@@ -170,14 +171,7 @@ pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Export
             design.as_deref(),
         ),
     };
-    let mut codings: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
-    for (response, question, codes) in store.final_codings(&survey.id)? {
-        let given = codings.entry(response).or_default();
-        match given.iter_mut().find(|(q, _)| *q == question) {
-            Some(entry) => entry.1 = codes,
-            None => given.push((question, codes)),
-        }
-    }
+    let codings = side::final_codings(store, &survey.id)?;
     let codebooks = stored_codebooks(store, &survey, &version.definition)?;
     Ok(ExportData {
         survey,

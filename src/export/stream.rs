@@ -8,6 +8,10 @@
 //! fingerprint of the response id per respondent; the second pass writes. A response stored between the
 //! passes would change every weight, so the export then stops with [`ExportError::Changed`] rather than
 //! write weights that belong to another sample.
+//!
+//! Surveys with coded open answers or quality screening columns stream too: what their columns need is
+//! read before the first row ([`super::side`]); screening that leaves responses out of the estimates also
+//! leaves them out of the weights, as the summary does.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
@@ -16,10 +20,11 @@ use std::io::Write;
 use std::sync::Arc;
 
 use super::microdata::CsvOut;
+use super::side::{Screening, Side};
 use super::{respondent_weights, Dialect, ExportError};
 use crate::catalog::{DefinitionCache, LoadedVersion};
 use crate::definition::{Answers, Definition, DesignValues};
-use crate::store::batches::BATCH;
+use crate::store::batches::{BatchRow, ExportRow, BATCH};
 use crate::store::{ResponseRow, Store, SurveyRow};
 
 /// A survey ready to be exported: its row, current version and (weighted surveys) the weights.
@@ -28,8 +33,11 @@ pub struct Source {
     pub version: Arc<LoadedVersion>,
     /// Per respondent in submission order: the id's fingerprint and the weight (`None`: excluded).
     weights: Option<Vec<(u64, Option<f64>)>>,
-    /// Whether this survey is exported from loaded data (see [`Source::from_loaded`]).
+    /// Whether the SPSS and XLSX exports of this survey are written from loaded data (see
+    /// [`Source::from_loaded`]).
     from_loaded: bool,
+    /// The code and screening columns, when the survey has them.
+    side: Option<Side>,
     batch: usize,
 }
 
@@ -45,8 +53,14 @@ impl Source {
             .is_some_and(|q| !q.exclude.is_empty())
             || !store.reviews(&survey.id)?.is_empty()
             || !super::microdata::coded_columns(&version.definition).is_empty();
+        let side = if from_loaded {
+            Side::open(store, &survey, &version.definition)?
+        } else {
+            None
+        };
+        let screening = side.as_ref().and_then(Side::screening);
         let weights = match &version.definition.weighting {
-            Some(_) => Some(weights_pass(store, &survey, &version)?),
+            Some(_) => Some(weights_pass(store, &survey, &version, screening)?),
             None => None,
         };
         Ok(Source {
@@ -54,6 +68,7 @@ impl Source {
             version,
             weights,
             from_loaded,
+            side,
             batch: BATCH,
         })
     }
@@ -65,11 +80,10 @@ impl Source {
         self
     }
 
-    /// Whether this survey is exported from loaded data rather than batch by batch: when quality
-    /// screening leaves responses out of its estimates (screening compares every response with every
-    /// other: durations against the median, duplicate answers), or when it has coded open answers (the
-    /// code columns). The loaded export writes the screening and code columns and weights that leave
-    /// excluded responses out, as the summary does; its memory grows with the survey.
+    /// Whether the SPSS and XLSX exports of this survey are written from loaded data rather than batch
+    /// by batch: when quality screening can leave responses out of its estimates (a review decision or
+    /// an exclusion rule), or when it has coded open answers (the code columns). Their memory grows with
+    /// the survey. The CSV export streams these surveys too ([`super::side`]).
     pub fn from_loaded(&self) -> bool {
         self.from_loaded
     }
@@ -87,16 +101,39 @@ impl Source {
     pub fn each_response(
         &self,
         store: &Store,
-        mut each: impl FnMut(&ResponseRow, &Answers, Option<f64>) -> Result<(), ExportError>,
+        each: impl FnMut(&ResponseRow, &Answers, Option<f64>) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError> {
+        self.each_row(store, each)
+    }
+
+    /// [`Source::each_response`] with what a CSV export reads of each response ([`ExportRow`]).
+    pub(crate) fn each_export_row(
+        &self,
+        store: &Store,
+        each: impl FnMut(&ExportRow, &Answers, Option<f64>) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError> {
+        self.each_row(store, each)
+    }
+
+    fn each_row<R: Row>(
+        &self,
+        store: &Store,
+        mut each: impl FnMut(&R, &Answers, Option<f64>) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
         let mut i = 0usize;
-        store.each_complete_batch(&self.survey.id, self.batch, |rows| -> Result<(), ExportError> {
+        // The sum of the id fingerprints, compared with the screening pass's when there are no weights.
+        let mut prints = 0u64;
+        let check = self.weights.is_none() && self.side.as_ref().and_then(Side::screening).is_some();
+        store.each_complete_batch_of(&self.survey.id, self.batch, |rows: Vec<R>| -> Result<(), ExportError> {
             for r in &rows {
-                let answers = parse_answers(&self.survey.slug, r)?;
+                let answers = parse_answers(&self.survey.slug, r.id(), r.answers())?;
+                if check {
+                    prints = prints.wrapping_add(fingerprint(r.id()));
+                }
                 let weight = match &self.weights {
                     None => Some(1.0),
                     Some(w) => match w.get(i) {
-                        Some((print, weight)) if *print == fingerprint(&r.id) => *weight,
+                        Some((print, weight)) if *print == fingerprint(r.id()) => *weight,
                         _ => return Err(ExportError::Changed(self.survey.slug.clone())),
                     },
                 };
@@ -105,22 +142,40 @@ impl Source {
             }
             Ok(())
         })?;
-        match &self.weights {
-            Some(w) if w.len() != i => Err(ExportError::Changed(self.survey.slug.clone())),
+        match (&self.weights, self.side.as_ref().and_then(Side::screening)) {
+            (Some(w), _) if w.len() != i => Err(ExportError::Changed(self.survey.slug.clone())),
+            (None, Some(s)) if s.rows != i || s.prints != prints => Err(ExportError::Changed(self.survey.slug.clone())),
             _ => Ok(()),
         }
     }
 }
 
-fn parse_answers(slug: &str, r: &ResponseRow) -> Result<Answers, ExportError> {
-    serde_json::from_str(&r.answers).map_err(|e| ExportError::BadAnswers {
+/// A row an export reads in batches: its answers besides its place in submission order.
+trait Row: BatchRow {
+    fn answers(&self) -> &str;
+}
+
+impl Row for ResponseRow {
+    fn answers(&self) -> &str {
+        &self.answers
+    }
+}
+
+impl Row for ExportRow {
+    fn answers(&self) -> &str {
+        &self.answers
+    }
+}
+
+fn parse_answers(slug: &str, id: &str, answers: &str) -> Result<Answers, ExportError> {
+    serde_json::from_str(answers).map_err(|e| ExportError::BadAnswers {
         slug: slug.to_owned(),
-        id: r.id.clone(),
+        id: id.to_owned(),
         reason: e.to_string(),
     })
 }
 
-fn fingerprint(id: &str) -> u64 {
+pub(super) fn fingerprint(id: &str) -> u64 {
     let mut h = DefaultHasher::new();
     id.hash(&mut h);
     h.finish()
@@ -145,32 +200,45 @@ fn weighting_questions(def: &Definition) -> HashSet<String> {
     keys
 }
 
-/// First pass: the weights of every complete response, from the answers weighting reads.
+/// First pass: the weights of every complete response, from the answers weighting reads. Responses
+/// that `screening` leaves out of the estimates are left out of weighting and get no weight.
 fn weights_pass(
     store: &Store,
     survey: &SurveyRow,
     version: &LoadedVersion,
+    screening: Option<&Screening>,
 ) -> Result<Vec<(u64, Option<f64>)>, ExportError> {
     let def = &version.definition;
     let keep = weighting_questions(def);
     let mut prints = Vec::new();
+    let mut kept = Vec::new();
     let mut answers: Vec<Answers> = Vec::new();
     let mut design: Vec<Option<DesignValues>> = Vec::new();
     store.each_complete_batch(&survey.id, BATCH, |rows| -> Result<(), ExportError> {
         for r in &rows {
-            let mut a = parse_answers(&survey.slug, r)?;
+            let mut a = parse_answers(&survey.slug, &r.id, &r.answers)?;
+            prints.push(fingerprint(&r.id));
+            let excluded = screening.is_some_and(|s| s.cells(&r.id, r.duration_seconds, &a).1);
+            kept.push(!excluded);
+            if excluded {
+                continue;
+            }
             a.retain(|k, _| keep.contains(k));
             answers.push(a);
             if def.design.is_some() {
                 design.push(crate::form::Meta::parse(&r.meta).design);
             }
-            prints.push(fingerprint(&r.id));
         }
         Ok(())
     })?;
     let design = def.design.as_ref().map(|_| design.as_slice());
     let weights = respondent_weights(def, version.population.as_ref(), &answers, design);
-    Ok(prints.into_iter().zip(weights.values).collect())
+    let mut values = weights.values.into_iter();
+    Ok(prints
+        .into_iter()
+        .zip(kept)
+        .map(|(print, kept)| (print, if kept { values.next().flatten() } else { None }))
+        .collect())
 }
 
 /// The microdata CSV of a stored survey (the same bytes as [`super::microdata_csv`] of [`super::load`]),
@@ -181,11 +249,14 @@ pub fn microdata_csv_streamed(
     dialect: Dialect,
     out: &mut dyn Write,
 ) -> Result<(), ExportError> {
-    if source.from_loaded() {
-        let data = super::load(store, &DefinitionCache::default(), &source.survey.slug)?;
-        return super::microdata::microdata_csv_in(&data, dialect, out);
-    }
-    let mut w = CsvOut::start(source.definition(), source.weighted(), dialect, out)?;
-    source.each_response(store, |r, answers, weight| w.row(r, answers, weight))?;
+    let side = source.side.as_ref();
+    let mut w = CsvOut::start(
+        source.definition(),
+        source.weighted(),
+        side.map_or(&[][..], Side::names),
+        dialect,
+        out,
+    )?;
+    source.each_export_row(store, |r, answers, weight| w.row(r, answers, weight, side))?;
     w.finish()
 }

@@ -41,10 +41,15 @@ pub fn export_header(def: &Definition) -> Vec<String> {
 /// The answer cells of one response (without the response facts), aligned with the question columns.
 pub fn export_cells(def: &Definition, answers: &Answers) -> Vec<String> {
     let mut out = Vec::new();
-    for (_, q) in def.questions() {
-        q.kind.as_type().csv_cells(answers.get(&q.id), &mut out);
-    }
+    export_cells_into(def, answers, &mut out);
     out
+}
+
+/// [`export_cells`] appended to `out` (a writer of many rows reuses one vector).
+pub fn export_cells_into(def: &Definition, answers: &Answers, out: &mut Vec<String>) {
+    for (_, q) in def.questions() {
+        q.kind.as_type().csv_cells(answers.get(&q.id), out);
+    }
 }
 
 /// A valid row of an import file.

@@ -207,7 +207,7 @@ pub fn speeders(durations: &[Option<f64>], fraction: f64) -> Option<(f64, Vec<bo
 }
 
 /// The matrix questions of a definition with their number of rows, those with enough rows only.
-fn matrix_questions(def: &Definition) -> Vec<(&str, usize)> {
+pub fn matrix_questions(def: &Definition) -> Vec<(&str, usize)> {
     def.pages
         .iter()
         .flat_map(|p| &p.questions)
@@ -230,6 +230,17 @@ pub fn straight_lined(answer: Option<&Answer>, rows: usize) -> Option<&str> {
     let mut points = cells.values();
     let first = points.next()?;
     points.all(|p| p == first).then_some(first.as_str())
+}
+
+/// The rules that look at one response alone: whether it straight-lines one of `matrices`
+/// ([`matrix_questions`]) and whether one of its open answers is keyboard noise (what [`screen`] flags
+/// as [`Flag::StraightLining`] and [`Flag::Gibberish`]).
+pub fn own_flags<S: AsRef<str>>(matrices: &[(S, usize)], answers: &Answers) -> (bool, bool) {
+    let lined = matrices
+        .iter()
+        .any(|(id, rows)| straight_lined(answers.get(id.as_ref()), *rows).is_some());
+    let noise = open_texts(answers).any(|(_, t)| gibberish::is_gibberish(t));
+    (lined, noise)
 }
 
 /// The open texts of a response: text answers and "other, specify" texts.
@@ -269,6 +280,44 @@ pub fn duplicates(responses: &[Screened], hours: f64) -> Vec<(usize, usize)> {
     }
     out.sort_unstable();
     out
+}
+
+/// [`duplicates`] for responses handed one at a time in submission order (as a streamed export reads
+/// them): the same flags, remembering per fingerprint and answers only a 128-bit digest of them and the
+/// latest submission time (times only grow, so the latest earlier response is the one nearest in time).
+pub struct DuplicateFinder {
+    window_ms: i64,
+    latest: HashMap<[u8; 16], NaiveDateTime>,
+}
+
+impl DuplicateFinder {
+    pub fn new(hours: f64) -> Self {
+        DuplicateFinder {
+            window_ms: (hours * 3_600_000.0) as i64,
+            latest: HashMap::new(),
+        }
+    }
+
+    /// Whether the next response (in submission order) repeats an earlier one within the window.
+    pub fn is_duplicate(&mut self, r: &Screened) -> bool {
+        use sha2::{Digest, Sha256};
+        let (Some(fp), Some(at)) = (r.fingerprint.as_deref(), r.submitted_at) else {
+            return false;
+        };
+        let mut h = Sha256::new();
+        h.update(fp.as_bytes());
+        // 0xff never occurs in UTF-8: the fingerprint ends here.
+        h.update([0xff]);
+        h.update(serde_json::to_string(&r.answers).unwrap_or_default().as_bytes());
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&h.finalize()[..16]);
+        let repeated = self
+            .latest
+            .get(&key)
+            .is_some_and(|t| (at - *t).num_milliseconds() <= self.window_ms);
+        self.latest.insert(key, at);
+        repeated
+    }
 }
 
 #[cfg(test)]

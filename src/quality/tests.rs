@@ -180,6 +180,31 @@ fn duplicates_share_answers_and_fingerprint_within_the_window() {
     assert_eq!(flagged[0].evidence, vec!["= r0"]);
 }
 
+/// The one-at-a-time finder flags what `duplicates` flags, for responses in submission order: r3 repeats
+/// r0 (20 minutes before) and r1 (15 minutes before), so a 16-minute window catches it through r1 only.
+#[test]
+fn duplicate_finder_agrees_with_duplicates_in_submission_order() {
+    let same = || vec![("why", Answer::Text("too far".into()))];
+    let mut rows: Vec<Screened> = (0..5).map(|i| response(&format!("r{i}"), Some(60.0), same())).collect();
+    for (r, (fp, minute)) in rows
+        .iter_mut()
+        .zip([("fp-a", 0), ("fp-a", 5), ("fp-b", 6), ("fp-a", 20), ("fp-b", 40)])
+    {
+        r.fingerprint = Some(fp.into());
+        r.submitted_at = Some(at(minute));
+    }
+    rows[4].answers = [("why".to_owned(), Answer::Text("other".into()))].into_iter().collect();
+    for hours in [1.0, 16.0 / 60.0, 14.0 / 60.0, 4.0 / 60.0] {
+        let want: Vec<usize> = duplicates(&rows, hours).into_iter().map(|(i, _)| i).collect();
+        let mut finder = DuplicateFinder::new(hours);
+        let got: Vec<usize> = (0..rows.len()).filter(|&i| finder.is_duplicate(&rows[i])).collect();
+        assert_eq!(got, want, "window of {hours} h");
+    }
+    let mut finder = DuplicateFinder::new(16.0 / 60.0);
+    let flags: Vec<bool> = rows.iter().map(|r| finder.is_duplicate(r)).collect();
+    assert_eq!(flags, [false, true, false, true, false]);
+}
+
 #[test]
 fn settings_parse_with_defaults_and_refuse_nonsense() {
     assert!(

@@ -18,8 +18,30 @@ use super::{ResponseRow, Store, StoreError};
 /// against reading the rows, small enough that a batch of long answers stays a few megabytes.
 pub const BATCH: usize = 5_000;
 
+/// What a microdata export reads of a complete response: the facts it writes and the answers (not the
+/// metadata, the coded answers and the other times, which a CSV export never writes).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = responses)]
+pub struct ExportRow {
+    pub id: String,
+    pub version: i32,
+    pub language: String,
+    pub answers: String,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub duration_seconds: Option<f64>,
+}
+
+/// A row type read in batches: where it stands in submission order, and how a batch of it is read.
+pub trait BatchRow: Sized + Send + 'static {
+    fn submitted_at(&self) -> Option<NaiveDateTime>;
+    fn id(&self) -> &str;
+    #[doc(hidden)]
+    fn next_batch(store: &Store, survey_id: &str, after: &After, limit: i64) -> Result<Vec<Self>, StoreError>;
+}
+
 /// Where the last batch ended.
-enum After {
+#[doc(hidden)]
+pub enum After {
     Start,
     /// Among rows without a submission time, after this id.
     Untimed(String),
@@ -27,50 +49,18 @@ enum After {
     Timed(Option<(NaiveDateTime, String)>),
 }
 
-impl Store {
-    /// Hands the complete responses of a survey (all versions) to `each` in batches of at most `batch`
-    /// rows, in submission order (then id), the order of [`Store::complete_responses`]. Stops at the first
-    /// error `each` returns.
-    pub fn each_complete_batch<E: From<StoreError>>(
-        &self,
-        survey_id: &str,
-        batch: usize,
-        mut each: impl FnMut(Vec<ResponseRow>) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let limit = i64::try_from(batch.max(1)).unwrap_or(i64::MAX);
-        let mut after = After::Start;
-        loop {
-            let rows = self.next_batch(survey_id, &after, limit)?;
-            let full = rows.len() as i64 == limit;
-            let next = match rows.last() {
-                Some(r) => match r.submitted_at {
-                    Some(t) => After::Timed(Some((t, r.id.clone()))),
-                    None => After::Untimed(r.id.clone()),
-                },
-                None => After::Start,
-            };
-            if !rows.is_empty() {
-                each(rows)?;
-            }
-            after = match (full, next, after) {
-                (true, next, _) => next,
-                // A short batch of untimed rows: the timed ones follow.
-                (false, _, After::Start | After::Untimed(_)) => After::Timed(None),
-                (false, _, After::Timed(_)) => return Ok(()),
-            };
-        }
-    }
-
-    fn next_batch(&self, survey_id: &str, after: &After, limit: i64) -> Result<Vec<ResponseRow>, StoreError> {
+/// The keyset query of the next batch, selecting `$select`.
+macro_rules! next_batch {
+    ($store:expr, $survey_id:expr, $after:expr, $limit:expr, $select:expr) => {{
         let base = responses::table
-            .filter(responses::survey_id.eq(survey_id))
+            .filter(responses::survey_id.eq($survey_id))
             // A literal, not a bound value: the planners use the partial index `responses_complete_in_order`
             // only when the query repeats its condition as written.
             .filter(sql::<Bool>("responses.state = 'complete'"))
-            .select(ResponseRow::as_select())
-            .limit(limit)
+            .select($select)
+            .limit($limit)
             .into_boxed();
-        let query = match after {
+        let query = match $after {
             After::Start => base
                 .filter(responses::submitted_at.is_null())
                 .order(responses::id.asc()),
@@ -93,6 +83,103 @@ impl Store {
                 )
                 .order((responses::submitted_at.asc(), responses::id.asc())),
         };
-        Ok(query.load(&mut *self.reader()?)?)
+        query.load(&mut *$store.reader()?)
+    }};
+}
+
+impl BatchRow for ResponseRow {
+    fn submitted_at(&self) -> Option<NaiveDateTime> {
+        self.submitted_at
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn next_batch(store: &Store, survey_id: &str, after: &After, limit: i64) -> Result<Vec<Self>, StoreError> {
+        Ok(next_batch!(store, survey_id, after, limit, ResponseRow::as_select())?)
+    }
+}
+
+impl BatchRow for ExportRow {
+    fn submitted_at(&self) -> Option<NaiveDateTime> {
+        self.submitted_at
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn next_batch(store: &Store, survey_id: &str, after: &After, limit: i64) -> Result<Vec<Self>, StoreError> {
+        Ok(next_batch!(store, survey_id, after, limit, ExportRow::as_select())?)
+    }
+}
+
+impl Store {
+    /// Hands the complete responses of a survey (all versions) to `each` in batches of at most `batch`
+    /// rows, in submission order (then id), the order of [`Store::complete_responses`]. Stops at the first
+    /// error `each` returns.
+    pub fn each_complete_batch<E: From<StoreError>>(
+        &self,
+        survey_id: &str,
+        batch: usize,
+        each: impl FnMut(Vec<ResponseRow>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each_complete_batch_of(survey_id, batch, each)
+    }
+
+    /// [`Store::each_complete_batch`] reading rows of type `R` (e.g. [`ExportRow`]). The next batch is read
+    /// on another thread while `each` works on the current one (at most two batches ahead), so reading
+    /// and writing an export overlap.
+    pub fn each_complete_batch_of<R: BatchRow, E: From<StoreError>>(
+        &self,
+        survey_id: &str,
+        batch: usize,
+        mut each: impl FnMut(Vec<R>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let limit = i64::try_from(batch.max(1)).unwrap_or(i64::MAX);
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<R>, StoreError>>(1);
+            scope.spawn(move || {
+                // A send fails once the receiver is gone (`each` failed): reading stops there.
+                if let Err(e) = self.read_batches(survey_id, limit, |rows| tx.send(Ok(rows)).is_ok()) {
+                    let _ = tx.send(Err(e));
+                }
+            });
+            for rows in rx {
+                each(rows?)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Reads the batches in order and hands each to `each` until it returns false.
+    fn read_batches<R: BatchRow>(
+        &self,
+        survey_id: &str,
+        limit: i64,
+        mut each: impl FnMut(Vec<R>) -> bool,
+    ) -> Result<(), StoreError> {
+        let mut after = After::Start;
+        loop {
+            let rows = R::next_batch(self, survey_id, &after, limit)?;
+            let full = rows.len() as i64 == limit;
+            let next = match rows.last() {
+                Some(r) => match r.submitted_at() {
+                    Some(t) => After::Timed(Some((t, r.id().to_owned()))),
+                    None => After::Untimed(r.id().to_owned()),
+                },
+                None => After::Start,
+            };
+            if !rows.is_empty() && !each(rows) {
+                return Ok(());
+            }
+            after = match (full, next, after) {
+                (true, next, _) => next,
+                // A short batch of untimed rows: the timed ones follow.
+                (false, _, After::Start | After::Untimed(_)) => After::Timed(None),
+                (false, _, After::Timed(_)) => return Ok(()),
+            };
+        }
     }
 }

@@ -105,6 +105,91 @@ fn streamed_csv_equals_the_loaded_csv(backend: Backend) {
 }
 backend_tests!(streamed_csv_equals_the_loaded_csv);
 
+/// Surveys with quality screening columns or coded open answers stream too, with the bytes of the loaded
+/// export in both dialects and across batch sizes: a weighted survey whose rule leaves the speeder out
+/// (no weight for it, the others weighted without it), an unweighted one screened by a decision only
+/// (straight-lining and gibberish flags on the way), and the coded survey with a stored codebook version,
+/// codes and a decision.
+fn screened_and_coded_surveys_stream_the_loaded_bytes(backend: Backend) {
+    use opros::store::quality::{Decision, EXCLUDE, KEEP};
+    let db = TestDb::new(&backend);
+    let store = Store::open(&db.url).expect("open");
+    crate::quality::survey_with_responses(
+        &store,
+        "qw",
+        "quality: {exclude: [speeders]}\nweighting: {method: poststratify, variables: [likes], targets: {cells: [{likes: y, count: 600}, {likes: n, count: 400}]}}",
+    );
+    crate::quality::survey_with_responses(&store, "qd", "");
+    let ids = crate::coding_support::seed(&store);
+    let cache = DefinitionCache::default();
+    let bench = opros::catalog::coding::open(&store, &cache, crate::coding_support::SLUG, "why").expect("bench");
+    let book = "codes: [{code: roads, label: {ru: Дороги, en: Roads}}, {code: bus, label: {ru: Транспорт, en: Transport}}, {code: trash, label: {ru: Мусор, en: Rubbish}}, {code: parks, label: {ru: Парки, en: Parks}}]";
+    bench.save_codebook(&store, book, "vera").expect("codebook version");
+    let bench = opros::catalog::coding::open(&store, &cache, crate::coding_support::SLUG, "why").expect("bench");
+    for (i, given) in [(0, &["roads"][..]), (1, &["bus"]), (2, &["trash", "parks"]), (5, &[])] {
+        let given: Vec<String> = given.iter().map(|c| (*c).to_owned()).collect();
+        bench.code(&store, &ids[i], &given, false, "anna").expect("code");
+    }
+    for (slug, decision, id) in [
+        ("qd", EXCLUDE, "qd-ok2"),
+        ("qd", KEEP, "qd-liner"),
+        ("coding", EXCLUDE, "r03"),
+    ] {
+        let survey = store.find_survey(slug).expect("survey");
+        let d = Decision {
+            survey_id: &survey.id,
+            survey_slug: slug,
+            decision,
+            reason: "checked",
+            actor: "vera",
+        };
+        assert_eq!(store.decide(&d, &[id.to_owned()]).expect("decide"), 1);
+    }
+    for (slug, columns) in [
+        ("qw", &["_weight", "_quality_flags", "_quality_decision"][..]),
+        ("qd", &["_quality_flags", "_quality_decision"]),
+        (
+            "coding",
+            &["why__roads", "why__parks", "_quality_flags", "_quality_decision"],
+        ),
+    ] {
+        let data = export::load(&store, &DefinitionCache::default(), slug).expect("load");
+        for dialect in [Dialect::Standard, Dialect::ExcelRu] {
+            let mut whole = Vec::new();
+            export::microdata_csv_in(&data, dialect, &mut whole).expect("csv");
+            let header = &cells(&whole, dialect.delimiter())[0];
+            for c in columns {
+                assert!(header.contains(&(*c).to_owned()), "{slug}: {c} in {header:?}");
+            }
+            for batch in [1, 2, 5_000] {
+                let s = streamed(&store, slug, batch, dialect);
+                assert!(
+                    s == whole,
+                    "{slug} ({dialect:?}): batches of {batch} give the loaded bytes\n{}\n{}",
+                    String::from_utf8_lossy(&s),
+                    String::from_utf8_lossy(&whole)
+                );
+            }
+        }
+        let text = String::from_utf8(export_csv(&data)).expect("utf-8");
+        let expected: &[&str] = match slug {
+            "qw" => &["qw-fast,", ",speeders,excluded_by_rule"],
+            "qd" => &["straight_lining,kept", "gibberish,", ",excluded"],
+            _ => &["r02,", ",1,0,", ",excluded"],
+        };
+        for e in expected {
+            assert!(text.contains(e), "{slug}: {e} in\n{text}");
+        }
+    }
+}
+backend_tests!(screened_and_coded_surveys_stream_the_loaded_bytes);
+
+fn export_csv(data: &export::ExportData) -> Vec<u8> {
+    let mut out = Vec::new();
+    export::microdata_csv(data, &mut out).expect("csv");
+    out
+}
+
 fn batches_never_exceed_their_size(backend: Backend) {
     let db = TestDb::new(&backend);
     let (_server, store) = seeded(&db, &[]);
