@@ -196,8 +196,10 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
             match reading.join() {
                 Ok(Ok(rejected)) if rejected.shown.is_empty() => Ok(()),
                 Ok(Ok(rejected)) => Err(ImportFailure::Rejected(rejected)),
-                // Only when the storing side stopped, which returned before this.
-                Ok(Err(StoppedStoring)) => Ok(()),
+                // The storing side stops only by returning before this; never commit a file read in part.
+                Ok(Err(StoppedStoring)) => Err(ImportFailure::Store(StoreError::Corrupt(
+                    "the file was not read to its end".into(),
+                ))),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })
