@@ -5,8 +5,8 @@
 //! `_` carry facts about the response (`_response_id`, `_submitted_at`, …): export writes them, import
 //! ignores them, so an exported file can be imported again.
 //!
-//! Import validates every row with the web form's parser ([`super::parse::parse_all_expecting`]): a row is accepted
-//! exactly when the same answers would be accepted page by page on the web.
+//! Import validates every row with the web form's parser ([`super::parse::parse_all_expecting`]): a row
+//! is accepted exactly when the same answers would be accepted page by page on the web.
 
 use std::collections::HashMap;
 use std::io::Read;

@@ -1,9 +1,9 @@
 //! Imports of complete responses (`opros responses import`) streamed into one transaction: the caller
 //! reads and validates its file row by row and pushes each row into an [`ImportSink`], which inserts
 //! them in batches (SQLite: multi-row `INSERT`s of a fixed number of rows, one statement prepared once
-//! for the whole import, [`super::import_sqlite`]; PostgreSQL: `COPY … FROM STDIN` in the binary format). Quota counts are added
-//! once per cell at the end, not per row. Whatever the caller returns decides: an error anywhere (a bad
-//! row far down the file) rolls everything back.
+//! for the whole import, [`super::import_sqlite`]; PostgreSQL: `COPY … FROM STDIN` in the binary
+//! format). Quota counts are added once per cell at the end, not per row. Whatever the caller returns
+//! decides: an error anywhere (a bad row far down the file) rolls everything back.
 
 use std::collections::BTreeMap;
 
