@@ -150,19 +150,29 @@ impl From<StoreError> for ImportFailure {
     }
 }
 
+/// Rows handed at a time from the thread that reads and validates the file to the one that stores them.
+const ROWS_PER_HANDOFF: usize = 512;
+/// Hand-offs waiting to be stored at most: the reading thread waits beyond (memory stays flat).
+const HANDOFFS_QUEUED: usize = 4;
+
+/// Rows ready to store, each with its quota cells.
+type Handoff = Vec<(ResponseRow, Vec<String>)>;
+
+/// The storing side stopped taking rows (it failed; its error is the one reported).
+struct StoppedStoring;
+
 /// `responses import`: the file is read, validated and stored row by row in one transaction (memory does
 /// not grow with the file); a problem anywhere rolls everything back, and every problem is listed (the
-/// first [`PROBLEMS_SHOWN`], then a count).
+/// first [`PROBLEMS_SHOWN`], then a count). One thread reads, validates and codes the rows while another
+/// inserts them.
 fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
     let cache = DefinitionCache::default();
     let (survey, loaded) = cache.current(store, slug)?;
-    let def = &loaded.definition;
     let reader =
         std::fs::File::open(file).map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
     let size = reader.metadata().map(|m| m.len()).unwrap_or(0);
     let progress = Progress::bytes(size, "importing");
     let input = progress.reader(std::io::BufReader::with_capacity(1 << 16, reader));
-    let at = now();
     let source = Meta {
         source: Some(format!(
             "import:{}",
@@ -172,50 +182,27 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
         )),
         ..Meta::default()
     };
-    let imported = store.import_streaming(|sink| -> Result<(), ImportFailure> {
-        let mut rejected = Rejected {
-            shown: Vec::new(),
-            more: 0,
-        };
-        read_import(def, input, "en", |item| -> Result<(), ImportFailure> {
-            match item {
-                ImportItem::Problem(p) if rejected.shown.len() < PROBLEMS_SHOWN => rejected.shown.push(p),
-                ImportItem::Problem(_) => rejected.more += 1,
-                // After a problem, rows are only checked: nothing will be stored.
-                ImportItem::Row(_) if !rejected.shown.is_empty() => {}
-                ImportItem::Row(r) => {
-                    let quota_keys = def.quota_keys(&r.answers);
-                    let meta = Meta {
-                        design: r.design.clone(),
-                        ..source.clone()
-                    };
-                    let row = ResponseRow {
-                        id: tokens::random_response_id(),
-                        survey_id: survey.id.clone(),
-                        version: loaded.version,
-                        // A random key: imported respondents cannot come back through the web form.
-                        respondent_key: tokens::key_hash(&tokens::new_token()),
-                        state: COMPLETE.to_owned(),
-                        language: def.default_language().to_owned(),
-                        page_reached: def.page_count() as i32,
-                        answers: serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into()),
-                        meta: meta.to_json(),
-                        started_at: at,
-                        updated_at: at,
-                        submitted_at: Some(at),
-                        duration_seconds: None,
-                        codes: crate::store::codes::encode(def, &r.answers),
-                    };
+    let imported = std::thread::scope(|scope| {
+        let (handoffs, received) = std::sync::mpsc::sync_channel::<Handoff>(HANDOFFS_QUEUED);
+        let survey_id = survey.id.as_str();
+        let reading = scope.spawn(move || read_rows(&loaded, survey_id, &source, input, &handoffs));
+        // `received` moves in: when storing fails, it is dropped and the reading thread stops.
+        store.import_streaming(move |sink| -> Result<(), ImportFailure> {
+            for handoff in received {
+                for (row, quota_keys) in handoff {
                     sink.push(row, quota_keys)?;
                 }
             }
-            Ok(())
-        })?;
-        if rejected.shown.is_empty() {
-            Ok(())
-        } else {
-            Err(ImportFailure::Rejected(rejected))
-        }
+            match reading.join() {
+                Ok(Ok(rejected)) if rejected.shown.is_empty() => Ok(()),
+                Ok(Ok(rejected)) => Err(ImportFailure::Rejected(rejected)),
+                // The storing side stops only by returning before this; never commit a file read in part.
+                Ok(Err(StoppedStoring)) => Err(ImportFailure::Store(StoreError::Corrupt(
+                    "the file was not read to its end".into(),
+                ))),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
     });
     progress.finish();
     match imported {
@@ -226,6 +213,74 @@ fn import(store: &Store, slug: &str, file: &Path) -> Result<(), CliError> {
         Err(ImportFailure::Rejected(r)) => Err(CliError::Other(r.message(file))),
         Err(ImportFailure::Store(e)) => Err(e.into()),
     }
+}
+
+/// Reads and validates the import file, handing the rows to store in batches to `handoffs` until a first
+/// problem (then the rest is only checked); returns the problems found.
+fn read_rows(
+    loaded: &crate::catalog::LoadedVersion,
+    survey_id: &str,
+    source: &Meta,
+    input: impl std::io::Read,
+    handoffs: &std::sync::mpsc::SyncSender<Handoff>,
+) -> Result<Rejected, StoppedStoring> {
+    let def = &loaded.definition;
+    let at = now();
+    // Computed once for the whole file: the coded layout of the version, the metadata of rows without
+    // design values.
+    let layout = crate::store::codes::Layout::of(def);
+    let plain_meta = source.to_json();
+    let mut rejected = Rejected {
+        shown: Vec::new(),
+        more: 0,
+    };
+    let mut batch: Handoff = Vec::with_capacity(ROWS_PER_HANDOFF);
+    read_import(def, input, "en", |item| -> Result<(), StoppedStoring> {
+        match item {
+            ImportItem::Problem(p) if rejected.shown.len() < PROBLEMS_SHOWN => rejected.shown.push(p),
+            ImportItem::Problem(_) => rejected.more += 1,
+            // After a problem, rows are only checked: nothing will be stored.
+            ImportItem::Row(_) if !rejected.shown.is_empty() => {}
+            ImportItem::Row(r) => {
+                let quota_keys = def.quota_keys(&r.answers);
+                let meta = match r.design {
+                    None => plain_meta.clone(),
+                    design => Meta {
+                        design,
+                        ..source.clone()
+                    }
+                    .to_json(),
+                };
+                let row = ResponseRow {
+                    id: tokens::random_response_id(),
+                    survey_id: survey_id.to_owned(),
+                    version: loaded.version,
+                    // A random key: imported respondents cannot come back through the web form.
+                    respondent_key: tokens::key_hash(&tokens::new_token()),
+                    state: COMPLETE.to_owned(),
+                    language: def.default_language().to_owned(),
+                    page_reached: def.page_count() as i32,
+                    answers: serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into()),
+                    meta,
+                    started_at: at,
+                    updated_at: at,
+                    submitted_at: Some(at),
+                    duration_seconds: None,
+                    codes: layout.as_ref().and_then(|l| l.encode(&r.answers)),
+                };
+                batch.push((row, quota_keys));
+                if batch.len() >= ROWS_PER_HANDOFF {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_HANDOFF));
+                    handoffs.send(full).map_err(|_| StoppedStoring)?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    if rejected.shown.is_empty() && !batch.is_empty() {
+        handoffs.send(batch).map_err(|_| StoppedStoring)?;
+    }
+    Ok(rejected)
 }
 
 /// Microdata in any export format (`crate::export`: CSV, XLSX workbook, SPSS `.sav`).

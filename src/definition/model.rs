@@ -394,6 +394,9 @@ impl Definition {
     /// The quota keys a complete response counts towards: the id of each `when` quota whose condition
     /// holds, and `id=category` for each `question` quota whose variable has a value.
     pub fn quota_keys(&self, answers: &Answers) -> Vec<String> {
+        if self.quotas.is_empty() {
+            return Vec::new();
+        }
         let full = super::derived::with_derived(self, answers);
         let mut keys = Vec::new();
         for quota in &self.quotas {

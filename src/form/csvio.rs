@@ -5,14 +5,14 @@
 //! `_` carry facts about the response (`_response_id`, `_submitted_at`, …): export writes them, import
 //! ignores them, so an exported file can be imported again.
 //!
-//! Import validates every row with the web form's parser ([`super::parse::parse_all`]): a row is accepted
-//! exactly when the same answers would be accepted page by page on the web.
+//! Import validates every row with the web form's parser ([`super::parse::parse_all_expecting`]): a row
+//! is accepted exactly when the same answers would be accepted page by page on the web.
 
 use std::collections::HashMap;
 use std::io::Read;
 
 use super::fields::Fields;
-use super::parse::{parse_all, prune};
+use super::parse::{all_expected_fields, parse_all_expecting};
 use crate::definition::{Answers, Definition, DesignValues, Question};
 
 /// The columns of one question.
@@ -130,6 +130,7 @@ pub fn read_import<E>(
         .questions()
         .flat_map(|(_, q)| question_columns(q).into_iter().map(move |c| (c, q)))
         .collect();
+    let expected = all_expected_fields(def);
     let design_columns = def.design.as_ref().map(|d| d.columns()).unwrap_or_default();
     for (key, col) in &design_columns {
         if !header.iter().any(|h| h == col) {
@@ -185,9 +186,10 @@ pub fn read_import<E>(
             }
         };
         let fields = row_fields(&header, &known, &record);
-        let parsed = parse_all(def, &fields);
+        let parsed = parse_all_expecting(def, &expected, &fields);
         if parsed.is_ok() {
-            let answers = prune(def, &parsed.answers);
+            // Already pruned: each question's visibility was decided on the answers kept before it.
+            let answers = parsed.answers;
             if answers.is_empty() {
                 each(ImportItem::Problem(ImportProblem {
                     line,
@@ -259,7 +261,7 @@ fn row_fields(header: &[String], known: &HashMap<String, &Question>, record: &cs
     for (h, value) in header.iter().zip(record.iter()) {
         let value = value.trim();
         // Response facts (`_…`) and design columns are not answers.
-        if value.is_empty() || h.starts_with('_') || !known.contains_key(h) {
+        if value.is_empty() || h.starts_with('_') {
             continue;
         }
         if let Some(q) = known.get(h) {

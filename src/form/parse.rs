@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 use super::fields::{Fields, SYSTEM_FIELDS};
 use super::messages::Problem;
-use crate::definition::{Answers, Definition, Question, QuestionKind};
+use crate::definition::{Answer, Answers, Definition, Question, QuestionKind};
 pub use crate::question::answers::answer_fields;
 use crate::question::Outcome;
 
@@ -82,10 +82,28 @@ pub fn parse_page(def: &Definition, page: usize, prior: &Answers, fields: &Field
 
 /// Parses every page at once (a CSV row): answers of all visible questions.
 pub fn parse_all(def: &Definition, fields: &Fields) -> Parsed {
-    let mut parsed = parse_questions(def, def.questions().map(|(_, q)| q), &Answers::new(), fields);
-    let expected: HashSet<String> = def.questions().flat_map(|(_, q)| expected_fields(q)).collect();
-    parsed.errors.extend(unknown_fields(fields, &expected));
-    parsed
+    parse_all_expecting(def, &all_expected_fields(def), fields)
+}
+
+/// The field names a whole form may send ([`parse_all`]), to compute once when parsing many rows.
+pub fn all_expected_fields(def: &Definition) -> HashSet<String> {
+    def.questions().flat_map(|(_, q)| expected_fields(q)).collect()
+}
+
+/// [`parse_all`] with the form's field names given ([`all_expected_fields`] of the same definition).
+pub fn parse_all_expecting(def: &Definition, expected: &HashSet<String>, fields: &Fields) -> Parsed {
+    let mut out = Parsed::default();
+    for (_, q) in def.questions() {
+        // No prior answers: what is known before a question is what was parsed before it.
+        if !def.visible(&q.id, &out.answers) {
+            continue;
+        }
+        if let Some(a) = parse_one(q, fields, &mut out.errors) {
+            out.answers.insert(q.id.clone(), a);
+        }
+    }
+    out.errors.extend(unknown_fields(fields, expected));
+    out
 }
 
 /// Parses `questions` in order; visibility of each is decided on `prior` plus the answers parsed before it
@@ -107,25 +125,31 @@ pub fn parse_questions<'a>(
         if !def.visible(&q.id, &known) {
             continue;
         }
-        match parse_question(q, fields) {
-            Ok(Some(a)) => {
-                known.insert(q.id.clone(), a.clone());
-                out.answers.insert(q.id.clone(), a);
-            }
-            Ok(None) if q.required && !matches!(q.kind, QuestionKind::Info) => out.errors.push(FieldError {
-                question: Some(q.id.clone()),
-                target: first_target(q),
-                problem: Problem::Required,
-            }),
-            Ok(None) => {}
-            Err((target, problem)) => out.errors.push(FieldError {
-                question: Some(q.id.clone()),
-                target,
-                problem,
-            }),
+        if let Some(a) = parse_one(q, fields, &mut out.errors) {
+            known.insert(q.id.clone(), a.clone());
+            out.answers.insert(q.id.clone(), a);
         }
     }
     out
+}
+
+/// The answer to a visible question, or its problem added to `errors` (a required one unanswered too).
+fn parse_one(q: &Question, fields: &Fields, errors: &mut Vec<FieldError>) -> Option<Answer> {
+    match parse_question(q, fields) {
+        Ok(Some(a)) => return Some(a),
+        Ok(None) if q.required && !matches!(q.kind, QuestionKind::Info) => errors.push(FieldError {
+            question: Some(q.id.clone()),
+            target: first_target(q),
+            problem: Problem::Required,
+        }),
+        Ok(None) => {}
+        Err((target, problem)) => errors.push(FieldError {
+            question: Some(q.id.clone()),
+            target,
+            problem,
+        }),
+    }
+    None
 }
 
 /// Drops answers of questions that are not visible given the answers before them (after a respondent went

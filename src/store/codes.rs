@@ -89,6 +89,8 @@ pub struct Slot<'d> {
     pub kind: SlotKind,
     /// Bytes of the slot.
     pub len: usize,
+    /// The question's option codes in slot order ([`option_codes`]), looked up once per layout.
+    pub codes: Vec<&'d str>,
 }
 
 /// Where each question of one definition version sits in its coded responses.
@@ -114,23 +116,21 @@ pub fn option_codes(q: &Question) -> Vec<&str> {
     q.kind.as_type().slot_codes()
 }
 
-fn slot_kind(q: &Question) -> Option<SlotKind> {
-    q.kind.as_type().slot_kind(option_codes(q).len())
-}
-
 impl<'d> Layout<'d> {
     /// The layout of `def`'s coded responses; `None` when a question has too many options to code.
     pub fn of(def: &'d Definition) -> Option<Layout<'d>> {
         let mut offset = 1;
         let mut slots = Vec::new();
         for (_, q) in def.questions() {
-            let kind = slot_kind(q)?;
+            let codes = option_codes(q);
+            let kind = q.kind.as_type().slot_kind(codes.len())?;
             let len = kind.bytes();
             slots.push(Slot {
                 question: q,
                 offset,
                 kind,
                 len,
+                codes,
             });
             offset += len;
         }
@@ -194,7 +194,7 @@ fn as_stored(x: f64) -> Option<f64> {
 
 impl Slot<'_> {
     fn position(&self, code: &str) -> Option<usize> {
-        option_codes(self.question).iter().position(|c| *c == code)
+        self.codes.iter().position(|c| *c == code)
     }
 
     /// Writes `a` into the slot through the question's type ([`crate::question::QuestionType::encode_slot`]).

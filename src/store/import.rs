@@ -1,9 +1,9 @@
 //! Imports of complete responses (`opros responses import`) streamed into one transaction: the caller
 //! reads and validates its file row by row and pushes each row into an [`ImportSink`], which inserts
-//! them in batches (SQLite: multi-row `INSERT`s; PostgreSQL: the prepared `unnest` insert of
-//! [`super::batch_insert`], one statement shape whatever the batch). Quota counts are added once per
-//! cell at the end, not per row. Whatever the caller returns decides: an error anywhere (a bad row far
-//! down the file) rolls everything back.
+//! them in batches (SQLite: multi-row `INSERT`s of a fixed number of rows, one statement prepared once
+//! for the whole import, [`super::import_sqlite`]; PostgreSQL: `COPY … FROM STDIN` in the binary
+//! format). Quota counts are added once per cell at the end, not per row. Whatever the caller returns
+//! decides: an error anywhere (a bad row far down the file) rolls everything back.
 
 use std::collections::BTreeMap;
 
@@ -12,8 +12,12 @@ use diesel::prelude::*;
 use super::schema::{quota_counts, responses};
 use super::{AnyConnection, ResponseRow, Store, StoreError};
 
-/// Rows per insert statement: 14 columns × 500 stays well under SQLite's 32,766 bound parameters.
-const ROWS_PER_INSERT: usize = 500;
+/// Rows per SQLite insert statement ([`super::import_sqlite`]).
+const ROWS_PER_INSERT: usize = super::import_sqlite::FULL;
+
+/// Rows per PostgreSQL `COPY`: each is one round trip with the server, its data built in memory first
+/// (a few MB).
+const ROWS_PER_COPY: usize = 5_000;
 
 /// Where imported rows go, inside the import's transaction.
 pub struct ImportSink<'c> {
@@ -22,6 +26,8 @@ pub struct ImportSink<'c> {
     /// Responses per quota cell, added to `quota_counts` at the end.
     quotas: BTreeMap<(String, String), i64>,
     stored: usize,
+    /// Rows inserted together ([`ROWS_PER_INSERT`] or [`ROWS_PER_COPY`]).
+    batch: usize,
 }
 
 impl ImportSink<'_> {
@@ -32,7 +38,7 @@ impl ImportSink<'_> {
             *self.quotas.entry((row.survey_id.clone(), k)).or_insert(0) += 1;
         }
         self.pending.push(row);
-        if self.pending.len() >= ROWS_PER_INSERT {
+        if self.pending.len() >= self.batch {
             self.flush()?;
         }
         Ok(())
@@ -48,10 +54,10 @@ impl ImportSink<'_> {
             return Ok(());
         }
         let inserted = match &mut *self.conn {
-            AnyConnection::Sqlite(c) => diesel::insert_into(responses::table)
-                .values(&self.pending[..])
-                .execute(c)?,
-            AnyConnection::Postgresql(pg) => super::batch_insert::insert_new_rows(pg, &self.pending)?.len(),
+            AnyConnection::Sqlite(c) => super::import_sqlite::insert_rows(c, &self.pending)?,
+            AnyConnection::Postgresql(pg) => diesel::copy_from(responses::table)
+                .from_insertable(&self.pending)
+                .execute(pg)?,
         };
         if inserted != self.pending.len() {
             return Err(StoreError::Corrupt(format!(
@@ -115,11 +121,16 @@ impl Store {
     ) -> Result<(T, usize), E> {
         let mut w = self.writer().map_err(E::from)?;
         let done = w.write_transaction(|c| -> Result<(T, usize), Failure<E>> {
+            let batch = match c {
+                AnyConnection::Sqlite(_) => ROWS_PER_INSERT,
+                AnyConnection::Postgresql(_) => ROWS_PER_COPY,
+            };
             let mut sink = ImportSink {
                 conn: c,
-                pending: Vec::with_capacity(ROWS_PER_INSERT),
+                pending: Vec::with_capacity(batch),
                 quotas: BTreeMap::new(),
                 stored: 0,
+                batch,
             };
             let value = fill(&mut sink).map_err(Failure::Caller)?;
             let n = sink.finish().map_err(Failure::Store)?;

@@ -17,6 +17,7 @@ pub mod coding;
 mod conn;
 mod error_kind;
 pub mod import;
+mod import_sqlite;
 pub mod login_attempts;
 pub mod lookups;
 pub mod monitor;

@@ -4,7 +4,9 @@ use crate::common;
 use crate::common::{backend_tests, run_opros as opros, Backend, TestDb};
 use crate::forms_support;
 use crate::forms_support::import_open;
-use opros::definition::{Answer, Answers};
+use opros::definition::{Answer, Answers, Definition};
+use opros::form::csvio::parse_import;
+use opros::store::codes;
 
 fn import_validates_every_row_and_export_reads_back(backend: Backend) {
     let db = TestDb::new(&backend);
@@ -118,6 +120,68 @@ fn import_validates_every_row_and_export_reads_back(backend: Backend) {
     assert!(!ok && err.contains("nope"), "{err}");
 }
 backend_tests!(import_validates_every_row_and_export_reads_back);
+
+/// Imports of every size around what the store inserts at once (500 rows per SQLite statement, 5,000 per
+/// PostgreSQL `COPY`): each stores exactly its rows with the answers, codes and quota counts the file
+/// gives; a bad last row after several full batches stores nothing and is named.
+fn imports_around_batch_sizes_store_every_row_exactly(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let store = import_open(&db, forms_support::FORMTEST);
+    let survey = store.find_survey("formtest").unwrap();
+    let (_, version) = store.version("formtest", None).unwrap();
+    let def: Definition = serde_json::from_str(&version.definition).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = |n: usize, last: &str| -> String {
+        let mut text = "sex,age,pets,pets.other,cat_name,sat,grid.a,grid.b,visit,men_q,prio\n".to_owned();
+        for i in 0..n {
+            text.push_str(&if i % 3 == 0 {
+                format!("f,{},cat,,Cat{},{},,2,,,z;x;y\n", 18 + i % 90, i % 1000, 1 + i % 4)
+            } else {
+                format!("m,{},dog;fish,,,dk,3,{},2026-03-01,yes,y;x\n", 18 + i % 90, 1 + i % 3)
+            });
+        }
+        text.push_str(last);
+        text
+    };
+    let mut expected: Vec<String> = Vec::new();
+    let mut women = 0;
+    for n in [0, 1, 500, 501, 5000, 5001] {
+        let text = file(n, "");
+        let path = dir.path().join(format!("rows-{n}.csv"));
+        std::fs::write(&path, &text).unwrap();
+        let (ok, out, err) = opros(&db, &["responses", "import", "formtest", path.to_str().unwrap()]);
+        assert!(ok, "{n} rows: {err}");
+        assert!(out.contains(&format!(": {n} responses imported")), "{out}");
+        let rows = parse_import(&def, text.as_bytes(), "en").unwrap();
+        expected.extend(rows.iter().map(|r| serde_json::to_string(&r.answers).unwrap()));
+        women += (0..n).filter(|i| i % 3 == 0).count() as i64;
+        let stored = store.complete_responses(&survey.id).unwrap();
+        let mut answers: Vec<String> = stored.iter().map(|r| r.answers.clone()).collect();
+        answers.sort();
+        expected.sort();
+        assert_eq!(answers, expected, "after {n} rows");
+        for row in &stored {
+            let a: Answers = serde_json::from_str(&row.answers).unwrap();
+            assert!(row.codes.is_some(), "codes stored for {}", row.answers);
+            assert_eq!(row.codes, codes::encode(&def, &a), "{}", row.answers);
+        }
+        let quotas = store.quota_counts(&survey.id).unwrap();
+        let counted = quotas.iter().find(|(k, _)| k == "women").map_or(0, |(_, c)| *c);
+        assert_eq!(counted, women, "after {n} rows");
+    }
+
+    let path = dir.path().join("bad-last.csv");
+    std::fs::write(&path, file(5001, "x,30,,,,9,,,,,\n")).unwrap();
+    let (ok, _, err) = opros(&db, &["responses", "import", "formtest", path.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("nothing imported") && err.contains("line 5003:"), "{err}");
+    assert_eq!(store.complete_responses(&survey.id).unwrap().len(), expected.len());
+    assert_eq!(
+        store.quota_counts(&survey.id).unwrap(),
+        vec![("women".to_owned(), women)]
+    );
+}
+backend_tests!(imports_around_batch_sizes_store_every_row_exactly);
 
 #[test]
 fn invite_prints_tokens_and_stores_only_hashes() {
