@@ -28,7 +28,12 @@ fn channel_sql(sqlite: bool, wanted: bool) -> diesel::expression::SqlLiteral<Nul
             "CASE WHEN json_valid(meta) AND json_type(meta, '$.channel') = 'text' THEN json_extract(meta, '$.channel') END"
         }
         // Meta data is written compactly by serde; a regular expression cannot fail on text that is not JSON.
-        (true, false) => "substring(meta from '\"channel\":\"([A-Za-z0-9_-]{1,32})\"')",
+        // The plain search first: it rules out meta data without a channel (imported responses) for a
+        // fraction of the regular expression's cost.
+        (true, false) => {
+            "CASE WHEN strpos(meta, '\"channel\":\"') > 0 \
+             THEN substring(meta from '\"channel\":\"([A-Za-z0-9_-]{1,32})\"') END"
+        }
     })
 }
 
@@ -75,16 +80,13 @@ impl Store {
         use diesel::dsl::case_when;
         type Row = (i32, Option<Vec<u8>>, Option<String>, Option<String>, Option<String>);
         let query = |sqlite: bool| {
-            responses::table
-                .filter(responses::survey_id.eq(survey_id))
-                .filter(responses::state.eq("complete"))
-                .select((
-                    responses::version,
-                    responses::codes,
-                    case_when(responses::codes.is_null(), responses::id),
-                    case_when(responses::codes.is_null(), responses::answers),
-                    channel_sql(sqlite, with_channel),
-                ))
+            responses::table.filter(responses::survey_id.eq(survey_id)).select((
+                responses::version,
+                responses::codes,
+                case_when(responses::codes.is_null(), responses::id),
+                case_when(responses::codes.is_null(), responses::answers),
+                channel_sql(sqlite, with_channel),
+            ))
         };
         let mut feed = |row: QueryResult<Row>| -> Result<(), E> {
             let (version, codes, id, answers, channel) = row.map_err(StoreError::from)?;
@@ -103,6 +105,7 @@ impl Store {
         match &mut *self.reader()? {
             AnyConnection::Sqlite(c) => {
                 let rows = query(true)
+                    .filter(responses::state.eq("complete"))
                     .order(diesel::dsl::sql::<diesel::sql_types::BigInt>("rowid"))
                     .load_iter::<Row, diesel::connection::DefaultLoadingMode>(c)
                     .map_err(StoreError::from)?;
@@ -110,6 +113,11 @@ impl Store {
             }
             AnyConnection::Postgresql(c) => {
                 let rows = query(false)
+                    // A literal, not a bound value, so that every plan may use the partial index
+                    // `responses_complete_in_order`, which yields the rows in this order without sorting.
+                    .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                        "responses.state = 'complete'",
+                    ))
                     .order((responses::submitted_at.asc(), responses::id.asc()))
                     .load_iter::<Row, diesel::connection::DefaultLoadingMode>(c)
                     .map_err(StoreError::from)?;
