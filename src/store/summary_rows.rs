@@ -70,7 +70,9 @@ impl Store {
     ///
     /// The order is the order of storage: on SQLite the rowid, which the `(state, survey_id)` index scan
     /// yields without sorting (sorting a million rows by submission time took longer than reading them);
-    /// on PostgreSQL submission order. Summaries do not depend on the order beyond rounding.
+    /// on PostgreSQL submission order, which the partial index `responses_complete_in_order` yields without
+    /// sorting (its heap reads are nearly sequential: ids are UUIDv7, made in insertion order). Summaries do
+    /// not depend on the order beyond rounding.
     pub fn each_complete_coded<E: From<StoreError>>(
         &self,
         survey_id: &str,
