@@ -61,20 +61,22 @@ pub struct ReportArgs {
 }
 
 pub fn run_report(store: &Store, args: ReportArgs) -> Result<(), CliError> {
-    let loaded =
-        report::load(store, &DefinitionCache::default(), &args.slug).map_err(|e| CliError::Other(e.to_string()))?;
-    let def = &loaded.version.definition;
-    let lang = args.lang.unwrap_or_else(|| def.default_language().to_owned());
-    let filter = report::domain::parse_filter(args.filter.as_deref().unwrap_or(""))
-        .map_err(|e| CliError::Other(e.to_string()))?;
+    let filter = report::domain::parse_filter(args.filter.as_deref().unwrap_or(""));
     let opts = ReportOptions {
         by: (!args.by.is_empty()).then_some(args.by),
         method: args.method.into(),
         weighted: !args.unweighted,
         all_questions: args.all,
-        filter,
+        filter: filter.as_ref().cloned().unwrap_or_default(),
         by2: args.by2,
     };
+    // The options say what to load (the channel only for a channel breakdown).
+    let loaded = report::load_for(store, &DefinitionCache::default(), &args.slug, &opts)
+        .map_err(|e| CliError::Other(e.to_string()))?;
+    // A survey that does not exist is reported before a filter that does not parse.
+    filter.map_err(|e| CliError::Other(e.to_string()))?;
+    let def = &loaded.version.definition;
+    let lang = args.lang.unwrap_or_else(|| def.default_language().to_owned());
     let mut summary = report::summarize(
         &SummaryInput {
             definition: def,

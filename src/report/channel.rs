@@ -11,7 +11,7 @@ use crate::form::channel::{channel_code, OTHER};
 
 use super::domain;
 use super::responses::Subset;
-use super::{Labelled, ReportError};
+use super::{Labelled, ReportError, ReportOptions};
 
 /// The id of the channel breakdown.
 pub const CHANNEL: &str = "channel";
@@ -44,6 +44,16 @@ impl Channels {
 /// Whether `var` is the channel breakdown for `def` (no variable of the definition has that id).
 pub(crate) fn is_channel(def: &Definition, var: &str) -> bool {
     var == CHANNEL && def.categories(var).is_none()
+}
+
+/// Whether a summary with `opts` breaks down by the channel (its `by`, or the definition's breakdowns
+/// without one, its `by2` or a filter variable), so that the responses' channels must be loaded.
+pub(crate) fn wanted(def: &Definition, opts: &ReportOptions) -> bool {
+    let by = opts.by.as_deref().unwrap_or(&def.report.breakdowns);
+    by.iter()
+        .chain(&opts.by2)
+        .chain(opts.filter.iter().map(|t| &t.variable))
+        .any(|v| is_channel(def, v))
 }
 
 /// Checks a breakdown variable of a summary: the channel or a variable of the definition; the valid
@@ -126,5 +136,42 @@ mod tests {
         let (cats, v) = breakdown(None, Subset::All(2));
         assert!(cats.is_empty());
         assert_eq!(v, vec![None, None]);
+    }
+
+    const DEF: &str = r#"slug: ch
+title: {en: "Channels"}
+topic: test
+languages: [en]
+pages:
+  - id: a
+    questions:
+      - {id: sex, type: single_choice, text: {en: "Sex"}, options: [{code: m, label: {en: "M"}}, {code: f, label: {en: "F"}}]}
+report:
+  breakdowns: [sex]
+"#;
+
+    #[test]
+    fn channels_are_wanted_only_by_a_summary_broken_down_by_channel() {
+        let def = crate::definition::parse_definition(DEF, "ch.yaml").unwrap_or_else(|e| panic!("{e:?}"));
+        let opts = |by: Option<&[&str]>, by2: Option<&str>| ReportOptions {
+            by: by.map(|b| b.iter().map(|v| v.to_string()).collect()),
+            by2: by2.map(str::to_owned),
+            ..ReportOptions::default()
+        };
+        assert!(!wanted(&def, &ReportOptions::default()));
+        assert!(!wanted(&def, &opts(Some(&["sex"]), None)));
+        assert!(!wanted(&def, &opts(Some(&[]), None)));
+        assert!(wanted(&def, &opts(Some(&["channel"]), None)));
+        assert!(wanted(&def, &opts(Some(&["sex", "channel"]), None)));
+        assert!(wanted(&def, &opts(Some(&["sex"]), Some("channel"))));
+        // Without `by`, the definition's breakdowns decide.
+        let mut by_channel = def.clone();
+        by_channel.report.breakdowns = vec![CHANNEL.to_owned()];
+        assert!(wanted(&by_channel, &ReportOptions::default()));
+        // A variable of the definition named `channel` is not the channel breakdown.
+        let own = DEF.replace("id: sex", "id: channel").replace("[sex]", "[channel]");
+        let own = crate::definition::parse_definition(&own, "own.yaml").unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(!wanted(&own, &ReportOptions::default()));
+        assert!(!wanted(&own, &opts(Some(&["channel"]), None)));
     }
 }

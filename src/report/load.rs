@@ -17,6 +17,7 @@ use crate::store::{CodedResponse, Store, SurveyRow};
 
 use super::coded_text::Codings;
 use super::responses::Responses;
+use super::ReportOptions;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportLoadError {
@@ -40,22 +41,43 @@ pub struct LoadedSurvey {
     pub excluded: super::screening::Excluded,
 }
 
+/// The survey's responses as a summary with the default options needs them (see [`load_for`]).
 pub fn load(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<LoadedSurvey, ReportLoadError> {
+    load_for(store, cache, slug, &ReportOptions::default())
+}
+
+/// The survey's responses as a summary with `opts` needs them: each response's channel is read only when
+/// the summary breaks down by it ([`super::channel::wanted`]); without it every row's meta data is left
+/// unread, and a channel breakdown of what was loaded would find no channels.
+pub fn load_for(
+    store: &Store,
+    cache: &DefinitionCache,
+    slug: &str,
+    opts: &ReportOptions,
+) -> Result<LoadedSurvey, ReportLoadError> {
     let (survey, version) = cache.current(store, slug)?;
     let exclusions = super::screening::exclusions(store, &version.definition, &survey.id)?;
     let skip = &exclusions.ids;
+    let channel = super::channel::wanted(&version.definition, opts);
     let coded: Vec<&str> = coded_questions(&version.definition);
     let answers = if !coded.is_empty() {
-        load_with_codings(store, &survey, version.definition.design.is_some(), &coded, skip)?
+        load_with_codings(
+            store,
+            &survey,
+            version.definition.design.is_some(),
+            &coded,
+            skip,
+            channel,
+        )?
     } else if version.definition.design.is_some() {
-        load_with_design(store, &survey, skip)?
+        load_with_design(store, &survey, skip, channel)?
     } else if !exclusions.is_empty() {
         // Coded rows carry no id; a survey with excluded responses is read with ids.
-        load_json(store, &survey, skip)?
+        load_json(store, &survey, skip, channel)?
     } else {
-        match load_coded(store, cache, &survey)? {
+        match load_coded(store, cache, &survey, channel)? {
             Some(r) => r,
-            None => load_json(store, &survey, skip)?,
+            None => load_json(store, &survey, skip, channel)?,
         }
     };
     Ok(LoadedSurvey {
@@ -74,11 +96,12 @@ fn load_coded(
     store: &Store,
     cache: &DefinitionCache,
     survey: &SurveyRow,
+    channel: bool,
 ) -> Result<Option<Responses>, ReportLoadError> {
     let mut responses = Responses::default();
     let mut versions: HashMap<i32, KnownVersion> = HashMap::new();
     let mut misfit = false;
-    store.each_complete_coded(&survey.id, |r: CodedResponse| -> Result<(), ReportLoadError> {
+    store.each_complete_coded(&survey.id, channel, |r: CodedResponse| -> Result<(), ReportLoadError> {
         if misfit {
             return Ok(());
         }
@@ -91,11 +114,13 @@ fn load_coded(
             let len = Layout::of(&v.definition).map(|l| l.len);
             Some((v, len))
         });
-        let channel = r.channel;
+        let stored = r.channel;
         match (r.codes, r.fallback, known.as_ref()) {
             (Some(codes), _, Some((v, Some(len)))) if codes.len() == *len && codes.first() == Some(&FORMAT) => {
                 responses.push_coded(v, &codes);
-                responses.push_channel(channel.as_deref());
+                if channel {
+                    responses.push_channel(stored.as_deref());
+                }
             }
             (None, Some((id, json)), known) => {
                 let answers = parse(&survey.slug, &id, &json)?;
@@ -104,7 +129,9 @@ fn load_coded(
                     Some((v, codes)) => responses.push_coded(v, &codes),
                     None => responses.push_json(answers),
                 }
-                responses.push_channel(channel.as_deref());
+                if channel {
+                    responses.push_channel(stored.as_deref());
+                }
             }
             _ => misfit = true,
         }
@@ -114,9 +141,20 @@ fn load_coded(
 }
 
 /// Every response from its JSON answers, but those in `skip`.
-fn load_json(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -> Result<Responses, ReportLoadError> {
+fn load_json(
+    store: &Store,
+    survey: &SurveyRow,
+    skip: &HashSet<String>,
+    channel: bool,
+) -> Result<Responses, ReportLoadError> {
     let mut responses = Responses::default();
-    for (id, json, channel) in store.complete_answers_with_channel(&survey.id)? {
+    let rows: Vec<(String, String, Option<String>)> = if channel {
+        store.complete_answers_with_channel(&survey.id)?
+    } else {
+        let rows = store.complete_answers(&survey.id)?;
+        rows.into_iter().map(|(id, json)| (id, json, None)).collect()
+    };
+    for (id, json, stored) in rows {
         if skip.contains(&id) {
             continue;
         }
@@ -124,7 +162,9 @@ fn load_json(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -> Resul
             return Err(ReportLoadError::TooMany(survey.slug.clone()));
         }
         responses.push_json(parse(&survey.slug, &id, &json)?);
-        responses.push_channel(channel.as_deref());
+        if channel {
+            responses.push_channel(stored.as_deref());
+        }
     }
     Ok(responses)
 }
@@ -132,7 +172,12 @@ fn load_json(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -> Resul
 /// Every response from its JSON answers, with the sampling-design values kept in its meta data. Surveys
 /// with a `design:` are interviews entered by `responses import` (thousands, not millions), so the plain
 /// reading is fast enough; answers and design values come from the same rows, so they cannot misalign.
-fn load_with_design(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -> Result<Responses, ReportLoadError> {
+fn load_with_design(
+    store: &Store,
+    survey: &SurveyRow,
+    skip: &HashSet<String>,
+    channel: bool,
+) -> Result<Responses, ReportLoadError> {
     let mut responses = Responses::default();
     let mut design = Vec::new();
     for row in store.complete_responses(&survey.id)? {
@@ -144,7 +189,9 @@ fn load_with_design(store: &Store, survey: &SurveyRow, skip: &HashSet<String>) -
         }
         responses.push_json(parse(&survey.slug, &row.id, &row.answers)?);
         let meta = crate::form::Meta::parse(&row.meta);
-        responses.push_channel(meta.channel.as_deref());
+        if channel {
+            responses.push_channel(meta.channel.as_deref());
+        }
         design.push(meta.design);
     }
     responses.design = Some(design);
@@ -168,6 +215,7 @@ fn load_with_codings(
     with_design: bool,
     questions: &[&str],
     skip: &HashSet<String>,
+    channel: bool,
 ) -> Result<Responses, ReportLoadError> {
     let mut responses = Responses::default();
     let mut design = Vec::new();
@@ -181,7 +229,9 @@ fn load_with_codings(
         }
         responses.push_json(parse(&survey.slug, &row.id, &row.answers)?);
         let meta = crate::form::Meta::parse(&row.meta);
-        responses.push_channel(meta.channel.as_deref());
+        if channel {
+            responses.push_channel(meta.channel.as_deref());
+        }
         if with_design {
             design.push(meta.design);
         }

@@ -57,7 +57,7 @@ pub use crate::stats::AlphaNotComputable;
 pub use coded_text::{CodedCount, Codings, WithCodings};
 pub use index::{IndexItem, IndexSummary};
 pub use labels::{category_label, variable_label};
-pub use load::{load, LoadedSurvey, ReportLoadError};
+pub use load::{load, load_for, LoadedSurvey, ReportLoadError};
 pub use question_type::QuestionType;
 pub use responses::{AnswerSource, Responses, View};
 pub use text::render_text;

@@ -28,6 +28,7 @@ pub mod result_access;
 pub mod schema;
 pub mod sessions;
 pub mod staged;
+mod summary_rows;
 pub mod users;
 pub mod writer;
 
@@ -41,6 +42,7 @@ use uuid::Uuid;
 
 pub use conn::{AnyConnection, AnyManager, DbConn, DbPool};
 pub use error_kind::StoreErrorKind;
+pub use summary_rows::CodedResponse;
 
 use crate::config::DatabaseUrl;
 use schema::{invitations, survey_versions, surveys};
@@ -160,27 +162,6 @@ pub struct ResponseRow {
     /// The coded form of a complete response's answers ([`codes`]); `None` for partial responses, rows
     /// written before it existed, and answers that do not fit their version exactly.
     pub codes: Option<Vec<u8>>,
-}
-
-/// One complete response as [`Store::each_complete_coded`] reads it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CodedResponse {
-    pub version: i32,
-    pub codes: Option<Vec<u8>>,
-    /// `(id, JSON answers)` of a response without codes.
-    pub fallback: Option<(String, String)>,
-    /// The `channel` of the response's meta data, as stored (validated by the reader).
-    pub channel: Option<String>,
-}
-
-/// The response meta data's `channel` as a column (`None` when absent or the meta data is not JSON).
-fn channel_sql(sqlite: bool) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Text>> {
-    diesel::dsl::sql(if sqlite {
-        "CASE WHEN json_valid(meta) AND json_type(meta, '$.channel') = 'text' THEN json_extract(meta, '$.channel') END"
-    } else {
-        // Meta data is written compactly by serde; a regular expression cannot fail on text that is not JSON.
-        "substring(meta from '\"channel\":\"([A-Za-z0-9_-]{1,32})\"')"
-    })
 }
 
 /// What a new import brought.
@@ -413,93 +394,6 @@ impl Store {
             .order((responses::submitted_at.asc(), responses::id.asc()))
             .select(ResponseRow::as_select())
             .load(&mut *self.reader()?)?)
-    }
-
-    /// Only the answers (JSON) of a survey's complete responses, with their ids, in submission order: what a
-    /// summary needs, without decoding timestamps and other columns of a million rows.
-    pub fn complete_answers(&self, survey_id: &str) -> Result<Vec<(String, String)>, StoreError> {
-        use schema::responses;
-        Ok(responses::table
-            .filter(responses::survey_id.eq(survey_id))
-            .filter(responses::state.eq("complete"))
-            .order((responses::submitted_at.asc(), responses::id.asc()))
-            .select((responses::id, responses::answers))
-            .load(&mut *self.reader()?)?)
-    }
-
-    /// [`Self::complete_answers`] with each response's channel (see [`CodedResponse::channel`]).
-    pub fn complete_answers_with_channel(
-        &self,
-        survey_id: &str,
-    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
-        use schema::responses;
-        let mut conn = self.reader()?;
-        let sqlite = matches!(&*conn, AnyConnection::Sqlite(_));
-        Ok(responses::table
-            .filter(responses::survey_id.eq(survey_id))
-            .filter(responses::state.eq("complete"))
-            .order((responses::submitted_at.asc(), responses::id.asc()))
-            .select((responses::id, responses::answers, channel_sql(sqlite)))
-            .load(&mut *conn)?)
-    }
-
-    /// A survey's complete responses as a summary reads them, handed to `each` one by one (a million rows
-    /// are never held twice): the version and coded answers, the channel, and the id and JSON answers only
-    /// of rows without codes.
-    ///
-    /// The order is the order of storage: on SQLite the rowid, which the `(state, survey_id)` index scan
-    /// yields without sorting (sorting a million rows by submission time took longer than reading them);
-    /// on PostgreSQL submission order. Summaries do not depend on the order beyond rounding.
-    pub fn each_complete_coded<E: From<StoreError>>(
-        &self,
-        survey_id: &str,
-        mut each: impl FnMut(CodedResponse) -> Result<(), E>,
-    ) -> Result<(), E> {
-        use diesel::dsl::case_when;
-        use schema::responses;
-        type Row = (i32, Option<Vec<u8>>, Option<String>, Option<String>, Option<String>);
-        let query = |sqlite: bool| {
-            responses::table
-                .filter(responses::survey_id.eq(survey_id))
-                .filter(responses::state.eq("complete"))
-                .select((
-                    responses::version,
-                    responses::codes,
-                    case_when(responses::codes.is_null(), responses::id),
-                    case_when(responses::codes.is_null(), responses::answers),
-                    channel_sql(sqlite),
-                ))
-        };
-        let mut feed = |row: QueryResult<Row>| -> Result<(), E> {
-            let (version, codes, id, answers, channel) = row.map_err(StoreError::from)?;
-            let fallback = match (codes.is_some(), id, answers) {
-                (false, Some(id), Some(json)) => Some((id, json)),
-                _ => None,
-            };
-            each(CodedResponse {
-                version,
-                codes,
-                fallback,
-                channel,
-            })
-        };
-        // The concrete connections: the multi-backend wrapper costs a dispatch per field of a million rows.
-        match &mut *self.reader()? {
-            AnyConnection::Sqlite(c) => {
-                let rows = query(true)
-                    .order(diesel::dsl::sql::<diesel::sql_types::BigInt>("rowid"))
-                    .load_iter::<Row, diesel::connection::DefaultLoadingMode>(c)
-                    .map_err(StoreError::from)?;
-                rows.into_iter().try_for_each(&mut feed)
-            }
-            AnyConnection::Postgresql(c) => {
-                let rows = query(false)
-                    .order((responses::submitted_at.asc(), responses::id.asc()))
-                    .load_iter::<Row, diesel::connection::DefaultLoadingMode>(c)
-                    .map_err(StoreError::from)?;
-                rows.into_iter().try_for_each(&mut feed)
-            }
-        }
     }
 
     /// Stores new invitation token hashes for a survey.

@@ -87,7 +87,7 @@ pub fn query_results(
     };
     let (st, s) = (state.clone(), slug.to_owned());
     let computed = state.summaries.query(&key, &q.canonical(), stale, move || {
-        let loaded = report::load(&st.store, &st.definitions, &s)?;
+        let loaded = report::load_for(&st.store, &st.definitions, &s, &opts)?;
         let summary = report::summarize(
             &SummaryInput {
                 definition: &loaded.version.definition,

@@ -3,6 +3,9 @@
 //! the counts and shares made by hand, suppression of a small channel, and a single category (no test)
 //! for a survey whose responses all came without a code.
 
+use opros::catalog::DefinitionCache;
+use opros::report::{self, ReportOptions, SummaryInput};
+use opros::store::Store;
 use serde_json::Value;
 
 use crate::common::{backend_tests, client, test_config, Backend, TestDb, TestServer};
@@ -43,12 +46,7 @@ fn summary(server: &TestServer, path: &str) -> Value {
 }
 
 fn by_channel(s: &Value) -> &Value {
-    s["questions"]
-        .as_array()
-        .and_then(|qs| qs.iter().find(|q| q["id"] == "likes"))
-        .and_then(|q| q["breakdowns"].as_array())
-        .and_then(|b| b.iter().find(|b| b["variable"] == "channel"))
-        .unwrap_or_else(|| panic!("likes by channel: {s}"))
+    by_channel_of(s).unwrap_or_else(|| panic!("likes by channel: {s}"))
 }
 
 /// `(n of y, n of n, share of y)` of a category.
@@ -111,6 +109,7 @@ fn breakdown_by_channel(b: Backend) {
     .map(|c| Some(c.to_owned()))
     .collect();
     assert_eq!(seen, want);
+    assert_channel_read_only_when_asked(&store);
 
     let s = summary(&server, "/api/v1/surveys/qch/summary?lang=en&by=channel");
     assert_eq!(s["n"].as_u64(), Some(10));
@@ -179,6 +178,46 @@ fn breakdown_by_channel(b: Backend) {
     assert!(r.text().expect("body").contains("channel"));
 }
 backend_tests!(breakdown_by_channel);
+
+/// A summary loads the responses' channels only when it breaks down by channel: loaded for the default
+/// summary, the channel breakdown finds no channel; loaded for the channel breakdown, it finds them all.
+fn assert_channel_read_only_when_asked(store: &Store) {
+    let cache = DefinitionCache::default();
+    let by_channel = ReportOptions {
+        by: Some(vec!["channel".to_owned()]),
+        ..ReportOptions::default()
+    };
+    let channels_found = |loaded: &report::LoadedSurvey| -> Vec<String> {
+        let s = report::summarize(
+            &SummaryInput {
+                definition: &loaded.version.definition,
+                population: None,
+                answers: &loaded.answers,
+                language: "en",
+            },
+            &by_channel,
+        )
+        .expect("summary");
+        let s = serde_json::to_value(&s).expect("json");
+        let b = by_channel_of(&s);
+        let codes = b.and_then(|b| b["categories"].as_array()).into_iter().flatten();
+        codes.filter_map(|c| c["code"].as_str().map(str::to_owned)).collect()
+    };
+    let plain = report::load(store, &cache, "qch").expect("load");
+    assert_eq!(plain.answers.len(), 10);
+    assert!(channels_found(&plain).is_empty(), "{:?}", channels_found(&plain));
+    let asked = report::load_for(store, &cache, "qch", &by_channel).expect("load");
+    assert_eq!(channels_found(&asked), ["gosuslugi", "telegram", "vk", "other"]);
+}
+
+/// The channel breakdown of `likes`, if the summary has one.
+fn by_channel_of(s: &Value) -> Option<&Value> {
+    s["questions"]
+        .as_array()
+        .and_then(|qs| qs.iter().find(|q| q["id"] == "likes"))
+        .and_then(|q| q["breakdowns"].as_array())
+        .and_then(|b| b.iter().find(|b| b["variable"] == "channel"))
+}
 
 fn every_response_without_a_code_is_one_category(b: Backend) {
     let db = TestDb::new(&b);

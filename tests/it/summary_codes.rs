@@ -182,17 +182,21 @@ fn summaries_through_codes_equal_summaries_of_the_json_answers(backend: Backend)
     let survey = store.find_survey("coded").expect("survey");
     let mut seen = (0, 0);
     store
-        .each_complete_coded(&survey.id, |r: CodedResponse| -> Result<(), opros::store::StoreError> {
-            match (&r.codes, &r.fallback) {
-                (Some(_), None) => seen.0 += 1,
-                (None, Some((id, json))) => {
-                    assert!(id.starts_with('v') && json.starts_with('{'), "{id} {json}");
-                    seen.1 += 1;
+        .each_complete_coded(
+            &survey.id,
+            true,
+            |r: CodedResponse| -> Result<(), opros::store::StoreError> {
+                match (&r.codes, &r.fallback) {
+                    (Some(_), None) => seen.0 += 1,
+                    (None, Some((id, json))) => {
+                        assert!(id.starts_with('v') && json.starts_with('{'), "{id} {json}");
+                        seen.1 += 1;
+                    }
+                    other => panic!("codes or JSON, not both or neither: {other:?}"),
                 }
-                other => panic!("codes or JSON, not both or neither: {other:?}"),
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
         .expect("read");
     assert_eq!(seen, (200, 100), "coded rows and rows read from JSON");
     assert_eq!(assert_load_matches_json(&store), 300);
