@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::definition::{Answer, Definition, Question};
+use crate::definition::{Answer, AnswerOption, Definition, Question};
 use crate::form::fields::Fields;
 use crate::i18n;
 use crate::report::category_label;
@@ -84,7 +84,18 @@ pub fn answer_json(a: &Answer) -> Value {
 
 /// An answer as a respondent would read it: option labels rather than codes, numbers and dates in `lang`.
 pub fn answer_text(def: &Definition, q: &Question, a: &Answer, lang: &str) -> String {
-    let label = |code: &str| category_label(def, &q.id, code, lang);
+    // The question's own items (options, scale or matrix points, "other", "hard to say", a matrix's rows)
+    // name the codes of every type; a code none of them has (an answer from another version) is looked up
+    // as a category of the variable, and shown as it is when that fails too.
+    let described = q.kind.as_type().described(def, lang);
+    let find = |items: &[&AnswerOption], code: &str| {
+        items
+            .iter()
+            .find(|o| o.code == code)
+            .map(|o| def.text(&o.label, lang).to_owned())
+    };
+    let label = |code: &str| find(&described.options, code).unwrap_or_else(|| category_label(def, &q.id, code, lang));
+    let row_label = |row: &str| find(&described.rows, row).unwrap_or_else(|| row.to_owned());
     let with_other = |text: String, other: &Option<String>| match other {
         Some(o) if !o.is_empty() => format!("{text} ({o})"),
         _ => text,
@@ -98,7 +109,7 @@ pub fn answer_text(def: &Definition, q: &Question, a: &Answer, lang: &str) -> St
         Answer::Scale(code) => label(code),
         Answer::Matrix(rows) => rows
             .iter()
-            .map(|(row, point)| format!("{}: {}", row_label(def, q, row, lang), label(point)))
+            .map(|(row, point)| format!("{}: {}", row_label(row), label(point)))
             .collect::<Vec<_>>()
             .join("; "),
         Answer::Number(v) => i18n::numbers::with_separator(lang, &crate::chart::trim_number(*v)),
@@ -118,13 +129,34 @@ pub fn answer_text(def: &Definition, q: &Question, a: &Answer, lang: &str) -> St
     }
 }
 
-/// The label of one of the question's rows (a matrix's), else the code.
-fn row_label(def: &Definition, q: &Question, row: &str, lang: &str) -> String {
-    q.kind
-        .as_type()
-        .described(def, lang)
-        .rows
-        .iter()
-        .find(|r| r.code == row)
-        .map_or_else(|| row.to_owned(), |r| def.text(&r.label, lang).to_owned())
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::answer_text;
+    use crate::definition::{parse_definition, Answer};
+
+    /// Every type's answer reads with the labels of its own items, not with codes.
+    #[test]
+    fn answers_read_with_the_labels_of_their_question() {
+        let source = include_str!("../../tests/fixtures/formtest.yaml");
+        let def = parse_definition(source, "formtest.yaml").expect("the form test fixture parses");
+        let text = |id: &str, a: Answer| {
+            let q = def.question(id).expect("a question of the fixture");
+            answer_text(&def, q, &a, "en")
+        };
+        let pets = Answer::Choices {
+            codes: vec!["cat".into(), "other".into()],
+            other_text: Some("a parrot".into()),
+        };
+        assert_eq!(text("pets", pets), "Cat; Other (a parrot)");
+        assert_eq!(text("sex", Answer::choice("f")), "Female");
+        assert_eq!(text("sat", Answer::Scale("dk".into())), "Hard to say");
+        let grid = BTreeMap::from([("a".to_owned(), "3".to_owned()), ("b".to_owned(), "1".to_owned())]);
+        assert_eq!(text("grid", Answer::Matrix(grid)), "First: Good; Second: Poor");
+        let prio = Answer::Ranking(vec!["z".into(), "x".into()]);
+        assert_eq!(text("prio", prio), "1. Zed; 2. Ex");
+        // A code of no version is shown as it is.
+        assert_eq!(text("prio", Answer::Ranking(vec!["q".into()])), "1. q");
+    }
 }
