@@ -127,13 +127,18 @@ fn indices_and_balance_on_pages(backend: Backend) {
     assert_eq!(first["computed_at"], second["computed_at"]);
     assert_eq!(question(&first, "trust")["mean"], question(&second, "trust")["mean"]);
     // New responses make a new summary.
-    let more = std::env::temp_dir().join(format!("opros-indices-more-{}.csv", std::process::id()));
-    std::fs::write(&more, "sex,s1,s2,s3,s4,hours,stratum,pw\nf,5,5,5,1,10,north,40\n").unwrap();
+    // A file of its own: the SQLite and PostgreSQL runs of this test share the process.
+    let more = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    std::fs::write(more.path(), "sex,s1,s2,s3,s4,hours,stratum,pw\nf,5,5,5,1,10,north,40\n").unwrap();
     let (ok, _, err) = opros(
         &db,
-        &["responses", "import", "indices-reference", more.to_str().unwrap()],
+        &[
+            "responses",
+            "import",
+            "indices-reference",
+            more.path().to_str().unwrap(),
+        ],
     );
-    let _ = std::fs::remove_file(&more);
     assert!(ok, "{err}");
     let third: Value = serde_json::from_str(&get(&c, &filtered).1).expect("summary");
     assert_ne!(question(&first, "trust")["base_n"], question(&third, "trust")["base_n"]);
