@@ -68,11 +68,14 @@ pub fn sav_streamed(store: &Store, source: &Source, out: &mut dyn Write) -> Resu
         }
         written += 1;
         buf.clear();
+        let screened = screening.map(|s| s.cells(&r.id, r.duration_seconds, answers));
+        // A response left out by screening has no weight, in an unweighted survey too (SPSS then leaves
+        // it out, as the summary does).
+        let weight = weight.filter(|_| !screened.as_ref().is_some_and(|(_, out)| *out));
         let mut case = layout.case(r, answers, weight);
         case.extend(codes.cells(def, answers, side.and_then(|s| s.codings(&r.id))));
-        if let Some(s) = screening {
-            let (cells, _) = s.cells(&r.id, r.duration_seconds, answers);
-            case.extend(spss_quality::values(&cells));
+        if let Some((cells, _)) = &screened {
+            case.extend(spss_quality::values(cells));
         }
         sav::write_case(&mut buf, &layout.file.variables, &segs, &case);
         out.write_all(&buf)?;
