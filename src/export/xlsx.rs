@@ -121,9 +121,7 @@ pub fn xlsx_streamed(
     let ws = wb.add_worksheet();
     ws.set_name("questions")?;
     let lang = summary.language.as_str();
-    let codes = side
-        .map(|s| code_lines(def, s.codebooks(), lang))
-        .unwrap_or_default();
+    let codes = side.map(|s| code_lines(def, s.codebooks(), lang)).unwrap_or_default();
     questions_sheet(ws, def, lang, source.weighted(), &codes, &bold)?;
     let ws = wb.add_worksheet();
     ws.set_name("summary")?;

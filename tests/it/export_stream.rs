@@ -188,11 +188,7 @@ fn screened_and_coded_surveys_stream_the_loaded_bytes(backend: Backend) {
                 "{slug}: the .sav streamed in batches of {batch} equals the loaded one"
             );
         }
-        let names: Vec<String> = export::sav_file(&data)
-            .variables
-            .into_iter()
-            .map(|v| v.name)
-            .collect();
+        let names: Vec<String> = export::sav_file(&data).variables.into_iter().map(|v| v.name).collect();
         for c in columns {
             let spss = c.trim_start_matches('_');
             assert!(names.iter().any(|n| n == spss), "{slug}: {spss} in {names:?}");
