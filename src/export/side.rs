@@ -1,7 +1,7 @@
 //! The columns of a streamed microdata export (CSV, the XLSX sheet, the SPSS file) after the weight, with
-//! what they need read before the first row is written: the 0/1 code columns of coded open questions (the final codes of every coded answer,
-//! keyed by response id, and the stored codebooks) and the quality screening columns
-//! ([`super::quality`]).
+//! what they need read before the first row is written: the 0/1 code columns of coded open questions
+//! (the final codes of every coded answer, keyed by response id, and the stored codebooks) and the
+//! quality screening columns ([`super::quality`]).
 //!
 //! Screening compares responses with one another in two ways: a speeder took less than a fraction of the
 //! median time, and a duplicate repeats an earlier response's answers and fingerprint within a window. A

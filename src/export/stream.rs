@@ -10,8 +10,8 @@
 //! write weights that belong to another sample.
 //!
 //! Surveys with coded open answers or quality screening columns stream too, in every format: what their
-//! columns need is read before the first row ([`super::side`]); screening that leaves responses out of the estimates also
-//! leaves them out of the weights, as the summary does.
+//! columns need is read before the first row ([`super::side`]); screening that leaves responses out of
+//! the estimates also leaves them out of the weights, as the summary does.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
