@@ -16,8 +16,8 @@
 //! The survey is unweighted: a weighted survey's microdata export keeps one weight per respondent
 //! (16 bytes) besides the streamed rows, see `export::stream`. XLSX stops at Excel's 1,048,576 rows.
 //!
-//! Last, the CSV export once more with quality screening columns: review decisions excluding 1% of the
-//! responses are stored straight into the database (`response_reviews`), so the export makes its
+//! Last, the CSV and SPSS exports once more with quality screening columns: review decisions excluding 1%
+//! of the responses are stored straight into the database (`response_reviews`), so the export makes its
 //! screening pass and writes `_quality_flags` and `_quality_decision` (`export::side`).
 
 use std::io::{BufWriter, Write};
@@ -357,20 +357,22 @@ fn run_backend(
     }
     let decided = add_decisions(url, n / 100)?;
     println!("\n| step | wall s | CPU s | peak RSS MB | rows/s |\n| --- | --- | --- | --- | --- |");
-    let path = out("csv");
-    let m = timed(
-        &mut opros_cmd(
-            opros,
-            url,
-            &["responses", "export", "scale", "--format", "csv", "--out", &path],
-        ),
-        dir,
-    )?;
-    row(
-        &format!("responses export --format csv, {decided} review decisions (screening columns)"),
-        &m,
-    );
-    let _ = std::fs::remove_file(&path);
+    for ext in ["csv", "sav"] {
+        let path = out(ext);
+        let m = timed(
+            &mut opros_cmd(
+                opros,
+                url,
+                &["responses", "export", "scale", "--format", ext, "--out", &path],
+            ),
+            dir,
+        )?;
+        row(
+            &format!("responses export --format {ext}, {decided} review decisions (screening columns)"),
+            &m,
+        );
+        let _ = std::fs::remove_file(&path);
+    }
     println!(
         "import: {:.2}× the baseline's wall time ({:.0} against {:.0} rows/s)",
         import.wall / baseline.wall.max(1e-3),

@@ -148,23 +148,6 @@ pub(crate) fn table(data: &ExportData) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// The 0/1 columns of coded open questions, after the weight (named by [`code_column_name`]), for every
-/// code of the
-/// definition's codebook (1: the answer has the code, 0: coded without it, empty: not coded or not
-/// answered).
-pub(crate) fn coded_columns(def: &Definition) -> Vec<(String, String)> {
-    coded_columns_of(def, &HashMap::new())
-}
-
-/// [`coded_columns`] with the codes of the stored codebook versions `books` (question id → newest
-/// version) where a question has one.
-pub(crate) fn coded_columns_of(def: &Definition, books: &HashMap<String, Codebook>) -> Vec<(String, String)> {
-    coded_questions(def, books)
-        .into_iter()
-        .flat_map(|(q, b)| b.codes.iter().map(move |c| (q.id.clone(), c.code.clone())))
-        .collect()
-}
-
 /// The name of a code's 0/1 column: `{question}__{code}` for a text question, `{question}.other__{code}`
 /// for the coded "other, specify" texts of a choice question.
 pub(crate) fn code_column_name(q: &Question, code: &str) -> String {
@@ -301,7 +284,7 @@ impl<'a, 'w> CsvOut<'a, 'w> {
             self.cells.push(weight.map(format_weight).unwrap_or_default());
         }
         if let Some(side) = side {
-            side.cells(r, answers, &mut self.cells);
+            side.cells(&r.id, r.duration_seconds, answers, &mut self.cells);
         }
         for cell in &self.cells {
             row.push(cell.as_bytes());

@@ -26,8 +26,8 @@ pub(crate) fn cells(
 ) -> Result<Option<Vec<RowCells>>, StoreError> {
     let reviews = store.reviews(survey_id)?;
     let settings = screening::settings(def);
-    // Without a decision or an exclusion rule screening changes no estimate; the export then streams
-    // (`Source::from_loaded`) and has no screening columns (the flags are on the review page).
+    // Without a decision or an exclusion rule screening changes no estimate; the export then has no
+    // screening columns (the flags are on the review page).
     if reviews.is_empty() && settings.exclude.is_empty() {
         return Ok(None);
     }

@@ -1,7 +1,7 @@
-//! The columns of a streamed microdata CSV after the weight, with what they need read before the first
-//! row is written: the 0/1 code columns of coded open questions (the final codes of every coded answer,
-//! keyed by response id, and the stored codebooks) and the quality screening columns
-//! ([`super::quality`]).
+//! The columns of a streamed microdata export (CSV, the XLSX sheet, the SPSS file) after the weight, with
+//! what they need read before the first row is written: the 0/1 code columns of coded open questions
+//! (the final codes of every coded answer, keyed by response id, and the stored codebooks) and the
+//! quality screening columns ([`super::quality`]).
 //!
 //! Screening compares responses with one another in two ways: a speeder took less than a fraction of the
 //! median time, and a duplicate repeats an earlier response's answers and fingerprint within a window. A
@@ -15,10 +15,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::quality::RowCells;
 use super::ExportError;
+use crate::coding::Codebook;
 use crate::definition::{Answers, Definition};
 use crate::quality::{DuplicateFinder, Flag, QualitySettings};
 use crate::report::screening;
-use crate::store::batches::ExportRow;
 use crate::store::batches::BATCH;
 use crate::store::quality::{EXCLUDE, KEEP};
 use crate::store::{Store, SurveyRow};
@@ -30,6 +30,8 @@ pub(crate) struct Side {
     names: Vec<String>,
     /// Response id → (question id, codes joined by `;`).
     codings: HashMap<String, Vec<(String, String)>>,
+    /// The stored codebooks (question id → newest version), whose codes are the code columns.
+    books: HashMap<String, Codebook>,
     screening: Option<Screening>,
 }
 
@@ -66,6 +68,7 @@ impl Side {
             coded,
             names,
             codings,
+            books,
             screening,
         }))
     }
@@ -79,16 +82,27 @@ impl Side {
         self.screening.as_ref()
     }
 
-    /// Appends the side cells of one response to `cells`.
-    pub(crate) fn cells(&self, r: &ExportRow, answers: &Answers, cells: &mut Vec<String>) {
-        let given = self.codings.get(&r.id);
+    /// The stored codebooks: with the definition, they give the coded questions and their codes
+    /// ([`super::microdata::coded_questions`]).
+    pub(crate) fn codebooks(&self) -> &HashMap<String, Codebook> {
+        &self.books
+    }
+
+    /// The final codes of response `id`: (question id, codes joined by `;`).
+    pub(crate) fn codings(&self, id: &str) -> Option<&Vec<(String, String)>> {
+        self.codings.get(id)
+    }
+
+    /// Appends the side cells of response `id` (its duration and answers) to `cells`.
+    pub(crate) fn cells(&self, id: &str, duration_seconds: Option<f64>, answers: &Answers, cells: &mut Vec<String>) {
+        let given = self.codings.get(id);
         cells.extend(
             self.coded
                 .iter()
                 .map(|(q, c)| code_cell(given.map(Vec::as_slice), q, c)),
         );
         if let Some(s) = &self.screening {
-            let ([flags, decision], _) = s.cells(&r.id, r.duration_seconds, answers);
+            let ([flags, decision], _) = s.cells(id, duration_seconds, answers);
             cells.extend([flags, decision]);
         }
     }

@@ -13,15 +13,23 @@ pub(super) fn add(file: &mut SavFile, data: &ExportData) {
     let Some(cells) = data.quality.as_ref() else {
         return;
     };
-    let lang = data.version.definition.default_language();
-    for (k, (name, label)) in [
+    let longest = [0, 1].map(|k| cells.iter().map(|(c, _)| c[k].len()).max().unwrap_or(0));
+    add_variables(file, data.version.definition.default_language(), longest);
+    for (case, (c, _)) in file.cases.iter_mut().zip(cells) {
+        case.extend(values(c));
+    }
+}
+
+/// Appends the two screening variables to `file`, labelled in `lang`; `longest`: the longest cell of
+/// each in bytes (the string widths, clamped to 8..=255).
+pub(super) fn add_variables(file: &mut SavFile, lang: &str, longest: [usize; 2]) {
+    for ((name, label), longest) in [
         ("quality_flags", "export-spss-quality-flags"),
         ("quality_decision", "export-spss-quality-decision"),
     ]
     .into_iter()
-    .enumerate()
+    .zip(longest)
     {
-        let longest = cells.iter().map(|(c, _)| c[k].len()).max().unwrap_or(0);
         file.variables.push(Variable {
             name: free_name(file, name),
             label: i18n::text(lang, label),
@@ -33,12 +41,14 @@ pub(super) fn add(file: &mut SavFile, data: &ExportData) {
             measure: Measure::Nominal,
         });
     }
-    for (case, (c, _)) in file.cases.iter_mut().zip(cells) {
-        case.extend(c.iter().map(|v| match v.is_empty() {
-            true => Value::Missing,
-            false => Value::Text(v.clone()),
-        }));
-    }
+}
+
+/// The values of one case's two screening cells: a blank cell is missing.
+pub(super) fn values(cells: &[String; 2]) -> impl Iterator<Item = Value> + '_ {
+    cells.iter().map(|v| match v.is_empty() {
+        true => Value::Missing,
+        false => Value::Text(v.clone()),
+    })
 }
 
 /// `wanted`, or `wanted_2`, `wanted_3` … when a variable has that name already (SPSS ignores case).

@@ -9,9 +9,9 @@
 //! passes would change every weight, so the export then stops with [`ExportError::Changed`] rather than
 //! write weights that belong to another sample.
 //!
-//! Surveys with coded open answers or quality screening columns stream too: what their columns need is
-//! read before the first row ([`super::side`]); screening that leaves responses out of the estimates also
-//! leaves them out of the weights, as the summary does.
+//! Surveys with coded open answers or quality screening columns stream too, in every format: what their
+//! columns need is read before the first row ([`super::side`]); screening that leaves responses out of
+//! the estimates also leaves them out of the weights, as the summary does.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
@@ -33,31 +33,18 @@ pub struct Source {
     pub version: Arc<LoadedVersion>,
     /// Per respondent in submission order: the id's fingerprint and the weight (`None`: excluded).
     weights: Option<Vec<(u64, Option<f64>)>>,
-    /// Whether the SPSS and XLSX exports of this survey are written from loaded data (see
-    /// [`Source::from_loaded`]).
-    from_loaded: bool,
     /// The code and screening columns, when the survey has them.
     side: Option<Side>,
     batch: usize,
 }
 
 impl Source {
-    /// Finds the survey (errors here come before any byte is written, so the web can answer 404) and,
-    /// for a weighted survey, computes the weights (first pass).
+    /// Finds the survey (errors here come before any byte is written, so the web can answer 404), reads
+    /// what its code and screening columns need ([`Side::open`]: a pass over the responses when screening
+    /// decides something) and, for a weighted survey, computes the weights (first pass).
     pub fn open(store: &Store, cache: &DefinitionCache, slug: &str) -> Result<Source, ExportError> {
         let (survey, version) = cache.current(store, slug)?;
-        let from_loaded = version
-            .definition
-            .quality
-            .as_ref()
-            .is_some_and(|q| !q.exclude.is_empty())
-            || !store.reviews(&survey.id)?.is_empty()
-            || !super::microdata::coded_columns(&version.definition).is_empty();
-        let side = if from_loaded {
-            Side::open(store, &survey, &version.definition)?
-        } else {
-            None
-        };
+        let side = Side::open(store, &survey, &version.definition)?;
         let screening = side.as_ref().and_then(Side::screening);
         let weights = match &version.definition.weighting {
             Some(_) => Some(weights_pass(store, &survey, &version, screening)?),
@@ -67,7 +54,6 @@ impl Source {
             survey,
             version,
             weights,
-            from_loaded,
             side,
             batch: BATCH,
         })
@@ -80,12 +66,9 @@ impl Source {
         self
     }
 
-    /// Whether the SPSS and XLSX exports of this survey are written from loaded data rather than batch
-    /// by batch: when quality screening can leave responses out of its estimates (a review decision or
-    /// an exclusion rule), or when it has coded open answers (the code columns). Their memory grows with
-    /// the survey. The CSV export streams these surveys too ([`super::side`]).
-    pub fn from_loaded(&self) -> bool {
-        self.from_loaded
+    /// The code and screening columns after the weight, when the survey has them.
+    pub(crate) fn side(&self) -> Option<&Side> {
+        self.side.as_ref()
     }
 
     pub fn definition(&self) -> &Definition {

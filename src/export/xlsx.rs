@@ -2,11 +2,15 @@
 //! texts and value labels of every column), `summary` (the tables of the results page, suppression
 //! applied).
 
+use std::collections::HashMap;
+
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::microdata::{header as micro_header, numeric_columns, record, table, WEIGHT_COLUMN};
+use super::side::Side;
 use super::summary::{header, summary_rows};
 use super::{ExportData, ExportError, Source};
+use crate::coding::Codebook;
 use crate::definition::{AnswerOption, Definition};
 use crate::i18n::{self, Args};
 use crate::question::columns::{MicrodataName, ValuesNote};
@@ -29,7 +33,9 @@ pub fn xlsx(def: &Definition, summary: &Summary, microdata: Option<&ExportData>)
     let ws = wb.add_worksheet();
     ws.set_name("questions")?;
     let lang = summary.language.as_str();
-    let codes = microdata.map(|d| code_lines(def, d, lang)).unwrap_or_default();
+    let codes = microdata
+        .map(|d| code_lines(def, &d.codebooks, lang))
+        .unwrap_or_default();
     questions_sheet(
         ws,
         def,
@@ -79,23 +85,20 @@ fn write_cells(ws: &mut Worksheet, row: u32, cells: &[String], numeric: &[bool])
 /// The staff workbook of a stored survey, written as the responses are read: the `microdata` sheet in
 /// rust_xlsxwriter's constant-memory mode (each row goes to a temporary file as it is written, strings
 /// inline), then `questions` and `summary` (given: the caller has it or computes it from the compact
-/// summary representation). The same sheets and cells as [`xlsx`].
+/// summary representation). The same sheets and cells as [`xlsx`], the code and screening columns
+/// included ([`super::side`]).
 pub fn xlsx_streamed(
     store: &Store,
     source: &Source,
     summary: &Summary,
     out: impl std::io::Write + Send,
 ) -> Result<(), ExportError> {
-    if source.from_loaded() {
-        let data = super::load(store, &crate::catalog::DefinitionCache::default(), &source.survey.slug)?;
-        let mut out = out;
-        out.write_all(&xlsx(&data.version.definition, summary, Some(&data))?)?;
-        return Ok(());
-    }
     let def = source.definition();
+    let side = source.side();
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
-    let head = micro_header(def, source.weighted());
+    let mut head = micro_header(def, source.weighted());
+    head.extend(side.map_or(&[][..], Side::names).iter().cloned());
     let numeric = numeric_columns(def, &head);
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("microdata")?;
@@ -108,13 +111,18 @@ pub fn xlsx_streamed(
         if row as usize >= MAX_ROWS {
             return Err(ExportError::Xlsx(XlsxError::RowColumnLimitError));
         }
-        let cells = record(def, r, answers, weight, source.weighted());
+        let mut cells = record(def, r, answers, weight, source.weighted());
+        if let Some(side) = side {
+            side.cells(&r.id, r.duration_seconds, answers, &mut cells);
+        }
         write_cells(ws, row, &cells, &numeric)
     })?;
     ws.set_freeze_panes(1, 0)?;
     let ws = wb.add_worksheet();
     ws.set_name("questions")?;
-    questions_sheet(ws, def, summary.language.as_str(), source.weighted(), &[], &bold)?;
+    let lang = summary.language.as_str();
+    let codes = side.map(|s| code_lines(def, s.codebooks(), lang)).unwrap_or_default();
+    questions_sheet(ws, def, lang, source.weighted(), &codes, &bold)?;
     let ws = wb.add_worksheet();
     ws.set_name("summary")?;
     summary_sheet(ws, summary, &bold)?;
@@ -181,10 +189,11 @@ fn line(var: &str, kind: &str, text: &str, code: &str, label: &str) -> Line {
 
 /// The code columns of coded open questions (after the weight) with their values: 1 = the answer has the
 /// code, 0 = coded without it; empty cells are answers not coded (or not given).
-fn code_lines(def: &Definition, data: &ExportData, lang: &str) -> Vec<Line> {
+/// `books`: the stored codebooks (question id → newest version).
+fn code_lines(def: &Definition, books: &HashMap<String, Codebook>, lang: &str) -> Vec<Line> {
     let t = |id| i18n::static_text(lang, id);
     let mut out = Vec::new();
-    for (q, book) in super::microdata::coded_questions(def, &data.codebooks) {
+    for (q, book) in super::microdata::coded_questions(def, books) {
         let text = def.text(&q.text, lang);
         for c in &book.codes {
             let var = super::microdata::code_column_name(q, &c.code);

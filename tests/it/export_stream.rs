@@ -106,7 +106,8 @@ fn streamed_csv_equals_the_loaded_csv(backend: Backend) {
 backend_tests!(streamed_csv_equals_the_loaded_csv);
 
 /// Surveys with quality screening columns or coded open answers stream too, with the bytes of the loaded
-/// export in both dialects and across batch sizes: a weighted survey whose rule leaves the speeder out
+/// export (CSV in both dialects, the SPSS file but for its creation time; the workbook's cells) across
+/// batch sizes: a weighted survey whose rule leaves the speeder out
 /// (no weight for it, the others weighted without it), an unweighted one screened by a decision only
 /// (straight-lining and gibberish flags on the way), and the coded survey with a stored codebook version,
 /// codes and a decision.
@@ -171,6 +172,46 @@ fn screened_and_coded_surveys_stream_the_loaded_bytes(backend: Backend) {
                 );
             }
         }
+        // SPSS: the loaded file but for the creation date and time in the header (bytes 92..109).
+        let mut loaded_sav = export::sav(&data).expect("sav");
+        for batch in [1, 3, 5_000] {
+            let source = Source::open(&store, &DefinitionCache::default(), slug)
+                .expect("source")
+                .in_batches_of(batch);
+            let mut streamed_sav = Vec::new();
+            export::sav_streamed(&store, &source, &mut streamed_sav).expect("streamed sav");
+            for b in [&mut loaded_sav, &mut streamed_sav] {
+                b[92..109].fill(b' ');
+            }
+            assert!(
+                streamed_sav == loaded_sav,
+                "{slug}: the .sav streamed in batches of {batch} equals the loaded one"
+            );
+        }
+        let names: Vec<String> = export::sav_file(&data).variables.into_iter().map(|v| v.name).collect();
+        for c in columns {
+            let spss = c.trim_start_matches('_');
+            assert!(names.iter().any(|n| n == spss), "{slug}: {spss} in {names:?}");
+        }
+        // XLSX: every sheet has the loaded workbook's cells (the streamed one writes its strings inline).
+        let summary = summary_of(&store, slug);
+        let loaded_xlsx = export::xlsx(&data.version.definition, &summary, Some(&data)).expect("xlsx");
+        let source = Source::open(&store, &DefinitionCache::default(), slug)
+            .expect("source")
+            .in_batches_of(2);
+        let mut streamed_xlsx = Vec::new();
+        export::xlsx_streamed(&store, &source, &summary, &mut streamed_xlsx).expect("streamed xlsx");
+        let (loaded_sheets, streamed_sheets) = (sheets(loaded_xlsx), sheets(streamed_xlsx));
+        assert_eq!(loaded_sheets.len(), 3);
+        assert_eq!(streamed_sheets, loaded_sheets, "{slug}: the streamed workbook's cells");
+        let head = &loaded_sheets[0].1[0];
+        for c in columns {
+            assert!(
+                head.contains(&calamine::Data::String((*c).to_owned())),
+                "{slug}: {c} in {head:?}"
+            );
+        }
+        assert_eq!(loaded_sheets[0].1.len(), data.rows.len() + 1);
         let text = String::from_utf8(export_csv(&data)).expect("utf-8");
         let expected: &[&str] = match slug {
             "qw" => &["qw-fast,", ",speeders,excluded_by_rule"],
@@ -183,6 +224,34 @@ fn screened_and_coded_surveys_stream_the_loaded_bytes(backend: Backend) {
     }
 }
 backend_tests!(screened_and_coded_surveys_stream_the_loaded_bytes);
+
+/// The summary of `slug` in its default language (the summary sheet of a workbook).
+fn summary_of(store: &Store, slug: &str) -> opros::report::Summary {
+    let loaded = opros::report::load(store, &DefinitionCache::default(), slug).expect("report load");
+    let def = &loaded.version.definition;
+    opros::report::summarize(
+        &opros::report::SummaryInput {
+            definition: def,
+            population: loaded.version.population.as_ref(),
+            answers: &loaded.answers,
+            language: def.default_language(),
+        },
+        &opros::report::ReportOptions::default(),
+    )
+    .expect("summary")
+}
+
+/// Every sheet of a workbook: its name and its cells row by row.
+fn sheets(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<calamine::Data>>)> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx opens");
+    wb.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).expect("sheet");
+            (name, range.rows().map(<[calamine::Data]>::to_vec).collect())
+        })
+        .collect()
+}
 
 fn export_csv(data: &export::ExportData) -> Vec<u8> {
     let mut out = Vec::new();
