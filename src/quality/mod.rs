@@ -156,18 +156,11 @@ pub fn screen(def: &Definition, settings: &QualitySettings, responses: &[Screene
     }
     let matrices = matrix_questions(def);
     for (i, r) in responses.iter().enumerate() {
-        let lined: Vec<String> = matrices
-            .iter()
-            .filter_map(|(id, rows)| straight_lined(r.answers.get(*id), *rows).map(|p| format!("{id}: {p}")))
-            .collect();
+        let (lined, noise) = own_findings(&matrices, &r.answers);
         if !lined.is_empty() {
             out[i].flags.push(Flag::StraightLining);
             out[i].evidence.push(lined.join(", "));
         }
-        let noise: Vec<&str> = open_texts(&r.answers)
-            .filter(|(_, t)| gibberish::is_gibberish(t))
-            .map(|(id, _)| id)
-            .collect();
         if !noise.is_empty() {
             out[i].flags.push(Flag::Gibberish);
             out[i].evidence.push(noise.join(", "));
@@ -232,15 +225,29 @@ pub fn straight_lined(answer: Option<&Answer>, rows: usize) -> Option<&str> {
     points.all(|p| p == first).then_some(first.as_str())
 }
 
-/// The rules that look at one response alone: whether it straight-lines one of `matrices`
-/// ([`matrix_questions`]) and whether one of its open answers is keyboard noise (what [`screen`] flags
-/// as [`Flag::StraightLining`] and [`Flag::Gibberish`]).
-pub fn own_flags<S: AsRef<str>>(matrices: &[(S, usize)], answers: &Answers) -> (bool, bool) {
+/// What the rules that look at one response alone find in it: the matrices of `matrices`
+/// ([`matrix_questions`]) it straight-lines (`id: point`), and the questions whose open answer is keyboard
+/// noise (the evidence of [`Flag::StraightLining`] and [`Flag::Gibberish`]).
+fn own_findings<'a, S: AsRef<str>>(matrices: &[(S, usize)], answers: &'a Answers) -> (Vec<String>, Vec<&'a str>) {
     let lined = matrices
         .iter()
-        .any(|(id, rows)| straight_lined(answers.get(id.as_ref()), *rows).is_some());
-    let noise = open_texts(answers).any(|(_, t)| gibberish::is_gibberish(t));
+        .filter_map(|(id, rows)| {
+            let id = id.as_ref();
+            straight_lined(answers.get(id), *rows).map(|p| format!("{id}: {p}"))
+        })
+        .collect();
+    let noise = open_texts(answers)
+        .filter(|(_, t)| gibberish::is_gibberish(t))
+        .map(|(id, _)| id)
+        .collect();
     (lined, noise)
+}
+
+/// Whether one response alone is flagged by [`screen`] as [`Flag::StraightLining`] and as
+/// [`Flag::Gibberish`] (for a streamed export, which sees the responses one at a time).
+pub fn own_flags<S: AsRef<str>>(matrices: &[(S, usize)], answers: &Answers) -> (bool, bool) {
+    let (lined, noise) = own_findings(matrices, answers);
+    (!lined.is_empty(), !noise.is_empty())
 }
 
 /// The open texts of a response: text answers and "other, specify" texts.
